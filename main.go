@@ -1,0 +1,101 @@
+// Command qccbatch orders Qichacha basic corporate identity reports
+// (基础身份报告) for a whole portfolio: it reads identifiers from an XLSX or
+// CSV file, places rate-limited orders, keeps a crash-safe state file, polls
+// until every report is ready, downloads them and writes a results workbook.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// exitError carries an exit code from a subcommand to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// exitf returns an error that makes main exit with code after printing the message.
+func exitf(code int, format string, a ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, a...)}
+}
+
+// withCode wraps err so that main exits with code.
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "qccbatch",
+		Short:         "Order Qichacha basic identity reports (基础身份报告) for a whole portfolio",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return exitf(2, "%v (see '%s --help')", err, c.CommandPath())
+	})
+	root.AddCommand(
+		newRunCmd(),
+		newStatusCmd(),
+		newExportCmd(),
+		newValidateCmd(),
+		newSandboxCmd(),
+		newVersionCmd(),
+	)
+	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the program version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), "qccbatch", version)
+			return nil
+		},
+	}
+}
+
+// execute runs the command line and returns the process exit code.
+func execute(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	} else if isUsageError(err) {
+		code = 2
+		err = fmt.Errorf("%v (see 'qccbatch --help')", err)
+	}
+	fmt.Fprintln(os.Stderr, "qccbatch:", err)
+	return code
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(execute(ctx, os.Args[1:]))
+}
