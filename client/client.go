@@ -1,0 +1,175 @@
+package client
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// DefaultBaseURL is the production API base.
+const DefaultBaseURL = "https://pro.qcc.com/api/yj"
+
+// Defaults of the options.
+const (
+	DefaultTimeout         = 30 * time.Second
+	DefaultDownloadTimeout = 2 * time.Minute
+	DefaultMaxBody         = 1 << 20 // bytes of one API answer
+)
+
+// Client calls the 基础身份报告 API with one key. It is safe for concurrent
+// use. It does not limit the request rate and does not retry: the caller
+// does both, using ClassOf, IsAmbiguous and RetryAfter.
+type Client struct {
+	base   *url.URL
+	key    string
+	secret string
+
+	api      *http.Client // never follows redirects
+	download *http.Client // follows redirects, sends no credentials
+
+	timeout         time.Duration
+	downloadTimeout time.Duration
+	maxBody         int64
+	now             func() time.Time
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithHTTPClient makes the client send through hc (its Transport, Jar and
+// Timeout are used; its redirect policy is replaced for API calls).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) {
+		api, dl := *hc, *hc
+		api.CheckRedirect = noRedirect
+		c.api, c.download = &api, &dl
+	}
+}
+
+// WithTimeout sets the limit on one API request, from sending it to the
+// end of the answer [30s]. A value <= 0 keeps the default.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) {
+		if d > 0 {
+			c.timeout = d
+		}
+	}
+}
+
+// WithDownloadTimeout sets the limit on one report download [2m].
+func WithDownloadTimeout(d time.Duration) Option {
+	return func(c *Client) {
+		if d > 0 {
+			c.downloadTimeout = d
+		}
+	}
+}
+
+// WithClock sets the clock the Timespan header is taken from.
+func WithClock(now func() time.Time) Option {
+	return func(c *Client) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+// WithMaxBody caps the bytes read from one API answer [1 MiB].
+func WithMaxBody(n int64) Option {
+	return func(c *Client) {
+		if n > 0 {
+			c.maxBody = n
+		}
+	}
+}
+
+// New returns a client for the API at baseURL (DefaultBaseURL if empty)
+// signing with key and secret. It refuses a URL that is not https, except
+// http to a loopback host (the sandbox and tests).
+func New(baseURL, key, secret string, opts ...Option) (*Client, error) {
+	if baseURL == "" {
+		baseURL = DefaultBaseURL
+	}
+	base, err := parseBaseURL(baseURL)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(key) == "" {
+		return nil, errors.New("qcc: the API key is empty")
+	}
+	if strings.TrimSpace(secret) == "" {
+		return nil, errors.New("qcc: the secret key is empty")
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	tr.IdleConnTimeout = 30 * time.Second // close idle connections before the server does
+	c := &Client{
+		base:            base,
+		key:             key,
+		secret:          secret,
+		api:             &http.Client{Transport: tr, CheckRedirect: noRedirect},
+		download:        &http.Client{Transport: tr},
+		timeout:         DefaultTimeout,
+		downloadTimeout: DefaultDownloadTimeout,
+		maxBody:         DefaultMaxBody,
+		now:             time.Now,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c, nil
+}
+
+func parseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || u.Opaque != "" {
+		return nil, fmt.Errorf("qcc: base URL %q is not an absolute http(s) URL", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("qcc: base URL %q must not carry user info, a query or a fragment", u.Redacted())
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("qcc: base URL %q: plain http is allowed only to a loopback host; use https", raw)
+		}
+	default:
+		return nil, fmt.Errorf("qcc: base URL %q: scheme must be https", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host (no port) is "localhost" or a
+// loopback IP address such as 127.0.0.1 or ::1.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// Host returns the host (with port, if any) of the API base URL, so a
+// caller can tell whether a report URL points at the API host.
+func (c *Client) Host() string { return c.base.Host }
+
+// BaseURL returns the API base URL the client calls.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Sign returns the Token header for key, timespan and secret: the
+// upper-case hex MD5 of key + timespan + secret, as the API document says.
+func Sign(key, timespan, secret string) string {
+	sum := md5.Sum([]byte(key + timespan + secret))
+	return strings.ToUpper(hex.EncodeToString(sum[:]))
+}
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

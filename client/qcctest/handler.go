@@ -1,0 +1,212 @@
+package qcctest
+
+import (
+	"crypto/md5"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxSkew is how far a Timespan may be from the server clock.
+const maxSkew = 300 * time.Second
+
+// meanings holds the Message of every code the sandbox answers.
+var meanings = map[int]string{
+	200: "查询成功", 201: "查询无结果", 202: "查询参数错误，请检查", 205: "等待处理中",
+	208: "此接口不支持此公司类型查询", 213: "参数长度不能小于 2", 215: "不支持的查询关键字",
+	101: "当前的 KEY 无效或者还未生效中", 110: "当前相同查询连续出错，请等 2 小时后重试",
+	112: "您的账号剩余使用量已不足或已过期", 115: "身份验证错误或者已过期",
+	118: "当前接口不支持此方式的调用", 120: "系统流量异常，请稍后再试", 199: "系统未知错误，请联系技术客服",
+}
+
+// Handler returns the server's HTTP handler: the API under /api/yj and the
+// report files under /reports/.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc(APIPrefix+"/ReportBaseId/CreateReport", func(w http.ResponseWriter, r *http.Request) {
+		s.serveAPI(w, r, true)
+	})
+	mux.HandleFunc(APIPrefix+"/ReportBaseId/GetReportInfo", func(w http.ResponseWriter, r *http.Request) {
+		s.serveAPI(w, r, false)
+	})
+	mux.HandleFunc("/reports/", s.serveReport)
+	return mux
+}
+
+// serveAPI runs the checks every API request goes through, in the order a
+// gateway would: faults, key, signature, account state, rate limit, method.
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, create bool) {
+	s.mu.Lock()
+	if create {
+		s.creates++
+	} else {
+		s.polls++
+	}
+	s.mu.Unlock()
+	if !s.sleep(r, s.latency) {
+		return
+	}
+	now := s.now()
+	q := r.URL.Query()
+
+	s.mu.Lock()
+	fault, faultRetry, fatal := s.httpFault, s.faultRetry, s.fatal
+	if fault == 0 && s.chance(s.errorRate) {
+		fault, faultRetry = http.StatusBadGateway, 0
+	}
+	s.mu.Unlock()
+	switch {
+	case fault != 0:
+		errorPage(w, fault, faultRetry)
+		return
+	case q.Get("key") != s.key:
+		writeCode(w, 101)
+		return
+	case !s.signed(r, q.Get("key"), now):
+		writeCode(w, 115)
+		return
+	case fatal != 0:
+		writeCode(w, fatal)
+		return
+	}
+	s.mu.Lock()
+	ok := s.allow(now)
+	if !ok {
+		s.throttled++
+	}
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		writeCode(w, 120)
+	case create && r.Method != http.MethodPost, !create && r.Method != http.MethodGet:
+		writeCode(w, 118)
+	case create:
+		s.createReport(w, r, q.Get("searchKey"), q.Get("reportFormat"), now)
+	default:
+		s.getReportInfo(w, r, q.Get("orderNo"), now)
+	}
+}
+
+// signed checks the Timespan and Token headers.
+func (s *Server) signed(r *http.Request, key string, now time.Time) bool {
+	ts := r.Header.Get("Timespan")
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	if d := now.Sub(time.Unix(sec, 0)); d > maxSkew || d < -maxSkew {
+		return false
+	}
+	sum := md5.Sum([]byte(key + ts + s.secret))
+	want := strings.ToUpper(hex.EncodeToString(sum[:]))
+	return subtle.ConstantTimeCompare([]byte(r.Header.Get("Token")), []byte(want)) == 1
+}
+
+func (s *Server) createReport(w http.ResponseWriter, r *http.Request, searchKey, format string, now time.Time) {
+	searchKey = strings.TrimSpace(searchKey)
+	f := 1
+	switch format {
+	case "", "1":
+	case "2":
+		f = 2
+	default:
+		searchKey = ""
+	}
+	if searchKey == "" {
+		writeCode(w, 202)
+		return
+	}
+	s.mu.Lock()
+	s.attempts[searchKey]++
+	sc := scriptFor(searchKey, s.attempts[searchKey])
+	if sc.code == 0 && s.quota == 0 {
+		sc.code = 112
+	}
+	var no string
+	if sc.code == 0 {
+		s.seq++
+		no = orderNo(now, f, sc.outcome, s.seq)
+		s.orders[searchKey]++
+		s.total++
+		if s.quota > 0 {
+			s.quota--
+		}
+		sc.drop = sc.drop || s.chance(s.dropRate)
+	}
+	s.mu.Unlock()
+	switch {
+	case sc.code != 0:
+		writeCode(w, sc.code)
+	case sc.drop:
+		panic(http.ErrAbortHandler) // closes the connection before any byte of the answer
+	case sc.hold && !s.sleep(r, holdAnswer):
+		return
+	default:
+		writeJSON(w, 200, map[string]string{"OrderNo": no})
+	}
+}
+
+func (s *Server) getReportInfo(w http.ResponseWriter, r *http.Request, no string, now time.Time) {
+	o, ok := parseOrderNo(no)
+	if !ok {
+		writeCode(w, 202)
+		return
+	}
+	res := map[string]string{"ReportStatus": o.status(now, s.genDelay), "ReportUrl": ""}
+	if res["ReportStatus"] == "S" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		res["ReportUrl"] = fmt.Sprintf("%s://%s/reports/%s.%s", scheme, r.Host, no, o.ext())
+	}
+	writeJSON(w, 200, res)
+}
+
+// sleep waits d, or until the client goes away (false).
+func (s *Server) sleep(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
+type envelope struct {
+	Result  any    `json:"Result"`
+	Status  string `json:"Status"`
+	Message string `json:"Message"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, result any) {
+	msg, ok := meanings[code]
+	if !ok {
+		msg = "沙箱模拟状态码"
+	}
+	b, _ := json.Marshal(envelope{Result: result, Status: strconv.Itoa(code), Message: msg})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(b)
+}
+
+func writeCode(w http.ResponseWriter, code int) { writeJSON(w, code, nil) }
+
+func errorPage(w http.ResponseWriter, status int, retryAfter time.Duration) {
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
+	}
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	text := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	fmt.Fprintf(w, "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n", text, text)
+}

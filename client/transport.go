@@ -1,0 +1,223 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	opCreate   = "CreateReport"
+	opPoll     = "GetReportInfo"
+	opDownload = "Download"
+)
+
+// answer is the envelope of every API answer.
+type answer struct {
+	Status  flexCode        `json:"Status"`
+	Message string          `json:"Message"`
+	Result  json.RawMessage `json:"Result"`
+}
+
+// call sends one signed request to {base}/ReportBaseId/{op} and returns the
+// Status 200 answer. It is the one place where an HTTP exchange becomes a
+// result or a typed error.
+func (c *Client) call(ctx context.Context, op, method string, params url.Values) (*answer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, &TransportError{Op: op, Err: err}
+	}
+	params.Set("key", c.key)
+	u := *c.base
+	u.Path += "/ReportBaseId/" + op
+	u.RawQuery = params.Encode()
+
+	rctx, cancel := context.WithTimeoutCause(ctx, c.timeout, ErrTimeout)
+	defer cancel()
+	var sent atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
+		if i.Err == nil {
+			sent.Store(true)
+		}
+	}}
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), method, u.String(), nil)
+	if err != nil {
+		return nil, &TransportError{Op: op, Err: c.scrubErr(stripURLError(err), "")}
+	}
+	ts := strconv.FormatInt(c.now().Unix(), 10)
+	token := Sign(c.key, ts, c.secret)
+	req.Header.Set("Timespan", ts)
+	req.Header.Set("Token", token)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "qccbatch")
+
+	resp, err := c.api.Do(req)
+	if err != nil {
+		return nil, c.failure(ctx, rctx, op, sent.Load(), 0, err, token)
+	}
+	defer resp.Body.Close()
+	retry := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+	body, err := readCapped(resp.Body, c.maxBody)
+	if err != nil {
+		te := c.failure(ctx, rctx, op, true, resp.StatusCode, err, token)
+		te.RetryAfter = retry
+		return nil, te
+	}
+	var a answer
+	if jerr := json.Unmarshal(body, &a); jerr != nil || !a.Status.set {
+		return nil, &TransportError{Op: op, HTTPStatus: resp.StatusCode, MaybeSent: true,
+			RetryAfter: retry, Err: notQCC(resp, body)}
+	}
+	if a.Status.code != 200 {
+		sc := LookupCode(a.Status.code)
+		return nil, &APIError{Op: op, Code: a.Status.code, Message: c.scrub(a.Message, token),
+			Class: sc.Class, HTTPStatus: resp.StatusCode, RetryAfter: retry}
+	}
+	a.Message = c.scrub(a.Message, token)
+	return &a, nil
+}
+
+// failure builds the TransportError of a request that failed in transit.
+func (c *Client) failure(ctx, rctx context.Context, op string, sent bool, status int, err error, token string) *TransportError {
+	te := &TransportError{Op: op, HTTPStatus: status, MaybeSent: sent}
+	switch {
+	case ctx.Err() != nil: // the caller gave up: say so, not the transport noise
+		te.Err = ctx.Err()
+	case errors.Is(context.Cause(rctx), ErrTimeout):
+		te.Err = fmt.Errorf("%w (%s)", ErrTimeout, c.timeout)
+	default:
+		te.Err = c.scrubErr(stripURLError(err), token)
+	}
+	return te
+}
+
+// notQCC describes an answer that is not a QCC JSON document.
+func notQCC(resp *http.Response, body []byte) error {
+	ct := resp.Header.Get("Content-Type")
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	if ct == "" {
+		ct = "no content type"
+	}
+	if len(body) == 0 {
+		return fmt.Errorf("empty answer, not a QCC JSON document")
+	}
+	return fmt.Errorf("answer is not a QCC JSON document (%s, %d bytes)", ct, len(body))
+}
+
+// readCapped reads all of r, failing past max bytes.
+func readCapped(r io.Reader, max int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("answer larger than %d bytes", max)
+	}
+	return b, nil
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		return time.Duration(min(n, 86400)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return min(t.Sub(now), 24*time.Hour)
+	}
+	return 0
+}
+
+// stripURLError drops the *url.Error layer, whose text holds the request
+// URL and with it the key.
+func stripURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// minSecretLen is the shortest credential that scrub replaces; shorter
+// strings would mangle ordinary words.
+const minSecretLen = 6
+
+// scrub removes the key, the secret and token from s.
+func (c *Client) scrub(s, token string) string {
+	for _, x := range []string{c.secret, token, c.key} {
+		if len(x) >= minSecretLen {
+			s = strings.ReplaceAll(s, x, "***")
+		}
+	}
+	return s
+}
+
+func (c *Client) scrubErr(err error, token string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if s := c.scrub(msg, token); s != msg {
+		return &scrubbedError{msg: s, err: err}
+	}
+	return err
+}
+
+// flexCode is a Status sent as a JSON string ("200") or number (200).
+type flexCode struct {
+	code int
+	set  bool
+}
+
+func (f *flexCode) UnmarshalJSON(b []byte) error {
+	var s flexString
+	if err := s.UnmarshalJSON(b); err != nil || s == "" {
+		return err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(s)))
+	if err != nil {
+		return fmt.Errorf("status %q is not a number", string(s))
+	}
+	f.code, f.set = n, true
+	return nil
+}
+
+// flexString is a JSON string that may also arrive as a number or null.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = []byte(strings.TrimSpace(string(b)))
+	switch {
+	case string(b) == "null":
+		*f = ""
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("want a string or a number, got %.20s", b)
+		}
+		*f = flexString(n.String())
+	}
+	return nil
+}
