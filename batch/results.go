@@ -1,12 +1,151 @@
 package batch
 
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
 // ResultsSource yields the rows of the results table in order. It returns
 // io.EOF after the last row.
 type ResultsSource func() (Row, RowResult, error)
 
+// resultsFileMode is the mode of a new results file: it holds customer data.
+const resultsFileMode = 0o600
+
+// resultColumns are the ten appended columns, in order, per language.
+var resultColumns = map[string][10]string{
+	"en": {"search_key", "outcome", "code", "message", "order_no",
+		"report_status", "report_url", "file", "ordered_at", "completed_at"},
+	"zh": {"查询关键字", "处理结果", "状态码", "说明", "订单号",
+		"报告状态", "报告地址", "本地文件", "下单时间", "完成时间"},
+}
+
+// Positions of the appended columns that need special treatment.
+const (
+	colOutcome   = 1
+	colReportURL = 6
+)
+
+// normLang maps a --lang value to "zh" or "en"; zh is the default.
+func normLang(lang string) string {
+	if strings.EqualFold(lang, "en") {
+		return "en"
+	}
+	return "zh"
+}
+
+// ResultsHeader returns the header row of the results table: the input's
+// header followed by the ten appended columns in lang ("zh" or "en").
+func ResultsHeader(header []string, lang string) []string {
+	cols := resultColumns[normLang(lang)]
+	out := make([]string, 0, len(header)+len(cols))
+	out = append(out, header...)
+	return append(out, cols[:]...)
+}
+
 // WriteResults writes the results table to path (.xlsx or .csv, chosen by the
 // extension) atomically: a temporary file in the same directory, fsync, rename.
 // header is the input's header row (empty when rebuilding from the state alone).
+//
+// Every row keeps len(header) original cells (short rows are padded; cells
+// beyond the header are not written, so the appended columns stay aligned),
+// then the ten columns of its RowResult. Text that a spreadsheet would take
+// for a formula is written so that it never is. Stale temporary files of an
+// earlier crashed write are removed first. If next fails, path is untouched.
 func WriteResults(path string, header []string, next ResultsSource, sum Summary, lang string) error {
-	panic("WriteResults: not implemented yet (issue 6)")
+	lang = normLang(lang)
+	var write func(io.Writer) error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx":
+		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, lang) }
+	case ".csv":
+		write = func(w io.Writer) error { return writeCSV(w, header, next, lang) }
+	default:
+		return fmt.Errorf("results file %s: the name must end in .xlsx or .csv", path)
+	}
+	if _, err := SweepStaleTemps(path, StaleTempAge); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, resultsFileMode, func(f *os.File) error { return write(f) })
+}
+
+// nextRow calls next, turning io.EOF into done and wrapping other errors.
+func nextRow(next ResultsSource) (Row, RowResult, bool, error) {
+	row, res, err := next()
+	if errors.Is(err, io.EOF) {
+		return Row{}, RowResult{}, true, nil
+	}
+	if err != nil {
+		return Row{}, RowResult{}, false, fmt.Errorf("reading results: %w", err)
+	}
+	return row, res, false, nil
+}
+
+// resultTexts returns the ten appended columns of res as text, the outcome
+// shown in lang and the times in RFC 3339 (empty when zero).
+func resultTexts(res RowResult, lang string) [10]string {
+	return [10]string{
+		res.SearchKey, res.Outcome.Label(lang), res.Code, res.Message, res.OrderNo,
+		res.ReportStatus, res.ReportURL, res.File,
+		formatTime(res.OrderedAt), formatTime(res.CompletedAt),
+	}
+}
+
+// formatTime formats t in RFC 3339, or "" for the zero time.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// cellAt returns the i-th cell of row, or an empty cell past its end.
+func cellAt(row Row, i int) Cell {
+	if i < len(row.Cells) {
+		return row.Cells[i]
+	}
+	return Cell{}
+}
+
+// cellNumber returns the value of a number cell, if it really is a finite
+// number; anything else is written as text.
+func cellNumber(c Cell) (float64, bool) {
+	if c.Type != CellNumber {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(c.Value), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
+}
+
+// cellBool returns the value of a boolean cell ("1"/"0", "TRUE"/"FALSE").
+func cellBool(c Cell) (bool, bool) {
+	if c.Type != CellBool {
+		return false, false
+	}
+	b, err := strconv.ParseBool(strings.TrimSpace(c.Value))
+	return b, err == nil
+}
+
+// formulaLike reports whether a spreadsheet could evaluate text s as a
+// formula (or DDE command) when it opens the file: it begins with =, +, -,
+// @, tab or carriage return.
+func formulaLike(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
 }

@@ -1,0 +1,123 @@
+package batch
+
+import (
+	"golang.org/x/text/width"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// outcomeColours are the fill and font colours of an outcome cell, after
+// Excel's built-in "Good", "Neutral" and "Bad" cell styles.
+var outcomeColours = map[Outcome][2]string{
+	OutcomeReady:      {"C6EFCE", "006100"}, // green
+	OutcomeInvalid:    {"E6D0CE", "6E3B37"}, // grey-red
+	OutcomeNotFound:   {"E6D0CE", "6E3B37"},
+	OutcomeRejected:   {"E6D0CE", "6E3B37"},
+	OutcomeFailed:     {"FFC7CE", "9C0006"}, // red
+	OutcomeUncertain:  {"F8CBAD", "843C0C"}, // orange
+	OutcomePending:    {"FFEB9C", "7F6000"}, // yellow
+	OutcomeNotOrdered: {"FFEB9C", "7F6000"},
+}
+
+// headerFill is the background of the header row.
+const headerFill = "DDEBF7"
+
+// xlsxStyles holds the style IDs the Results sheet uses.
+type xlsxStyles struct {
+	header  int
+	text    int // text format "@": a cell that must stay text even when edited
+	link    int
+	outcome map[Outcome]int
+}
+
+// newXLSXStyles registers the styles in f.
+func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
+	s := &xlsxStyles{outcome: make(map[Outcome]int, len(outcomeColours))}
+	var err error
+	s.header, err = f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{headerFill}},
+		Border:    []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Number format 49 is "@" (Text): Excel shows the value as typed and
+	// keeps it text if the user edits the cell, so "=..." never turns into
+	// a formula.
+	if s.text, err = f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
+		return nil, err
+	}
+	if s.link, err = f.NewStyle(&excelize.Style{
+		Font: &excelize.Font{Color: "0563C1", Underline: "single"},
+	}); err != nil {
+		return nil, err
+	}
+	for o, c := range outcomeColours {
+		id, err := f.NewStyle(&excelize.Style{
+			Font: &excelize.Font{Color: c[1]},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		s.outcome[o] = id
+	}
+	return s, nil
+}
+
+// Column widths, in Excel character units.
+const (
+	minColWidth  = 8
+	maxColWidth  = 50
+	timeColWidth = 26 // "2006-01-02T15:04:05+08:00" and a little air
+	widthSample  = 200
+)
+
+// colWidths measures column widths from the header and the first rows, which
+// the stream writer needs before the first row is written.
+type colWidths []float64
+
+// newColWidths starts from the header texts.
+func newColWidths(header []string) colWidths {
+	w := make(colWidths, len(header))
+	for i, h := range header {
+		w.fit(i, h)
+	}
+	return w
+}
+
+// fit widens column i to show s, counting East Asian wide characters twice.
+func (w colWidths) fit(i int, s string) {
+	if i >= len(w) {
+		return
+	}
+	n := 0.0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+		if n > maxColWidth {
+			break
+		}
+	}
+	n += 2 // padding, and room for the auto-filter button in the header
+	if n > w[i] {
+		w[i] = n
+	}
+}
+
+// clamped returns the width of column i within the sensible range.
+func (w colWidths) clamped(i int) float64 {
+	switch {
+	case w[i] < minColWidth:
+		return minColWidth
+	case w[i] > maxColWidth:
+		return maxColWidth
+	}
+	return w[i]
+}

@@ -1,0 +1,160 @@
+package batch
+
+import (
+	"github.com/xuri/excelize/v2"
+)
+
+// summaryText holds the labels of the Summary sheet in one language.
+type summaryText struct {
+	input, state, start, end, version, rows, companies string
+	newOrders, apiCalls                                 string
+	counts, count, legend, meaning, final, yes, no      string
+	meanings                                            map[Outcome]string
+}
+
+var summaryTexts = map[string]summaryText{
+	"en": {
+		input: "input", state: "state file", start: "run start", end: "run end",
+		version: "program version", rows: "rows", companies: "unique companies",
+		newOrders: "new orders this run", apiCalls: "API calls",
+		counts: "outcome", count: "count", legend: "legend", meaning: "meaning",
+		final: "final", yes: "yes", no: "no",
+		meanings: map[Outcome]string{
+			OutcomeReady:      "report generated; its address is in report_url",
+			OutcomeInvalid:    "rejected locally: nothing ordered, nothing spent",
+			OutcomeNotFound:   "the API found no such company (201)",
+			OutcomeRejected:   "the API does not serve this company (see code and message)",
+			OutcomeFailed:     "report generation failed (F); --reorder-failed orders it again",
+			OutcomeUncertain:  "an order may have been placed but no answer came; --reorder-uncertain orders it again",
+			OutcomePending:    "ordered, not finished yet; a rerun polls it",
+			OutcomeNotOrdered: "not ordered yet (stopped early, order cap, cooldown); a rerun orders it",
+		},
+	},
+	"zh": {
+		input: "输入文件", state: "状态文件", start: "开始时间", end: "结束时间",
+		version: "程序版本", rows: "行数", companies: "企业数（去重）",
+		newOrders: "本次新下单", apiCalls: "API 调用次数",
+		counts: "处理结果", count: "数量", legend: "图例", meaning: "含义",
+		final: "最终结果", yes: "是", no: "否",
+		meanings: map[Outcome]string{
+			OutcomeReady:      "报告已生成，地址见“报告地址”列",
+			OutcomeInvalid:    "本地校验未通过：未下单，未产生费用",
+			OutcomeNotFound:   "接口未查到该企业（201）",
+			OutcomeRejected:   "接口不支持该企业（见状态码和说明）",
+			OutcomeFailed:     "报告生成失败（F）；--reorder-failed 可重新下单",
+			OutcomeUncertain:  "可能已下单但未收到应答；--reorder-uncertain 可重新下单",
+			OutcomePending:    "已下单，尚未完成；重新运行会继续查询",
+			OutcomeNotOrdered: "尚未下单（提前停止、下单上限或冷却期）；重新运行会下单",
+		},
+	},
+}
+
+// writeSummarySheet adds the Summary sheet: the run's facts, the count of
+// every outcome (zeros included) and a legend of the outcomes in lang.
+func writeSummarySheet(f *excelize.File, sum Summary, lang string) error {
+	if _, err := f.NewSheet(summarySheet); err != nil {
+		return err
+	}
+	tx := summaryTexts[lang]
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	if err != nil {
+		return err
+	}
+	sh := summaryWriter{f: f}
+	sh.row(bold, tx.input, sum.Input)
+	sh.row(bold, tx.state, sum.State)
+	sh.row(bold, tx.start, formatTime(sum.Start))
+	sh.row(bold, tx.end, formatTime(sum.End))
+	sh.row(bold, tx.version, sum.Version)
+	sh.row(bold, tx.rows, sum.Rows)
+	sh.row(bold, tx.companies, sum.Companies)
+	sh.row(bold, tx.newOrders, sum.NewOrders)
+	sh.row(bold, tx.apiCalls, sum.APICalls)
+	sh.n++
+	sh.row(bold, tx.counts, tx.count)
+	sh.style(bold, 2)
+	for _, o := range Outcomes {
+		sh.row(outcomeStyle(f, o), o.Label(lang), sum.Counts[o])
+	}
+	sh.n++
+	sh.row(bold, tx.legend, tx.meaning, tx.final)
+	sh.style(bold, 2)
+	sh.style(bold, 3)
+	for _, o := range Outcomes {
+		final := tx.yes
+		if !o.Final() {
+			final = tx.no
+		}
+		sh.row(outcomeStyle(f, o), o.Label(lang), tx.meanings[o], final)
+		sh.style(wrap, 2)
+	}
+	if sh.err != nil {
+		return sh.err
+	}
+	for col, w := range map[string]float64{"A": 24, "B": 64, "C": 10} {
+		if err := f.SetColWidth(summarySheet, col, col, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outcomeStyle returns a style that colours a label like the outcome cells of
+// the Results sheet (0 when the outcome has no colour).
+func outcomeStyle(f *excelize.File, o Outcome) int {
+	c, ok := outcomeColours[o]
+	if !ok {
+		return 0
+	}
+	id, _ := f.NewStyle(&excelize.Style{ // deduplicated by excelize
+		Font: &excelize.Font{Color: c[1]},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}},
+	})
+	return id
+}
+
+// summaryWriter appends rows to the Summary sheet, keeping the first error.
+type summaryWriter struct {
+	f   *excelize.File
+	n   int // last row written
+	err error
+}
+
+// row writes the values in columns A, B, ... of the next row, with labelStyle
+// on column A. Strings are stored as strings, never as formulas.
+func (s *summaryWriter) row(labelStyle int, values ...any) {
+	s.n++
+	for i, v := range values {
+		if s.err != nil {
+			return
+		}
+		cell, err := excelize.CoordinatesToCellName(i+1, s.n)
+		if err != nil {
+			s.err = err
+			return
+		}
+		if str, ok := v.(string); ok {
+			s.err = s.f.SetCellStr(summarySheet, cell, str)
+		} else {
+			s.err = s.f.SetCellValue(summarySheet, cell, v)
+		}
+	}
+	s.style(labelStyle, 1)
+}
+
+// style applies style id to cell (col, current row).
+func (s *summaryWriter) style(id, col int) {
+	if s.err != nil || id == 0 {
+		return
+	}
+	cell, err := excelize.CoordinatesToCellName(col, s.n)
+	if err != nil {
+		s.err = err
+		return
+	}
+	s.err = s.f.SetCellStyle(summarySheet, cell, cell, id)
+}

@@ -1,0 +1,170 @@
+package batch
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The -update flag rewrites golden files. Another test file of the package may
+// register it too; registering only when absent avoids a "flag redefined" panic.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata")
+	}
+}
+
+// updateGolden reports whether -update was given.
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// sampleRow pairs an input row with its result.
+type sampleRow struct {
+	row Row
+	res RowResult
+}
+
+// sliceSource yields rows from a slice, then io.EOF.
+func sliceSource(rows []sampleRow) ResultsSource {
+	i := 0
+	return func() (Row, RowResult, error) {
+		if i == len(rows) {
+			return Row{}, RowResult{}, io.EOF
+		}
+		i++
+		return rows[i-1].row, rows[i-1].res, nil
+	}
+}
+
+func str(s string) Cell { return Cell{Value: s, Type: CellString} }
+func num(s string) Cell { return Cell{Value: s, Type: CellNumber} }
+
+// samplePortfolio is a small portfolio with every outcome, every cell type and
+// the classic formula-injection payloads in the user's own columns.
+func samplePortfolio() ([]string, []sampleRow, Summary) {
+	cst := time.FixedZone("CST", 8*3600)
+	t0 := time.Date(2025, 3, 1, 9, 30, 0, 0, cst)
+	header := []string{"企业名称", "统一社会信用代码", "客户号", "授信额度", "存量客户", "备注"}
+	rows := []sampleRow{
+		{Row{2, []Cell{str("小米科技有限责任公司"), str("91110108551385082Q"), num("1001"), num("5000000.5"), {"TRUE", CellBool}, str("")}},
+			RowResult{SearchKey: "91110108551385082Q", Outcome: OutcomeReady, Code: "200", Message: "成功",
+				OrderNo: "RB202503010001", ReportStatus: "S", ReportURL: "https://report.example.com/r/RB202503010001.pdf",
+				File: "reports/91110108551385082Q_RB202503010001.pdf", OrderedAt: t0, CompletedAt: t0.Add(95 * time.Second)}},
+		{Row{3, []Cell{str("不存在的公司"), {}, num("1002"), num("-1"), {"0", CellBool}, str("=cmd|' /C calc'!A0")}},
+			RowResult{SearchKey: "不存在的公司", Outcome: OutcomeNotFound, Code: "201", Message: "查询无结果", OrderedAt: t0}},
+		{Row{4, []Cell{str("某某（北京）有限公司"), str("91110000ABCDEFGH12"), num("1003"), str("-1"), {}, str("+1")}},
+			RowResult{SearchKey: "91110000ABCDEFGH12", Outcome: OutcomeInvalid, Message: "校验位错误：应为 7"}},
+		{Row{5, []Cell{str("生成失败公司"), {}, num("1004"), num("0"), {}, str("@SUM(A1:A2)")}},
+			RowResult{SearchKey: "生成失败公司", Outcome: OutcomeFailed, Code: "200", OrderNo: "RB202503010004",
+				ReportStatus: "F", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}},
+		{Row{6, []Cell{str("超时公司"), {}, num("1005"), num("1.5E+3"), {}, str("\tTAB")}},
+			RowResult{SearchKey: "超时公司", Outcome: OutcomeUncertain, Message: "timeout after the request was sent", OrderedAt: t0}},
+		{Row{7, []Cell{str("处理中公司"), {}, num("1006"), {}, {}, str("\rCR")}},
+			RowResult{SearchKey: "处理中公司", Outcome: OutcomePending, Code: "200", OrderNo: "RB202503010006", ReportStatus: "P", OrderedAt: t0}},
+		{Row{8, []Cell{str("冷却公司"), {}, num("1007")}}, // short row: padded
+			RowResult{SearchKey: "冷却公司", Outcome: OutcomeNotOrdered, Code: "110", Message: "2 小时内不可重复下单"}},
+		{Row{9, []Cell{str("社会组织"), str("51110000500000000X"), num("1008"), {}, {}, str("-")}},
+			RowResult{SearchKey: "51110000500000000X", Outcome: OutcomeRejected, Code: "202", Message: "暂不支持"}},
+		{Row{10, []Cell{str(`Evil "Co"`), {}, num("1009"), {}, {}, str("")}},
+			RowResult{SearchKey: `Evil "Co"`, Outcome: OutcomeReady, Code: "200", OrderNo: "RB202503010009", ReportStatus: "S",
+				ReportURL: `https://report.example.com/r?x=")&cmd|'/C calc'!A0&("`, OrderedAt: t0, CompletedAt: t0.Add(2 * time.Minute)}},
+	}
+	sum := Summary{
+		Input: "portfolio.xlsx", State: "portfolio.xlsx.qccstate",
+		Start: t0, End: t0.Add(10 * time.Minute), Version: "v1.2.3",
+		Rows: len(rows), Companies: 9, NewOrders: 6, APICalls: 42,
+		Counts: map[Outcome]int{OutcomeReady: 2, OutcomeInvalid: 1, OutcomeNotFound: 1, OutcomeRejected: 1,
+			OutcomeFailed: 1, OutcomeUncertain: 1, OutcomePending: 1, OutcomeNotOrdered: 1},
+	}
+	return header, rows, sum
+}
+
+// checkGolden compares got with testdata/results/<name>, or rewrites it.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "results", name)
+	if updateGolden() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (rerun with -update if the change is intended)\n--- got ---\n%s", path, got)
+	}
+}
+
+func TestWriteResults_Golden(t *testing.T) {
+	header, rows, sum := samplePortfolio()
+	tests := []struct {
+		name, lang, ext string
+		header          []string
+	}{
+		{"portfolio-zh", "zh", ".xlsx", header},
+		{"portfolio-en", "en", ".xlsx", header},
+		{"portfolio-csv", "zh", ".csv", header},
+		{"state-only-en", "en", ".xlsx", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "results"+tt.ext)
+			if err := WriteResults(out, tt.header, sliceSource(rows), sum, tt.lang); err != nil {
+				t.Fatal(err)
+			}
+			if tt.ext == ".csv" {
+				b, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkGolden(t, filepath.Join(tt.name, "results.csv"), b)
+				return
+			}
+			checkGolden(t, filepath.Join(tt.name, "results.dump"), dumpWorkbook(t, out))
+		})
+	}
+}
+
+func TestResultsHeader(t *testing.T) {
+	tests := []struct {
+		lang  string
+		first string
+		last  string
+	}{
+		{"zh", "查询关键字", "完成时间"},
+		{"en", "search_key", "completed_at"},
+		{"", "查询关键字", "完成时间"},
+		{"EN", "search_key", "completed_at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang, func(t *testing.T) {
+			got := ResultsHeader([]string{"a", "b"}, tt.lang)
+			if len(got) != 12 || got[0] != "a" || got[2] != tt.first || got[11] != tt.last {
+				t.Errorf("ResultsHeader(%q) = %q", tt.lang, got)
+			}
+		})
+	}
+}
+
+func TestWriteResults_BadExtension(t *testing.T) {
+	_, rows, sum := samplePortfolio()
+	out := filepath.Join(t.TempDir(), "results.xls")
+	err := WriteResults(out, nil, sliceSource(rows), sum, "zh")
+	if err == nil {
+		t.Fatal("WriteResults(.xls) succeeded, want an error")
+	}
+	if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
+		t.Errorf("%s exists after a refused write", out)
+	}
+}
