@@ -1,0 +1,259 @@
+package batch
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// JournalOptions configure OpenJournal.
+type JournalOptions struct {
+	// Now is the clock for record times [time.Now].
+	Now func() time.Time
+	// ReadOnly opens the journal for status and export: no lock, no
+	// compaction, no truncation of a torn tail, and every write fails with
+	// ErrReadOnly. It works while a run holds the lock.
+	ReadOnly bool
+	// BatchDelay is how long a record other than an intent may wait for its
+	// fsync [200ms]. Every record reaches the operating system before its
+	// method returns, so only a power cut, not a killed process, can lose
+	// one within that window. Intents are always durable on return.
+	BatchDelay time.Duration
+
+	// compactMin is the number of records below which the journal is never
+	// compacted (tests lower it) [defaultCompactMin].
+	compactMin int
+}
+
+const (
+	defaultBatchDelay = 200 * time.Millisecond
+	defaultCompactMin = 1000
+)
+
+// Journal is the append-only, crash-safe state file of qccbatch and the
+// ledger replayed from it. Its methods are safe for concurrent use.
+type Journal struct {
+	path     string
+	opt      JournalOptions
+	readOnly bool
+	lock     *journalLock
+
+	mu      sync.Mutex // guards the fields below and the ledger
+	f       *os.File
+	size    int64  // where the next record goes
+	written uint64 // records written so far in this session
+	buf     []byte
+	led     *ledger
+	err     error // sticky write error
+	closed  bool
+	timer   *time.Timer // pending background fsync, nil if none
+
+	wseq atomic.Uint64 // = written, readable without mu
+
+	smu        sync.Mutex // guards the group-commit fields below
+	scond      *sync.Cond
+	syncing    bool   // a leader is in f.Sync
+	synced     uint64 // records known to be on disk
+	syncErr    error  // sticky fsync error
+	fileClosed bool
+}
+
+// OpenJournal opens the state file at path, creating it (mode 0600) if it
+// does not exist, takes its exclusive lock, replays it and, when superseded
+// records dominate, compacts it atomically. It fails with *LockedError if
+// another run holds the lock, *CorruptError for a bad record before the end,
+// *VersionError for another format version and *NotJournalError for a file
+// that is not a state file.
+func OpenJournal(path string, opt JournalOptions) (*Journal, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.BatchDelay <= 0 {
+		opt.BatchDelay = defaultBatchDelay
+	}
+	if opt.compactMin <= 0 {
+		opt.compactMin = defaultCompactMin
+	}
+	j := &Journal{path: path, opt: opt, readOnly: opt.ReadOnly}
+	j.scond = sync.NewCond(&j.smu)
+	if opt.ReadOnly {
+		return j, j.openReadOnly()
+	}
+	lock, err := lockJournal(path)
+	if err != nil {
+		return nil, err
+	}
+	j.lock = lock
+	if err := j.openWrite(); err != nil {
+		if j.f != nil {
+			j.f.Close()
+		}
+		lock.release()
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *Journal) openReadOnly() error {
+	f, err := os.Open(j.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	res, err := replay(j.path, f)
+	if err != nil {
+		return err
+	}
+	res.led.settle()
+	j.led = res.led
+	return nil
+}
+
+// openWrite replays the journal under the lock, repairs a torn tail,
+// compacts if worthwhile and leaves j.f open for appends.
+func (j *Journal) openWrite() error {
+	os.Remove(j.path + ".tmp") // a compaction that never finished
+	f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	j.f = f
+	if err := restrictMode(f); err != nil {
+		return err
+	}
+	res, err := replay(j.path, f)
+	if err != nil {
+		return err
+	}
+	res.led.settle()
+	j.led = res.led
+	if res.fresh {
+		return j.writeHeader()
+	}
+	if fi, err := f.Stat(); err != nil {
+		return err
+	} else if fi.Size() > res.end {
+		// A torn tail: cut it off so the next record starts a clean line.
+		if err := f.Truncate(res.end); err != nil {
+			return fmt.Errorf("truncate torn record in %s: %w", j.path, err)
+		}
+		if err := f.Sync(); err != nil {
+			return err
+		}
+	}
+	j.size = res.end
+	if j.led.records >= j.opt.compactMin && j.led.records > 2*len(j.led.m) {
+		return j.compact()
+	}
+	return nil
+}
+
+// restrictMode makes an existing state file private (0600) where the
+// operating system has Unix permissions.
+func restrictMode(f *os.File) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return f.Chmod(0o600)
+	}
+	return nil
+}
+
+// writeHeader starts a new (or empty) journal with its header record and
+// makes the file's creation durable.
+func (j *Journal) writeHeader() error {
+	line, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(j.opt.Now())})
+	if err != nil {
+		return err
+	}
+	if err := j.f.Truncate(0); err != nil {
+		return err
+	}
+	if _, err := j.f.WriteAt(line, 0); err != nil {
+		return fmt.Errorf("write state file %s: %w", j.path, err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return err
+	}
+	j.size = int64(len(line))
+	return journalSyncDir(filepath.Dir(j.path))
+}
+
+// compact rewrites the journal as a header and one snapshot per company:
+// a temporary file, fsync, rename over the journal, fsync the directory. A
+// compaction that fails leaves the journal as it was and is not an error.
+func (j *Journal) compact() error {
+	tmp := j.path + ".tmp"
+	size, err := writeCompacted(tmp, j.led, j.opt.Now())
+	if err == nil {
+		// Windows cannot rename over an open file: close ours first.
+		if err = j.f.Close(); err == nil {
+			j.f = nil
+			err = os.Rename(tmp, j.path)
+			if err == nil {
+				j.size = size
+				_ = journalSyncDir(filepath.Dir(j.path))
+				j.led.records = len(j.led.m)
+			}
+		}
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	if j.f == nil {
+		f, oerr := os.OpenFile(j.path, os.O_RDWR, 0o600)
+		if oerr != nil {
+			return oerr
+		}
+		j.f = f
+	}
+	return nil
+}
+
+// writeCompacted writes the ledger as a fresh journal at path.
+func writeCompacted(path string, led *ledger, now time.Time) (int64, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	var size int64
+	line, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(now)})
+	for _, e := range led.m {
+		if err != nil {
+			break
+		}
+		size += int64(len(line))
+		if _, err = w.Write(line); err != nil {
+			break
+		}
+		line, err = encodeRecord(line[:0], e.snapshot())
+	}
+	if err == nil {
+		size += int64(len(line))
+		_, err = w.Write(line)
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return size, err
+}
+
+// Path returns the journal's file name.
+func (j *Journal) Path() string { return j.path }

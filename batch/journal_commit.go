@@ -1,0 +1,190 @@
+package batch
+
+import (
+	"fmt"
+	"time"
+)
+
+// Writing and group commit.
+//
+// Every record is written to the file (one pwrite of the whole line) under
+// j.mu before its method returns, so a killed process never loses an
+// acknowledged record. Durability against a power cut is by fsync:
+// a durable append waits until a sync covers its record. Syncs follow the
+// leader/follower scheme: the first waiter becomes the leader and fsyncs
+// everything written so far; writers that arrive meanwhile wait, and the
+// next leader's single fsync covers all of them. No timer is involved, so
+// throughput grows with the number of concurrent writers. Other records are
+// synced by the next durable append or by a background sync BatchDelay
+// after they were written, whichever comes first.
+
+// append writes r and, if durable, waits until it is on disk.
+func (j *Journal) append(r *record, durable bool) error {
+	if j.readOnly {
+		return ErrReadOnly
+	}
+	if err := r.validate(); err != nil {
+		return fmt.Errorf("state file: refusing to write an invalid %s record for %q", r.Op, r.Key)
+	}
+	if len(r.Message) > maxMessageLen {
+		r.Message = truncateUTF8(r.Message, maxMessageLen)
+	}
+	r.At = journalTime(j.opt.Now())
+	r.Until = journalTime(r.Until)
+
+	j.mu.Lock()
+	if err := j.writable(); err != nil {
+		j.mu.Unlock()
+		return err
+	}
+	var err error
+	j.buf, err = encodeRecord(j.buf[:0], r)
+	if err == nil && len(j.buf) > maxRecordLen {
+		err = fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(j.buf))
+	}
+	if err != nil {
+		j.mu.Unlock()
+		return err
+	}
+	if _, err := j.f.WriteAt(j.buf, j.size); err != nil {
+		// Cut off a partial line so the file stays replayable; the journal
+		// takes no more records either way.
+		_ = j.f.Truncate(j.size)
+		j.err = fmt.Errorf("write state file %s: %w", j.path, err)
+		j.mu.Unlock()
+		return j.err
+	}
+	j.size += int64(len(j.buf))
+	j.led.apply(r)
+	j.written++
+	seq := j.written
+	j.wseq.Store(seq)
+	if !durable && j.timer == nil {
+		j.timer = time.AfterFunc(j.opt.BatchDelay, j.backgroundSync)
+	}
+	j.mu.Unlock()
+
+	if durable {
+		return j.syncTo(seq)
+	}
+	return nil
+}
+
+// writable reports why no record can be written now. j.mu must be held.
+func (j *Journal) writable() error {
+	if j.closed {
+		return ErrJournalClosed
+	}
+	if j.err != nil {
+		return j.err
+	}
+	j.smu.Lock()
+	err := j.syncErr
+	j.smu.Unlock()
+	return err
+}
+
+// backgroundSync makes the records batched so far durable.
+func (j *Journal) backgroundSync() {
+	j.mu.Lock()
+	j.timer = nil
+	seq, closed := j.written, j.closed
+	j.mu.Unlock()
+	if !closed {
+		_ = j.syncTo(seq) // a failure is sticky and reported by the next append
+	}
+}
+
+// syncTo returns once record seq is on disk, joining or leading a group
+// commit.
+func (j *Journal) syncTo(seq uint64) error {
+	j.smu.Lock()
+	defer j.smu.Unlock()
+	for j.synced < seq {
+		if j.syncErr != nil {
+			return j.syncErr
+		}
+		if j.syncing {
+			j.scond.Wait()
+			continue
+		}
+		if j.fileClosed {
+			return ErrJournalClosed
+		}
+		j.syncing = true
+		j.smu.Unlock()
+		target := j.wseq.Load() // everything written before the fsync starts
+		err := j.f.Sync()
+		j.smu.Lock()
+		j.syncing = false
+		if err != nil {
+			j.syncErr = fmt.Errorf("fsync state file %s: %w", j.path, err)
+		} else if target > j.synced {
+			j.synced = target
+		}
+		j.scond.Broadcast()
+	}
+	return nil
+}
+
+// Sync makes every record written so far durable.
+func (j *Journal) Sync() error {
+	if j.readOnly {
+		return nil
+	}
+	j.mu.Lock()
+	seq, err := j.written, j.writable()
+	j.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return j.syncTo(seq)
+}
+
+// Close makes every record durable, closes the file and releases the lock.
+// Further writes fail with ErrJournalClosed; Lookup, Each and Stats keep
+// answering from memory.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	if j.closed {
+		j.mu.Unlock()
+		return nil
+	}
+	j.closed = true
+	if j.timer != nil {
+		j.timer.Stop()
+		j.timer = nil
+	}
+	seq, werr := j.written, j.err
+	j.mu.Unlock()
+	if j.readOnly {
+		return nil
+	}
+
+	serr := j.syncTo(seq)
+	j.smu.Lock()
+	for j.syncing {
+		j.scond.Wait()
+	}
+	j.fileClosed = true
+	j.smu.Unlock()
+	cerr := j.f.Close()
+	lerr := j.lock.release()
+	for _, err := range []error{werr, serr, cerr, lerr} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxMessageLen bounds the message stored with a record.
+const maxMessageLen = 2000
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}

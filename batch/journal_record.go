@@ -1,0 +1,166 @@
+package batch
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"hash/crc32"
+	"time"
+)
+
+// journalVersion is the format version written in the header record. A
+// state file with another version is refused rather than misread.
+const journalVersion = 1
+
+// Record kinds ("op" field of a journal line).
+const (
+	opHeader     = "header"
+	opIntent     = "intent"
+	opOrdered    = "ordered"
+	opRefused    = "refused"
+	opCancelled  = "cancelled"
+	opAmbiguous  = "ambiguous"
+	opPolled     = "polled"
+	opDownloaded = "downloaded"
+	opCooldown   = "cooldown"
+	opSnapshot   = "state" // one company's whole state, written by compaction
+)
+
+// record is one line of the journal. Every line is a JSON object whose last
+// member is "crc": the CRC-32C (Castagnoli) of the line with that member
+// removed, as 8 lower-case hex digits. Times are UTC with millisecond
+// precision.
+type record struct {
+	Op        string    `json:"op"`
+	At        time.Time `json:"at,omitzero"`
+	Version   int       `json:"version,omitempty"` // header only
+	Key       string    `json:"k,omitempty"`
+	Format    int       `json:"f,omitempty"`
+	SearchKey string    `json:"sk,omitempty"`
+	OrderNo   string    `json:"order_no,omitempty"`
+	Code      int       `json:"code,omitempty"`
+	Message   string    `json:"msg,omitempty"`
+	Outcome   Outcome   `json:"outcome,omitempty"`
+	Status    string    `json:"status,omitempty"`
+	URL       string    `json:"url,omitempty"`
+	File      string    `json:"file,omitempty"`
+	SHA256    string    `json:"sha256,omitempty"`
+	Until     time.Time `json:"until,omitzero"`
+	State     *snapshot `json:"s,omitempty"` // opSnapshot only
+	CRC       string    `json:"crc,omitempty"`
+}
+
+// snapshot is the part of a company's state that the events leave behind;
+// compaction writes one per company.
+type snapshot struct {
+	Outcome       Outcome   `json:"outcome"`
+	OrderNo       string    `json:"order_no,omitempty"`
+	Code          int       `json:"code,omitempty"`
+	Message       string    `json:"msg,omitempty"`
+	Status        string    `json:"status,omitempty"`
+	URL           string    `json:"url,omitempty"`
+	File          string    `json:"file,omitempty"`
+	SHA256        string    `json:"sha256,omitempty"`
+	OrderedAt     time.Time `json:"ordered_at,omitzero"`
+	CompletedAt   time.Time `json:"completed_at,omitzero"`
+	CooldownUntil time.Time `json:"cooldown_until,omitzero"`
+	Orders        int       `json:"orders,omitempty"`
+	Intents       int       `json:"intents,omitempty"`
+}
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// crcSuffixLen is the length of `,"crc":"xxxxxxxx"}`.
+const crcSuffixLen = len(`,"crc":"`) + 8 + len(`"}`)
+
+// journalTime normalises a time for the journal: UTC, millisecond precision,
+// no monotonic reading.
+func journalTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
+// encodeRecord appends r as one checksummed line (with its newline) to dst.
+func encodeRecord(dst []byte, r *record) ([]byte, error) {
+	r.CRC = ""
+	payload, err := json.Marshal(r)
+	if err != nil {
+		return dst, err
+	}
+	sum := crc32.Checksum(payload, crcTable)
+	dst = append(dst, payload[:len(payload)-1]...)
+	dst = append(dst, `,"crc":"`...)
+	dst = hex.AppendEncode(dst, []byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
+	dst = append(dst, "\"}\n"...)
+	return dst, nil
+}
+
+var (
+	errBadChecksum = errors.New("checksum mismatch")
+	errNoChecksum  = errors.New("no checksum")
+	errBadJSON     = errors.New("not a valid record")
+)
+
+// decodeRecord checks the checksum of one line (without its newline) and
+// decodes it into r.
+func decodeRecord(line []byte, r *record) error {
+	n := len(line)
+	if n < crcSuffixLen+2 || line[0] != '{' {
+		return errNoChecksum
+	}
+	suffix := line[n-crcSuffixLen:]
+	if !bytes.HasPrefix(suffix, []byte(`,"crc":"`)) || !bytes.HasSuffix(suffix, []byte(`"}`)) {
+		return errNoChecksum
+	}
+	var want [4]byte
+	if _, err := hex.Decode(want[:], suffix[len(`,"crc":"`):len(`,"crc":"`)+8]); err != nil {
+		return errNoChecksum
+	}
+	sum := crc32.Update(0, crcTable, line[:n-crcSuffixLen])
+	sum = crc32.Update(sum, crcTable, []byte{'}'})
+	if sum != uint32(want[0])<<24|uint32(want[1])<<16|uint32(want[2])<<8|uint32(want[3]) {
+		return errBadChecksum
+	}
+	*r = record{}
+	if err := json.Unmarshal(line, r); err != nil {
+		return errBadJSON
+	}
+	return r.validate()
+}
+
+// validate checks the fields a record of its kind must have, so that a
+// record with a good checksum but impossible content is not applied.
+func (r *record) validate() error {
+	if r.Op == opHeader {
+		return nil
+	}
+	if r.Key == "" || r.Format < 1 || r.Format > 2 {
+		return errBadJSON
+	}
+	switch r.Op {
+	case opIntent, opOrdered, opCancelled, opAmbiguous, opPolled, opDownloaded, opCooldown:
+		return nil
+	case opRefused:
+		if r.Outcome == OutcomeNotFound || r.Outcome == OutcomeRejected {
+			return nil
+		}
+	case opSnapshot:
+		if r.State != nil && r.State.Outcome != OutcomeInvalid && r.State.Outcome.known() {
+			return nil
+		}
+	}
+	return errBadJSON
+}
+
+// known reports whether o is one of Outcomes.
+func (o Outcome) known() bool {
+	for _, k := range Outcomes {
+		if o == k {
+			return true
+		}
+	}
+	return false
+}

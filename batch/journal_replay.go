@@ -1,0 +1,163 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// maxRecordLen bounds one journal line. Longer lines are bad records.
+const maxRecordLen = 64 << 10
+
+// replayed is what reading a journal file produced.
+type replayed struct {
+	led *ledger
+	// end is the offset just after the last good record: appends go there,
+	// and anything after it is a torn tail to be truncated.
+	end int64
+	// fresh is set when the file holds no header yet (empty, or a header
+	// torn while the file was being created).
+	fresh bool
+	// lines is the number of the last good line.
+	lines int
+}
+
+var errNoNewline = errors.New("no newline")
+
+// headerPrefix starts every header line; a torn header is a prefix of it or
+// starts with it.
+var headerPrefix = []byte(`{"op":"header"`)
+
+// replay reads a whole journal and folds it into a ledger. A bad record
+// (torn write, bad checksum, bad JSON) at the very end is the end of the log;
+// NUL bytes after it (blocks a power cut allocated but never wrote) are part
+// of that torn tail. A bad record followed by a good one, or by a second bad
+// one, is corruption: a *CorruptError with its line number.
+func replay(path string, rd io.Reader) (*replayed, error) {
+	res := &replayed{led: newLedger()}
+	br := bufio.NewReaderSize(rd, maxRecordLen+1)
+	var (
+		off     int64
+		lineNo  int
+		rec     record
+		badLine int   // first bad line after the last good one, 0 if none
+		badErr  error // why it is bad
+		badText bool  // a bad line that is not only NUL bytes was seen
+		foreign bool  // that line, before any header, does not look like one
+	)
+	for {
+		line, n, err := readLine(br)
+		if n == 0 && err != nil {
+			if err == io.EOF {
+				break
+			}
+			return nil, fmt.Errorf("read state file %s: %w", path, err)
+		}
+		lineNo++
+		off += int64(n)
+		if isNULs(line) {
+			// Blocks a power cut allocated but never wrote: part of a torn
+			// tail unless a good record follows.
+			if badLine == 0 {
+				badLine, badErr = lineNo, errors.New("zero bytes")
+			}
+			continue
+		}
+		derr := errNoChecksum
+		switch {
+		case err == io.EOF:
+			derr = errNoNewline // written only in part, whatever it holds
+		case line != nil:
+			derr = decodeRecord(line, &rec)
+		}
+		if derr != nil {
+			if badText {
+				return nil, corruptOrForeign(path, res, badLine, badErr, foreign)
+			}
+			badText = true
+			foreign = res.lines == 0 && !looksLikeHeader(line)
+			if badLine == 0 {
+				badLine, badErr = lineNo, derr
+			}
+			continue
+		}
+		if badLine != 0 {
+			return nil, corruptOrForeign(path, res, badLine, badErr, foreign)
+		}
+		if res.lines == 0 {
+			if rec.Op != opHeader {
+				return nil, &CorruptError{Path: path, Line: lineNo, Reason: "missing header record"}
+			}
+			if rec.Version != journalVersion {
+				return nil, &VersionError{Path: path, Version: rec.Version}
+			}
+		} else if rec.Op == opHeader {
+			return nil, &CorruptError{Path: path, Line: lineNo, Reason: "second header record"}
+		} else {
+			res.led.apply(&rec)
+		}
+		res.lines = lineNo
+		res.end = off
+	}
+	if res.lines == 0 {
+		if foreign {
+			return nil, &NotJournalError{Path: path}
+		}
+		res.fresh = true
+	}
+	return res, nil
+}
+
+// corruptOrForeign explains a bad line that is not the end of the log.
+func corruptOrForeign(path string, res *replayed, line int, why error, foreign bool) error {
+	if foreign {
+		return &NotJournalError{Path: path}
+	}
+	return &CorruptError{Path: path, Line: line, Reason: why.Error()}
+}
+
+// readLine returns the next line without its newline, and the number of
+// bytes it took in the file. A line longer than maxRecordLen is consumed
+// and returned as nil (a bad record). The error is io.EOF for a last line
+// without a newline.
+func readLine(br *bufio.Reader) (line []byte, n int, err error) {
+	line, err = br.ReadSlice('\n')
+	n = len(line)
+	if err == bufio.ErrBufferFull {
+		for err == bufio.ErrBufferFull {
+			var more []byte
+			more, err = br.ReadSlice('\n')
+			n += len(more)
+		}
+		line = nil
+	}
+	if err != nil && err != io.EOF {
+		return nil, n, err
+	}
+	if line != nil && err == nil {
+		line = line[:len(line)-1]
+	}
+	return line, n, err
+}
+
+// isNULs reports whether line is non-empty and all zero bytes.
+func isNULs(line []byte) bool {
+	if len(line) == 0 {
+		return false
+	}
+	for _, b := range line {
+		if b != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeHeader reports whether a bad first line is a header torn while
+// the file was created (a prefix of one, or one with a bad checksum) rather
+// than the start of some other file.
+func looksLikeHeader(line []byte) bool {
+	return len(line) > 0 && (bytes.HasPrefix(line, headerPrefix) || bytes.HasPrefix(headerPrefix, line))
+}

@@ -1,0 +1,211 @@
+package batch
+
+import (
+	"strconv"
+	"time"
+)
+
+// MsgNoAnswer is the message of a company whose order request was announced
+// in the journal but never answered (the program stopped in between): the
+// order may have been placed, so the company is uncertain.
+const MsgNoAnswer = "order request sent but no answer recorded (program stopped): an order may have been placed"
+
+// CompanyState is what the journal knows about one company and report format.
+type CompanyState struct {
+	Key       string // normalised de-duplication key
+	Format    int    // report format: 1 pdf, 2 word
+	SearchKey string // what was sent to the API
+
+	// Outcome is derived from the events: not_ordered (only cancelled
+	// intents or a cooldown), pending (ordered, not finished), ready, failed,
+	// not_found, rejected or uncertain (an intent without an answer).
+	Outcome Outcome
+
+	OrderNo      string
+	Code         string // API status code of a refusal or cooldown
+	Message      string
+	ReportStatus string // last GetReportInfo status: N, P, S or F
+	ReportURL    string
+	File         string // downloaded report
+	SHA256       string
+
+	OrderedAt     time.Time // when the current order was placed
+	CompletedAt   time.Time // when it became ready, failed, not_found or rejected
+	CooldownUntil time.Time // the search key may not be ordered before this
+
+	Orders  int // orders placed for this company over all runs
+	Intents int // order requests announced over all runs
+}
+
+// NeedsDownload reports whether the report is ready but not downloaded yet.
+func (s CompanyState) NeedsDownload() bool {
+	return s.Outcome == OutcomeReady && s.File == "" && s.ReportURL != ""
+}
+
+// ledgerKey identifies a company in the ledger.
+type ledgerKey struct {
+	key    string
+	format int
+}
+
+// entry is the replayed state of one company. base is the outcome before
+// any open intent: while an intent is open the company shows as uncertain.
+type entry struct {
+	CompanyState
+	base Outcome
+	open bool
+}
+
+// ledger is the state replayed from the journal: one entry per company, so
+// its size follows the number of companies, not of records.
+type ledger struct {
+	m       map[ledgerKey]*entry
+	records int // company records applied (not the header)
+}
+
+func newLedger() *ledger {
+	return &ledger{m: make(map[ledgerKey]*entry)}
+}
+
+// get returns the entry of k, creating a not_ordered one.
+func (l *ledger) get(k ledgerKey) *entry {
+	e := l.m[k]
+	if e == nil {
+		e = &entry{base: OutcomeNotOrdered}
+		e.Key, e.Format = k.key, k.format
+		l.m[k] = e
+	}
+	return e
+}
+
+// apply folds one company record into the ledger. Records it cannot use
+// (a poll for another order number) are counted but change nothing.
+func (l *ledger) apply(r *record) {
+	l.records++
+	e := l.get(ledgerKey{r.Key, r.Format})
+	switch r.Op {
+	case opIntent:
+		if e.open { // the earlier request was never answered
+			e.markUncertain(MsgNoAnswer)
+		}
+		e.open = true
+		e.Intents++
+		if r.SearchKey != "" {
+			e.SearchKey = r.SearchKey
+			if e.SearchKey == e.Key {
+				e.SearchKey = e.Key // share the string
+			}
+		}
+	case opOrdered:
+		e.open = false
+		e.clearOrder()
+		e.base, e.OrderNo, e.OrderedAt = OutcomePending, r.OrderNo, r.At
+		e.Orders++
+	case opRefused:
+		e.open = false
+		e.clearOrder()
+		e.base = r.Outcome
+		e.Code, e.Message, e.CompletedAt = codeString(r.Code), r.Message, r.At
+	case opCancelled:
+		e.open = false
+	case opAmbiguous:
+		e.open = false
+		e.markUncertain(r.Message)
+	case opPolled:
+		if r.OrderNo != e.OrderNo {
+			return
+		}
+		e.ReportStatus = r.Status
+		switch r.Status {
+		case "S":
+			e.base, e.ReportURL, e.CompletedAt = OutcomeReady, r.URL, r.At
+		case "F":
+			e.base, e.ReportURL, e.CompletedAt = OutcomeFailed, "", r.At
+		default:
+			e.base = OutcomePending
+		}
+	case opDownloaded:
+		e.File, e.SHA256 = r.File, r.SHA256
+	case opCooldown:
+		e.open = false
+		e.CooldownUntil = r.Until
+		e.Code, e.Message = codeString(r.Code), r.Message
+	case opSnapshot:
+		e.fromSnapshot(r)
+	}
+}
+
+// clearOrder forgets the previous order before a new answer is recorded.
+func (e *entry) clearOrder() {
+	e.OrderNo, e.Code, e.Message = "", "", ""
+	e.ReportStatus, e.ReportURL, e.File, e.SHA256 = "", "", "", ""
+	e.OrderedAt, e.CompletedAt, e.CooldownUntil = time.Time{}, time.Time{}, time.Time{}
+}
+
+// markUncertain records that an order may have been placed without an
+// answer: the previous order's details no longer describe the company.
+func (e *entry) markUncertain(msg string) {
+	e.clearOrder()
+	e.base, e.Message = OutcomeUncertain, msg
+}
+
+// settle turns every intent still open at the end of a replay into
+// uncertain: the request may have reached the server.
+func (l *ledger) settle() {
+	for _, e := range l.m {
+		if e.open {
+			e.open = false
+			e.markUncertain(MsgNoAnswer)
+		}
+	}
+}
+
+// state returns a copy of the entry as callers see it.
+func (e *entry) state() CompanyState {
+	s := e.CompanyState
+	s.Outcome = e.base
+	if e.open {
+		s.Outcome = OutcomeUncertain
+	}
+	return s
+}
+
+func codeString(code int) string {
+	if code == 0 {
+		return ""
+	}
+	return strconv.Itoa(code)
+}
+
+// snapshot returns the record compaction writes for this entry. Open
+// intents must have been settled first.
+func (e *entry) snapshot() *record {
+	return &record{
+		Op: opSnapshot, Key: e.Key, Format: e.Format, SearchKey: e.SearchKey,
+		State: &snapshot{
+			Outcome: e.base, OrderNo: e.OrderNo, Code: atoi(e.Code), Message: e.Message,
+			Status: e.ReportStatus, URL: e.ReportURL, File: e.File, SHA256: e.SHA256,
+			OrderedAt: e.OrderedAt, CompletedAt: e.CompletedAt, CooldownUntil: e.CooldownUntil,
+			Orders: e.Orders, Intents: e.Intents,
+		},
+	}
+}
+
+// fromSnapshot replaces the entry with the state a compaction recorded.
+func (e *entry) fromSnapshot(r *record) {
+	s := r.State
+	if s == nil {
+		return
+	}
+	e.open = false
+	e.SearchKey = r.SearchKey
+	e.base, e.OrderNo, e.Code, e.Message = s.Outcome, s.OrderNo, codeString(s.Code), s.Message
+	e.ReportStatus, e.ReportURL, e.File, e.SHA256 = s.Status, s.URL, s.File, s.SHA256
+	e.OrderedAt, e.CompletedAt, e.CooldownUntil = s.OrderedAt, s.CompletedAt, s.CooldownUntil
+	e.Orders, e.Intents = s.Orders, s.Intents
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}

@@ -1,0 +1,66 @@
+package batch
+
+import "time"
+
+// Lookup returns a copy of the state of one company, and whether the
+// journal knows it at all.
+func (j *Journal) Lookup(key string, format int) (CompanyState, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	e := j.led.m[ledgerKey{key, format}]
+	if e == nil {
+		return CompanyState{}, false
+	}
+	return e.state(), true
+}
+
+// Each calls fn with a copy of every company's state, in no particular
+// order, until fn returns false. fn runs with the journal locked: it must
+// not call methods of j.
+func (j *Journal) Each(fn func(CompanyState) bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, e := range j.led.m {
+		if !fn(e.state()) {
+			return
+		}
+	}
+}
+
+// Stats summarises a ledger for `qccbatch status` and the results summary.
+type Stats struct {
+	Companies    int             // companies (key and format) in the ledger
+	OrdersPlaced int             // orders answered with an order number, over all runs
+	Outcomes     map[Outcome]int // companies per outcome; every outcome is present
+	// OldestReport and NewestReport are the completion times of the oldest
+	// and newest ready report; zero when none is ready.
+	OldestReport, NewestReport time.Time
+	Records                    int // records in the journal (without the header)
+}
+
+// Stats counts the ledger.
+func (j *Journal) Stats() Stats {
+	st := Stats{Outcomes: make(map[Outcome]int, len(Outcomes))}
+	for _, o := range Outcomes {
+		st.Outcomes[o] = 0
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	st.Companies = len(j.led.m)
+	st.Records = j.led.records
+	for _, e := range j.led.m {
+		s := e.state()
+		st.Outcomes[s.Outcome]++
+		st.OrdersPlaced += s.Orders
+		if s.Outcome != OutcomeReady || s.CompletedAt.IsZero() {
+			continue
+		}
+		if st.OldestReport.IsZero() || s.CompletedAt.Before(st.OldestReport) {
+			st.OldestReport = s.CompletedAt
+		}
+		if s.CompletedAt.After(st.NewestReport) {
+			st.NewestReport = s.CompletedAt
+		}
+	}
+	return st
+}
