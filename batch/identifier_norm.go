@@ -1,0 +1,165 @@
+package batch
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// isInvisible reports whether r is a zero-width or byte-order character that
+// copy-paste from web pages and Word leaves in cells.
+func isInvisible(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
+		return true
+	}
+	return false
+}
+
+// isTrimmed reports whether r is dropped from both ends of an identifier:
+// white space of any width (including NBSP and the ideographic space) and
+// invisible characters.
+func isTrimmed(r rune) bool { return unicode.IsSpace(r) || isInvisible(r) }
+
+// trimID trims an identifier cell and unwraps Excel's ="..." text trick.
+func trimID(s string) string {
+	s = strings.TrimFunc(s, isTrimmed)
+	if len(s) >= 3 && strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) {
+		s = strings.TrimFunc(s[2:len(s)-1], isTrimmed)
+	}
+	return s
+}
+
+// foldCode folds a would-be code to ASCII: NFKC (full-width digits and
+// letters become ASCII), every space and invisible character dropped, upper
+// case, and a leading apostrophe (Excel's "this is text" mark) removed.
+func foldCode(s string) string {
+	s = norm.NFKC.String(s)
+	s = strings.TrimPrefix(s, "'")
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if isTrimmed(r) {
+			continue
+		}
+		if 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// looksLikeCode reports whether a folded value is meant as a code rather
+// than a name: only ASCII digits and capital letters, and all digits or at
+// least eight of them. "3M" and "ABB" stay names.
+func looksLikeCode(s string) bool {
+	if s == "" {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			digits++
+		case 'A' <= c && c <= 'Z':
+		default:
+			return false
+		}
+	}
+	return digits == len(s) || digits >= 8
+}
+
+// nameKey is the de-duplication key of a name: NFKC (full-width brackets
+// become ASCII), Latin letters upper-cased, runs of space collapsed to one,
+// invisible characters dropped.
+func nameKey(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case isInvisible(r):
+			continue
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isSciNotation reports whether s is a number in scientific notation, as
+// Excel shows (and exports to CSV) a long number: "9.14403E+17".
+func isSciNotation(s string) bool {
+	s = foldCode(s)
+	i := strings.IndexByte(s, 'E')
+	if i <= 0 || i == len(s)-1 {
+		return false
+	}
+	mant, exp := s[:i], s[i+1:]
+	mant = strings.TrimPrefix(mant, "-")
+	if j := strings.IndexByte(mant, '.'); j >= 0 {
+		if !allDigits(mant[:j]) || (j+1 < len(mant) && !allDigits(mant[j+1:])) {
+			return false
+		}
+	} else if !allDigits(mant) {
+		return false
+	}
+	exp = strings.TrimPrefix(strings.TrimPrefix(exp, "+"), "-")
+	return allDigits(exp)
+}
+
+// numberDigits returns the decimal digits of the integer a spreadsheet
+// number cell holds ("9.14403001922038E+017" gives 18 digits, "110108012345678"
+// 15). ok is false for negative or fractional numbers and for text that is
+// not a number. Huge exponents give a long run of digits, never a panic.
+func numberDigits(raw string) (string, bool) {
+	s := strings.TrimSpace(raw)
+	exp := 0
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+		if err != nil || e > 400 || e < -400 {
+			return "", false
+		}
+		exp, s = e, s[:i]
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	if !allDigits(intPart) || (frac != "" && !allDigits(frac)) {
+		return "", false
+	}
+	mant := intPart + frac
+	point := len(intPart) + exp
+	lead := len(mant) - len(strings.TrimLeft(mant, "0"))
+	mant, point = mant[lead:], point-lead
+	switch {
+	case mant == "":
+		return "0", true
+	case point <= 0:
+		return "", false
+	case point >= len(mant):
+		return mant + strings.Repeat("0", point-len(mant)), true
+	}
+	if strings.Trim(mant[point:], "0") != "" {
+		return "", false
+	}
+	return mant[:point], true
+}
