@@ -34,11 +34,14 @@ func TestErrors_NoCredentials(t *testing.T) {
 		}
 	}
 	handlers := map[string]http.HandlerFunc{
-		"code 107 echoing":  echo(200, "application/json", `{"Status":"107","Message":"签名错误 %s"}`),
-		"code 999 echoing":  echo(200, "application/json", `{"Status":"999","Message":"%s"}`),
-		"HTML 502 echoing":  echo(502, "text/html", `<html>%s</html>`),
-		"success echoing":   echo(200, "application/json", `{"Status":"200","Result":{"ReportStatus":"X"},"Message":"%s"}`),
-		"truncated echoing": func(w http.ResponseWriter, r *http.Request) { echo(200, "application/json", `{"Status":"2%s`)(w, r); panic(http.ErrAbortHandler) },
+		"code 107 echoing": echo(200, "application/json", `{"Status":"107","Message":"签名错误 %s"}`),
+		"code 999 echoing": echo(200, "application/json", `{"Status":"999","Message":"%s"}`),
+		"HTML 502 echoing": echo(502, "text/html", `<html>%s</html>`),
+		"success echoing":  echo(200, "application/json", `{"Status":"200","Result":{"ReportStatus":"X"},"Message":"%s"}`),
+		"truncated echoing": func(w http.ResponseWriter, r *http.Request) {
+			echo(200, "application/json", `{"Status":"2%s`)(w, r)
+			panic(http.ErrAbortHandler)
+		},
 	}
 	var errs []error
 	for _, h := range handlers {
