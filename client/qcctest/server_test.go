@@ -1,0 +1,200 @@
+package qcctest_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qccbatch/qccbatch/client/qcctest"
+)
+
+func TestPDF_Valid(t *testing.T) {
+	pdf := qcctest.PDF("SBX1700000000123100000000042")
+	if !bytes.HasPrefix(pdf, []byte("%PDF-1.4\n")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
+		t.Fatalf("no PDF header or trailer: %q", pdf)
+	}
+	m := regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n$`).FindSubmatch(pdf)
+	if m == nil {
+		t.Fatal("no startxref")
+	}
+	xref, _ := strconv.Atoi(string(m[1]))
+	if !bytes.HasPrefix(pdf[xref:], []byte("xref\n0 6\n")) {
+		t.Fatalf("startxref %d does not point at the xref table", xref)
+	}
+	entries := strings.Split(string(pdf[xref:]), "\n")[3:8]
+	for i, e := range entries {
+		if len(e)+1 != 20 { // every entry is exactly 20 bytes with its end of line
+			t.Errorf("xref entry %q is %d bytes, want 20", e, len(e)+1)
+		}
+		off, _ := strconv.Atoi(e[:10])
+		if want := fmt.Sprintf("%d 0 obj\n", i+1); !bytes.HasPrefix(pdf[off:], []byte(want)) {
+			t.Errorf("xref entry %d points at %q, want %q", i+1, pdf[off:off+8], want)
+		}
+	}
+	ix := regexp.MustCompile(`/Length (\d+) >>\nstream\n`).FindSubmatchIndex(pdf)
+	n, _ := strconv.Atoi(string(pdf[ix[2]:ix[3]]))
+	if !bytes.HasPrefix(pdf[ix[1]+n:], []byte("\nendstream")) {
+		t.Error("stream /Length is wrong")
+	}
+}
+
+func TestDOCX_Valid(t *testing.T) {
+	doc := qcctest.DOCX("SBX1700000000123200000000042")
+	zr, err := zip.NewReader(bytes.NewReader(doc), int64(len(doc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := xml.NewDecoder(rc)
+		for {
+			if _, err := d.Token(); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatalf("%s is not well-formed XML: %v", f.Name, err)
+			}
+		}
+		rc.Close()
+	}
+	for _, want := range []string{"[Content_Types].xml", "_rels/.rels", "word/document.xml"} {
+		if !names[want] {
+			t.Errorf("DOCX lacks %s", want)
+		}
+	}
+}
+
+// get sends a signed request for key/secret sandbox at the server's clock.
+func get(t *testing.T, srv *qcctest.Server, method, op string, q url.Values, now time.Time) (int, string) {
+	t.Helper()
+	q.Set("key", "sandbox")
+	req, _ := http.NewRequest(method, srv.BaseURL()+"/ReportBaseId/"+op+"?"+q.Encode(), nil)
+	ts := strconv.FormatInt(now.Unix(), 10)
+	req.Header.Set("Timespan", ts)
+	req.Header.Set("Token", fmt.Sprintf("%X", md5sum("sandbox"+ts+"sandbox")))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServer_Protocol(t *testing.T) {
+	clock := qcctest.NewClock(time.Unix(1700000000, 0))
+	srv := qcctest.New(t, qcctest.WithClock(clock.Now))
+	tests := []struct {
+		name   string
+		method string
+		op     string
+		q      url.Values
+		want   string
+	}{
+		{"create by GET", http.MethodGet, "CreateReport", url.Values{"searchKey": {"某公司"}}, `"Status":"118"`},
+		{"poll by POST", http.MethodPost, "GetReportInfo", url.Values{"orderNo": {"x"}}, `"Status":"118"`},
+		{"no search key", http.MethodPost, "CreateReport", url.Values{}, `"Status":"202"`},
+		{"bad format", http.MethodPost, "CreateReport", url.Values{"searchKey": {"某公司"}, "reportFormat": {"3"}}, `"Status":"202"`},
+		{"word", http.MethodPost, "CreateReport", url.Values{"searchKey": {"某公司"}, "reportFormat": {"2"}}, `"Status":"200"`},
+		{"unknown order", http.MethodGet, "GetReportInfo", url.Values{"orderNo": {"SBX1"}}, `"Status":"202"`},
+		{"old order of another instance", http.MethodGet, "GetReportInfo",
+			url.Values{"orderNo": {"SBX160000000000010000000001"}}, `"ReportStatus":"S"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, body := get(t, srv, tt.method, tt.op, tt.q, clock.Now())
+			if code != 200 || !strings.Contains(body, tt.want) {
+				t.Errorf("HTTP %d %s, want %s", code, body, tt.want)
+			}
+		})
+	}
+}
+
+func TestServer_Quota(t *testing.T) {
+	now := time.Now()
+	srv := qcctest.New(t)
+	srv.SetQuota(2)
+	var got []string
+	for i := range 3 {
+		_, body := get(t, srv, http.MethodPost, "CreateReport", url.Values{"searchKey": {fmt.Sprint("公司", i)}}, now)
+		got = append(got, body[strings.Index(body, `"Status"`):][:14])
+	}
+	srv.SetQuota(-1)
+	_, body := get(t, srv, http.MethodPost, "CreateReport", url.Values{"searchKey": {"公司"}}, now)
+	got = append(got, body[strings.Index(body, `"Status"`):][:14])
+	want := []string{`"Status":"200"`, `"Status":"200"`, `"Status":"112"`, `"Status":"200"`}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("answers %v, want %v", got, want)
+	}
+	if srv.TotalOrders() != 3 || len(srv.OrderCounts()) != 3 {
+		t.Errorf("TotalOrders %d, OrderCounts %v; want 3 orders of 3 keys", srv.TotalOrders(), srv.OrderCounts())
+	}
+}
+
+// TestServer_FaultsDeterministic checks that a seed fixes which answers the
+// error and drop rates replace.
+func TestServer_FaultsDeterministic(t *testing.T) {
+	run := func(seed int64) string {
+		srv := qcctest.New(t, qcctest.WithSeed(seed), qcctest.WithErrorRate(0.3), qcctest.WithDropRate(0.3))
+		var b strings.Builder
+		for i := range 40 {
+			code, body := get(t, srv, http.MethodPost, "CreateReport", url.Values{"searchKey": {fmt.Sprint("公司", i)}}, time.Now())
+			switch {
+			case code == 502:
+				b.WriteByte('E')
+			case code == 200 && strings.Contains(body, `"Status":"200"`):
+				b.WriteByte('.')
+			default:
+				b.WriteByte('D') // dropped: no HTTP answer
+			}
+		}
+		return b.String()
+	}
+	a, b, c := run(7), run(7), run(8)
+	if a != b {
+		t.Errorf("same seed, different faults:\n%s\n%s", a, b)
+	}
+	if a == c {
+		t.Errorf("different seeds, same faults: %s", a)
+	}
+	if !strings.Contains(a, "E") || !strings.Contains(a, "D") || !strings.Contains(a, ".") {
+		t.Errorf("faults %s: want errors, drops and successes", a)
+	}
+}
+
+func TestServer_Concurrent(t *testing.T) {
+	srv := qcctest.New(t)
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				get(t, srv, http.MethodPost, "CreateReport", url.Values{"searchKey": {fmt.Sprint("公司", i%10)}}, time.Now())
+				get(t, srv, http.MethodGet, "GetReportInfo", url.Values{"orderNo": {fmt.Sprint("SBX", w)}}, time.Now())
+			}
+		})
+	}
+	wg.Wait()
+	if got := srv.TotalOrders(); got != 400 {
+		t.Errorf("TotalOrders = %d, want 400", got)
+	}
+	if got := srv.Orders("公司3"); got != 40 {
+		t.Errorf("Orders(公司3) = %d, want 40", got)
+	}
+	if c, p, _ := srv.Requests(); c != 400 || p != 400 {
+		t.Errorf("Requests = %d creates, %d polls; want 400, 400", c, p)
+	}
+}
