@@ -1,15 +1,55 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
 
-// TODO: replaced by the owner of this subcommand.
+	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/client"
+)
+
 func newExportCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    "export",
-		Short:  "export (not yet implemented)",
-		Hidden: true,
+	var out, lang, sheet, column, format string
+	var allowBad bool
+	cmd := &cobra.Command{
+		Use:   "export [flags] -o OUT STATE [INPUT]",
+		Short: "Rewrite the results from the state file alone (no API call)",
+		Long: `Rebuild the results table from the state file without calling the API.
+With INPUT, every input row is written with its original columns; without it, one row per company.
+It works while a run holds the state file.`,
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return exitf(1, "export: not implemented yet")
+			if out == "" {
+				return exitf(2, "export needs -o OUT (.xlsx or .csv)")
+			}
+			f, err := client.ParseFormat(format)
+			if err != nil {
+				return exitf(2, "--format: %v", err)
+			}
+			if lang != "zh" && lang != "en" {
+				return exitf(2, "--lang must be zh or en, not %q", lang)
+			}
+			cfg := batch.ExportConfig{
+				State: args[0], Output: out, Lang: lang, Version: version, Format: f,
+				Read:     batch.InputOptions{Sheet: sheet, Column: column},
+				Classify: batch.ClassifyOptions{AllowBadChecksum: allowBad},
+			}
+			if len(args) == 2 {
+				cfg.Input = args[1]
+			}
+			rep, err := batch.Export(cfg)
+			if err != nil {
+				return fileErrorExit(err)
+			}
+			cmd.Printf("wrote %s: %d rows, %d companies\n", out, rep.Rows, rep.Companies)
+			return nil
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVarP(&out, "out", "o", "", "results file, .xlsx or .csv")
+	fl.StringVar(&lang, "lang", "zh", "language of the appended headers and outcome labels: zh or en")
+	fl.StringVar(&sheet, "sheet", "", "worksheet of INPUT to read [first]")
+	fl.StringVar(&column, "column", "", "header or column letter of INPUT holding the identifier")
+	fl.StringVar(&format, "format", "pdf", "report format the run used: pdf or word")
+	fl.BoolVar(&allowBad, "allow-bad-checksum", false, "as given to run")
+	return cmd
 }

@@ -1,15 +1,228 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
-// TODO: replaced by the owner of this subcommand.
+	"github.com/spf13/cobra"
+
+	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/client"
+	"github.com/qccbatch/qccbatch/client/qcctest"
+	"github.com/qccbatch/qccbatch/ratelimit"
+)
+
+// runFlags are the flags of `qccbatch run`.
+type runFlags struct {
+	out, state, sheet, column, format, download, baseURL, lang, keyFile string
+	logFormat                                                           string
+	qps                                                                 float64
+	concurrency, maxOrders                                              int
+	pollInterval, timeout                                               time.Duration
+	refreshAfter                                                        durationValue
+	reorderFailed, reorderUncertain, allowBadChecksum                   bool
+	dryRun, sandbox, quiet, noProgress                                  bool
+}
+
 func newRunCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    "run",
-		Short:  "run (not yet implemented)",
-		Hidden: true,
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run [flags] INPUT",
+		Short: "Order, poll and write results for a portfolio (resumable: rerun the same command)",
+		Long: `Order a 基础身份报告 for every company of INPUT (.xlsx, .csv or .txt), poll until each
+report is ready, optionally download the files, and write the results table.
+
+The state file (INPUT.qccstate by default) is the ledger: rerun the same command after a
+crash, a quota stop or Ctrl-C and it resumes without ordering any company twice.
+Credentials come from QCC_KEY and QCC_SECRET_KEY (or --key-file); --sandbox needs none.
+
+Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordered),
+3 stopped by an account, quota or failure-rate condition, 4 incomplete (rerun to resume).`,
+		Args: exactArgs(1, "INPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return exitf(1, "run: not implemented yet")
+			return runRun(cmd, args[0], &f)
 		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.out, "out", "o", "", "results file, .xlsx or .csv [INPUT without extension + -results.xlsx]")
+	fl.StringVar(&f.state, "state", "", "state file (resume and ledger) [INPUT + .qccstate]")
+	fl.StringVar(&f.sheet, "sheet", "", "worksheet to read [first]")
+	fl.StringVar(&f.column, "column", "", "header or column letter holding the identifier [auto-detected]")
+	fl.StringVar(&f.format, "format", "pdf", "report format: pdf or word")
+	fl.Float64Var(&f.qps, "qps", 5, "most API requests per second, create and poll together; 0 = unlimited")
+	fl.IntVar(&f.concurrency, "concurrency", 8, "most requests in flight")
+	fl.DurationVar(&f.pollInterval, "poll-interval", 10*time.Second, "first poll delay; later polls back off to 60s")
+	fl.DurationVar(&f.timeout, "timeout", 2*time.Hour, "stop polling an order after this; the row stays pending and a rerun resumes it")
+	fl.IntVar(&f.maxOrders, "max-orders", -1, "place at most N new orders in this run (-1 = no limit)")
+	fl.Var(&f.refreshAfter, "refresh-after", "re-order companies whose last ready report is older than this, e.g. 365d [never]")
+	fl.BoolVar(&f.reorderFailed, "reorder-failed", false, "order again companies whose report generation failed (F)")
+	fl.BoolVar(&f.reorderUncertain, "reorder-uncertain", false, "order again rows left uncertain (an order may already have been placed)")
+	fl.BoolVar(&f.allowBadChecksum, "allow-bad-checksum", false, "order credit codes whose check character is wrong (early pilot codes)")
+	fl.StringVar(&f.download, "download", "", "download every ready report into this directory")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and the estimated time, call nothing")
+	fl.BoolVar(&f.sandbox, "sandbox", false, "use the built-in sandbox API in-process: no credentials, no cost")
+	fl.StringVar(&f.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
+	fl.StringVar(&f.keyFile, "key-file", "", "file with QCC_KEY=... and QCC_SECRET_KEY=... lines (instead of the environment)")
+	fl.StringVar(&f.lang, "lang", "zh", "language of the appended headers and outcome labels: zh or en")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no log lines, only the final summary and errors")
+	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar; log a line every 10s instead")
+	return cmd
+}
+
+func runRun(cmd *cobra.Command, input string, f *runFlags) error {
+	format, err := client.ParseFormat(f.format)
+	if err != nil {
+		return exitf(2, "--format: %v", err)
+	}
+	if f.lang != "zh" && f.lang != "en" {
+		return exitf(2, "--lang must be zh or en, not %q", f.lang)
+	}
+	if f.qps < 0 || f.concurrency < 1 {
+		return exitf(2, "--qps must be >= 0 and --concurrency >= 1")
+	}
+	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.quiet)
+	if err != nil {
+		return err
+	}
+	cfg := batch.Config{
+		Input: input, Output: f.out, State: f.state,
+		Read:             batch.InputOptions{Sheet: f.sheet, Column: f.column},
+		Classify:         batch.ClassifyOptions{AllowBadChecksum: f.allowBadChecksum},
+		Format:           format,
+		Lang:             f.lang,
+		Version:          version,
+		Concurrency:      f.concurrency,
+		PollInterval:     f.pollInterval,
+		Timeout:          f.timeout,
+		MaxOrders:        f.maxOrders,
+		RefreshAfter:     time.Duration(f.refreshAfter),
+		ReorderFailed:    f.reorderFailed,
+		ReorderUncertain: f.reorderUncertain,
+		DownloadDir:      f.download,
+		Logger:           logger,
+		Progress:         &batch.Progress{},
+	}
+	if cfg.Output == "" {
+		cfg.Output = strings.TrimSuffix(input, filepath.Ext(input)) + "-results.xlsx"
+	}
+	if cfg.State == "" {
+		cfg.State = input + ".qccstate"
+	}
+	if ext := strings.ToLower(filepath.Ext(cfg.Output)); ext != ".xlsx" && ext != ".csv" {
+		return exitf(2, "--out must end in .xlsx or .csv, not %q", cfg.Output)
+	}
+	if f.download != "" {
+		if err := os.MkdirAll(f.download, 0o700); err != nil {
+			return exitf(2, "--download: %v", err)
+		}
+	}
+	if f.dryRun {
+		plan, err := batch.DryRun(cfg, f.qps)
+		if err != nil {
+			return fileErrorExit(err)
+		}
+		plan.Write(cmd.OutOrStdout())
+		return nil
+	}
+
+	baseURL, key, secret := f.baseURL, "", ""
+	if f.sandbox {
+		srv := qcctest.NewServer()
+		if err := srv.Start("127.0.0.1:0"); err != nil {
+			return exitf(1, "starting the sandbox: %v", err)
+		}
+		defer srv.Close()
+		baseURL, key, secret = srv.BaseURL(), "sandbox", "sandbox"
+		if !cmd.Flags().Changed("poll-interval") {
+			cfg.PollInterval = time.Second
+		}
+		logger.Info("using the built-in sandbox API: no credentials, no cost", "base_url", baseURL)
+	} else if key, secret, err = credentials(f.keyFile); err != nil {
+		return err
+	}
+	c, err := client.New(baseURL, key, secret)
+	if err != nil {
+		return exitf(2, "--base-url: %v", err)
+	}
+	cfg.APIHost = c.Host()
+	cfg.Limiter = ratelimit.New(f.qps)
+
+	ctx := cmd.Context()
+	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
+	rep, err := batch.Run(ctx, c, cfg)
+	stopProgress()
+	if rep != nil {
+		printSummary(cmd.OutOrStdout(), f.logFormat, rep, err)
+	}
+	return runExit(err)
+}
+
+// runExit maps the error of a run to the exit code of SPEC.
+func runExit(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *batch.StopError
+	if errors.As(err, &se) {
+		return withCode(se.Exit, err)
+	}
+	return fileErrorExit(err)
+}
+
+// fileErrorExit gives unusable input and state files exit code 2.
+func fileErrorExit(err error) error {
+	var ie *batch.InputError
+	var le *batch.LockedError
+	var ce *batch.CorruptError
+	if errors.As(err, &ie) || errors.As(err, &le) || errors.As(err, &ce) {
+		return withCode(2, err)
+	}
+	return withCode(1, err)
+}
+
+// credentials reads the API key and secret from --key-file or the environment.
+func credentials(keyFile string) (key, secret string, err error) {
+	key, secret = os.Getenv("QCC_KEY"), os.Getenv("QCC_SECRET_KEY")
+	if keyFile != "" {
+		fh, err := os.Open(keyFile)
+		if err != nil {
+			return "", "", exitf(2, "--key-file: %v", err)
+		}
+		defer fh.Close()
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), "=")
+			if !ok {
+				continue
+			}
+			switch strings.TrimSpace(k) {
+			case "QCC_KEY", "KEY":
+				key = strings.TrimSpace(v)
+			case "QCC_SECRET_KEY", "SECRET_KEY":
+				secret = strings.TrimSpace(v)
+			}
+		}
+	}
+	switch {
+	case key == "":
+		return "", "", exitf(2, "QCC_KEY is not set: export QCC_KEY and QCC_SECRET_KEY (or use --key-file, or --sandbox to try without credentials)")
+	case secret == "":
+		return "", "", exitf(2, "QCC_SECRET_KEY is not set: export it next to QCC_KEY (or use --key-file)")
+	}
+	return key, secret, nil
+}
+
+// exactArgs is cobra.ExactArgs with a message naming the missing argument.
+func exactArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return exitf(2, "%s needs %s (see '%s --help')", cmd.CommandPath(), names, cmd.CommandPath())
+		}
+		return nil
 	}
 }

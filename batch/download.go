@@ -1,0 +1,203 @@
+package batch
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/qccbatch/qccbatch/client"
+)
+
+// maxFileName is the longest report file name written, in bytes.
+const maxFileName = 120
+
+// ReportFileName returns the file name of a downloaded report,
+// <search_key>_<order_no>.<ext>, made safe on every operating system: no
+// path separators, no "..", no control or reserved characters, at most 120
+// bytes with the extension kept.
+func ReportFileName(searchKey, orderNo, ext string) string {
+	clean := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			switch {
+			case r < 0x20 || r == 0x7f || r == utf8.RuneError:
+				b.WriteByte('_')
+			case strings.ContainsRune(`/\:*?"<>|`, r):
+				b.WriteByte('_')
+			default:
+				b.WriteRune(r)
+			}
+		}
+		out := b.String()
+		for strings.Contains(out, "..") {
+			out = strings.ReplaceAll(out, "..", "_")
+		}
+		return strings.Trim(out, ". ")
+	}
+	base := clean(searchKey) + "_" + clean(orderNo)
+	suffix := "." + clean(ext)
+	for len(base)+len(suffix) > maxFileName {
+		_, size := utf8.DecodeLastRuneInString(base)
+		base = base[:len(base)-size]
+	}
+	if strings.Trim(base, "_") == "" {
+		base = "report" + base
+	}
+	return base + suffix
+}
+
+// haveFile reports whether the report file recorded for st is on disk with
+// the recorded sha256.
+func (r *runner) haveFile(st CompanyState) bool {
+	if st.File == "" || st.SHA256 == "" {
+		return false
+	}
+	sum, err := fileSHA256(st.File)
+	return err == nil && sum == st.SHA256
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// download fetches the report of ready company i into the download
+// directory. A failure leaves the row ready with the error in its message;
+// the next run tries again.
+func (r *runner) download(i int) {
+	st, _ := r.lookup(i)
+	if st.ReportURL == "" || r.haveFile(st) {
+		return
+	}
+	path, sum, err := r.fetchReport(st)
+	if err != nil {
+		r.comps[i].note = "download failed: " + err.Error() + "; rerun to retry"
+		r.incompleteBecause("some downloads failed")
+		return
+	}
+	r.record(i, r.j.Downloaded(st.Key, r.format, path, sum))
+	r.cfg.Progress.Downloaded.Add(1)
+}
+
+// fetchReport streams a report to a temporary file, checks that it is what
+// it claims to be, and renames it into place.
+func (r *runner) fetchReport(st CompanyState) (path, sum string, err error) {
+	ext := client.Format(st.Format).Ext()
+	path = filepath.Join(r.cfg.DownloadDir, ReportFileName(st.SearchKey, st.OrderNo, ext))
+	tmp, err := os.CreateTemp(r.cfg.DownloadDir, ".qccbatch-download-*.tmp")
+	if err != nil {
+		return "", "", err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := sha256.New()
+	fetch := func(ctx context.Context) error {
+		if err := tmp.Truncate(0); err != nil {
+			return err
+		}
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		h.Reset()
+		_, err := r.api.Download(ctx, st.ReportURL, io.MultiWriter(tmp, h), r.cfg.MaxDownload)
+		return err
+	}
+	if r.onAPIHost(st.ReportURL) {
+		err = r.do(false, fetch)
+	} else {
+		err = r.doUnlimited(fetch)
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if err := checkReport(tmp, ext); err != nil {
+		return "", "", err
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", "", err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", "", err
+	}
+	if err := syncDir(r.cfg.DownloadDir); err != nil {
+		return "", "", err
+	}
+	return path, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// doUnlimited retries a request to a host other than the API's, outside the
+// API's rate limit.
+func (r *runner) doUnlimited(fn func(ctx context.Context) error) error {
+	for attempt := 1; ; attempt++ {
+		if r.work.Err() != nil {
+			return errInterrupted{}
+		}
+		err := fn(r.calls)
+		class := client.ClassOf(err)
+		if err == nil || (class != client.ClassTransient && class != client.ClassSlowDown) || attempt >= r.cfg.Backoff.Attempts {
+			return err
+		}
+		r.cfg.Progress.Retries.Add(1)
+		if err := r.cfg.Backoff.Wait(r.work, attempt, client.RetryAfter(err)); err != nil {
+			return errInterrupted{err}
+		}
+	}
+}
+
+func (r *runner) onAPIHost(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && strings.EqualFold(u.Host, r.cfg.APIHost)
+}
+
+// checkReport verifies a downloaded file: a PDF starts with %PDF-, a Word
+// report is a zip holding word/document.xml.
+func checkReport(f *os.File, ext string) error {
+	size, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return err
+	}
+	switch ext {
+	case "pdf":
+		head := make([]byte, 5)
+		if _, err := f.ReadAt(head, 0); err != nil || !bytes.Equal(head, []byte("%PDF-")) {
+			return errors.New("the file is not a PDF (does not start with %PDF-)")
+		}
+	case "docx":
+		zr, err := zip.NewReader(f, size)
+		if err != nil {
+			return fmt.Errorf("the file is not a Word document: %v", err)
+		}
+		for _, zf := range zr.File {
+			if zf.Name == "word/document.xml" {
+				return nil
+			}
+		}
+		return errors.New("the file is not a Word document (no word/document.xml)")
+	}
+	return nil
+}

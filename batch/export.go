@@ -1,0 +1,80 @@
+package batch
+
+import (
+	"io"
+	"time"
+
+	"github.com/qccbatch/qccbatch/client"
+)
+
+// ExportConfig is what `qccbatch export` needs.
+type ExportConfig struct {
+	State    string
+	Input    string // optional: the full table with original columns
+	Output   string
+	Read     InputOptions
+	Classify ClassifyOptions
+	Format   client.Format
+	Lang     string
+	Version  string
+	Now      func() time.Time
+}
+
+// Export rebuilds the results from the state file alone, without calling
+// the API. With an input it writes every input row with its original
+// columns; without, one row per company in the state file.
+func Export(cfg ExportConfig) (*Report, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Format == 0 {
+		cfg.Format = client.FormatPDF
+	}
+	if cfg.Lang == "" {
+		cfg.Lang = "zh"
+	}
+	start := cfg.Now()
+	j, err := OpenJournal(cfg.State, JournalOptions{Now: cfg.Now, ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer j.Close()
+	sum := Summary{Input: cfg.Input, State: cfg.State, Start: start, Version: cfg.Version}
+	if cfg.Input != "" {
+		p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
+		if err != nil {
+			return nil, err
+		}
+		res := func(i int) RowResult {
+			c := p.Companies[i]
+			st, known := j.Lookup(c.Key, int(cfg.Format))
+			return stateResult(c.SearchKey, st, known, "")
+		}
+		rep := &Report{Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res), Start: start, End: cfg.Now(), Output: cfg.Output}
+		sum.Rows, sum.Companies, sum.Counts, sum.End = rep.Rows, rep.Companies, rep.Counts, rep.End
+		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, res, sum, cfg.Lang)
+	}
+
+	var rows []RowResult
+	counts := make(map[Outcome]int, len(Outcomes))
+	for _, o := range Outcomes {
+		counts[o] = 0
+	}
+	j.Each(func(st CompanyState) bool {
+		rr := stateResult(st.SearchKey, st, true, "")
+		rows = append(rows, rr)
+		counts[rr.Outcome]++
+		return true
+	})
+	rep := &Report{Rows: len(rows), Companies: len(rows), Counts: counts, Start: start, End: cfg.Now(), Output: cfg.Output}
+	sum.Rows, sum.Companies, sum.Counts, sum.End = rep.Rows, rep.Companies, counts, rep.End
+	n := 0
+	next := func() (Row, RowResult, error) {
+		if n >= len(rows) {
+			return Row{}, RowResult{}, io.EOF
+		}
+		n++
+		return Row{Line: n + 1}, rows[n-1], nil
+	}
+	return rep, WriteResults(cfg.Output, nil, next, sum, cfg.Lang)
+}

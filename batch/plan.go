@@ -1,0 +1,73 @@
+package batch
+
+import (
+	"slices"
+	"time"
+)
+
+// runPlan is what a run has to do, decided from the portfolio and the state
+// file before any request is sent.
+type runPlan struct {
+	orders    []int // companies to order: never ordered first, then re-orders, then refreshes oldest first
+	polls     []int // companies ordered in an earlier run and still pending
+	downloads []int // ready companies whose report file is missing
+	finalRows int   // rows already final (invalid rows included)
+	ready     int   // companies already ready
+	done      int   // companies with a final outcome in the state file
+}
+
+// plan decides, for every company of the portfolio, what this run does.
+func (r *runner) plan() runPlan {
+	pol := OrderPolicy{
+		ReorderFailed:    r.cfg.ReorderFailed,
+		ReorderUncertain: r.cfg.ReorderUncertain,
+		RefreshAfter:     r.cfg.RefreshAfter,
+		Now:              r.cfg.Now(),
+	}
+	var pl runPlan
+	var reorders, refreshes []int
+	refreshAge := map[int]time.Time{}
+	for i, c := range r.p.Companies {
+		st, known := r.lookup(i)
+		switch pol.Decide(st, known) {
+		case ActionOrder:
+			if known && (st.Outcome == OutcomeUncertain || st.Outcome == OutcomeFailed) {
+				reorders = append(reorders, i)
+			} else {
+				pl.orders = append(pl.orders, i)
+			}
+		case ActionRefresh:
+			refreshes = append(refreshes, i)
+			refreshAge[i] = st.CompletedAt
+		case ActionPoll:
+			pl.polls = append(pl.polls, i)
+		default:
+			if st.Outcome.Final() {
+				pl.finalRows += c.Rows
+				pl.done++
+			}
+			if st.Outcome == OutcomeReady {
+				pl.ready++
+				if r.cfg.DownloadDir != "" && !r.haveFile(st) {
+					pl.downloads = append(pl.downloads, i)
+				}
+			}
+			if known && st.Outcome == OutcomeNotOrdered && st.CooldownUntil.After(pol.Now) {
+				r.comps[i].note = cooldownNote(st.CooldownUntil)
+				r.incompleteBecause("cooldown (API 110)")
+			}
+		}
+	}
+	slices.SortStableFunc(refreshes, func(a, b int) int { return refreshAge[a].Compare(refreshAge[b]) })
+	pl.orders = append(append(pl.orders, reorders...), refreshes...)
+	for i := range r.p.RowCompany {
+		if r.p.RowCompany[i] < 0 {
+			pl.finalRows++
+		}
+	}
+	return pl
+}
+
+func cooldownNote(until time.Time) string {
+	return "API 110: 相同查询连续出错，冷却至 " + until.Format(time.RFC3339) + "; rerun after that to order"
+}

@@ -1,0 +1,84 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/qccbatch/qccbatch/client"
+)
+
+// poll asks for the status of one order and acts on the answer.
+func (r *runner) poll(it pollItem) {
+	if r.stopPoll.Load() {
+		return
+	}
+	i := it.comp
+	c := r.p.Companies[i]
+	st, _ := r.lookup(i)
+	var info client.ReportInfo
+	err := r.do(false, func(ctx context.Context) error {
+		var err error
+		info, err = r.api.GetReportInfo(ctx, st.OrderNo)
+		return err
+	})
+	if err != nil {
+		r.pollFailed(it, err)
+		return
+	}
+	switch info.Status {
+	case "S":
+		r.comps[i].note = ""
+		r.record(i, r.j.Polled(c.Key, r.format, st.OrderNo, "S", info.URL))
+		r.cfg.Progress.Pending.Add(-1)
+		r.cfg.Progress.Ready.Add(1)
+		r.finalRows(i)
+		if r.cfg.DownloadDir != "" {
+			r.download(i)
+		}
+	case "F":
+		r.record(i, r.j.Polled(c.Key, r.format, st.OrderNo, "F", ""))
+		r.cfg.Progress.Pending.Add(-1)
+		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < maxOrdersPerRun && !r.stopOrders.Load() {
+			r.placeOrder(i)
+			return
+		}
+		r.finalRows(i)
+	default: // P or N: not ready yet
+		r.record(i, r.j.Polled(c.Key, r.format, st.OrderNo, info.Status, ""))
+		r.again(it)
+	}
+}
+
+// again schedules the next poll of an order, backing off to PollMax, unless
+// the order has been polled for longer than --timeout.
+func (r *runner) again(it pollItem) {
+	now := r.cfg.Now()
+	if !it.orderedAt.IsZero() && now.Sub(it.orderedAt) >= r.cfg.Timeout {
+		r.comps[it.comp].note = fmt.Sprintf("still processing after %s (--timeout); rerun to keep polling", r.cfg.Timeout)
+		r.incompleteBecause("polling timed out")
+		return
+	}
+	next := min(it.interval*2, r.cfg.PollMax)
+	r.sched.add(pollItem{comp: it.comp, due: now.Add(it.interval), interval: next, orderedAt: it.orderedAt})
+}
+
+// pollFailed handles a GetReportInfo that gave no status.
+func (r *runner) pollFailed(it pollItem, err error) {
+	var intr errInterrupted
+	if errors.As(err, &intr) {
+		return // the order stays pending; a rerun polls it
+	}
+	switch client.ClassOf(err) {
+	case client.ClassFatal:
+		r.halt(3, fatalReason(err), false)
+	case client.ClassQuota:
+		r.halt(3, fmt.Sprintf("%v: daily limit or balance reached; run again later to resume", err), true)
+		r.stopPoll.Store(true)
+	default: // retries exhausted, or a row-level code: poll again later
+		r.comps[it.comp].note = "last poll failed: " + err.Error()
+		r.cfg.Progress.Retries.Add(1)
+		r.again(pollItem{comp: it.comp, interval: max(it.interval, time.Second), orderedAt: it.orderedAt})
+	}
+}

@@ -1,0 +1,35 @@
+package batch
+
+import "sync/atomic"
+
+// Progress holds the live counters of a run. The pipeline only updates them;
+// the command line reads them to draw a bar or log a line.
+type Progress struct {
+	TotalRows  atomic.Int64 // rows in the input
+	FinalRows  atomic.Int64 // rows whose outcome is final
+	Ordered    atomic.Int64 // orders placed this run
+	Ready      atomic.Int64 // companies ready
+	Pending    atomic.Int64 // companies ordered and not yet finished
+	Retries    atomic.Int64 // requests retried
+	APICalls   atomic.Int64 // requests sent to the API (create, poll, download)
+	Downloaded atomic.Int64 // report files written this run
+}
+
+// Snapshot is a plain copy of the counters.
+type Snapshot struct {
+	TotalRows, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded int64
+}
+
+// Snapshot returns the counters' current values.
+func (p *Progress) Snapshot() Snapshot {
+	return Snapshot{
+		TotalRows:  p.TotalRows.Load(),
+		FinalRows:  p.FinalRows.Load(),
+		Ordered:    p.Ordered.Load(),
+		Ready:      p.Ready.Load(),
+		Pending:    p.Pending.Load(),
+		Retries:    p.Retries.Load(),
+		APICalls:   p.APICalls.Load(),
+		Downloaded: p.Downloaded.Load(),
+	}
+}

@@ -1,0 +1,125 @@
+package batch
+
+import (
+	"io"
+	"time"
+)
+
+// stateResult returns the appended result columns for a company from its
+// state (known is false when the state file has never heard of it) and what
+// this run noted about it.
+func stateResult(searchKey string, st CompanyState, known bool, note string) RowResult {
+	rr := RowResult{SearchKey: searchKey, Outcome: OutcomeNotOrdered}
+	if known {
+		rr = RowResult{
+			SearchKey:    st.SearchKey,
+			Outcome:      st.Outcome,
+			Code:         st.Code,
+			Message:      st.Message,
+			OrderNo:      st.OrderNo,
+			ReportStatus: st.ReportStatus,
+			ReportURL:    st.ReportURL,
+			File:         st.File,
+			OrderedAt:    st.OrderedAt,
+			CompletedAt:  st.CompletedAt,
+		}
+		if rr.SearchKey == "" {
+			rr.SearchKey = searchKey
+		}
+		if rr.Outcome == "" {
+			rr.Outcome = OutcomeNotOrdered
+		}
+	}
+	rr.Message = joinMessage(rr.Message, note)
+	return rr
+}
+
+func joinMessage(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "" || a == b:
+		return a
+	}
+	return a + "; " + b
+}
+
+// resultLookup gives the result columns of company i of a portfolio.
+type resultLookup func(i int) RowResult
+
+// portfolioCounts counts rows per outcome.
+func portfolioCounts(p *Portfolio, res resultLookup) map[Outcome]int {
+	counts := make(map[Outcome]int, len(Outcomes))
+	for _, o := range Outcomes {
+		counts[o] = 0
+	}
+	for i, c := range p.Companies {
+		counts[res(i).Outcome] += c.Rows
+	}
+	for _, ci := range p.RowCompany {
+		if ci < 0 {
+			counts[OutcomeInvalid]++
+		}
+	}
+	return counts
+}
+
+// writePortfolioResults writes the results table for every row of the
+// portfolio, reading the input a second time so that memory holds only the
+// identifiers, never the whole table.
+func writePortfolioResults(out string, p *Portfolio, opt InputOptions, res resultLookup, sum Summary, lang string) error {
+	in, err := OpenInput(p.Path, opt)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	row := 0
+	next := func() (Row, RowResult, error) {
+		r, err := in.Next()
+		if err != nil {
+			return Row{}, RowResult{}, err
+		}
+		if row >= len(p.RowCompany) {
+			return Row{}, RowResult{}, io.ErrUnexpectedEOF
+		}
+		ci, msg := p.RowCompany[row], p.RowMessage[row]
+		row++
+		if ci < 0 {
+			return r, RowResult{Outcome: OutcomeInvalid, Message: msg}, nil
+		}
+		rr := res(int(ci))
+		rr.Message = joinMessage(msg, rr.Message)
+		return r, rr, nil
+	}
+	return WriteResults(out, in.Header(), next, sum, lang)
+}
+
+// results is the runner's resultLookup: the journal's state plus this run's notes.
+func (r *runner) result(i int) RowResult {
+	st, known := r.lookup(i)
+	return stateResult(r.p.Companies[i].SearchKey, st, known, r.comps[i].note)
+}
+
+// report sums up the run.
+func (r *runner) report(start time.Time) *Report {
+	return &Report{
+		Rows:       r.p.Rows,
+		Companies:  len(r.p.Companies),
+		Counts:     portfolioCounts(r.p, r.result),
+		NewOrders:  int(r.cfg.Progress.Ordered.Load()),
+		APICalls:   r.cfg.Progress.APICalls.Load(),
+		Downloaded: r.cfg.Progress.Downloaded.Load(),
+		Start:      start,
+		End:        r.cfg.Now(),
+		Output:     r.cfg.Output,
+	}
+}
+
+func (r *runner) writeResults(rep *Report) error {
+	sum := Summary{
+		Input: r.cfg.Input, State: r.cfg.State, Start: rep.Start, End: r.cfg.Now(),
+		Version: r.cfg.Version, Rows: rep.Rows, Companies: rep.Companies, Counts: rep.Counts,
+		NewOrders: rep.NewOrders, APICalls: rep.APICalls,
+	}
+	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.result, sum, r.cfg.Lang)
+}

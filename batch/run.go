@@ -1,0 +1,214 @@
+package batch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// StopError ends a run early or incomplete; Exit is the process exit code of
+// SPEC (3: account, quota or failure-rate stop; 4: incomplete, rerun to resume).
+type StopError struct {
+	Exit   int
+	Reason string
+}
+
+func (e *StopError) Error() string { return e.Reason }
+
+// Report is what a finished run tells the command line.
+type Report struct {
+	Rows       int
+	Companies  int
+	Counts     map[Outcome]int // per row
+	NewOrders  int
+	APICalls   int64
+	Downloaded int64
+	Start, End time.Time
+	Output     string
+}
+
+// runner is the state of one run.
+type runner struct {
+	cfg    Config
+	api    API
+	j      *Journal
+	p      *Portfolio
+	format int
+
+	work, calls          context.Context // work: may new work start; calls: requests in flight
+	stopWork, stopCalls  context.CancelFunc
+	comps                []compRun
+	budget               atomic.Int64 // orders left this run; < 0 = unlimited
+	answered, badParams  atomic.Int64
+	stopOrders, stopPoll atomic.Bool
+
+	mu          sync.Mutex
+	stop        *StopError // the first account/quota/breaker stop
+	incomplete  []string   // reasons the run could not finish everything
+	sched       *scheduler
+	pollWorkers *errgroup.Group
+}
+
+// compRun is what a run learns about one company beyond the journal.
+type compRun struct {
+	note         string // shown in the row's message
+	ordersPlaced int32
+}
+
+// Run executes the whole pipeline: read and classify the input, replay the
+// state, order, poll, download and write the results. It returns a
+// *StopError when the run stopped early or left rows to resume, an
+// *InputError, *LockedError or *CorruptError for unusable files, and nil when
+// every row is final.
+func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
+	cfg = cfg.withDefaults()
+	start := cfg.Now()
+	p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
+	if err != nil {
+		return nil, err
+	}
+	j, err := OpenJournal(cfg.State, JournalOptions{Now: cfg.Now})
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format), comps: make([]compRun, len(p.Companies))}
+	r.budget.Store(int64(cfg.MaxOrders))
+	r.work, r.stopWork = context.WithCancel(ctx)
+	r.calls, r.stopCalls = context.WithCancel(context.WithoutCancel(ctx))
+	defer r.stopWork()
+	defer r.stopCalls()
+	go func() { // after an interrupt, requests in flight get a short grace
+		<-r.work.Done()
+		t := time.NewTimer(cfg.Grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			r.stopCalls()
+		case <-r.calls.Done():
+		}
+	}()
+
+	runErr := r.execute()
+	if err := j.Sync(); err != nil && runErr == nil {
+		runErr = err
+	}
+	rep := r.report(start)
+	if cfg.Output != "" {
+		if err := r.writeResults(rep); err != nil {
+			j.Close()
+			return rep, fmt.Errorf("writing results: %w", err)
+		}
+	}
+	if err := j.Close(); err != nil {
+		return rep, fmt.Errorf("closing state file: %w", err)
+	}
+	if runErr != nil {
+		return rep, runErr
+	}
+	return rep, r.verdict(ctx, rep)
+}
+
+// execute orders, polls and downloads until nothing is left to do or the run
+// is stopped.
+func (r *runner) execute() error {
+	pl := r.plan()
+	r.cfg.Progress.TotalRows.Store(int64(r.p.Rows))
+	r.cfg.Progress.FinalRows.Store(int64(pl.finalRows))
+	r.cfg.Progress.Pending.Store(int64(len(pl.polls)))
+	r.cfg.Progress.Ready.Store(int64(pl.ready))
+	r.cfg.Logger.Info("plan", "rows", r.p.Rows, "companies", len(r.p.Companies),
+		"to_order", len(pl.orders), "to_poll", len(pl.polls), "to_download", len(pl.downloads))
+
+	now := r.cfg.Now()
+	r.sched = newScheduler(r.cfg.Now)
+	for _, i := range pl.polls {
+		st, _ := r.lookup(i)
+		r.sched.add(pollItem{comp: i, due: now, interval: r.cfg.PollInterval, orderedAt: st.OrderedAt})
+	}
+
+	var pollErr error
+	r.pollWorkers = &errgroup.Group{}
+	r.pollWorkers.SetLimit(r.cfg.Concurrency)
+	pollDone := make(chan struct{})
+	go func() {
+		defer close(pollDone)
+		r.sched.run(r.work, r.pollWorkers, r.poll)
+		pollErr = r.pollWorkers.Wait()
+	}()
+
+	var orders errgroup.Group
+	orders.SetLimit(r.cfg.Concurrency)
+	for _, i := range pl.downloads {
+		orders.Go(func() error { r.download(i); return nil })
+	}
+	for _, i := range pl.orders {
+		if r.work.Err() != nil || r.stopOrders.Load() {
+			break
+		}
+		orders.Go(func() error { r.placeOrder(i); return nil })
+	}
+	err := orders.Wait()
+	r.sched.producersDone()
+	<-pollDone
+	return errors.Join(err, pollErr)
+}
+
+// halt records a stop; ordersOnly lets polling go on (quota, breaker).
+func (r *runner) halt(exit int, reason string, ordersOnly bool) {
+	r.mu.Lock()
+	if r.stop == nil {
+		r.stop = &StopError{Exit: exit, Reason: reason}
+		r.cfg.Logger.Warn("stopping", "reason", reason)
+	}
+	r.mu.Unlock()
+	r.stopOrders.Store(true)
+	if !ordersOnly {
+		r.stopPoll.Store(true)
+		r.stopWork()
+	}
+}
+
+// incompleteBecause notes why some rows were left to a later run.
+func (r *runner) incompleteBecause(reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.incomplete {
+		if s == reason {
+			return
+		}
+	}
+	r.incomplete = append(r.incomplete, reason)
+}
+
+func (r *runner) lookup(i int) (CompanyState, bool) {
+	return r.j.Lookup(r.p.Companies[i].Key, r.format)
+}
+
+// verdict maps how the run ended to nil (complete) or a *StopError.
+func (r *runner) verdict(ctx context.Context, rep *Report) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stop != nil {
+		return r.stop
+	}
+	left := rep.Counts[OutcomePending] + rep.Counts[OutcomeNotOrdered]
+	if ctx.Err() != nil {
+		return &StopError{Exit: 4, Reason: fmt.Sprintf("interrupted: %d rows left pending or not ordered; rerun the same command to resume", left)}
+	}
+	if left == 0 {
+		return nil
+	}
+	reason := "incomplete"
+	if len(r.incomplete) > 0 {
+		reason = r.incomplete[0]
+		for _, s := range r.incomplete[1:] {
+			reason += "; " + s
+		}
+	}
+	return &StopError{Exit: 4, Reason: fmt.Sprintf("%s: %d rows left pending or not ordered; rerun the same command to resume", reason, left)}
+}

@@ -1,0 +1,135 @@
+package batch
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// pollItem is one order waiting for its next poll.
+type pollItem struct {
+	due       time.Time
+	comp      int
+	interval  time.Duration // delay before the poll after this one
+	orderedAt time.Time
+}
+
+type pollHeap []pollItem
+
+func (h pollHeap) Len() int           { return len(h) }
+func (h pollHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
+func (h pollHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *pollHeap) Push(x any)        { *h = append(*h, x.(pollItem)) }
+func (h *pollHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
+}
+
+// scheduler hands out polls when they are due, from a heap of next-poll
+// times: one goroutine and one heap entry per pending order, whatever the
+// number of rows.
+type scheduler struct {
+	mu     sync.Mutex
+	h      pollHeap
+	active int  // polls running now; they may add their order back
+	closed bool // no more orders will be placed
+	wake   chan struct{}
+	now    func() time.Time
+}
+
+func newScheduler(now func() time.Time) *scheduler {
+	return &scheduler{wake: make(chan struct{}, 1), now: now}
+}
+
+func (s *scheduler) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// add schedules a poll.
+func (s *scheduler) add(it pollItem) {
+	s.mu.Lock()
+	heap.Push(&s.h, it)
+	s.mu.Unlock()
+	s.signal()
+}
+
+// producersDone says no order will be added except by running polls.
+func (s *scheduler) producersDone() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.signal()
+}
+
+// pending returns how many polls are scheduled.
+func (s *scheduler) pending() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.h)
+}
+
+// run dispatches due polls to g until there is nothing left to poll or ctx
+// is done. fn may add its item back before it returns.
+func (s *scheduler) run(ctx context.Context, g *errgroup.Group, fn func(pollItem)) {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		s.mu.Lock()
+		if len(s.h) == 0 {
+			done := s.closed && s.active == 0
+			s.mu.Unlock()
+			if done {
+				return
+			}
+			select {
+			case <-s.wake:
+			case <-ctx.Done():
+				return
+			}
+			continue
+		}
+		wait := s.h[0].due.Sub(s.now())
+		if wait > 0 {
+			s.mu.Unlock()
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-s.wake:
+				if !timer.Stop() {
+					<-timer.C
+				}
+			case <-ctx.Done():
+				return
+			}
+			continue
+		}
+		it := heap.Pop(&s.h).(pollItem)
+		s.active++
+		s.mu.Unlock()
+		if ctx.Err() != nil {
+			s.mu.Lock()
+			heap.Push(&s.h, it)
+			s.active--
+			s.mu.Unlock()
+			return
+		}
+		g.Go(func() error {
+			defer func() {
+				s.mu.Lock()
+				s.active--
+				s.mu.Unlock()
+				s.signal()
+			}()
+			fn(it)
+			return nil
+		})
+	}
+}
