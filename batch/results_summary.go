@@ -7,9 +7,9 @@ import (
 // summaryText holds the labels of the Summary sheet in one language.
 type summaryText struct {
 	input, state, start, end, version, rows, companies string
-	newOrders, apiCalls                                 string
-	counts, count, legend, meaning, final, yes, no      string
-	meanings                                            map[Outcome]string
+	newOrders, apiCalls                                string
+	counts, count, legend, meaning, final, yes, no     string
+	meanings                                           map[Outcome]string
 }
 
 var summaryTexts = map[string]summaryText{

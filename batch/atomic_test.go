@@ -1,0 +1,236 @@
+package batch
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// dirNames lists the names in dir, sorted.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	errBoom := errors.New("boom")
+	tests := []struct {
+		name     string
+		existing string // "" = no file before
+		write    func(f *os.File) error
+		wantErr  bool
+		want     string
+	}{
+		{"new file", "", func(f *os.File) error { _, err := f.WriteString("new"); return err }, false, "new"},
+		{"replace", "old", func(f *os.File) error { _, err := f.WriteString("new"); return err }, false, "new"},
+		{"error keeps old", "old", func(f *os.File) error { _, _ = f.WriteString("half"); return errBoom }, true, "old"},
+		{"error leaves nothing", "", func(f *os.File) error { return errBoom }, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "out.xlsx")
+			if tt.existing != "" {
+				if err := os.WriteFile(path, []byte(tt.existing), 0o640); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := WriteFileAtomic(path, 0o600, tt.write)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("WriteFileAtomic error = %v, want error %v", err, tt.wantErr)
+			}
+			if tt.wantErr && !errors.Is(err, errBoom) {
+				t.Errorf("error %v does not wrap the cause", err)
+			}
+			got, readErr := os.ReadFile(path)
+			if tt.want == "" {
+				if !errors.Is(readErr, os.ErrNotExist) {
+					t.Errorf("file exists after a failed first write")
+				}
+			} else if string(got) != tt.want {
+				t.Errorf("content %q, want %q", got, tt.want)
+			}
+			if names := dirNames(t, dir); len(names) > 1 || (tt.want == "" && len(names) != 0) {
+				t.Errorf("directory holds %q: a temporary file was left behind", names)
+			}
+			if runtime.GOOS != "windows" && tt.want != "" {
+				st, _ := os.Stat(path)
+				wantMode := os.FileMode(0o600)
+				if tt.existing != "" {
+					wantMode = 0o640 // an existing file keeps its mode
+				}
+				if st.Mode().Perm() != wantMode {
+					t.Errorf("mode %v, want %v", st.Mode().Perm(), wantMode)
+				}
+			}
+		})
+	}
+}
+
+func TestSweepStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.xlsx")
+	old := time.Now().Add(-time.Hour)
+	files := map[string]bool{ // name -> removed?
+		".out.xlsx.tmp-111":   true,  // stale temp of this target
+		".out.xlsx.tmp-222":   false, // fresh: may be a writer in progress
+		".other.xlsx.tmp-333": false, // another target's
+		"out.xlsx":            false, // the target itself
+		"out.xlsx.tmp-444":    false, // not hidden: not ours
+	}
+	for name, removed := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if removed || name != ".out.xlsx.tmp-222" {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := SweepStaleTemps(path, StaleTempAge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{filepath.Join(dir, ".out.xlsx.tmp-111")}; !slices.Equal(got, want) {
+		t.Errorf("removed %q, want %q", got, want)
+	}
+	for name, removed := range files {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) == removed {
+			t.Errorf("%s: exists = %v, want %v", name, err == nil, !removed)
+		}
+	}
+	if got, err := SweepStaleTemps(filepath.Join(dir, "missing", "x.csv"), 0); err != nil || got != nil {
+		t.Errorf("missing directory: %q, %v; want nothing, no error", got, err)
+	}
+}
+
+// failingSource yields n good rows, then an error.
+func failingSource(n int) ResultsSource {
+	i := 0
+	return func() (Row, RowResult, error) {
+		if i == n {
+			return Row{}, RowResult{}, errors.New("state file read error")
+		}
+		i++
+		return Row{Line: i + 1, Cells: []Cell{str(fmt.Sprint("company ", i))}},
+			RowResult{SearchKey: fmt.Sprint("company ", i), Outcome: OutcomeReady}, nil
+	}
+}
+
+func TestWriteResults_FailingSourceLeavesNoFile(t *testing.T) {
+	for _, ext := range []string{".xlsx", ".csv"} {
+		for _, existing := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s existing=%v", ext, existing), func(t *testing.T) {
+				dir := t.TempDir()
+				path := filepath.Join(dir, "results"+ext)
+				if existing {
+					if err := os.WriteFile(path, []byte("previous results"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+				// Past the width sample, so rows have been streamed already.
+				err := WriteResults(path, []string{"name"}, failingSource(widthSample+100), Summary{}, "zh")
+				if err == nil || !strings.Contains(err.Error(), "state file read error") {
+					t.Fatalf("WriteResults error = %v, want the source's error", err)
+				}
+				var want []string
+				if existing {
+					want = []string{"results" + ext}
+					if b, _ := os.ReadFile(path); string(b) != "previous results" {
+						t.Errorf("the previous results were changed to %d bytes", len(b))
+					}
+				}
+				if got := dirNames(t, dir); !slices.Equal(got, want) {
+					t.Errorf("directory holds %q, want %q", got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestWriteResults_Crash kills a process in the middle of writing results and
+// checks that the previous file is intact and the leftover temporary file is
+// hidden and swept by the next write.
+func TestWriteResults_Crash(t *testing.T) {
+	if out := os.Getenv("QCCBATCH_CRASH_OUT"); out != "" {
+		crashHelper(out) // never returns
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("uses SIGKILL semantics")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "results.csv")
+	if err := os.WriteFile(path, []byte("previous results"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteResults_Crash$")
+	cmd.Env = append(os.Environ(), "QCCBATCH_CRASH_OUT="+path)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "mid-write\n" {
+		_ = cmd.Process.Kill()
+		t.Fatalf("helper said %q, %v", line, err)
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+
+	if b, _ := os.ReadFile(path); string(b) != "previous results" {
+		t.Fatalf("after the crash the results file holds %d bytes, want the previous file", len(b))
+	}
+	names := dirNames(t, dir)
+	if len(names) != 2 || !strings.HasPrefix(names[0], ".results.csv.tmp-") {
+		t.Fatalf("after the crash the directory holds %q, want the file and one hidden temporary", names)
+	}
+	old := time.Now().Add(-2 * StaleTempAge)
+	if err := os.Chtimes(filepath.Join(dir, names[0]), old, old); err != nil {
+		t.Fatal(err)
+	}
+	_, rows, sum := samplePortfolio()
+	if err := WriteResults(path, nil, sliceSource(rows), sum, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if got := dirNames(t, dir); !slices.Equal(got, []string{"results.csv"}) {
+		t.Errorf("after the next write the directory holds %q, want only results.csv", got)
+	}
+}
+
+// crashHelper writes results to out from a source that announces itself on
+// stdout after 5,000 rows and then blocks until the process is killed.
+func crashHelper(out string) {
+	i := 0
+	next := func() (Row, RowResult, error) {
+		i++
+		if i == 5000 {
+			fmt.Println("mid-write")
+			time.Sleep(time.Hour) // until the test kills this process
+		}
+		return Row{Cells: []Cell{str("company")}}, RowResult{SearchKey: "company", Outcome: OutcomeReady}, nil
+	}
+	err := WriteResults(out, []string{"name"}, next, Summary{}, "en")
+	fmt.Fprintln(os.Stderr, "helper finished unexpectedly:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,169 @@
+package batch
+
+import (
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// soffice returns the LibreOffice binary, skipping the test when it is not
+// installed, except in CI (CI set), where it must be.
+func soffice(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("soffice")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but LibreOffice is missing: %v (install libreoffice-calc-nogui)", err)
+		}
+		t.Skip("soffice not installed; set CI=true to make this a failure")
+	}
+	return bin
+}
+
+// convert runs LibreOffice headless to convert in to the given filter, with
+// a private user profile so that it never talks to another running instance.
+func convert(t *testing.T, bin, in, filter, ext string) []byte {
+	t.Helper()
+	dir := t.TempDir()
+	profile := "file://" + filepath.ToSlash(filepath.Join(dir, "profile"))
+	cmd := exec.Command(bin, "-env:UserInstallation="+profile, "--headless",
+		"--convert-to", filter, "--outdir", dir, in)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + "." + ext
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatalf("soffice produced no %s: %v", name, err)
+	}
+	return data
+}
+
+// field is one CSV field and whether it was quoted: LibreOffice's filter
+// option "quote all text cells" quotes text and leaves numbers bare.
+type field struct {
+	val    string
+	quoted bool
+}
+
+// parseQuotedCSV splits CSV into records, keeping whether each field was
+// quoted (encoding/csv forgets that).
+func parseQuotedCSV(s string) [][]field {
+	var recs [][]field
+	var rec []field
+	for len(s) > 0 {
+		var f field
+		if s[0] == '"' {
+			f.quoted = true
+			var b strings.Builder
+			i := 1
+			for i < len(s) {
+				if s[i] == '"' {
+					if i+1 < len(s) && s[i+1] == '"' {
+						b.WriteByte('"')
+						i += 2
+						continue
+					}
+					i++
+					break
+				}
+				b.WriteByte(s[i])
+				i++
+			}
+			f.val, s = b.String(), s[i:]
+		} else {
+			end := strings.IndexAny(s, ",\r\n")
+			if end < 0 {
+				end = len(s)
+			}
+			f.val, s = s[:end], s[end:]
+		}
+		rec = append(rec, f)
+		switch {
+		case strings.HasPrefix(s, ","):
+			s = s[1:]
+		case strings.HasPrefix(s, "\r\n"), strings.HasPrefix(s, "\n"):
+			s = strings.TrimPrefix(strings.TrimPrefix(s, "\r"), "\n")
+			recs, rec = append(recs, rec), nil
+		}
+	}
+	if rec != nil {
+		recs = append(recs, rec)
+	}
+	return recs
+}
+
+// expectedField is how LibreOffice should read back one value we wrote.
+func expectedField(c Cell) field {
+	if v, ok := cellNumber(c); ok {
+		return field{strconv.FormatFloat(v, 'f', -1, 64), false}
+	}
+	if b, ok := cellBool(c); ok {
+		return field{strings.ToUpper(strconv.FormatBool(b)), false}
+	}
+	return field{c.Value, c.Value != ""}
+}
+
+var hrefRe = regexp.MustCompile(`<a href="([^"]*)"`)
+
+func TestWriteResults_LibreOffice(t *testing.T) {
+	bin := soffice(t)
+	header, rows, sum := samplePortfolio()
+	for _, lang := range []string{"zh", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			xlsx := filepath.Join(t.TempDir(), "results.xlsx")
+			if err := WriteResults(xlsx, header, sliceSource(rows), sum, lang); err != nil {
+				t.Fatal(err)
+			}
+			// 44 comma, 34 quote, 76 UTF-8, 1 first line; then quote all text.
+			csvData := convert(t, bin, xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true", "csv")
+			got := parseQuotedCSV(string(csvData))
+
+			var want [][]field
+			var head []field
+			for _, h := range ResultsHeader(header, lang) {
+				head = append(head, field{h, true})
+			}
+			want = append(want, head)
+			for _, r := range rows {
+				var rec []field
+				for i := range header {
+					rec = append(rec, expectedField(cellAt(r.row, i)))
+				}
+				for _, s := range resultTexts(r.res, lang) {
+					rec = append(rec, field{s, s != ""})
+				}
+				want = append(want, rec)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("LibreOffice read %d rows, want %d:\n%s", len(got), len(want), csvData)
+			}
+			for i := range want {
+				if !slices.Equal(got[i], want[i]) {
+					t.Errorf("row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
+				}
+			}
+
+			// The report URLs are real links to LibreOffice, and exactly the URLs.
+			var wantLinks []string
+			for _, r := range rows {
+				if r.res.ReportURL != "" {
+					wantLinks = append(wantLinks, r.res.ReportURL)
+				}
+			}
+			var links []string
+			for _, m := range hrefRe.FindAllStringSubmatch(string(convert(t, bin, xlsx, "html", "html")), -1) {
+				links = append(links, html.UnescapeString(m[1]))
+			}
+			if !slices.Equal(links, wantLinks) {
+				t.Errorf("links in LibreOffice's HTML %q, want %q", links, wantLinks)
+			}
+		})
+	}
+}
