@@ -1,15 +1,150 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
-// TODO: replaced by the owner of this subcommand.
+	"github.com/spf13/cobra"
+
+	"github.com/qccbatch/qccbatch/batch"
+)
+
+// validateConfig is what `qccbatch validate` was asked to do.
+type validateConfig struct {
+	Input            string
+	Out              string
+	Lang             string
+	InputOpts           batch.InputOptions
+	AllowBadChecksum bool
+}
+
 func newValidateCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    "validate",
-		Short:  "validate (not yet implemented)",
-		Hidden: true,
+	var cfg validateConfig
+	cmd := &cobra.Command{
+		Use:   "validate [flags] [-o OUT] INPUT",
+		Short: "Check identifiers locally and print the plan; calls nothing",
+		Long: `Read the portfolio, classify every identifier (credit code, registration
+number or name), count invalid rows and duplicates, and print how many companies
+would be ordered. Nothing is sent to the API. With -o, also write the results
+table with the local outcomes: invalid rows with their reason, every other row
+not_ordered.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return exitf(1, "validate: not implemented yet")
+			cfg.Input = args[0]
+			return runValidate(cmd.OutOrStdout(), cfg)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVarP(&cfg.Out, "out", "o", "", "write the results table to `FILE` (.xlsx or .csv)")
+	f.StringVar(&cfg.InputOpts.Sheet, "sheet", "", "worksheet to read [first visible]")
+	f.StringVar(&cfg.InputOpts.Column, "column", "", "header (or column letter) holding the identifier [auto-detected]")
+	f.StringVar(&cfg.InputOpts.Encoding, "encoding", "", "CSV encoding: utf-8, gbk (gb18030) or utf-16 [detected]")
+	f.BoolVar(&cfg.AllowBadChecksum, "allow-bad-checksum", false, "accept credit codes whose check character is wrong (early pilot codes)")
+	f.StringVar(&cfg.Lang, "lang", "zh", "language of the appended headers and outcome labels: zh or en")
+	return cmd
+}
+
+// runValidate is pass 1 and, with cfg.Out, pass 2 of a run that orders
+// nothing. An unusable input exits 2.
+func runValidate(w io.Writer, cfg validateConfig) error {
+	if cfg.Lang != "zh" && cfg.Lang != "en" {
+		return exitf(2, "--lang must be zh or en, not %q", cfg.Lang)
+	}
+	if cfg.Out != "" {
+		if err := checkOutPath(cfg.Input, cfg.Out); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	co := batch.ClassifyOptions{AllowBadChecksum: cfg.AllowBadChecksum}
+	p, err := batch.ScanPortfolio(cfg.Input, cfg.InputOpts, co)
+	if err != nil {
+		return inputExit(err)
+	}
+	p.WritePlan(w)
+	if cfg.Out == "" {
+		return nil
+	}
+	if err := writeLocalResults(p, cfg, start); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "results:     %s\n", cfg.Out)
+	return nil
+}
+
+// inputExit maps an input problem to exit 2, anything else to 1.
+func inputExit(err error) error {
+	var ie *batch.InputError
+	if errors.As(err, &ie) {
+		return withCode(2, err)
+	}
+	return withCode(1, err)
+}
+
+// checkOutPath refuses an output that is not .xlsx/.csv or that would
+// overwrite the input.
+func checkOutPath(in, out string) error {
+	switch strings.ToLower(filepath.Ext(out)) {
+	case ".xlsx", ".csv":
+	default:
+		return exitf(2, "-o %s: the results file must end in .xlsx or .csv", out)
+	}
+	a, errA := filepath.Abs(in)
+	b, errB := filepath.Abs(out)
+	same := errA == nil && errB == nil && a == b
+	if si, err := os.Stat(in); err == nil {
+		if so, err := os.Stat(out); err == nil && os.SameFile(si, so) {
+			same = true
+		}
+	}
+	if same {
+		return exitf(2, "-o %s: refusing to overwrite the input file", out)
+	}
+	return nil
+}
+
+// writeLocalResults reads the input again (pass 2) and writes every row
+// with its local outcome.
+func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) error {
+	in, err := batch.OpenInput(cfg.Input, cfg.InputOpts)
+	if err != nil {
+		return inputExit(err)
+	}
+	defer in.Close()
+	i := 0
+	next := func() (batch.Row, batch.RowResult, error) {
+		r, err := in.Next()
+		if err != nil {
+			return batch.Row{}, batch.RowResult{}, err
+		}
+		if i >= p.Rows {
+			return batch.Row{}, batch.RowResult{}, fmt.Errorf("%s changed while it was read: more rows than before", cfg.Input)
+		}
+		res := batch.RowResult{Outcome: batch.OutcomeNotOrdered, Message: p.RowMessage[i]}
+		if c := p.RowCompany[i]; c >= 0 {
+			res.SearchKey = p.Companies[c].SearchKey
+		} else {
+			res.Outcome = batch.OutcomeInvalid
+		}
+		i++
+		return r, res, nil
+	}
+	invalid := p.Invalid()
+	sum := batch.Summary{
+		Input: cfg.Input, Start: start, End: time.Now(), Version: version,
+		Rows: p.Rows, Companies: len(p.Companies),
+		Counts: map[batch.Outcome]int{batch.OutcomeInvalid: invalid, batch.OutcomeNotOrdered: p.Rows - invalid},
+	}
+	if err := batch.WriteResults(cfg.Out, p.Header, next, sum, cfg.Lang); err != nil {
+		return inputExit(err)
+	}
+	if i != p.Rows {
+		return exitf(2, "%s changed while it was read: %d rows, then %d", cfg.Input, p.Rows, i)
+	}
+	return nil
 }

@@ -100,6 +100,9 @@ func OpenInput(path string, opt InputOptions) (*Input, error) {
 	in := &Input{path: path, codeCol: -1, nameCol: -1}
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
+	case ext == ".ods" || ext == ".numbers":
+		f.Close()
+		return nil, inputErr(path, "an OpenDocument (.ods) or Numbers spreadsheet is not supported; save it as .xlsx or as CSV UTF-8", nil)
 	case bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")):
 		f.Close()
 		x, err := openXLSX(path, opt.Sheet)
@@ -209,12 +212,12 @@ func (in *Input) Next() (Row, error) {
 // cell, or the name cell where the code cell is empty.
 func (in *Input) Identifier(r Row) Cell {
 	if in.codeCol >= 0 {
-		if c := cellAt(r, in.codeCol); trimID(c.Value) != "" || in.nameCol < 0 {
+		if c := rowCell(r, in.codeCol); trimID(c.Value) != "" || in.nameCol < 0 {
 			return c
 		}
 	}
 	if in.nameCol >= 0 {
-		return cellAt(r, in.nameCol)
+		return rowCell(r, in.nameCol)
 	}
 	return Cell{}
 }
@@ -229,7 +232,7 @@ func (in *Input) Close() error {
 	return err
 }
 
-func cellAt(r Row, i int) Cell {
+func rowCell(r Row, i int) Cell {
 	if i < len(r.Cells) {
 		return r.Cells[i]
 	}

@@ -72,7 +72,7 @@ func (c *csvSource) close() error { return c.c.Close() }
 // recordLimiter fails a read once maxCSVRecord bytes have passed without a
 // line break.
 type recordLimiter struct {
-	r    io.Reader
+	r     io.Reader
 	since int
 }
 

@@ -59,7 +59,7 @@ func (sr *sheetReader) read() (Row, error) {
 // fail wraps a mid-sheet error with the position reached.
 func (sr *sheetReader) fail(err error) error {
 	sr.done = true
-	return fmt.Errorf("worksheet damaged after row %d: %w", sr.line, err)
+	return fmt.Errorf("worksheet damaged near row %d: %w", sr.line, err)
 }
 
 func (sr *sheetReader) row() (Row, error) {

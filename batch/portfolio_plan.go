@@ -104,4 +104,3 @@ func displayWidth(s string) int {
 	}
 	return w
 }
-

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command line in-process and returns the exit code main
+// would use, stdout, and the error line main would print.
+func runCLI(t *testing.T, args ...string) (code int, stdout, errLine string) {
+	t.Helper()
+	root := newRootCmd()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	if err == nil {
+		return 0, out.String(), ""
+	}
+	code = 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	} else if isUsageError(err) {
+		code = 2
+	}
+	return code, out.String(), "qccbatch: " + err.Error()
+}
+
+// TestValidate_BadInput runs validate on every file of the bad-input corpus:
+// each must exit 2 with one line that names the problem.
+func TestValidate_BadInput(t *testing.T) {
+	dir := filepath.Join("testdata", "input", "bad")
+	tests := []struct {
+		file  string
+		args  []string
+		wants []string // substrings of the error line
+	}{
+		{file: "empty.csv", wants: []string{"empty.csv", "empty"}},
+		{file: "blank_lines.csv", wants: []string{"no header"}},
+		{file: "empty_sheet.xlsx", wants: []string{"no header", "worksheet"}},
+		{file: "no_identifier_column.csv", wants: []string{"no identifier column", `"序号"`, `"金额"`, `"日期"`}},
+		{file: "no_identifier_column.xlsx", wants: []string{"no identifier column", `"序号"`}},
+		{file: "legacy_excel97.xls", wants: []string{"Excel 97-2003", ".xlsx"}},
+		{file: "password_protected.xlsx", wants: []string{"password-protected"}},
+		{file: "csv_renamed.xlsx", wants: []string{"not an xlsx workbook", "not a zip"}},
+		{file: "web_page_export.xls", wants: []string{".xls files are not supported"}},
+		{file: "truncated.xlsx", wants: []string{"damaged zip"}},
+		{file: "damaged_sheet.xlsx", wants: []string{"worksheet damaged near row"}},
+		{file: "zip_not_workbook.xlsx", wants: []string{"not an xlsx workbook", "workbook"}},
+		{file: "zip_bomb.xlsx", wants: []string{"zip bomb"}},
+		{file: "picture.png", wants: []string{"unsupported file type", ".png"}},
+		{file: "opendocument.ods", wants: []string{"OpenDocument", ".xlsx"}},
+		{file: "../numbers_lo.xlsx", args: []string{"--sheet", "客户"}, wants: []string{`sheet "客户" not found`, `"numbers"`}},
+		{file: "../numbers_lo.xlsx", args: []string{"--column", "代码"}, wants: []string{`column "代码" not found`, `"统一社会信用代码"`}},
+		{file: "../numbers_gbk.csv", args: []string{"--encoding", "latin1"}, wants: []string{`unknown encoding "latin1"`}},
+		{file: "does_not_exist.csv", wants: []string{"cannot open", "no such file"}},
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	if len(files) < 12 {
+		t.Fatalf("bad-input corpus has %d files, want at least 12", len(files))
+	}
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			covered[tt.file] = true
+			args := append([]string{"validate", filepath.Join(dir, tt.file)}, tt.args...)
+			code, stdout, line := runCLI(t, args...)
+			if code != 2 {
+				t.Fatalf("exit code %d, want 2 (stdout %q, error %q)", code, stdout, line)
+			}
+			if strings.ContainsAny(line, "\r\n") {
+				t.Errorf("error is not one line: %q", line)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(line, w) {
+					t.Errorf("error line %q does not mention %q", line, w)
+				}
+			}
+		})
+	}
+	for _, f := range files {
+		if !covered[filepath.Base(f)] {
+			t.Errorf("corpus file %s has no test case", filepath.Base(f))
+		}
+	}
+}
+
+func TestValidate_Plan(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		wants []string
+	}{
+		{"xlsx from LibreOffice", []string{"validate", "testdata/input/numbers_lo.xlsx"},
+			[]string{"rows:        8", "invalid:     2", "数字精度已丢失", "空", "duplicates:  1", "companies:   5 to order"}},
+		{"flags after the file", []string{"validate", "testdata/input/formats_lo.xlsx", "--sheet", "Other", "--column", "A"},
+			[]string{`sheet "Other"`, "rows:        1", "companies:   1 to order"}},
+		{"gbk csv", []string{"validate", "testdata/input/numbers_gbk.csv"},
+			[]string{"gb18030", "invalid:     1", "companies:   6 to order"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, line := runCLI(t, tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, line)
+			}
+			for _, w := range tt.wants {
+				if !strings.Contains(out, w) {
+					t.Errorf("plan does not contain %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+func TestValidate_Out(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.csv")
+	code, _, line := runCLI(t, "validate", "testdata/input/numbers_utf16.txt", "-o", out, "--lang", "en")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, line)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(b)
+	for _, w := range []string{"search_key,outcome", ",91110108551385082Q,not_ordered,", ",invalid,,标识为空", "阿里巴巴（中国）有限公司,not_ordered"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("results do not contain %q:\n%s", w, got)
+		}
+	}
+	if n := strings.Count(strings.TrimSpace(got), "\n"); n != 8 {
+		t.Errorf("results have %d data rows, want 8", n)
+	}
+
+	t.Run("refuses to overwrite the input", func(t *testing.T) {
+		dir := t.TempDir()
+		in := filepath.Join(dir, "in.csv")
+		os.WriteFile(in, []byte("企业名称\n华为技术有限公司\n"), 0o644)
+		code, _, line := runCLI(t, "validate", in, "-o", in)
+		if code != 2 || !strings.Contains(line, "overwrite the input") {
+			t.Errorf("exit %d, %q", code, line)
+		}
+	})
+	t.Run("xlsx", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "r.xlsx")
+		if code, _, line := runCLI(t, "validate", "testdata/input/formats_lo.xlsx", "-o", out); code != 0 {
+			t.Fatalf("exit %d: %s", code, line)
+		}
+		if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+			t.Fatalf("no results: %v", err)
+		}
+	})
+}
