@@ -19,7 +19,7 @@ type validateConfig struct {
 	Input            string
 	Out              string
 	Lang             string
-	InputOpts           batch.InputOptions
+	InputOpts        batch.InputOptions
 	AllowBadChecksum bool
 }
 
