@@ -130,7 +130,7 @@ func (j *Journal) openWrite() error {
 	if err != nil {
 		return err
 	}
-	res.led.settle()
+	settled := res.led.settle()
 	j.led = res.led
 	if res.fresh {
 		return j.writeHeader()
@@ -149,6 +149,14 @@ func (j *Journal) openWrite() error {
 	j.size = res.end
 	if j.led.records >= j.opt.compactMin && j.led.records > 2*len(j.led.m) {
 		return j.compact()
+	}
+	// Intents a previous run left unanswered are uncertain from now on:
+	// say so in the file, so that no later record can be read as their
+	// answer.
+	for _, k := range settled {
+		if err := j.append(&record{Op: opAmbiguous, Key: k.key, Format: k.format, Message: MsgNoAnswer}, false); err != nil {
+			return err
+		}
 	}
 	return nil
 }

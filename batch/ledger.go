@@ -150,14 +150,18 @@ func (e *entry) markUncertain(msg string) {
 }
 
 // settle turns every intent still open at the end of a replay into
-// uncertain: the request may have reached the server.
-func (l *ledger) settle() {
-	for _, e := range l.m {
+// uncertain: the request may have reached the server. It returns the
+// companies it settled.
+func (l *ledger) settle() []ledgerKey {
+	var settled []ledgerKey
+	for k, e := range l.m {
 		if e.open {
 			e.open = false
 			e.markUncertain(MsgNoAnswer)
+			settled = append(settled, k)
 		}
 	}
+	return settled
 }
 
 // state returns a copy of the entry as callers see it.

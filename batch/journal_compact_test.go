@@ -1,0 +1,111 @@
+package batch
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// randomEvents writes n random events over keys companies, as a run (or
+// several) could, including unanswered intents.
+func randomEvents(t testing.TB, j *Journal, clk *testClock, rng *rand.Rand, keys, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for i := 0; i < n; i++ {
+		clk.t = clk.t.Add(time.Duration(rng.IntN(3600)) * time.Second)
+		k := fmt.Sprintf("k%03d", rng.IntN(keys))
+		f := 1 + rng.IntN(2)
+		no := fmt.Sprintf("o%d", rng.IntN(4))
+		var err error
+		switch rng.IntN(9) {
+		case 0, 1:
+			err = j.Intent(ctx, k, f, "sk-"+k)
+		case 2:
+			err = j.Ordered(k, f, no)
+		case 3:
+			err = j.Refused(k, f, 201+rng.IntN(2)*7, "refused", []Outcome{OutcomeNotFound, OutcomeRejected}[rng.IntN(2)])
+		case 4:
+			err = j.Cancelled(k, f, "refused")
+		case 5:
+			err = j.Ambiguous(k, f, "timeout")
+		case 6:
+			err = j.Polled(k, f, no, []string{"P", "N", "S", "F"}[rng.IntN(4)], "https://r/"+no)
+		case 7:
+			err = j.Downloaded(k, f, "dl/"+k, "00ff")
+		case 8:
+			err = j.Cooldown(k, f, clk.t.Add(2*time.Hour), 110, "cooldown")
+		}
+		if err != nil {
+			t.Fatalf("event %d: %v", i, err)
+		}
+	}
+}
+
+// ledgerStates collects every company's state.
+func ledgerStates(j *Journal) map[ledgerKey]CompanyState {
+	m := make(map[ledgerKey]CompanyState)
+	j.Each(func(s CompanyState) bool {
+		m[ledgerKey{s.Key, s.Format}] = s
+		return true
+	})
+	return m
+}
+
+func diffStates(t *testing.T, what string, got, want map[ledgerKey]CompanyState) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d companies, want %d", what, len(got), len(want))
+	}
+	for k, w := range want {
+		if g := got[k]; g != w {
+			t.Errorf("%s: %v\n got %+v\nwant %+v", what, k, g, w)
+		}
+	}
+}
+
+// TestJournal_CompactionEquivalence writes the same random history twice,
+// reopening in the middle with and without compaction, and checks that both
+// journals replay to the same ledger.
+func TestJournal_CompactionEquivalence(t *testing.T) {
+	for seed := uint64(1); seed <= 5; seed++ {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			dir := t.TempDir()
+			history := func(name string, compactMin int) (map[ledgerKey]CompanyState, Stats) {
+				path := filepath.Join(dir, name)
+				clk := newTestClock()
+				rng := rand.New(rand.NewPCG(seed, 7))
+				j, err := OpenJournal(path, JournalOptions{Now: clk.Now, compactMin: 1 << 30})
+				mustOK(t, err)
+				randomEvents(t, j, clk, rng, 30, 1500)
+				mustOK(t, j.Close())
+				ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
+				mustOK(t, err)
+				before := ledgerStates(ro)
+
+				mustOK(t, os.WriteFile(path+".tmp", []byte("left by a crash"), 0o600))
+				j, err = OpenJournal(path, JournalOptions{Now: clk.Now, compactMin: compactMin})
+				mustOK(t, err)
+				diffStates(t, name+": reopened", ledgerStates(j), before)
+				st := j.Stats()
+				randomEvents(t, j, clk, rng, 30, 300)
+				mustOK(t, j.Close())
+				if _, err := os.Stat(path + ".tmp"); !os.IsNotExist(err) {
+					t.Errorf("%s: stale temporary file not removed (%v)", name, err)
+				}
+				ro, err = OpenJournal(path, JournalOptions{ReadOnly: true})
+				mustOK(t, err)
+				return ledgerStates(ro), st
+			}
+			compacted, cst := history("compacted", 10)
+			plain, pst := history("plain", 1<<30)
+			if cst.Records != cst.Companies || pst.Records < 1500 {
+				t.Errorf("records after reopen: compacted %d for %d companies, plain %d", cst.Records, cst.Companies, pst.Records)
+			}
+			diffStates(t, "compacted vs plain", compacted, plain)
+		})
+	}
+}

@@ -1,0 +1,81 @@
+package batch
+
+import (
+	"testing"
+	"time"
+)
+
+func TestOrderPolicy_Decide(t *testing.T) {
+	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	year := 365 * 24 * time.Hour
+	st := func(o Outcome) CompanyState { return CompanyState{Key: "k", Format: 1, Outcome: o} }
+	ready := func(age time.Duration) CompanyState {
+		s := st(OutcomeReady)
+		s.CompletedAt = now.Add(-age)
+		return s
+	}
+	cooling := func(s CompanyState, d time.Duration) CompanyState {
+		s.CooldownUntil = now.Add(d)
+		return s
+	}
+	plain := OrderPolicy{Now: now}
+	all := OrderPolicy{ReorderFailed: true, ReorderUncertain: true, RefreshAfter: year, Now: now}
+
+	tests := []struct {
+		name   string
+		policy OrderPolicy
+		state  CompanyState
+		known  bool
+		want   Action
+	}{
+		{"unknown", plain, CompanyState{}, false, ActionOrder},
+		{"not ordered", plain, st(OutcomeNotOrdered), true, ActionOrder},
+		{"cooldown running", plain, cooling(st(OutcomeNotOrdered), time.Minute), true, ActionNone},
+		{"cooldown expired", plain, cooling(st(OutcomeNotOrdered), -time.Minute), true, ActionOrder},
+		{"cooldown ends now", plain, cooling(st(OutcomeNotOrdered), 0), true, ActionOrder},
+		{"pending polls", plain, st(OutcomePending), true, ActionPoll},
+		{"pending polls with every flag", all, st(OutcomePending), true, ActionPoll},
+		{"uncertain without flag", plain, st(OutcomeUncertain), true, ActionNone},
+		{"uncertain with --reorder-uncertain", OrderPolicy{ReorderUncertain: true, Now: now}, st(OutcomeUncertain), true, ActionOrder},
+		{"uncertain, --reorder-failed only", OrderPolicy{ReorderFailed: true, Now: now}, st(OutcomeUncertain), true, ActionNone},
+		{"uncertain with flag but cooling", all, cooling(st(OutcomeUncertain), time.Hour), true, ActionNone},
+		{"failed without flag", plain, st(OutcomeFailed), true, ActionNone},
+		{"failed with --reorder-failed", OrderPolicy{ReorderFailed: true, Now: now}, st(OutcomeFailed), true, ActionOrder},
+		{"failed, --reorder-uncertain only", OrderPolicy{ReorderUncertain: true, Now: now}, st(OutcomeFailed), true, ActionNone},
+		{"ready, no refresh", plain, ready(10 * year), true, ActionNone},
+		{"ready, fresh", all, ready(year - time.Hour), true, ActionNone},
+		{"ready, stale", all, ready(year + time.Hour), true, ActionRefresh},
+		{"ready, exactly the age", all, ready(year), true, ActionRefresh},
+		{"ready, stale but cooling", all, cooling(ready(2*year), time.Hour), true, ActionNone},
+		{"not found is final", all, st(OutcomeNotFound), true, ActionNone},
+		{"rejected is final", all, st(OutcomeRejected), true, ActionNone},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.policy.Decide(tt.state, tt.known); got != tt.want {
+				t.Errorf("Decide = %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSortRefreshes(t *testing.T) {
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	in := []CompanyState{
+		{Key: "c", Format: 1, CompletedAt: t0.Add(48 * time.Hour)},
+		{Key: "b", Format: 2, CompletedAt: t0},
+		{Key: "a", Format: 1, CompletedAt: t0.Add(24 * time.Hour)},
+		{Key: "b", Format: 1, CompletedAt: t0},
+	}
+	SortRefreshes(in)
+	var got []string
+	for _, s := range in {
+		got = append(got, s.Key+itoa(s.Format))
+	}
+	want := []string{"b1", "b2", "a1", "c1"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("order = %v, want %v", got, want)
+		}
+	}
+}
