@@ -124,7 +124,7 @@ func printSummary(w io.Writer, format string, rep *batch.Report, runErr error) {
 	if format == "json" {
 		obj := map[string]any{
 			"msg": "summary", "rows": rep.Rows, "companies": rep.Companies, "outcomes": rep.Counts,
-			"new_orders": rep.NewOrders, "api_calls": rep.APICalls, "downloaded": rep.Downloaded,
+			"new_orders": rep.NewOrders, "api_calls": rep.APICalls, "slow_downs": rep.SlowDowns, "downloaded": rep.Downloaded,
 			"duration_s": dur.Seconds(), "results": rep.Output,
 		}
 		if runErr != nil {
@@ -137,6 +137,6 @@ func printSummary(w io.Writer, format string, rep *batch.Report, runErr error) {
 	for _, o := range batch.Outcomes {
 		keys = append(keys, fmt.Sprintf("%s=%d", o, rep.Counts[o]))
 	}
-	fmt.Fprintf(w, "summary: rows=%d companies=%d %s new_orders=%d api_calls=%d duration=%s results=%s\n",
-		rep.Rows, rep.Companies, strings.Join(keys, " "), rep.NewOrders, rep.APICalls, dur, rep.Output)
+	fmt.Fprintf(w, "summary: rows=%d companies=%d %s new_orders=%d api_calls=%d slow_downs=%d downloaded=%d duration=%s results=%s\n",
+		rep.Rows, rep.Companies, strings.Join(keys, " "), rep.NewOrders, rep.APICalls, rep.SlowDowns, rep.Downloaded, dur, rep.Output)
 }

@@ -44,6 +44,7 @@ func (r *runner) do(create bool, fn func(ctx context.Context) error) error {
 		err := fn(r.calls)
 		class := client.ClassOf(err)
 		if class == client.ClassSlowDown {
+			r.cfg.Progress.SlowDowns.Add(1)
 			r.cfg.Limiter.SlowDown(client.RetryAfter(err))
 		} else {
 			r.cfg.Limiter.Success()

@@ -45,8 +45,10 @@ func (r *runner) poll(it pollItem) {
 			return
 		}
 		r.finalRows(i)
-	default: // P or N: not ready yet
-		r.record(i, r.j.Polled(c.Key, r.format, st.OrderNo, info.Status, ""))
+	default: // P or N: not ready yet; journal only a change of status
+		if info.Status != st.ReportStatus {
+			r.record(i, r.j.Polled(c.Key, r.format, st.OrderNo, info.Status, ""))
+		}
 		r.again(it)
 	}
 }

@@ -13,11 +13,12 @@ type Progress struct {
 	Retries    atomic.Int64 // requests retried
 	APICalls   atomic.Int64 // requests sent to the API (create, poll, download)
 	Downloaded atomic.Int64 // report files written this run
+	SlowDowns  atomic.Int64 // answers asking to slow down (120, HTTP 429/503)
 }
 
 // Snapshot is a plain copy of the counters.
 type Snapshot struct {
-	TotalRows, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded int64
+	TotalRows, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded, SlowDowns int64
 }
 
 // Snapshot returns the counters' current values.
@@ -31,5 +32,6 @@ func (p *Progress) Snapshot() Snapshot {
 		Retries:    p.Retries.Load(),
 		APICalls:   p.APICalls.Load(),
 		Downloaded: p.Downloaded.Load(),
+		SlowDowns:  p.SlowDowns.Load(),
 	}
 }

@@ -109,6 +109,7 @@ func (r *runner) report(start time.Time) *Report {
 		NewOrders:  int(r.cfg.Progress.Ordered.Load()),
 		APICalls:   r.cfg.Progress.APICalls.Load(),
 		Downloaded: r.cfg.Progress.Downloaded.Load(),
+		SlowDowns:  r.cfg.Progress.SlowDowns.Load(),
 		Start:      start,
 		End:        r.cfg.Now(),
 		Output:     r.cfg.Output,

@@ -28,6 +28,7 @@ type Report struct {
 	NewOrders  int
 	APICalls   int64
 	Downloaded int64
+	SlowDowns  int64 // answers that asked the run to slow down
 	Start, End time.Time
 	Output     string
 }
