@@ -95,7 +95,21 @@ func execute(ctx context.Context, args []string) int {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The first Ctrl-C or SIGTERM cancels the root context: the run stops
+	// ordering, lets requests in flight finish, writes the state and the
+	// results, and exits 4. A second one exits at once: every record is
+	// written to the state file before it is acknowledged, so the file is
+	// consistent at any instant.
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "qccbatch: interrupted: finishing requests in flight and writing the results (interrupt again to exit at once)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(os.Stderr, "qccbatch: interrupted twice: exiting now; the state file is consistent, rerun the same command to resume")
+		os.Exit(4)
+	}()
 	os.Exit(execute(ctx, os.Args[1:]))
 }

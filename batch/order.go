@@ -119,7 +119,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		r.cfg.Progress.Ordered.Add(1)
 		r.cfg.Progress.Pending.Add(1)
 		now := r.cfg.Now()
-		r.sched.add(pollItem{comp: i, due: now.Add(r.cfg.PollInterval), interval: r.cfg.PollInterval, orderedAt: now})
+		r.sched.add(pollItem{comp: i, due: now.Add(r.cfg.PollInterval), interval: r.cfg.PollInterval, since: now})
 		return nil
 	case client.IsAmbiguous(err):
 		r.comps[i].note = "no complete answer to the order (" + err.Error() + "); an order may have been placed: check with Qichacha, then rerun with --reorder-uncertain if needed"

@@ -57,13 +57,13 @@ func (r *runner) poll(it pollItem) {
 // the order has been polled for longer than --timeout.
 func (r *runner) again(it pollItem) {
 	now := r.cfg.Now()
-	if !it.orderedAt.IsZero() && now.Sub(it.orderedAt) >= r.cfg.Timeout {
+	if now.Sub(it.since) >= r.cfg.Timeout {
 		r.comps[it.comp].note = fmt.Sprintf("still processing after %s (--timeout); rerun to keep polling", r.cfg.Timeout)
 		r.incompleteBecause("polling timed out")
 		return
 	}
 	next := min(it.interval*2, r.cfg.PollMax)
-	r.sched.add(pollItem{comp: it.comp, due: now.Add(it.interval), interval: next, orderedAt: it.orderedAt})
+	r.sched.add(pollItem{comp: it.comp, due: now.Add(it.interval), interval: next, since: it.since})
 }
 
 // pollFailed handles a GetReportInfo that gave no status.
@@ -81,6 +81,6 @@ func (r *runner) pollFailed(it pollItem, err error) {
 	default: // retries exhausted, or a row-level code: poll again later
 		r.comps[it.comp].note = "last poll failed: " + err.Error()
 		r.cfg.Progress.Retries.Add(1)
-		r.again(pollItem{comp: it.comp, interval: max(it.interval, time.Second), orderedAt: it.orderedAt})
+		r.again(pollItem{comp: it.comp, interval: max(it.interval, time.Second), since: it.since})
 	}
 }

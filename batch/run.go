@@ -47,6 +47,7 @@ type runner struct {
 	budget               atomic.Int64 // orders left this run; < 0 = unlimited
 	answered, badParams  atomic.Int64
 	stopOrders, stopPoll atomic.Bool
+	downloadsFailed      atomic.Int64
 
 	mu          sync.Mutex
 	stop        *StopError // the first account/quota/breaker stop
@@ -128,8 +129,7 @@ func (r *runner) execute() error {
 	now := r.cfg.Now()
 	r.sched = newScheduler(r.cfg.Now)
 	for _, i := range pl.polls {
-		st, _ := r.lookup(i)
-		r.sched.add(pollItem{comp: i, due: now, interval: r.cfg.PollInterval, orderedAt: st.OrderedAt})
+		r.sched.add(pollItem{comp: i, due: now, interval: r.cfg.PollInterval, since: now})
 	}
 
 	var pollErr error
@@ -202,6 +202,9 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 		return &StopError{Exit: 4, Reason: fmt.Sprintf("interrupted: %d rows left pending or not ordered; rerun the same command to resume", left)}
 	}
 	if left == 0 {
+		if n := r.downloadsFailed.Load(); n > 0 {
+			return &StopError{Exit: 4, Reason: fmt.Sprintf("%d reports could not be downloaded (see the message column); rerun the same command to retry", n)}
+		}
 		return nil
 	}
 	reason := "incomplete"

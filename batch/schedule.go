@@ -13,8 +13,8 @@ import (
 type pollItem struct {
 	due       time.Time
 	comp      int
-	interval  time.Duration // delay before the poll after this one
-	orderedAt time.Time
+	interval time.Duration // delay before the poll after this one
+	since    time.Time     // when this run began polling the order (--timeout counts from here)
 }
 
 type pollHeap []pollItem
