@@ -3,6 +3,7 @@ package batch
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,6 +29,8 @@ type JournalOptions struct {
 	// compactMin is the number of records below which the journal is never
 	// compacted (tests lower it) [defaultCompactMin].
 	compactMin int
+	// fsync replaces (*os.File).Sync in tests.
+	fsync func(*os.File) error
 }
 
 const (
@@ -78,6 +81,9 @@ func OpenJournal(path string, opt JournalOptions) (*Journal, error) {
 	}
 	if opt.compactMin <= 0 {
 		opt.compactMin = defaultCompactMin
+	}
+	if opt.fsync == nil {
+		opt.fsync = (*os.File).Sync
 	}
 	j := &Journal{path: path, opt: opt, readOnly: opt.ReadOnly}
 	j.scond = sync.NewCond(&j.smu)
@@ -235,22 +241,7 @@ func writeCompacted(path string, led *ledger, now time.Time) (int64, error) {
 		return 0, err
 	}
 	w := bufio.NewWriterSize(f, 256<<10)
-	var size int64
-	line, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(now)})
-	for _, e := range led.m {
-		if err != nil {
-			break
-		}
-		size += int64(len(line))
-		if _, err = w.Write(line); err != nil {
-			break
-		}
-		line, err = encodeRecord(line[:0], e.snapshot())
-	}
-	if err == nil {
-		size += int64(len(line))
-		_, err = w.Write(line)
-	}
+	size, err := writeSnapshots(w, led, now)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -259,6 +250,27 @@ func writeCompacted(path string, led *ledger, now time.Time) (int64, error) {
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
+	}
+	return size, err
+}
+
+// writeSnapshots writes a header and one snapshot per company of a settled
+// ledger, and returns the bytes written.
+func writeSnapshots(w io.Writer, led *ledger, now time.Time) (int64, error) {
+	line, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(now)})
+	if err != nil {
+		return 0, err
+	}
+	n, err := w.Write(line)
+	size := int64(n)
+	for _, e := range led.m {
+		if err != nil {
+			break
+		}
+		if line, err = encodeRecord(line[:0], e.snapshot()); err == nil {
+			n, err = w.Write(line)
+			size += int64(n)
+		}
 	}
 	return size, err
 }

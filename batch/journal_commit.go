@@ -114,7 +114,7 @@ func (j *Journal) syncTo(seq uint64) error {
 		j.syncing = true
 		j.smu.Unlock()
 		target := j.wseq.Load() // everything written before the fsync starts
-		err := j.f.Sync()
+		err := j.opt.fsync(j.f)
 		j.smu.Lock()
 		j.syncing = false
 		if err != nil {

@@ -128,6 +128,10 @@ func decodeRecord(line []byte, r *record) error {
 	if err := json.Unmarshal(line, r); err != nil {
 		return errBadJSON
 	}
+	r.At, r.Until = journalTime(r.At), journalTime(r.Until)
+	if s := r.State; s != nil {
+		s.OrderedAt, s.CompletedAt, s.CooldownUntil = journalTime(s.OrderedAt), journalTime(s.CompletedAt), journalTime(s.CooldownUntil)
+	}
 	return r.validate()
 }
 

@@ -17,8 +17,12 @@ func evOrdered(k, no string) event { return func(j *Journal) error { return j.Or
 func evRefused(k string, code int, o Outcome) event {
 	return func(j *Journal) error { return j.Refused(k, 1, code, "refused", o) }
 }
-func evCancelled(k string) event { return func(j *Journal) error { return j.Cancelled(k, 1, "conn refused") } }
-func evAmbiguous(k string) event { return func(j *Journal) error { return j.Ambiguous(k, 1, "timeout") } }
+func evCancelled(k string) event {
+	return func(j *Journal) error { return j.Cancelled(k, 1, "conn refused") }
+}
+func evAmbiguous(k string) event {
+	return func(j *Journal) error { return j.Ambiguous(k, 1, "timeout") }
+}
 func evPolled(k, no, s, url string) event {
 	return func(j *Journal) error { return j.Polled(k, 1, no, s, url) }
 }
@@ -63,7 +67,7 @@ func TestLedger_ReplayRules(t *testing.T) {
 			CompanyState{Outcome: OutcomePending, OrderNo: "o2", OrderedAt: t0, Orders: 1, Intents: 2}},
 		{"unanswered intent then a cancelled one", []event{evIntent("a"), evIntent("a"), evCancelled("a")},
 			CompanyState{Outcome: OutcomeUncertain, Message: MsgNoAnswer, Intents: 2}},
-		{"cooldown is not_ordered", []event{evIntent("a"), evCooldown("a", t0.Add(2 * time.Hour))},
+		{"cooldown is not_ordered", []event{evIntent("a"), evCooldown("a", t0.Add(2*time.Hour))},
 			CompanyState{Outcome: OutcomeNotOrdered, Code: "110", Message: "cooling", CooldownUntil: t0.Add(2 * time.Hour), Intents: 1}},
 		{"refresh replaces the order", []event{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a"), evIntent("a"), evOrdered("a", "o2")},
 			CompanyState{Outcome: OutcomePending, OrderNo: "o2", OrderedAt: t0, Orders: 2, Intents: 2}},
