@@ -115,6 +115,9 @@ func describeStyle(f *excelize.File, id int) string {
 	}
 	var parts []string
 	if st.Font != nil {
+		if st.Font.Family != "" {
+			parts = append(parts, st.Font.Family)
+		}
 		if st.Font.Bold {
 			parts = append(parts, "bold")
 		}

@@ -22,6 +22,18 @@ var outcomeColours = map[Outcome][2]string{
 // headerFill is the background of the header row.
 const headerFill = "DDEBF7"
 
+// font returns the workbook's default font (Calibri 11) with changes: a style
+// font without a family makes LibreOffice fall back to a serif face.
+func font(f *excelize.File, fn func(*excelize.Font)) *excelize.Font {
+	family, err := f.GetDefaultFont()
+	if err != nil || family == "" {
+		family = "Calibri"
+	}
+	ft := &excelize.Font{Family: family, Size: 11}
+	fn(ft)
+	return ft
+}
+
 // xlsxStyles holds the style IDs the Results sheet uses.
 type xlsxStyles struct {
 	header  int
@@ -35,7 +47,7 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 	s := &xlsxStyles{outcome: make(map[Outcome]int, len(outcomeColours))}
 	var err error
 	s.header, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
+		Font:      font(f, func(ft *excelize.Font) { ft.Bold = true }),
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{headerFill}},
 		Border:    []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}},
 		Alignment: &excelize.Alignment{Vertical: "center"},
@@ -50,13 +62,13 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 		return nil, err
 	}
 	if s.link, err = f.NewStyle(&excelize.Style{
-		Font: &excelize.Font{Color: "0563C1", Underline: "single"},
+		Font: font(f, func(ft *excelize.Font) { ft.Color, ft.Underline = "0563C1", "single" }),
 	}); err != nil {
 		return nil, err
 	}
 	for o, c := range outcomeColours {
 		id, err := f.NewStyle(&excelize.Style{
-			Font: &excelize.Font{Color: c[1]},
+			Font: font(f, func(ft *excelize.Font) { ft.Color = c[1] }),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}},
 		})
 		if err != nil {

@@ -25,9 +25,9 @@ var summaryTexts = map[string]summaryText{
 			OutcomeNotFound:   "the API found no such company (201)",
 			OutcomeRejected:   "the API does not serve this company (see code and message)",
 			OutcomeFailed:     "report generation failed (F); --reorder-failed orders it again",
-			OutcomeUncertain:  "an order may have been placed but no answer came; --reorder-uncertain orders it again",
+			OutcomeUncertain:  "maybe ordered, but no answer came; --reorder-uncertain orders it again",
 			OutcomePending:    "ordered, not finished yet; a rerun polls it",
-			OutcomeNotOrdered: "not ordered yet (stopped early, order cap, cooldown); a rerun orders it",
+			OutcomeNotOrdered: "not ordered yet (stopped, order cap, cooldown); a rerun orders it",
 		},
 	},
 	"zh": {
@@ -50,35 +50,41 @@ var summaryTexts = map[string]summaryText{
 }
 
 // writeSummarySheet adds the Summary sheet: the run's facts, the count of
-// every outcome (zeros included) and a legend of the outcomes in lang.
-func writeSummarySheet(f *excelize.File, sum Summary, lang string) error {
+// every outcome (zeros included) and a legend of the outcomes in lang, the
+// outcome labels coloured as in the Results sheet.
+func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, lang string) error {
 	if _, err := f.NewSheet(summarySheet); err != nil {
 		return err
 	}
 	tx := summaryTexts[lang]
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	bold, err := f.NewStyle(&excelize.Style{Font: font(f, func(ft *excelize.Font) { ft.Bold = true })})
 	if err != nil {
 		return err
 	}
-	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	left, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left"}})
 	if err != nil {
 		return err
 	}
 	sh := summaryWriter{f: f}
-	sh.row(bold, tx.input, sum.Input)
-	sh.row(bold, tx.state, sum.State)
-	sh.row(bold, tx.start, formatTime(sum.Start))
-	sh.row(bold, tx.end, formatTime(sum.End))
-	sh.row(bold, tx.version, sum.Version)
-	sh.row(bold, tx.rows, sum.Rows)
-	sh.row(bold, tx.companies, sum.Companies)
-	sh.row(bold, tx.newOrders, sum.NewOrders)
-	sh.row(bold, tx.apiCalls, sum.APICalls)
+	fact := func(label string, value any) {
+		sh.row(bold, label, value)
+		sh.style(left, 2) // numbers beside their label, not at the far right
+	}
+	fact(tx.input, sum.Input)
+	fact(tx.state, sum.State)
+	fact(tx.start, formatTime(sum.Start))
+	fact(tx.end, formatTime(sum.End))
+	fact(tx.version, sum.Version)
+	fact(tx.rows, sum.Rows)
+	fact(tx.companies, sum.Companies)
+	fact(tx.newOrders, sum.NewOrders)
+	fact(tx.apiCalls, sum.APICalls)
 	sh.n++
 	sh.row(bold, tx.counts, tx.count)
 	sh.style(bold, 2)
 	for _, o := range Outcomes {
-		sh.row(outcomeStyle(f, o), o.Label(lang), sum.Counts[o])
+		sh.row(st.outcome[o], o.Label(lang), sum.Counts[o])
+		sh.style(left, 2)
 	}
 	sh.n++
 	sh.row(bold, tx.legend, tx.meaning, tx.final)
@@ -89,32 +95,24 @@ func writeSummarySheet(f *excelize.File, sum Summary, lang string) error {
 		if !o.Final() {
 			final = tx.no
 		}
-		sh.row(outcomeStyle(f, o), o.Label(lang), tx.meanings[o], final)
-		sh.style(wrap, 2)
+		sh.row(st.outcome[o], o.Label(lang), tx.meanings[o], final)
 	}
 	if sh.err != nil {
 		return sh.err
 	}
-	for col, w := range map[string]float64{"A": 24, "B": 64, "C": 10} {
+	landscape, one, fit := "landscape", 1, true
+	if err := f.SetPageLayout(summarySheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &one}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(summarySheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	for col, w := range map[string]float64{"A": 24, "B": 70, "C": 10} {
 		if err := f.SetColWidth(summarySheet, col, col, w); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// outcomeStyle returns a style that colours a label like the outcome cells of
-// the Results sheet (0 when the outcome has no colour).
-func outcomeStyle(f *excelize.File, o Outcome) int {
-	c, ok := outcomeColours[o]
-	if !ok {
-		return 0
-	}
-	id, _ := f.NewStyle(&excelize.Style{ // deduplicated by excelize
-		Font: &excelize.Font{Color: c[1]},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}},
-	})
-	return id
 }
 
 // summaryWriter appends rows to the Summary sheet, keeping the first error.

@@ -46,7 +46,7 @@ func writeXLSX(w io.Writer, header []string, next ResultsSource, sum Summary, la
 	if err := rw.write(header, next); err != nil {
 		return err
 	}
-	if err := writeSummarySheet(f, sum, lang); err != nil {
+	if err := writeSummarySheet(f, st, sum, lang); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
