@@ -11,22 +11,20 @@ import (
 // Usage describes the sandbox's scripted behaviour; the sandbox command
 // shows it in its help.
 const Usage = `Scripted answers (by search key, checked in this order; deterministic):
-  one character              CreateReport answers 213 (参数长度不能小于 2)
-  contains 不存在             201 (查询无结果)
-  contains 社会组织, or an
-  18-character code
-  starting with 5            208 (此接口不支持此公司类型查询)
-  contains 不支持             215 (不支持的查询关键字)
-  contains 冷却               110 (请等 2 小时后重试)
-  contains 余额               112 (剩余使用量已不足)
-  contains 繁忙               120 on the first CreateReport of that key, then accepted
-  contains 异常               199 on the first CreateReport of that key, then accepted
-  contains 排队               205 on the first CreateReport of that key, then accepted
-  contains 掉线               order accepted, then the connection is closed with no answer
-  contains 超时               order accepted, the answer held back 35 s (past the client timeout)
-  contains 失败               order accepted, the report ends F (生成失败)
-  contains 处理中             order accepted, the report stays P for ever
-  anything else              order accepted, report P for the generation delay, then S
+  one character       CreateReport answers 213 (参数长度不能小于 2)
+  contains 不存在     201 (查询无结果)
+  contains 社会组织   208 (此接口不支持此公司类型查询); so does an 18-character code starting with 5
+  contains 不支持     215 (不支持的查询关键字)
+  contains 冷却       110 (请等 2 小时后重试)
+  contains 余额       112 (剩余使用量已不足)
+  contains 繁忙       120 on the first CreateReport of that key, then accepted
+  contains 异常       199 on the first CreateReport of that key, then accepted
+  contains 排队       205 on the first CreateReport of that key, then accepted
+  contains 掉线       order accepted, then the connection is closed with no answer
+  contains 超时       order accepted, the answer held back 35 s (past the client timeout)
+  contains 失败       order accepted, the report ends F (生成失败)
+  contains 处理中     order accepted, the report stays P for ever
+  anything else       order accepted, report P for the generation delay, then S
 
 Protocol: POST /api/yj/ReportBaseId/CreateReport?key=K&searchKey=S&reportFormat=1|2
           GET  /api/yj/ReportBaseId/GetReportInfo?key=K&orderNo=O

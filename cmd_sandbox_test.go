@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/qccbatch/qccbatch/client"
+)
+
+func TestSandboxCmd_Refuses(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"all interfaces", []string{"--addr", ":8080"}},
+		{"public address", []string{"--addr", "10.1.2.3:8080"}},
+		{"no port", []string{"--addr", "127.0.0.1"}},
+		{"error rate over 1", []string{"--addr", "127.0.0.1:0", "--error-rate", "1.5"}},
+		{"negative drop rate", []string{"--addr", "127.0.0.1:0", "--drop-rate", "-0.1"}},
+		{"negative rate limit", []string{"--addr", "127.0.0.1:0", "--rate-limit", "-1"}},
+		{"empty secret", []string{"--addr", "127.0.0.1:0", "--secret", ""}},
+		{"argument", []string{"extra"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := newRootCmd()
+			root.SetArgs(append([]string{"sandbox"}, tt.args...))
+			root.SetOut(io.Discard)
+			err := root.ExecuteContext(context.Background())
+			var ee *exitError
+			if !(errors.As(err, &ee) && ee.code == 2) && !(err != nil && isUsageError(err)) {
+				t.Errorf("err = %v, want exit 2", err)
+			}
+		})
+	}
+}
+
+func TestSandboxCmd_Serves(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	root := newRootCmd()
+	root.SetArgs([]string{"sandbox", "--addr", "127.0.0.1:0", "--key", "k-test", "--secret", "s-test", "--gen-delay", "0s"})
+	root.SetOut(pw)
+	root.SetErr(io.Discard)
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx); pw.Close() }()
+
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the banner: %v", err)
+	}
+	if strings.Contains(line, "s-test") {
+		t.Errorf("banner %q shows the --secret", line)
+	}
+	fields := strings.Fields(line)
+	if len(fields) < 4 || !strings.HasPrefix(fields[3], "http://127.0.0.1:") {
+		t.Fatalf("banner %q does not give the base URL", line)
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	c, err := client.New(fields[3], "k-test", "s-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	no, err := c.CreateReport(ctx, "某公司", client.FormatPDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := c.GetReportInfo(ctx, no); err != nil || info.Status != client.ReportSucceeded {
+		t.Errorf("GetReportInfo = %+v, %v; want S", info, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("sandbox returned %v after the context ended, want nil", err)
+	}
+}
