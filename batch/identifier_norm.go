@@ -108,36 +108,38 @@ func allDigits(s string) bool {
 }
 
 // isSciNotation reports whether s is a number in scientific notation, as
-// Excel shows (and exports to CSV) a long number: "9.14403E+17".
+// Excel shows (and exports to CSV) a long number: "9.14403E+17". The form
+// is strict (a decimal point or a signed exponent, at most three exponent
+// digits) so that a credit code with an E in it ("9E44...") is not taken
+// for one.
 func isSciNotation(s string) bool {
 	s = foldCode(s)
 	i := strings.IndexByte(s, 'E')
 	if i <= 0 || i == len(s)-1 {
 		return false
 	}
-	mant, exp := s[:i], s[i+1:]
-	mant = strings.TrimPrefix(mant, "-")
-	if j := strings.IndexByte(mant, '.'); j >= 0 {
-		if !allDigits(mant[:j]) || (j+1 < len(mant) && !allDigits(mant[j+1:])) {
-			return false
-		}
-	} else if !allDigits(mant) {
+	mant, exp := strings.TrimPrefix(s[:i], "-"), s[i+1:]
+	intPart, frac, dot := strings.Cut(mant, ".")
+	if !allDigits(intPart) || (dot && frac != "" && !allDigits(frac)) {
 		return false
 	}
-	exp = strings.TrimPrefix(strings.TrimPrefix(exp, "+"), "-")
-	return allDigits(exp)
+	signed := exp[0] == '+' || exp[0] == '-'
+	if signed {
+		exp = exp[1:]
+	}
+	return (dot || signed) && len(exp) <= 3 && allDigits(exp)
 }
 
 // numberDigits returns the decimal digits of the integer a spreadsheet
 // number cell holds ("9.14403001922038E+017" gives 18 digits, "110108012345678"
 // 15). ok is false for negative or fractional numbers and for text that is
-// not a number. Huge exponents give a long run of digits, never a panic.
+// not a number, and for exponents beyond ±30 (no identifier is that long).
 func numberDigits(raw string) (string, bool) {
 	s := strings.TrimSpace(raw)
 	exp := 0
 	if i := strings.IndexAny(s, "eE"); i >= 0 {
 		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
-		if err != nil || e > 400 || e < -400 {
+		if err != nil || e > 30 || e < -30 {
 			return "", false
 		}
 		exp, s = e, s[:i]

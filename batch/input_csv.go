@@ -58,7 +58,8 @@ func (c *csvSource) read() (Row, error) {
 		return Row{}, fmt.Errorf("CSV record %d cannot be read: %v", c.rec+1, err)
 	}
 	c.rec++
-	row := Row{Line: c.rec, Cells: make([]Cell, len(rec))}
+	line, _ := c.r.FieldPos(0) // the line in the file, counting blank lines
+	row := Row{Line: line, Cells: make([]Cell, len(rec))}
 	for i, v := range rec {
 		if v != "" {
 			row.Cells[i] = Cell{Value: v, Type: CellString}

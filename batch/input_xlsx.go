@@ -212,11 +212,29 @@ func readXMLPart(files map[string]*zip.File, name string, v any) error {
 	return nil
 }
 
+// sharedStrings is the shared-string table, packed: one byte slice and
+// the offsets into it. A million names take their text and 4 bytes each,
+// and the garbage collector has no pointers to scan.
+type sharedStrings struct {
+	data []byte
+	off  []uint32 // string i is data[off[i]:off[i+1]]
+}
+
+func (t *sharedStrings) len() int {
+	if len(t.off) == 0 {
+		return 0
+	}
+	return len(t.off) - 1
+}
+
+func (t *sharedStrings) get(i int) string { return string(t.data[t.off[i]:t.off[i+1]]) }
+
 // readSharedStrings loads the shared-string table: the plain text of every
 // <si>, rich-text runs joined, phonetic runs (<rPh>) left out.
-func readSharedStrings(f *zip.File) ([]string, error) {
+func readSharedStrings(f *zip.File) (*sharedStrings, error) {
+	t := &sharedStrings{}
 	if f == nil {
-		return nil, nil
+		return t, nil
 	}
 	if f.UncompressedSize64 > maxSharedPart {
 		return nil, fmt.Errorf("refusing a zip bomb: %s expands to %d bytes", f.Name, f.UncompressedSize64)
@@ -226,12 +244,15 @@ func readSharedStrings(f *zip.File) ([]string, error) {
 		return nil, err
 	}
 	defer rc.Close()
+	// The text is shorter than the XML that holds it: reserve that much
+	// once (untouched capacity costs address space, not memory).
+	t.data = make([]byte, 0, f.UncompressedSize64)
+	t.off = append(t.off, 0)
 	s := newXMLScanner(rc)
 	var (
-		out     []string
-		cur     []byte
 		inT     bool
 		phDepth int
+		start   int
 	)
 	for {
 		if err := s.next(); err != nil {
@@ -239,15 +260,15 @@ func readSharedStrings(f *zip.File) ([]string, error) {
 		}
 		switch {
 		case s.kind == tokEOF:
-			return out, nil
+			return t, nil
 		case s.is(tokStart, "sst"):
 			if n, ok := attrInt(s.attrs, "uniqueCount"); ok && n > 0 {
-				out = make([]string, 0, min(n, 1<<20))
+				t.off = make([]uint32, 1, min(n, 1<<24)+1)
 			}
 		case s.is(tokStart, "si") && s.selfClose:
-			out = append(out, "")
+			t.off = append(t.off, uint32(len(t.data)))
 		case s.is(tokStart, "si"):
-			cur, inT, phDepth = cur[:0], false, 0
+			start, inT, phDepth = len(t.data), false, 0
 		case s.is(tokStart, "rPh"):
 			phDepth++
 		case s.is(tokEnd, "rPh"):
@@ -257,9 +278,12 @@ func readSharedStrings(f *zip.File) ([]string, error) {
 		case s.is(tokEnd, "t"):
 			inT = false
 		case s.kind == tokText && inT && phDepth == 0:
-			cur = appendCharData(cur, s)
+			t.data = appendCharData(t.data, s)
 		case s.is(tokEnd, "si"):
-			out = append(out, string(unescapeOOXML(cur)))
+			if u := unescapeOOXML(t.data[start:]); len(u) != len(t.data)-start {
+				t.data = append(t.data[:start], u...)
+			}
+			t.off = append(t.off, uint32(len(t.data)))
 		}
 	}
 }

@@ -13,14 +13,14 @@ import (
 // booleans become TRUE or FALSE.
 type sheetReader struct {
 	s       *xmlScanner
-	sst     []string
+	sst     *sharedStrings
 	line    int // last sheet row number read
 	inData  bool
 	done    bool
 	scratch []byte
 }
 
-func newSheetReader(r io.Reader, sst []string) *sheetReader {
+func newSheetReader(r io.Reader, sst *sharedStrings) *sheetReader {
 	return &sheetReader{s: newXMLScanner(r), sst: sst}
 }
 
@@ -173,13 +173,14 @@ func (sr *sheetReader) makeCell(t string, val []byte, inline bool) (Cell, error)
 	switch t {
 	case "s":
 		i, err := strconv.Atoi(string(val))
-		if err != nil || i < 0 || i >= len(sr.sst) {
+		if err != nil || i < 0 || i >= sr.sst.len() {
 			return Cell{}, fmt.Errorf("shared string %q out of range", val)
 		}
-		if sr.sst[i] == "" {
+		v := sr.sst.get(i)
+		if v == "" {
 			return Cell{}, nil
 		}
-		return Cell{Value: sr.sst[i], Type: CellString}, nil
+		return Cell{Value: v, Type: CellString}, nil
 	case "b":
 		if string(val) == "1" || string(val) == "true" {
 			return Cell{Value: "TRUE", Type: CellBool}, nil

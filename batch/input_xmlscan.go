@@ -204,10 +204,11 @@ func (s *xmlScanner) startOrEnd(t []byte) {
 	} else if len(t) > 0 && t[len(t)-1] == '/' {
 		s.selfClose, t = true, t[:len(t)-1]
 	}
-	i := bytes.IndexAny(t, " \t\r\n")
-	if i < 0 {
-		i = len(t)
-	} else {
+	i := 0
+	for i < len(t) && !isXMLSpace(t[i]) {
+		i++
+	}
+	if i < len(t) {
 		s.attrs = t[i:]
 	}
 	name := t[:i]
@@ -223,32 +224,44 @@ func (s *xmlScanner) is(kind tokKind, name string) bool {
 }
 
 // attr returns the raw value of the attribute whose local name is name.
+// It is on the hot path (three lookups per cell), so it scans by hand.
 func attr(attrs []byte, name string) ([]byte, bool) {
-	for len(attrs) > 0 {
-		attrs = bytes.TrimLeft(attrs, " \t\r\n")
-		eq := bytes.IndexByte(attrs, '=')
-		if eq < 0 {
+	i := 0
+	for {
+		for i < len(attrs) && isXMLSpace(attrs[i]) {
+			i++
+		}
+		start := i
+		for i < len(attrs) && attrs[i] != '=' && !isXMLSpace(attrs[i]) {
+			i++
+		}
+		key := attrs[start:i]
+		for i < len(attrs) && (attrs[i] == '=' || isXMLSpace(attrs[i])) {
+			i++
+		}
+		if i >= len(attrs) || (attrs[i] != '"' && attrs[i] != '\'') {
 			return nil, false
 		}
-		key := bytes.TrimRight(attrs[:eq], " \t\r\n")
+		q := attrs[i]
+		i++
+		vs := i
+		for i < len(attrs) && attrs[i] != q {
+			i++
+		}
+		if i >= len(attrs) {
+			return nil, false
+		}
 		if j := bytes.LastIndexByte(key, ':'); j >= 0 {
 			key = key[j+1:]
 		}
-		rest := bytes.TrimLeft(attrs[eq+1:], " \t\r\n")
-		if len(rest) == 0 || (rest[0] != '"' && rest[0] != '\'') {
-			return nil, false
-		}
-		end := bytes.IndexByte(rest[1:], rest[0])
-		if end < 0 {
-			return nil, false
-		}
 		if string(key) == name {
-			return rest[1 : 1+end], true
+			return attrs[vs:i], true
 		}
-		attrs = rest[2+end:]
+		i++
 	}
-	return nil, false
 }
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // appendText appends raw character data to dst with entities decoded.
 // Unknown entities are kept as written.

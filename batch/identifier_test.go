@@ -1,0 +1,243 @@
+package batch
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// Real, publicly documented unified social credit codes (from the
+// companies' business licences as published in the national enterprise
+// credit information system); each passes the GB 32100-2015 check.
+var realCodes = []struct{ name, code string }{
+	{"华为技术有限公司", "914403001922038216"},
+	{"小米科技有限责任公司", "91110108551385082Q"},
+	{"腾讯科技（深圳）有限公司", "9144030071526726XG"},
+	{"阿里巴巴（中国）有限公司", "91330100716105852F"},
+	{"百度在线网络技术（北京）有限公司", "91110000802100433B"},
+	{"中国工商银行股份有限公司", "91100000100003962T"},
+	{"深圳市腾讯计算机系统有限公司", "91440300708461136T"},
+}
+
+func TestUSCCCheckChar_RealCodes(t *testing.T) {
+	for _, c := range realCodes {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := USCCCheckChar(c.code[:17])
+			if !ok || got != c.code[17] {
+				t.Errorf("USCCCheckChar(%s) = %c, %v; want %c", c.code[:17], got, ok, c.code[17])
+			}
+		})
+	}
+}
+
+// TestClassify_Mutations changes every character of every real code to
+// every other character of the alphabet: GB 32100 detects all single
+// substitutions, so each mutant must be invalid (wrong check character or,
+// for a first character 5, a social organisation).
+func TestClassify_Mutations(t *testing.T) {
+	for _, c := range realCodes {
+		t.Run(c.name, func(t *testing.T) {
+			for i := 0; i < 18; i++ {
+				for j := 0; j < len(usccAlphabet); j++ {
+					m := []byte(c.code)
+					if m[i] == usccAlphabet[j] {
+						continue
+					}
+					m[i] = usccAlphabet[j]
+					id := Classify(Cell{Value: string(m), Type: CellString}, ClassifyOptions{})
+					if !id.Invalid {
+						t.Fatalf("mutant %s (position %d) classified valid: %+v", m, i+1, id)
+					}
+					if id.Reason != ReasonChecksum && id.Reason != ReasonSocialOrg {
+						t.Fatalf("mutant %s: reason %q", m, id.Reason)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	str := func(s string) Cell { return Cell{Value: s, Type: CellString} }
+	num := func(s string) Cell { return Cell{Value: s, Type: CellNumber} }
+	tests := []struct {
+		name      string
+		in        Cell
+		opt       ClassifyOptions
+		kind      IDKind
+		searchKey string
+		key       string
+		reason    string // "" for a clean valid row
+		msgHas    string
+	}{
+		{"huawei", str("914403001922038216"), ClassifyOptions{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
+		{"xiaomi", str("91110108551385082Q"), ClassifyOptions{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
+		{"lower-case check char", str("91110108551385082q"), ClassifyOptions{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
+		{"full-width", str("９１１１０１０８５５１３８５０８２Ｑ"), ClassifyOptions{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
+		{"spaces NBSP zero-width", str("\u00a0 9111 0108 5513\u200b 8508 2Q\u3000"), ClassifyOptions{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
+		{"apostrophe text mark", str("'914403001922038216"), ClassifyOptions{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
+		{"excel =\"\" trick", str(`="914403001922038216"`), ClassifyOptions{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
+		{"wrong check char", str("914403001922038217"), ClassifyOptions{}, KindInvalid, "", "", ReasonChecksum, "应为 6，实为 7"},
+		{"wrong check char allowed", str("914403001922038217"), ClassifyOptions{AllowBadChecksum: true}, KindUSCC, "914403001922038217", "914403001922038217", "校验位不符（已放行）", "应为 6"},
+		{"letter-first code", str("N2110108MA00000002"), ClassifyOptions{}, KindInvalid, "", "", ReasonChecksum, "应为"},
+		{"letter-first code valid", str(withCheck("Y1110108MA0000000")), ClassifyOptions{}, KindUSCC, withCheck("Y1110108MA0000000"), withCheck("Y1110108MA0000000"), "", ""},
+		{"social organisation", str("53100000500021676K"), ClassifyOptions{}, KindInvalid, "", "", ReasonSocialOrg, "社会组织"},
+		{"social org even if allowed", str("53100000500021676K"), ClassifyOptions{AllowBadChecksum: true}, KindInvalid, "", "", ReasonSocialOrg, ""},
+		{"letter O for zero", str("9144O3001922038216"), ClassifyOptions{}, KindInvalid, "", "", ReasonBadChar, "第5位 O"},
+		{"17 characters", str("91440300192203821"), ClassifyOptions{}, KindInvalid, "", "", ReasonLength, "17 位"},
+		{"19 characters", str("9144030019220382160"), ClassifyOptions{}, KindInvalid, "", "", ReasonLength, "19 位"},
+		{"digits lost in CSV export", str("914403001922038000"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, "设为文本"},
+		{"scientific notation text", str("9.14403E+17"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, "设为文本"},
+		{"scientific notation full-width", str("９.１４４０３Ｅ＋１７"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"18-digit number cell", num("9.14403001922038E+017"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"18-digit number cell plain", num("914403001922038000"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"16-digit number cell", num("1234567890123456"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"reg no number cell", num("440301103097413"), ClassifyOptions{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
+		{"reg no number cell sci", num("4.40301103097413E+14"), ClassifyOptions{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
+		{"reg no text", str("440301103097413"), ClassifyOptions{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
+		{"reg no bad check is a warning", str("440301103097414"), ClassifyOptions{}, KindRegNo, "440301103097414", "440301103097414", "注册号校验位不符", "应为 3"},
+		{"small number cell", num("12345"), ClassifyOptions{}, KindInvalid, "", "", ReasonNumber, "12345"},
+		{"fraction number cell", num("4104113.182"), ClassifyOptions{}, KindInvalid, "", "", ReasonNumber, ""},
+		{"name", str(" 华为技术有限公司 "), ClassifyOptions{}, KindName, "华为技术有限公司", "华为技术有限公司", "", ""},
+		{"name full-width brackets kept", str("腾讯科技（深圳）有限公司"), ClassifyOptions{}, KindName, "腾讯科技（深圳）有限公司", "腾讯科技(深圳)有限公司", "", ""},
+		{"name latin case folded in key", str("3M 中国有限公司"), ClassifyOptions{}, KindName, "3M 中国有限公司", "3M 中国有限公司", "", ""},
+		{"name with run of spaces", str("ABB  (中国)\u3000有限公司"), ClassifyOptions{}, KindName, "ABB  (中国)\u3000有限公司", "ABB (中国) 有限公司", "", ""},
+		{"one character name", str("华"), ClassifyOptions{}, KindInvalid, "", "", ReasonNameTooShort, "不足2个字符"},
+		{"name with line break", str("华为技术\n有限公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonBadChar, ""},
+		{"too long name", str(strings.Repeat("公司", 60)), ClassifyOptions{}, KindInvalid, "", "", ReasonNameTooLong, ""},
+		{"garbled", str("华为\ufffd有限公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonGarbled, "--encoding"},
+		{"invalid UTF-8", str("\xff\xfe公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonGarbled, ""},
+		{"excel error", str("#N/A"), ClassifyOptions{}, KindInvalid, "", "", ReasonFormulaError, "#N/A"},
+		{"empty", str(""), ClassifyOptions{}, KindEmpty, "", "", ReasonEmpty, "为空"},
+		{"only spaces", str(" \u00a0\u3000\u200b"), ClassifyOptions{}, KindEmpty, "", "", ReasonEmpty, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Classify(tt.in, tt.opt)
+			if got.Kind != tt.kind || got.SearchKey != tt.searchKey || got.Key != tt.key || got.Reason != tt.reason {
+				t.Fatalf("Classify(%q) = %+v; want kind %v searchKey %q key %q reason %q",
+					tt.in.Value, got, tt.kind, tt.searchKey, tt.key, tt.reason)
+			}
+			if got.Invalid != (tt.kind == KindInvalid || tt.kind == KindEmpty) {
+				t.Errorf("Invalid = %v for kind %v", got.Invalid, got.Kind)
+			}
+			if tt.reason != "" && got.Message == "" {
+				t.Errorf("no message for reason %q", tt.reason)
+			}
+			if !strings.Contains(got.Message, tt.msgHas) {
+				t.Errorf("message %q does not contain %q", got.Message, tt.msgHas)
+			}
+		})
+	}
+}
+
+// withCheck appends the right check character to 17 characters.
+func withCheck(first17 string) string {
+	c, _ := USCCCheckChar(first17)
+	return first17 + string(c)
+}
+
+func TestGS15Valid(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"440301103097413", true},
+		{"440301103097414", false},
+		{"44030110309741", false},
+		{"44030110309741X", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := GS15Valid(tt.in); got != tt.want {
+			t.Errorf("GS15Valid(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	// Every single-digit change of a valid number is caught.
+	base := "440301103097413"
+	for i := range 15 {
+		for d := byte('0'); d <= '9'; d++ {
+			m := []byte(base)
+			if m[i] == d {
+				continue
+			}
+			m[i] = d
+			if GS15Valid(string(m)) {
+				t.Errorf("mutant %s passes", m)
+			}
+		}
+	}
+}
+
+func TestNumberDigits(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"110108012345678", "110108012345678", true},
+		{"1.10108012345678E+14", "110108012345678", true},
+		{"9.14403001922038E+017", "914403001922038000", true},
+		{"1E+400", "", false},
+		{"0.5", "", false},
+		{"-3", "", false},
+		{"0", "0", true},
+		{"12.000", "12", true},
+		{"abc", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := numberDigits(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("numberDigits(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// FuzzClassify checks that normalisation and classification never panic
+// and keep their promises on any input.
+func FuzzClassify(f *testing.F) {
+	for _, s := range []string{"914403001922038216", "91110108551385082q", "９１１１０１０８５５１３８５０８２Ｑ",
+		"440301103097413", "9.14403E+17", "华为技术有限公司", "", "\xff", "=\"1\"", "#N/A", "1E+99999", "'"} {
+		f.Add(s, false, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, number, allow bool) {
+		typ := CellString
+		if number {
+			typ = CellNumber
+		}
+		id := Classify(Cell{Value: s, Type: typ}, ClassifyOptions{AllowBadChecksum: allow})
+		if id.Invalid {
+			if id.Reason == "" || id.Message == "" || id.SearchKey != "" {
+				t.Fatalf("invalid %q without reason/message or with a search key: %+v", s, id)
+			}
+			return
+		}
+		if id.SearchKey == "" || id.Key == "" || !utf8.ValidString(id.SearchKey) {
+			t.Fatalf("valid %q with empty or invalid keys: %+v", s, id)
+		}
+		switch id.Kind {
+		case KindUSCC:
+			if len(id.SearchKey) != 18 || (!allow && !usccValid(id.SearchKey)) || id.SearchKey[0] == '5' {
+				t.Fatalf("bad USCC %q from %q", id.SearchKey, s)
+			}
+		case KindRegNo:
+			if len(id.SearchKey) != 15 || !allDigits(id.SearchKey) {
+				t.Fatalf("bad reg no %q from %q", id.SearchKey, s)
+			}
+		case KindName:
+			if n := utf8.RuneCountInString(id.SearchKey); n < 2 || n > maxNameRunes {
+				t.Fatalf("name %q of %d runes", id.SearchKey, n)
+			}
+			if id.SearchKey != strings.TrimFunc(id.SearchKey, isTrimmed) {
+				t.Fatalf("name %q not trimmed", id.SearchKey)
+			}
+		default:
+			t.Fatalf("valid with kind %v", id.Kind)
+		}
+		// Classifying the search key again gives the same company.
+		again := Classify(Cell{Value: id.SearchKey, Type: CellString}, ClassifyOptions{AllowBadChecksum: allow})
+		if again.Invalid || again.Key != id.Key {
+			t.Fatalf("search key %q of %q classifies to %+v, want key %q", id.SearchKey, s, again, id.Key)
+		}
+	})
+}

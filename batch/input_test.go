@@ -1,0 +1,207 @@
+package batch
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// readAll opens path and returns its header and data rows.
+func readAll(t *testing.T, path string, opt InputOptions) (*Input, []Row) {
+	t.Helper()
+	in, err := OpenInput(path, opt)
+	if err != nil {
+		t.Fatalf("OpenInput: %v", err)
+	}
+	t.Cleanup(func() { in.Close() })
+	var rows []Row
+	for {
+		r, err := in.Next()
+		if errors.Is(err, io.EOF) {
+			return in, rows
+		}
+		if err != nil {
+			t.Fatalf("Next: %v", err)
+		}
+		rows = append(rows, r)
+	}
+}
+
+// TestOpenInput_LibreOffice reads workbooks that LibreOffice wrote
+// (testdata/input/README.md): numbers typed as numbers keep their digits
+// and their type, formulas give their cached value.
+func TestOpenInput_LibreOffice(t *testing.T) {
+	in, rows := readAll(t, "../testdata/input/formats_lo.xlsx", InputOptions{})
+	if got, want := strings.Join(in.Header(), "|"), "编号|客户名称|统一社会信用代码|开户日期|已核实"; got != want {
+		t.Fatalf("header %q, want %q", got, want)
+	}
+	tests := []struct {
+		line int
+		want Cell // the identifier cell
+		kind IDKind
+	}{
+		{2, Cell{"440301103097413", CellNumber}, KindRegNo},         // format 0.00E+00
+		{3, Cell{"440301103097413", CellNumber}, KindRegNo},         // format #,##0
+		{4, Cell{"9.14403001922038E+017", CellNumber}, KindInvalid}, // 18 digits typed as a number
+		{5, Cell{"91110108551385082Q", CellString}, KindUSCC},       // =UPPER("...q")
+		{6, Cell{"440301103097413", CellNumber}, KindRegNo},         // =440301103097410+3
+		{7, Cell{"#N/A", CellString}, KindInvalid},                  // =NA()
+		{8, Cell{"９１４４０３００７１５２６７２６ＸＧ", CellString}, KindUSCC},       // full-width text
+	}
+	if len(rows) != len(tests) {
+		t.Fatalf("%d rows, want %d", len(rows), len(tests))
+	}
+	for i, tt := range tests {
+		r := rows[i]
+		if r.Line != tt.line {
+			t.Errorf("row %d: line %d, want %d", i, r.Line, tt.line)
+		}
+		if got := in.Identifier(r); got != tt.want {
+			t.Errorf("line %d: identifier %+v, want %+v", r.Line, got, tt.want)
+		}
+		if k := Classify(in.Identifier(r), ClassifyOptions{}).Kind; k != tt.kind {
+			t.Errorf("line %d: kind %v, want %v", r.Line, k, tt.kind)
+		}
+	}
+	// Other columns keep their type: a date is its serial number, a
+	// missing cell in the middle of a row is empty.
+	if got := rows[0].Cells[3]; got != (Cell{"43539", CellNumber}) {
+		t.Errorf("date cell %+v", got)
+	}
+	if got := rows[1].Cells[3]; got != (Cell{}) {
+		t.Errorf("missing cell %+v", got)
+	}
+
+	in2, rows2 := readAll(t, "../testdata/input/formats_lo.xlsx", InputOptions{Sheet: "other"})
+	if in2.Sheet() != "Other" || len(rows2) != 1 || in2.Identifier(rows2[0]).Value != "深圳市腾讯计算机系统有限公司" {
+		t.Errorf("sheet Other: %q %+v", in2.Sheet(), rows2)
+	}
+}
+
+// TestOpenInput_Encodings reads the same portfolio saved in every
+// encoding and delimiter Excel and WPS write.
+func TestOpenInput_Encodings(t *testing.T) {
+	ref, refRows := readAll(t, "../testdata/input/numbers_utf8bom.csv", InputOptions{})
+	tests := []struct {
+		file, format string
+		opt          InputOptions
+	}{
+		{"numbers_utf8bom.csv", "csv (utf-8, comma)", InputOptions{}},
+		{"numbers_gbk.csv", "csv (gb18030, comma)", InputOptions{}},
+		{"numbers_gbk.csv", "csv (gb18030, comma)", InputOptions{Encoding: "GBK"}},
+		{"numbers_utf16.txt", "csv (utf-16le, tab)", InputOptions{}},
+		{"numbers_semicolon.csv", "csv (utf-8, semicolon)", InputOptions{}},
+		{"src/numbers.csv", "csv (utf-8, comma)", InputOptions{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+tt.opt.Encoding, func(t *testing.T) {
+			in, rows := readAll(t, filepath.Join("../testdata/input", tt.file), tt.opt)
+			if in.Format() != tt.format {
+				t.Errorf("format %q, want %q", in.Format(), tt.format)
+			}
+			if strings.Join(in.Header(), "|") != strings.Join(ref.Header(), "|") {
+				t.Errorf("header %q", in.Header())
+			}
+			if len(rows) != len(refRows) {
+				t.Fatalf("%d rows, want %d", len(rows), len(refRows))
+			}
+			for i := range rows {
+				if got, want := in.Identifier(rows[i]), ref.Identifier(refRows[i]); got != want {
+					t.Errorf("row %d: %+v, want %+v", i, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestOpenInput_CSVShapes(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		opt     InputOptions
+		header  string
+		idents  []string // identifier value of each data row
+		lines   []int
+	}{
+		{"CRLF and quoted newline", "\r\n企业名称,备注\r\n华为技术有限公司,\"两行\r\n备注\"\r\n小米科技有限责任公司,x\r\n",
+			InputOptions{}, "企业名称|备注", []string{"华为技术有限公司", "小米科技有限责任公司"}, []int{3, 5}},
+		{"name fallback where code empty", "客户名称,USCC\n甲公司,\n乙公司,91110108551385082Q\n",
+			InputOptions{}, "客户名称|USCC", []string{"甲公司", "91110108551385082Q"}, []int{2, 3}},
+		{"preference order", "名称,注册号,统一社会信用代码\na公司,440301103097413,914403001922038216\n",
+			InputOptions{}, "名称|注册号|统一社会信用代码", []string{"914403001922038216"}, []int{2}},
+		{"header case and width", " ＵＳＣＣ ,Company\n914403001922038216,x\n",
+			InputOptions{}, "ＵＳＣＣ|Company", []string{"914403001922038216"}, []int{2}},
+		{"--column by letter", "a,b\n1,甲公司\n",
+			InputOptions{Column: "b"}, "a|b", []string{"甲公司"}, []int{2}},
+		{"--column by header", "代码,企业名称\n914403001922038216,甲公司\n",
+			InputOptions{Column: "代码"}, "代码|企业名称", []string{"914403001922038216"}, []int{2}},
+		{"blank rows skipped, short rows kept", "企业名称,x\n\n,\n甲公司\n",
+			InputOptions{}, "企业名称|x", []string{"甲公司"}, []int{4}},
+		{"row with empty identifier kept", "企业名称,备注\n,只有备注\n",
+			InputOptions{}, "企业名称|备注", []string{""}, []int{2}},
+		{"single column, no delimiter", "企业名称\n华为技术有限公司, 深圳\n",
+			InputOptions{}, "企业名称", []string{"华为技术有限公司"}, []int{2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "in.csv")
+			if err := os.WriteFile(p, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			in, rows := readAll(t, p, tt.opt)
+			if got := strings.Join(in.Header(), "|"); got != tt.header {
+				t.Errorf("header %q, want %q", got, tt.header)
+			}
+			var got []string
+			var lines []int
+			for _, r := range rows {
+				got = append(got, in.Identifier(r).Value)
+				lines = append(lines, r.Line)
+			}
+			if strings.Join(got, "|") != strings.Join(tt.idents, "|") {
+				t.Errorf("identifiers %q, want %q", got, tt.idents)
+			}
+			if len(lines) != len(tt.lines) || (len(lines) > 0 && lines[0] != tt.lines[0]) {
+				t.Errorf("lines %v, want %v", lines, tt.lines)
+			}
+		})
+	}
+}
+
+// TestOpenInput_Errors checks problems found after the header: they are
+// InputErrors naming the place.
+func TestOpenInput_Errors(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "long.csv")
+	big := "企业名称\n" + strings.Repeat("x", maxCSVRecord+10)
+	if err := os.WriteFile(p, []byte(big), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in, err := OpenInput(p, InputOptions{})
+	if err == nil {
+		_, err = in.Next()
+		in.Close()
+	}
+	var ie *InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "longer than 16 MiB") {
+		t.Errorf("long line: %v", err)
+	}
+
+	in, err = OpenInput("../testdata/input/bad/damaged_sheet.xlsx", InputOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	n := 0
+	for {
+		if _, err = in.Next(); err != nil {
+			break
+		}
+		n++
+	}
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "near row 5") || n != 3 {
+		t.Errorf("damaged sheet: %d rows then %v", n, err)
+	}
+}
