@@ -20,14 +20,13 @@ import (
 // plain net/http, to show that the sandbox speaks the documented protocol
 // and not merely what package client sends.
 type handmade struct {
-	t       *testing.T
-	base    string
-	key     string
-	secret  string
-	now     func() time.Time
-	skew    time.Duration
-	token   string // overrides the computed Token when set
-	noToken bool
+	t      *testing.T
+	base   string
+	key    string
+	secret string
+	now    func() time.Time
+	skew   time.Duration
+	token  string // overrides the computed Token when set
 }
 
 type qccAnswer struct {
