@@ -130,7 +130,7 @@ func failingSource(n int) ResultsSource {
 			return Row{}, RowResult{}, errors.New("state file read error")
 		}
 		i++
-		return Row{Line: i + 1, Cells: []Cell{str(fmt.Sprint("company ", i))}},
+		return Row{Line: i + 1, Cells: []Cell{strCell(fmt.Sprint("company ", i))}},
 			RowResult{SearchKey: fmt.Sprint("company ", i), Outcome: OutcomeReady}, nil
 	}
 }
@@ -228,7 +228,7 @@ func crashHelper(out string) {
 			fmt.Println("mid-write")
 			time.Sleep(time.Hour) // until the test kills this process
 		}
-		return Row{Cells: []Cell{str("company")}}, RowResult{SearchKey: "company", Outcome: OutcomeReady}, nil
+		return Row{Cells: []Cell{strCell("company")}}, RowResult{SearchKey: "company", Outcome: OutcomeReady}, nil
 	}
 	err := WriteResults(out, []string{"name"}, next, Summary{}, "en")
 	fmt.Fprintln(os.Stderr, "helper finished unexpectedly:", err)

@@ -40,12 +40,12 @@ func syntheticSource(n int) ResultsSource {
 		}
 		i++
 		key := fmt.Sprintf("91110108%09dX", i)
-		cells[0] = str(fmt.Sprintf("测试企业%07d有限公司", i))
-		cells[1] = str(key)
-		cells[2] = num(strconv.Itoa(100000 + i))
-		cells[3] = num(strconv.FormatFloat(float64(i)*12.5, 'f', -1, 64))
-		cells[4] = str("华北")
-		cells[5] = str("")
+		cells[0] = strCell(fmt.Sprintf("测试企业%07d有限公司", i))
+		cells[1] = strCell(key)
+		cells[2] = numCell(strconv.Itoa(100000 + i))
+		cells[3] = numCell(strconv.FormatFloat(float64(i)*12.5, 'f', -1, 64))
+		cells[4] = strCell("华北")
+		cells[5] = strCell("")
 		o := outcomes[i%len(outcomes)]
 		res := RowResult{SearchKey: key, Outcome: o, Code: "200", Message: "成功",
 			OrderNo: fmt.Sprintf("RB%012d", i), ReportStatus: "S", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}

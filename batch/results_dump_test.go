@@ -44,7 +44,7 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 		if panes.Freeze {
 			fmt.Fprintf(&b, "frozen: ySplit=%d topLeft=%s\n", panes.YSplit, panes.TopLeftCell)
 		}
-		xml := sheetXML(t, path, f, name)
+		xml := workbookSheetXML(t, path, f, name)
 		if m := autoFilterRe.FindSubmatch(xml); m != nil {
 			fmt.Fprintf(&b, "autofilter: %s\n", m[1])
 		}
@@ -157,9 +157,9 @@ func colsSorted(xml []byte) bool {
 	return true
 }
 
-// sheetXML returns the raw XML of a worksheet, for what excelize has no
+// workbookSheetXML returns the raw XML of a worksheet, for what excelize has no
 // getter for (the auto-filter) or reorders on reading (the columns).
-func sheetXML(t *testing.T, path string, f *excelize.File, sheet string) []byte {
+func workbookSheetXML(t *testing.T, path string, f *excelize.File, sheet string) []byte {
 	t.Helper()
 	idx, err := f.GetSheetIndex(sheet)
 	if err != nil {

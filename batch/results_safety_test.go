@@ -30,7 +30,7 @@ func injectionRows() ([]string, []sampleRow) {
 	var rows []sampleRow
 	for i, p := range injectionPayloads {
 		rows = append(rows, sampleRow{
-			Row{Line: i + 2, Cells: []Cell{str(p.text), num("-1")}},
+			Row{Line: i + 2, Cells: []Cell{strCell(p.text), numCell("-1")}},
 			RowResult{SearchKey: p.text, Outcome: OutcomeInvalid, Message: p.text},
 		})
 	}

@@ -28,7 +28,7 @@ func soffice(t *testing.T) string {
 
 // convert runs LibreOffice headless to convert in to the given filter, with
 // a private user profile so that it never talks to another running instance.
-func convert(t *testing.T, bin, in, filter, ext string) []byte {
+func sofficeConvert(t *testing.T, bin, in, filter, ext string) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	profile := "file://" + filepath.ToSlash(filepath.Join(dir, "profile"))
@@ -45,20 +45,20 @@ func convert(t *testing.T, bin, in, filter, ext string) []byte {
 	return data
 }
 
-// field is one CSV field and whether it was quoted: LibreOffice's filter
+// loField is one CSV loField and whether it was quoted: LibreOffice's filter
 // option "quote all text cells" quotes text and leaves numbers bare.
-type field struct {
+type loField struct {
 	val    string
 	quoted bool
 }
 
-// parseQuotedCSV splits CSV into records, keeping whether each field was
+// parseQuotedCSV splits CSV into records, keeping whether each loField was
 // quoted (encoding/csv forgets that).
-func parseQuotedCSV(s string) [][]field {
-	var recs [][]field
-	var rec []field
+func parseQuotedCSV(s string) [][]loField {
+	var recs [][]loField
+	var rec []loField
 	for len(s) > 0 {
-		var f field
+		var f loField
 		if s[0] == '"' {
 			f.quoted = true
 			var b strings.Builder
@@ -100,14 +100,14 @@ func parseQuotedCSV(s string) [][]field {
 }
 
 // expectedField is how LibreOffice should read back one value we wrote.
-func expectedField(c Cell) field {
+func expectedField(c Cell) loField {
 	if v, ok := cellNumber(c); ok {
-		return field{strconv.FormatFloat(v, 'f', -1, 64), false}
+		return loField{strconv.FormatFloat(v, 'f', -1, 64), false}
 	}
 	if b, ok := cellBool(c); ok {
-		return field{strings.ToUpper(strconv.FormatBool(b)), false}
+		return loField{strings.ToUpper(strconv.FormatBool(b)), false}
 	}
-	return field{c.Value, c.Value != ""}
+	return loField{c.Value, c.Value != ""}
 }
 
 var hrefRe = regexp.MustCompile(`<a href="([^"]*)"`)
@@ -122,22 +122,22 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 				t.Fatal(err)
 			}
 			// 44 comma, 34 quote, 76 UTF-8, 1 first line; then quote all text.
-			csvData := convert(t, bin, xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true", "csv")
+			csvData := sofficeConvert(t, bin, xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true", "csv")
 			got := parseQuotedCSV(string(csvData))
 
-			var want [][]field
-			var head []field
+			var want [][]loField
+			var head []loField
 			for _, h := range ResultsHeader(header, lang) {
-				head = append(head, field{h, true})
+				head = append(head, loField{h, true})
 			}
 			want = append(want, head)
 			for _, r := range rows {
-				var rec []field
+				var rec []loField
 				for i := range header {
 					rec = append(rec, expectedField(cellAt(r.row, i)))
 				}
 				for _, s := range resultTexts(r.res, lang) {
-					rec = append(rec, field{s, s != ""})
+					rec = append(rec, loField{s, s != ""})
 				}
 				want = append(want, rec)
 			}
@@ -158,7 +158,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 				}
 			}
 			var links []string
-			for _, m := range hrefRe.FindAllStringSubmatch(string(convert(t, bin, xlsx, "html", "html")), -1) {
+			for _, m := range hrefRe.FindAllStringSubmatch(string(sofficeConvert(t, bin, xlsx, "html", "html")), -1) {
 				links = append(links, html.UnescapeString(m[1]))
 			}
 			if !slices.Equal(links, wantLinks) {

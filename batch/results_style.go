@@ -22,9 +22,9 @@ var outcomeColours = map[Outcome][2]string{
 // headerFill is the background of the header row.
 const headerFill = "DDEBF7"
 
-// font returns the workbook's default font (Calibri 11) with changes: a style
+// styleFont returns the workbook's default font (Calibri 11) with changes: a style
 // font without a family makes LibreOffice fall back to a serif face.
-func font(f *excelize.File, fn func(*excelize.Font)) *excelize.Font {
+func styleFont(f *excelize.File, fn func(*excelize.Font)) *excelize.Font {
 	family, err := f.GetDefaultFont()
 	if err != nil || family == "" {
 		family = "Calibri"
@@ -47,7 +47,7 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 	s := &xlsxStyles{outcome: make(map[Outcome]int, len(outcomeColours))}
 	var err error
 	s.header, err = f.NewStyle(&excelize.Style{
-		Font:      font(f, func(ft *excelize.Font) { ft.Bold = true }),
+		Font:      styleFont(f, func(ft *excelize.Font) { ft.Bold = true }),
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{headerFill}},
 		Border:    []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}},
 		Alignment: &excelize.Alignment{Vertical: "center"},
@@ -62,13 +62,13 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 		return nil, err
 	}
 	if s.link, err = f.NewStyle(&excelize.Style{
-		Font: font(f, func(ft *excelize.Font) { ft.Color, ft.Underline = "0563C1", "single" }),
+		Font: styleFont(f, func(ft *excelize.Font) { ft.Color, ft.Underline = "0563C1", "single" }),
 	}); err != nil {
 		return nil, err
 	}
 	for o, c := range outcomeColours {
 		id, err := f.NewStyle(&excelize.Style{
-			Font: font(f, func(ft *excelize.Font) { ft.Color = c[1] }),
+			Font: styleFont(f, func(ft *excelize.Font) { ft.Color = c[1] }),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c[0]}},
 		})
 		if err != nil {

@@ -57,7 +57,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, lang strin
 		return err
 	}
 	tx := summaryTexts[lang]
-	bold, err := f.NewStyle(&excelize.Style{Font: font(f, func(ft *excelize.Font) { ft.Bold = true })})
+	bold, err := f.NewStyle(&excelize.Style{Font: styleFont(f, func(ft *excelize.Font) { ft.Bold = true })})
 	if err != nil {
 		return err
 	}

@@ -42,8 +42,8 @@ func sliceSource(rows []sampleRow) ResultsSource {
 	}
 }
 
-func str(s string) Cell { return Cell{Value: s, Type: CellString} }
-func num(s string) Cell { return Cell{Value: s, Type: CellNumber} }
+func strCell(s string) Cell { return Cell{Value: s, Type: CellString} }
+func numCell(s string) Cell { return Cell{Value: s, Type: CellNumber} }
 
 // samplePortfolio is a small portfolio with every outcome, every cell type and
 // the classic formula-injection payloads in the user's own columns.
@@ -52,26 +52,26 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 	t0 := time.Date(2025, 3, 1, 9, 30, 0, 0, cst)
 	header := []string{"企业名称", "统一社会信用代码", "客户号", "授信额度", "存量客户", "备注"}
 	rows := []sampleRow{
-		{Row{2, []Cell{str("小米科技有限责任公司"), str("91110108551385082Q"), num("1001"), num("5000000.5"), {"TRUE", CellBool}, str("")}},
+		{Row{2, []Cell{strCell("小米科技有限责任公司"), strCell("91110108551385082Q"), numCell("1001"), numCell("5000000.5"), {"TRUE", CellBool}, strCell("")}},
 			RowResult{SearchKey: "91110108551385082Q", Outcome: OutcomeReady, Code: "200", Message: "成功",
 				OrderNo: "RB202503010001", ReportStatus: "S", ReportURL: "https://report.example.com/r/RB202503010001.pdf",
 				File: "reports/91110108551385082Q_RB202503010001.pdf", OrderedAt: t0, CompletedAt: t0.Add(95 * time.Second)}},
-		{Row{3, []Cell{str("不存在的公司"), {}, num("1002"), num("-1"), {"0", CellBool}, str("=cmd|' /C calc'!A0")}},
+		{Row{3, []Cell{strCell("不存在的公司"), {}, numCell("1002"), numCell("-1"), {"0", CellBool}, strCell("=cmd|' /C calc'!A0")}},
 			RowResult{SearchKey: "不存在的公司", Outcome: OutcomeNotFound, Code: "201", Message: "查询无结果", OrderedAt: t0}},
-		{Row{4, []Cell{str("某某（北京）有限公司"), str("91110000ABCDEFGH12"), num("1003"), str("-1"), {}, str("+1")}},
+		{Row{4, []Cell{strCell("某某（北京）有限公司"), strCell("91110000ABCDEFGH12"), numCell("1003"), strCell("-1"), {}, strCell("+1")}},
 			RowResult{SearchKey: "91110000ABCDEFGH12", Outcome: OutcomeInvalid, Message: "校验位错误：应为 7"}},
-		{Row{5, []Cell{str("生成失败公司"), {}, num("1004"), num("0"), {}, str("@SUM(A1:A2)")}},
+		{Row{5, []Cell{strCell("生成失败公司"), {}, numCell("1004"), numCell("0"), {}, strCell("@SUM(A1:A2)")}},
 			RowResult{SearchKey: "生成失败公司", Outcome: OutcomeFailed, Code: "200", OrderNo: "RB202503010004",
 				ReportStatus: "F", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}},
-		{Row{6, []Cell{str("超时公司"), {}, num("1005"), num("1.5E+3"), {}, str("\tTAB")}},
+		{Row{6, []Cell{strCell("超时公司"), {}, numCell("1005"), numCell("1.5E+3"), {}, strCell("\tTAB")}},
 			RowResult{SearchKey: "超时公司", Outcome: OutcomeUncertain, Message: "timeout after the request was sent", OrderedAt: t0}},
-		{Row{7, []Cell{str("处理中公司"), {}, num("1006"), {}, {}, str("\rCR")}},
+		{Row{7, []Cell{strCell("处理中公司"), {}, numCell("1006"), {}, {}, strCell("\rCR")}},
 			RowResult{SearchKey: "处理中公司", Outcome: OutcomePending, Code: "200", OrderNo: "RB202503010006", ReportStatus: "P", OrderedAt: t0}},
-		{Row{8, []Cell{str("冷却公司"), {}, num("1007")}}, // short row: padded
+		{Row{8, []Cell{strCell("冷却公司"), {}, numCell("1007")}}, // short row: padded
 			RowResult{SearchKey: "冷却公司", Outcome: OutcomeNotOrdered, Code: "110", Message: "2 小时内不可重复下单"}},
-		{Row{9, []Cell{str("社会组织"), str("51110000500000000X"), num("1008"), {}, {}, str("-")}},
+		{Row{9, []Cell{strCell("社会组织"), strCell("51110000500000000X"), numCell("1008"), {}, {}, strCell("-")}},
 			RowResult{SearchKey: "51110000500000000X", Outcome: OutcomeRejected, Code: "202", Message: "暂不支持"}},
-		{Row{10, []Cell{str(`Evil "Co"`), {}, num("1009"), {}, {}, str("")}},
+		{Row{10, []Cell{strCell(`Evil "Co"`), {}, numCell("1009"), {}, {}, strCell("")}},
 			RowResult{SearchKey: `Evil "Co"`, Outcome: OutcomeReady, Code: "200", OrderNo: "RB202503010009", ReportStatus: "S",
 				ReportURL: `https://report.example.com/r?x=")&cmd|'/C calc'!A0&("`, OrderedAt: t0, CompletedAt: t0.Add(2 * time.Minute)}},
 	}
