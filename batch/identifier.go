@@ -66,6 +66,7 @@ const (
 	ReasonGarbled      = "乱码"
 	ReasonNumber       = "数字不是代码"
 	ReasonFormulaError = "公式错误"
+	ReasonNotID        = "不是代码或名称"
 )
 
 // maxNameRunes is the longest name accepted; registered names are far shorter.
@@ -85,6 +86,9 @@ func Classify(c Cell, opt ClassifyOptions) Identifier {
 	if isExcelError(raw) {
 		return invalid(KindInvalid, ReasonFormulaError,
 			fmt.Sprintf("单元格是公式错误 %s（如 VLOOKUP 未找到）：请修正公式或填入代码、名称", raw))
+	}
+	if c.Type == CellBool {
+		return invalid(KindInvalid, ReasonNotID, fmt.Sprintf("单元格是逻辑值 %s，不是代码或名称：请填写统一社会信用代码或企业名称", raw))
 	}
 	if c.Type == CellNumber {
 		return classifyNumber(raw, opt)
@@ -194,7 +198,19 @@ func classifyName(name string) Identifier {
 			return invalid(KindInvalid, ReasonBadChar, "名称含控制字符（换行、制表符等）：请只保留企业名称")
 		}
 	}
-	return Identifier{Kind: KindName, SearchKey: name, Key: nameKey(name)}
+	key := nameKey(name)
+	if placeholders[key] || !strings.ContainsFunc(name, unicode.IsLetter) {
+		return invalid(KindInvalid, ReasonNotID,
+			fmt.Sprintf("%q 不是代码或名称（占位符或只有数字、符号）：请填写统一社会信用代码或企业全称", name))
+	}
+	return Identifier{Kind: KindName, SearchKey: name, Key: key}
+}
+
+// placeholders are what people type into a cell that has no value, as
+// de-duplication keys. Ordering them would pay for a search for "N/A".
+var placeholders = map[string]bool{
+	"N/A": true, "NA": true, "NULL": true, "NONE": true, "NIL": true, "TBD": true,
+	"无": true, "暂无": true, "不详": true, "未知": true, "空": true, "待定": true, "待补充": true, "缺失": true,
 }
 
 // isExcelError reports whether s is one of Excel's error values, which a

@@ -108,6 +108,10 @@ func TestClassify(t *testing.T) {
 		{"garbled", str("华为\ufffd有限公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonGarbled, "--encoding"},
 		{"invalid UTF-8", str("\xff\xfe公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonGarbled, ""},
 		{"excel error", str("#N/A"), ClassifyOptions{}, KindInvalid, "", "", ReasonFormulaError, "#N/A"},
+		{"bool cell", Cell{"TRUE", CellBool}, ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, "逻辑值"},
+		{"placeholder N/A", str("n/a"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, "占位符"},
+		{"placeholder 暂无", str("暂无"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, ""},
+		{"only symbols", str("——"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, ""},
 		{"empty", str(""), ClassifyOptions{}, KindEmpty, "", "", ReasonEmpty, "为空"},
 		{"only spaces", str(" \u00a0\u3000\u200b"), ClassifyOptions{}, KindEmpty, "", "", ReasonEmpty, ""},
 	}
