@@ -1,0 +1,159 @@
+package batch_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/client"
+)
+
+func TestReportFileName(t *testing.T) {
+	long := strings.Repeat("很长的公司名称", 20)
+	for _, tc := range []struct{ name, key, order, want string }{
+		{"plain", "914403001922038216", "ORD1", "914403001922038216_ORD1.pdf"},
+		{"slash", "a/b公司", "O1", "a_b公司_O1.pdf"},
+		{"backslash", `a\b`, "O1", "a_b_O1.pdf"},
+		{"dotdot", "../../etc/passwd", "O1", "____etc_passwd_O1.pdf"},
+		{"nul and control", "x\x00y\nz", "O1", "x_y_z_O1.pdf"},
+		{"windows reserved", `a:b*c?"<>|`, "O1", "a_b_c______O1.pdf"},
+		{"only dots", "..", "..", "report___.pdf"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, batch.ReportFileName(tc.key, tc.order, "pdf"))
+		})
+	}
+	t.Run("long name cut at a character boundary", func(t *testing.T) {
+		got := batch.ReportFileName(long, "ORD123", "docx")
+		assert.LessOrEqual(t, len(got), 120)
+		assert.True(t, utf8.ValidString(got))
+		assert.True(t, strings.HasSuffix(got, ".docx"))
+	})
+}
+
+// urlRewriter hands out report URLs on another server, to test downloads
+// that go wrong.
+type urlRewriter struct {
+	batch.API
+	base string
+}
+
+func (u urlRewriter) GetReportInfo(ctx context.Context, orderNo string) (client.ReportInfo, error) {
+	info, err := u.API.GetReportInfo(ctx, orderNo)
+	if info.URL != "" {
+		info.URL = u.base + "/" + orderNo + ".pdf"
+	}
+	return info, err
+}
+
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestRun_DownloadAndSkipOnRerun(t *testing.T) {
+	e := newEnv(t, []string{"下载测试公司甲", "下载/测试..公司乙"})
+	e.cfg.DownloadDir = filepath.Join(e.dir, "reports")
+	require.NoError(t, os.Mkdir(e.cfg.DownloadDir, 0o700))
+	_, err := e.run(context.Background(), nil)
+	require.NoError(t, err)
+	rows := e.results()
+	for _, r := range rows {
+		require.Equal(t, "ready", r["outcome"])
+		require.NotEmpty(t, r["file"])
+		assert.Equal(t, e.cfg.DownloadDir, filepath.Dir(r["file"]), "stays inside the download directory")
+		data, err := os.ReadFile(r["file"])
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(string(data), "%PDF-"))
+	}
+	assert.Len(t, dirEntries(t, e.cfg.DownloadDir), 2, "no temp files left")
+	_, _, downloads := e.srv.Requests()
+
+	_, err = e.run(context.Background(), nil)
+	require.NoError(t, err)
+	_, _, again := e.srv.Requests()
+	assert.Equal(t, downloads, again, "files with a matching sha256 are not fetched again")
+
+	// A file deleted by hand is fetched again by the next run.
+	require.NoError(t, os.Remove(rows[0]["file"]))
+	_, err = e.run(context.Background(), nil)
+	require.NoError(t, err)
+	_, _, third := e.srv.Requests()
+	assert.Equal(t, downloads+1, third)
+	assert.FileExists(t, rows[0]["file"])
+}
+
+func TestRun_DownloadNotAPDF(t *testing.T) {
+	var bad atomic.Bool
+	bad.Store(true)
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if bad.Load() {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html><body>登录已过期</body></html>"))
+			return
+		}
+		_, _ = w.Write([]byte("%PDF-1.4\n%%EOF\n"))
+	}))
+	defer files.Close()
+	e := newEnv(t, []string{"下载测试公司丙"})
+	e.cfg.DownloadDir = filepath.Join(e.dir, "reports")
+	require.NoError(t, os.Mkdir(e.cfg.DownloadDir, 0o700))
+	api := urlRewriter{API: e.client("sandbox", "sandbox"), base: files.URL}
+
+	_, err := e.run(context.Background(), api)
+	var se *batch.StopError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 4, se.Exit, "a failed download asks for a rerun")
+	row := e.results()[0]
+	assert.Equal(t, "ready", row["outcome"])
+	assert.Contains(t, row["message"], "not a PDF")
+	assert.Empty(t, row["file"])
+	assert.Empty(t, dirEntries(t, e.cfg.DownloadDir), "nothing kept, no temp file")
+
+	bad.Store(false)
+	_, err = e.run(context.Background(), api)
+	require.NoError(t, err)
+	row = e.results()[0]
+	assert.NotEmpty(t, row["file"])
+	assert.Empty(t, row["message"])
+	assert.Equal(t, 1, e.srv.Orders("下载测试公司丙"), "retrying a download never re-orders")
+}
+
+func TestRun_DownloadInterruptedMidway(t *testing.T) {
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		_, _ = w.Write([]byte("%PDF-1.4\n" + strings.Repeat("x", 1000)))
+		w.(http.Flusher).Flush()
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	}))
+	defer files.Close()
+	e := newEnv(t, []string{"下载测试公司丁"})
+	e.cfg.DownloadDir = filepath.Join(e.dir, "reports")
+	require.NoError(t, os.Mkdir(e.cfg.DownloadDir, 0o700))
+	e.cfg.Backoff.Attempts = 2
+	_, err := e.run(context.Background(), urlRewriter{API: e.client("sandbox", "sandbox"), base: files.URL})
+	require.Error(t, err)
+	row := e.results()[0]
+	assert.Equal(t, "ready", row["outcome"])
+	assert.Contains(t, row["message"], "download failed")
+	assert.Empty(t, dirEntries(t, e.cfg.DownloadDir), "no half-written report left behind")
+}
