@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
+	"strings"
 )
 
 // utf8BOM makes Excel on Chinese Windows read the file as UTF-8 rather than
@@ -58,7 +59,7 @@ func writeCSV(w io.Writer, header []string, next ResultsSource, lang string) err
 // TRUE/FALSE, anything else as (formula-safe) text.
 func csvCell(c Cell) string {
 	if _, ok := cellNumber(c); ok {
-		return c.Value
+		return strings.TrimSpace(c.Value)
 	}
 	if b, ok := cellBool(c); ok {
 		if b {

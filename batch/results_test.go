@@ -3,11 +3,16 @@ package batch
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // The -update flag rewrites golden files. Another test file of the package may
@@ -166,5 +171,48 @@ func TestWriteResults_BadExtension(t *testing.T) {
 	}
 	if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
 		t.Errorf("%s exists after a refused write", out)
+	}
+}
+
+// TestWriteResults_SourceReusesCells: a source may hand out the same Cells
+// slice for every row; the rows read ahead to measure widths must not change.
+func TestWriteResults_SourceReusesCells(t *testing.T) {
+	for _, ext := range []string{".xlsx", ".csv"} {
+		t.Run(ext, func(t *testing.T) {
+			cells := make([]Cell, 1)
+			i := 0
+			next := func() (Row, RowResult, error) {
+				if i == 3 {
+					return Row{}, RowResult{}, io.EOF
+				}
+				i++
+				cells[0] = strCell(fmt.Sprint("row ", i))
+				return Row{Line: i + 1, Cells: cells}, RowResult{Outcome: OutcomeReady}, nil
+			}
+			out := filepath.Join(t.TempDir(), "r"+ext)
+			if err := WriteResults(out, []string{"name"}, next, Summary{}, "en"); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			if ext == ".csv" {
+				b, _ := os.ReadFile(out)
+				for _, line := range strings.Split(string(b), "\r\n")[1:4] {
+					got = append(got, strings.Split(line, ",")[0])
+				}
+			} else {
+				f, err := excelize.OpenFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer func() { _ = f.Close() }()
+				for r := 2; r <= 4; r++ {
+					v, _ := f.GetCellValue(resultsSheet, fmt.Sprint("A", r))
+					got = append(got, v)
+				}
+			}
+			if want := []string{"row 1", "row 2", "row 3"}; !slices.Equal(got, want) {
+				t.Errorf("first column %q, want %q", got, want)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -99,6 +100,8 @@ func (rw *resultsSheetWriter) write(header []string, next ResultsSource) error {
 			next = nil
 			break
 		}
+		// The source may reuse its Cells slice for the next row.
+		row.Cells = slices.Clone(row.Cells)
 		sample = append(sample, sampledRow{row, res})
 		for i := 0; i < rw.ncols; i++ {
 			widths.fit(i, cellAt(row, i).Value)
