@@ -93,6 +93,8 @@ func (c *Client) failure(ctx, rctx context.Context, op string, sent bool, status
 		te.Err = ctx.Err()
 	case errors.Is(context.Cause(rctx), ErrTimeout):
 		te.Err = fmt.Errorf("%w (%s)", ErrTimeout, c.timeout)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		te.Err = fmt.Errorf("connection closed before a complete answer: %w", stripURLError(err))
 	default:
 		te.Err = c.scrubErr(stripURLError(err), token)
 	}
