@@ -2,8 +2,10 @@ package batch
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -30,11 +32,36 @@ func FuzzReplay(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("\n\n"))
 	f.Add([]byte(`{"op":"header","version":1,"crc":"00000000"}` + "\n"))
+	f.Add([]byte(`{"op":"polled","at":"2024-02-29T23:59:59.5Z","k":"a\u0026b\ud83d\ude00","f":1,"status":"S","url":"x\"y","code":-12,"s":{"orders":3},"s":{"intents":1}}`))
 	f.Add([]byte(`{"op":"header","version":1}` + "\n" + `{"op":"state","k":"x","f":1,"s":{"outcome":"ready","completed_at":"2025-01-01T08:00:00+08:00"}}` + "\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkReplay(t, data)
 		checkReplay(t, sealLines(data)) // reach the decoder past the checksum
+		checkFastDecode(t, data)
 	})
+}
+
+// checkFastDecode checks that wherever decodeFast accepts a line,
+// encoding/json reads the same record.
+func checkFastDecode(t *testing.T, line []byte) {
+	var fast, slow record
+	if !decodeFast(line, &fast) {
+		return
+	}
+	if err := json.Unmarshal(line, &slow); err != nil {
+		t.Fatalf("decodeFast accepted %q, encoding/json: %v", line, err)
+	}
+	norm := func(r *record) {
+		r.At, r.Until = journalTime(r.At), journalTime(r.Until)
+		if s := r.State; s != nil {
+			s.OrderedAt, s.CompletedAt, s.CooldownUntil = journalTime(s.OrderedAt), journalTime(s.CompletedAt), journalTime(s.CooldownUntil)
+		}
+	}
+	norm(&fast)
+	norm(&slow)
+	if !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("%q:\ndecodeFast   %+v\nencoding/json %+v", line, fast, slow)
+	}
 }
 
 // sealLines gives every line that looks like a JSON object a valid

@@ -71,6 +71,8 @@ type snapshot struct {
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
+var closeBrace = []byte{'}'}
+
 // crcSuffixLen is the length of `,"crc":"xxxxxxxx"}`.
 const crcSuffixLen = len(`,"crc":"`) + 8 + len(`"}`)
 
@@ -120,13 +122,16 @@ func decodeRecord(line []byte, r *record) error {
 		return errNoChecksum
 	}
 	sum := crc32.Update(0, crcTable, line[:n-crcSuffixLen])
-	sum = crc32.Update(sum, crcTable, []byte{'}'})
+	sum = crc32.Update(sum, crcTable, closeBrace)
 	if sum != uint32(want[0])<<24|uint32(want[1])<<16|uint32(want[2])<<8|uint32(want[3]) {
 		return errBadChecksum
 	}
 	*r = record{}
-	if err := json.Unmarshal(line, r); err != nil {
-		return errBadJSON
+	if !decodeFast(line, r) {
+		*r = record{}
+		if err := json.Unmarshal(line, r); err != nil {
+			return errBadJSON
+		}
 	}
 	r.At, r.Until = journalTime(r.At), journalTime(r.Until)
 	if s := r.State; s != nil {

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -71,6 +72,7 @@ func newLedger() *ledger {
 func (l *ledger) get(k ledgerKey) *entry {
 	e := l.m[k]
 	if e == nil {
+		k.key = strings.Clone(k.key)
 		e = &entry{base: OutcomeNotOrdered}
 		e.Key, e.Format = k.key, k.format
 		l.m[k] = e
@@ -79,7 +81,9 @@ func (l *ledger) get(k ledgerKey) *entry {
 }
 
 // apply folds one company record into the ledger. Records it cannot use
-// (a poll for another order number) are counted but change nothing.
+// (a poll for another order number) are counted but change nothing. The
+// strings of r may share a read buffer (see decodeFast): apply copies every
+// string it keeps.
 func (l *ledger) apply(r *record) {
 	l.records++
 	e := l.get(ledgerKey{r.Key, r.Format})
@@ -90,46 +94,47 @@ func (l *ledger) apply(r *record) {
 		}
 		e.open = true
 		e.Intents++
-		if r.SearchKey != "" {
-			e.SearchKey = r.SearchKey
-			if e.SearchKey == e.Key {
-				e.SearchKey = e.Key // share the string
-			}
+		switch r.SearchKey {
+		case "", e.SearchKey:
+		case e.Key:
+			e.SearchKey = e.Key // share the string
+		default:
+			e.SearchKey = strings.Clone(r.SearchKey)
 		}
 	case opOrdered:
 		e.open = false
 		e.clearOrder()
-		e.base, e.OrderNo, e.OrderedAt = OutcomePending, r.OrderNo, r.At
+		e.base, e.OrderNo, e.OrderedAt = OutcomePending, strings.Clone(r.OrderNo), r.At
 		e.Orders++
 	case opRefused:
 		e.open = false
 		e.clearOrder()
-		e.base = r.Outcome
-		e.Code, e.Message, e.CompletedAt = codeString(r.Code), r.Message, r.At
+		e.base = internOutcome(r.Outcome)
+		e.Code, e.Message, e.CompletedAt = codeString(r.Code), strings.Clone(r.Message), r.At
 	case opCancelled:
 		e.open = false
 	case opAmbiguous:
 		e.open = false
-		e.markUncertain(r.Message)
+		e.markUncertain(strings.Clone(r.Message))
 	case opPolled:
 		if r.OrderNo != e.OrderNo {
 			return
 		}
-		e.ReportStatus = r.Status
+		e.ReportStatus = internStatus(r.Status)
 		switch r.Status {
 		case "S":
-			e.base, e.ReportURL, e.CompletedAt = OutcomeReady, r.URL, r.At
+			e.base, e.ReportURL, e.CompletedAt = OutcomeReady, strings.Clone(r.URL), r.At
 		case "F":
 			e.base, e.ReportURL, e.CompletedAt = OutcomeFailed, "", r.At
 		default:
 			e.base = OutcomePending
 		}
 	case opDownloaded:
-		e.File, e.SHA256 = r.File, r.SHA256
+		e.File, e.SHA256 = strings.Clone(r.File), strings.Clone(r.SHA256)
 	case opCooldown:
 		e.open = false
 		e.CooldownUntil = r.Until
-		e.Code, e.Message = codeString(r.Code), r.Message
+		e.Code, e.Message = codeString(r.Code), strings.Clone(r.Message)
 	case opSnapshot:
 		e.fromSnapshot(r)
 	}
@@ -201,12 +206,37 @@ func (e *entry) fromSnapshot(r *record) {
 	if s == nil {
 		return
 	}
+	c := strings.Clone
 	e.open = false
-	e.SearchKey = r.SearchKey
-	e.base, e.OrderNo, e.Code, e.Message = s.Outcome, s.OrderNo, codeString(s.Code), s.Message
-	e.ReportStatus, e.ReportURL, e.File, e.SHA256 = s.Status, s.URL, s.File, s.SHA256
+	e.SearchKey = e.Key
+	if r.SearchKey != e.Key {
+		e.SearchKey = c(r.SearchKey)
+	}
+	e.base, e.OrderNo, e.Code, e.Message = internOutcome(s.Outcome), c(s.OrderNo), codeString(s.Code), c(s.Message)
+	e.ReportStatus, e.ReportURL, e.File, e.SHA256 = internStatus(s.Status), c(s.URL), c(s.File), c(s.SHA256)
 	e.OrderedAt, e.CompletedAt, e.CooldownUntil = s.OrderedAt, s.CompletedAt, s.CooldownUntil
 	e.Orders, e.Intents = s.Orders, s.Intents
+}
+
+// internOutcome returns the constant equal to o, so that a ledger does not
+// keep a copy per company.
+func internOutcome(o Outcome) Outcome {
+	for _, k := range Outcomes {
+		if o == k {
+			return k
+		}
+	}
+	return Outcome(strings.Clone(string(o)))
+}
+
+// internStatus does the same for report statuses.
+func internStatus(s string) string {
+	for _, k := range []string{"", "S", "P", "N", "F"} {
+		if s == k {
+			return k
+		}
+	}
+	return strings.Clone(s)
 }
 
 func atoi(s string) int {

@@ -1,0 +1,107 @@
+package batch
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// BenchmarkJournal_Intents measures durable intents per second with 16
+// concurrent writers sharing fsyncs (group commit).
+//
+//	go test -run '^$' -bench Journal_Intents -benchtime 20000x ./batch/
+func BenchmarkJournal_Intents(b *testing.B) {
+	j, err := OpenJournal(filepath.Join(b.TempDir(), "s.qccstate"), JournalOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	var n atomic.Int64
+	b.SetParallelism((16 + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			key := fmt.Sprintf("91110000%010d", n.Add(1))
+			if err := j.Intent(ctx, key, 1, key); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "intents/s")
+}
+
+// writeBenchJournal writes a journal of records over companies: an intent,
+// an order, polls and a ready answer per company, round after round.
+func writeBenchJournal(b *testing.B, path string, records, companies int) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	line, _ := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: t0})
+	w.Write(line)
+	for i := 0; i < records; i++ {
+		c := i % companies
+		key := fmt.Sprintf("91110000%010d", c)
+		no := fmt.Sprintf("ORD%010d-%d", c, i/companies/4)
+		r := &record{Key: key, Format: 1, At: t0.Add(time.Duration(i) * time.Millisecond)}
+		switch (i / companies) % 4 {
+		case 0:
+			r.Op, r.SearchKey = opIntent, key
+		case 1:
+			r.Op, r.OrderNo = opOrdered, no
+		case 2:
+			r.Op, r.OrderNo, r.Status = opPolled, no, "P"
+		default:
+			r.Op, r.OrderNo, r.Status, r.URL = opPolled, no, "S", "https://report.qcc.com/r/"+no+".pdf"
+		}
+		line, _ = encodeRecord(line[:0], r)
+		w.Write(line)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+}
+
+// BenchmarkJournal_Replay measures opening a journal of 1,000,000 records
+// read-only, and the heap the ledger keeps, for many and for few companies.
+//
+//	go test -run '^$' -bench Journal_Replay -benchtime 3x ./batch/
+func BenchmarkJournal_Replay(b *testing.B) {
+	for _, companies := range []int{250_000, 25_000} {
+		b.Run(fmt.Sprintf("records=1M/companies=%d", companies), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "s.qccstate")
+			writeBenchJournal(b, path, 1_000_000, companies)
+			runtime.GC()
+			cpu0 := processCPU()
+			var j *Journal
+			for b.Loop() {
+				var err error
+				if j, err = OpenJournal(path, JournalOptions{ReadOnly: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if st := j.Stats(); st.Companies != companies || st.Outcomes[OutcomeReady] != companies {
+				b.Fatalf("replayed %+v", st)
+			}
+			b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MB-heap")
+			b.ReportMetric(float64(ms.HeapAlloc)/float64(companies), "B/company")
+			runtime.KeepAlive(j)
+		})
+	}
+}
