@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type runFlags struct {
 	refreshAfter                                                        durationValue
 	reorderFailed, reorderUncertain, allowBadChecksum                   bool
 	dryRun, sandbox, quiet, noProgress                                  bool
+	cpuProfile                                                          string
 }
 
 func newRunCmd() *cobra.Command {
@@ -71,6 +73,8 @@ Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordere
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no log lines, only the final summary and errors")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar; log a line every 10s instead")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	_ = fl.MarkHidden("cpuprofile")
 	return cmd
 }
 
@@ -153,6 +157,17 @@ func runRun(cmd *cobra.Command, input string, f *runFlags) error {
 	cfg.Limiter = ratelimit.New(f.qps)
 
 	ctx := cmd.Context()
+	if f.cpuProfile != "" {
+		pf, err := os.Create(f.cpuProfile)
+		if err != nil {
+			return exitf(2, "--cpuprofile: %v", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return exitf(2, "--cpuprofile: %v", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
 	rep, err := batch.Run(ctx, c, cfg)
 	stopProgress()

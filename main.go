@@ -105,7 +105,7 @@ func main() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		fmt.Fprintln(os.Stderr, "qccbatch: interrupted: finishing requests in flight and writing the results (interrupt again to exit at once)")
+		fmt.Fprintln(os.Stderr, "qccbatch: interrupted: stopping cleanly (interrupt again to exit at once)")
 		cancel()
 		<-sigs
 		fmt.Fprintln(os.Stderr, "qccbatch: interrupted twice: exiting now; the state file is consistent, rerun the same command to resume")
