@@ -76,8 +76,8 @@ func looksLikeCode(s string) bool {
 // nameKey is the de-duplication key of a name: NFKC (full-width brackets
 // become ASCII), Latin letters upper-cased, runs of space collapsed to one,
 // invisible characters dropped.
-func nameKey(s string) string {
-	s = norm.NFKC.String(s)
+func nameKey(name string) string {
+	s := norm.NFKC.String(name)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -95,7 +95,10 @@ func nameKey(s string) string {
 		space = false
 		b.WriteRune(unicode.ToUpper(r))
 	}
-	return b.String()
+	if k := b.String(); k != name {
+		return k
+	}
+	return name // share the memory of the search key
 }
 
 func allDigits(s string) bool {
