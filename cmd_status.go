@@ -1,15 +1,136 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"text/tabwriter"
+	"time"
 
-// TODO: replaced by the owner of this subcommand.
+	"github.com/spf13/cobra"
+
+	"github.com/qccbatch/qccbatch/batch"
+)
+
+// statusConfig is what `qccbatch status` was asked to do.
+type statusConfig struct {
+	State string
+	JSON  bool
+}
+
 func newStatusCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    "status",
-		Short:  "status (not yet implemented)",
-		Hidden: true,
+	var cfg statusConfig
+	cmd := &cobra.Command{
+		Use:   "status [--json] STATE",
+		Short: "Count companies by outcome in a state file",
+		Long: `Read a state file (the .qccstate journal of a run) and print the number of
+companies per outcome, the orders placed over all runs, and the oldest and newest
+ready report. It only reads: it works while a run holds the state file, and a
+record being written at that moment is simply not counted yet.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return exitf(1, "status: not implemented yet")
+			cfg.State = args[0]
+			return runStatus(cmd.OutOrStdout(), cfg)
 		},
 	}
+	f := cmd.Flags()
+	f.BoolVar(&cfg.JSON, "json", false, "print one JSON object instead of a table")
+	return cmd
+}
+
+// statusJSON is the object `status --json` prints (SPEC "Command line").
+type statusJSON struct {
+	State        string         `json:"state"`
+	Companies    int            `json:"companies"`
+	OrdersPlaced int            `json:"orders_placed"`
+	Outcomes     map[string]int `json:"outcomes"`
+	OldestReport *time.Time     `json:"oldest_report,omitempty"`
+	NewestReport *time.Time     `json:"newest_report,omitempty"`
+	Records      int            `json:"records"`
+}
+
+// runStatus prints the ledger of cfg.State. A missing, foreign, damaged
+// or newer-format state file exits 2 with one line.
+func runStatus(w io.Writer, cfg statusConfig) error {
+	fi, err := os.Stat(cfg.State)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return exitf(2, "state file %s does not exist", cfg.State)
+	case err != nil:
+		return exitf(2, "state file %s: %v", cfg.State, unwrapPath(err))
+	case fi.IsDir():
+		return exitf(2, "state file %s is a directory", cfg.State)
+	}
+	j, err := batch.OpenJournal(cfg.State, batch.JournalOptions{ReadOnly: true})
+	if err != nil {
+		return withCode(2, describeJournalError(cfg.State, err))
+	}
+	st := j.Stats()
+	_ = j.Close()
+	if cfg.JSON {
+		return printStatusJSON(w, cfg.State, st)
+	}
+	return printStatusText(w, cfg, st)
+}
+
+// describeJournalError keeps the journal's own one-line errors and turns
+// file-system errors into one.
+func describeJournalError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("state file %s: %v", path, pe.Err)
+	}
+	return err
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func printStatusJSON(w io.Writer, path string, st batch.Stats) error {
+	out := statusJSON{
+		State:        path,
+		Companies:    st.Companies,
+		OrdersPlaced: st.OrdersPlaced,
+		Outcomes:     make(map[string]int, len(st.Outcomes)),
+		Records:      st.Records,
+	}
+	for _, o := range batch.Outcomes {
+		out.Outcomes[string(o)] = st.Outcomes[o]
+	}
+	if !st.OldestReport.IsZero() {
+		oldest, newest := st.OldestReport.Local(), st.NewestReport.Local()
+		out.OldestReport, out.NewestReport = &oldest, &newest
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+func printStatusText(w io.Writer, cfg statusConfig, st batch.Stats) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "state file:\t%s\n", cfg.State)
+	fmt.Fprintf(tw, "companies:\t%d\n", st.Companies)
+	fmt.Fprintf(tw, "orders placed:\t%d\n", st.OrdersPlaced)
+	fmt.Fprintf(tw, "oldest report:\t%s\n", reportTime(st.OldestReport))
+	fmt.Fprintf(tw, "newest report:\t%s\n", reportTime(st.NewestReport))
+	fmt.Fprintln(tw, "outcomes:")
+	for _, o := range batch.Outcomes {
+		fmt.Fprintf(tw, "  %s\t%d\t%s\n", o, st.Outcomes[o], o.Label("zh"))
+	}
+	return tw.Flush()
+}
+
+func reportTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format(time.RFC3339)
 }

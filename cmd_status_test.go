@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qccbatch/qccbatch/batch"
+)
+
+// writeState builds a state file: two ready reports, one pending order,
+// one refusal and one order left without an answer. It returns the journal,
+// still open (and locked), and its path.
+func writeState(t *testing.T) (*batch.Journal, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "p.csv.qccstate")
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	j, err := batch.OpenJournal(path, batch.JournalOptions{Now: func() time.Time { return now }})
+	require.NoError(t, err)
+	ctx := context.Background()
+	for i, k := range []string{"a", "b", "c"} {
+		now = now.Add(time.Duration(i) * 24 * time.Hour)
+		require.NoError(t, j.Intent(ctx, k, 1, k))
+		require.NoError(t, j.Ordered(k, 1, "o-"+k))
+		if k != "c" {
+			require.NoError(t, j.Polled(k, 1, "o-"+k, "S", "https://r/"+k))
+		}
+	}
+	require.NoError(t, j.Intent(ctx, "d", 1, "d"))
+	require.NoError(t, j.Refused("d", 1, 201, "查询无结果", batch.OutcomeNotFound))
+	require.NoError(t, j.Intent(ctx, "e", 1, "e"))
+	return j, path
+}
+
+func TestStatus_JSON(t *testing.T) {
+	j, path := writeState(t)
+	defer j.Close()
+
+	// The run still holds the lock: status reads anyway.
+	code, out, errLine := runCLI(t, "status", "--json", path)
+	require.Equal(t, 0, code, errLine)
+	var got struct {
+		Companies    int            `json:"companies"`
+		OrdersPlaced int            `json:"orders_placed"`
+		Outcomes     map[string]int `json:"outcomes"`
+		OldestReport time.Time      `json:"oldest_report"`
+		NewestReport time.Time      `json:"newest_report"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got), out)
+	assert.Equal(t, 5, got.Companies)
+	assert.Equal(t, 3, got.OrdersPlaced)
+	want := map[string]int{"ready": 2, "pending": 1, "not_found": 1, "uncertain": 1}
+	for _, o := range batch.Outcomes {
+		n, ok := got.Outcomes[string(o)]
+		assert.True(t, ok, "outcome %s missing", o)
+		assert.Equal(t, want[string(o)], n, "outcome %s", o)
+	}
+	assert.True(t, got.OldestReport.Equal(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)), "oldest %v", got.OldestReport)
+	assert.True(t, got.NewestReport.Equal(time.Date(2025, 3, 2, 9, 0, 0, 0, time.UTC)), "newest %v", got.NewestReport)
+}
+
+func TestStatus_Text(t *testing.T) {
+	j, path := writeState(t)
+	require.NoError(t, j.Close())
+	code, out, errLine := runCLI(t, "status", path)
+	require.Equal(t, 0, code, errLine)
+	for _, want := range []string{"companies:", "orders placed:", "oldest report:", "uncertain", "结果不确定", "not_ordered"} {
+		assert.Contains(t, out, want)
+	}
+}
+
+func TestStatus_Errors(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.qccstate")
+	{
+		j, path := writeState(t)
+		require.NoError(t, j.Close())
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		lines := strings.SplitAfter(string(data), "\n")
+		lines[2] = strings.Replace(lines[2], `"k":"a"`, `"k":"z"`, 1)
+		require.NoError(t, os.WriteFile(corrupt, []byte(strings.Join(lines, "")), 0o600))
+	}
+	foreign := filepath.Join(dir, "p.csv")
+	require.NoError(t, os.WriteFile(foreign, []byte("企业名称\n某公司\n"), 0o600))
+
+	tests := []struct {
+		name, path, want string
+	}{
+		{"missing", filepath.Join(dir, "nope.qccstate"), "does not exist"},
+		{"corrupt", corrupt, "line 3"},
+		{"not a state file", foreign, "not a qccbatch state file"},
+		{"directory", dir, "directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errLine := runCLI(t, "status", tt.path)
+			assert.Equal(t, 2, code)
+			assert.Contains(t, errLine, tt.want)
+			assert.NotContains(t, errLine, "\n")
+		})
+	}
+}
