@@ -35,8 +35,8 @@ func TestJournal_GroupCommit(t *testing.T) {
 		durable.Store(&snap)
 		return nil
 	}
-	j, err := OpenJournal(path, JournalOptions{Now: newTestClock().Now, fsync: fsync})
-	mustOK(t, err)
+	j, err := OpenJournal(path, JournalOptions{Now: newJournalClock().Now, fsync: fsync})
+	jmust(t, err)
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		wg.Go(func() {
@@ -57,7 +57,7 @@ func TestJournal_GroupCommit(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	mustOK(t, j.Close())
+	jmust(t, j.Close())
 	n := syncs.Load()
 	t.Logf("%d intents, %d fsyncs", writers*each, n)
 	if n >= writers*each {

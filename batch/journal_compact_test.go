@@ -12,7 +12,7 @@ import (
 
 // randomEvents writes n random events over keys companies, as a run (or
 // several) could, including unanswered intents.
-func randomEvents(t testing.TB, j *Journal, clk *testClock, rng *rand.Rand, keys, n int) {
+func randomEvents(t testing.TB, j *Journal, clk *journalClock, rng *rand.Rand, keys, n int) {
 	t.Helper()
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
@@ -40,7 +40,7 @@ func randomEvents(t testing.TB, j *Journal, clk *testClock, rng *rand.Rand, keys
 			err = j.Cooldown(k, f, clk.t.Add(2*time.Hour), 110, "cooldown")
 		}
 		if err != nil {
-			t.Fatalf("event %d: %v", i, err)
+			t.Fatalf("ledgerEvent %d: %v", i, err)
 		}
 	}
 }
@@ -76,28 +76,28 @@ func TestJournal_CompactionEquivalence(t *testing.T) {
 			dir := t.TempDir()
 			history := func(name string, compactMin int) (map[ledgerKey]CompanyState, Stats) {
 				path := filepath.Join(dir, name)
-				clk := newTestClock()
+				clk := newJournalClock()
 				rng := rand.New(rand.NewPCG(seed, 7))
 				j, err := OpenJournal(path, JournalOptions{Now: clk.Now, compactMin: 1 << 30})
-				mustOK(t, err)
+				jmust(t, err)
 				randomEvents(t, j, clk, rng, 30, 1500)
-				mustOK(t, j.Close())
+				jmust(t, j.Close())
 				ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
-				mustOK(t, err)
+				jmust(t, err)
 				before := ledgerStates(ro)
 
-				mustOK(t, os.WriteFile(path+".tmp", []byte("left by a crash"), 0o600))
+				jmust(t, os.WriteFile(path+".tmp", []byte("left by a crash"), 0o600))
 				j, err = OpenJournal(path, JournalOptions{Now: clk.Now, compactMin: compactMin})
-				mustOK(t, err)
+				jmust(t, err)
 				diffStates(t, name+": reopened", ledgerStates(j), before)
 				st := j.Stats()
 				randomEvents(t, j, clk, rng, 30, 300)
-				mustOK(t, j.Close())
+				jmust(t, j.Close())
 				if _, err := os.Stat(path + ".tmp"); !os.IsNotExist(err) {
 					t.Errorf("%s: stale temporary file not removed (%v)", name, err)
 				}
 				ro, err = OpenJournal(path, JournalOptions{ReadOnly: true})
-				mustOK(t, err)
+				jmust(t, err)
 				return ledgerStates(ro), st
 			}
 			compacted, cst := history("compacted", 10)

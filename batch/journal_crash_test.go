@@ -177,7 +177,7 @@ var crashSeed = flag.Uint64("crash.seed", 0, "base seed of TestJournal_Crash [ra
 // answered or uncertain.
 func TestJournal_Crash(t *testing.T) {
 	exe, err := os.Executable()
-	mustOK(t, err)
+	jmust(t, err)
 	base := *crashSeed
 	if base == 0 {
 		base = uint64(time.Now().UnixNano())
@@ -222,8 +222,8 @@ func crashTrial(t *testing.T, exe, path string, seed uint64) string {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
-	mustOK(t, err)
-	mustOK(t, cmd.Start())
+	jmust(t, err)
+	jmust(t, cmd.Start())
 	acked := make([]int, crashKeys) // steps acknowledged per company
 	n := 0
 	if killAt == 0 {
@@ -281,7 +281,7 @@ func crashTrial(t *testing.T, exe, path string, seed uint64) string {
 	if err := j.Ordered("ZZ", 1, "after-crash"); err != nil {
 		t.Errorf("seed %d: append after crash: %v", seed, err)
 	}
-	mustOK(t, j.Close())
+	jmust(t, j.Close())
 	ro, err = OpenJournal(path, JournalOptions{ReadOnly: true})
 	if err != nil {
 		t.Errorf("seed %d: replay after repair: %v", seed, err)
@@ -304,13 +304,13 @@ func injectTorn(t *testing.T, path string, rng *rand.Rand) bool {
 	}
 	k, f := crashKey(0)
 	line, err := encodeRecord(nil, &record{Op: opSnapshot, Key: k, Format: f, State: &snapshot{Outcome: OutcomeReady, OrderNo: "EVIL"}})
-	mustOK(t, err)
+	jmust(t, err)
 	if rng.IntN(2) == 0 {
 		line = line[:1+rng.IntN(len(line)-1)] // cut before the newline
 	} else {
 		line[10+rng.IntN(len(line)-30)] ^= 0x01 // checksum no longer matches
 	}
-	mustOK(t, os.WriteFile(path, append(data, line...), 0o600))
+	jmust(t, os.WriteFile(path, append(data, line...), 0o600))
 	return true
 }
 

@@ -11,17 +11,17 @@ import (
 	"time"
 )
 
-// testClock is a deterministic clock for journal tests.
-type testClock struct{ t time.Time }
+// journalClock is a deterministic clock for journal tests.
+type journalClock struct{ t time.Time }
 
-func newTestClock() *testClock {
-	return &testClock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
+func newJournalClock() *journalClock {
+	return &journalClock{t: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
 }
 
-func (c *testClock) Now() time.Time { return c.t }
+func (c *journalClock) Now() time.Time { return c.t }
 
-// openTest opens a journal in dir with a fixed clock, failing the test on error.
-func openTest(t *testing.T, path string, clk *testClock) *Journal {
+// openTestJournal opens a journal in dir with a fixed clock, failing the test on error.
+func openTestJournal(t *testing.T, path string, clk *journalClock) *Journal {
 	t.Helper()
 	j, err := OpenJournal(path, JournalOptions{Now: clk.Now})
 	if err != nil {
@@ -30,7 +30,7 @@ func openTest(t *testing.T, path string, clk *testClock) *Journal {
 	return j
 }
 
-func mustOK(t *testing.T, err error) {
+func jmust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -39,17 +39,17 @@ func mustOK(t *testing.T, err error) {
 
 func TestJournal_CreateModeAndHeader(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.qccstate")
-	j := openTest(t, path, newTestClock())
-	mustOK(t, j.Close())
+	j := openTestJournal(t, path, newJournalClock())
+	jmust(t, j.Close())
 
 	data, err := os.ReadFile(path)
-	mustOK(t, err)
+	jmust(t, err)
 	if !strings.HasPrefix(string(data), `{"op":"header","at":"2025-03-01T09:00:00Z","version":1,"crc":"`) {
 		t.Errorf("header = %q", data)
 	}
 	if runtime.GOOS != "windows" {
 		fi, err := os.Stat(path)
-		mustOK(t, err)
+		jmust(t, err)
 		if got := fi.Mode().Perm(); got != 0o600 {
 			t.Errorf("mode = %o, want 600", got)
 		}
@@ -58,23 +58,23 @@ func TestJournal_CreateModeAndHeader(t *testing.T) {
 
 func TestJournal_ReopenKeepsState(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.qccstate")
-	clk := newTestClock()
-	j := openTest(t, path, clk)
+	clk := newJournalClock()
+	j := openTestJournal(t, path, clk)
 	ctx := context.Background()
-	mustOK(t, j.Intent(ctx, "91110000MA01", 1, "91110000MA01"))
-	mustOK(t, j.Ordered("91110000MA01", 1, "ORD1"))
+	jmust(t, j.Intent(ctx, "91110000MA01", 1, "91110000MA01"))
+	jmust(t, j.Ordered("91110000MA01", 1, "ORD1"))
 	clk.t = clk.t.Add(time.Hour)
-	mustOK(t, j.Polled("91110000MA01", 1, "ORD1", "S", "https://r/1.pdf"))
-	mustOK(t, j.Downloaded("91110000MA01", 1, "out/1.pdf", "abc"))
+	jmust(t, j.Polled("91110000MA01", 1, "ORD1", "S", "https://r/1.pdf"))
+	jmust(t, j.Downloaded("91110000MA01", 1, "out/1.pdf", "abc"))
 	want, _ := j.Lookup("91110000MA01", 1)
-	mustOK(t, j.Close())
+	jmust(t, j.Close())
 
 	if err := j.Ordered("x", 1, "o"); !errors.Is(err, ErrJournalClosed) {
 		t.Errorf("write after Close = %v, want ErrJournalClosed", err)
 	}
 	for _, ro := range []bool{false, true} {
 		j2, err := OpenJournal(path, JournalOptions{ReadOnly: ro})
-		mustOK(t, err)
+		jmust(t, err)
 		got, ok := j2.Lookup("91110000MA01", 1)
 		if !ok || got != want {
 			t.Errorf("readOnly=%v: replayed\n %+v\nwant\n %+v", ro, got, want)
@@ -84,13 +84,13 @@ func TestJournal_ReopenKeepsState(t *testing.T) {
 				t.Errorf("write on read-only = %v", err)
 			}
 		}
-		mustOK(t, j2.Close())
+		jmust(t, j2.Close())
 	}
 }
 
 func TestJournal_Lock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.qccstate")
-	j := openTest(t, path, newTestClock())
+	j := openTestJournal(t, path, newJournalClock())
 
 	_, err := OpenJournal(path, JournalOptions{})
 	var le *LockedError
@@ -100,22 +100,22 @@ func TestJournal_Lock(t *testing.T) {
 	if le.PID != os.Getpid() {
 		t.Errorf("LockedError.PID = %d, want %d", le.PID, os.Getpid())
 	}
-	if want := "pid " + itoa(os.Getpid()); !strings.Contains(err.Error(), want) {
+	if want := "pid " + jitoa(os.Getpid()); !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not name %q", err, want)
 	}
 
 	// Readers need no lock.
 	ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
-	mustOK(t, err)
-	mustOK(t, ro.Close())
+	jmust(t, err)
+	jmust(t, ro.Close())
 
-	mustOK(t, j.Close())
+	jmust(t, j.Close())
 	j2, err := OpenJournal(path, JournalOptions{})
-	mustOK(t, err)
-	mustOK(t, j2.Close())
+	jmust(t, err)
+	jmust(t, j2.Close())
 }
 
-func itoa(n int) string { return codeString(n) }
+func jitoa(n int) string { return codeString(n) }
 
 // writeJournalFile writes lines (each encoded with a checksum unless raw)
 // as a journal file.
@@ -125,13 +125,13 @@ func writeJournalFile(t *testing.T, path string, recs ...*record) []byte {
 	for _, r := range recs {
 		var err error
 		data, err = encodeRecord(data, r)
-		mustOK(t, err)
+		jmust(t, err)
 	}
-	mustOK(t, os.WriteFile(path, data, 0o600))
+	jmust(t, os.WriteFile(path, data, 0o600))
 	return data
 }
 
-func header() *record { return &record{Op: opHeader, Version: journalVersion} }
+func journalHeader() *record { return &record{Op: opHeader, Version: journalVersion} }
 
 func TestJournal_OpenErrors(t *testing.T) {
 	ord := func(k string) *record { return &record{Op: opOrdered, Key: k, Format: 1, OrderNo: "o-" + k} }
@@ -141,10 +141,10 @@ func TestJournal_OpenErrors(t *testing.T) {
 		check func(t *testing.T, err error)
 	}{
 		{"corrupt in the middle", func(t *testing.T, path string) {
-			data := writeJournalFile(t, path, header(), ord("a"), ord("b"), ord("c"))
+			data := writeJournalFile(t, path, journalHeader(), ord("a"), ord("b"), ord("c"))
 			lines := strings.SplitAfter(string(data), "\n")
 			lines[2] = strings.Replace(lines[2], "o-b", "o-X", 1) // line 3: checksum no longer matches
-			mustOK(t, os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
+			jmust(t, os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
 		}, func(t *testing.T, err error) {
 			var ce *CorruptError
 			if !errors.As(err, &ce) || ce.Line != 3 {
@@ -171,7 +171,7 @@ func TestJournal_OpenErrors(t *testing.T) {
 			}
 		}},
 		{"not a state file", func(t *testing.T, path string) {
-			mustOK(t, os.WriteFile(path, []byte("企业名称,统一社会信用代码\n某公司,911100000000000000\n"), 0o600))
+			jmust(t, os.WriteFile(path, []byte("企业名称,统一社会信用代码\n某公司,911100000000000000\n"), 0o600))
 		}, func(t *testing.T, err error) {
 			var ne *NotJournalError
 			if !errors.As(err, &ne) {
@@ -179,7 +179,7 @@ func TestJournal_OpenErrors(t *testing.T) {
 			}
 		}},
 		{"not a state file, one line", func(t *testing.T, path string) {
-			mustOK(t, os.WriteFile(path, []byte("PK\x03\x04 binary"), 0o600))
+			jmust(t, os.WriteFile(path, []byte("PK\x03\x04 binary"), 0o600))
 		}, func(t *testing.T, err error) {
 			var ne *NotJournalError
 			if !errors.As(err, &ne) {
@@ -209,13 +209,13 @@ func TestJournal_OpenErrors(t *testing.T) {
 func TestJournal_TornTail(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.qccstate")
-	full := writeJournalFile(t, path, header(),
+	full := writeJournalFile(t, path, journalHeader(),
 		&record{Op: opIntent, Key: "a", Format: 1, SearchKey: "a"},
 		&record{Op: opOrdered, Key: "a", Format: 1, OrderNo: "o1"},
 		&record{Op: opPolled, Key: "a", Format: 1, OrderNo: "o1", Status: "S", URL: "u"})
 	lastStart := strings.LastIndex(strings.TrimSuffix(string(full), "\n"), "\n") + 1
 	for cut := lastStart; cut < len(full); cut++ {
-		mustOK(t, os.WriteFile(path, full[:cut], 0o600))
+		jmust(t, os.WriteFile(path, full[:cut], 0o600))
 		ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
 		if err != nil {
 			t.Fatalf("cut %d: read-only open: %v", cut, err)
@@ -224,31 +224,31 @@ func TestJournal_TornTail(t *testing.T) {
 		if st.Outcome != OutcomePending || st.OrderNo != "o1" {
 			t.Fatalf("cut %d: state %+v, want pending o1", cut, st)
 		}
-		j := openTest(t, path, newTestClock())
-		mustOK(t, j.Polled("a", 1, "o1", "F", ""))
-		mustOK(t, j.Close())
-		j = openTest(t, path, newTestClock())
+		j := openTestJournal(t, path, newJournalClock())
+		jmust(t, j.Polled("a", 1, "o1", "F", ""))
+		jmust(t, j.Close())
+		j = openTestJournal(t, path, newJournalClock())
 		if st, _ := j.Lookup("a", 1); st.Outcome != OutcomeFailed {
 			t.Fatalf("cut %d: after repair state %+v, want failed", cut, st)
 		}
-		mustOK(t, j.Close())
+		jmust(t, j.Close())
 	}
 
 	// Zero bytes after the last record (a power cut) are a torn tail too.
-	mustOK(t, os.WriteFile(path, append(full[:lastStart:lastStart], make([]byte, 300)...), 0o600))
-	j := openTest(t, path, newTestClock())
-	mustOK(t, j.Close())
+	jmust(t, os.WriteFile(path, append(full[:lastStart:lastStart], make([]byte, 300)...), 0o600))
+	j := openTestJournal(t, path, newJournalClock())
+	jmust(t, j.Close())
 }
 
 func TestJournal_TornHeaderIsFresh(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.qccstate")
-	full := writeJournalFile(t, path, header())
-	mustOK(t, os.WriteFile(path, full[:10], 0o600))
-	j := openTest(t, path, newTestClock())
-	mustOK(t, j.Intent(context.Background(), "a", 1, "a"))
-	mustOK(t, j.Close())
+	full := writeJournalFile(t, path, journalHeader())
+	jmust(t, os.WriteFile(path, full[:10], 0o600))
+	j := openTestJournal(t, path, newJournalClock())
+	jmust(t, j.Intent(context.Background(), "a", 1, "a"))
+	jmust(t, j.Close())
 	ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
-	mustOK(t, err)
+	jmust(t, err)
 	if st, _ := ro.Lookup("a", 1); st.Outcome != OutcomeUncertain {
 		t.Errorf("state %+v, want uncertain", st)
 	}

@@ -70,7 +70,7 @@ func TestSortRefreshes(t *testing.T) {
 	SortRefreshes(in)
 	var got []string
 	for _, s := range in {
-		got = append(got, s.Key+itoa(s.Format))
+		got = append(got, s.Key+jitoa(s.Format))
 	}
 	want := []string{"b1", "b2", "a1", "c1"}
 	for i := range want {

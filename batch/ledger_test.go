@@ -7,92 +7,94 @@ import (
 	"time"
 )
 
-// event is one journal call, for table-driven ledger tests.
-type event func(j *Journal) error
+// ledgerEvent is one journal call, for table-driven ledger tests.
+type ledgerEvent func(j *Journal) error
 
-func evIntent(k string) event {
+func evIntent(k string) ledgerEvent {
 	return func(j *Journal) error { return j.Intent(context.Background(), k, 1, "sk:"+k) }
 }
-func evOrdered(k, no string) event { return func(j *Journal) error { return j.Ordered(k, 1, no) } }
-func evRefused(k string, code int, o Outcome) event {
+func evOrdered(k, no string) ledgerEvent {
+	return func(j *Journal) error { return j.Ordered(k, 1, no) }
+}
+func evRefused(k string, code int, o Outcome) ledgerEvent {
 	return func(j *Journal) error { return j.Refused(k, 1, code, "refused", o) }
 }
-func evCancelled(k string) event {
+func evCancelled(k string) ledgerEvent {
 	return func(j *Journal) error { return j.Cancelled(k, 1, "conn refused") }
 }
-func evAmbiguous(k string) event {
+func evAmbiguous(k string) ledgerEvent {
 	return func(j *Journal) error { return j.Ambiguous(k, 1, "timeout") }
 }
-func evPolled(k, no, s, url string) event {
+func evPolled(k, no, s, url string) ledgerEvent {
 	return func(j *Journal) error { return j.Polled(k, 1, no, s, url) }
 }
-func evDownloaded(k string) event {
+func evDownloaded(k string) ledgerEvent {
 	return func(j *Journal) error { return j.Downloaded(k, 1, "dl/"+k+".pdf", "feed") }
 }
-func evCooldown(k string, until time.Time) event {
+func evCooldown(k string, until time.Time) ledgerEvent {
 	return func(j *Journal) error { return j.Cooldown(k, 1, until, 110, "cooling") }
 }
 
 func TestLedger_ReplayRules(t *testing.T) {
-	t0 := newTestClock().t
+	t0 := newJournalClock().t
 	tests := []struct {
 		name   string
-		events []event
+		events []ledgerEvent
 		want   CompanyState // Key, Format, SearchKey are filled in
 	}{
-		{"bare intent is uncertain", []event{evIntent("a")},
+		{"bare intent is uncertain", []ledgerEvent{evIntent("a")},
 			CompanyState{Outcome: OutcomeUncertain, Message: MsgNoAnswer, Intents: 1}},
-		{"ordered is pending", []event{evIntent("a"), evOrdered("a", "o1")},
+		{"ordered is pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1")},
 			CompanyState{Outcome: OutcomePending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
-		{"poll P stays pending", []event{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "P", "")},
+		{"poll P stays pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "P", "")},
 			CompanyState{Outcome: OutcomePending, OrderNo: "o1", ReportStatus: "P", OrderedAt: t0, Orders: 1, Intents: 1}},
-		{"poll S is ready", []event{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a")},
+		{"poll S is ready", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a")},
 			CompanyState{Outcome: OutcomeReady, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", File: "dl/a.pdf", SHA256: "feed",
 				OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 1}},
-		{"poll F is failed", []event{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "F", "")},
+		{"poll F is failed", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "F", "")},
 			CompanyState{Outcome: OutcomeFailed, OrderNo: "o1", ReportStatus: "F", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 1}},
-		{"poll of another order is ignored", []event{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o0", "S", "u0")},
+		{"poll of another order is ignored", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o0", "S", "u0")},
 			CompanyState{Outcome: OutcomePending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
-		{"refused not_found", []event{evIntent("a"), evRefused("a", 201, OutcomeNotFound)},
+		{"refused not_found", []ledgerEvent{evIntent("a"), evRefused("a", 201, OutcomeNotFound)},
 			CompanyState{Outcome: OutcomeNotFound, Code: "201", Message: "refused", CompletedAt: t0, Intents: 1}},
-		{"refused rejected", []event{evIntent("a"), evRefused("a", 208, OutcomeRejected)},
+		{"refused rejected", []ledgerEvent{evIntent("a"), evRefused("a", 208, OutcomeRejected)},
 			CompanyState{Outcome: OutcomeRejected, Code: "208", Message: "refused", CompletedAt: t0, Intents: 1}},
-		{"cancelled first intent is not_ordered", []event{evIntent("a"), evCancelled("a")},
+		{"cancelled first intent is not_ordered", []ledgerEvent{evIntent("a"), evCancelled("a")},
 			CompanyState{Outcome: OutcomeNotOrdered, Intents: 1}},
-		{"cancelled refresh keeps the ready report", []event{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evIntent("a"), evCancelled("a")},
+		{"cancelled refresh keeps the ready report", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evIntent("a"), evCancelled("a")},
 			CompanyState{Outcome: OutcomeReady, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 2}},
-		{"ambiguous is uncertain", []event{evIntent("a"), evAmbiguous("a")},
+		{"ambiguous is uncertain", []ledgerEvent{evIntent("a"), evAmbiguous("a")},
 			CompanyState{Outcome: OutcomeUncertain, Message: "timeout", Intents: 1}},
-		{"unanswered intent then a new order", []event{evIntent("a"), evIntent("a"), evOrdered("a", "o2")},
+		{"unanswered intent then a new order", []ledgerEvent{evIntent("a"), evIntent("a"), evOrdered("a", "o2")},
 			CompanyState{Outcome: OutcomePending, OrderNo: "o2", OrderedAt: t0, Orders: 1, Intents: 2}},
-		{"unanswered intent then a cancelled one", []event{evIntent("a"), evIntent("a"), evCancelled("a")},
+		{"unanswered intent then a cancelled one", []ledgerEvent{evIntent("a"), evIntent("a"), evCancelled("a")},
 			CompanyState{Outcome: OutcomeUncertain, Message: MsgNoAnswer, Intents: 2}},
-		{"cooldown is not_ordered", []event{evIntent("a"), evCooldown("a", t0.Add(2*time.Hour))},
+		{"cooldown is not_ordered", []ledgerEvent{evIntent("a"), evCooldown("a", t0.Add(2*time.Hour))},
 			CompanyState{Outcome: OutcomeNotOrdered, Code: "110", Message: "cooling", CooldownUntil: t0.Add(2 * time.Hour), Intents: 1}},
-		{"refresh replaces the order", []event{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a"), evIntent("a"), evOrdered("a", "o2")},
+		{"refresh replaces the order", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a"), evIntent("a"), evOrdered("a", "o2")},
 			CompanyState{Outcome: OutcomePending, OrderNo: "o2", OrderedAt: t0, Orders: 2, Intents: 2}},
-		{"order after cooldown clears it", []event{evIntent("a"), evCooldown("a", t0.Add(time.Hour)), evIntent("a"), evOrdered("a", "o1")},
+		{"order after cooldown clears it", []ledgerEvent{evIntent("a"), evCooldown("a", t0.Add(time.Hour)), evIntent("a"), evOrdered("a", "o1")},
 			CompanyState{Outcome: OutcomePending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "s.qccstate")
-			clk := newTestClock()
-			j := openTest(t, path, clk)
+			clk := newJournalClock()
+			j := openTestJournal(t, path, clk)
 			for i, ev := range tt.events {
 				if err := ev(j); err != nil {
-					t.Fatalf("event %d: %v", i, err)
+					t.Fatalf("ledgerEvent %d: %v", i, err)
 				}
 			}
 			want := tt.want
 			want.Key, want.Format, want.SearchKey = "a", 1, "sk:a"
 			live, _ := j.Lookup("a", 1)
-			mustOK(t, j.Close())
+			jmust(t, j.Close())
 			for _, ro := range []bool{true, false} {
 				r, err := OpenJournal(path, JournalOptions{ReadOnly: ro})
-				mustOK(t, err)
+				jmust(t, err)
 				got, ok := r.Lookup("a", 1)
-				mustOK(t, r.Close())
+				jmust(t, r.Close())
 				if !ok || got != want {
 					t.Errorf("replayed (readOnly=%v)\n got %+v\nwant %+v", ro, got, want)
 				}
@@ -107,7 +109,7 @@ func TestLedger_ReplayRules(t *testing.T) {
 }
 
 func TestLedger_RefusedNeedsFinalOutcome(t *testing.T) {
-	j := openTest(t, filepath.Join(t.TempDir(), "s"), newTestClock())
+	j := openTestJournal(t, filepath.Join(t.TempDir(), "s"), newJournalClock())
 	defer j.Close()
 	if err := j.Refused("a", 1, 201, "x", OutcomeReady); err == nil {
 		t.Error("Refused with outcome ready: no error")
@@ -121,22 +123,22 @@ func TestLedger_RefusedNeedsFinalOutcome(t *testing.T) {
 }
 
 func TestJournal_Stats(t *testing.T) {
-	clk := newTestClock()
+	clk := newJournalClock()
 	path := filepath.Join(t.TempDir(), "s")
-	j := openTest(t, path, clk)
+	j := openTestJournal(t, path, clk)
 	ctx := context.Background()
 	for i, k := range []string{"a", "b", "c"} {
 		clk.t = clk.t.Add(time.Duration(i) * time.Hour)
-		mustOK(t, j.Intent(ctx, k, 1, k))
-		mustOK(t, j.Ordered(k, 1, "o"+k))
+		jmust(t, j.Intent(ctx, k, 1, k))
+		jmust(t, j.Ordered(k, 1, "o"+k))
 		if k != "c" {
-			mustOK(t, j.Polled(k, 1, "o"+k, "S", "u"))
+			jmust(t, j.Polled(k, 1, "o"+k, "S", "u"))
 		}
 	}
-	mustOK(t, j.Intent(ctx, "d", 2, "d"))
+	jmust(t, j.Intent(ctx, "d", 2, "d"))
 	got := j.Stats()
-	mustOK(t, j.Close())
-	t0 := newTestClock().t
+	jmust(t, j.Close())
+	t0 := newJournalClock().t
 	if got.Companies != 4 || got.OrdersPlaced != 3 || got.Records != 9 {
 		t.Errorf("Stats = %+v", got)
 	}
