@@ -29,6 +29,9 @@ func stateResult(searchKey string, st CompanyState, known bool, note string) Row
 		if rr.Outcome == "" {
 			rr.Outcome = OutcomeNotOrdered
 		}
+		if rr.Outcome == OutcomeFailed && rr.Message == "" {
+			rr.Message = "报告生成失败 (F); rerun with --reorder-failed to order it again"
+		}
 	}
 	rr.Message = joinMessage(rr.Message, note)
 	return rr
