@@ -50,7 +50,6 @@ type Journal struct {
 	f       *os.File
 	size    int64  // where the next record goes
 	written uint64 // records written so far in this session
-	buf     []byte
 	led     *ledger
 	err     error // sticky write error
 	closed  bool

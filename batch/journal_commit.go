@@ -31,22 +31,20 @@ func (j *Journal) append(r *record, durable bool) error {
 	}
 	r.At = journalTime(j.opt.Now())
 	r.Until = journalTime(r.Until)
+	line, err := encodeRecord(nil, r)
+	if err == nil && len(line) > maxRecordLen {
+		err = fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(line))
+	}
+	if err != nil {
+		return err
+	}
 
 	j.mu.Lock()
 	if err := j.writable(); err != nil {
 		j.mu.Unlock()
 		return err
 	}
-	var err error
-	j.buf, err = encodeRecord(j.buf[:0], r)
-	if err == nil && len(j.buf) > maxRecordLen {
-		err = fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(j.buf))
-	}
-	if err != nil {
-		j.mu.Unlock()
-		return err
-	}
-	if _, err := j.f.WriteAt(j.buf, j.size); err != nil {
+	if _, err := j.f.WriteAt(line, j.size); err != nil {
 		// Cut off a partial line so the file stays replayable; the journal
 		// takes no more records either way.
 		_ = j.f.Truncate(j.size)
@@ -54,7 +52,7 @@ func (j *Journal) append(r *record, durable bool) error {
 		j.mu.Unlock()
 		return j.err
 	}
-	j.size += int64(len(j.buf))
+	j.size += int64(len(line))
 	j.led.apply(r)
 	j.written++
 	seq := j.written

@@ -86,12 +86,16 @@ func journalTime(t time.Time) time.Time {
 }
 
 // encodeRecord appends r as one checksummed line (with its newline) to dst.
+// URLs keep their & < > unescaped, so the file stays easy to grep.
 func encodeRecord(dst []byte, r *record) ([]byte, error) {
 	r.CRC = ""
-	payload, err := json.Marshal(r)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
 		return dst, err
 	}
+	payload := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 	sum := crc32.Checksum(payload, crcTable)
 	dst = append(dst, payload[:len(payload)-1]...)
 	dst = append(dst, `,"crc":"`...)
