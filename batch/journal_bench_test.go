@@ -16,6 +16,9 @@ import (
 // concurrent writers sharing fsyncs (group commit).
 //
 //	go test -run '^$' -bench Journal_Intents -benchtime 20000x ./batch/
+//
+// Measured on the 2-core build machine (ext4, other jobs running):
+// 14,000-17,400 durable intents/s.
 func BenchmarkJournal_Intents(b *testing.B) {
 	j, err := OpenJournal(filepath.Join(b.TempDir(), "s.qccstate"), JournalOptions{})
 	if err != nil {
@@ -78,6 +81,9 @@ func writeBenchJournal(b *testing.B, path string, records, companies int) {
 // read-only, and the heap the ledger keeps, for many and for few companies.
 //
 //	go test -run '^$' -bench Journal_Replay -benchtime 3x ./batch/
+//
+// Measured on the 2-core build machine: 1.5 s (1.1 s CPU) and 110 MB of
+// heap for 250,000 companies; 1.0 s and 11 MB for 25,000 companies.
 func BenchmarkJournal_Replay(b *testing.B) {
 	for _, companies := range []int{250_000, 25_000} {
 		b.Run(fmt.Sprintf("records=1M/companies=%d", companies), func(b *testing.B) {

@@ -22,6 +22,8 @@ import (
 // that returned. The parent SIGKILLs it at a random point, sometimes adds a
 // torn record, and checks the replay against the script.
 
+// More trials: go test ./batch -run 'TestJournal_Crash$' -crash.trials=2000
+// (package before the flag, or go test takes the flag for its own).
 var crashTrials = flag.Int("crash.trials", 200, "trials of TestJournal_Crash")
 
 const (
