@@ -153,7 +153,9 @@ func (j *Journal) openWrite() error {
 	}
 	j.size = res.end
 	if j.led.records >= j.opt.compactMin && j.led.records > 2*len(j.led.m) {
-		return j.compact()
+		if done, err := j.compact(); done || err != nil {
+			return err
+		}
 	}
 	// Intents a previous run left unanswered are uncertain from now on:
 	// say so in the file, so that no later record can be read as their
@@ -204,33 +206,34 @@ func (j *Journal) writeHeader() error {
 
 // compact rewrites the journal as a header and one snapshot per company:
 // a temporary file, fsync, rename over the journal, fsync the directory. A
-// compaction that fails leaves the journal as it was and is not an error.
-func (j *Journal) compact() error {
+// compaction that fails (done false) leaves the journal as it was and is
+// not an error; err is only for a journal that cannot be reopened.
+func (j *Journal) compact() (done bool, err error) {
 	tmp := j.path + ".tmp"
-	size, err := writeCompacted(tmp, j.led, j.opt.Now())
-	if err == nil {
+	size, werr := writeCompacted(tmp, j.led, j.opt.Now())
+	if werr == nil {
 		// Windows cannot rename over an open file: close ours first.
-		if err = j.f.Close(); err == nil {
+		if werr = j.f.Close(); werr == nil {
 			j.f = nil
-			err = os.Rename(tmp, j.path)
-			if err == nil {
+			if werr = os.Rename(tmp, j.path); werr == nil {
+				done = true
 				j.size = size
 				_ = journalSyncDir(filepath.Dir(j.path))
 				j.led.records = len(j.led.m)
 			}
 		}
 	}
-	if err != nil {
+	if werr != nil {
 		os.Remove(tmp)
 	}
 	if j.f == nil {
-		f, oerr := os.OpenFile(j.path, os.O_RDWR, 0o600)
-		if oerr != nil {
-			return oerr
+		f, err := os.OpenFile(j.path, os.O_RDWR, 0o600)
+		if err != nil {
+			return done, err
 		}
 		j.f = f
 	}
-	return nil
+	return done, nil
 }
 
 // writeCompacted writes the ledger as a fresh journal at path.

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -107,5 +108,42 @@ func TestJournal_CompactionEquivalence(t *testing.T) {
 			}
 			diffStates(t, "compacted vs plain", compacted, plain)
 		})
+	}
+}
+
+// TestJournal_CompactionFailure checks that a compaction that cannot write
+// its temporary file leaves the journal usable, with the unanswered intents
+// of the previous run settled in the file.
+func TestJournal_CompactionFailure(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.qccstate")
+	clk := newJournalClock()
+	j := openTestJournal(t, path, clk)
+	ctx := context.Background()
+	for n := 0; n < 30; n++ {
+		jmust(t, j.Intent(ctx, "a", 1, "a"))
+		jmust(t, j.Ordered("a", 1, fmt.Sprint("o", n)))
+	}
+	jmust(t, j.Intent(ctx, "b", 1, "b")) // never answered
+	jmust(t, j.Close())
+
+	// A directory that cannot be removed where the temporary file goes.
+	jmust(t, os.MkdirAll(filepath.Join(path+".tmp", "x"), 0o700))
+	j, err := OpenJournal(path, JournalOptions{Now: clk.Now, compactMin: 10})
+	jmust(t, err)
+	if st := j.Stats(); st.Records <= st.Companies {
+		t.Errorf("compacted although the temporary file could not be written: %+v", st)
+	}
+	jmust(t, j.Ordered("a", 1, "last"))
+	jmust(t, j.Close())
+
+	ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
+	jmust(t, err)
+	if st, _ := ro.Lookup("a", 1); st.OrderNo != "last" || st.Orders != 31 {
+		t.Errorf("a = %+v", st)
+	}
+	data, err := os.ReadFile(path)
+	jmust(t, err)
+	if !strings.Contains(string(data), `"op":"ambiguous","at":"2025-03-01T09:00:00Z","k":"b"`) {
+		t.Errorf("the unanswered intent of b was not settled in the file")
 	}
 }
