@@ -10,10 +10,16 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
 )
+
+// defaultMemoryLimit is the Go runtime's soft memory limit (see
+// runtime/debug.SetMemoryLimit): the collector works harder as the heap
+// approaches it, so a 1,000,000-row run stays under 1 GB.
+const defaultMemoryLimit = 700 << 20
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
@@ -100,6 +106,11 @@ func main() {
 	// results, and exits 4. A second one exits at once: every record is
 	// written to the state file before it is acknowledged, so the file is
 	// consistent at any instant.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Keep the heap near the live data on million-row portfolios instead
+		// of letting the collector wait for twice as much; GOMEMLIMIT overrides.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
