@@ -201,7 +201,7 @@ func (j *Journal) writeHeader() error {
 		return err
 	}
 	j.size = int64(len(line))
-	return journalSyncDir(filepath.Dir(j.path))
+	return syncDir(filepath.Dir(j.path))
 }
 
 // compact rewrites the journal as a header and one snapshot per company:
@@ -218,7 +218,7 @@ func (j *Journal) compact() (done bool, err error) {
 			if werr = os.Rename(tmp, j.path); werr == nil {
 				done = true
 				j.size = size
-				_ = journalSyncDir(filepath.Dir(j.path))
+				_ = syncDir(filepath.Dir(j.path))
 				j.led.records = len(j.led.m)
 			}
 		}

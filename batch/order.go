@@ -92,6 +92,10 @@ func (r *runner) placeOrder(i int) {
 		return
 	}
 	if err := r.j.Intent(r.calls, c.Key, r.format, c.SearchKey); err != nil {
+		if r.calls.Err() != nil { // stopping: nothing was written, nothing sent
+			r.incompleteBecause("interrupted")
+			return
+		}
 		r.halt(1, "state file: "+err.Error(), false)
 		return
 	}
