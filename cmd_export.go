@@ -38,7 +38,7 @@ It works while a run holds the state file.`,
 			}
 			rep, err := batch.Export(cfg)
 			if err != nil {
-				return fileErrorExit(err)
+				return inputExit(err)
 			}
 			cmd.Printf("wrote %s: %d rows, %d companies\n", out, rep.Rows, rep.Companies)
 			return nil

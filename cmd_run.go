@@ -128,7 +128,7 @@ func runRun(cmd *cobra.Command, input string, f *runFlags) error {
 	if f.dryRun {
 		plan, err := batch.DryRun(cfg, f.qps)
 		if err != nil {
-			return fileErrorExit(err)
+			return inputExit(err)
 		}
 		plan.Write(cmd.OutOrStdout())
 		return nil
@@ -186,11 +186,11 @@ func runExit(err error) error {
 	if errors.As(err, &se) {
 		return withCode(se.Exit, err)
 	}
-	return fileErrorExit(err)
+	return inputExit(err)
 }
 
-// fileErrorExit gives unusable input and state files exit code 2.
-func fileErrorExit(err error) error {
+// inputExit gives unusable input and state files exit code 2, anything else 1.
+func inputExit(err error) error {
 	var ie *batch.InputError
 	var le *batch.LockedError
 	var ce *batch.CorruptError

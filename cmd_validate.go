@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -75,15 +74,6 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 	}
 	fmt.Fprintf(w, "results:     %s\n", cfg.Out)
 	return nil
-}
-
-// inputExit maps an input problem to exit 2, anything else to 1.
-func inputExit(err error) error {
-	var ie *batch.InputError
-	if errors.As(err, &ie) {
-		return withCode(2, err)
-	}
-	return withCode(1, err)
 }
 
 // checkOutPath refuses an output that is not .xlsx/.csv or that would

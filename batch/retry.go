@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/rand/v2"
 	"time"
+
+	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
 // Backoff is the retry policy for transient and slow-down answers: capped
@@ -27,7 +29,7 @@ func (b Backoff) withDefaults() Backoff {
 		b.Attempts = 8
 	}
 	if b.Sleep == nil {
-		b.Sleep = sleepCtx
+		b.Sleep = ratelimit.Sleep
 	}
 	return b
 }
@@ -48,18 +50,4 @@ func (b Backoff) Wait(ctx context.Context, attempt int, retryAfter time.Duration
 		return err
 	}
 	return b.Sleep(ctx, b.Delay(attempt, retryAfter))
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

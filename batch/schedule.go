@@ -11,8 +11,8 @@ import (
 
 // pollItem is one order waiting for its next poll.
 type pollItem struct {
-	due       time.Time
-	comp      int
+	due      time.Time
+	comp     int
 	interval time.Duration // delay before the poll after this one
 	since    time.Time     // when this run began polling the order (--timeout counts from here)
 }

@@ -73,7 +73,7 @@ func New(qps float64, opts ...Option) *Limiter {
 		burst:   1,
 		floor:   0.2,
 		now:     time.Now,
-		sleep:   sleepCtx,
+		sleep:   Sleep,
 	}
 	for _, o := range opts {
 		o(l)
@@ -201,7 +201,12 @@ func (l *Limiter) SlowDowns() int64 {
 	return l.slowDowns
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits d or until ctx is done, whichever comes first, and returns
+// ctx's error in the second case.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
