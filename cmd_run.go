@@ -19,15 +19,15 @@ import (
 
 // runFlags are the flags of `qccbatch run`.
 type runFlags struct {
-	out, state, sheet, column, format, download, baseURL, lang, keyFile string
-	logFormat                                                           string
-	qps                                                                 float64
-	concurrency, maxOrders                                              int
-	pollInterval, timeout                                               time.Duration
-	refreshAfter                                                        durationValue
-	reorderFailed, reorderUncertain, allowBadChecksum                   bool
-	dryRun, sandbox, quiet, noProgress                                  bool
-	cpuProfile                                                          string
+	out, state, sheet, column, encoding, format, download, baseURL, lang, keyFile string
+	logFormat                                                                     string
+	qps                                                                           float64
+	concurrency, maxOrders                                                        int
+	pollInterval, timeout                                                         time.Duration
+	refreshAfter                                                                  durationValue
+	reorderFailed, reorderUncertain, allowBadChecksum                             bool
+	dryRun, sandbox, quiet, noProgress                                            bool
+	cpuProfile                                                                    string
 }
 
 func newRunCmd() *cobra.Command {
@@ -54,6 +54,7 @@ Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordere
 	fl.StringVar(&f.state, "state", "", "state file (resume and ledger) [INPUT + .qccstate]")
 	fl.StringVar(&f.sheet, "sheet", "", "worksheet to read [first]")
 	fl.StringVar(&f.column, "column", "", "header or column letter holding the identifier [auto-detected]")
+	fl.StringVar(&f.encoding, "encoding", "", "CSV encoding: utf-8, gbk (gb18030) or utf-16 [detected]")
 	fl.StringVar(&f.format, "format", "pdf", "report format: pdf or word")
 	fl.Float64Var(&f.qps, "qps", 5, "most API requests per second, create and poll together; 0 = unlimited")
 	fl.IntVar(&f.concurrency, "concurrency", 8, "most requests in flight")
@@ -95,7 +96,7 @@ func runRun(cmd *cobra.Command, input string, f *runFlags) error {
 	}
 	cfg := batch.Config{
 		Input: input, Output: f.out, State: f.state,
-		Read:             batch.InputOptions{Sheet: f.sheet, Column: f.column},
+		Read:             batch.InputOptions{Sheet: f.sheet, Column: f.column, Encoding: f.encoding},
 		Classify:         batch.ClassifyOptions{AllowBadChecksum: f.allowBadChecksum},
 		Format:           format,
 		Lang:             f.lang,
