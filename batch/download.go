@@ -154,10 +154,11 @@ func (r *runner) fetchReport(st CompanyState) (path, sum string, err error) {
 // API's rate limit.
 func (r *runner) doUnlimited(fn func(ctx context.Context) error) error {
 	for attempt := 1; ; attempt++ {
-		if r.work.Err() != nil {
+		if !r.acquire() {
 			return errInterrupted{}
 		}
 		err := fn(r.calls)
+		r.release()
 		class := client.ClassOf(err)
 		if err == nil || (class != client.ClassTransient && class != client.ClassSlowDown) || attempt >= r.cfg.Backoff.Attempts {
 			return err

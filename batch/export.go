@@ -52,7 +52,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 		}
 		rep := &Report{Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res), Start: start, End: cfg.Now(), Output: cfg.Output}
 		sum.Rows, sum.Companies, sum.Counts, sum.End = rep.Rows, rep.Companies, rep.Counts, rep.End
-		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, res, sum, cfg.Lang)
+		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, sum, cfg.Lang)
 	}
 
 	var rows []RowResult

@@ -37,11 +37,16 @@ func (e errInterrupted) Error() string {
 func (r *runner) do(create bool, fn func(ctx context.Context) error) error {
 	var last error
 	for attempt := 1; ; attempt++ {
+		if !r.acquire() {
+			return errInterrupted{last}
+		}
 		if err := r.cfg.Limiter.Wait(r.work); err != nil {
+			r.release()
 			return errInterrupted{last}
 		}
 		r.cfg.Progress.APICalls.Add(1)
 		err := fn(r.calls)
+		r.release()
 		class := client.ClassOf(err)
 		if class == client.ClassSlowDown {
 			r.cfg.Progress.SlowDowns.Add(1)
@@ -63,6 +68,19 @@ func (r *runner) do(create bool, fn func(ctx context.Context) error) error {
 		}
 	}
 }
+
+// acquire takes one of the --concurrency slots for a request in flight,
+// shared by orders, polls and downloads; false when the run is stopping.
+func (r *runner) acquire() bool {
+	select {
+	case r.inflight <- struct{}{}:
+		return true
+	case <-r.work.Done():
+		return false
+	}
+}
+
+func (r *runner) release() { <-r.inflight }
 
 // takeBudget reserves one order of --max-orders.
 func (r *runner) takeBudget() bool {
@@ -117,7 +135,9 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	switch {
 	case err == nil:
 		if err := j.Ordered(key, f, orderNo); err != nil {
-			return err
+			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
+			r.comps[i].note = "order " + orderNo + " was placed but the state file could not record it: keep this order number"
+			return fmt.Errorf("order %s for %s was placed but not recorded: %w", orderNo, c.SearchKey, err)
 		}
 		r.answered.Add(1)
 		r.cfg.Progress.Ordered.Add(1)

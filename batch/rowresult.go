@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"fmt"
 	"io"
 	"time"
 )
@@ -69,8 +70,10 @@ func portfolioCounts(p *Portfolio, res resultLookup) map[Outcome]int {
 
 // writePortfolioResults writes the results table for every row of the
 // portfolio, reading the input a second time so that memory holds only the
-// identifiers, never the whole table.
-func writePortfolioResults(out string, p *Portfolio, opt InputOptions, res resultLookup, sum Summary, lang string) error {
+// identifiers, never the whole table. Each row's identifier is classified
+// again and must still name the company of the first pass: a file edited
+// while a long run went on must not get its results on the wrong rows.
+func writePortfolioResults(out string, p *Portfolio, opt InputOptions, co ClassifyOptions, res resultLookup, sum Summary, lang string) error {
 	in, err := OpenInput(p.Path, opt)
 	if err != nil {
 		return err
@@ -79,14 +82,21 @@ func writePortfolioResults(out string, p *Portfolio, opt InputOptions, res resul
 	row := 0
 	next := func() (Row, RowResult, error) {
 		r, err := in.Next()
+		if err == io.EOF && row < len(p.RowCompany) {
+			err = errInputChanged(p.Path, r.Line)
+		}
 		if err != nil {
 			return Row{}, RowResult{}, err
 		}
 		if row >= len(p.RowCompany) {
-			return Row{}, RowResult{}, io.ErrUnexpectedEOF
+			return Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
 		}
 		ci, msg := p.RowCompany[row], p.RowMessage[row]
 		row++
+		id := Classify(in.Identifier(r), co)
+		if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
+			return Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
+		}
 		if ci < 0 {
 			return r, RowResult{Outcome: OutcomeInvalid, Message: msg}, nil
 		}
@@ -95,6 +105,13 @@ func writePortfolioResults(out string, p *Portfolio, opt InputOptions, res resul
 		return r, rr, nil
 	}
 	return WriteResults(out, in.Header(), next, sum, lang)
+}
+
+func errInputChanged(path string, line int) error {
+	if line <= 0 {
+		return fmt.Errorf("%s changed while the run was going on (it has fewer rows than at the start), so its rows cannot be matched to their results", path)
+	}
+	return fmt.Errorf("%s changed while the run was going on (row %d is not what was read at the start), so its rows cannot be matched to their results", path, line)
 }
 
 // results is the runner's resultLookup: the journal's state plus this run's notes.
@@ -125,5 +142,5 @@ func (r *runner) writeResults(rep *Report) error {
 		Version: r.cfg.Version, Rows: rep.Rows, Companies: rep.Companies, Counts: rep.Counts,
 		NewOrders: rep.NewOrders, APICalls: rep.APICalls,
 	}
-	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.result, sum, r.cfg.Lang)
+	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.cfg.Classify, r.result, sum, r.cfg.Lang)
 }

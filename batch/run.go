@@ -44,7 +44,8 @@ type runner struct {
 	work, calls          context.Context // work: may new work start; calls: requests in flight
 	stopWork, stopCalls  context.CancelFunc
 	comps                []compRun
-	budget               atomic.Int64 // orders left this run; < 0 = unlimited
+	inflight             chan struct{} // one slot per request in flight (--concurrency)
+	budget               atomic.Int64  // orders left this run; < 0 = unlimited
 	answered, badParams  atomic.Int64
 	stopOrders, stopPoll atomic.Bool
 	downloadsFailed      atomic.Int64
@@ -78,7 +79,8 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format), comps: make([]compRun, len(p.Companies))}
+	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format),
+		comps: make([]compRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency)}
 	r.budget.Store(int64(cfg.MaxOrders))
 	r.work, r.stopWork = context.WithCancel(ctx)
 	r.calls, r.stopCalls = context.WithCancel(context.WithoutCancel(ctx))
@@ -96,21 +98,28 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	}()
 
 	runErr := r.execute()
-	if err := j.Sync(); err != nil && runErr == nil {
-		runErr = err
+	if err := j.Sync(); err != nil {
+		runErr = errors.Join(runErr, fmt.Errorf("state file: %w", err))
 	}
 	rep := r.report(start)
+	var resErr error
 	if cfg.Output != "" {
-		if err := r.writeResults(rep); err != nil {
-			j.Close()
-			return rep, fmt.Errorf("writing results: %w", err)
-		}
+		resErr = r.writeResults(rep)
 	}
 	if err := j.Close(); err != nil {
-		return rep, fmt.Errorf("closing state file: %w", err)
+		runErr = errors.Join(runErr, fmt.Errorf("closing state file: %w", err))
 	}
-	if runErr != nil {
-		return rep, runErr
+	if resErr != nil {
+		return rep, r.resultsFailed(resErr, runErr)
+	}
+	r.mu.Lock()
+	stop := r.stop
+	r.mu.Unlock()
+	switch {
+	case stop != nil: // the first reason the run stopped explains the rest
+		return rep, stop
+	case runErr != nil:
+		return rep, &StopError{Exit: 1, Reason: runErr.Error()}
 	}
 	return rep, r.verdict(ctx, rep)
 }
@@ -159,6 +168,22 @@ func (r *runner) execute() error {
 	return errors.Join(err, pollErr)
 }
 
+// resultsFailed is the error of a run whose results could not be written:
+// never an input error (exit 2 says nothing was ordered), and a stop keeps
+// its exit code.
+func (r *runner) resultsFailed(err, runErr error) error {
+	msg := "the results could not be written: " + err.Error() + " (the state file is complete: `qccbatch export` writes them again)"
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stop != nil {
+		return &StopError{Exit: r.stop.Exit, Reason: r.stop.Reason + "; " + msg}
+	}
+	if runErr != nil {
+		msg = runErr.Error() + "; " + msg
+	}
+	return &StopError{Exit: 1, Reason: msg}
+}
+
 // halt records a stop; ordersOnly lets polling go on (quota, breaker).
 func (r *runner) halt(exit int, reason string, ordersOnly bool) {
 	r.mu.Lock()
@@ -201,7 +226,7 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	if ctx.Err() != nil {
 		return &StopError{Exit: 4, Reason: fmt.Sprintf("interrupted: %d rows left pending or not ordered; rerun the same command to resume", left)}
 	}
-	if left == 0 {
+	if left == 0 && len(r.incomplete) == 0 {
 		if n := r.downloadsFailed.Load(); n > 0 {
 			return &StopError{Exit: 4, Reason: fmt.Sprintf("%d reports could not be downloaded (see the message column); rerun the same command to retry", n)}
 		}
@@ -213,6 +238,9 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 		for _, s := range r.incomplete[1:] {
 			reason += "; " + s
 		}
+	}
+	if left == 0 { // e.g. refreshes skipped by --max-orders: the rows keep their older result
+		return &StopError{Exit: 4, Reason: reason + ": some planned orders were not placed; rerun the same command to resume"}
 	}
 	return &StopError{Exit: 4, Reason: fmt.Sprintf("%s: %d rows left pending or not ordered; rerun the same command to resume", reason, left)}
 }

@@ -1,0 +1,82 @@
+package batch_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/client"
+)
+
+// TestRun_RefreshOldestFirstCappedByMaxOrders: with --refresh-after the
+// oldest reports are re-ordered first, --max-orders caps them, and a run
+// that left planned refreshes for later exits 4, not 0.
+func TestRun_RefreshOldestFirstCappedByMaxOrders(t *testing.T) {
+	e := newEnv(t, companyNames(10))
+	e.cfg.Concurrency = 1 // reports complete in input order: the first is the oldest
+	_, err := e.run(context.Background(), nil)
+	require.NoError(t, err)
+
+	e.cfg.Now = func() time.Time { return time.Now().Add(48 * time.Hour) }
+	e.cfg.RefreshAfter = 24 * time.Hour
+	e.cfg.MaxOrders = 2
+	_, err = e.run(context.Background(), nil)
+	var se *batch.StopError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 4, se.Exit)
+	assert.Contains(t, se.Reason, "max-orders")
+	assert.Equal(t, 12, e.srv.TotalOrders(), "two refreshes this run")
+	assert.Equal(t, 2, e.srv.Orders(e.names[0]), "oldest first")
+	assert.Equal(t, 2, e.srv.Orders(e.names[1]))
+	assert.Equal(t, 1, e.srv.Orders(e.names[2]))
+}
+
+// editingAPI rewrites the input file once, during the run.
+type editingAPI struct {
+	batch.API
+	once sync.Once
+	edit func()
+}
+
+func (c *editingAPI) CreateReport(ctx context.Context, key string, f client.Format) (string, error) {
+	c.once.Do(c.edit)
+	return c.API.CreateReport(ctx, key, f)
+}
+
+// TestRun_InputEditedDuringRun: a portfolio saved again while a long run
+// goes on must not get its results on the wrong rows. The run refuses to
+// write them (and does not claim exit 2, "nothing ordered"); the state file
+// has everything, so export writes them.
+func TestRun_InputEditedDuringRun(t *testing.T) {
+	e := newEnv(t, companyNames(5))
+	api := &editingAPI{API: e.client("sandbox", "sandbox"), edit: func() {
+		var b strings.Builder
+		b.WriteString("客户编号,企业名称\r\n")
+		for i, n := range e.names[1:] { // the user removed the first customer
+			fmt.Fprintf(&b, "C%04d,%s\r\n", i+2, n)
+		}
+		require.NoError(t, os.WriteFile(e.cfg.Input, []byte(b.String()), 0o600))
+	}}
+	_, err := e.run(context.Background(), api)
+	var se *batch.StopError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 1, se.Exit)
+	assert.Contains(t, se.Reason, "changed while the run was going on")
+	assert.NoFileExists(t, e.cfg.Output, "no results on the wrong rows")
+
+	// The rerun reads the edited file and writes correct results.
+	_, err = e.run(context.Background(), nil)
+	require.NoError(t, err)
+	for _, r := range e.results() {
+		assert.Equal(t, r["企业名称"], r["search_key"])
+	}
+	assert.Equal(t, 5, e.srv.TotalOrders())
+}
