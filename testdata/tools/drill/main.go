@@ -75,11 +75,11 @@ func drill(bin string, kills, n int, seed uint64) error {
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
-		case <-done: // finished before the kill: start over with a fresh portfolio state is not needed; just count it
+		case <-done: // finished before the kill
 			if ready, err := allFinal(out); err == nil && ready {
-				// Everything done: reorder nothing more; the remaining kills would find no work.
-				fmt.Printf("drill: run finished before kill %d\n", killed+1)
-				killed = kills
+				// Everything is done: later kills would find no work.
+				fmt.Printf("drill: the run finished after %d kills; use more rows for more kills\n", killed)
+				kills = killed
 			}
 		case <-time.After(time.Duration(50+rng.IntN(700)) * time.Millisecond):
 			_ = cmd.Process.Signal(syscall.SIGKILL)
@@ -99,6 +99,7 @@ func drill(bin string, kills, n int, seed uint64) error {
 			return fmt.Errorf("final run: %v", err)
 		}
 	}
+	fmt.Printf("drill: %d SIGKILLs delivered mid-run\n", killed)
 	return check(out, srv)
 }
 
