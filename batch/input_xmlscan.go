@@ -322,7 +322,7 @@ func charRef(ent []byte) (rune, bool) {
 // unescapeOOXML decodes the _xHHHH_ escapes that OOXML uses in strings for
 // characters XML cannot carry (LibreOffice and Excel write "_x000D_" for CR).
 func unescapeOOXML(s []byte) []byte {
-	if bytes.Index(s, []byte("_x")) < 0 {
+	if !bytes.Contains(s, []byte("_x")) {
 		return s
 	}
 	out := make([]byte, 0, len(s))

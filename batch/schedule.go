@@ -69,13 +69,6 @@ func (s *scheduler) producersDone() {
 	s.signal()
 }
 
-// pending returns how many polls are scheduled.
-func (s *scheduler) pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.h)
-}
-
 // run dispatches due polls to g until there is nothing left to poll or ctx
 // is done. fn may add its item back before it returns.
 func (s *scheduler) run(ctx context.Context, g *errgroup.Group, fn func(pollItem)) {
