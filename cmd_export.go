@@ -8,7 +8,7 @@ import (
 )
 
 func newExportCmd() *cobra.Command {
-	var out, lang, sheet, column, format string
+	var out, lang, sheet, column, encoding, format string
 	var allowBad bool
 	cmd := &cobra.Command{
 		Use:   "export [flags] -o OUT STATE [INPUT]",
@@ -30,7 +30,7 @@ It works while a run holds the state file.`,
 			}
 			cfg := batch.ExportConfig{
 				State: args[0], Output: out, Lang: lang, Version: version, Format: f,
-				Read:     batch.InputOptions{Sheet: sheet, Column: column},
+				Read:     batch.InputOptions{Sheet: sheet, Column: column, Encoding: encoding},
 				Classify: batch.ClassifyOptions{AllowBadChecksum: allowBad},
 			}
 			if len(args) == 2 {
@@ -49,6 +49,7 @@ It works while a run holds the state file.`,
 	fl.StringVar(&lang, "lang", "zh", "language of the appended headers and outcome labels: zh or en")
 	fl.StringVar(&sheet, "sheet", "", "worksheet of INPUT to read [first]")
 	fl.StringVar(&column, "column", "", "header or column letter of INPUT holding the identifier")
+	fl.StringVar(&encoding, "encoding", "", "CSV encoding of INPUT: utf-8, gbk (gb18030) or utf-16 [detected]")
 	fl.StringVar(&format, "format", "pdf", "report format the run used: pdf or word")
 	fl.BoolVar(&allowBad, "allow-bad-checksum", false, "as given to run")
 	return cmd
