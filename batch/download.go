@@ -124,12 +124,7 @@ func (r *runner) fetchReport(st CompanyState) (path, sum string, err error) {
 		_, err := r.api.Download(ctx, st.ReportURL, io.MultiWriter(tmp, h), r.cfg.MaxDownload)
 		return err
 	}
-	if r.onAPIHost(st.ReportURL) {
-		err = r.do(false, fetch)
-	} else {
-		err = r.doUnlimited(fetch)
-	}
-	if err != nil {
+	if err = r.do(request{limited: r.onAPIHost(st.ReportURL)}, fetch); err != nil {
 		return "", "", err
 	}
 	if err := checkReport(tmp, ext); err != nil {
@@ -148,26 +143,6 @@ func (r *runner) fetchReport(st CompanyState) (path, sum string, err error) {
 		return "", "", err
 	}
 	return path, hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// doUnlimited retries a request to a host other than the API's, outside the
-// API's rate limit.
-func (r *runner) doUnlimited(fn func(ctx context.Context) error) error {
-	for attempt := 1; ; attempt++ {
-		if !r.acquire() {
-			return errInterrupted{}
-		}
-		err := fn(r.calls)
-		r.release()
-		class := client.ClassOf(err)
-		if err == nil || (class != client.ClassTransient && class != client.ClassSlowDown) || attempt >= r.cfg.Backoff.Attempts {
-			return err
-		}
-		r.cfg.Progress.Retries.Add(1)
-		if err := r.cfg.Backoff.Wait(r.work, attempt, client.RetryAfter(err)); err != nil {
-			return errInterrupted{err}
-		}
-	}
 }
 
 func (r *runner) onAPIHost(raw string) bool {

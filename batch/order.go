@@ -31,30 +31,39 @@ func (e errInterrupted) Error() string {
 	return "interrupted after: " + e.last.Error()
 }
 
-// do sends one API request through the shared limiter with the retry policy
-// of SPEC. create marks a CreateReport, which is never retried once it may
-// have reached the server.
-func (r *runner) do(create bool, fn func(ctx context.Context) error) error {
+// request says how do treats one request.
+type request struct {
+	create  bool // a CreateReport: never retried once it may have reached the server
+	limited bool // to the API's host: through the shared rate limiter, counted as an API call
+}
+
+// do sends one request, holding a --concurrency slot, with the retry policy
+// of SPEC.
+func (r *runner) do(req request, fn func(ctx context.Context) error) error {
 	var last error
 	for attempt := 1; ; attempt++ {
 		if !r.acquire() {
 			return errInterrupted{last}
 		}
-		if err := r.cfg.Limiter.Wait(r.work); err != nil {
-			r.release()
-			return errInterrupted{last}
+		if req.limited {
+			if err := r.cfg.Limiter.Wait(r.work); err != nil {
+				r.release()
+				return errInterrupted{last}
+			}
+			r.cfg.Progress.APICalls.Add(1)
 		}
-		r.cfg.Progress.APICalls.Add(1)
 		err := fn(r.calls)
 		r.release()
 		class := client.ClassOf(err)
-		if class == client.ClassSlowDown {
+		switch {
+		case !req.limited:
+		case class == client.ClassSlowDown:
 			r.cfg.Progress.SlowDowns.Add(1)
 			r.cfg.Limiter.SlowDown(client.RetryAfter(err))
-		} else {
+		default:
 			r.cfg.Limiter.Success()
 		}
-		if err == nil || (create && client.IsAmbiguous(err)) {
+		if err == nil || (req.create && client.IsAmbiguous(err)) {
 			return err
 		}
 		retry := class == client.ClassSlowDown || class == client.ClassTransient || class == client.ClassWait
@@ -119,7 +128,7 @@ func (r *runner) placeOrder(i int) {
 	}
 	r.comps[i].ordersPlaced++
 	var orderNo string
-	err := r.do(true, func(ctx context.Context) error {
+	err := r.do(request{create: true, limited: true}, func(ctx context.Context) error {
 		var err error
 		orderNo, err = r.api.CreateReport(ctx, c.SearchKey, r.cfg.Format)
 		return err

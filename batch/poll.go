@@ -18,7 +18,7 @@ func (r *runner) poll(it pollItem) {
 	c := r.p.Companies[i]
 	st, _ := r.lookup(i)
 	var info client.ReportInfo
-	err := r.do(false, func(ctx context.Context) error {
+	err := r.do(request{limited: true}, func(ctx context.Context) error {
 		var err error
 		info, err = r.api.GetReportInfo(ctx, st.OrderNo)
 		return err
