@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,11 +51,10 @@ type runner struct {
 	stopOrders, stopPoll atomic.Bool
 	downloadsFailed      atomic.Int64
 
-	mu          sync.Mutex
-	stop        *StopError // the first account/quota/breaker stop
-	incomplete  []string   // reasons the run could not finish everything
-	sched       *scheduler
-	pollWorkers *errgroup.Group
+	mu         sync.Mutex
+	stop       *StopError // the first account/quota/breaker stop
+	incomplete []string   // reasons the run could not finish everything
+	sched      *scheduler
 }
 
 // compRun is what a run learns about one company beyond the journal.
@@ -97,9 +97,10 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		}
 	}()
 
-	runErr := r.execute()
+	r.execute()
+	var runErr error
 	if err := j.Sync(); err != nil {
-		runErr = errors.Join(runErr, fmt.Errorf("state file: %w", err))
+		runErr = fmt.Errorf("state file: %w", err)
 	}
 	rep := r.report(start)
 	var resErr error
@@ -126,7 +127,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 
 // execute orders, polls and downloads until nothing is left to do or the run
 // is stopped.
-func (r *runner) execute() error {
+func (r *runner) execute() {
 	pl := r.plan()
 	r.cfg.Progress.TotalRows.Store(int64(r.p.Rows))
 	r.cfg.Progress.FinalRows.Store(int64(pl.finalRows))
@@ -141,14 +142,15 @@ func (r *runner) execute() error {
 		r.sched.add(pollItem{comp: i, due: now, interval: r.cfg.PollInterval, since: now})
 	}
 
-	var pollErr error
-	r.pollWorkers = &errgroup.Group{}
-	r.pollWorkers.SetLimit(r.cfg.Concurrency)
+	// Workers never fail: every outcome, errors included, goes to the
+	// journal and the runner's stop state, so the groups only bound and join.
+	var polls errgroup.Group
+	polls.SetLimit(r.cfg.Concurrency)
 	pollDone := make(chan struct{})
 	go func() {
 		defer close(pollDone)
-		r.sched.run(r.work, r.pollWorkers, r.poll)
-		pollErr = r.pollWorkers.Wait()
+		r.sched.run(r.work, &polls, r.poll)
+		_ = polls.Wait()
 	}()
 
 	var orders errgroup.Group
@@ -162,10 +164,9 @@ func (r *runner) execute() error {
 		}
 		orders.Go(func() error { r.placeOrder(i); return nil })
 	}
-	err := orders.Wait()
+	_ = orders.Wait()
 	r.sched.producersDone()
 	<-pollDone
-	return errors.Join(err, pollErr)
 }
 
 // resultsFailed is the error of a run whose results could not be written:
@@ -215,13 +216,11 @@ func (r *runner) lookup(i int) (CompanyState, bool) {
 	return r.j.Lookup(r.p.Companies[i].Key, r.format)
 }
 
-// verdict maps how the run ended to nil (complete) or a *StopError.
+// verdict maps how a run that was not stopped ended to nil (complete) or a
+// *StopError with exit code 4.
 func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.stop != nil {
-		return r.stop
-	}
 	left := rep.Counts[OutcomePending] + rep.Counts[OutcomeNotOrdered]
 	if ctx.Err() != nil {
 		return &StopError{Exit: 4, Reason: fmt.Sprintf("interrupted: %d rows left pending or not ordered; rerun the same command to resume", left)}
@@ -234,10 +233,7 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	}
 	reason := "incomplete"
 	if len(r.incomplete) > 0 {
-		reason = r.incomplete[0]
-		for _, s := range r.incomplete[1:] {
-			reason += "; " + s
-		}
+		reason = strings.Join(r.incomplete, "; ")
 	}
 	if left == 0 { // e.g. refreshes skipped by --max-orders: the rows keep their older result
 		return &StopError{Exit: 4, Reason: reason + ": some planned orders were not placed; rerun the same command to resume"}
