@@ -20,6 +20,14 @@ func isUsageError(err error) bool {
 	return false
 }
 
+// checkLang refuses a --lang other than zh or en (exit 2).
+func checkLang(lang string) error {
+	if lang != "zh" && lang != "en" {
+		return exitf(2, "--lang must be zh or en, not %q", lang)
+	}
+	return nil
+}
+
 // durationValue is a flag value that accepts Go durations plus days ("365d").
 type durationValue time.Duration
 

@@ -25,8 +25,8 @@ It works while a run holds the state file.`,
 			if err != nil {
 				return exitf(2, "--format: %v", err)
 			}
-			if lang != "zh" && lang != "en" {
-				return exitf(2, "--lang must be zh or en, not %q", lang)
+			if err := checkLang(lang); err != nil {
+				return err
 			}
 			cfg := batch.ExportConfig{
 				State: args[0], Output: out, Lang: lang, Version: version, Format: f,

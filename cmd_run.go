@@ -84,8 +84,8 @@ func runRun(cmd *cobra.Command, input string, f *runFlags) error {
 	if err != nil {
 		return exitf(2, "--format: %v", err)
 	}
-	if f.lang != "zh" && f.lang != "en" {
-		return exitf(2, "--lang must be zh or en, not %q", f.lang)
+	if err := checkLang(f.lang); err != nil {
+		return err
 	}
 	if f.qps < 0 || f.concurrency < 1 {
 		return exitf(2, "--qps must be >= 0 and --concurrency >= 1")

@@ -51,8 +51,8 @@ not_ordered.`,
 // runValidate is pass 1 and, with cfg.Out, pass 2 of a run that orders
 // nothing. An unusable input exits 2.
 func runValidate(w io.Writer, cfg validateConfig) error {
-	if cfg.Lang != "zh" && cfg.Lang != "en" {
-		return exitf(2, "--lang must be zh or en, not %q", cfg.Lang)
+	if err := checkLang(cfg.Lang); err != nil {
+		return err
 	}
 	if cfg.Out != "" {
 		if err := checkOutPath(cfg.Input, cfg.Out); err != nil {

@@ -56,10 +56,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 	}
 
 	var rows []RowResult
-	counts := make(map[Outcome]int, len(Outcomes))
-	for _, o := range Outcomes {
-		counts[o] = 0
-	}
+	counts := NewCounts()
 	j.Each(func(st CompanyState) bool {
 		rr := stateResult(st.SearchKey, st, true, "")
 		rows = append(rows, rr)

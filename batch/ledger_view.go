@@ -40,10 +40,7 @@ type Stats struct {
 
 // Stats counts the ledger.
 func (j *Journal) Stats() Stats {
-	st := Stats{Outcomes: make(map[Outcome]int, len(Outcomes))}
-	for _, o := range Outcomes {
-		st.Outcomes[o] = 0
-	}
+	st := Stats{Outcomes: NewCounts()}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	st.Companies = len(j.led.m)

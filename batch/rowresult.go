@@ -53,10 +53,7 @@ type resultLookup func(i int) RowResult
 
 // portfolioCounts counts rows per outcome.
 func portfolioCounts(p *Portfolio, res resultLookup) map[Outcome]int {
-	counts := make(map[Outcome]int, len(Outcomes))
-	for _, o := range Outcomes {
-		counts[o] = 0
-	}
+	counts := NewCounts()
 	for i, c := range p.Companies {
 		counts[res(i).Outcome] += c.Rows
 	}

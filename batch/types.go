@@ -34,6 +34,16 @@ var outcomeZh = map[Outcome]string{
 	OutcomeNotOrdered: "未下单",
 }
 
+// NewCounts returns a count per outcome with every outcome present at zero,
+// as status --json and the summaries show them.
+func NewCounts() map[Outcome]int {
+	counts := make(map[Outcome]int, len(Outcomes))
+	for _, o := range Outcomes {
+		counts[o] = 0
+	}
+	return counts
+}
+
 // Label returns the outcome as shown to users in lang ("zh" or "en").
 func (o Outcome) Label(lang string) string {
 	if lang == "zh" {
