@@ -15,6 +15,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -139,7 +141,7 @@ func (r *runner) fetchReport(st CompanyState) (path, sum string, err error) {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return "", "", err
 	}
-	if err := syncDir(r.cfg.DownloadDir); err != nil {
+	if err := fsutil.SyncDir(r.cfg.DownloadDir); err != nil {
 		return "", "", err
 	}
 	return path, hex.EncodeToString(h.Sum(nil)), nil

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
 // JournalOptions configure OpenJournal.
@@ -201,7 +203,7 @@ func (j *Journal) writeHeader() error {
 		return err
 	}
 	j.size = int64(len(line))
-	return syncDir(filepath.Dir(j.path))
+	return fsutil.SyncDir(filepath.Dir(j.path))
 }
 
 // compact rewrites the journal as a header and one snapshot per company:
@@ -218,7 +220,7 @@ func (j *Journal) compact() (done bool, err error) {
 			if werr = os.Rename(tmp, j.path); werr == nil {
 				done = true
 				j.size = size
-				_ = syncDir(filepath.Dir(j.path))
+				_ = fsutil.SyncDir(filepath.Dir(j.path))
 				j.led.records = len(j.led.m)
 			}
 		}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
 // ResultsSource yields the rows of the results table in order. It returns
@@ -70,10 +72,10 @@ func WriteResults(path string, header []string, next ResultsSource, sum Summary,
 	default:
 		return fmt.Errorf("results file %s: the name must end in .xlsx or .csv", path)
 	}
-	if _, err := SweepStaleTemps(path, StaleTempAge); err != nil {
+	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, resultsFileMode, func(f *os.File) error { return write(f) })
+	return fsutil.WriteFileAtomic(path, resultsFileMode, func(f *os.File) error { return write(f) })
 }
 
 // nextRow calls next, turning io.EOF into done and wrapping other errors.

@@ -1,11 +1,11 @@
 //go:build !windows
 
-package batch
+package fsutil
 
 import "os"
 
-// syncDir fsyncs a directory so that a rename inside it survives a crash.
-func syncDir(dir string) error {
+// SyncDir fsyncs a directory so that a rename inside it survives a crash.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
 // dirNames lists the names in dir, sorted.
@@ -26,100 +28,6 @@ func dirNames(t *testing.T, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	errBoom := errors.New("boom")
-	tests := []struct {
-		name     string
-		existing string // "" = no file before
-		write    func(f *os.File) error
-		wantErr  bool
-		want     string
-	}{
-		{"new file", "", func(f *os.File) error { _, err := f.WriteString("new"); return err }, false, "new"},
-		{"replace", "old", func(f *os.File) error { _, err := f.WriteString("new"); return err }, false, "new"},
-		{"error keeps old", "old", func(f *os.File) error { _, _ = f.WriteString("half"); return errBoom }, true, "old"},
-		{"error leaves nothing", "", func(f *os.File) error { return errBoom }, true, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "out.xlsx")
-			if tt.existing != "" {
-				if err := os.WriteFile(path, []byte(tt.existing), 0o640); err != nil {
-					t.Fatal(err)
-				}
-			}
-			err := WriteFileAtomic(path, 0o600, tt.write)
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("WriteFileAtomic error = %v, want error %v", err, tt.wantErr)
-			}
-			if tt.wantErr && !errors.Is(err, errBoom) {
-				t.Errorf("error %v does not wrap the cause", err)
-			}
-			got, readErr := os.ReadFile(path)
-			if tt.want == "" {
-				if !errors.Is(readErr, os.ErrNotExist) {
-					t.Errorf("file exists after a failed first write")
-				}
-			} else if string(got) != tt.want {
-				t.Errorf("content %q, want %q", got, tt.want)
-			}
-			if names := dirNames(t, dir); len(names) > 1 || (tt.want == "" && len(names) != 0) {
-				t.Errorf("directory holds %q: a temporary file was left behind", names)
-			}
-			if runtime.GOOS != "windows" && tt.want != "" {
-				st, _ := os.Stat(path)
-				wantMode := os.FileMode(0o600)
-				if tt.existing != "" {
-					wantMode = 0o640 // an existing file keeps its mode
-				}
-				if st.Mode().Perm() != wantMode {
-					t.Errorf("mode %v, want %v", st.Mode().Perm(), wantMode)
-				}
-			}
-		})
-	}
-}
-
-func TestSweepStaleTemps(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.xlsx")
-	old := time.Now().Add(-time.Hour)
-	files := map[string]bool{ // name -> removed?
-		".out.xlsx.tmp-111":   true,  // stale temp of this target
-		".out.xlsx.tmp-222":   false, // fresh: may be a writer in progress
-		".other.xlsx.tmp-333": false, // another target's
-		"out.xlsx":            false, // the target itself
-		"out.xlsx.tmp-444":    false, // not hidden: not ours
-	}
-	for name, removed := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if removed || name != ".out.xlsx.tmp-222" {
-			if err := os.Chtimes(p, old, old); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	got, err := SweepStaleTemps(path, StaleTempAge)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{filepath.Join(dir, ".out.xlsx.tmp-111")}; !slices.Equal(got, want) {
-		t.Errorf("removed %q, want %q", got, want)
-	}
-	for name, removed := range files {
-		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) == removed {
-			t.Errorf("%s: exists = %v, want %v", name, err == nil, !removed)
-		}
-	}
-	if got, err := SweepStaleTemps(filepath.Join(dir, "missing", "x.csv"), 0); err != nil || got != nil {
-		t.Errorf("missing directory: %q, %v; want nothing, no error", got, err)
-	}
 }
 
 // failingSource yields n good rows, then an error.
@@ -205,7 +113,7 @@ func TestWriteResults_Crash(t *testing.T) {
 	if len(names) != 2 || !strings.HasPrefix(names[0], ".results.csv.tmp-") {
 		t.Fatalf("after the crash the directory holds %q, want the file and one hidden temporary", names)
 	}
-	old := time.Now().Add(-2 * StaleTempAge)
+	old := time.Now().Add(-2 * fsutil.StaleTempAge)
 	if err := os.Chtimes(filepath.Join(dir, names[0]), old, old); err != nil {
 		t.Fatal(err)
 	}
