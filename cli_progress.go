@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
@@ -134,7 +135,7 @@ func printSummary(w io.Writer, format string, rep *batch.Report, runErr error) {
 		return
 	}
 	keys := make([]string, 0, len(rep.Counts))
-	for _, o := range batch.Outcomes {
+	for _, o := range outcome.All() {
 		keys = append(keys, fmt.Sprintf("%s=%d", o, rep.Counts[o]))
 	}
 	fmt.Fprintf(w, "summary: rows=%d companies=%d %s new_orders=%d api_calls=%d slow_downs=%d downloaded=%d duration=%s results=%s\n",

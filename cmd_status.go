@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // statusConfig is what `qccbatch status` was asked to do.
@@ -102,7 +103,7 @@ func printStatusJSON(w io.Writer, path string, st batch.Stats) error {
 		Outcomes:     make(map[string]int, len(st.Outcomes)),
 		Records:      st.Records,
 	}
-	for _, o := range batch.Outcomes {
+	for _, o := range outcome.All() {
 		out.Outcomes[string(o)] = st.Outcomes[o]
 	}
 	if !st.OldestReport.IsZero() {
@@ -122,7 +123,7 @@ func printStatusText(w io.Writer, cfg statusConfig, st batch.Stats) error {
 	fmt.Fprintf(tw, "oldest report:\t%s\n", reportTime(st.OldestReport))
 	fmt.Fprintf(tw, "newest report:\t%s\n", reportTime(st.NewestReport))
 	fmt.Fprintln(tw, "outcomes:")
-	for _, o := range batch.Outcomes {
+	for _, o := range outcome.All() {
 		fmt.Fprintf(tw, "  %s\t%d\t%s\n", o, st.Outcomes[o], o.Label("zh"))
 	}
 	return tw.Flush()

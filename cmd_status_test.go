@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // writeState builds a state file: two ready reports, one pending order,
@@ -34,7 +35,7 @@ func writeState(t *testing.T) (*batch.Journal, string) {
 		}
 	}
 	require.NoError(t, j.Intent(ctx, "d", 1, "d"))
-	require.NoError(t, j.Refused("d", 1, 201, "查询无结果", batch.OutcomeNotFound))
+	require.NoError(t, j.Refused("d", 1, 201, "查询无结果", outcome.NotFound))
 	require.NoError(t, j.Intent(ctx, "e", 1, "e"))
 	return j, path
 }
@@ -57,7 +58,7 @@ func TestStatus_JSON(t *testing.T) {
 	assert.Equal(t, 5, got.Companies)
 	assert.Equal(t, 3, got.OrdersPlaced)
 	want := map[string]int{"ready": 2, "pending": 1, "not_found": 1, "uncertain": 1}
-	for _, o := range batch.Outcomes {
+	for _, o := range outcome.All() {
 		n, ok := got.Outcomes[string(o)]
 		assert.True(t, ok, "outcome %s missing", o)
 		assert.Equal(t, want[string(o)], n, "outcome %s", o)

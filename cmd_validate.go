@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // validateConfig is what `qccbatch validate` was asked to do.
@@ -115,11 +116,11 @@ func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) 
 		if i >= p.Rows {
 			return batch.Row{}, batch.RowResult{}, fmt.Errorf("%s changed while it was read: more rows than before", cfg.Input)
 		}
-		res := batch.RowResult{Outcome: batch.OutcomeNotOrdered, Message: p.RowMessage[i]}
+		res := batch.RowResult{Outcome: outcome.NotOrdered, Message: p.RowMessage[i]}
 		if c := p.RowCompany[i]; c >= 0 {
 			res.SearchKey = p.Companies[c].SearchKey
 		} else {
-			res.Outcome = batch.OutcomeInvalid
+			res.Outcome = outcome.Invalid
 		}
 		i++
 		return r, res, nil
@@ -128,7 +129,7 @@ func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) 
 	sum := batch.Summary{
 		Input: cfg.Input, Start: start, End: time.Now(), Version: version,
 		Rows: p.Rows, Companies: len(p.Companies),
-		Counts: map[batch.Outcome]int{batch.OutcomeInvalid: invalid, batch.OutcomeNotOrdered: p.Rows - invalid},
+		Counts: map[outcome.Outcome]int{outcome.Invalid: invalid, outcome.NotOrdered: p.Rows - invalid},
 	}
 	if err := batch.WriteResults(cfg.Out, p.Header, next, sum, cfg.Lang); err != nil {
 		return inputExit(err)

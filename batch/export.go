@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -56,7 +57,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 	}
 
 	var rows []RowResult
-	counts := NewCounts()
+	counts := outcome.NewCounts()
 	j.Each(func(st CompanyState) bool {
 		rr := stateResult(st.SearchKey, st, true, "")
 		rows = append(rows, rr)

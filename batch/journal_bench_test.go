@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // BenchmarkJournal_Intents measures durable intents per second with 16
@@ -102,7 +104,7 @@ func BenchmarkJournal_Replay(b *testing.B) {
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			if st := j.Stats(); st.Companies != companies || st.Outcomes[OutcomeReady] != companies {
+			if st := j.Stats(); st.Companies != companies || st.Outcomes[outcome.Ready] != companies {
 				b.Fatalf("replayed %+v", st)
 			}
 			b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "MB-heap")

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // randomEvents writes n random events over keys companies, as a run (or
@@ -28,7 +30,7 @@ func randomEvents(t testing.TB, j *Journal, clk *journalClock, rng *rand.Rand, k
 		case 2:
 			err = j.Ordered(k, f, no)
 		case 3:
-			err = j.Refused(k, f, 201+rng.IntN(2)*7, "refused", []Outcome{OutcomeNotFound, OutcomeRejected}[rng.IntN(2)])
+			err = j.Refused(k, f, 201+rng.IntN(2)*7, "refused", []outcome.Outcome{outcome.NotFound, outcome.Rejected}[rng.IntN(2)])
 		case 4:
 			err = j.Cancelled(k, f, "refused")
 		case 5:

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // The crash test re-executes this test binary as a child that writes a
@@ -35,7 +37,7 @@ type crashStep struct {
 	op      string
 	orderNo string
 	status  string
-	outcome Outcome
+	outcome outcome.Outcome
 }
 
 func crashKey(i int) (string, int) { return fmt.Sprintf("K%02d", i), 1 + i%2 }
@@ -59,7 +61,7 @@ func crashScript(seed uint64, i int) (first, second []crashStep) {
 				s = append(s, crashStep{op: opPolled, orderNo: no, status: "F"})
 			}
 		case r < 13:
-			s = append(s, crashStep{op: opRefused, outcome: []Outcome{OutcomeNotFound, OutcomeRejected}[rng.IntN(2)]})
+			s = append(s, crashStep{op: opRefused, outcome: []outcome.Outcome{outcome.NotFound, outcome.Rejected}[rng.IntN(2)]})
 		case r < 15:
 			s = append(s, crashStep{op: opCancelled})
 		case r < 18:

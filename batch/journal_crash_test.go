@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 var crashSeed = flag.Uint64("crash.seed", 0, "base seed of TestJournal_Crash [random]")
@@ -150,7 +152,7 @@ func injectTorn(t *testing.T, path string, rng *rand.Rand) bool {
 		return false
 	}
 	k, f := crashKey(0)
-	line, err := encodeRecord(nil, &record{Op: opSnapshot, Key: k, Format: f, State: &snapshot{Outcome: OutcomeReady, OrderNo: "EVIL"}})
+	line, err := encodeRecord(nil, &record{Op: opSnapshot, Key: k, Format: f, State: &snapshot{Outcome: outcome.Ready, OrderNo: "EVIL"}})
 	jmust(t, err)
 	if rng.IntN(2) == 0 {
 		line = line[:1+rng.IntN(len(line)-1)] // cut before the newline
@@ -183,7 +185,7 @@ func checkCrashState(t *testing.T, seed uint64, j *Journal, scripts [][]crashSte
 			t.Errorf("seed %d: company %d after %d acknowledged steps:\n got %+v\nwant %+v", seed, i, acked[i], got, want)
 			continue
 		}
-		if matched > 0 && script[matched-1].op == opIntent && got.Outcome != OutcomeUncertain {
+		if matched > 0 && script[matched-1].op == opIntent && got.Outcome != outcome.Uncertain {
 			t.Errorf("seed %d: company %d: unanswered intent replayed as %s", seed, i, got.Outcome)
 		}
 	}

@@ -1,5 +1,7 @@
 package batch
 
+import "github.com/qccbatch/qccbatch/batch/outcome"
+
 // Mapping the journal's JSON keys to record fields for the fast decoder
 // (journal_jscan.go).
 
@@ -35,7 +37,7 @@ func decodeFast(line []byte, r *record) bool {
 		case "msg":
 			r.Message = s.str()
 		case "outcome":
-			r.Outcome = Outcome(s.str())
+			r.Outcome = outcome.Outcome(s.str())
 		case "status":
 			r.Status = s.str()
 		case "url":
@@ -72,7 +74,7 @@ func (s *jscan) snapshot(p *snapshot) {
 		}
 		switch key {
 		case "outcome":
-			p.Outcome = Outcome(s.str())
+			p.Outcome = outcome.Outcome(s.str())
 		case "order_no":
 			p.OrderNo = s.str()
 		case "code":

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // The events of an order's life. key is the normalised de-duplication key
@@ -30,12 +32,12 @@ func (j *Journal) Ordered(key string, format int, orderNo string) error {
 }
 
 // Refused records a row-level answer to CreateReport (code 201 and the
-// like): outcome must be OutcomeNotFound or OutcomeRejected.
-func (j *Journal) Refused(key string, format int, code int, msg string, outcome Outcome) error {
-	if outcome != OutcomeNotFound && outcome != OutcomeRejected {
-		return fmt.Errorf("state file: refusal of %q must be not_found or rejected, not %q", key, outcome)
+// like): outcome must be outcome.NotFound or outcome.Rejected.
+func (j *Journal) Refused(key string, format int, code int, msg string, oc outcome.Outcome) error {
+	if oc != outcome.NotFound && oc != outcome.Rejected {
+		return fmt.Errorf("state file: refusal of %q must be not_found or rejected, not %q", key, oc)
 	}
-	return j.append(&record{Op: opRefused, Key: key, Format: format, Code: code, Message: msg, Outcome: outcome}, false)
+	return j.append(&record{Op: opRefused, Key: key, Format: format, Code: code, Message: msg, Outcome: oc}, false)
 }
 
 // Cancelled voids the last intent: the CreateReport certainly never reached

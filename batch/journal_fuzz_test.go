@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // FuzzReplay feeds arbitrary bytes to the journal reader: it must never
@@ -22,7 +24,7 @@ func FuzzReplay(f *testing.F) {
 		{Op: opPolled, Key: "a", Format: 1, OrderNo: "o1", Status: "S", URL: "u", At: t0},
 		{Op: opIntent, Key: "b", Format: 2, SearchKey: "b", At: t0},
 		{Op: opCooldown, Key: "c", Format: 2, Until: t0, Code: 110, At: t0},
-		{Op: opSnapshot, Key: "d", Format: 1, State: &snapshot{Outcome: OutcomeFailed, Orders: 2}},
+		{Op: opSnapshot, Key: "d", Format: 1, State: &snapshot{Outcome: outcome.Failed, Orders: 2}},
 	} {
 		valid, _ = encodeRecord(valid, r)
 	}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"hash/crc32"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // journalVersion is the format version written in the header record. A
@@ -32,41 +34,41 @@ const (
 // removed, as 8 lower-case hex digits. Times are UTC with millisecond
 // precision.
 type record struct {
-	Op        string    `json:"op"`
-	At        time.Time `json:"at,omitzero"`
-	Version   int       `json:"version,omitempty"` // header only
-	Key       string    `json:"k,omitempty"`
-	Format    int       `json:"f,omitempty"`
-	SearchKey string    `json:"sk,omitempty"`
-	OrderNo   string    `json:"order_no,omitempty"`
-	Code      int       `json:"code,omitempty"`
-	Message   string    `json:"msg,omitempty"`
-	Outcome   Outcome   `json:"outcome,omitempty"`
-	Status    string    `json:"status,omitempty"`
-	URL       string    `json:"url,omitempty"`
-	File      string    `json:"file,omitempty"`
-	SHA256    string    `json:"sha256,omitempty"`
-	Until     time.Time `json:"until,omitzero"`
-	State     *snapshot `json:"s,omitempty"` // opSnapshot only
-	CRC       string    `json:"crc,omitempty"`
+	Op        string          `json:"op"`
+	At        time.Time       `json:"at,omitzero"`
+	Version   int             `json:"version,omitempty"` // header only
+	Key       string          `json:"k,omitempty"`
+	Format    int             `json:"f,omitempty"`
+	SearchKey string          `json:"sk,omitempty"`
+	OrderNo   string          `json:"order_no,omitempty"`
+	Code      int             `json:"code,omitempty"`
+	Message   string          `json:"msg,omitempty"`
+	Outcome   outcome.Outcome `json:"outcome,omitempty"`
+	Status    string          `json:"status,omitempty"`
+	URL       string          `json:"url,omitempty"`
+	File      string          `json:"file,omitempty"`
+	SHA256    string          `json:"sha256,omitempty"`
+	Until     time.Time       `json:"until,omitzero"`
+	State     *snapshot       `json:"s,omitempty"` // opSnapshot only
+	CRC       string          `json:"crc,omitempty"`
 }
 
 // snapshot is the part of a company's state that the events leave behind;
 // compaction writes one per company.
 type snapshot struct {
-	Outcome       Outcome   `json:"outcome"`
-	OrderNo       string    `json:"order_no,omitempty"`
-	Code          int       `json:"code,omitempty"`
-	Message       string    `json:"msg,omitempty"`
-	Status        string    `json:"status,omitempty"`
-	URL           string    `json:"url,omitempty"`
-	File          string    `json:"file,omitempty"`
-	SHA256        string    `json:"sha256,omitempty"`
-	OrderedAt     time.Time `json:"ordered_at,omitzero"`
-	CompletedAt   time.Time `json:"completed_at,omitzero"`
-	CooldownUntil time.Time `json:"cooldown_until,omitzero"`
-	Orders        int       `json:"orders,omitempty"`
-	Intents       int       `json:"intents,omitempty"`
+	Outcome       outcome.Outcome `json:"outcome"`
+	OrderNo       string          `json:"order_no,omitempty"`
+	Code          int             `json:"code,omitempty"`
+	Message       string          `json:"msg,omitempty"`
+	Status        string          `json:"status,omitempty"`
+	URL           string          `json:"url,omitempty"`
+	File          string          `json:"file,omitempty"`
+	SHA256        string          `json:"sha256,omitempty"`
+	OrderedAt     time.Time       `json:"ordered_at,omitzero"`
+	CompletedAt   time.Time       `json:"completed_at,omitzero"`
+	CooldownUntil time.Time       `json:"cooldown_until,omitzero"`
+	Orders        int             `json:"orders,omitempty"`
+	Intents       int             `json:"intents,omitempty"`
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -157,23 +159,13 @@ func (r *record) validate() error {
 	case opIntent, opOrdered, opCancelled, opAmbiguous, opPolled, opDownloaded, opCooldown:
 		return nil
 	case opRefused:
-		if r.Outcome == OutcomeNotFound || r.Outcome == OutcomeRejected {
+		if r.Outcome == outcome.NotFound || r.Outcome == outcome.Rejected {
 			return nil
 		}
 	case opSnapshot:
-		if r.State != nil && r.State.Outcome != OutcomeInvalid && r.State.Outcome.known() {
+		if r.State != nil && r.State.Outcome != outcome.Invalid && r.State.Outcome.Known() {
 			return nil
 		}
 	}
 	return errBadJSON
-}
-
-// known reports whether o is one of Outcomes.
-func (o Outcome) known() bool {
-	for _, k := range Outcomes {
-		if o == k {
-			return true
-		}
-	}
-	return false
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // journalClock is a deterministic clock for journal tests.
@@ -221,14 +223,14 @@ func TestJournal_TornTail(t *testing.T) {
 			t.Fatalf("cut %d: read-only open: %v", cut, err)
 		}
 		st, _ := ro.Lookup("a", 1)
-		if st.Outcome != OutcomePending || st.OrderNo != "o1" {
+		if st.Outcome != outcome.Pending || st.OrderNo != "o1" {
 			t.Fatalf("cut %d: state %+v, want pending o1", cut, st)
 		}
 		j := openTestJournal(t, path, newJournalClock())
 		jmust(t, j.Polled("a", 1, "o1", "F", ""))
 		jmust(t, j.Close())
 		j = openTestJournal(t, path, newJournalClock())
-		if st, _ := j.Lookup("a", 1); st.Outcome != OutcomeFailed {
+		if st, _ := j.Lookup("a", 1); st.Outcome != outcome.Failed {
 			t.Fatalf("cut %d: after repair state %+v, want failed", cut, st)
 		}
 		jmust(t, j.Close())
@@ -249,7 +251,7 @@ func TestJournal_TornHeaderIsFresh(t *testing.T) {
 	jmust(t, j.Close())
 	ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
 	jmust(t, err)
-	if st, _ := ro.Lookup("a", 1); st.Outcome != OutcomeUncertain {
+	if st, _ := ro.Lookup("a", 1); st.Outcome != outcome.Uncertain {
 		t.Errorf("state %+v, want uncertain", st)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // MsgNoAnswer is the message of a company whose order request was announced
@@ -17,10 +19,10 @@ type CompanyState struct {
 	Format    int    // report format: 1 pdf, 2 word
 	SearchKey string // what was sent to the API
 
-	// Outcome is derived from the events: not_ordered (only cancelled
+	// outcome.Outcome is derived from the events: not_ordered (only cancelled
 	// intents or a cooldown), pending (ordered, not finished), ready, failed,
 	// not_found, rejected or uncertain (an intent without an answer).
-	Outcome Outcome
+	Outcome outcome.Outcome
 
 	OrderNo      string
 	Code         string // API status code of a refusal or cooldown
@@ -40,7 +42,7 @@ type CompanyState struct {
 
 // NeedsDownload reports whether the report is ready but not downloaded yet.
 func (s CompanyState) NeedsDownload() bool {
-	return s.Outcome == OutcomeReady && s.File == "" && s.ReportURL != ""
+	return s.Outcome == outcome.Ready && s.File == "" && s.ReportURL != ""
 }
 
 // ledgerKey identifies a company in the ledger.
@@ -53,7 +55,7 @@ type ledgerKey struct {
 // any open intent: while an intent is open the company shows as uncertain.
 type entry struct {
 	CompanyState
-	base Outcome
+	base outcome.Outcome
 	open bool
 }
 
@@ -73,7 +75,7 @@ func (l *ledger) get(k ledgerKey) *entry {
 	e := l.m[k]
 	if e == nil {
 		k.key = strings.Clone(k.key)
-		e = &entry{base: OutcomeNotOrdered}
+		e = &entry{base: outcome.NotOrdered}
 		e.Key, e.Format = k.key, k.format
 		l.m[k] = e
 	}
@@ -104,7 +106,7 @@ func (l *ledger) apply(r *record) {
 	case opOrdered:
 		e.open = false
 		e.clearOrder()
-		e.base, e.OrderNo, e.OrderedAt = OutcomePending, strings.Clone(r.OrderNo), r.At
+		e.base, e.OrderNo, e.OrderedAt = outcome.Pending, strings.Clone(r.OrderNo), r.At
 		e.Orders++
 	case opRefused:
 		e.open = false
@@ -123,11 +125,11 @@ func (l *ledger) apply(r *record) {
 		e.ReportStatus = internStatus(r.Status)
 		switch r.Status {
 		case "S":
-			e.base, e.ReportURL, e.CompletedAt = OutcomeReady, strings.Clone(r.URL), r.At
+			e.base, e.ReportURL, e.CompletedAt = outcome.Ready, strings.Clone(r.URL), r.At
 		case "F":
-			e.base, e.ReportURL, e.CompletedAt = OutcomeFailed, "", r.At
+			e.base, e.ReportURL, e.CompletedAt = outcome.Failed, "", r.At
 		default:
-			e.base = OutcomePending
+			e.base = outcome.Pending
 		}
 	case opDownloaded:
 		e.File, e.SHA256 = strings.Clone(r.File), strings.Clone(r.SHA256)
@@ -151,7 +153,7 @@ func (e *entry) clearOrder() {
 // answer: the previous order's details no longer describe the company.
 func (e *entry) markUncertain(msg string) {
 	e.clearOrder()
-	e.base, e.Message = OutcomeUncertain, msg
+	e.base, e.Message = outcome.Uncertain, msg
 }
 
 // settle turns every intent still open at the end of a replay into
@@ -174,7 +176,7 @@ func (e *entry) state() CompanyState {
 	s := e.CompanyState
 	s.Outcome = e.base
 	if e.open {
-		s.Outcome = OutcomeUncertain
+		s.Outcome = outcome.Uncertain
 	}
 	return s
 }
@@ -220,13 +222,13 @@ func (e *entry) fromSnapshot(r *record) {
 
 // internOutcome returns the constant equal to o, so that a ledger does not
 // keep a copy per company.
-func internOutcome(o Outcome) Outcome {
-	for _, k := range Outcomes {
+func internOutcome(o outcome.Outcome) outcome.Outcome {
+	for _, k := range outcome.All() {
 		if o == k {
 			return k
 		}
 	}
-	return Outcome(strings.Clone(string(o)))
+	return outcome.Outcome(strings.Clone(string(o)))
 }
 
 // internStatus does the same for report statuses.

@@ -3,6 +3,8 @@ package batch
 import (
 	"sort"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // Action is what a run should do for one company.
@@ -45,19 +47,19 @@ func (p OrderPolicy) Decide(st CompanyState, known bool) Action {
 	}
 	var a Action
 	switch st.Outcome {
-	case OutcomePending:
+	case outcome.Pending:
 		return ActionPoll
-	case OutcomeNotOrdered:
+	case outcome.NotOrdered:
 		a = ActionOrder
-	case OutcomeUncertain:
+	case outcome.Uncertain:
 		if p.ReorderUncertain {
 			a = ActionOrder
 		}
-	case OutcomeFailed:
+	case outcome.Failed:
 		if p.ReorderFailed {
 			a = ActionOrder
 		}
-	case OutcomeReady:
+	case outcome.Ready:
 		if p.RefreshAfter > 0 && !st.CompletedAt.IsZero() && !st.CompletedAt.After(p.Now.Add(-p.RefreshAfter)) {
 			a = ActionRefresh
 		}

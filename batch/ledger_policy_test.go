@@ -3,14 +3,16 @@ package batch
 import (
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 func TestOrderPolicy_Decide(t *testing.T) {
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	year := 365 * 24 * time.Hour
-	st := func(o Outcome) CompanyState { return CompanyState{Key: "k", Format: 1, Outcome: o} }
+	st := func(o outcome.Outcome) CompanyState { return CompanyState{Key: "k", Format: 1, Outcome: o} }
 	ready := func(age time.Duration) CompanyState {
-		s := st(OutcomeReady)
+		s := st(outcome.Ready)
 		s.CompletedAt = now.Add(-age)
 		return s
 	}
@@ -29,26 +31,26 @@ func TestOrderPolicy_Decide(t *testing.T) {
 		want   Action
 	}{
 		{"unknown", plain, CompanyState{}, false, ActionOrder},
-		{"not ordered", plain, st(OutcomeNotOrdered), true, ActionOrder},
-		{"cooldown running", plain, cooling(st(OutcomeNotOrdered), time.Minute), true, ActionNone},
-		{"cooldown expired", plain, cooling(st(OutcomeNotOrdered), -time.Minute), true, ActionOrder},
-		{"cooldown ends now", plain, cooling(st(OutcomeNotOrdered), 0), true, ActionOrder},
-		{"pending polls", plain, st(OutcomePending), true, ActionPoll},
-		{"pending polls with every flag", all, st(OutcomePending), true, ActionPoll},
-		{"uncertain without flag", plain, st(OutcomeUncertain), true, ActionNone},
-		{"uncertain with --reorder-uncertain", OrderPolicy{ReorderUncertain: true, Now: now}, st(OutcomeUncertain), true, ActionOrder},
-		{"uncertain, --reorder-failed only", OrderPolicy{ReorderFailed: true, Now: now}, st(OutcomeUncertain), true, ActionNone},
-		{"uncertain with flag but cooling", all, cooling(st(OutcomeUncertain), time.Hour), true, ActionNone},
-		{"failed without flag", plain, st(OutcomeFailed), true, ActionNone},
-		{"failed with --reorder-failed", OrderPolicy{ReorderFailed: true, Now: now}, st(OutcomeFailed), true, ActionOrder},
-		{"failed, --reorder-uncertain only", OrderPolicy{ReorderUncertain: true, Now: now}, st(OutcomeFailed), true, ActionNone},
+		{"not ordered", plain, st(outcome.NotOrdered), true, ActionOrder},
+		{"cooldown running", plain, cooling(st(outcome.NotOrdered), time.Minute), true, ActionNone},
+		{"cooldown expired", plain, cooling(st(outcome.NotOrdered), -time.Minute), true, ActionOrder},
+		{"cooldown ends now", plain, cooling(st(outcome.NotOrdered), 0), true, ActionOrder},
+		{"pending polls", plain, st(outcome.Pending), true, ActionPoll},
+		{"pending polls with every flag", all, st(outcome.Pending), true, ActionPoll},
+		{"uncertain without flag", plain, st(outcome.Uncertain), true, ActionNone},
+		{"uncertain with --reorder-uncertain", OrderPolicy{ReorderUncertain: true, Now: now}, st(outcome.Uncertain), true, ActionOrder},
+		{"uncertain, --reorder-failed only", OrderPolicy{ReorderFailed: true, Now: now}, st(outcome.Uncertain), true, ActionNone},
+		{"uncertain with flag but cooling", all, cooling(st(outcome.Uncertain), time.Hour), true, ActionNone},
+		{"failed without flag", plain, st(outcome.Failed), true, ActionNone},
+		{"failed with --reorder-failed", OrderPolicy{ReorderFailed: true, Now: now}, st(outcome.Failed), true, ActionOrder},
+		{"failed, --reorder-uncertain only", OrderPolicy{ReorderUncertain: true, Now: now}, st(outcome.Failed), true, ActionNone},
 		{"ready, no refresh", plain, ready(10 * year), true, ActionNone},
 		{"ready, fresh", all, ready(year - time.Hour), true, ActionNone},
 		{"ready, stale", all, ready(year + time.Hour), true, ActionRefresh},
 		{"ready, exactly the age", all, ready(year), true, ActionRefresh},
 		{"ready, stale but cooling", all, cooling(ready(2*year), time.Hour), true, ActionNone},
-		{"not found is final", all, st(OutcomeNotFound), true, ActionNone},
-		{"rejected is final", all, st(OutcomeRejected), true, ActionNone},
+		{"not found is final", all, st(outcome.NotFound), true, ActionNone},
+		{"rejected is final", all, st(outcome.Rejected), true, ActionNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

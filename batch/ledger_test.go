@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // ledgerEvent is one journal call, for table-driven ledger tests.
@@ -16,7 +18,7 @@ func evIntent(k string) ledgerEvent {
 func evOrdered(k, no string) ledgerEvent {
 	return func(j *Journal) error { return j.Ordered(k, 1, no) }
 }
-func evRefused(k string, code int, o Outcome) ledgerEvent {
+func evRefused(k string, code int, o outcome.Outcome) ledgerEvent {
 	return func(j *Journal) error { return j.Refused(k, 1, code, "refused", o) }
 }
 func evCancelled(k string) ledgerEvent {
@@ -43,38 +45,38 @@ func TestLedger_ReplayRules(t *testing.T) {
 		want   CompanyState // Key, Format, SearchKey are filled in
 	}{
 		{"bare intent is uncertain", []ledgerEvent{evIntent("a")},
-			CompanyState{Outcome: OutcomeUncertain, Message: MsgNoAnswer, Intents: 1}},
+			CompanyState{Outcome: outcome.Uncertain, Message: MsgNoAnswer, Intents: 1}},
 		{"ordered is pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1")},
-			CompanyState{Outcome: OutcomePending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
+			CompanyState{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
 		{"poll P stays pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "P", "")},
-			CompanyState{Outcome: OutcomePending, OrderNo: "o1", ReportStatus: "P", OrderedAt: t0, Orders: 1, Intents: 1}},
+			CompanyState{Outcome: outcome.Pending, OrderNo: "o1", ReportStatus: "P", OrderedAt: t0, Orders: 1, Intents: 1}},
 		{"poll S is ready", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a")},
-			CompanyState{Outcome: OutcomeReady, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", File: "dl/a.pdf", SHA256: "feed",
+			CompanyState{Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", File: "dl/a.pdf", SHA256: "feed",
 				OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 1}},
 		{"poll F is failed", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "F", "")},
-			CompanyState{Outcome: OutcomeFailed, OrderNo: "o1", ReportStatus: "F", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 1}},
+			CompanyState{Outcome: outcome.Failed, OrderNo: "o1", ReportStatus: "F", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 1}},
 		{"poll of another order is ignored", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o0", "S", "u0")},
-			CompanyState{Outcome: OutcomePending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
-		{"refused not_found", []ledgerEvent{evIntent("a"), evRefused("a", 201, OutcomeNotFound)},
-			CompanyState{Outcome: OutcomeNotFound, Code: "201", Message: "refused", CompletedAt: t0, Intents: 1}},
-		{"refused rejected", []ledgerEvent{evIntent("a"), evRefused("a", 208, OutcomeRejected)},
-			CompanyState{Outcome: OutcomeRejected, Code: "208", Message: "refused", CompletedAt: t0, Intents: 1}},
+			CompanyState{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
+		{"refused not_found", []ledgerEvent{evIntent("a"), evRefused("a", 201, outcome.NotFound)},
+			CompanyState{Outcome: outcome.NotFound, Code: "201", Message: "refused", CompletedAt: t0, Intents: 1}},
+		{"refused rejected", []ledgerEvent{evIntent("a"), evRefused("a", 208, outcome.Rejected)},
+			CompanyState{Outcome: outcome.Rejected, Code: "208", Message: "refused", CompletedAt: t0, Intents: 1}},
 		{"cancelled first intent is not_ordered", []ledgerEvent{evIntent("a"), evCancelled("a")},
-			CompanyState{Outcome: OutcomeNotOrdered, Intents: 1}},
+			CompanyState{Outcome: outcome.NotOrdered, Intents: 1}},
 		{"cancelled refresh keeps the ready report", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evIntent("a"), evCancelled("a")},
-			CompanyState{Outcome: OutcomeReady, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 2}},
+			CompanyState{Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 2}},
 		{"ambiguous is uncertain", []ledgerEvent{evIntent("a"), evAmbiguous("a")},
-			CompanyState{Outcome: OutcomeUncertain, Message: "timeout", Intents: 1}},
+			CompanyState{Outcome: outcome.Uncertain, Message: "timeout", Intents: 1}},
 		{"unanswered intent then a new order", []ledgerEvent{evIntent("a"), evIntent("a"), evOrdered("a", "o2")},
-			CompanyState{Outcome: OutcomePending, OrderNo: "o2", OrderedAt: t0, Orders: 1, Intents: 2}},
+			CompanyState{Outcome: outcome.Pending, OrderNo: "o2", OrderedAt: t0, Orders: 1, Intents: 2}},
 		{"unanswered intent then a cancelled one", []ledgerEvent{evIntent("a"), evIntent("a"), evCancelled("a")},
-			CompanyState{Outcome: OutcomeUncertain, Message: MsgNoAnswer, Intents: 2}},
+			CompanyState{Outcome: outcome.Uncertain, Message: MsgNoAnswer, Intents: 2}},
 		{"cooldown is not_ordered", []ledgerEvent{evIntent("a"), evCooldown("a", t0.Add(2*time.Hour))},
-			CompanyState{Outcome: OutcomeNotOrdered, Code: "110", Message: "cooling", CooldownUntil: t0.Add(2 * time.Hour), Intents: 1}},
+			CompanyState{Outcome: outcome.NotOrdered, Code: "110", Message: "cooling", CooldownUntil: t0.Add(2 * time.Hour), Intents: 1}},
 		{"refresh replaces the order", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a"), evIntent("a"), evOrdered("a", "o2")},
-			CompanyState{Outcome: OutcomePending, OrderNo: "o2", OrderedAt: t0, Orders: 2, Intents: 2}},
+			CompanyState{Outcome: outcome.Pending, OrderNo: "o2", OrderedAt: t0, Orders: 2, Intents: 2}},
 		{"order after cooldown clears it", []ledgerEvent{evIntent("a"), evCooldown("a", t0.Add(time.Hour)), evIntent("a"), evOrdered("a", "o1")},
-			CompanyState{Outcome: OutcomePending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 2}},
+			CompanyState{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,7 +113,7 @@ func TestLedger_ReplayRules(t *testing.T) {
 func TestLedger_RefusedNeedsFinalOutcome(t *testing.T) {
 	j := openTestJournal(t, filepath.Join(t.TempDir(), "s"), newJournalClock())
 	defer j.Close()
-	if err := j.Refused("a", 1, 201, "x", OutcomeReady); err == nil {
+	if err := j.Refused("a", 1, 201, "x", outcome.Ready); err == nil {
 		t.Error("Refused with outcome ready: no error")
 	}
 	if err := j.Ordered("", 1, "o"); err == nil {
@@ -142,11 +144,11 @@ func TestJournal_Stats(t *testing.T) {
 	if got.Companies != 4 || got.OrdersPlaced != 3 || got.Records != 9 {
 		t.Errorf("Stats = %+v", got)
 	}
-	wantOut := map[Outcome]int{OutcomeReady: 2, OutcomePending: 1, OutcomeUncertain: 1}
-	for _, o := range Outcomes {
+	wantOut := map[outcome.Outcome]int{outcome.Ready: 2, outcome.Pending: 1, outcome.Uncertain: 1}
+	for _, o := range outcome.All() {
 		n, ok := got.Outcomes[o]
 		if !ok || n != wantOut[o] {
-			t.Errorf("Outcomes[%s] = %d (present %v), want %d", o, n, ok, wantOut[o])
+			t.Errorf("outcome.All()[%s] = %d (present %v), want %d", o, n, ok, wantOut[o])
 		}
 	}
 	if !got.OldestReport.Equal(t0) || !got.NewestReport.Equal(t0.Add(time.Hour)) {

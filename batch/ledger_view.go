@@ -1,6 +1,10 @@
 package batch
 
-import "time"
+import (
+	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
+)
 
 // Lookup returns a copy of the state of one company, and whether the
 // journal knows it at all.
@@ -29,9 +33,9 @@ func (j *Journal) Each(fn func(CompanyState) bool) {
 
 // Stats summarises a ledger for `qccbatch status` and the results summary.
 type Stats struct {
-	Companies    int             // companies (key and format) in the ledger
-	OrdersPlaced int             // orders answered with an order number, over all runs
-	Outcomes     map[Outcome]int // companies per outcome; every outcome is present
+	Companies    int                     // companies (key and format) in the ledger
+	OrdersPlaced int                     // orders answered with an order number, over all runs
+	Outcomes     map[outcome.Outcome]int // companies per outcome; every outcome is present
 	// OldestReport and NewestReport are the completion times of the oldest
 	// and newest ready report; zero when none is ready.
 	OldestReport, NewestReport time.Time
@@ -40,7 +44,7 @@ type Stats struct {
 
 // Stats counts the ledger.
 func (j *Journal) Stats() Stats {
-	st := Stats{Outcomes: NewCounts()}
+	st := Stats{Outcomes: outcome.NewCounts()}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	st.Companies = len(j.led.m)
@@ -49,7 +53,7 @@ func (j *Journal) Stats() Stats {
 		s := e.state()
 		st.Outcomes[s.Outcome]++
 		st.OrdersPlaced += s.Orders
-		if s.Outcome != OutcomeReady || s.CompletedAt.IsZero() {
+		if s.Outcome != outcome.Ready || s.CompletedAt.IsZero() {
 			continue
 		}
 		if st.OldestReport.IsZero() || s.CompletedAt.Before(st.OldestReport) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -166,9 +167,9 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	isAPI := errors.As(err, &ae)
 	switch class := client.ClassOf(err); {
 	case isAPI && (class == client.ClassNotFound || class == client.ClassRejected):
-		out := OutcomeRejected
+		out := outcome.Rejected
 		if class == client.ClassNotFound {
-			out = OutcomeNotFound
+			out = outcome.NotFound
 		}
 		r.finalRows(i)
 		r.answered.Add(1)

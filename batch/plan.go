@@ -3,6 +3,8 @@ package batch
 import (
 	"slices"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // runPlan is what a run has to do, decided from the portfolio and the state
@@ -31,7 +33,7 @@ func (r *runner) plan() runPlan {
 		st, known := r.lookup(i)
 		switch pol.Decide(st, known) {
 		case ActionOrder:
-			if known && (st.Outcome == OutcomeUncertain || st.Outcome == OutcomeFailed) {
+			if known && (st.Outcome == outcome.Uncertain || st.Outcome == outcome.Failed) {
 				reorders = append(reorders, i)
 			} else {
 				pl.orders = append(pl.orders, i)
@@ -46,13 +48,13 @@ func (r *runner) plan() runPlan {
 				pl.finalRows += c.Rows
 				pl.done++
 			}
-			if st.Outcome == OutcomeReady {
+			if st.Outcome == outcome.Ready {
 				pl.ready++
 				if r.cfg.DownloadDir != "" && !r.haveFile(st) {
 					pl.downloads = append(pl.downloads, i)
 				}
 			}
-			if known && st.Outcome == OutcomeNotOrdered && st.CooldownUntil.After(pol.Now) {
+			if known && st.Outcome == outcome.NotOrdered && st.CooldownUntil.After(pol.Now) {
 				r.comps[i].note = cooldownNote(st.CooldownUntil)
 				r.incompleteBecause("cooldown (API 110)")
 			}

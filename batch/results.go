@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // ResultsSource yields the rows of the results table in order. It returns
@@ -35,18 +36,10 @@ const (
 	colReportURL = 6
 )
 
-// normLang maps a --lang value to "zh" or "en"; zh is the default.
-func normLang(lang string) string {
-	if strings.EqualFold(lang, "en") {
-		return "en"
-	}
-	return "zh"
-}
-
 // ResultsHeader returns the header row of the results table: the input's
 // header followed by the ten appended columns in lang ("zh" or "en").
 func ResultsHeader(header []string, lang string) []string {
-	cols := resultColumns[normLang(lang)]
+	cols := resultColumns[outcome.Lang(lang)]
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)
 	return append(out, cols[:]...)
@@ -62,7 +55,7 @@ func ResultsHeader(header []string, lang string) []string {
 // for a formula is written so that it never is. Stale temporary files of an
 // earlier crashed write are removed first. If next fails, path is untouched.
 func WriteResults(path string, header []string, next ResultsSource, sum Summary, lang string) error {
-	lang = normLang(lang)
+	lang = outcome.Lang(lang)
 	var write func(io.Writer) error
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx":

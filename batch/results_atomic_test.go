@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // dirNames lists the names in dir, sorted.
@@ -39,7 +40,7 @@ func failingSource(n int) ResultsSource {
 		}
 		i++
 		return Row{Line: i + 1, Cells: []Cell{strCell(fmt.Sprint("company ", i))}},
-			RowResult{SearchKey: fmt.Sprint("company ", i), Outcome: OutcomeReady}, nil
+			RowResult{SearchKey: fmt.Sprint("company ", i), Outcome: outcome.Ready}, nil
 	}
 }
 
@@ -136,7 +137,7 @@ func crashHelper(out string) {
 			fmt.Println("mid-write")
 			time.Sleep(time.Hour) // until the test kills this process
 		}
-		return Row{Cells: []Cell{strCell("company")}}, RowResult{SearchKey: "company", Outcome: OutcomeReady}, nil
+		return Row{Cells: []Cell{strCell("company")}}, RowResult{SearchKey: "company", Outcome: outcome.Ready}, nil
 	}
 	err := WriteResults(out, []string{"name"}, next, Summary{}, "en")
 	fmt.Fprintln(os.Stderr, "helper finished unexpectedly:", err)

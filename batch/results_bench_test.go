@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // benchRows is the size of the benchmark portfolio; QCCBATCH_BENCH_ROWS
@@ -31,7 +33,7 @@ func benchRows(b *testing.B) int {
 // six input columns (text, code, numbers) and a ready result.
 func syntheticSource(n int) ResultsSource {
 	t0 := time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
-	outcomes := Outcomes
+	outcomes := outcome.All()
 	i := 0
 	cells := make([]Cell, 6)
 	return func() (Row, RowResult, error) {
@@ -49,7 +51,7 @@ func syntheticSource(n int) ResultsSource {
 		o := outcomes[i%len(outcomes)]
 		res := RowResult{SearchKey: key, Outcome: o, Code: "200", Message: "成功",
 			OrderNo: fmt.Sprintf("RB%012d", i), ReportStatus: "S", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}
-		if o == OutcomeReady {
+		if o == outcome.Ready {
 			res.ReportURL = "https://report.example.com/r/" + res.OrderNo + ".pdf"
 			res.File = "reports/" + key + "_" + res.OrderNo + ".pdf"
 		}

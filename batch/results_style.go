@@ -3,20 +3,21 @@ package batch
 import (
 	"golang.org/x/text/width"
 
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
 )
 
 // outcomeColours are the fill and font colours of an outcome cell, after
 // Excel's built-in "Good", "Neutral" and "Bad" cell styles.
-var outcomeColours = map[Outcome][2]string{
-	OutcomeReady:      {"C6EFCE", "006100"}, // green
-	OutcomeInvalid:    {"E6D0CE", "6E3B37"}, // grey-red
-	OutcomeNotFound:   {"E6D0CE", "6E3B37"},
-	OutcomeRejected:   {"E6D0CE", "6E3B37"},
-	OutcomeFailed:     {"FFC7CE", "9C0006"}, // red
-	OutcomeUncertain:  {"F8CBAD", "843C0C"}, // orange
-	OutcomePending:    {"FFEB9C", "7F6000"}, // yellow
-	OutcomeNotOrdered: {"FFEB9C", "7F6000"},
+var outcomeColours = map[outcome.Outcome][2]string{
+	outcome.Ready:      {"C6EFCE", "006100"}, // green
+	outcome.Invalid:    {"E6D0CE", "6E3B37"}, // grey-red
+	outcome.NotFound:   {"E6D0CE", "6E3B37"},
+	outcome.Rejected:   {"E6D0CE", "6E3B37"},
+	outcome.Failed:     {"FFC7CE", "9C0006"}, // red
+	outcome.Uncertain:  {"F8CBAD", "843C0C"}, // orange
+	outcome.Pending:    {"FFEB9C", "7F6000"}, // yellow
+	outcome.NotOrdered: {"FFEB9C", "7F6000"},
 }
 
 // headerFill is the background of the header row.
@@ -39,12 +40,12 @@ type xlsxStyles struct {
 	header  int
 	text    int // text format "@": a cell that must stay text even when edited
 	link    int
-	outcome map[Outcome]int
+	outcome map[outcome.Outcome]int
 }
 
 // newXLSXStyles registers the styles in f.
 func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
-	s := &xlsxStyles{outcome: make(map[Outcome]int, len(outcomeColours))}
+	s := &xlsxStyles{outcome: make(map[outcome.Outcome]int, len(outcomeColours))}
 	var err error
 	s.header, err = f.NewStyle(&excelize.Style{
 		Font:      styleFont(f, func(ft *excelize.Font) { ft.Bold = true }),

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -9,7 +10,7 @@ type summaryText struct {
 	input, state, start, end, version, rows, companies string
 	newOrders, apiCalls                                string
 	counts, count, legend, meaning, final, yes, no     string
-	meanings                                           map[Outcome]string
+	meanings                                           map[outcome.Outcome]string
 }
 
 var summaryTexts = map[string]summaryText{
@@ -19,15 +20,15 @@ var summaryTexts = map[string]summaryText{
 		newOrders: "new orders this run", apiCalls: "API calls",
 		counts: "outcome", count: "count", legend: "legend", meaning: "meaning",
 		final: "final", yes: "yes", no: "no",
-		meanings: map[Outcome]string{
-			OutcomeReady:      "report generated; its address is in report_url",
-			OutcomeInvalid:    "rejected locally: nothing ordered, nothing spent",
-			OutcomeNotFound:   "the API found no such company (201)",
-			OutcomeRejected:   "the API does not serve this company (see code and message)",
-			OutcomeFailed:     "report generation failed (F); --reorder-failed orders it again",
-			OutcomeUncertain:  "maybe ordered, but no answer came; --reorder-uncertain orders it again",
-			OutcomePending:    "ordered, not finished yet; a rerun polls it",
-			OutcomeNotOrdered: "not ordered yet (stopped, order cap, cooldown); a rerun orders it",
+		meanings: map[outcome.Outcome]string{
+			outcome.Ready:      "report generated; its address is in report_url",
+			outcome.Invalid:    "rejected locally: nothing ordered, nothing spent",
+			outcome.NotFound:   "the API found no such company (201)",
+			outcome.Rejected:   "the API does not serve this company (see code and message)",
+			outcome.Failed:     "report generation failed (F); --reorder-failed orders it again",
+			outcome.Uncertain:  "maybe ordered, but no answer came; --reorder-uncertain orders it again",
+			outcome.Pending:    "ordered, not finished yet; a rerun polls it",
+			outcome.NotOrdered: "not ordered yet (stopped, order cap, cooldown); a rerun orders it",
 		},
 	},
 	"zh": {
@@ -36,15 +37,15 @@ var summaryTexts = map[string]summaryText{
 		newOrders: "本次新下单", apiCalls: "API 调用次数",
 		counts: "处理结果", count: "数量", legend: "图例", meaning: "含义",
 		final: "最终结果", yes: "是", no: "否",
-		meanings: map[Outcome]string{
-			OutcomeReady:      "报告已生成，地址见“报告地址”列",
-			OutcomeInvalid:    "本地校验未通过：未下单，未产生费用",
-			OutcomeNotFound:   "接口未查到该企业（201）",
-			OutcomeRejected:   "接口不支持该企业（见状态码和说明）",
-			OutcomeFailed:     "报告生成失败（F）；--reorder-failed 可重新下单",
-			OutcomeUncertain:  "可能已下单但未收到应答；--reorder-uncertain 可重新下单",
-			OutcomePending:    "已下单，尚未完成；重新运行会继续查询",
-			OutcomeNotOrdered: "尚未下单（提前停止、下单上限或冷却期）；重新运行会下单",
+		meanings: map[outcome.Outcome]string{
+			outcome.Ready:      "报告已生成，地址见“报告地址”列",
+			outcome.Invalid:    "本地校验未通过：未下单，未产生费用",
+			outcome.NotFound:   "接口未查到该企业（201）",
+			outcome.Rejected:   "接口不支持该企业（见状态码和说明）",
+			outcome.Failed:     "报告生成失败（F）；--reorder-failed 可重新下单",
+			outcome.Uncertain:  "可能已下单但未收到应答；--reorder-uncertain 可重新下单",
+			outcome.Pending:    "已下单，尚未完成；重新运行会继续查询",
+			outcome.NotOrdered: "尚未下单（提前停止、下单上限或冷却期）；重新运行会下单",
 		},
 	},
 }
@@ -82,7 +83,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, lang strin
 	sh.n++
 	sh.row(bold, tx.counts, tx.count)
 	sh.style(bold, 2)
-	for _, o := range Outcomes {
+	for _, o := range outcome.All() {
 		sh.row(st.outcome[o], o.Label(lang), sum.Counts[o])
 		sh.style(left, 2)
 	}
@@ -90,7 +91,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, lang strin
 	sh.row(bold, tx.legend, tx.meaning, tx.final)
 	sh.style(bold, 2)
 	sh.style(bold, 3)
-	for _, o := range Outcomes {
+	for _, o := range outcome.All() {
 		final := tx.yes
 		if !o.Final() {
 			final = tx.no

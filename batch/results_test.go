@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -58,34 +59,34 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 	header := []string{"企业名称", "统一社会信用代码", "客户号", "授信额度", "存量客户", "备注"}
 	rows := []sampleRow{
 		{Row{2, []Cell{strCell("小米科技有限责任公司"), strCell("91110108551385082Q"), numCell("1001"), numCell("5000000.5"), {"TRUE", CellBool}, strCell("")}},
-			RowResult{SearchKey: "91110108551385082Q", Outcome: OutcomeReady, Code: "200", Message: "成功",
+			RowResult{SearchKey: "91110108551385082Q", Outcome: outcome.Ready, Code: "200", Message: "成功",
 				OrderNo: "RB202503010001", ReportStatus: "S", ReportURL: "https://report.example.com/r/RB202503010001.pdf",
 				File: "reports/91110108551385082Q_RB202503010001.pdf", OrderedAt: t0, CompletedAt: t0.Add(95 * time.Second)}},
 		{Row{3, []Cell{strCell("不存在的公司"), {}, numCell("1002"), numCell("-1"), {"0", CellBool}, strCell("=cmd|' /C calc'!A0")}},
-			RowResult{SearchKey: "不存在的公司", Outcome: OutcomeNotFound, Code: "201", Message: "查询无结果", OrderedAt: t0}},
+			RowResult{SearchKey: "不存在的公司", Outcome: outcome.NotFound, Code: "201", Message: "查询无结果", OrderedAt: t0}},
 		{Row{4, []Cell{strCell("某某（北京）有限公司"), strCell("91110000ABCDEFGH12"), numCell("1003"), strCell("-1"), {}, strCell("+1")}},
-			RowResult{SearchKey: "91110000ABCDEFGH12", Outcome: OutcomeInvalid, Message: "校验位错误：应为 7"}},
+			RowResult{SearchKey: "91110000ABCDEFGH12", Outcome: outcome.Invalid, Message: "校验位错误：应为 7"}},
 		{Row{5, []Cell{strCell("生成失败公司"), {}, numCell("1004"), numCell("0"), {}, strCell("@SUM(A1:A2)")}},
-			RowResult{SearchKey: "生成失败公司", Outcome: OutcomeFailed, Code: "200", OrderNo: "RB202503010004",
+			RowResult{SearchKey: "生成失败公司", Outcome: outcome.Failed, Code: "200", OrderNo: "RB202503010004",
 				ReportStatus: "F", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}},
 		{Row{6, []Cell{strCell("超时公司"), {}, numCell("1005"), numCell("1.5E+3"), {}, strCell("\tTAB")}},
-			RowResult{SearchKey: "超时公司", Outcome: OutcomeUncertain, Message: "timeout after the request was sent", OrderedAt: t0}},
+			RowResult{SearchKey: "超时公司", Outcome: outcome.Uncertain, Message: "timeout after the request was sent", OrderedAt: t0}},
 		{Row{7, []Cell{strCell("处理中公司"), {}, numCell("1006"), {}, {}, strCell("\rCR")}},
-			RowResult{SearchKey: "处理中公司", Outcome: OutcomePending, Code: "200", OrderNo: "RB202503010006", ReportStatus: "P", OrderedAt: t0}},
+			RowResult{SearchKey: "处理中公司", Outcome: outcome.Pending, Code: "200", OrderNo: "RB202503010006", ReportStatus: "P", OrderedAt: t0}},
 		{Row{8, []Cell{strCell("冷却公司"), {}, numCell("1007")}}, // short row: padded
-			RowResult{SearchKey: "冷却公司", Outcome: OutcomeNotOrdered, Code: "110", Message: "2 小时内不可重复下单"}},
+			RowResult{SearchKey: "冷却公司", Outcome: outcome.NotOrdered, Code: "110", Message: "2 小时内不可重复下单"}},
 		{Row{9, []Cell{strCell("社会组织"), strCell("51110000500000000X"), numCell("1008"), {}, {}, strCell("-")}},
-			RowResult{SearchKey: "51110000500000000X", Outcome: OutcomeRejected, Code: "202", Message: "暂不支持"}},
+			RowResult{SearchKey: "51110000500000000X", Outcome: outcome.Rejected, Code: "202", Message: "暂不支持"}},
 		{Row{10, []Cell{strCell(`Evil "Co"`), {}, numCell("1009"), {}, {}, strCell("")}},
-			RowResult{SearchKey: `Evil "Co"`, Outcome: OutcomeReady, Code: "200", OrderNo: "RB202503010009", ReportStatus: "S",
+			RowResult{SearchKey: `Evil "Co"`, Outcome: outcome.Ready, Code: "200", OrderNo: "RB202503010009", ReportStatus: "S",
 				ReportURL: `https://report.example.com/r?x=")&cmd|'/C calc'!A0&("`, OrderedAt: t0, CompletedAt: t0.Add(2 * time.Minute)}},
 	}
 	sum := Summary{
 		Input: "portfolio.xlsx", State: "portfolio.xlsx.qccstate",
 		Start: t0, End: t0.Add(10 * time.Minute), Version: "v1.2.3",
 		Rows: len(rows), Companies: 9, NewOrders: 6, APICalls: 42,
-		Counts: map[Outcome]int{OutcomeReady: 2, OutcomeInvalid: 1, OutcomeNotFound: 1, OutcomeRejected: 1,
-			OutcomeFailed: 1, OutcomeUncertain: 1, OutcomePending: 1, OutcomeNotOrdered: 1},
+		Counts: map[outcome.Outcome]int{outcome.Ready: 2, outcome.Invalid: 1, outcome.NotFound: 1, outcome.Rejected: 1,
+			outcome.Failed: 1, outcome.Uncertain: 1, outcome.Pending: 1, outcome.NotOrdered: 1},
 	}
 	return header, rows, sum
 }
@@ -187,7 +188,7 @@ func TestWriteResults_SourceReusesCells(t *testing.T) {
 				}
 				i++
 				cells[0] = strCell(fmt.Sprint("row ", i))
-				return Row{Line: i + 1, Cells: cells}, RowResult{Outcome: OutcomeReady}, nil
+				return Row{Line: i + 1, Cells: cells}, RowResult{Outcome: outcome.Ready}, nil
 			}
 			out := filepath.Join(t.TempDir(), "r"+ext)
 			if err := WriteResults(out, []string{"name"}, next, Summary{}, "en"); err != nil {

@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // stateResult returns the appended result columns for a company from its
 // state (known is false when the state file has never heard of it) and what
 // this run noted about it.
 func stateResult(searchKey string, st CompanyState, known bool, note string) RowResult {
-	rr := RowResult{SearchKey: searchKey, Outcome: OutcomeNotOrdered}
+	rr := RowResult{SearchKey: searchKey, Outcome: outcome.NotOrdered}
 	if known {
 		rr = RowResult{
 			SearchKey:    st.SearchKey,
@@ -28,9 +30,9 @@ func stateResult(searchKey string, st CompanyState, known bool, note string) Row
 			rr.SearchKey = searchKey
 		}
 		if rr.Outcome == "" {
-			rr.Outcome = OutcomeNotOrdered
+			rr.Outcome = outcome.NotOrdered
 		}
-		if rr.Outcome == OutcomeFailed && rr.Message == "" {
+		if rr.Outcome == outcome.Failed && rr.Message == "" {
 			rr.Message = "报告生成失败 (F); rerun with --reorder-failed to order it again"
 		}
 	}
@@ -52,14 +54,14 @@ func joinMessage(a, b string) string {
 type resultLookup func(i int) RowResult
 
 // portfolioCounts counts rows per outcome.
-func portfolioCounts(p *Portfolio, res resultLookup) map[Outcome]int {
-	counts := NewCounts()
+func portfolioCounts(p *Portfolio, res resultLookup) map[outcome.Outcome]int {
+	counts := outcome.NewCounts()
 	for i, c := range p.Companies {
 		counts[res(i).Outcome] += c.Rows
 	}
 	for _, ci := range p.RowCompany {
 		if ci < 0 {
-			counts[OutcomeInvalid]++
+			counts[outcome.Invalid]++
 		}
 	}
 	return counts
@@ -95,7 +97,7 @@ func writePortfolioResults(out string, p *Portfolio, opt InputOptions, co Classi
 			return Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
 		}
 		if ci < 0 {
-			return r, RowResult{Outcome: OutcomeInvalid, Message: msg}, nil
+			return r, RowResult{Outcome: outcome.Invalid, Message: msg}, nil
 		}
 		rr := res(int(ci))
 		rr.Message = joinMessage(msg, rr.Message)

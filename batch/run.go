@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -25,7 +26,7 @@ func (e *StopError) Error() string { return e.Reason }
 type Report struct {
 	Rows       int
 	Companies  int
-	Counts     map[Outcome]int // per row
+	Counts     map[outcome.Outcome]int // per row
 	NewOrders  int
 	APICalls   int64
 	Downloaded int64
@@ -221,7 +222,7 @@ func (r *runner) lookup(i int) (CompanyState, bool) {
 func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	left := rep.Counts[OutcomePending] + rep.Counts[OutcomeNotOrdered]
+	left := rep.Counts[outcome.Pending] + rep.Counts[outcome.NotOrdered]
 	if ctx.Err() != nil {
 		return &StopError{Exit: 4, Reason: fmt.Sprintf("interrupted: %d rows left pending or not ordered; rerun the same command to resume", left)}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -109,7 +110,7 @@ func (e *env) assertNoDoubleOrder(rows []map[string]string) {
 	e.t.Helper()
 	for _, r := range rows {
 		n := e.srv.Orders(r["企业名称"])
-		if r["outcome"] != string(batch.OutcomeUncertain) {
+		if r["outcome"] != string(outcome.Uncertain) {
 			assert.LessOrEqual(e.t, n, 1, "company %s ordered %d times (outcome %s)", r["企业名称"], n, r["outcome"])
 		}
 	}
@@ -120,7 +121,7 @@ func TestRun_Clean(t *testing.T) {
 	rep, err := e.run(context.Background(), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 40, rep.NewOrders)
-	assert.Equal(t, 40, rep.Counts[batch.OutcomeReady])
+	assert.Equal(t, 40, rep.Counts[outcome.Ready])
 	rows := e.results()
 	require.Len(t, rows, 40)
 	for i, r := range rows {

@@ -1,63 +1,10 @@
 package batch
 
-import "time"
+import (
+	"time"
 
-// Outcome is the final (or current) state of one input row.
-type Outcome string
-
-// The outcomes of SPEC "Outcomes".
-const (
-	OutcomeReady      Outcome = "ready"
-	OutcomeInvalid    Outcome = "invalid"
-	OutcomeNotFound   Outcome = "not_found"
-	OutcomeRejected   Outcome = "rejected"
-	OutcomeFailed     Outcome = "failed"
-	OutcomeUncertain  Outcome = "uncertain"
-	OutcomePending    Outcome = "pending"
-	OutcomeNotOrdered Outcome = "not_ordered"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
-
-// Outcomes lists every outcome in display order.
-var Outcomes = []Outcome{
-	OutcomeReady, OutcomeInvalid, OutcomeNotFound, OutcomeRejected,
-	OutcomeFailed, OutcomeUncertain, OutcomePending, OutcomeNotOrdered,
-}
-
-var outcomeZh = map[Outcome]string{
-	OutcomeReady:      "已完成",
-	OutcomeInvalid:    "输入无效",
-	OutcomeNotFound:   "查询无结果",
-	OutcomeRejected:   "不支持",
-	OutcomeFailed:     "生成失败",
-	OutcomeUncertain:  "结果不确定",
-	OutcomePending:    "处理中",
-	OutcomeNotOrdered: "未下单",
-}
-
-// NewCounts returns a count per outcome with every outcome present at zero,
-// as status --json and the summaries show them.
-func NewCounts() map[Outcome]int {
-	counts := make(map[Outcome]int, len(Outcomes))
-	for _, o := range Outcomes {
-		counts[o] = 0
-	}
-	return counts
-}
-
-// Label returns the outcome as shown to users in lang ("zh" or "en").
-func (o Outcome) Label(lang string) string {
-	if lang == "zh" {
-		if s, ok := outcomeZh[o]; ok {
-			return s
-		}
-	}
-	return string(o)
-}
-
-// Final reports whether a rerun leaves a row with this outcome alone.
-func (o Outcome) Final() bool {
-	return o != OutcomePending && o != OutcomeNotOrdered && o != ""
-}
 
 // CellType is the type of an input cell, kept so that the results show
 // every value as the user had it (numbers stay numbers).
@@ -87,7 +34,7 @@ type Row struct {
 // RowResult holds the ten columns appended to every row of the results.
 type RowResult struct {
 	SearchKey    string
-	Outcome      Outcome
+	Outcome      outcome.Outcome
 	Code         string
 	Message      string
 	OrderNo      string
@@ -106,7 +53,7 @@ type Summary struct {
 	Version    string
 	Rows       int
 	Companies  int
-	Counts     map[Outcome]int
+	Counts     map[outcome.Outcome]int
 	NewOrders  int
 	APICalls   int64
 }
