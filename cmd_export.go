@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -30,7 +31,7 @@ It works while a run holds the state file.`,
 			}
 			cfg := batch.ExportConfig{
 				State: args[0], Output: out, Lang: lang, Version: version, Format: f,
-				Read:     batch.InputOptions{Sheet: sheet, Column: column, Encoding: encoding},
+				Read:     input.Options{Sheet: sheet, Column: column, Encoding: encoding},
 				Classify: batch.ClassifyOptions{AllowBadChecksum: allowBad},
 			}
 			if len(args) == 2 {

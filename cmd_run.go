@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -79,7 +80,7 @@ Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordere
 	return cmd
 }
 
-func runRun(cmd *cobra.Command, input string, f *runFlags) error {
+func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	format, err := client.ParseFormat(f.format)
 	if err != nil {
 		return exitf(2, "--format: %v", err)
@@ -95,8 +96,8 @@ func runRun(cmd *cobra.Command, input string, f *runFlags) error {
 		return err
 	}
 	cfg := batch.Config{
-		Input: input, Output: f.out, State: f.state,
-		Read:             batch.InputOptions{Sheet: f.sheet, Column: f.column, Encoding: f.encoding},
+		Input: inPath, Output: f.out, State: f.state,
+		Read:             input.Options{Sheet: f.sheet, Column: f.column, Encoding: f.encoding},
 		Classify:         batch.ClassifyOptions{AllowBadChecksum: f.allowBadChecksum},
 		Format:           format,
 		Lang:             f.lang,
@@ -113,10 +114,10 @@ func runRun(cmd *cobra.Command, input string, f *runFlags) error {
 		Progress:         &batch.Progress{},
 	}
 	if cfg.Output == "" {
-		cfg.Output = strings.TrimSuffix(input, filepath.Ext(input)) + "-results.xlsx"
+		cfg.Output = strings.TrimSuffix(inPath, filepath.Ext(inPath)) + "-results.xlsx"
 	}
 	if cfg.State == "" {
-		cfg.State = input + ".qccstate"
+		cfg.State = inPath + ".qccstate"
 	}
 	if ext := strings.ToLower(filepath.Ext(cfg.Output)); ext != ".xlsx" && ext != ".csv" {
 		return exitf(2, "--out must end in .xlsx or .csv, not %q", cfg.Output)
@@ -192,7 +193,7 @@ func runExit(err error) error {
 
 // inputExit gives unusable input and state files exit code 2, anything else 1.
 func inputExit(err error) error {
-	var ie *batch.InputError
+	var ie *input.Error
 	var le *batch.LockedError
 	var ce *batch.CorruptError
 	if errors.As(err, &ie) || errors.As(err, &le) || errors.As(err, &ce) {

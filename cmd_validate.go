@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -19,7 +20,7 @@ type validateConfig struct {
 	Input            string
 	Out              string
 	Lang             string
-	InputOpts        batch.InputOptions
+	InputOpts        input.Options
 	AllowBadChecksum bool
 }
 
@@ -102,19 +103,19 @@ func checkOutPath(in, out string) error {
 // writeLocalResults reads the input again (pass 2) and writes every row
 // with its local outcome.
 func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) error {
-	in, err := batch.OpenInput(cfg.Input, cfg.InputOpts)
+	in, err := input.Open(cfg.Input, cfg.InputOpts)
 	if err != nil {
 		return inputExit(err)
 	}
 	defer in.Close()
 	i := 0
-	next := func() (batch.Row, batch.RowResult, error) {
+	next := func() (input.Row, batch.RowResult, error) {
 		r, err := in.Next()
 		if err != nil {
-			return batch.Row{}, batch.RowResult{}, err
+			return input.Row{}, batch.RowResult{}, err
 		}
 		if i >= p.Rows {
-			return batch.Row{}, batch.RowResult{}, fmt.Errorf("%s changed while it was read: more rows than before", cfg.Input)
+			return input.Row{}, batch.RowResult{}, fmt.Errorf("%s changed while it was read: more rows than before", cfg.Input)
 		}
 		res := batch.RowResult{Outcome: outcome.NotOrdered, Message: p.RowMessage[i]}
 		if c := p.RowCompany[i]; c >= 0 {

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
@@ -14,7 +15,7 @@ type Config struct {
 	Input    string // portfolio file
 	Output   string // results file, .xlsx or .csv
 	State    string // state journal
-	Read     InputOptions
+	Read     input.Options
 	Classify ClassifyOptions
 	Format   client.Format
 	Lang     string // "zh" or "en"

@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -13,7 +14,7 @@ type ExportConfig struct {
 	State    string
 	Input    string // optional: the full table with original columns
 	Output   string
-	Read     InputOptions
+	Read     input.Options
 	Classify ClassifyOptions
 	Format   client.Format
 	Lang     string
@@ -67,12 +68,12 @@ func Export(cfg ExportConfig) (*Report, error) {
 	rep := &Report{Rows: len(rows), Companies: len(rows), Counts: counts, Start: start, End: cfg.Now(), Output: cfg.Output}
 	sum.Rows, sum.Companies, sum.Counts, sum.End = rep.Rows, rep.Companies, counts, rep.End
 	n := 0
-	next := func() (Row, RowResult, error) {
+	next := func() (input.Row, RowResult, error) {
 		if n >= len(rows) {
-			return Row{}, RowResult{}, io.EOF
+			return input.Row{}, RowResult{}, io.EOF
 		}
 		n++
-		return Row{Line: n + 1}, rows[n-1], nil
+		return input.Row{Line: n + 1}, rows[n-1], nil
 	}
 	return rep, WriteResults(cfg.Output, nil, next, sum, cfg.Lang)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/qccbatch/qccbatch/batch/input"
 )
 
 // IDKind is what an input identifier turned out to be.
@@ -75,8 +77,8 @@ const maxNameRunes = 100
 // Classify normalises and classifies one identifier cell per SPEC "Input".
 // It never fails: an unusable value is returned with Invalid set and a
 // message that says what is wrong and what to do.
-func Classify(c Cell, opt ClassifyOptions) Identifier {
-	raw := trimID(c.Value)
+func Classify(c input.Cell, opt ClassifyOptions) Identifier {
+	raw := input.Trim(c.Value)
 	if raw == "" {
 		return invalid(KindEmpty, ReasonEmpty, "标识为空：请填写统一社会信用代码或企业名称")
 	}
@@ -87,10 +89,10 @@ func Classify(c Cell, opt ClassifyOptions) Identifier {
 		return invalid(KindInvalid, ReasonFormulaError,
 			fmt.Sprintf("单元格是公式错误 %s（如 VLOOKUP 未找到）：请修正公式或填入代码、名称", raw))
 	}
-	if c.Type == CellBool {
+	if c.Type == input.CellBool {
 		return invalid(KindInvalid, ReasonNotID, fmt.Sprintf("单元格是逻辑值 %s，不是代码或名称：请填写统一社会信用代码或企业名称", raw))
 	}
-	if c.Type == CellNumber {
+	if c.Type == input.CellNumber {
 		return classifyNumber(raw, opt)
 	}
 	if isSciNotation(raw) {

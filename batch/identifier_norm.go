@@ -5,32 +5,9 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"golang.org/x/text/unicode/norm"
 )
-
-// isInvisible reports whether r is a zero-width or byte-order character that
-// copy-paste from web pages and Word leaves in cells.
-func isInvisible(r rune) bool {
-	switch r {
-	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad':
-		return true
-	}
-	return false
-}
-
-// isTrimmed reports whether r is dropped from both ends of an identifier:
-// white space of any width (including NBSP and the ideographic space) and
-// invisible characters.
-func isTrimmed(r rune) bool { return unicode.IsSpace(r) || isInvisible(r) }
-
-// trimID trims an identifier cell and unwraps Excel's ="..." text trick.
-func trimID(s string) string {
-	s = strings.TrimFunc(s, isTrimmed)
-	if len(s) >= 3 && strings.HasPrefix(s, `="`) && strings.HasSuffix(s, `"`) {
-		s = strings.TrimFunc(s[2:len(s)-1], isTrimmed)
-	}
-	return s
-}
 
 // foldCode folds a would-be code to ASCII: NFKC (full-width digits and
 // letters become ASCII), every space and invisible character dropped, upper
@@ -41,7 +18,7 @@ func foldCode(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if isTrimmed(r) {
+		if input.IsTrimmed(r) {
 			continue
 		}
 		if 'a' <= r && r <= 'z' {
@@ -83,7 +60,7 @@ func nameKey(name string) string {
 	space := false
 	for _, r := range s {
 		switch {
-		case isInvisible(r):
+		case input.IsInvisible(r):
 			continue
 		case unicode.IsSpace(r):
 			space = true

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/qccbatch/qccbatch/batch/input"
 )
 
 // Real, publicly documented unified social credit codes (from the
@@ -44,7 +46,7 @@ func TestClassify_Mutations(t *testing.T) {
 						continue
 					}
 					m[i] = usccAlphabet[j]
-					id := Classify(Cell{Value: string(m), Type: CellString}, ClassifyOptions{})
+					id := Classify(input.Cell{Value: string(m), Type: input.CellString}, ClassifyOptions{})
 					if !id.Invalid {
 						t.Fatalf("mutant %s (position %d) classified valid: %+v", m, i+1, id)
 					}
@@ -58,11 +60,11 @@ func TestClassify_Mutations(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
-	str := func(s string) Cell { return Cell{Value: s, Type: CellString} }
-	num := func(s string) Cell { return Cell{Value: s, Type: CellNumber} }
+	str := func(s string) input.Cell { return input.Cell{Value: s, Type: input.CellString} }
+	num := func(s string) input.Cell { return input.Cell{Value: s, Type: input.CellNumber} }
 	tests := []struct {
 		name      string
-		in        Cell
+		in        input.Cell
 		opt       ClassifyOptions
 		kind      IDKind
 		searchKey string
@@ -108,7 +110,7 @@ func TestClassify(t *testing.T) {
 		{"garbled", str("华为\ufffd有限公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonGarbled, "--encoding"},
 		{"invalid UTF-8", str("\xff\xfe公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonGarbled, ""},
 		{"excel error", str("#N/A"), ClassifyOptions{}, KindInvalid, "", "", ReasonFormulaError, "#N/A"},
-		{"bool cell", Cell{"TRUE", CellBool}, ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, "逻辑值"},
+		{"bool cell", input.Cell{Value: "TRUE", Type: input.CellBool}, ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, "逻辑值"},
 		{"placeholder N/A", str("n/a"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, "占位符"},
 		{"placeholder 暂无", str("暂无"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, ""},
 		{"only symbols", str("——"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, ""},
@@ -205,11 +207,11 @@ func FuzzClassify(f *testing.F) {
 		f.Add(s, false, false)
 	}
 	f.Fuzz(func(t *testing.T, s string, number, allow bool) {
-		typ := CellString
+		typ := input.CellString
 		if number {
-			typ = CellNumber
+			typ = input.CellNumber
 		}
-		id := Classify(Cell{Value: s, Type: typ}, ClassifyOptions{AllowBadChecksum: allow})
+		id := Classify(input.Cell{Value: s, Type: typ}, ClassifyOptions{AllowBadChecksum: allow})
 		if id.Invalid {
 			if id.Reason == "" || id.Message == "" || id.SearchKey != "" {
 				t.Fatalf("invalid %q without reason/message or with a search key: %+v", s, id)
@@ -232,14 +234,14 @@ func FuzzClassify(f *testing.F) {
 			if n := utf8.RuneCountInString(id.SearchKey); n < 2 || n > maxNameRunes {
 				t.Fatalf("name %q of %d runes", id.SearchKey, n)
 			}
-			if id.SearchKey != strings.TrimFunc(id.SearchKey, isTrimmed) {
+			if id.SearchKey != strings.TrimFunc(id.SearchKey, input.IsTrimmed) {
 				t.Fatalf("name %q not trimmed", id.SearchKey)
 			}
 		default:
 			t.Fatalf("valid with kind %v", id.Kind)
 		}
 		// Classifying the search key again gives the same company.
-		again := Classify(Cell{Value: id.SearchKey, Type: CellString}, ClassifyOptions{AllowBadChecksum: allow})
+		again := Classify(input.Cell{Value: id.SearchKey, Type: input.CellString}, ClassifyOptions{AllowBadChecksum: allow})
 		if again.Invalid || again.Key != id.Key {
 			t.Fatalf("search key %q of %q classifies to %+v, want key %q", id.SearchKey, s, again, id.Key)
 		}

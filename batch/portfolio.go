@@ -3,6 +3,8 @@ package batch
 import (
 	"errors"
 	"io"
+
+	"github.com/qccbatch/qccbatch/batch/input"
 )
 
 // Company is one unique company of a portfolio: what is ordered once.
@@ -46,9 +48,9 @@ func (p *Portfolio) Invalid() int {
 // ScanPortfolio is pass 1: it reads every data row of the file at path,
 // classifies its identifier and de-duplicates the companies. Memory grows
 // with the identifiers only (a map key per unique company, 4 bytes per
-// row). An unusable file is an *InputError.
-func ScanPortfolio(path string, in InputOptions, co ClassifyOptions) (*Portfolio, error) {
-	inp, err := OpenInput(path, in)
+// row). An unusable file is an *input.Error.
+func ScanPortfolio(path string, in input.Options, co ClassifyOptions) (*Portfolio, error) {
+	inp, err := input.Open(path, in)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/qccbatch/qccbatch/batch/input"
 )
 
 // WritePlan writes the plan of `validate` (and of `run --dry-run`) for
@@ -52,7 +54,7 @@ func (p *Portfolio) columnsText() string {
 		if i < len(p.Header) {
 			h = p.Header[i]
 		}
-		return fmt.Sprintf("column %s %q", ColumnName(i), h)
+		return fmt.Sprintf("column %s %q", input.ColumnName(i), h)
 	}
 	switch {
 	case p.CodeColumn >= 0 && p.NameColumn >= 0:

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/qccbatch/qccbatch/batch/input"
 )
 
 func TestScanPortfolio(t *testing.T) {
@@ -23,7 +25,7 @@ func TestScanPortfolio(t *testing.T) {
 	if err := os.WriteFile(p, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ScanPortfolio(p, InputOptions{}, ClassifyOptions{})
+	got, err := ScanPortfolio(p, input.Options{}, ClassifyOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +58,7 @@ func TestScanPortfolio(t *testing.T) {
 		}
 	}
 
-	allow, err := ScanPortfolio(p, InputOptions{}, ClassifyOptions{AllowBadChecksum: true})
+	allow, err := ScanPortfolio(p, input.Options{}, ClassifyOptions{AllowBadChecksum: true})
 	if err != nil {
 		t.Fatal(err)
 	}

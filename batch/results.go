@@ -11,13 +11,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // ResultsSource yields the rows of the results table in order. It returns
 // io.EOF after the last row.
-type ResultsSource func() (Row, RowResult, error)
+type ResultsSource func() (input.Row, RowResult, error)
 
 // resultsFileMode is the mode of a new results file: it holds customer data.
 const resultsFileMode = 0o600
@@ -72,13 +73,13 @@ func WriteResults(path string, header []string, next ResultsSource, sum Summary,
 }
 
 // nextRow calls next, turning io.EOF into done and wrapping other errors.
-func nextRow(next ResultsSource) (Row, RowResult, bool, error) {
+func nextRow(next ResultsSource) (input.Row, RowResult, bool, error) {
 	row, res, err := next()
 	if errors.Is(err, io.EOF) {
-		return Row{}, RowResult{}, true, nil
+		return input.Row{}, RowResult{}, true, nil
 	}
 	if err != nil {
-		return Row{}, RowResult{}, false, fmt.Errorf("reading results: %w", err)
+		return input.Row{}, RowResult{}, false, fmt.Errorf("reading results: %w", err)
 	}
 	return row, res, false, nil
 }
@@ -101,18 +102,10 @@ func formatTime(t time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
-// cellAt returns the i-th cell of row, or an empty cell past its end.
-func cellAt(row Row, i int) Cell {
-	if i < len(row.Cells) {
-		return row.Cells[i]
-	}
-	return Cell{}
-}
-
 // cellNumber returns the value of a number cell, if it really is a finite
 // number; anything else is written as text.
-func cellNumber(c Cell) (float64, bool) {
-	if c.Type != CellNumber {
+func cellNumber(c input.Cell) (float64, bool) {
+	if c.Type != input.CellNumber {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(c.Value), 64)
@@ -123,8 +116,8 @@ func cellNumber(c Cell) (float64, bool) {
 }
 
 // cellBool returns the value of a boolean cell ("1"/"0", "TRUE"/"FALSE").
-func cellBool(c Cell) (bool, bool) {
-	if c.Type != CellBool {
+func cellBool(c input.Cell) (bool, bool) {
+	if c.Type != input.CellBool {
 		return false, false
 	}
 	b, err := strconv.ParseBool(strings.TrimSpace(c.Value))

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
@@ -34,12 +35,12 @@ func dirNames(t *testing.T, dir string) []string {
 // failingSource yields n good rows, then an error.
 func failingSource(n int) ResultsSource {
 	i := 0
-	return func() (Row, RowResult, error) {
+	return func() (input.Row, RowResult, error) {
 		if i == n {
-			return Row{}, RowResult{}, errors.New("state file read error")
+			return input.Row{}, RowResult{}, errors.New("state file read error")
 		}
 		i++
-		return Row{Line: i + 1, Cells: []Cell{strCell(fmt.Sprint("company ", i))}},
+		return input.Row{Line: i + 1, Cells: []input.Cell{strCell(fmt.Sprint("company ", i))}},
 			RowResult{SearchKey: fmt.Sprint("company ", i), Outcome: outcome.Ready}, nil
 	}
 }
@@ -131,13 +132,13 @@ func TestWriteResults_Crash(t *testing.T) {
 // stdout after 5,000 rows and then blocks until the process is killed.
 func crashHelper(out string) {
 	i := 0
-	next := func() (Row, RowResult, error) {
+	next := func() (input.Row, RowResult, error) {
 		i++
 		if i == 5000 {
 			fmt.Println("mid-write")
 			time.Sleep(time.Hour) // until the test kills this process
 		}
-		return Row{Cells: []Cell{strCell("company")}}, RowResult{SearchKey: "company", Outcome: outcome.Ready}, nil
+		return input.Row{Cells: []input.Cell{strCell("company")}}, RowResult{SearchKey: "company", Outcome: outcome.Ready}, nil
 	}
 	err := WriteResults(out, []string{"name"}, next, Summary{}, "en")
 	fmt.Fprintln(os.Stderr, "helper finished unexpectedly:", err)

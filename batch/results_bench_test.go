@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -35,10 +36,10 @@ func syntheticSource(n int) ResultsSource {
 	t0 := time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 	outcomes := outcome.All()
 	i := 0
-	cells := make([]Cell, 6)
-	return func() (Row, RowResult, error) {
+	cells := make([]input.Cell, 6)
+	return func() (input.Row, RowResult, error) {
 		if i == n {
-			return Row{}, RowResult{}, io.EOF
+			return input.Row{}, RowResult{}, io.EOF
 		}
 		i++
 		key := fmt.Sprintf("91110108%09dX", i)
@@ -55,7 +56,7 @@ func syntheticSource(n int) ResultsSource {
 			res.ReportURL = "https://report.example.com/r/" + res.OrderNo + ".pdf"
 			res.File = "reports/" + key + "_" + res.OrderNo + ".pdf"
 		}
-		return Row{Line: i + 1, Cells: cells}, res, nil
+		return input.Row{Line: i + 1, Cells: cells}, res, nil
 	}
 }
 

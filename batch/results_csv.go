@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"io"
 	"strings"
+
+	"github.com/qccbatch/qccbatch/batch/input"
 )
 
 // utf8BOM makes Excel on Chinese Windows read the file as UTF-8 rather than
@@ -39,7 +41,7 @@ func writeCSV(w io.Writer, header []string, next ResultsSource, lang string) err
 		}
 		record = record[:0]
 		for i := range header {
-			record = append(record, csvCell(cellAt(row, i)))
+			record = append(record, csvCell(row.Cell(i)))
 		}
 		for _, s := range resultTexts(res, lang) {
 			record = append(record, csvText(s))
@@ -57,7 +59,7 @@ func writeCSV(w io.Writer, header []string, next ResultsSource, lang string) err
 
 // csvCell renders an input cell: a real number as its text, a boolean as
 // TRUE/FALSE, anything else as (formula-safe) text.
-func csvCell(c Cell) string {
+func csvCell(c input.Cell) string {
 	if _, ok := cellNumber(c); ok {
 		return strings.TrimSpace(c.Value)
 	}

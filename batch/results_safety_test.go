@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
 )
@@ -31,7 +32,7 @@ func injectionRows() ([]string, []sampleRow) {
 	var rows []sampleRow
 	for i, p := range injectionPayloads {
 		rows = append(rows, sampleRow{
-			Row{Line: i + 2, Cells: []Cell{strCell(p.text), numCell("-1")}},
+			input.Row{Line: i + 2, Cells: []input.Cell{strCell(p.text), numCell("-1")}},
 			RowResult{SearchKey: p.text, Outcome: outcome.Invalid, Message: p.text},
 		})
 	}
@@ -158,7 +159,7 @@ func TestHyperlinkFormula(t *testing.T) {
 }
 
 func TestWriteResults_UnsafeURLIsPlainText(t *testing.T) {
-	rows := []sampleRow{{Row{Line: 2}, RowResult{Outcome: outcome.Ready, ReportURL: "javascript:alert(1)"}}}
+	rows := []sampleRow{{input.Row{Line: 2}, RowResult{Outcome: outcome.Ready, ReportURL: "javascript:alert(1)"}}}
 	out := filepath.Join(t.TempDir(), "r.xlsx")
 	if err := WriteResults(out, nil, sliceSource(rows), Summary{}, "en"); err != nil {
 		t.Fatal(err)

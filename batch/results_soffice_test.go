@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/qccbatch/qccbatch/batch/input"
 )
 
 // soffice returns the LibreOffice binary, skipping the test when it is not
@@ -100,7 +102,7 @@ func parseQuotedCSV(s string) [][]loField {
 }
 
 // expectedField is how LibreOffice should read back one value we wrote.
-func expectedField(c Cell) loField {
+func expectedField(c input.Cell) loField {
 	if v, ok := cellNumber(c); ok {
 		return loField{strconv.FormatFloat(v, 'f', -1, 64), false}
 	}
@@ -134,7 +136,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 			for _, r := range rows {
 				var rec []loField
 				for i := range header {
-					rec = append(rec, expectedField(cellAt(r.row, i)))
+					rec = append(rec, expectedField(r.row.Cell(i)))
 				}
 				for _, s := range resultTexts(r.res, lang) {
 					rec = append(rec, loField{s, s != ""})

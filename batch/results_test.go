@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
 )
@@ -32,24 +33,24 @@ func updateGolden() bool {
 
 // sampleRow pairs an input row with its result.
 type sampleRow struct {
-	row Row
+	row input.Row
 	res RowResult
 }
 
 // sliceSource yields rows from a slice, then io.EOF.
 func sliceSource(rows []sampleRow) ResultsSource {
 	i := 0
-	return func() (Row, RowResult, error) {
+	return func() (input.Row, RowResult, error) {
 		if i == len(rows) {
-			return Row{}, RowResult{}, io.EOF
+			return input.Row{}, RowResult{}, io.EOF
 		}
 		i++
 		return rows[i-1].row, rows[i-1].res, nil
 	}
 }
 
-func strCell(s string) Cell { return Cell{Value: s, Type: CellString} }
-func numCell(s string) Cell { return Cell{Value: s, Type: CellNumber} }
+func strCell(s string) input.Cell { return input.Cell{Value: s, Type: input.CellString} }
+func numCell(s string) input.Cell { return input.Cell{Value: s, Type: input.CellNumber} }
 
 // samplePortfolio is a small portfolio with every outcome, every cell type and
 // the classic formula-injection payloads in the user's own columns.
@@ -58,26 +59,26 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 	t0 := time.Date(2025, 3, 1, 9, 30, 0, 0, cst)
 	header := []string{"企业名称", "统一社会信用代码", "客户号", "授信额度", "存量客户", "备注"}
 	rows := []sampleRow{
-		{Row{2, []Cell{strCell("小米科技有限责任公司"), strCell("91110108551385082Q"), numCell("1001"), numCell("5000000.5"), {"TRUE", CellBool}, strCell("")}},
+		{input.Row{Line: 2, Cells: []input.Cell{strCell("小米科技有限责任公司"), strCell("91110108551385082Q"), numCell("1001"), numCell("5000000.5"), {Value: "TRUE", Type: input.CellBool}, strCell("")}},
 			RowResult{SearchKey: "91110108551385082Q", Outcome: outcome.Ready, Code: "200", Message: "成功",
 				OrderNo: "RB202503010001", ReportStatus: "S", ReportURL: "https://report.example.com/r/RB202503010001.pdf",
 				File: "reports/91110108551385082Q_RB202503010001.pdf", OrderedAt: t0, CompletedAt: t0.Add(95 * time.Second)}},
-		{Row{3, []Cell{strCell("不存在的公司"), {}, numCell("1002"), numCell("-1"), {"0", CellBool}, strCell("=cmd|' /C calc'!A0")}},
+		{input.Row{Line: 3, Cells: []input.Cell{strCell("不存在的公司"), {}, numCell("1002"), numCell("-1"), {Value: "0", Type: input.CellBool}, strCell("=cmd|' /C calc'!A0")}},
 			RowResult{SearchKey: "不存在的公司", Outcome: outcome.NotFound, Code: "201", Message: "查询无结果", OrderedAt: t0}},
-		{Row{4, []Cell{strCell("某某（北京）有限公司"), strCell("91110000ABCDEFGH12"), numCell("1003"), strCell("-1"), {}, strCell("+1")}},
+		{input.Row{Line: 4, Cells: []input.Cell{strCell("某某（北京）有限公司"), strCell("91110000ABCDEFGH12"), numCell("1003"), strCell("-1"), {}, strCell("+1")}},
 			RowResult{SearchKey: "91110000ABCDEFGH12", Outcome: outcome.Invalid, Message: "校验位错误：应为 7"}},
-		{Row{5, []Cell{strCell("生成失败公司"), {}, numCell("1004"), numCell("0"), {}, strCell("@SUM(A1:A2)")}},
+		{input.Row{Line: 5, Cells: []input.Cell{strCell("生成失败公司"), {}, numCell("1004"), numCell("0"), {}, strCell("@SUM(A1:A2)")}},
 			RowResult{SearchKey: "生成失败公司", Outcome: outcome.Failed, Code: "200", OrderNo: "RB202503010004",
 				ReportStatus: "F", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}},
-		{Row{6, []Cell{strCell("超时公司"), {}, numCell("1005"), numCell("1.5E+3"), {}, strCell("\tTAB")}},
+		{input.Row{Line: 6, Cells: []input.Cell{strCell("超时公司"), {}, numCell("1005"), numCell("1.5E+3"), {}, strCell("\tTAB")}},
 			RowResult{SearchKey: "超时公司", Outcome: outcome.Uncertain, Message: "timeout after the request was sent", OrderedAt: t0}},
-		{Row{7, []Cell{strCell("处理中公司"), {}, numCell("1006"), {}, {}, strCell("\rCR")}},
+		{input.Row{Line: 7, Cells: []input.Cell{strCell("处理中公司"), {}, numCell("1006"), {}, {}, strCell("\rCR")}},
 			RowResult{SearchKey: "处理中公司", Outcome: outcome.Pending, Code: "200", OrderNo: "RB202503010006", ReportStatus: "P", OrderedAt: t0}},
-		{Row{8, []Cell{strCell("冷却公司"), {}, numCell("1007")}}, // short row: padded
+		{input.Row{Line: 8, Cells: []input.Cell{strCell("冷却公司"), {}, numCell("1007")}}, // short row: padded
 			RowResult{SearchKey: "冷却公司", Outcome: outcome.NotOrdered, Code: "110", Message: "2 小时内不可重复下单"}},
-		{Row{9, []Cell{strCell("社会组织"), strCell("51110000500000000X"), numCell("1008"), {}, {}, strCell("-")}},
+		{input.Row{Line: 9, Cells: []input.Cell{strCell("社会组织"), strCell("51110000500000000X"), numCell("1008"), {}, {}, strCell("-")}},
 			RowResult{SearchKey: "51110000500000000X", Outcome: outcome.Rejected, Code: "202", Message: "暂不支持"}},
-		{Row{10, []Cell{strCell(`Evil "Co"`), {}, numCell("1009"), {}, {}, strCell("")}},
+		{input.Row{Line: 10, Cells: []input.Cell{strCell(`Evil "Co"`), {}, numCell("1009"), {}, {}, strCell("")}},
 			RowResult{SearchKey: `Evil "Co"`, Outcome: outcome.Ready, Code: "200", OrderNo: "RB202503010009", ReportStatus: "S",
 				ReportURL: `https://report.example.com/r?x=")&cmd|'/C calc'!A0&("`, OrderedAt: t0, CompletedAt: t0.Add(2 * time.Minute)}},
 	}
@@ -180,15 +181,15 @@ func TestWriteResults_BadExtension(t *testing.T) {
 func TestWriteResults_SourceReusesCells(t *testing.T) {
 	for _, ext := range []string{".xlsx", ".csv"} {
 		t.Run(ext, func(t *testing.T) {
-			cells := make([]Cell, 1)
+			cells := make([]input.Cell, 1)
 			i := 0
-			next := func() (Row, RowResult, error) {
+			next := func() (input.Row, RowResult, error) {
 				if i == 3 {
-					return Row{}, RowResult{}, io.EOF
+					return input.Row{}, RowResult{}, io.EOF
 				}
 				i++
 				cells[0] = strCell(fmt.Sprint("row ", i))
-				return Row{Line: i + 1, Cells: cells}, RowResult{Outcome: outcome.Ready}, nil
+				return input.Row{Line: i + 1, Cells: cells}, RowResult{Outcome: outcome.Ready}, nil
 			}
 			out := filepath.Join(t.TempDir(), "r"+ext)
 			if err := WriteResults(out, []string{"name"}, next, Summary{}, "en"); err != nil {

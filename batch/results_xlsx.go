@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -104,7 +105,7 @@ func (rw *resultsSheetWriter) write(header []string, next ResultsSource) error {
 		row.Cells = slices.Clone(row.Cells)
 		sample = append(sample, sampledRow{row, res})
 		for i := 0; i < rw.ncols; i++ {
-			widths.fit(i, cellAt(row, i).Value)
+			widths.fit(i, row.Cell(i).Value)
 		}
 		for i, s := range resultTexts(res, rw.lang) {
 			widths.fit(rw.ncols+i, s)
@@ -165,18 +166,18 @@ func (rw *resultsSheetWriter) write(header []string, next ResultsSource) error {
 
 // sampledRow is a row read ahead to measure column widths.
 type sampledRow struct {
-	row Row
+	row input.Row
 	res RowResult
 }
 
 // writeRow writes one data row as sheet row *n+1.
-func (rw *resultsSheetWriter) writeRow(n *int, row Row, res RowResult) error {
+func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res RowResult) error {
 	*n++
 	if *n > maxSheetRows {
 		return fmt.Errorf("more than %d rows do not fit in an .xlsx worksheet: write the results as .csv", maxSheetRows-1)
 	}
 	for i := 0; i < rw.ncols; i++ {
-		rw.vals[i] = rw.inputCell(cellAt(row, i))
+		rw.vals[i] = rw.inputCell(row.Cell(i))
 	}
 	for i, s := range resultTexts(res, rw.lang) {
 		v := rw.textCell(s)
@@ -202,7 +203,7 @@ func (rw *resultsSheetWriter) writeRow(n *int, row Row, res RowResult) error {
 
 // inputCell returns an original cell as the user had it: a number stays a
 // number, a boolean a boolean, text stays text.
-func (rw *resultsSheetWriter) inputCell(c Cell) any {
+func (rw *resultsSheetWriter) inputCell(c input.Cell) any {
 	if v, ok := cellNumber(c); ok {
 		return v
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -72,29 +73,29 @@ func portfolioCounts(p *Portfolio, res resultLookup) map[outcome.Outcome]int {
 // identifiers, never the whole table. Each row's identifier is classified
 // again and must still name the company of the first pass: a file edited
 // while a long run went on must not get its results on the wrong rows.
-func writePortfolioResults(out string, p *Portfolio, opt InputOptions, co ClassifyOptions, res resultLookup, sum Summary, lang string) error {
-	in, err := OpenInput(p.Path, opt)
+func writePortfolioResults(out string, p *Portfolio, opt input.Options, co ClassifyOptions, res resultLookup, sum Summary, lang string) error {
+	in, err := input.Open(p.Path, opt)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
 	row := 0
-	next := func() (Row, RowResult, error) {
+	next := func() (input.Row, RowResult, error) {
 		r, err := in.Next()
 		if err == io.EOF && row < len(p.RowCompany) {
 			err = errInputChanged(p.Path, r.Line)
 		}
 		if err != nil {
-			return Row{}, RowResult{}, err
+			return input.Row{}, RowResult{}, err
 		}
 		if row >= len(p.RowCompany) {
-			return Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
+			return input.Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
 		}
 		ci, msg := p.RowCompany[row], p.RowMessage[row]
 		row++
 		id := Classify(in.Identifier(r), co)
 		if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
-			return Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
+			return input.Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
 		}
 		if ci < 0 {
 			return r, RowResult{Outcome: outcome.Invalid, Message: msg}, nil

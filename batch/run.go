@@ -67,7 +67,7 @@ type compRun struct {
 // Run executes the whole pipeline: read and classify the input, replay the
 // state, order, poll, download and write the results. It returns a
 // *StopError when the run stopped early or left rows to resume, an
-// *InputError, *LockedError or *CorruptError for unusable files, and nil when
+// *input.Error, *LockedError or *CorruptError for unusable files, and nil when
 // every row is final.
 func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()

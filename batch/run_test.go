@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
@@ -385,7 +386,7 @@ func TestRun_InputErrorBeforeAnyCall(t *testing.T) {
 	e := newEnv(t, companyNames(3))
 	require.NoError(t, os.WriteFile(e.cfg.Input, []byte("foo,bar\r\n1,2\r\n"), 0o600))
 	_, err := e.run(context.Background(), nil)
-	var ie *batch.InputError
+	var ie *input.Error
 	require.True(t, errors.As(err, &ie), "got %v", err)
 	creates, polls, _ := e.srv.Requests()
 	assert.Zero(t, creates+polls)

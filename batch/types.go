@@ -6,31 +6,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
-// CellType is the type of an input cell, kept so that the results show
-// every value as the user had it (numbers stay numbers).
-type CellType uint8
-
-// Cell types.
-const (
-	CellEmpty CellType = iota
-	CellString
-	CellNumber
-	CellBool
-)
-
-// Cell is one input value: its raw text and its type.
-type Cell struct {
-	Value string
-	Type  CellType
-}
-
-// Row is one data row of the input, with its 1-based line (sheet row number
-// or CSV record number) for messages.
-type Row struct {
-	Line  int
-	Cells []Cell
-}
-
 // RowResult holds the ten columns appended to every row of the results.
 type RowResult struct {
 	SearchKey    string

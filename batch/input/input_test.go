@@ -1,4 +1,4 @@
-package batch
+package input
 
 import (
 	"errors"
@@ -10,11 +10,11 @@ import (
 )
 
 // readAll opens path and returns its header and data rows.
-func readAll(t *testing.T, path string, opt InputOptions) (*Input, []Row) {
+func readAll(t *testing.T, path string, opt Options) (*Reader, []Row) {
 	t.Helper()
-	in, err := OpenInput(path, opt)
+	in, err := Open(path, opt)
 	if err != nil {
-		t.Fatalf("OpenInput: %v", err)
+		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { in.Close() })
 	var rows []Row
@@ -34,22 +34,21 @@ func readAll(t *testing.T, path string, opt InputOptions) (*Input, []Row) {
 // (testdata/input/README.md): numbers typed as numbers keep their digits
 // and their type, formulas give their cached value.
 func TestOpenInput_LibreOffice(t *testing.T) {
-	in, rows := readAll(t, "../testdata/input/formats_lo.xlsx", InputOptions{})
+	in, rows := readAll(t, "../../testdata/input/formats_lo.xlsx", Options{})
 	if got, want := strings.Join(in.Header(), "|"), "编号|客户名称|统一社会信用代码|开户日期|已核实"; got != want {
 		t.Fatalf("header %q, want %q", got, want)
 	}
 	tests := []struct {
 		line int
 		want Cell // the identifier cell
-		kind IDKind
 	}{
-		{2, Cell{"440301103097413", CellNumber}, KindRegNo},         // format 0.00E+00
-		{3, Cell{"440301103097413", CellNumber}, KindRegNo},         // format #,##0
-		{4, Cell{"9.14403001922038E+017", CellNumber}, KindInvalid}, // 18 digits typed as a number
-		{5, Cell{"91110108551385082Q", CellString}, KindUSCC},       // =UPPER("...q")
-		{6, Cell{"440301103097413", CellNumber}, KindRegNo},         // =440301103097410+3
-		{7, Cell{"#N/A", CellString}, KindInvalid},                  // =NA()
-		{8, Cell{"９１４４０３００７１５２６７２６ＸＧ", CellString}, KindUSCC},       // full-width text
+		{2, Cell{"440301103097413", CellNumber}},       // format 0.00E+00
+		{3, Cell{"440301103097413", CellNumber}},       // format #,##0
+		{4, Cell{"9.14403001922038E+017", CellNumber}}, // 18 digits typed as a number
+		{5, Cell{"91110108551385082Q", CellString}},    // =UPPER("...q")
+		{6, Cell{"440301103097413", CellNumber}},       // =440301103097410+3
+		{7, Cell{"#N/A", CellString}},                  // =NA()
+		{8, Cell{"９１４４０３００７１５２６７２６ＸＧ", CellString}},    // full-width text
 	}
 	if len(rows) != len(tests) {
 		t.Fatalf("%d rows, want %d", len(rows), len(tests))
@@ -62,9 +61,6 @@ func TestOpenInput_LibreOffice(t *testing.T) {
 		if got := in.Identifier(r); got != tt.want {
 			t.Errorf("line %d: identifier %+v, want %+v", r.Line, got, tt.want)
 		}
-		if k := Classify(in.Identifier(r), ClassifyOptions{}).Kind; k != tt.kind {
-			t.Errorf("line %d: kind %v, want %v", r.Line, k, tt.kind)
-		}
 	}
 	// Other columns keep their type: a date is its serial number, a
 	// missing cell in the middle of a row is empty.
@@ -75,7 +71,7 @@ func TestOpenInput_LibreOffice(t *testing.T) {
 		t.Errorf("missing cell %+v", got)
 	}
 
-	in2, rows2 := readAll(t, "../testdata/input/formats_lo.xlsx", InputOptions{Sheet: "other"})
+	in2, rows2 := readAll(t, "../../testdata/input/formats_lo.xlsx", Options{Sheet: "other"})
 	if in2.Sheet() != "Other" || len(rows2) != 1 || in2.Identifier(rows2[0]).Value != "深圳市腾讯计算机系统有限公司" {
 		t.Errorf("sheet Other: %q %+v", in2.Sheet(), rows2)
 	}
@@ -84,21 +80,21 @@ func TestOpenInput_LibreOffice(t *testing.T) {
 // TestOpenInput_Encodings reads the same portfolio saved in every
 // encoding and delimiter Excel and WPS write.
 func TestOpenInput_Encodings(t *testing.T) {
-	ref, refRows := readAll(t, "../testdata/input/numbers_utf8bom.csv", InputOptions{})
+	ref, refRows := readAll(t, "../../testdata/input/numbers_utf8bom.csv", Options{})
 	tests := []struct {
 		file, format string
-		opt          InputOptions
+		opt          Options
 	}{
-		{"numbers_utf8bom.csv", "csv (utf-8, comma)", InputOptions{}},
-		{"numbers_gbk.csv", "csv (gb18030, comma)", InputOptions{}},
-		{"numbers_gbk.csv", "csv (gb18030, comma)", InputOptions{Encoding: "GBK"}},
-		{"numbers_utf16.txt", "csv (utf-16le, tab)", InputOptions{}},
-		{"numbers_semicolon.csv", "csv (utf-8, semicolon)", InputOptions{}},
-		{"src/numbers.csv", "csv (utf-8, comma)", InputOptions{}},
+		{"numbers_utf8bom.csv", "csv (utf-8, comma)", Options{}},
+		{"numbers_gbk.csv", "csv (gb18030, comma)", Options{}},
+		{"numbers_gbk.csv", "csv (gb18030, comma)", Options{Encoding: "GBK"}},
+		{"numbers_utf16.txt", "csv (utf-16le, tab)", Options{}},
+		{"numbers_semicolon.csv", "csv (utf-8, semicolon)", Options{}},
+		{"src/numbers.csv", "csv (utf-8, comma)", Options{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+tt.opt.Encoding, func(t *testing.T) {
-			in, rows := readAll(t, filepath.Join("../testdata/input", tt.file), tt.opt)
+			in, rows := readAll(t, filepath.Join("../../testdata/input", tt.file), tt.opt)
 			if in.Format() != tt.format {
 				t.Errorf("format %q, want %q", in.Format(), tt.format)
 			}
@@ -121,29 +117,29 @@ func TestOpenInput_CSVShapes(t *testing.T) {
 	tests := []struct {
 		name    string
 		content string
-		opt     InputOptions
+		opt     Options
 		header  string
 		idents  []string // identifier value of each data row
 		lines   []int
 	}{
 		{"CRLF and quoted newline", "\r\n企业名称,备注\r\n华为技术有限公司,\"两行\r\n备注\"\r\n小米科技有限责任公司,x\r\n",
-			InputOptions{}, "企业名称|备注", []string{"华为技术有限公司", "小米科技有限责任公司"}, []int{3, 5}},
+			Options{}, "企业名称|备注", []string{"华为技术有限公司", "小米科技有限责任公司"}, []int{3, 5}},
 		{"name fallback where code empty", "客户名称,USCC\n甲公司,\n乙公司,91110108551385082Q\n",
-			InputOptions{}, "客户名称|USCC", []string{"甲公司", "91110108551385082Q"}, []int{2, 3}},
+			Options{}, "客户名称|USCC", []string{"甲公司", "91110108551385082Q"}, []int{2, 3}},
 		{"preference order", "名称,注册号,统一社会信用代码\na公司,440301103097413,914403001922038216\n",
-			InputOptions{}, "名称|注册号|统一社会信用代码", []string{"914403001922038216"}, []int{2}},
+			Options{}, "名称|注册号|统一社会信用代码", []string{"914403001922038216"}, []int{2}},
 		{"header case and width", " ＵＳＣＣ ,Company\n914403001922038216,x\n",
-			InputOptions{}, "ＵＳＣＣ|Company", []string{"914403001922038216"}, []int{2}},
+			Options{}, "ＵＳＣＣ|Company", []string{"914403001922038216"}, []int{2}},
 		{"--column by letter", "a,b\n1,甲公司\n",
-			InputOptions{Column: "b"}, "a|b", []string{"甲公司"}, []int{2}},
+			Options{Column: "b"}, "a|b", []string{"甲公司"}, []int{2}},
 		{"--column by header", "代码,企业名称\n914403001922038216,甲公司\n",
-			InputOptions{Column: "代码"}, "代码|企业名称", []string{"914403001922038216"}, []int{2}},
+			Options{Column: "代码"}, "代码|企业名称", []string{"914403001922038216"}, []int{2}},
 		{"blank rows skipped, short rows kept", "企业名称,x\n\n,\n甲公司\n",
-			InputOptions{}, "企业名称|x", []string{"甲公司"}, []int{4}},
+			Options{}, "企业名称|x", []string{"甲公司"}, []int{4}},
 		{"row with empty identifier kept", "企业名称,备注\n,只有备注\n",
-			InputOptions{}, "企业名称|备注", []string{""}, []int{2}},
+			Options{}, "企业名称|备注", []string{""}, []int{2}},
 		{"single column, no delimiter", "企业名称\n华为技术有限公司, 深圳\n",
-			InputOptions{}, "企业名称", []string{"华为技术有限公司"}, []int{2}},
+			Options{}, "企业名称", []string{"华为技术有限公司"}, []int{2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,17 +175,17 @@ func TestOpenInput_Errors(t *testing.T) {
 	if err := os.WriteFile(p, []byte(big), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	in, err := OpenInput(p, InputOptions{})
+	in, err := Open(p, Options{})
 	if err == nil {
 		_, err = in.Next()
 		in.Close()
 	}
-	var ie *InputError
+	var ie *Error
 	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "longer than 16 MiB") {
 		t.Errorf("long line: %v", err)
 	}
 
-	in, err = OpenInput("../testdata/input/bad/damaged_sheet.xlsx", InputOptions{})
+	in, err = Open("../../testdata/input/bad/damaged_sheet.xlsx", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package batch
+package input
 
 import (
 	"archive/zip"
@@ -21,8 +21,8 @@ func TestGenerateBadCorpus(t *testing.T) {
 	if !*genCorpus {
 		t.Skip("run with -gen-corpus to regenerate testdata/input/bad")
 	}
-	dir := filepath.Join("..", "testdata", "input", "bad")
-	good, err := os.ReadFile(filepath.Join("..", "testdata", "input", "numbers_lo.xlsx"))
+	dir := filepath.Join("..", "..", "testdata", "input", "bad")
+	good, err := os.ReadFile(filepath.Join("..", "..", "testdata", "input", "numbers_lo.xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}

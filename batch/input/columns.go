@@ -1,4 +1,4 @@
-package batch
+package input
 
 import (
 	"fmt"
@@ -60,7 +60,7 @@ func headerIndex(header []string, h string) int {
 }
 
 func foldHeader(s string) string {
-	return strings.ToLower(strings.TrimFunc(norm.NFKC.String(s), isTrimmed))
+	return strings.ToLower(strings.TrimFunc(norm.NFKC.String(s), IsTrimmed))
 }
 
 // columnLetter parses a column letter such as "C" or "ab" (0-based index).

@@ -1,4 +1,4 @@
-package batch
+package input
 
 import (
 	"bytes"
@@ -11,37 +11,37 @@ import (
 	"strings"
 )
 
-// InputOptions choose what to read from a portfolio file.
-type InputOptions struct {
+// Options choose what to read from a portfolio file.
+type Options struct {
 	Sheet    string // worksheet of an xlsx file [the first visible one]
 	Column   string // header text or column letter of the identifier column [detected]
 	Encoding string // CSV encoding override: "utf-8", "gb18030" (or "gbk"), "utf-16" [detected]
 }
 
-// InputError is a portfolio file that cannot be used: not xlsx or CSV,
+// Error is a portfolio file that cannot be used: not xlsx or CSV,
 // damaged, password-protected, empty, without a header or identifier column,
 // or a zip bomb. Error returns one line that names the problem; callers exit
 // with code 2 before any order is placed.
 //
 // A damaged record in the middle of a file (an XML error or a truncated
-// deflate stream in a worksheet, an I/O error) is an InputError too: the rest
+// deflate stream in a worksheet, an I/O error) is an Error too: the rest
 // of the file cannot be trusted, and pass 1 finds it before anything is
 // ordered. A cell that merely decodes badly (U+FFFD after CSV decoding) is
 // not: only that row is invalid (see Classify).
-type InputError struct {
+type Error struct {
 	Path    string
 	Problem string // what is wrong, and what to do about it
 	Err     error  // the underlying error, if any
 }
 
-func (e *InputError) Error() string {
+func (e *Error) Error() string {
 	return oneLine(filepath.Base(e.Path) + ": " + e.Problem)
 }
 
-func (e *InputError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
-func inputErr(path, problem string, err error) *InputError {
-	return &InputError{Path: path, Problem: problem, Err: err}
+func inputErr(path, problem string, err error) *Error {
+	return &Error{Path: path, Problem: problem, Err: err}
 }
 
 // oneLine replaces line breaks so an error is always one line.
@@ -50,7 +50,7 @@ func oneLine(s string) string {
 }
 
 // pathErrText is the reason of an os error without the path, which
-// InputError already shows.
+// Error already shows.
 func pathErrText(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -67,7 +67,7 @@ type rowSource interface {
 
 // Input reads the data rows of a portfolio: an .xlsx worksheet or a .csv or
 // .txt file, streamed. The header is the first non-empty row.
-type Input struct {
+type Reader struct {
 	path    string
 	src     rowSource
 	header  []string
@@ -77,10 +77,10 @@ type Input struct {
 	format  string
 }
 
-// OpenInput opens a portfolio and reads its header. The file type is taken
+// Open opens a portfolio and reads its header. The file type is taken
 // from its content where that is unambiguous (a zip is an xlsx workbook),
-// else from its extension. Every problem is an *InputError.
-func OpenInput(path string, opt InputOptions) (*Input, error) {
+// else from its extension. Every problem is an *Error.
+func Open(path string, opt Options) (*Reader, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, inputErr(path, "cannot open the file: "+pathErrText(err), err)
@@ -97,7 +97,7 @@ func OpenInput(path string, opt InputOptions) (*Input, error) {
 	magic := make([]byte, 8)
 	n, _ := io.ReadFull(f, magic)
 	magic = magic[:n]
-	in := &Input{path: path, codeCol: -1, nameCol: -1}
+	in := &Reader{path: path, codeCol: -1, nameCol: -1}
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
 	case ext == ".ods" || ext == ".numbers":
@@ -146,7 +146,7 @@ func OpenInput(path string, opt InputOptions) (*Input, error) {
 
 // readHeader skips blank rows, takes the first non-empty row as the header
 // and finds the identifier column(s).
-func (in *Input) readHeader(column string) error {
+func (in *Reader) readHeader(column string) error {
 	for {
 		r, err := in.src.read()
 		if err == io.EOF {
@@ -160,7 +160,7 @@ func (in *Input) readHeader(column string) error {
 		}
 		in.header = make([]string, len(r.Cells))
 		for i, c := range r.Cells {
-			in.header[i] = strings.TrimFunc(c.Value, isTrimmed)
+			in.header[i] = strings.TrimFunc(c.Value, IsTrimmed)
 		}
 		break
 	}
@@ -172,7 +172,7 @@ func (in *Input) readHeader(column string) error {
 	return nil
 }
 
-func (in *Input) what() string {
+func (in *Reader) what() string {
 	if in.format == "xlsx" {
 		return fmt.Sprintf("worksheet %q", in.sheet)
 	}
@@ -180,20 +180,20 @@ func (in *Input) what() string {
 }
 
 // Header returns the header row, trimmed.
-func (in *Input) Header() []string { return in.header }
+func (in *Reader) Header() []string { return in.header }
 
 // Columns returns the 0-based code and name columns, -1 where there is none.
-func (in *Input) Columns() (code, name int) { return in.codeCol, in.nameCol }
+func (in *Reader) Columns() (code, name int) { return in.codeCol, in.nameCol }
 
 // Sheet returns the worksheet read ("" for CSV).
-func (in *Input) Sheet() string { return in.sheet }
+func (in *Reader) Sheet() string { return in.sheet }
 
 // Format describes the file as read, e.g. "xlsx" or "csv (gb18030, comma)".
-func (in *Input) Format() string { return in.format }
+func (in *Reader) Format() string { return in.format }
 
 // Next returns the next data row, skipping blank rows; io.EOF after the
-// last. Any other error is an *InputError: the file is unusable.
-func (in *Input) Next() (Row, error) {
+// last. Any other error is an *Error: the file is unusable.
+func (in *Reader) Next() (Row, error) {
 	for {
 		r, err := in.src.read()
 		if err == io.EOF {
@@ -210,20 +210,20 @@ func (in *Input) Next() (Row, error) {
 
 // Identifier returns the cell that identifies the company of r: the code
 // cell, or the name cell where the code cell is empty.
-func (in *Input) Identifier(r Row) Cell {
+func (in *Reader) Identifier(r Row) Cell {
 	if in.codeCol >= 0 {
-		if c := rowCell(r, in.codeCol); trimID(c.Value) != "" || in.nameCol < 0 {
+		if c := r.Cell(in.codeCol); Trim(c.Value) != "" || in.nameCol < 0 {
 			return c
 		}
 	}
 	if in.nameCol >= 0 {
-		return rowCell(r, in.nameCol)
+		return r.Cell(in.nameCol)
 	}
 	return Cell{}
 }
 
 // Close releases the file.
-func (in *Input) Close() error {
+func (in *Reader) Close() error {
 	if in.src == nil {
 		return nil
 	}
@@ -232,17 +232,10 @@ func (in *Input) Close() error {
 	return err
 }
 
-func rowCell(r Row, i int) Cell {
-	if i < len(r.Cells) {
-		return r.Cells[i]
-	}
-	return Cell{}
-}
-
 // blankRow reports whether every cell of r is empty or white space.
 func blankRow(r Row) bool {
 	for _, c := range r.Cells {
-		if strings.TrimFunc(c.Value, isTrimmed) != "" {
+		if strings.TrimFunc(c.Value, IsTrimmed) != "" {
 			return false
 		}
 	}
