@@ -4,6 +4,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -32,7 +33,7 @@ It works while a run holds the state file.`,
 			cfg := batch.ExportConfig{
 				State: args[0], Output: out, Lang: lang, Version: version, Format: f,
 				Read:     input.Options{Sheet: sheet, Column: column, Encoding: encoding},
-				Classify: batch.ClassifyOptions{AllowBadChecksum: allowBad},
+				Classify: identifier.Options{AllowBadChecksum: allowBad},
 			}
 			if len(args) == 2 {
 				cfg.Input = args[1]

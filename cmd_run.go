@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
@@ -98,7 +99,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	cfg := batch.Config{
 		Input: inPath, Output: f.out, State: f.state,
 		Read:             input.Options{Sheet: f.sheet, Column: f.column, Encoding: f.encoding},
-		Classify:         batch.ClassifyOptions{AllowBadChecksum: f.allowBadChecksum},
+		Classify:         identifier.Options{AllowBadChecksum: f.allowBadChecksum},
 		Format:           format,
 		Lang:             f.lang,
 		Version:          version,

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
@@ -62,7 +63,7 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 		}
 	}
 	start := time.Now()
-	co := batch.ClassifyOptions{AllowBadChecksum: cfg.AllowBadChecksum}
+	co := identifier.Options{AllowBadChecksum: cfg.AllowBadChecksum}
 	p, err := batch.ScanPortfolio(cfg.Input, cfg.InputOpts, co)
 	if err != nil {
 		return inputExit(err)

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -16,7 +17,7 @@ type Config struct {
 	Output   string // results file, .xlsx or .csv
 	State    string // state journal
 	Read     input.Options
-	Classify ClassifyOptions
+	Classify identifier.Options
 	Format   client.Format
 	Lang     string // "zh" or "en"
 	Version  string

@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
@@ -15,7 +16,7 @@ type ExportConfig struct {
 	Input    string // optional: the full table with original columns
 	Output   string
 	Read     input.Options
-	Classify ClassifyOptions
+	Classify identifier.Options
 	Format   client.Format
 	Lang     string
 	Version  string

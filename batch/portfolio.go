@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 )
 
@@ -11,7 +12,7 @@ import (
 type Company struct {
 	Key       string // de-duplication key (folded code or folded name)
 	SearchKey string // what is sent to the API
-	Kind      IDKind
+	Kind      identifier.Kind
 	Rows      int // how many rows name it
 }
 
@@ -49,7 +50,7 @@ func (p *Portfolio) Invalid() int {
 // classifies its identifier and de-duplicates the companies. Memory grows
 // with the identifiers only (a map key per unique company, 4 bytes per
 // row). An unusable file is an *input.Error.
-func ScanPortfolio(path string, in input.Options, co ClassifyOptions) (*Portfolio, error) {
+func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portfolio, error) {
 	inp, err := input.Open(path, in)
 	if err != nil {
 		return nil, err
@@ -73,13 +74,13 @@ func ScanPortfolio(path string, in input.Options, co ClassifyOptions) (*Portfoli
 		if err != nil {
 			return nil, err
 		}
-		p.add(Classify(inp.Identifier(r), co), index)
+		p.add(identifier.Classify(inp.Identifier(r), co), index)
 	}
 	return p, nil
 }
 
 // add records one data row.
-func (p *Portfolio) add(id Identifier, index map[string]int32) {
+func (p *Portfolio) add(id identifier.ID, index map[string]int32) {
 	row := p.Rows
 	p.Rows++
 	if id.Message != "" {

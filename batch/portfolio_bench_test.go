@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 )
 
@@ -25,7 +26,7 @@ func BenchmarkScanPortfolio(b *testing.B) {
 			w.WriteString("\ufeff序号,企业名称,统一社会信用代码\r\n")
 			for i := range n {
 				first := fmt.Sprintf("91440300%09d", i)
-				c, _ := USCCCheckChar(first)
+				c, _ := identifier.USCCCheckChar(first)
 				fmt.Fprintf(w, "%d,测试企业%07d有限公司,%s%c\r\n", i+1, i, first, c)
 			}
 			require.NoError(b, w.Flush())
@@ -33,7 +34,7 @@ func BenchmarkScanPortfolio(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			for range b.N {
-				pf, err := ScanPortfolio(p, input.Options{}, ClassifyOptions{})
+				pf, err := ScanPortfolio(p, input.Options{}, identifier.Options{})
 				require.NoError(b, err)
 				require.Equal(b, n, pf.Rows)
 			}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"unicode/utf8"
 
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 )
 
@@ -31,9 +32,9 @@ func (p *Portfolio) WritePlan(w io.Writer) {
 	var codes, regs, names int
 	for _, c := range p.Companies {
 		switch c.Kind {
-		case KindUSCC:
+		case identifier.KindUSCC:
 			codes++
-		case KindRegNo:
+		case identifier.KindRegNo:
 			regs++
 		default:
 			names++

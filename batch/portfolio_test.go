@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 )
 
@@ -25,7 +26,7 @@ func TestScanPortfolio(t *testing.T) {
 	if err := os.WriteFile(p, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err := ScanPortfolio(p, input.Options{}, ClassifyOptions{})
+	got, err := ScanPortfolio(p, input.Options{}, identifier.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,10 +39,10 @@ func TestScanPortfolio(t *testing.T) {
 			t.Errorf("row %d: company %d, want %d", i, got.RowCompany[i], w)
 		}
 	}
-	if got.Companies[0].Rows != 2 || got.Companies[1].SearchKey != "小米科技有限责任公司" || got.Companies[3].Kind != KindRegNo {
+	if got.Companies[0].Rows != 2 || got.Companies[1].SearchKey != "小米科技有限责任公司" || got.Companies[3].Kind != identifier.KindRegNo {
 		t.Errorf("companies %+v", got.Companies)
 	}
-	if got.InvalidByReason[ReasonChecksum] != 1 || got.InvalidByReason[ReasonSocialOrg] != 1 {
+	if got.InvalidByReason[identifier.ReasonChecksum] != 1 || got.InvalidByReason[identifier.ReasonSocialOrg] != 1 {
 		t.Errorf("invalid by reason %v", got.InvalidByReason)
 	}
 	if !strings.Contains(got.RowMessage[4], "应为 6") || !strings.Contains(got.RowMessage[7], "注册号校验位不符") {
@@ -58,7 +59,7 @@ func TestScanPortfolio(t *testing.T) {
 		}
 	}
 
-	allow, err := ScanPortfolio(p, input.Options{}, ClassifyOptions{AllowBadChecksum: true})
+	allow, err := ScanPortfolio(p, input.Options{}, identifier.Options{AllowBadChecksum: true})
 	if err != nil {
 		t.Fatal(err)
 	}

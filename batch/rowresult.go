@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
@@ -73,7 +74,7 @@ func portfolioCounts(p *Portfolio, res resultLookup) map[outcome.Outcome]int {
 // identifiers, never the whole table. Each row's identifier is classified
 // again and must still name the company of the first pass: a file edited
 // while a long run went on must not get its results on the wrong rows.
-func writePortfolioResults(out string, p *Portfolio, opt input.Options, co ClassifyOptions, res resultLookup, sum Summary, lang string) error {
+func writePortfolioResults(out string, p *Portfolio, opt input.Options, co identifier.Options, res resultLookup, sum Summary, lang string) error {
 	in, err := input.Open(p.Path, opt)
 	if err != nil {
 		return err
@@ -93,7 +94,7 @@ func writePortfolioResults(out string, p *Portfolio, opt input.Options, co Class
 		}
 		ci, msg := p.RowCompany[row], p.RowMessage[row]
 		row++
-		id := Classify(in.Identifier(r), co)
+		id := identifier.Classify(in.Identifier(r), co)
 		if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
 			return input.Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
 		}

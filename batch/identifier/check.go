@@ -1,4 +1,4 @@
-package batch
+package identifier
 
 // The check characters of Chinese company identifiers: the unified social
 // credit code (统一社会信用代码, GB 32100-2015) and the older 15-digit
@@ -43,16 +43,6 @@ func USCCCheckChar(first17 string) (byte, bool) {
 		c = 0
 	}
 	return usccAlphabet[c], true
-}
-
-// usccValid reports whether code is 18 characters of the alphabet with the
-// right check character.
-func usccValid(code string) bool {
-	if len(code) != 18 {
-		return false
-	}
-	c, ok := USCCCheckChar(code[:17])
-	return ok && c == code[17]
 }
 
 // gs15Check returns the check digit ISO 7064 MOD 11,10 gives for the first

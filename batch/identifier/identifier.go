@@ -1,4 +1,4 @@
-package batch
+package identifier
 
 import (
 	"fmt"
@@ -9,20 +9,20 @@ import (
 	"github.com/qccbatch/qccbatch/batch/input"
 )
 
-// IDKind is what an input identifier turned out to be.
-type IDKind int
+// Kind is what an input identifier turned out to be.
+type Kind int
 
-// Identifier kinds.
+// The kinds of identifier.
 const (
-	KindEmpty   IDKind = iota // the cell is empty (an invalid row)
-	KindUSCC                  // an 18-character unified social credit code
-	KindRegNo                 // a 15-digit business registration number
-	KindName                  // a company name
-	KindInvalid               // anything that must not be ordered
+	KindEmpty   Kind = iota // the cell is empty (an invalid row)
+	KindUSCC                // an 18-character unified social credit code
+	KindRegNo               // a 15-digit business registration number
+	KindName                // a company name
+	KindInvalid             // anything that must not be ordered
 )
 
 // String returns the kind's name for logs and tests.
-func (k IDKind) String() string {
+func (k Kind) String() string {
 	switch k {
 	case KindEmpty:
 		return "empty"
@@ -35,19 +35,19 @@ func (k IDKind) String() string {
 	case KindInvalid:
 		return "invalid"
 	}
-	return fmt.Sprintf("IDKind(%d)", int(k))
+	return fmt.Sprintf("Kind(%d)", int(k))
 }
 
-// ClassifyOptions change how identifiers are classified.
-type ClassifyOptions struct {
+// Options change how identifiers are classified.
+type Options struct {
 	// AllowBadChecksum orders credit codes whose check character is wrong
 	// (a few genuine early pilot codes), with a warning in the message.
 	AllowBadChecksum bool
 }
 
-// Identifier is a classified input identifier.
-type Identifier struct {
-	Kind      IDKind
+// ID is a classified input identifier.
+type ID struct {
+	Kind      Kind
 	SearchKey string // sent to the API: the folded code, or the name as written (trimmed)
 	Key       string // de-duplication key: the folded code, or the NFKC-folded name
 	Invalid   bool   // nothing may be ordered for this row
@@ -77,7 +77,7 @@ const maxNameRunes = 100
 // Classify normalises and classifies one identifier cell per SPEC "Input".
 // It never fails: an unusable value is returned with Invalid set and a
 // message that says what is wrong and what to do.
-func Classify(c input.Cell, opt ClassifyOptions) Identifier {
+func Classify(c input.Cell, opt Options) ID {
 	raw := input.Trim(c.Value)
 	if raw == "" {
 		return invalid(KindEmpty, ReasonEmpty, "标识为空：请填写统一社会信用代码或企业名称")
@@ -105,18 +105,18 @@ func Classify(c input.Cell, opt ClassifyOptions) Identifier {
 	return classifyName(raw)
 }
 
-func invalid(k IDKind, reason, msg string) Identifier {
-	return Identifier{Kind: k, Invalid: true, Reason: reason, Message: msg}
+func invalid(k Kind, reason, msg string) ID {
+	return ID{Kind: k, Invalid: true, Reason: reason, Message: msg}
 }
 
-func precisionLost() Identifier {
+func precisionLost() ID {
 	return invalid(KindInvalid, ReasonPrecision,
 		"数字精度已丢失：请将该列设为文本（Excel 只保留15位有效数字，后几位已变为0），重新填写完整代码")
 }
 
 // classifyNumber handles a spreadsheet number cell: only a 15-digit
 // registration number survives being stored as a number.
-func classifyNumber(raw string, opt ClassifyOptions) Identifier {
+func classifyNumber(raw string, opt Options) ID {
 	digits, ok := numberDigits(raw)
 	switch {
 	case !ok:
@@ -132,12 +132,12 @@ func classifyNumber(raw string, opt ClassifyOptions) Identifier {
 }
 
 // classifyCode classifies a folded, code-like value (ASCII upper case).
-func classifyCode(code string, opt ClassifyOptions) Identifier {
+func classifyCode(code string, opt Options) ID {
 	switch {
 	case len(code) == 18:
 		return classifyUSCC(code, opt)
 	case len(code) == 15 && allDigits(code):
-		id := Identifier{Kind: KindRegNo, SearchKey: code, Key: code}
+		id := ID{Kind: KindRegNo, SearchKey: code, Key: code}
 		if !GS15Valid(code) {
 			want, _ := gs15Check(code[:14])
 			id.Reason = "注册号校验位不符"
@@ -149,7 +149,7 @@ func classifyCode(code string, opt ClassifyOptions) Identifier {
 		fmt.Sprintf("位数错误：%s 有 %d 位，统一社会信用代码应为18位、注册号应为15位数字；请核对", code, len(code)))
 }
 
-func classifyUSCC(code string, opt ClassifyOptions) Identifier {
+func classifyUSCC(code string, opt Options) ID {
 	for i := 0; i < len(code); i++ {
 		if usccValue[code[i]] < 0 {
 			hint := ""
@@ -167,7 +167,7 @@ func classifyUSCC(code string, opt ClassifyOptions) Identifier {
 		return invalid(KindInvalid, ReasonSocialOrg,
 			"暂不支持社会组织：以5开头的代码由民政部门登记（社会团体、基金会、民办非企业单位），基础身份报告不覆盖")
 	}
-	id := Identifier{Kind: KindUSCC, SearchKey: code, Key: code}
+	id := ID{Kind: KindUSCC, SearchKey: code, Key: code}
 	want, _ := USCCCheckChar(code[:17])
 	if want == code[17] {
 		return id
@@ -185,7 +185,7 @@ func classifyUSCC(code string, opt ClassifyOptions) Identifier {
 		want, code[17]))
 }
 
-func classifyName(name string) Identifier {
+func classifyName(name string) ID {
 	n := utf8.RuneCountInString(name)
 	switch {
 	case n < 2:
@@ -205,7 +205,7 @@ func classifyName(name string) Identifier {
 		return invalid(KindInvalid, ReasonNotID,
 			fmt.Sprintf("%q 不是代码或名称（占位符或只有数字、符号）：请填写统一社会信用代码或企业全称", name))
 	}
-	return Identifier{Kind: KindName, SearchKey: name, Key: key}
+	return ID{Kind: KindName, SearchKey: name, Key: key}
 }
 
 // placeholders are what people type into a cell that has no value, as

@@ -1,4 +1,4 @@
-package batch
+package identifier
 
 import (
 	"strings"
@@ -46,7 +46,7 @@ func TestClassify_Mutations(t *testing.T) {
 						continue
 					}
 					m[i] = usccAlphabet[j]
-					id := Classify(input.Cell{Value: string(m), Type: input.CellString}, ClassifyOptions{})
+					id := Classify(input.Cell{Value: string(m), Type: input.CellString}, Options{})
 					if !id.Invalid {
 						t.Fatalf("mutant %s (position %d) classified valid: %+v", m, i+1, id)
 					}
@@ -65,57 +65,57 @@ func TestClassify(t *testing.T) {
 	tests := []struct {
 		name      string
 		in        input.Cell
-		opt       ClassifyOptions
-		kind      IDKind
+		opt       Options
+		kind      Kind
 		searchKey string
 		key       string
 		reason    string // "" for a clean valid row
 		msgHas    string
 	}{
-		{"huawei", str("914403001922038216"), ClassifyOptions{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
-		{"xiaomi", str("91110108551385082Q"), ClassifyOptions{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
-		{"lower-case check char", str("91110108551385082q"), ClassifyOptions{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
-		{"full-width", str("９１１１０１０８５５１３８５０８２Ｑ"), ClassifyOptions{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
-		{"spaces NBSP zero-width", str("\u00a0 9111 0108 5513\u200b 8508 2Q\u3000"), ClassifyOptions{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
-		{"apostrophe text mark", str("'914403001922038216"), ClassifyOptions{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
-		{"excel =\"\" trick", str(`="914403001922038216"`), ClassifyOptions{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
-		{"wrong check char", str("914403001922038217"), ClassifyOptions{}, KindInvalid, "", "", ReasonChecksum, "应为 6，实为 7"},
-		{"wrong check char allowed", str("914403001922038217"), ClassifyOptions{AllowBadChecksum: true}, KindUSCC, "914403001922038217", "914403001922038217", "校验位不符（已放行）", "应为 6"},
-		{"letter-first code", str("N2110108MA00000002"), ClassifyOptions{}, KindInvalid, "", "", ReasonChecksum, "应为"},
-		{"letter-first code valid", str(withCheck("Y1110108MA0000000")), ClassifyOptions{}, KindUSCC, withCheck("Y1110108MA0000000"), withCheck("Y1110108MA0000000"), "", ""},
-		{"social organisation", str("53100000500021676K"), ClassifyOptions{}, KindInvalid, "", "", ReasonSocialOrg, "社会组织"},
-		{"social org even if allowed", str("53100000500021676K"), ClassifyOptions{AllowBadChecksum: true}, KindInvalid, "", "", ReasonSocialOrg, ""},
-		{"letter O for zero", str("9144O3001922038216"), ClassifyOptions{}, KindInvalid, "", "", ReasonBadChar, "第5位 O"},
-		{"17 characters", str("91440300192203821"), ClassifyOptions{}, KindInvalid, "", "", ReasonLength, "17 位"},
-		{"19 characters", str("9144030019220382160"), ClassifyOptions{}, KindInvalid, "", "", ReasonLength, "19 位"},
-		{"digits lost in CSV export", str("914403001922038000"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, "设为文本"},
-		{"scientific notation text", str("9.14403E+17"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, "设为文本"},
-		{"scientific notation full-width", str("９.１４４０３Ｅ＋１７"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"18-digit number cell", num("9.14403001922038E+017"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"18-digit number cell plain", num("914403001922038000"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"16-digit number cell", num("1234567890123456"), ClassifyOptions{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"reg no number cell", num("440301103097413"), ClassifyOptions{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
-		{"reg no number cell sci", num("4.40301103097413E+14"), ClassifyOptions{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
-		{"reg no text", str("440301103097413"), ClassifyOptions{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
-		{"reg no bad check is a warning", str("440301103097414"), ClassifyOptions{}, KindRegNo, "440301103097414", "440301103097414", "注册号校验位不符", "应为 3"},
-		{"small number cell", num("12345"), ClassifyOptions{}, KindInvalid, "", "", ReasonNumber, "12345"},
-		{"fraction number cell", num("4104113.182"), ClassifyOptions{}, KindInvalid, "", "", ReasonNumber, ""},
-		{"name", str(" 华为技术有限公司 "), ClassifyOptions{}, KindName, "华为技术有限公司", "华为技术有限公司", "", ""},
-		{"name full-width brackets kept", str("腾讯科技（深圳）有限公司"), ClassifyOptions{}, KindName, "腾讯科技（深圳）有限公司", "腾讯科技(深圳)有限公司", "", ""},
-		{"name latin case folded in key", str("3M 中国有限公司"), ClassifyOptions{}, KindName, "3M 中国有限公司", "3M 中国有限公司", "", ""},
-		{"name with run of spaces", str("ABB  (中国)\u3000有限公司"), ClassifyOptions{}, KindName, "ABB  (中国)\u3000有限公司", "ABB (中国) 有限公司", "", ""},
-		{"one character name", str("华"), ClassifyOptions{}, KindInvalid, "", "", ReasonNameTooShort, "不足2个字符"},
-		{"name with line break", str("华为技术\n有限公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonBadChar, ""},
-		{"too long name", str(strings.Repeat("公司", 60)), ClassifyOptions{}, KindInvalid, "", "", ReasonNameTooLong, ""},
-		{"garbled", str("华为\ufffd有限公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonGarbled, "--encoding"},
-		{"invalid UTF-8", str("\xff\xfe公司"), ClassifyOptions{}, KindInvalid, "", "", ReasonGarbled, ""},
-		{"excel error", str("#N/A"), ClassifyOptions{}, KindInvalid, "", "", ReasonFormulaError, "#N/A"},
-		{"bool cell", input.Cell{Value: "TRUE", Type: input.CellBool}, ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, "逻辑值"},
-		{"placeholder N/A", str("n/a"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, "占位符"},
-		{"placeholder 暂无", str("暂无"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, ""},
-		{"only symbols", str("——"), ClassifyOptions{}, KindInvalid, "", "", ReasonNotID, ""},
-		{"empty", str(""), ClassifyOptions{}, KindEmpty, "", "", ReasonEmpty, "为空"},
-		{"only spaces", str(" \u00a0\u3000\u200b"), ClassifyOptions{}, KindEmpty, "", "", ReasonEmpty, ""},
+		{"huawei", str("914403001922038216"), Options{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
+		{"xiaomi", str("91110108551385082Q"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
+		{"lower-case check char", str("91110108551385082q"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
+		{"full-width", str("９１１１０１０８５５１３８５０８２Ｑ"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
+		{"spaces NBSP zero-width", str("\u00a0 9111 0108 5513\u200b 8508 2Q\u3000"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
+		{"apostrophe text mark", str("'914403001922038216"), Options{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
+		{"excel =\"\" trick", str(`="914403001922038216"`), Options{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
+		{"wrong check char", str("914403001922038217"), Options{}, KindInvalid, "", "", ReasonChecksum, "应为 6，实为 7"},
+		{"wrong check char allowed", str("914403001922038217"), Options{AllowBadChecksum: true}, KindUSCC, "914403001922038217", "914403001922038217", "校验位不符（已放行）", "应为 6"},
+		{"letter-first code", str("N2110108MA00000002"), Options{}, KindInvalid, "", "", ReasonChecksum, "应为"},
+		{"letter-first code valid", str(withCheck("Y1110108MA0000000")), Options{}, KindUSCC, withCheck("Y1110108MA0000000"), withCheck("Y1110108MA0000000"), "", ""},
+		{"social organisation", str("53100000500021676K"), Options{}, KindInvalid, "", "", ReasonSocialOrg, "社会组织"},
+		{"social org even if allowed", str("53100000500021676K"), Options{AllowBadChecksum: true}, KindInvalid, "", "", ReasonSocialOrg, ""},
+		{"letter O for zero", str("9144O3001922038216"), Options{}, KindInvalid, "", "", ReasonBadChar, "第5位 O"},
+		{"17 characters", str("91440300192203821"), Options{}, KindInvalid, "", "", ReasonLength, "17 位"},
+		{"19 characters", str("9144030019220382160"), Options{}, KindInvalid, "", "", ReasonLength, "19 位"},
+		{"digits lost in CSV export", str("914403001922038000"), Options{}, KindInvalid, "", "", ReasonPrecision, "设为文本"},
+		{"scientific notation text", str("9.14403E+17"), Options{}, KindInvalid, "", "", ReasonPrecision, "设为文本"},
+		{"scientific notation full-width", str("９.１４４０３Ｅ＋１７"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"18-digit number cell", num("9.14403001922038E+017"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"18-digit number cell plain", num("914403001922038000"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"16-digit number cell", num("1234567890123456"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"reg no number cell", num("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
+		{"reg no number cell sci", num("4.40301103097413E+14"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
+		{"reg no text", str("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
+		{"reg no bad check is a warning", str("440301103097414"), Options{}, KindRegNo, "440301103097414", "440301103097414", "注册号校验位不符", "应为 3"},
+		{"small number cell", num("12345"), Options{}, KindInvalid, "", "", ReasonNumber, "12345"},
+		{"fraction number cell", num("4104113.182"), Options{}, KindInvalid, "", "", ReasonNumber, ""},
+		{"name", str(" 华为技术有限公司 "), Options{}, KindName, "华为技术有限公司", "华为技术有限公司", "", ""},
+		{"name full-width brackets kept", str("腾讯科技（深圳）有限公司"), Options{}, KindName, "腾讯科技（深圳）有限公司", "腾讯科技(深圳)有限公司", "", ""},
+		{"name latin case folded in key", str("3M 中国有限公司"), Options{}, KindName, "3M 中国有限公司", "3M 中国有限公司", "", ""},
+		{"name with run of spaces", str("ABB  (中国)\u3000有限公司"), Options{}, KindName, "ABB  (中国)\u3000有限公司", "ABB (中国) 有限公司", "", ""},
+		{"one character name", str("华"), Options{}, KindInvalid, "", "", ReasonNameTooShort, "不足2个字符"},
+		{"name with line break", str("华为技术\n有限公司"), Options{}, KindInvalid, "", "", ReasonBadChar, ""},
+		{"too long name", str(strings.Repeat("公司", 60)), Options{}, KindInvalid, "", "", ReasonNameTooLong, ""},
+		{"garbled", str("华为\ufffd有限公司"), Options{}, KindInvalid, "", "", ReasonGarbled, "--encoding"},
+		{"invalid UTF-8", str("\xff\xfe公司"), Options{}, KindInvalid, "", "", ReasonGarbled, ""},
+		{"excel error", str("#N/A"), Options{}, KindInvalid, "", "", ReasonFormulaError, "#N/A"},
+		{"bool cell", input.Cell{Value: "TRUE", Type: input.CellBool}, Options{}, KindInvalid, "", "", ReasonNotID, "逻辑值"},
+		{"placeholder N/A", str("n/a"), Options{}, KindInvalid, "", "", ReasonNotID, "占位符"},
+		{"placeholder 暂无", str("暂无"), Options{}, KindInvalid, "", "", ReasonNotID, ""},
+		{"only symbols", str("——"), Options{}, KindInvalid, "", "", ReasonNotID, ""},
+		{"empty", str(""), Options{}, KindEmpty, "", "", ReasonEmpty, "为空"},
+		{"only spaces", str(" \u00a0\u3000\u200b"), Options{}, KindEmpty, "", "", ReasonEmpty, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,7 +211,7 @@ func FuzzClassify(f *testing.F) {
 		if number {
 			typ = input.CellNumber
 		}
-		id := Classify(input.Cell{Value: s, Type: typ}, ClassifyOptions{AllowBadChecksum: allow})
+		id := Classify(input.Cell{Value: s, Type: typ}, Options{AllowBadChecksum: allow})
 		if id.Invalid {
 			if id.Reason == "" || id.Message == "" || id.SearchKey != "" {
 				t.Fatalf("invalid %q without reason/message or with a search key: %+v", s, id)
@@ -241,9 +241,19 @@ func FuzzClassify(f *testing.F) {
 			t.Fatalf("valid with kind %v", id.Kind)
 		}
 		// Classifying the search key again gives the same company.
-		again := Classify(input.Cell{Value: id.SearchKey, Type: input.CellString}, ClassifyOptions{AllowBadChecksum: allow})
+		again := Classify(input.Cell{Value: id.SearchKey, Type: input.CellString}, Options{AllowBadChecksum: allow})
 		if again.Invalid || again.Key != id.Key {
 			t.Fatalf("search key %q of %q classifies to %+v, want key %q", id.SearchKey, s, again, id.Key)
 		}
 	})
+}
+
+// usccValid reports whether code is 18 characters of the alphabet with the
+// right check character.
+func usccValid(code string) bool {
+	if len(code) != 18 {
+		return false
+	}
+	c, ok := USCCCheckChar(code[:17])
+	return ok && c == code[17]
 }
