@@ -14,6 +14,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -195,8 +196,8 @@ func runExit(err error) error {
 // inputExit gives unusable input and state files exit code 2, anything else 1.
 func inputExit(err error) error {
 	var ie *input.Error
-	var le *batch.LockedError
-	var ce *batch.CorruptError
+	var le *journal.LockedError
+	var ce *journal.CorruptError
 	if errors.As(err, &ie) || errors.As(err, &le) || errors.As(err, &ce) {
 		return withCode(2, err)
 	}

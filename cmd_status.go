@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -65,7 +65,7 @@ func runStatus(w io.Writer, cfg statusConfig) error {
 	case fi.IsDir():
 		return exitf(2, "state file %s is a directory", cfg.State)
 	}
-	j, err := batch.OpenJournal(cfg.State, batch.JournalOptions{ReadOnly: true})
+	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true})
 	if err != nil {
 		return withCode(2, describeJournalError(cfg.State, err))
 	}
@@ -95,7 +95,7 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func printStatusJSON(w io.Writer, path string, st batch.Stats) error {
+func printStatusJSON(w io.Writer, path string, st journal.Stats) error {
 	out := statusJSON{
 		State:        path,
 		Companies:    st.Companies,
@@ -115,7 +115,7 @@ func printStatusJSON(w io.Writer, path string, st batch.Stats) error {
 	return enc.Encode(out)
 }
 
-func printStatusText(w io.Writer, cfg statusConfig, st batch.Stats) error {
+func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "state file:\t%s\n", cfg.State)
 	fmt.Fprintf(tw, "companies:\t%d\n", st.Companies)

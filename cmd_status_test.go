@@ -12,31 +12,31 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // writeState builds a state file: two ready reports, one pending order,
 // one refusal and one order left without an answer. It returns the journal,
 // still open (and locked), and its path.
-func writeState(t *testing.T) (*batch.Journal, string) {
+func writeState(t *testing.T) (*journal.Journal, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "p.csv.qccstate")
 	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	j, err := batch.OpenJournal(path, batch.JournalOptions{Now: func() time.Time { return now }})
+	j, err := journal.Open(path, journal.Options{Now: func() time.Time { return now }})
 	require.NoError(t, err)
 	ctx := context.Background()
 	for i, k := range []string{"a", "b", "c"} {
 		now = now.Add(time.Duration(i) * 24 * time.Hour)
-		require.NoError(t, j.Intent(ctx, k, 1, k))
-		require.NoError(t, j.Ordered(k, 1, "o-"+k))
+		require.NoError(t, j.Intent(ctx, journal.Key{ID: k, Format: 1}, k))
+		require.NoError(t, j.Ordered(journal.Key{ID: k, Format: 1}, "o-"+k))
 		if k != "c" {
-			require.NoError(t, j.Polled(k, 1, "o-"+k, "S", "https://r/"+k))
+			require.NoError(t, j.Polled(journal.Key{ID: k, Format: 1}, journal.Poll{OrderNo: "o-" + k, Status: "S", URL: "https://r/" + k}))
 		}
 	}
-	require.NoError(t, j.Intent(ctx, "d", 1, "d"))
-	require.NoError(t, j.Refused("d", 1, 201, "查询无结果", outcome.NotFound))
-	require.NoError(t, j.Intent(ctx, "e", 1, "e"))
+	require.NoError(t, j.Intent(ctx, journal.Key{ID: "d", Format: 1}, "d"))
+	require.NoError(t, j.Refused(journal.Key{ID: "d", Format: 1}, journal.Refusal{Code: 201, Message: "查询无结果", Outcome: outcome.NotFound}))
+	require.NoError(t, j.Intent(ctx, journal.Key{ID: "e", Format: 1}, "e"))
 	return j, path
 }
 

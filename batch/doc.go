@@ -14,5 +14,5 @@
 //
 // batch never prints: it reports progress through counters (Progress) and
 // a slog.Logger, and returns errors whose types tell the command line the
-// exit code (*StopError, *input.Error, *LockedError, *CorruptError).
+// exit code (*StopError, *input.Error, *journal.LockedError, *journal.CorruptError).
 package batch

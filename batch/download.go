@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+	"github.com/qccbatch/qccbatch/batch/journal"
 
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -60,7 +61,7 @@ func ReportFileName(searchKey, orderNo, ext string) string {
 
 // haveFile reports whether the report file recorded for st is on disk with
 // the recorded sha256.
-func (r *runner) haveFile(st CompanyState) bool {
+func (r *runner) haveFile(st journal.State) bool {
 	if st.File == "" || st.SHA256 == "" {
 		return false
 	}
@@ -95,13 +96,13 @@ func (r *runner) download(i int) {
 		r.downloadsFailed.Add(1)
 		return
 	}
-	r.record(i, r.j.Downloaded(st.Key, r.format, path, sum))
+	r.record(i, r.j.Downloaded(st.Key, journal.File{Path: path, SHA256: sum}))
 	r.cfg.Progress.Downloaded.Add(1)
 }
 
 // fetchReport streams a report to a temporary file, checks that it is what
 // it claims to be, and renames it into place.
-func (r *runner) fetchReport(st CompanyState) (path, sum string, err error) {
+func (r *runner) fetchReport(st journal.State) (path, sum string, err error) {
 	ext := client.Format(st.Format).Ext()
 	path = filepath.Join(r.cfg.DownloadDir, ReportFileName(st.SearchKey, st.OrderNo, ext))
 	tmp, err := os.CreateTemp(r.cfg.DownloadDir, ".qccbatch-download-*.tmp")

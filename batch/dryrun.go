@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/journal"
 )
 
 // DryRunPlan is the plan of a run that calls nothing: the validation plan
@@ -30,7 +32,7 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	}
 	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), comps: make([]compRun, len(p.Companies))}
 	if _, err := os.Stat(cfg.State); err == nil {
-		j, err := OpenJournal(cfg.State, JournalOptions{Now: cfg.Now, ReadOnly: true})
+		j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
 		if err != nil {
 			return nil, err
 		}
@@ -40,7 +42,7 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 		return nil, err
 	}
 	if r.j == nil {
-		r.j = emptyJournal()
+		r.j = journal.Empty()
 	}
 	pl := r.plan()
 	orders := len(pl.orders)
@@ -70,9 +72,4 @@ func (d *DryRunPlan) Write(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "estimated duration:             unlimited rate (--qps 0)\n")
 	}
-}
-
-// emptyJournal is the state of a portfolio never run before.
-func emptyJournal() *Journal {
-	return &Journal{led: newLedger(), readOnly: true}
 }

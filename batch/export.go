@@ -6,6 +6,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -37,7 +38,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 		cfg.Lang = "zh"
 	}
 	start := cfg.Now()
-	j, err := OpenJournal(cfg.State, JournalOptions{Now: cfg.Now, ReadOnly: true})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +51,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 		}
 		res := func(i int) RowResult {
 			c := p.Companies[i]
-			st, known := j.Lookup(c.Key, int(cfg.Format))
+			st, known := j.Lookup(journal.Key{ID: c.Key, Format: int(cfg.Format)})
 			return stateResult(c.SearchKey, st, known, "")
 		}
 		rep := &Report{Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res), Start: start, End: cfg.Now(), Output: cfg.Output}
@@ -60,7 +61,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 
 	var rows []RowResult
 	counts := outcome.NewCounts()
-	j.Each(func(st CompanyState) bool {
+	j.Each(func(st journal.State) bool {
 		rr := stateResult(st.SearchKey, st, true, "")
 		rows = append(rows, rr)
 		counts[rr.Outcome]++

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/journal"
 )
 
 // TestExport rebuilds the results from the state file alone: with the input,
@@ -22,7 +23,7 @@ func TestExport(t *testing.T) {
 	creates, polls, _ := e.srv.Requests()
 
 	// Hold the lock as a running process would.
-	j, err := batch.OpenJournal(e.cfg.State, batch.JournalOptions{})
+	j, err := journal.Open(e.cfg.State, journal.Options{})
 	require.NoError(t, err)
 	defer j.Close()
 

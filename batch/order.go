@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -119,7 +120,7 @@ func (r *runner) placeOrder(i int) {
 		r.incompleteBecause("--max-orders reached")
 		return
 	}
-	if err := r.j.Intent(r.calls, c.Key, r.format, c.SearchKey); err != nil {
+	if err := r.j.Intent(r.calls, journal.Key{ID: c.Key, Format: r.format}, c.SearchKey); err != nil {
 		if r.calls.Err() != nil { // stopping: nothing was written, nothing sent
 			r.incompleteBecause("interrupted")
 			return
@@ -144,7 +145,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	var intr errInterrupted
 	switch {
 	case err == nil:
-		if err := j.Ordered(key, f, orderNo); err != nil {
+		if err := j.Ordered(journal.Key{ID: key, Format: f}, orderNo); err != nil {
 			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
 			r.comps[i].note = "order " + orderNo + " was placed but the state file could not record it: keep this order number"
 			return fmt.Errorf("order %s for %s was placed but not recorded: %w", orderNo, c.SearchKey, err)
@@ -158,10 +159,10 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	case client.IsAmbiguous(err):
 		r.comps[i].note = "no complete answer to the order (" + err.Error() + "); an order may have been placed: check with Qichacha, then rerun with --reorder-uncertain if needed"
 		r.finalRows(i)
-		return j.Ambiguous(key, f, err.Error())
+		return j.Ambiguous(journal.Key{ID: key, Format: f}, err.Error())
 	case errors.As(err, &intr):
 		r.incompleteBecause("interrupted")
-		return j.Cancelled(key, f, "not sent: "+err.Error())
+		return j.Cancelled(journal.Key{ID: key, Format: f}, "not sent: "+err.Error())
 	}
 	var ae *client.APIError
 	isAPI := errors.As(err, &ae)
@@ -177,22 +178,22 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 			r.badParams.Add(1)
 		}
 		r.checkBreaker()
-		return j.Refused(key, f, ae.Code, ae.Message, out)
+		return j.Refused(journal.Key{ID: key, Format: f}, journal.Refusal{Code: ae.Code, Message: ae.Message, Outcome: out})
 	case isAPI && class == client.ClassCooldown:
 		until := r.cfg.Now().Add(cooldownFor)
 		r.comps[i].note = cooldownNote(until)
 		r.incompleteBecause("cooldown (API 110)")
-		return j.Cooldown(key, f, until, ae.Code, ae.Message)
+		return j.Cooldown(journal.Key{ID: key, Format: f}, until, ae.Code, ae.Message)
 	case isAPI && class == client.ClassQuota:
 		r.halt(3, fmt.Sprintf("API %d %s: daily limit or balance reached; run again later to resume", ae.Code, ae.Message), true)
-		return j.Cancelled(key, f, err.Error())
+		return j.Cancelled(journal.Key{ID: key, Format: f}, err.Error())
 	case class == client.ClassFatal:
 		r.halt(3, fatalReason(err), false)
-		return j.Cancelled(key, f, err.Error())
+		return j.Cancelled(journal.Key{ID: key, Format: f}, err.Error())
 	default: // transient or slow-down, retries exhausted, certainly not placed
 		r.comps[i].note = "not ordered: " + err.Error()
 		r.incompleteBecause("some orders failed to reach the API")
-		return j.Cancelled(key, f, err.Error())
+		return j.Cancelled(journal.Key{ID: key, Format: f}, err.Error())
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -30,7 +31,7 @@ func (r *runner) poll(it pollItem) {
 	switch info.Status {
 	case "S":
 		r.comps[i].note = ""
-		r.record(i, r.j.Polled(c.Key, r.format, st.OrderNo, "S", info.URL))
+		r.record(i, r.j.Polled(journal.Key{ID: c.Key, Format: r.format}, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL}))
 		r.cfg.Progress.Pending.Add(-1)
 		r.cfg.Progress.Ready.Add(1)
 		r.finalRows(i)
@@ -38,7 +39,7 @@ func (r *runner) poll(it pollItem) {
 			r.download(i)
 		}
 	case "F":
-		r.record(i, r.j.Polled(c.Key, r.format, st.OrderNo, "F", ""))
+		r.record(i, r.j.Polled(journal.Key{ID: c.Key, Format: r.format}, journal.Poll{OrderNo: st.OrderNo, Status: "F", URL: ""}))
 		r.cfg.Progress.Pending.Add(-1)
 		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < maxOrdersPerRun && !r.stopOrders.Load() {
 			r.placeOrder(i)
@@ -47,7 +48,7 @@ func (r *runner) poll(it pollItem) {
 		r.finalRows(i)
 	default: // P or N: not ready yet; journal only a change of status
 		if info.Status != st.ReportStatus {
-			r.record(i, r.j.Polled(c.Key, r.format, st.OrderNo, info.Status, ""))
+			r.record(i, r.j.Polled(journal.Key{ID: c.Key, Format: r.format}, journal.Poll{OrderNo: st.OrderNo, Status: info.Status, URL: ""}))
 		}
 		r.again(it)
 	}

@@ -7,13 +7,14 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // stateResult returns the appended result columns for a company from its
 // state (known is false when the state file has never heard of it) and what
 // this run noted about it.
-func stateResult(searchKey string, st CompanyState, known bool, note string) RowResult {
+func stateResult(searchKey string, st journal.State, known bool, note string) RowResult {
 	rr := RowResult{SearchKey: searchKey, Outcome: outcome.NotOrdered}
 	if known {
 		rr = RowResult{

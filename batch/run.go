@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"golang.org/x/sync/errgroup"
 )
@@ -39,7 +40,7 @@ type Report struct {
 type runner struct {
 	cfg    Config
 	api    API
-	j      *Journal
+	j      *journal.Journal
 	p      *Portfolio
 	format int
 
@@ -67,7 +68,7 @@ type compRun struct {
 // Run executes the whole pipeline: read and classify the input, replay the
 // state, order, poll, download and write the results. It returns a
 // *StopError when the run stopped early or left rows to resume, an
-// *input.Error, *LockedError or *CorruptError for unusable files, and nil when
+// *input.Error, *journal.LockedError or *journal.CorruptError for unusable files, and nil when
 // every row is final.
 func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
@@ -76,7 +77,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	j, err := OpenJournal(cfg.State, JournalOptions{Now: cfg.Now})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now})
 	if err != nil {
 		return nil, err
 	}
@@ -213,8 +214,8 @@ func (r *runner) incompleteBecause(reason string) {
 	r.incomplete = append(r.incomplete, reason)
 }
 
-func (r *runner) lookup(i int) (CompanyState, bool) {
-	return r.j.Lookup(r.p.Companies[i].Key, r.format)
+func (r *runner) lookup(i int) (journal.State, bool) {
+	return r.j.Lookup(journal.Key{ID: r.p.Companies[i].Key, Format: r.format})
 }
 
 // verdict maps how a run that was not stopped ended to nil (complete) or a

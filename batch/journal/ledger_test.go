@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"context"
@@ -13,28 +13,30 @@ import (
 type ledgerEvent func(j *Journal) error
 
 func evIntent(k string) ledgerEvent {
-	return func(j *Journal) error { return j.Intent(context.Background(), k, 1, "sk:"+k) }
+	return func(j *Journal) error { return j.Intent(context.Background(), Key{k, 1}, "sk:"+k) }
 }
 func evOrdered(k, no string) ledgerEvent {
-	return func(j *Journal) error { return j.Ordered(k, 1, no) }
+	return func(j *Journal) error { return j.Ordered(Key{k, 1}, no) }
 }
 func evRefused(k string, code int, o outcome.Outcome) ledgerEvent {
-	return func(j *Journal) error { return j.Refused(k, 1, code, "refused", o) }
+	return func(j *Journal) error {
+		return j.Refused(Key{k, 1}, Refusal{Code: code, Message: "refused", Outcome: o})
+	}
 }
 func evCancelled(k string) ledgerEvent {
-	return func(j *Journal) error { return j.Cancelled(k, 1, "conn refused") }
+	return func(j *Journal) error { return j.Cancelled(Key{k, 1}, "conn refused") }
 }
 func evAmbiguous(k string) ledgerEvent {
-	return func(j *Journal) error { return j.Ambiguous(k, 1, "timeout") }
+	return func(j *Journal) error { return j.Ambiguous(Key{k, 1}, "timeout") }
 }
 func evPolled(k, no, s, url string) ledgerEvent {
-	return func(j *Journal) error { return j.Polled(k, 1, no, s, url) }
+	return func(j *Journal) error { return j.Polled(Key{k, 1}, Poll{OrderNo: no, Status: s, URL: url}) }
 }
 func evDownloaded(k string) ledgerEvent {
-	return func(j *Journal) error { return j.Downloaded(k, 1, "dl/"+k+".pdf", "feed") }
+	return func(j *Journal) error { return j.Downloaded(Key{k, 1}, File{Path: "dl/" + k + ".pdf", SHA256: "feed"}) }
 }
 func evCooldown(k string, until time.Time) ledgerEvent {
-	return func(j *Journal) error { return j.Cooldown(k, 1, until, 110, "cooling") }
+	return func(j *Journal) error { return j.Cooldown(Key{k, 1}, until, 110, "cooling") }
 }
 
 func TestLedger_ReplayRules(t *testing.T) {
@@ -42,41 +44,41 @@ func TestLedger_ReplayRules(t *testing.T) {
 	tests := []struct {
 		name   string
 		events []ledgerEvent
-		want   CompanyState // Key, Format, SearchKey are filled in
+		want   State // Key, Format, SearchKey are filled in
 	}{
 		{"bare intent is uncertain", []ledgerEvent{evIntent("a")},
-			CompanyState{Outcome: outcome.Uncertain, Message: MsgNoAnswer, Intents: 1}},
+			State{Outcome: outcome.Uncertain, Message: MsgNoAnswer, Intents: 1}},
 		{"ordered is pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1")},
-			CompanyState{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
+			State{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
 		{"poll P stays pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "P", "")},
-			CompanyState{Outcome: outcome.Pending, OrderNo: "o1", ReportStatus: "P", OrderedAt: t0, Orders: 1, Intents: 1}},
+			State{Outcome: outcome.Pending, OrderNo: "o1", ReportStatus: "P", OrderedAt: t0, Orders: 1, Intents: 1}},
 		{"poll S is ready", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a")},
-			CompanyState{Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", File: "dl/a.pdf", SHA256: "feed",
+			State{Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", File: "dl/a.pdf", SHA256: "feed",
 				OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 1}},
 		{"poll F is failed", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "F", "")},
-			CompanyState{Outcome: outcome.Failed, OrderNo: "o1", ReportStatus: "F", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 1}},
+			State{Outcome: outcome.Failed, OrderNo: "o1", ReportStatus: "F", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 1}},
 		{"poll of another order is ignored", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o0", "S", "u0")},
-			CompanyState{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
+			State{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
 		{"refused not_found", []ledgerEvent{evIntent("a"), evRefused("a", 201, outcome.NotFound)},
-			CompanyState{Outcome: outcome.NotFound, Code: "201", Message: "refused", CompletedAt: t0, Intents: 1}},
+			State{Outcome: outcome.NotFound, Code: "201", Message: "refused", CompletedAt: t0, Intents: 1}},
 		{"refused rejected", []ledgerEvent{evIntent("a"), evRefused("a", 208, outcome.Rejected)},
-			CompanyState{Outcome: outcome.Rejected, Code: "208", Message: "refused", CompletedAt: t0, Intents: 1}},
+			State{Outcome: outcome.Rejected, Code: "208", Message: "refused", CompletedAt: t0, Intents: 1}},
 		{"cancelled first intent is not_ordered", []ledgerEvent{evIntent("a"), evCancelled("a")},
-			CompanyState{Outcome: outcome.NotOrdered, Intents: 1}},
+			State{Outcome: outcome.NotOrdered, Intents: 1}},
 		{"cancelled refresh keeps the ready report", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evIntent("a"), evCancelled("a")},
-			CompanyState{Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 2}},
+			State{Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 2}},
 		{"ambiguous is uncertain", []ledgerEvent{evIntent("a"), evAmbiguous("a")},
-			CompanyState{Outcome: outcome.Uncertain, Message: "timeout", Intents: 1}},
+			State{Outcome: outcome.Uncertain, Message: "timeout", Intents: 1}},
 		{"unanswered intent then a new order", []ledgerEvent{evIntent("a"), evIntent("a"), evOrdered("a", "o2")},
-			CompanyState{Outcome: outcome.Pending, OrderNo: "o2", OrderedAt: t0, Orders: 1, Intents: 2}},
+			State{Outcome: outcome.Pending, OrderNo: "o2", OrderedAt: t0, Orders: 1, Intents: 2}},
 		{"unanswered intent then a cancelled one", []ledgerEvent{evIntent("a"), evIntent("a"), evCancelled("a")},
-			CompanyState{Outcome: outcome.Uncertain, Message: MsgNoAnswer, Intents: 2}},
+			State{Outcome: outcome.Uncertain, Message: MsgNoAnswer, Intents: 2}},
 		{"cooldown is not_ordered", []ledgerEvent{evIntent("a"), evCooldown("a", t0.Add(2*time.Hour))},
-			CompanyState{Outcome: outcome.NotOrdered, Code: "110", Message: "cooling", CooldownUntil: t0.Add(2 * time.Hour), Intents: 1}},
+			State{Outcome: outcome.NotOrdered, Code: "110", Message: "cooling", CooldownUntil: t0.Add(2 * time.Hour), Intents: 1}},
 		{"refresh replaces the order", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a"), evIntent("a"), evOrdered("a", "o2")},
-			CompanyState{Outcome: outcome.Pending, OrderNo: "o2", OrderedAt: t0, Orders: 2, Intents: 2}},
+			State{Outcome: outcome.Pending, OrderNo: "o2", OrderedAt: t0, Orders: 2, Intents: 2}},
 		{"order after cooldown clears it", []ledgerEvent{evIntent("a"), evCooldown("a", t0.Add(time.Hour)), evIntent("a"), evOrdered("a", "o1")},
-			CompanyState{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 2}},
+			State{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 2}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -89,13 +91,13 @@ func TestLedger_ReplayRules(t *testing.T) {
 				}
 			}
 			want := tt.want
-			want.Key, want.Format, want.SearchKey = "a", 1, "sk:a"
-			live, _ := j.Lookup("a", 1)
+			want.Key, want.SearchKey = Key{"a", 1}, "sk:a"
+			live, _ := j.Lookup(Key{"a", 1})
 			jmust(t, j.Close())
 			for _, ro := range []bool{true, false} {
-				r, err := OpenJournal(path, JournalOptions{ReadOnly: ro})
+				r, err := Open(path, Options{ReadOnly: ro})
 				jmust(t, err)
-				got, ok := r.Lookup("a", 1)
+				got, ok := r.Lookup(Key{"a", 1})
 				jmust(t, r.Close())
 				if !ok || got != want {
 					t.Errorf("replayed (readOnly=%v)\n got %+v\nwant %+v", ro, got, want)
@@ -113,13 +115,13 @@ func TestLedger_ReplayRules(t *testing.T) {
 func TestLedger_RefusedNeedsFinalOutcome(t *testing.T) {
 	j := openTestJournal(t, filepath.Join(t.TempDir(), "s"), newJournalClock())
 	defer j.Close()
-	if err := j.Refused("a", 1, 201, "x", outcome.Ready); err == nil {
+	if err := j.Refused(Key{"a", 1}, Refusal{Code: 201, Message: "x", Outcome: outcome.Ready}); err == nil {
 		t.Error("Refused with outcome ready: no error")
 	}
-	if err := j.Ordered("", 1, "o"); err == nil {
+	if err := j.Ordered(Key{"", 1}, "o"); err == nil {
 		t.Error("Ordered with empty key: no error")
 	}
-	if err := j.Ordered("a", 3, "o"); err == nil {
+	if err := j.Ordered(Key{"a", 3}, "o"); err == nil {
 		t.Error("Ordered with format 3: no error")
 	}
 }
@@ -131,13 +133,13 @@ func TestJournal_Stats(t *testing.T) {
 	ctx := context.Background()
 	for i, k := range []string{"a", "b", "c"} {
 		clk.t = clk.t.Add(time.Duration(i) * time.Hour)
-		jmust(t, j.Intent(ctx, k, 1, k))
-		jmust(t, j.Ordered(k, 1, "o"+k))
+		jmust(t, j.Intent(ctx, Key{k, 1}, k))
+		jmust(t, j.Ordered(Key{k, 1}, "o"+k))
 		if k != "c" {
-			jmust(t, j.Polled(k, 1, "o"+k, "S", "u"))
+			jmust(t, j.Polled(Key{k, 1}, Poll{OrderNo: "o" + k, Status: "S", URL: "u"}))
 		}
 	}
-	jmust(t, j.Intent(ctx, "d", 2, "d"))
+	jmust(t, j.Intent(ctx, Key{"d", 2}, "d"))
 	got := j.Stats()
 	jmust(t, j.Close())
 	t0 := newJournalClock().t

@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"fmt"
@@ -71,7 +71,7 @@ func (j *Journal) append(r *record, durable bool) error {
 // writable reports why no record can be written now. j.mu must be held.
 func (j *Journal) writable() error {
 	if j.closed {
-		return ErrJournalClosed
+		return ErrClosed
 	}
 	if j.err != nil {
 		return j.err
@@ -107,7 +107,7 @@ func (j *Journal) syncTo(seq uint64) error {
 			continue
 		}
 		if j.fileClosed {
-			return ErrJournalClosed
+			return ErrClosed
 		}
 		j.syncing = true
 		j.smu.Unlock()
@@ -140,7 +140,7 @@ func (j *Journal) Sync() error {
 }
 
 // Close makes every record durable, closes the file and releases the lock.
-// Further writes fail with ErrJournalClosed; Lookup, Each and Stats keep
+// Further writes fail with ErrClosed; Lookup, Each and Stats keep
 // answering from memory.
 func (j *Journal) Close() error {
 	j.mu.Lock()

@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"bytes"
@@ -35,14 +35,14 @@ func TestJournal_GroupCommit(t *testing.T) {
 		durable.Store(&snap)
 		return nil
 	}
-	j, err := OpenJournal(path, JournalOptions{Now: newJournalClock().Now, fsync: fsync})
+	j, err := Open(path, Options{Now: newJournalClock().Now, fsync: fsync})
 	jmust(t, err)
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		wg.Go(func() {
 			for n := 0; n < each; n++ {
 				key := fmt.Sprintf("w%02dn%02d", w, n)
-				if err := j.Intent(context.Background(), key, 1, key); err != nil {
+				if err := j.Intent(context.Background(), Key{key, 1}, key); err != nil {
 					t.Error(err)
 					return
 				}
@@ -50,7 +50,7 @@ func TestJournal_GroupCommit(t *testing.T) {
 					t.Errorf("Intent(%s) returned before its record was synced", key)
 				}
 				// Answers need no fsync of their own.
-				if err := j.Ordered(key, 1, "o"+key); err != nil {
+				if err := j.Ordered(Key{key, 1}, "o"+key); err != nil {
 					t.Error(err)
 				}
 			}

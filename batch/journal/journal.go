@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"bufio"
@@ -14,8 +14,8 @@ import (
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
-// JournalOptions configure OpenJournal.
-type JournalOptions struct {
+// Options configure Open.
+type Options struct {
 	// Now is the clock for record times [time.Now].
 	Now func() time.Time
 	// ReadOnly opens the journal for status and export: no lock, no
@@ -44,7 +44,7 @@ const (
 // ledger replayed from it. Its methods are safe for concurrent use.
 type Journal struct {
 	path     string
-	opt      JournalOptions
+	opt      Options
 	readOnly bool
 	lock     *journalLock
 
@@ -67,13 +67,13 @@ type Journal struct {
 	fileClosed bool
 }
 
-// OpenJournal opens the state file at path, creating it (mode 0600) if it
+// Open opens the state file at path, creating it (mode 0600) if it
 // does not exist, takes its exclusive lock, replays it and, when superseded
 // records dominate, compacts it atomically. It fails with *LockedError if
 // another run holds the lock, *CorruptError for a bad record before the end,
 // *VersionError for another format version and *NotJournalError for a file
 // that is not a state file.
-func OpenJournal(path string, opt JournalOptions) (*Journal, error) {
+func Open(path string, opt Options) (*Journal, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -163,7 +163,7 @@ func (j *Journal) openWrite() error {
 	// say so in the file, so that no later record can be read as their
 	// answer.
 	for _, k := range settled {
-		if err := j.append(&record{Op: opAmbiguous, Key: k.key, Format: k.format, Message: MsgNoAnswer}, false); err != nil {
+		if err := j.append(&record{Op: opAmbiguous, Key: k.ID, Format: k.Format, Message: MsgNoAnswer}, false); err != nil {
 			return err
 		}
 	}
@@ -278,6 +278,3 @@ func writeSnapshots(w io.Writer, led *ledger, now time.Time) (int64, error) {
 	}
 	return size, err
 }
-
-// Path returns the journal's file name.
-func (j *Journal) Path() string { return j.path }

@@ -1,6 +1,7 @@
-package batch
+package journal
 
 import (
+	"sync"
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/outcome"
@@ -8,12 +9,12 @@ import (
 
 // Lookup returns a copy of the state of one company, and whether the
 // journal knows it at all.
-func (j *Journal) Lookup(key string, format int) (CompanyState, bool) {
+func (j *Journal) Lookup(k Key) (State, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	e := j.led.m[ledgerKey{key, format}]
+	e := j.led.m[k]
 	if e == nil {
-		return CompanyState{}, false
+		return State{}, false
 	}
 	return e.state(), true
 }
@@ -21,7 +22,7 @@ func (j *Journal) Lookup(key string, format int) (CompanyState, bool) {
 // Each calls fn with a copy of every company's state, in no particular
 // order, until fn returns false. fn runs with the journal locked: it must
 // not call methods of j.
-func (j *Journal) Each(fn func(CompanyState) bool) {
+func (j *Journal) Each(fn func(State) bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	for _, e := range j.led.m {
@@ -64,4 +65,12 @@ func (j *Journal) Stats() Stats {
 		}
 	}
 	return st
+}
+
+// Empty returns a read-only journal that knows no company: the state of a
+// portfolio never run before, for a dry run without a state file.
+func Empty() *Journal {
+	j := &Journal{led: newLedger(), readOnly: true, opt: Options{Now: time.Now}}
+	j.scond = sync.NewCond(&j.smu)
+	return j
 }

@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"context"
@@ -106,21 +106,21 @@ func (s crashStep) do(j *Journal, i int) error {
 	r := s.record(i)
 	switch s.op {
 	case opIntent:
-		return j.Intent(context.Background(), r.Key, r.Format, r.SearchKey)
+		return j.Intent(context.Background(), Key{r.Key, r.Format}, r.SearchKey)
 	case opOrdered:
-		return j.Ordered(r.Key, r.Format, r.OrderNo)
+		return j.Ordered(Key{r.Key, r.Format}, r.OrderNo)
 	case opRefused:
-		return j.Refused(r.Key, r.Format, r.Code, r.Message, r.Outcome)
+		return j.Refused(Key{r.Key, r.Format}, Refusal{Code: r.Code, Message: r.Message, Outcome: r.Outcome})
 	case opCancelled:
-		return j.Cancelled(r.Key, r.Format, r.Message)
+		return j.Cancelled(Key{r.Key, r.Format}, r.Message)
 	case opAmbiguous:
-		return j.Ambiguous(r.Key, r.Format, r.Message)
+		return j.Ambiguous(Key{r.Key, r.Format}, r.Message)
 	case opPolled:
-		return j.Polled(r.Key, r.Format, r.OrderNo, r.Status, r.URL)
+		return j.Polled(Key{r.Key, r.Format}, Poll{OrderNo: r.OrderNo, Status: r.Status, URL: r.URL})
 	case opDownloaded:
-		return j.Downloaded(r.Key, r.Format, r.File, r.SHA256)
+		return j.Downloaded(Key{r.Key, r.Format}, File{Path: r.File, SHA256: r.SHA256})
 	default:
-		return j.Cooldown(r.Key, r.Format, r.Until, r.Code, r.Message)
+		return j.Cooldown(Key{r.Key, r.Format}, r.Until, r.Code, r.Message)
 	}
 }
 
@@ -132,10 +132,10 @@ func TestJournalCrashChild(t *testing.T) {
 		t.Skip("helper process of TestJournal_Crash")
 	}
 	seed, _ := strconv.ParseUint(os.Getenv(crashEnvSeed), 10, 64)
-	opt := JournalOptions{Now: func() time.Time { return crashNow }, compactMin: 8}
+	opt := Options{Now: func() time.Time { return crashNow }, compactMin: 8}
 	ack := func(i, step int) { fmt.Fprintf(os.Stdout, "ACK %d %d\n", i, step) } // one write each
 	for round := 0; round < 2; round++ {
-		j, err := OpenJournal(path, opt)
+		j, err := Open(path, opt)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
 			os.Exit(3)

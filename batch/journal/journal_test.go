@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"context"
@@ -25,9 +25,9 @@ func (c *journalClock) Now() time.Time { return c.t }
 // openTestJournal opens a journal in dir with a fixed clock, failing the test on error.
 func openTestJournal(t *testing.T, path string, clk *journalClock) *Journal {
 	t.Helper()
-	j, err := OpenJournal(path, JournalOptions{Now: clk.Now})
+	j, err := Open(path, Options{Now: clk.Now})
 	if err != nil {
-		t.Fatalf("OpenJournal: %v", err)
+		t.Fatalf("Open: %v", err)
 	}
 	return j
 }
@@ -63,26 +63,26 @@ func TestJournal_ReopenKeepsState(t *testing.T) {
 	clk := newJournalClock()
 	j := openTestJournal(t, path, clk)
 	ctx := context.Background()
-	jmust(t, j.Intent(ctx, "91110000MA01", 1, "91110000MA01"))
-	jmust(t, j.Ordered("91110000MA01", 1, "ORD1"))
+	jmust(t, j.Intent(ctx, Key{"91110000MA01", 1}, "91110000MA01"))
+	jmust(t, j.Ordered(Key{"91110000MA01", 1}, "ORD1"))
 	clk.t = clk.t.Add(time.Hour)
-	jmust(t, j.Polled("91110000MA01", 1, "ORD1", "S", "https://r/1.pdf"))
-	jmust(t, j.Downloaded("91110000MA01", 1, "out/1.pdf", "abc"))
-	want, _ := j.Lookup("91110000MA01", 1)
+	jmust(t, j.Polled(Key{"91110000MA01", 1}, Poll{OrderNo: "ORD1", Status: "S", URL: "https://r/1.pdf"}))
+	jmust(t, j.Downloaded(Key{"91110000MA01", 1}, File{Path: "out/1.pdf", SHA256: "abc"}))
+	want, _ := j.Lookup(Key{"91110000MA01", 1})
 	jmust(t, j.Close())
 
-	if err := j.Ordered("x", 1, "o"); !errors.Is(err, ErrJournalClosed) {
-		t.Errorf("write after Close = %v, want ErrJournalClosed", err)
+	if err := j.Ordered(Key{"x", 1}, "o"); !errors.Is(err, ErrClosed) {
+		t.Errorf("write after Close = %v, want ErrClosed", err)
 	}
 	for _, ro := range []bool{false, true} {
-		j2, err := OpenJournal(path, JournalOptions{ReadOnly: ro})
+		j2, err := Open(path, Options{ReadOnly: ro})
 		jmust(t, err)
-		got, ok := j2.Lookup("91110000MA01", 1)
+		got, ok := j2.Lookup(Key{"91110000MA01", 1})
 		if !ok || got != want {
 			t.Errorf("readOnly=%v: replayed\n %+v\nwant\n %+v", ro, got, want)
 		}
 		if ro {
-			if err := j2.Ordered("a", 1, "o"); !errors.Is(err, ErrReadOnly) {
+			if err := j2.Ordered(Key{"a", 1}, "o"); !errors.Is(err, ErrReadOnly) {
 				t.Errorf("write on read-only = %v", err)
 			}
 		}
@@ -94,10 +94,10 @@ func TestJournal_Lock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.qccstate")
 	j := openTestJournal(t, path, newJournalClock())
 
-	_, err := OpenJournal(path, JournalOptions{})
+	_, err := Open(path, Options{})
 	var le *LockedError
 	if !errors.As(err, &le) {
-		t.Fatalf("second OpenJournal = %v, want *LockedError", err)
+		t.Fatalf("second Open = %v, want *LockedError", err)
 	}
 	if le.PID != os.Getpid() {
 		t.Errorf("LockedError.PID = %d, want %d", le.PID, os.Getpid())
@@ -107,12 +107,12 @@ func TestJournal_Lock(t *testing.T) {
 	}
 
 	// Readers need no lock.
-	ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
+	ro, err := Open(path, Options{ReadOnly: true})
 	jmust(t, err)
 	jmust(t, ro.Close())
 
 	jmust(t, j.Close())
-	j2, err := OpenJournal(path, JournalOptions{})
+	j2, err := Open(path, Options{})
 	jmust(t, err)
 	jmust(t, j2.Close())
 }
@@ -195,7 +195,7 @@ func TestJournal_OpenErrors(t *testing.T) {
 			tt.build(t, path)
 			before, _ := os.ReadFile(path)
 			for _, ro := range []bool{false, true} {
-				_, err := OpenJournal(path, JournalOptions{ReadOnly: ro})
+				_, err := Open(path, Options{ReadOnly: ro})
 				tt.check(t, err)
 			}
 			after, _ := os.ReadFile(path)
@@ -218,19 +218,19 @@ func TestJournal_TornTail(t *testing.T) {
 	lastStart := strings.LastIndex(strings.TrimSuffix(string(full), "\n"), "\n") + 1
 	for cut := lastStart; cut < len(full); cut++ {
 		jmust(t, os.WriteFile(path, full[:cut], 0o600))
-		ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
+		ro, err := Open(path, Options{ReadOnly: true})
 		if err != nil {
 			t.Fatalf("cut %d: read-only open: %v", cut, err)
 		}
-		st, _ := ro.Lookup("a", 1)
+		st, _ := ro.Lookup(Key{"a", 1})
 		if st.Outcome != outcome.Pending || st.OrderNo != "o1" {
 			t.Fatalf("cut %d: state %+v, want pending o1", cut, st)
 		}
 		j := openTestJournal(t, path, newJournalClock())
-		jmust(t, j.Polled("a", 1, "o1", "F", ""))
+		jmust(t, j.Polled(Key{"a", 1}, Poll{OrderNo: "o1", Status: "F", URL: ""}))
 		jmust(t, j.Close())
 		j = openTestJournal(t, path, newJournalClock())
-		if st, _ := j.Lookup("a", 1); st.Outcome != outcome.Failed {
+		if st, _ := j.Lookup(Key{"a", 1}); st.Outcome != outcome.Failed {
 			t.Fatalf("cut %d: after repair state %+v, want failed", cut, st)
 		}
 		jmust(t, j.Close())
@@ -247,11 +247,11 @@ func TestJournal_TornHeaderIsFresh(t *testing.T) {
 	full := writeJournalFile(t, path, journalHeader())
 	jmust(t, os.WriteFile(path, full[:10], 0o600))
 	j := openTestJournal(t, path, newJournalClock())
-	jmust(t, j.Intent(context.Background(), "a", 1, "a"))
+	jmust(t, j.Intent(context.Background(), Key{"a", 1}, "a"))
 	jmust(t, j.Close())
-	ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
+	ro, err := Open(path, Options{ReadOnly: true})
 	jmust(t, err)
-	if st, _ := ro.Lookup("a", 1); st.Outcome != outcome.Uncertain {
+	if st, _ := ro.Lookup(Key{"a", 1}); st.Outcome != outcome.Uncertain {
 		t.Errorf("state %+v, want uncertain", st)
 	}
 }

@@ -1,9 +1,9 @@
 package batch
 
 import (
-	"sort"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -40,8 +40,8 @@ type OrderPolicy struct {
 
 // Decide returns the action for a company with state st (known is false
 // when the journal has never seen it). Whether a ready report still needs
-// downloading is separate: CompanyState.NeedsDownload.
-func (p OrderPolicy) Decide(st CompanyState, known bool) Action {
+// downloading is separate: journal.State.NeedsDownload.
+func (p OrderPolicy) Decide(st journal.State, known bool) Action {
 	if !known {
 		return ActionOrder
 	}
@@ -68,20 +68,4 @@ func (p OrderPolicy) Decide(st CompanyState, known bool) Action {
 		return ActionNone // API code 110: this search key may not be ordered yet
 	}
 	return a
-}
-
-// SortRefreshes orders companies to refresh oldest report first (ties by
-// key, then format), the order in which a run places refresh orders after
-// all the never-ordered companies.
-func SortRefreshes(states []CompanyState) {
-	sort.SliceStable(states, func(a, b int) bool {
-		x, y := states[a], states[b]
-		if !x.CompletedAt.Equal(y.CompletedAt) {
-			return x.CompletedAt.Before(y.CompletedAt)
-		}
-		if x.Key != y.Key {
-			return x.Key < y.Key
-		}
-		return x.Format < y.Format
-	})
 }

@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"bufio"
@@ -105,7 +105,7 @@ func crashTrial(t *testing.T, exe, path string, seed uint64) string {
 	if torn {
 		kind += "+torn"
 	}
-	ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
+	ro, err := Open(path, Options{ReadOnly: true})
 	if os.IsNotExist(err) {
 		for i, a := range acked {
 			if a > 0 {
@@ -122,21 +122,21 @@ func crashTrial(t *testing.T, exe, path string, seed uint64) string {
 
 	// A new run takes the lock the dead child held, cuts the torn tail and
 	// appends after it; the result replays with the same history.
-	j, err := OpenJournal(path, JournalOptions{Now: func() time.Time { return crashNow }, compactMin: 8})
+	j, err := Open(path, Options{Now: func() time.Time { return crashNow }, compactMin: 8})
 	if err != nil {
 		t.Errorf("seed %d: reopen for writing: %v", seed, err)
 		return "error"
 	}
-	if err := j.Ordered("ZZ", 1, "after-crash"); err != nil {
+	if err := j.Ordered(Key{"ZZ", 1}, "after-crash"); err != nil {
 		t.Errorf("seed %d: append after crash: %v", seed, err)
 	}
 	jmust(t, j.Close())
-	ro, err = OpenJournal(path, JournalOptions{ReadOnly: true})
+	ro, err = Open(path, Options{ReadOnly: true})
 	if err != nil {
 		t.Errorf("seed %d: replay after repair: %v", seed, err)
 		return "error"
 	}
-	if st, _ := ro.Lookup("ZZ", 1); st.OrderNo != "after-crash" {
+	if st, _ := ro.Lookup(Key{"ZZ", 1}); st.OrderNo != "after-crash" {
 		t.Errorf("seed %d: record appended after the crash lost: %+v", seed, st)
 	}
 	checkCrashState(t, seed, ro, scripts, acked)
@@ -171,7 +171,7 @@ func checkCrashState(t *testing.T, seed uint64, j *Journal, scripts [][]crashSte
 	t.Helper()
 	for i, script := range scripts {
 		k, f := crashKey(i)
-		got, known := j.Lookup(k, f)
+		got, known := j.Lookup(Key{k, f})
 		matched := -1
 		for n := acked[i]; n <= acked[i]+1 && n <= len(script); n++ {
 			want, wantKnown := crashModel(i, script[:n])
@@ -191,10 +191,10 @@ func checkCrashState(t *testing.T, seed uint64, j *Journal, scripts [][]crashSte
 	}
 }
 
-// crashModel is the state steps leave, replayed as OpenJournal would.
-func crashModel(i int, steps []crashStep) (CompanyState, bool) {
+// crashModel is the state steps leave, replayed as Open would.
+func crashModel(i int, steps []crashStep) (State, bool) {
 	if len(steps) == 0 {
-		return CompanyState{}, false
+		return State{}, false
 	}
 	led := newLedger()
 	for _, s := range steps {
@@ -202,5 +202,5 @@ func crashModel(i int, steps []crashStep) (CompanyState, bool) {
 	}
 	led.settle()
 	k, f := crashKey(i)
-	return led.m[ledgerKey{k, f}].state(), true
+	return led.m[Key{k, f}].state(), true
 }

@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"bufio"
@@ -22,7 +22,7 @@ import (
 // Measured on the 2-core build machine (ext4, other jobs running):
 // 14,000-17,400 durable intents/s.
 func BenchmarkJournal_Intents(b *testing.B) {
-	j, err := OpenJournal(filepath.Join(b.TempDir(), "s.qccstate"), JournalOptions{})
+	j, err := Open(filepath.Join(b.TempDir(), "s.qccstate"), Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func BenchmarkJournal_Intents(b *testing.B) {
 		ctx := context.Background()
 		for pb.Next() {
 			key := fmt.Sprintf("91110000%010d", n.Add(1))
-			if err := j.Intent(ctx, key, 1, key); err != nil {
+			if err := j.Intent(ctx, Key{key, 1}, key); err != nil {
 				b.Error(err)
 				return
 			}
@@ -96,7 +96,7 @@ func BenchmarkJournal_Replay(b *testing.B) {
 			var j *Journal
 			for b.Loop() {
 				var err error
-				if j, err = OpenJournal(path, JournalOptions{ReadOnly: true}); err != nil {
+				if j, err = Open(path, Options{ReadOnly: true}); err != nil {
 					b.Fatal(err)
 				}
 			}

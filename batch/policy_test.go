@@ -4,19 +4,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 func TestOrderPolicy_Decide(t *testing.T) {
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	year := 365 * 24 * time.Hour
-	st := func(o outcome.Outcome) CompanyState { return CompanyState{Key: "k", Format: 1, Outcome: o} }
-	ready := func(age time.Duration) CompanyState {
+	st := func(o outcome.Outcome) journal.State { return journal.State{Key: journal.Key{ID: "k", Format: 1}, Outcome: o} }
+	ready := func(age time.Duration) journal.State {
 		s := st(outcome.Ready)
 		s.CompletedAt = now.Add(-age)
 		return s
 	}
-	cooling := func(s CompanyState, d time.Duration) CompanyState {
+	cooling := func(s journal.State, d time.Duration) journal.State {
 		s.CooldownUntil = now.Add(d)
 		return s
 	}
@@ -26,11 +27,11 @@ func TestOrderPolicy_Decide(t *testing.T) {
 	tests := []struct {
 		name   string
 		policy OrderPolicy
-		state  CompanyState
+		state  journal.State
 		known  bool
 		want   Action
 	}{
-		{"unknown", plain, CompanyState{}, false, ActionOrder},
+		{"unknown", plain, journal.State{}, false, ActionOrder},
 		{"not ordered", plain, st(outcome.NotOrdered), true, ActionOrder},
 		{"cooldown running", plain, cooling(st(outcome.NotOrdered), time.Minute), true, ActionNone},
 		{"cooldown expired", plain, cooling(st(outcome.NotOrdered), -time.Minute), true, ActionOrder},
@@ -58,26 +59,5 @@ func TestOrderPolicy_Decide(t *testing.T) {
 				t.Errorf("Decide = %s, want %s", got, tt.want)
 			}
 		})
-	}
-}
-
-func TestSortRefreshes(t *testing.T) {
-	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	in := []CompanyState{
-		{Key: "c", Format: 1, CompletedAt: t0.Add(48 * time.Hour)},
-		{Key: "b", Format: 2, CompletedAt: t0},
-		{Key: "a", Format: 1, CompletedAt: t0.Add(24 * time.Hour)},
-		{Key: "b", Format: 1, CompletedAt: t0},
-	}
-	SortRefreshes(in)
-	var got []string
-	for _, s := range in {
-		got = append(got, s.Key+jitoa(s.Format))
-	}
-	want := []string{"b1", "b2", "a1", "c1"}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("order = %v, want %v", got, want)
-		}
 	}
 }

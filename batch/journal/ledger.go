@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"strconv"
@@ -13,10 +13,9 @@ import (
 // order may have been placed, so the company is uncertain.
 const MsgNoAnswer = "order request sent but no answer recorded (program stopped): an order may have been placed"
 
-// CompanyState is what the journal knows about one company and report format.
-type CompanyState struct {
-	Key       string // normalised de-duplication key
-	Format    int    // report format: 1 pdf, 2 word
+// State is what the journal knows about one company and report format.
+type State struct {
+	Key              // the company and report format
 	SearchKey string // what was sent to the API
 
 	// outcome.Outcome is derived from the events: not_ordered (only cancelled
@@ -40,21 +39,18 @@ type CompanyState struct {
 	Intents int // order requests announced over all runs
 }
 
-// NeedsDownload reports whether the report is ready but not downloaded yet.
-func (s CompanyState) NeedsDownload() bool {
-	return s.Outcome == outcome.Ready && s.File == "" && s.ReportURL != ""
-}
-
-// ledgerKey identifies a company in the ledger.
-type ledgerKey struct {
-	key    string
-	format int
+// Key names a company in the state file: its normalised de-duplication
+// key and the report format. A company ordered in two formats is two
+// companies here.
+type Key struct {
+	ID     string // normalised de-duplication key (identifier.ID.Key)
+	Format int    // report format: 1 pdf, 2 word
 }
 
 // entry is the replayed state of one company. base is the outcome before
 // any open intent: while an intent is open the company shows as uncertain.
 type entry struct {
-	CompanyState
+	State
 	base outcome.Outcome
 	open bool
 }
@@ -62,21 +58,21 @@ type entry struct {
 // ledger is the state replayed from the journal: one entry per company, so
 // its size follows the number of companies, not of records.
 type ledger struct {
-	m       map[ledgerKey]*entry
+	m       map[Key]*entry
 	records int // company records applied (not the header)
 }
 
 func newLedger() *ledger {
-	return &ledger{m: make(map[ledgerKey]*entry)}
+	return &ledger{m: make(map[Key]*entry)}
 }
 
 // get returns the entry of k, creating a not_ordered one.
-func (l *ledger) get(k ledgerKey) *entry {
+func (l *ledger) get(k Key) *entry {
 	e := l.m[k]
 	if e == nil {
-		k.key = strings.Clone(k.key)
+		k.ID = strings.Clone(k.ID)
 		e = &entry{base: outcome.NotOrdered}
-		e.Key, e.Format = k.key, k.format
+		e.Key = k
 		l.m[k] = e
 	}
 	return e
@@ -88,7 +84,7 @@ func (l *ledger) get(k ledgerKey) *entry {
 // string it keeps.
 func (l *ledger) apply(r *record) {
 	l.records++
-	e := l.get(ledgerKey{r.Key, r.Format})
+	e := l.get(Key{r.Key, r.Format})
 	switch r.Op {
 	case opIntent:
 		if e.open { // the earlier request was never answered
@@ -98,8 +94,8 @@ func (l *ledger) apply(r *record) {
 		e.Intents++
 		switch r.SearchKey {
 		case "", e.SearchKey:
-		case e.Key:
-			e.SearchKey = e.Key // share the string
+		case e.ID:
+			e.SearchKey = e.ID // share the string
 		default:
 			e.SearchKey = strings.Clone(r.SearchKey)
 		}
@@ -159,8 +155,8 @@ func (e *entry) markUncertain(msg string) {
 // settle turns every intent still open at the end of a replay into
 // uncertain: the request may have reached the server. It returns the
 // companies it settled.
-func (l *ledger) settle() []ledgerKey {
-	var settled []ledgerKey
+func (l *ledger) settle() []Key {
+	var settled []Key
 	for k, e := range l.m {
 		if e.open {
 			e.open = false
@@ -172,8 +168,8 @@ func (l *ledger) settle() []ledgerKey {
 }
 
 // state returns a copy of the entry as callers see it.
-func (e *entry) state() CompanyState {
-	s := e.CompanyState
+func (e *entry) state() State {
+	s := e.State
 	s.Outcome = e.base
 	if e.open {
 		s.Outcome = outcome.Uncertain
@@ -192,7 +188,7 @@ func codeString(code int) string {
 // intents must have been settled first.
 func (e *entry) snapshot() *record {
 	return &record{
-		Op: opSnapshot, Key: e.Key, Format: e.Format, SearchKey: e.SearchKey,
+		Op: opSnapshot, Key: e.ID, Format: e.Format, SearchKey: e.SearchKey,
 		State: &snapshot{
 			Outcome: e.base, OrderNo: e.OrderNo, Code: atoi(e.Code), Message: e.Message,
 			Status: e.ReportStatus, URL: e.ReportURL, File: e.File, SHA256: e.SHA256,
@@ -210,8 +206,8 @@ func (e *entry) fromSnapshot(r *record) {
 	}
 	c := strings.Clone
 	e.open = false
-	e.SearchKey = e.Key
-	if r.SearchKey != e.Key {
+	e.SearchKey = e.ID
+	if r.SearchKey != e.ID {
 		e.SearchKey = c(r.SearchKey)
 	}
 	e.base, e.OrderNo, e.Code, e.Message = internOutcome(s.Outcome), c(s.OrderNo), codeString(s.Code), c(s.Message)

@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import (
 	"context"
@@ -26,21 +26,21 @@ func randomEvents(t testing.TB, j *Journal, clk *journalClock, rng *rand.Rand, k
 		var err error
 		switch rng.IntN(9) {
 		case 0, 1:
-			err = j.Intent(ctx, k, f, "sk-"+k)
+			err = j.Intent(ctx, Key{k, f}, "sk-"+k)
 		case 2:
-			err = j.Ordered(k, f, no)
+			err = j.Ordered(Key{k, f}, no)
 		case 3:
-			err = j.Refused(k, f, 201+rng.IntN(2)*7, "refused", []outcome.Outcome{outcome.NotFound, outcome.Rejected}[rng.IntN(2)])
+			err = j.Refused(Key{k, f}, Refusal{Code: 201 + rng.IntN(2)*7, Message: "refused", Outcome: []outcome.Outcome{outcome.NotFound, outcome.Rejected}[rng.IntN(2)]})
 		case 4:
-			err = j.Cancelled(k, f, "refused")
+			err = j.Cancelled(Key{k, f}, "refused")
 		case 5:
-			err = j.Ambiguous(k, f, "timeout")
+			err = j.Ambiguous(Key{k, f}, "timeout")
 		case 6:
-			err = j.Polled(k, f, no, []string{"P", "N", "S", "F"}[rng.IntN(4)], "https://r/"+no)
+			err = j.Polled(Key{k, f}, Poll{OrderNo: no, Status: []string{"P", "N", "S", "F"}[rng.IntN(4)], URL: "https://r/" + no})
 		case 7:
-			err = j.Downloaded(k, f, "dl/"+k, "00ff")
+			err = j.Downloaded(Key{k, f}, File{Path: "dl/" + k, SHA256: "00ff"})
 		case 8:
-			err = j.Cooldown(k, f, clk.t.Add(2*time.Hour), 110, "cooldown")
+			err = j.Cooldown(Key{k, f}, clk.t.Add(2*time.Hour), 110, "cooldown")
 		}
 		if err != nil {
 			t.Fatalf("ledgerEvent %d: %v", i, err)
@@ -49,16 +49,16 @@ func randomEvents(t testing.TB, j *Journal, clk *journalClock, rng *rand.Rand, k
 }
 
 // ledgerStates collects every company's state.
-func ledgerStates(j *Journal) map[ledgerKey]CompanyState {
-	m := make(map[ledgerKey]CompanyState)
-	j.Each(func(s CompanyState) bool {
-		m[ledgerKey{s.Key, s.Format}] = s
+func ledgerStates(j *Journal) map[Key]State {
+	m := make(map[Key]State)
+	j.Each(func(s State) bool {
+		m[s.Key] = s
 		return true
 	})
 	return m
 }
 
-func diffStates(t *testing.T, what string, got, want map[ledgerKey]CompanyState) {
+func diffStates(t *testing.T, what string, got, want map[Key]State) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Errorf("%s: %d companies, want %d", what, len(got), len(want))
@@ -77,20 +77,20 @@ func TestJournal_CompactionEquivalence(t *testing.T) {
 	for seed := uint64(1); seed <= 5; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			dir := t.TempDir()
-			history := func(name string, compactMin int) (map[ledgerKey]CompanyState, Stats) {
+			history := func(name string, compactMin int) (map[Key]State, Stats) {
 				path := filepath.Join(dir, name)
 				clk := newJournalClock()
 				rng := rand.New(rand.NewPCG(seed, 7))
-				j, err := OpenJournal(path, JournalOptions{Now: clk.Now, compactMin: 1 << 30})
+				j, err := Open(path, Options{Now: clk.Now, compactMin: 1 << 30})
 				jmust(t, err)
 				randomEvents(t, j, clk, rng, 30, 1500)
 				jmust(t, j.Close())
-				ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
+				ro, err := Open(path, Options{ReadOnly: true})
 				jmust(t, err)
 				before := ledgerStates(ro)
 
 				jmust(t, os.WriteFile(path+".tmp", []byte("left by a crash"), 0o600))
-				j, err = OpenJournal(path, JournalOptions{Now: clk.Now, compactMin: compactMin})
+				j, err = Open(path, Options{Now: clk.Now, compactMin: compactMin})
 				jmust(t, err)
 				diffStates(t, name+": reopened", ledgerStates(j), before)
 				st := j.Stats()
@@ -99,7 +99,7 @@ func TestJournal_CompactionEquivalence(t *testing.T) {
 				if _, err := os.Stat(path + ".tmp"); !os.IsNotExist(err) {
 					t.Errorf("%s: stale temporary file not removed (%v)", name, err)
 				}
-				ro, err = OpenJournal(path, JournalOptions{ReadOnly: true})
+				ro, err = Open(path, Options{ReadOnly: true})
 				jmust(t, err)
 				return ledgerStates(ro), st
 			}
@@ -122,25 +122,25 @@ func TestJournal_CompactionFailure(t *testing.T) {
 	j := openTestJournal(t, path, clk)
 	ctx := context.Background()
 	for n := 0; n < 30; n++ {
-		jmust(t, j.Intent(ctx, "a", 1, "a"))
-		jmust(t, j.Ordered("a", 1, fmt.Sprint("o", n)))
+		jmust(t, j.Intent(ctx, Key{"a", 1}, "a"))
+		jmust(t, j.Ordered(Key{"a", 1}, fmt.Sprint("o", n)))
 	}
-	jmust(t, j.Intent(ctx, "b", 1, "b")) // never answered
+	jmust(t, j.Intent(ctx, Key{"b", 1}, "b")) // never answered
 	jmust(t, j.Close())
 
 	// A directory that cannot be removed where the temporary file goes.
 	jmust(t, os.MkdirAll(filepath.Join(path+".tmp", "x"), 0o700))
-	j, err := OpenJournal(path, JournalOptions{Now: clk.Now, compactMin: 10})
+	j, err := Open(path, Options{Now: clk.Now, compactMin: 10})
 	jmust(t, err)
 	if st := j.Stats(); st.Records <= st.Companies {
 		t.Errorf("compacted although the temporary file could not be written: %+v", st)
 	}
-	jmust(t, j.Ordered("a", 1, "last"))
+	jmust(t, j.Ordered(Key{"a", 1}, "last"))
 	jmust(t, j.Close())
 
-	ro, err := OpenJournal(path, JournalOptions{ReadOnly: true})
+	ro, err := Open(path, Options{ReadOnly: true})
 	jmust(t, err)
-	if st, _ := ro.Lookup("a", 1); st.OrderNo != "last" || st.Orders != 31 {
+	if st, _ := ro.Lookup(Key{"a", 1}); st.OrderNo != "last" || st.Orders != 31 {
 		t.Errorf("a = %+v", st)
 	}
 	data, err := os.ReadFile(path)

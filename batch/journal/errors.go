@@ -1,12 +1,12 @@
-package batch
+package journal
 
 import (
 	"errors"
 	"fmt"
 )
 
-// ErrJournalClosed is returned by a journal method called after Close.
-var ErrJournalClosed = errors.New("state file is closed")
+// ErrClosed is returned by a journal method called after Close.
+var ErrClosed = errors.New("state file is closed")
 
 // ErrReadOnly is returned by a write on a journal opened read-only.
 var ErrReadOnly = errors.New("state file is open read-only")

@@ -1,4 +1,4 @@
-package batch
+package journal
 
 import "github.com/qccbatch/qccbatch/batch/outcome"
 
