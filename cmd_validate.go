@@ -14,6 +14,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
+	"github.com/qccbatch/qccbatch/batch/results"
 )
 
 // validateConfig is what `qccbatch validate` was asked to do.
@@ -110,15 +111,15 @@ func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) 
 	}
 	defer in.Close()
 	i := 0
-	next := func() (input.Row, batch.RowResult, error) {
+	next := func() (input.Row, results.Result, error) {
 		r, err := in.Next()
 		if err != nil {
-			return input.Row{}, batch.RowResult{}, err
+			return input.Row{}, results.Result{}, err
 		}
 		if i >= p.Rows {
-			return input.Row{}, batch.RowResult{}, fmt.Errorf("%s changed while it was read: more rows than before", cfg.Input)
+			return input.Row{}, results.Result{}, fmt.Errorf("%s changed while it was read: more rows than before", cfg.Input)
 		}
-		res := batch.RowResult{Outcome: outcome.NotOrdered, Message: p.RowMessage[i]}
+		res := results.Result{Outcome: outcome.NotOrdered, Message: p.RowMessage[i]}
 		if c := p.RowCompany[i]; c >= 0 {
 			res.SearchKey = p.Companies[c].SearchKey
 		} else {
@@ -128,12 +129,12 @@ func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) 
 		return r, res, nil
 	}
 	invalid := p.Invalid()
-	sum := batch.Summary{
+	sum := results.Summary{
 		Input: cfg.Input, Start: start, End: time.Now(), Version: version,
 		Rows: p.Rows, Companies: len(p.Companies),
 		Counts: map[outcome.Outcome]int{outcome.Invalid: invalid, outcome.NotOrdered: p.Rows - invalid},
 	}
-	if err := batch.WriteResults(cfg.Out, p.Header, next, sum, cfg.Lang); err != nil {
+	if err := results.Write(cfg.Out, p.Header, next, sum, cfg.Lang); err != nil {
 		return inputExit(err)
 	}
 	if i != p.Rows {

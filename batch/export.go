@@ -8,6 +8,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
+	"github.com/qccbatch/qccbatch/batch/results"
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -43,13 +44,13 @@ func Export(cfg ExportConfig) (*Report, error) {
 		return nil, err
 	}
 	defer j.Close()
-	sum := Summary{Input: cfg.Input, State: cfg.State, Start: start, Version: cfg.Version}
+	sum := results.Summary{Input: cfg.Input, State: cfg.State, Start: start, Version: cfg.Version}
 	if cfg.Input != "" {
 		p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
 		if err != nil {
 			return nil, err
 		}
-		res := func(i int) RowResult {
+		res := func(i int) results.Result {
 			c := p.Companies[i]
 			st, known := j.Lookup(journal.Key{ID: c.Key, Format: int(cfg.Format)})
 			return stateResult(c.SearchKey, st, known, "")
@@ -59,7 +60,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, sum, cfg.Lang)
 	}
 
-	var rows []RowResult
+	var rows []results.Result
 	counts := outcome.NewCounts()
 	j.Each(func(st journal.State) bool {
 		rr := stateResult(st.SearchKey, st, true, "")
@@ -70,12 +71,12 @@ func Export(cfg ExportConfig) (*Report, error) {
 	rep := &Report{Rows: len(rows), Companies: len(rows), Counts: counts, Start: start, End: cfg.Now(), Output: cfg.Output}
 	sum.Rows, sum.Companies, sum.Counts, sum.End = rep.Rows, rep.Companies, counts, rep.End
 	n := 0
-	next := func() (input.Row, RowResult, error) {
+	next := func() (input.Row, results.Result, error) {
 		if n >= len(rows) {
-			return input.Row{}, RowResult{}, io.EOF
+			return input.Row{}, results.Result{}, io.EOF
 		}
 		n++
 		return input.Row{Line: n + 1}, rows[n-1], nil
 	}
-	return rep, WriteResults(cfg.Output, nil, next, sum, cfg.Lang)
+	return rep, results.Write(cfg.Output, nil, next, sum, cfg.Lang)
 }

@@ -11,7 +11,9 @@ import (
 func TestOrderPolicy_Decide(t *testing.T) {
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 	year := 365 * 24 * time.Hour
-	st := func(o outcome.Outcome) journal.State { return journal.State{Key: journal.Key{ID: "k", Format: 1}, Outcome: o} }
+	st := func(o outcome.Outcome) journal.State {
+		return journal.State{Key: journal.Key{ID: "k", Format: 1}, Outcome: o}
+	}
 	ready := func(age time.Duration) journal.State {
 		s := st(outcome.Ready)
 		s.CompletedAt = now.Add(-age)

@@ -9,15 +9,16 @@ import (
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
+	"github.com/qccbatch/qccbatch/batch/results"
 )
 
 // stateResult returns the appended result columns for a company from its
 // state (known is false when the state file has never heard of it) and what
 // this run noted about it.
-func stateResult(searchKey string, st journal.State, known bool, note string) RowResult {
-	rr := RowResult{SearchKey: searchKey, Outcome: outcome.NotOrdered}
+func stateResult(searchKey string, st journal.State, known bool, note string) results.Result {
+	rr := results.Result{SearchKey: searchKey, Outcome: outcome.NotOrdered}
 	if known {
-		rr = RowResult{
+		rr = results.Result{
 			SearchKey:    st.SearchKey,
 			Outcome:      st.Outcome,
 			Code:         st.Code,
@@ -54,7 +55,7 @@ func joinMessage(a, b string) string {
 }
 
 // resultLookup gives the result columns of company i of a portfolio.
-type resultLookup func(i int) RowResult
+type resultLookup func(i int) results.Result
 
 // portfolioCounts counts rows per outcome.
 func portfolioCounts(p *Portfolio, res resultLookup) map[outcome.Outcome]int {
@@ -75,38 +76,38 @@ func portfolioCounts(p *Portfolio, res resultLookup) map[outcome.Outcome]int {
 // identifiers, never the whole table. Each row's identifier is classified
 // again and must still name the company of the first pass: a file edited
 // while a long run went on must not get its results on the wrong rows.
-func writePortfolioResults(out string, p *Portfolio, opt input.Options, co identifier.Options, res resultLookup, sum Summary, lang string) error {
+func writePortfolioResults(out string, p *Portfolio, opt input.Options, co identifier.Options, res resultLookup, sum results.Summary, lang string) error {
 	in, err := input.Open(p.Path, opt)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
 	row := 0
-	next := func() (input.Row, RowResult, error) {
+	next := func() (input.Row, results.Result, error) {
 		r, err := in.Next()
 		if err == io.EOF && row < len(p.RowCompany) {
 			err = errInputChanged(p.Path, r.Line)
 		}
 		if err != nil {
-			return input.Row{}, RowResult{}, err
+			return input.Row{}, results.Result{}, err
 		}
 		if row >= len(p.RowCompany) {
-			return input.Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
+			return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
 		}
 		ci, msg := p.RowCompany[row], p.RowMessage[row]
 		row++
 		id := identifier.Classify(in.Identifier(r), co)
 		if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
-			return input.Row{}, RowResult{}, errInputChanged(p.Path, r.Line)
+			return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
 		}
 		if ci < 0 {
-			return r, RowResult{Outcome: outcome.Invalid, Message: msg}, nil
+			return r, results.Result{Outcome: outcome.Invalid, Message: msg}, nil
 		}
 		rr := res(int(ci))
 		rr.Message = joinMessage(msg, rr.Message)
 		return r, rr, nil
 	}
-	return WriteResults(out, in.Header(), next, sum, lang)
+	return results.Write(out, in.Header(), next, sum, lang)
 }
 
 func errInputChanged(path string, line int) error {
@@ -117,7 +118,7 @@ func errInputChanged(path string, line int) error {
 }
 
 // results is the runner's resultLookup: the journal's state plus this run's notes.
-func (r *runner) result(i int) RowResult {
+func (r *runner) result(i int) results.Result {
 	st, known := r.lookup(i)
 	return stateResult(r.p.Companies[i].SearchKey, st, known, r.comps[i].note)
 }
@@ -139,7 +140,7 @@ func (r *runner) report(start time.Time) *Report {
 }
 
 func (r *runner) writeResults(rep *Report) error {
-	sum := Summary{
+	sum := results.Summary{
 		Input: r.cfg.Input, State: r.cfg.State, Start: rep.Start, End: r.cfg.Now(),
 		Version: r.cfg.Version, Rows: rep.Rows, Companies: rep.Companies, Counts: rep.Counts,
 		NewOrders: rep.NewOrders, APICalls: rep.APICalls,

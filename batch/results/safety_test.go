@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"bytes"
@@ -33,7 +33,7 @@ func injectionRows() ([]string, []sampleRow) {
 	for i, p := range injectionPayloads {
 		rows = append(rows, sampleRow{
 			input.Row{Line: i + 2, Cells: []input.Cell{strCell(p.text), numCell("-1")}},
-			RowResult{SearchKey: p.text, Outcome: outcome.Invalid, Message: p.text},
+			Result{SearchKey: p.text, Outcome: outcome.Invalid, Message: p.text},
 		})
 	}
 	return header, rows
@@ -42,7 +42,7 @@ func injectionRows() ([]string, []sampleRow) {
 func TestWriteResults_FormulaSafetyXLSX(t *testing.T) {
 	header, rows := injectionRows()
 	out := filepath.Join(t.TempDir(), "r.xlsx")
-	if err := WriteResults(out, header, sliceSource(rows), Summary{Input: "=1+1"}, "en"); err != nil {
+	if err := Write(out, header, sliceSource(rows), Summary{Input: "=1+1"}, "en"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(out)
@@ -84,7 +84,7 @@ func TestWriteResults_FormulaSafetyCSV(t *testing.T) {
 	header, rows := injectionRows()
 	header[0] = "=header"
 	out := filepath.Join(t.TempDir(), "r.csv")
-	if err := WriteResults(out, header, sliceSource(rows), Summary{}, "en"); err != nil {
+	if err := Write(out, header, sliceSource(rows), Summary{}, "en"); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(out)
@@ -159,9 +159,9 @@ func TestHyperlinkFormula(t *testing.T) {
 }
 
 func TestWriteResults_UnsafeURLIsPlainText(t *testing.T) {
-	rows := []sampleRow{{input.Row{Line: 2}, RowResult{Outcome: outcome.Ready, ReportURL: "javascript:alert(1)"}}}
+	rows := []sampleRow{{input.Row{Line: 2}, Result{Outcome: outcome.Ready, ReportURL: "javascript:alert(1)"}}}
 	out := filepath.Join(t.TempDir(), "r.xlsx")
-	if err := WriteResults(out, nil, sliceSource(rows), Summary{}, "en"); err != nil {
+	if err := Write(out, nil, sliceSource(rows), Summary{}, "en"); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(out)

@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"bytes"
@@ -34,15 +34,15 @@ func updateGolden() bool {
 // sampleRow pairs an input row with its result.
 type sampleRow struct {
 	row input.Row
-	res RowResult
+	res Result
 }
 
 // sliceSource yields rows from a slice, then io.EOF.
-func sliceSource(rows []sampleRow) ResultsSource {
+func sliceSource(rows []sampleRow) Source {
 	i := 0
-	return func() (input.Row, RowResult, error) {
+	return func() (input.Row, Result, error) {
 		if i == len(rows) {
-			return input.Row{}, RowResult{}, io.EOF
+			return input.Row{}, Result{}, io.EOF
 		}
 		i++
 		return rows[i-1].row, rows[i-1].res, nil
@@ -60,26 +60,26 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 	header := []string{"企业名称", "统一社会信用代码", "客户号", "授信额度", "存量客户", "备注"}
 	rows := []sampleRow{
 		{input.Row{Line: 2, Cells: []input.Cell{strCell("小米科技有限责任公司"), strCell("91110108551385082Q"), numCell("1001"), numCell("5000000.5"), {Value: "TRUE", Type: input.CellBool}, strCell("")}},
-			RowResult{SearchKey: "91110108551385082Q", Outcome: outcome.Ready, Code: "200", Message: "成功",
+			Result{SearchKey: "91110108551385082Q", Outcome: outcome.Ready, Code: "200", Message: "成功",
 				OrderNo: "RB202503010001", ReportStatus: "S", ReportURL: "https://report.example.com/r/RB202503010001.pdf",
 				File: "reports/91110108551385082Q_RB202503010001.pdf", OrderedAt: t0, CompletedAt: t0.Add(95 * time.Second)}},
 		{input.Row{Line: 3, Cells: []input.Cell{strCell("不存在的公司"), {}, numCell("1002"), numCell("-1"), {Value: "0", Type: input.CellBool}, strCell("=cmd|' /C calc'!A0")}},
-			RowResult{SearchKey: "不存在的公司", Outcome: outcome.NotFound, Code: "201", Message: "查询无结果", OrderedAt: t0}},
+			Result{SearchKey: "不存在的公司", Outcome: outcome.NotFound, Code: "201", Message: "查询无结果", OrderedAt: t0}},
 		{input.Row{Line: 4, Cells: []input.Cell{strCell("某某（北京）有限公司"), strCell("91110000ABCDEFGH12"), numCell("1003"), strCell("-1"), {}, strCell("+1")}},
-			RowResult{SearchKey: "91110000ABCDEFGH12", Outcome: outcome.Invalid, Message: "校验位错误：应为 7"}},
+			Result{SearchKey: "91110000ABCDEFGH12", Outcome: outcome.Invalid, Message: "校验位错误：应为 7"}},
 		{input.Row{Line: 5, Cells: []input.Cell{strCell("生成失败公司"), {}, numCell("1004"), numCell("0"), {}, strCell("@SUM(A1:A2)")}},
-			RowResult{SearchKey: "生成失败公司", Outcome: outcome.Failed, Code: "200", OrderNo: "RB202503010004",
+			Result{SearchKey: "生成失败公司", Outcome: outcome.Failed, Code: "200", OrderNo: "RB202503010004",
 				ReportStatus: "F", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}},
 		{input.Row{Line: 6, Cells: []input.Cell{strCell("超时公司"), {}, numCell("1005"), numCell("1.5E+3"), {}, strCell("\tTAB")}},
-			RowResult{SearchKey: "超时公司", Outcome: outcome.Uncertain, Message: "timeout after the request was sent", OrderedAt: t0}},
+			Result{SearchKey: "超时公司", Outcome: outcome.Uncertain, Message: "timeout after the request was sent", OrderedAt: t0}},
 		{input.Row{Line: 7, Cells: []input.Cell{strCell("处理中公司"), {}, numCell("1006"), {}, {}, strCell("\rCR")}},
-			RowResult{SearchKey: "处理中公司", Outcome: outcome.Pending, Code: "200", OrderNo: "RB202503010006", ReportStatus: "P", OrderedAt: t0}},
+			Result{SearchKey: "处理中公司", Outcome: outcome.Pending, Code: "200", OrderNo: "RB202503010006", ReportStatus: "P", OrderedAt: t0}},
 		{input.Row{Line: 8, Cells: []input.Cell{strCell("冷却公司"), {}, numCell("1007")}}, // short row: padded
-			RowResult{SearchKey: "冷却公司", Outcome: outcome.NotOrdered, Code: "110", Message: "2 小时内不可重复下单"}},
+			Result{SearchKey: "冷却公司", Outcome: outcome.NotOrdered, Code: "110", Message: "2 小时内不可重复下单"}},
 		{input.Row{Line: 9, Cells: []input.Cell{strCell("社会组织"), strCell("51110000500000000X"), numCell("1008"), {}, {}, strCell("-")}},
-			RowResult{SearchKey: "51110000500000000X", Outcome: outcome.Rejected, Code: "202", Message: "暂不支持"}},
+			Result{SearchKey: "51110000500000000X", Outcome: outcome.Rejected, Code: "202", Message: "暂不支持"}},
 		{input.Row{Line: 10, Cells: []input.Cell{strCell(`Evil "Co"`), {}, numCell("1009"), {}, {}, strCell("")}},
-			RowResult{SearchKey: `Evil "Co"`, Outcome: outcome.Ready, Code: "200", OrderNo: "RB202503010009", ReportStatus: "S",
+			Result{SearchKey: `Evil "Co"`, Outcome: outcome.Ready, Code: "200", OrderNo: "RB202503010009", ReportStatus: "S",
 				ReportURL: `https://report.example.com/r?x=")&cmd|'/C calc'!A0&("`, OrderedAt: t0, CompletedAt: t0.Add(2 * time.Minute)}},
 	}
 	sum := Summary{
@@ -127,7 +127,7 @@ func TestWriteResults_Golden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "results"+tt.ext)
-			if err := WriteResults(out, tt.header, sliceSource(rows), sum, tt.lang); err != nil {
+			if err := Write(out, tt.header, sliceSource(rows), sum, tt.lang); err != nil {
 				t.Fatal(err)
 			}
 			if tt.ext == ".csv" {
@@ -156,9 +156,9 @@ func TestResultsHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
-			got := ResultsHeader([]string{"a", "b"}, tt.lang)
+			got := Header([]string{"a", "b"}, tt.lang)
 			if len(got) != 12 || got[0] != "a" || got[2] != tt.first || got[11] != tt.last {
-				t.Errorf("ResultsHeader(%q) = %q", tt.lang, got)
+				t.Errorf("Header(%q) = %q", tt.lang, got)
 			}
 		})
 	}
@@ -167,9 +167,9 @@ func TestResultsHeader(t *testing.T) {
 func TestWriteResults_BadExtension(t *testing.T) {
 	_, rows, sum := samplePortfolio()
 	out := filepath.Join(t.TempDir(), "results.xls")
-	err := WriteResults(out, nil, sliceSource(rows), sum, "zh")
+	err := Write(out, nil, sliceSource(rows), sum, "zh")
 	if err == nil {
-		t.Fatal("WriteResults(.xls) succeeded, want an error")
+		t.Fatal("Write(.xls) succeeded, want an error")
 	}
 	if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
 		t.Errorf("%s exists after a refused write", out)
@@ -183,16 +183,16 @@ func TestWriteResults_SourceReusesCells(t *testing.T) {
 		t.Run(ext, func(t *testing.T) {
 			cells := make([]input.Cell, 1)
 			i := 0
-			next := func() (input.Row, RowResult, error) {
+			next := func() (input.Row, Result, error) {
 				if i == 3 {
-					return input.Row{}, RowResult{}, io.EOF
+					return input.Row{}, Result{}, io.EOF
 				}
 				i++
 				cells[0] = strCell(fmt.Sprint("row ", i))
-				return input.Row{Line: i + 1, Cells: cells}, RowResult{Outcome: outcome.Ready}, nil
+				return input.Row{Line: i + 1, Cells: cells}, Result{Outcome: outcome.Ready}, nil
 			}
 			out := filepath.Join(t.TempDir(), "r"+ext)
-			if err := WriteResults(out, []string{"name"}, next, Summary{}, "en"); err != nil {
+			if err := Write(out, []string{"name"}, next, Summary{}, "en"); err != nil {
 				t.Fatal(err)
 			}
 			var got []string

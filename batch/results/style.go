@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"golang.org/x/text/width"

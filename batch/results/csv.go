@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"bufio"
@@ -16,7 +16,7 @@ const utf8BOM = "\ufeff"
 // writeCSV writes the Results table as CSV: UTF-8 with a BOM, CRLF line ends,
 // every text value that a spreadsheet would evaluate prefixed with '.
 // Numbers of number cells are written as they were read.
-func writeCSV(w io.Writer, header []string, next ResultsSource, lang string) error {
+func writeCSV(w io.Writer, header []string, next Source, lang string) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString(utf8BOM); err != nil {
 		return err
@@ -25,7 +25,7 @@ func writeCSV(w io.Writer, header []string, next ResultsSource, lang string) err
 	cw.UseCRLF = true
 
 	record := make([]string, 0, len(header)+10)
-	for _, h := range ResultsHeader(header, lang) {
+	for _, h := range Header(header, lang) {
 		record = append(record, csvText(h))
 	}
 	if err := cw.Write(record); err != nil {

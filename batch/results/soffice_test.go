@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"html"
@@ -120,7 +120,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 	for _, lang := range []string{"zh", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			xlsx := filepath.Join(t.TempDir(), "results.xlsx")
-			if err := WriteResults(xlsx, header, sliceSource(rows), sum, lang); err != nil {
+			if err := Write(xlsx, header, sliceSource(rows), sum, lang); err != nil {
 				t.Fatal(err)
 			}
 			// 44 comma, 34 quote, 76 UTF-8, 1 first line; then quote all text.
@@ -129,7 +129,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 
 			var want [][]loField
 			var head []loField
-			for _, h := range ResultsHeader(header, lang) {
+			for _, h := range Header(header, lang) {
 				head = append(head, loField{h, true})
 			}
 			want = append(want, head)

@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"errors"
@@ -16,9 +16,9 @@ import (
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
-// ResultsSource yields the rows of the results table in order. It returns
+// Source yields the rows of the results table in order. It returns
 // io.EOF after the last row.
-type ResultsSource func() (input.Row, RowResult, error)
+type Source func() (input.Row, Result, error)
 
 // resultsFileMode is the mode of a new results file: it holds customer data.
 const resultsFileMode = 0o600
@@ -37,25 +37,25 @@ const (
 	colReportURL = 6
 )
 
-// ResultsHeader returns the header row of the results table: the input's
+// Header returns the header row of the results table: the input's
 // header followed by the ten appended columns in lang ("zh" or "en").
-func ResultsHeader(header []string, lang string) []string {
+func Header(header []string, lang string) []string {
 	cols := resultColumns[outcome.Lang(lang)]
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)
 	return append(out, cols[:]...)
 }
 
-// WriteResults writes the results table to path (.xlsx or .csv, chosen by the
+// Write writes the results table to path (.xlsx or .csv, chosen by the
 // extension) atomically: a temporary file in the same directory, fsync, rename.
 // header is the input's header row (empty when rebuilding from the state alone).
 //
 // Every row keeps len(header) original cells (short rows are padded; cells
 // beyond the header are not written, so the appended columns stay aligned),
-// then the ten columns of its RowResult. Text that a spreadsheet would take
+// then the ten columns of its Result. Text that a spreadsheet would take
 // for a formula is written so that it never is. Stale temporary files of an
 // earlier crashed write are removed first. If next fails, path is untouched.
-func WriteResults(path string, header []string, next ResultsSource, sum Summary, lang string) error {
+func Write(path string, header []string, next Source, sum Summary, lang string) error {
 	lang = outcome.Lang(lang)
 	var write func(io.Writer) error
 	switch strings.ToLower(filepath.Ext(path)) {
@@ -73,20 +73,20 @@ func WriteResults(path string, header []string, next ResultsSource, sum Summary,
 }
 
 // nextRow calls next, turning io.EOF into done and wrapping other errors.
-func nextRow(next ResultsSource) (input.Row, RowResult, bool, error) {
+func nextRow(next Source) (input.Row, Result, bool, error) {
 	row, res, err := next()
 	if errors.Is(err, io.EOF) {
-		return input.Row{}, RowResult{}, true, nil
+		return input.Row{}, Result{}, true, nil
 	}
 	if err != nil {
-		return input.Row{}, RowResult{}, false, fmt.Errorf("reading results: %w", err)
+		return input.Row{}, Result{}, false, fmt.Errorf("reading results: %w", err)
 	}
 	return row, res, false, nil
 }
 
 // resultTexts returns the ten appended columns of res as text, the outcome
 // shown in lang and the times in RFC 3339 (empty when zero).
-func resultTexts(res RowResult, lang string) [10]string {
+func resultTexts(res Result, lang string) [10]string {
 	return [10]string{
 		res.SearchKey, res.Outcome.Label(lang), res.Code, res.Message, res.OrderNo,
 		res.ReportStatus, res.ReportURL, res.File,

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package batch
+package results
 
 import (
 	"fmt"
@@ -32,14 +32,14 @@ func benchRows(b *testing.B) int {
 
 // syntheticSource yields n realistic rows without holding them in memory:
 // six input columns (text, code, numbers) and a ready result.
-func syntheticSource(n int) ResultsSource {
+func syntheticSource(n int) Source {
 	t0 := time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))
 	outcomes := outcome.All()
 	i := 0
 	cells := make([]input.Cell, 6)
-	return func() (input.Row, RowResult, error) {
+	return func() (input.Row, Result, error) {
 		if i == n {
-			return input.Row{}, RowResult{}, io.EOF
+			return input.Row{}, Result{}, io.EOF
 		}
 		i++
 		key := fmt.Sprintf("91110108%09dX", i)
@@ -50,7 +50,7 @@ func syntheticSource(n int) ResultsSource {
 		cells[4] = strCell("华北")
 		cells[5] = strCell("")
 		o := outcomes[i%len(outcomes)]
-		res := RowResult{SearchKey: key, Outcome: o, Code: "200", Message: "成功",
+		res := Result{SearchKey: key, Outcome: o, Code: "200", Message: "成功",
 			OrderNo: fmt.Sprintf("RB%012d", i), ReportStatus: "S", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}
 		if o == outcome.Ready {
 			res.ReportURL = "https://report.example.com/r/" + res.OrderNo + ".pdf"
@@ -63,7 +63,7 @@ func syntheticSource(n int) ResultsSource {
 // BenchmarkWriteResults writes the benchmark portfolio to .xlsx and .csv and
 // reports the peak resident memory of the process (peak-RSS-MB).
 //
-//	go test ./batch -run '^$' -bench WriteResults/xlsx -benchtime 1x -benchmem
+//	go test ./batch -run '^$' -bench Write/xlsx -benchtime 1x -benchmem
 func BenchmarkWriteResults(b *testing.B) {
 	n := benchRows(b)
 	header := []string{"企业名称", "统一社会信用代码", "客户号", "授信额度", "区域", "备注"}
@@ -71,7 +71,7 @@ func BenchmarkWriteResults(b *testing.B) {
 		b.Run(ext, func(b *testing.B) {
 			out := filepath.Join(b.TempDir(), "results."+ext)
 			for b.Loop() {
-				if err := WriteResults(out, header, syntheticSource(n), Summary{Rows: n}, "zh"); err != nil {
+				if err := Write(out, header, syntheticSource(n), Summary{Rows: n}, "zh"); err != nil {
 					b.Fatal(err)
 				}
 			}

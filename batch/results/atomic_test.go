@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"bufio"
@@ -33,15 +33,15 @@ func dirNames(t *testing.T, dir string) []string {
 }
 
 // failingSource yields n good rows, then an error.
-func failingSource(n int) ResultsSource {
+func failingSource(n int) Source {
 	i := 0
-	return func() (input.Row, RowResult, error) {
+	return func() (input.Row, Result, error) {
 		if i == n {
-			return input.Row{}, RowResult{}, errors.New("state file read error")
+			return input.Row{}, Result{}, errors.New("state file read error")
 		}
 		i++
 		return input.Row{Line: i + 1, Cells: []input.Cell{strCell(fmt.Sprint("company ", i))}},
-			RowResult{SearchKey: fmt.Sprint("company ", i), Outcome: outcome.Ready}, nil
+			Result{SearchKey: fmt.Sprint("company ", i), Outcome: outcome.Ready}, nil
 	}
 }
 
@@ -57,9 +57,9 @@ func TestWriteResults_FailingSourceLeavesNoFile(t *testing.T) {
 					}
 				}
 				// Past the width sample, so rows have been streamed already.
-				err := WriteResults(path, []string{"name"}, failingSource(widthSample+100), Summary{}, "zh")
+				err := Write(path, []string{"name"}, failingSource(widthSample+100), Summary{}, "zh")
 				if err == nil || !strings.Contains(err.Error(), "state file read error") {
-					t.Fatalf("WriteResults error = %v, want the source's error", err)
+					t.Fatalf("Write error = %v, want the source's error", err)
 				}
 				var want []string
 				if existing {
@@ -120,7 +120,7 @@ func TestWriteResults_Crash(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, rows, sum := samplePortfolio()
-	if err := WriteResults(path, nil, sliceSource(rows), sum, "en"); err != nil {
+	if err := Write(path, nil, sliceSource(rows), sum, "en"); err != nil {
 		t.Fatal(err)
 	}
 	if got := dirNames(t, dir); !slices.Equal(got, []string{"results.csv"}) {
@@ -132,15 +132,15 @@ func TestWriteResults_Crash(t *testing.T) {
 // stdout after 5,000 rows and then blocks until the process is killed.
 func crashHelper(out string) {
 	i := 0
-	next := func() (input.Row, RowResult, error) {
+	next := func() (input.Row, Result, error) {
 		i++
 		if i == 5000 {
 			fmt.Println("mid-write")
 			time.Sleep(time.Hour) // until the test kills this process
 		}
-		return input.Row{Cells: []input.Cell{strCell("company")}}, RowResult{SearchKey: "company", Outcome: outcome.Ready}, nil
+		return input.Row{Cells: []input.Cell{strCell("company")}}, Result{SearchKey: "company", Outcome: outcome.Ready}, nil
 	}
-	err := WriteResults(out, []string{"name"}, next, Summary{}, "en")
+	err := Write(out, []string{"name"}, next, Summary{}, "en")
 	fmt.Fprintln(os.Stderr, "helper finished unexpectedly:", err)
 	os.Exit(1)
 }

@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"time"
@@ -6,8 +6,8 @@ import (
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
-// RowResult holds the ten columns appended to every row of the results.
-type RowResult struct {
+// Result holds the ten columns appended to every row of the results.
+type Result struct {
 	SearchKey    string
 	Outcome      outcome.Outcome
 	Code         string

@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"archive/zip"

@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"github.com/qccbatch/qccbatch/batch/outcome"

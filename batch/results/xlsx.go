@@ -1,4 +1,4 @@
-package batch
+package results
 
 import (
 	"archive/zip"
@@ -27,7 +27,7 @@ const maxHyperlinkLen = 255
 // StreamWriter (spilled to a temporary file past 16 MB) and the zip is written
 // straight to w rather than built in memory, so memory stays flat in the
 // number of rows.
-func writeXLSX(w io.Writer, header []string, next ResultsSource, sum Summary, lang string) error {
+func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang string) error {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }() // removes excelize's temporary files
 	if err := f.SetSheetName("Sheet1", resultsSheet); err != nil {
@@ -87,8 +87,8 @@ type resultsSheetWriter struct {
 
 // write sets widths, panes and the header, then streams every row and adds
 // the auto-filter.
-func (rw *resultsSheetWriter) write(header []string, next ResultsSource) error {
-	full := ResultsHeader(header, rw.lang)
+func (rw *resultsSheetWriter) write(header []string, next Source) error {
+	full := Header(header, rw.lang)
 	widths := newColWidths(full)
 	// Column widths must be set before the first row: measure a sample.
 	var sample []sampledRow
@@ -167,11 +167,11 @@ func (rw *resultsSheetWriter) write(header []string, next ResultsSource) error {
 // sampledRow is a row read ahead to measure column widths.
 type sampledRow struct {
 	row input.Row
-	res RowResult
+	res Result
 }
 
 // writeRow writes one data row as sheet row *n+1.
-func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res RowResult) error {
+func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error {
 	*n++
 	if *n > maxSheetRows {
 		return fmt.Errorf("more than %d rows do not fit in an .xlsx worksheet: write the results as .csv", maxSheetRows-1)
