@@ -36,7 +36,7 @@ func newLogger(w io.Writer, format string, quiet bool) (*slog.Logger, error) {
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, exitf(2, "--log-format must be text or json, not %q", format)
+	return nil, usagef("--log-format must be text or json, not %q", format)
 }
 
 // isTerminal reports whether w is a terminal.

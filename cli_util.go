@@ -7,23 +7,10 @@ import (
 	"time"
 )
 
-// isUsageError reports whether err is one of cobra's own usage errors
-// (unknown command, wrong number of arguments), which exit with code 2.
-// cobra has no typed errors for these, so its messages are matched.
-func isUsageError(err error) bool {
-	msg := err.Error()
-	for _, s := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires exactly", "invalid argument", "flag needs an argument"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
-}
-
 // checkLang refuses a --lang other than zh or en (exit 2).
 func checkLang(lang string) error {
 	if lang != "zh" && lang != "en" {
-		return exitf(2, "--lang must be zh or en, not %q", lang)
+		return usagef("--lang must be zh or en, not %q", lang)
 	}
 	return nil
 }

@@ -18,14 +18,14 @@ func newExportCmd() *cobra.Command {
 		Long: `Rebuild the results table from the state file without calling the API.
 With INPUT, every input row is written with its original columns; without it, one row per company.
 It works while a run holds the state file.`,
-		Args: cobra.RangeArgs(1, 2),
+		Args: rangeArgs(1, 2, "STATE [INPUT]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
-				return exitf(2, "export needs -o OUT (.xlsx or .csv)")
+				return usagef("export needs -o OUT (.xlsx or .csv)")
 			}
 			f, err := client.ParseFormat(format)
 			if err != nil {
-				return exitf(2, "--format: %v", err)
+				return usagef("--format: %v", err)
 			}
 			if err := checkLang(lang); err != nil {
 				return err
@@ -40,7 +40,7 @@ It works while a run holds the state file.`,
 			}
 			rep, err := batch.Export(cfg)
 			if err != nil {
-				return inputExit(err)
+				return err
 			}
 			cmd.Printf("wrote %s: %d rows, %d companies\n", out, rep.Rows, rep.Companies)
 			return nil

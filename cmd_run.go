@@ -2,7 +2,7 @@ package main
 
 import (
 	"bufio"
-	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -14,7 +14,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
-	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -85,13 +84,13 @@ Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordere
 func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	format, err := client.ParseFormat(f.format)
 	if err != nil {
-		return exitf(2, "--format: %v", err)
+		return usagef("--format: %v", err)
 	}
 	if err := checkLang(f.lang); err != nil {
 		return err
 	}
 	if f.qps < 0 || f.concurrency < 1 {
-		return exitf(2, "--qps must be >= 0 and --concurrency >= 1")
+		return usagef("--qps must be >= 0 and --concurrency >= 1")
 	}
 	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.quiet)
 	if err != nil {
@@ -122,17 +121,17 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		cfg.State = inPath + ".qccstate"
 	}
 	if ext := strings.ToLower(filepath.Ext(cfg.Output)); ext != ".xlsx" && ext != ".csv" {
-		return exitf(2, "--out must end in .xlsx or .csv, not %q", cfg.Output)
+		return usagef("--out must end in .xlsx or .csv, not %q", cfg.Output)
 	}
 	if f.download != "" {
 		if err := os.MkdirAll(f.download, 0o700); err != nil {
-			return exitf(2, "--download: %v", err)
+			return usagef("--download: %v", err)
 		}
 	}
 	if f.dryRun {
 		plan, err := batch.DryRun(cfg, f.qps)
 		if err != nil {
-			return inputExit(err)
+			return err
 		}
 		plan.Write(cmd.OutOrStdout())
 		return nil
@@ -142,7 +141,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	if f.sandbox {
 		srv := qcctest.NewServer()
 		if err := srv.Start("127.0.0.1:0"); err != nil {
-			return exitf(1, "starting the sandbox: %v", err)
+			return fmt.Errorf("starting the sandbox: %v", err)
 		}
 		defer srv.Close()
 		baseURL, key, secret = srv.BaseURL(), "sandbox", "sandbox"
@@ -155,7 +154,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	}
 	c, err := client.New(baseURL, key, secret)
 	if err != nil {
-		return exitf(2, "--base-url: %v", err)
+		return usagef("--base-url: %v", err)
 	}
 	cfg.APIHost = c.Host()
 	cfg.Limiter = ratelimit.New(f.qps)
@@ -164,11 +163,11 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	if f.cpuProfile != "" {
 		pf, err := os.Create(f.cpuProfile)
 		if err != nil {
-			return exitf(2, "--cpuprofile: %v", err)
+			return usagef("--cpuprofile: %v", err)
 		}
 		defer pf.Close()
 		if err := pprof.StartCPUProfile(pf); err != nil {
-			return exitf(2, "--cpuprofile: %v", err)
+			return usagef("--cpuprofile: %v", err)
 		}
 		defer pprof.StopCPUProfile()
 	}
@@ -178,30 +177,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	if rep != nil {
 		printSummary(cmd.OutOrStdout(), f.logFormat, rep, err)
 	}
-	return runExit(err)
-}
-
-// runExit maps the error of a run to the exit code of SPEC.
-func runExit(err error) error {
-	if err == nil {
-		return nil
-	}
-	var se *batch.StopError
-	if errors.As(err, &se) {
-		return withCode(se.Exit, err)
-	}
-	return inputExit(err)
-}
-
-// inputExit gives unusable input and state files exit code 2, anything else 1.
-func inputExit(err error) error {
-	var ie *input.Error
-	var le *journal.LockedError
-	var ce *journal.CorruptError
-	if errors.As(err, &ie) || errors.As(err, &le) || errors.As(err, &ce) {
-		return withCode(2, err)
-	}
-	return withCode(1, err)
+	return err
 }
 
 // credentials reads the API key and secret from --key-file or the environment.
@@ -210,7 +186,7 @@ func credentials(keyFile string) (key, secret string, err error) {
 	if keyFile != "" {
 		fh, err := os.Open(keyFile)
 		if err != nil {
-			return "", "", exitf(2, "--key-file: %v", err)
+			return "", "", usagef("--key-file: %v", err)
 		}
 		defer fh.Close()
 		sc := bufio.NewScanner(fh)
@@ -229,19 +205,9 @@ func credentials(keyFile string) (key, secret string, err error) {
 	}
 	switch {
 	case key == "":
-		return "", "", exitf(2, "QCC_KEY is not set: export QCC_KEY and QCC_SECRET_KEY (or use --key-file, or --sandbox to try without credentials)")
+		return "", "", usagef("QCC_KEY is not set: export QCC_KEY and QCC_SECRET_KEY (or use --key-file, or --sandbox to try without credentials)")
 	case secret == "":
-		return "", "", exitf(2, "QCC_SECRET_KEY is not set: export it next to QCC_KEY (or use --key-file)")
+		return "", "", usagef("QCC_SECRET_KEY is not set: export it next to QCC_KEY (or use --key-file)")
 	}
 	return key, secret, nil
-}
-
-// exactArgs is cobra.ExactArgs with a message naming the missing argument.
-func exactArgs(n int, names string) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != n {
-			return exitf(2, "%s needs %s (see '%s --help')", cmd.CommandPath(), names, cmd.CommandPath())
-		}
-		return nil
-	}
 }

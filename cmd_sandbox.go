@@ -32,7 +32,7 @@ It checks the key, the Timespan (±300 s) and the Token, generates reports after
 until Ctrl-C. Its behaviour is deterministic for a given --seed.
 
 ` + qcctest.Usage,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(cmd, f)
 		},
@@ -53,22 +53,22 @@ until Ctrl-C. Its behaviour is deterministic for a given --seed.
 func runSandbox(cmd *cobra.Command, f sandboxFlags) error {
 	host, _, err := net.SplitHostPort(f.addr)
 	if err != nil {
-		return exitf(2, "--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", f.addr)
+		return usagef("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", f.addr)
 	}
 	if !client.IsLoopbackHost(host) {
-		return exitf(2, "--addr %q: the sandbox listens on loopback only (127.0.0.1, ::1 or localhost)", f.addr)
+		return usagef("--addr %q: the sandbox listens on loopback only (127.0.0.1, ::1 or localhost)", f.addr)
 	}
 	switch {
 	case f.key == "" || f.secret == "":
-		return exitf(2, "--key and --secret must not be empty")
+		return usagef("--key and --secret must not be empty")
 	case f.errorRate < 0 || f.errorRate > 1:
-		return exitf(2, "--error-rate %v: want a share between 0 and 1", f.errorRate)
+		return usagef("--error-rate %v: want a share between 0 and 1", f.errorRate)
 	case f.dropRate < 0 || f.dropRate > 1:
-		return exitf(2, "--drop-rate %v: want a share between 0 and 1", f.dropRate)
+		return usagef("--drop-rate %v: want a share between 0 and 1", f.dropRate)
 	case f.rateLimit < 0:
-		return exitf(2, "--rate-limit %v: want 0 (no limit) or more", f.rateLimit)
+		return usagef("--rate-limit %v: want 0 (no limit) or more", f.rateLimit)
 	case f.latency < 0 || f.genDelay < 0:
-		return exitf(2, "--latency and --gen-delay must not be negative")
+		return usagef("--latency and --gen-delay must not be negative")
 	}
 	srv := qcctest.NewServer(
 		qcctest.WithKey(f.key), qcctest.WithSecret(f.secret), qcctest.WithSeed(f.seed),
@@ -77,7 +77,7 @@ func runSandbox(cmd *cobra.Command, f sandboxFlags) error {
 		qcctest.WithRateLimit(f.rateLimit),
 	)
 	if err := srv.Start(f.addr); err != nil {
-		return exitf(1, "sandbox: %v", err)
+		return fmt.Errorf("sandbox: %v", err)
 	}
 	defer srv.Close()
 

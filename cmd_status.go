@@ -31,7 +31,7 @@ func newStatusCmd() *cobra.Command {
 companies per outcome, the orders placed over all runs, and the oldest and newest
 ready report. It only reads: it works while a run holds the state file, and a
 record being written at that moment is simply not counted yet.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1, "STATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.State = args[0]
 			return runStatus(cmd.OutOrStdout(), cfg)
@@ -59,15 +59,15 @@ func runStatus(w io.Writer, cfg statusConfig) error {
 	fi, err := os.Stat(cfg.State)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return exitf(2, "state file %s does not exist", cfg.State)
+		return usagef("state file %s does not exist", cfg.State)
 	case err != nil:
-		return exitf(2, "state file %s: %v", cfg.State, unwrapPath(err))
+		return usagef("state file %s: %v", cfg.State, unwrapPath(err))
 	case fi.IsDir():
-		return exitf(2, "state file %s is a directory", cfg.State)
+		return usagef("state file %s is a directory", cfg.State)
 	}
 	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true})
 	if err != nil {
-		return withCode(2, describeJournalError(cfg.State, err))
+		return err
 	}
 	st := j.Stats()
 	_ = j.Close()

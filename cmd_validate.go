@@ -36,7 +36,7 @@ number or name), count invalid rows and duplicates, and print how many companies
 would be ordered. Nothing is sent to the API. With -o, also write the results
 table with the local outcomes: invalid rows with their reason, every other row
 not_ordered.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1, "INPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.Input = args[0]
 			return runValidate(cmd.OutOrStdout(), cfg)
@@ -67,7 +67,7 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 	co := identifier.Options{AllowBadChecksum: cfg.AllowBadChecksum}
 	p, err := batch.ScanPortfolio(cfg.Input, cfg.InputOpts, co)
 	if err != nil {
-		return inputExit(err)
+		return err
 	}
 	p.WritePlan(w)
 	if cfg.Out == "" {
@@ -86,7 +86,7 @@ func checkOutPath(in, out string) error {
 	switch strings.ToLower(filepath.Ext(out)) {
 	case ".xlsx", ".csv":
 	default:
-		return exitf(2, "-o %s: the results file must end in .xlsx or .csv", out)
+		return usagef("-o %s: the results file must end in .xlsx or .csv", out)
 	}
 	a, errA := filepath.Abs(in)
 	b, errB := filepath.Abs(out)
@@ -97,7 +97,7 @@ func checkOutPath(in, out string) error {
 		}
 	}
 	if same {
-		return exitf(2, "-o %s: refusing to overwrite the input file", out)
+		return usagef("-o %s: refusing to overwrite the input file", out)
 	}
 	return nil
 }
@@ -107,7 +107,7 @@ func checkOutPath(in, out string) error {
 func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) error {
 	in, err := input.Open(cfg.Input, cfg.InputOpts)
 	if err != nil {
-		return inputExit(err)
+		return err
 	}
 	defer in.Close()
 	i := 0
@@ -135,10 +135,10 @@ func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) 
 		Counts: map[outcome.Outcome]int{outcome.Invalid: invalid, outcome.NotOrdered: p.Rows - invalid},
 	}
 	if err := results.Write(cfg.Out, p.Header, next, sum, cfg.Lang); err != nil {
-		return inputExit(err)
+		return err
 	}
 	if i != p.Rows {
-		return exitf(2, "%s changed while it was read: %d rows, then %d", cfg.Input, p.Rows, i)
+		return usagef("%s changed while it was read: %d rows, then %d", cfg.Input, p.Rows, i)
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -24,28 +23,6 @@ const defaultMemoryLimit = 700 << 20
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
-// exitError carries an exit code from a subcommand to main.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
-// exitf returns an error that makes main exit with code after printing the message.
-func exitf(code int, format string, a ...any) error {
-	return &exitError{code: code, err: fmt.Errorf(format, a...)}
-}
-
-// withCode wraps err so that main exits with code.
-func withCode(code int, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &exitError{code: code, err: err}
-}
-
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "qccbatch",
@@ -53,9 +30,11 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
+		Args:          cobra.ArbitraryArgs,
+		RunE:          unknownCommand,
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return exitf(2, "%v (see '%s --help')", err, c.CommandPath())
+		return usagef("%v (see '%s --help')", err, c.CommandPath())
 	})
 	root.AddCommand(
 		newRunCmd(),
@@ -72,7 +51,7 @@ func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the program version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintln(cmd.OutOrStdout(), "qccbatch", version)
 			return nil
@@ -88,16 +67,8 @@ func execute(ctx context.Context, args []string) int {
 	if err == nil {
 		return 0
 	}
-	code := 1
-	var ee *exitError
-	if errors.As(err, &ee) {
-		code = ee.code
-	} else if isUsageError(err) {
-		code = 2
-		err = fmt.Errorf("%v (see 'qccbatch --help')", err)
-	}
 	fmt.Fprintln(os.Stderr, "qccbatch:", err)
-	return code
+	return exitCode(err)
 }
 
 func main() {

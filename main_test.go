@@ -39,7 +39,7 @@ func qccbatch(t *testing.T, env []string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-func exitCode(err error) int {
+func procExit(err error) int {
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return ee.ExitCode()
@@ -70,7 +70,7 @@ func TestCLI_UsageErrorsExit2(t *testing.T) {
 			var stderr bytes.Buffer
 			cmd := qccbatch(t, nil, args...)
 			cmd.Stderr = &stderr
-			assert.Equal(t, 2, exitCode(cmd.Run()))
+			assert.Equal(t, 2, procExit(cmd.Run()))
 			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
 			assert.Len(t, lines, 1, "one line: %q", stderr.String())
 			assert.NotContains(t, stderr.String(), "goroutine")
@@ -90,7 +90,7 @@ func TestCLI_MissingCredentialsNamesTheVariable(t *testing.T) {
 		var stderr bytes.Buffer
 		cmd := qccbatch(t, tc.env, "run", in)
 		cmd.Stderr = &stderr
-		assert.Equal(t, 2, exitCode(cmd.Run()))
+		assert.Equal(t, 2, procExit(cmd.Run()))
 		assert.Contains(t, stderr.String(), tc.want)
 	}
 }
@@ -113,7 +113,7 @@ func TestCLI_InterruptThenResume(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	assert.Equal(t, 4, exitCode(cmd.Wait()), stderr.String())
+	assert.Equal(t, 4, procExit(cmd.Wait()), stderr.String())
 	placed := srv.TotalOrders()
 	assert.Less(t, placed, 200, "ordering stopped")
 	_, err := os.Stat(out)
@@ -139,5 +139,5 @@ func TestCLI_SecondInterruptExitsAtOnce(t *testing.T) {
 	}
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	assert.Equal(t, 4, exitCode(cmd.Wait()))
+	assert.Equal(t, 4, procExit(cmd.Wait()))
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,14 +22,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, errLine string) {
 	if err == nil {
 		return 0, out.String(), ""
 	}
-	code = 1
-	var ee *exitError
-	if errors.As(err, &ee) {
-		code = ee.code
-	} else if isUsageError(err) {
-		code = 2
-	}
-	return code, out.String(), "qccbatch: " + err.Error()
+	return exitCode(err), out.String(), "qccbatch: " + err.Error()
 }
 
 // TestValidate_BadInput runs validate on every file of the bad-input corpus:

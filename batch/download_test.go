@@ -119,7 +119,7 @@ func TestRun_DownloadNotAPDF(t *testing.T) {
 	_, err := e.run(context.Background(), api)
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 4, se.Exit, "a failed download asks for a rerun")
+	assert.Equal(t, batch.StopIncomplete, se.Stop, "a failed download asks for a rerun")
 	row := e.results()[0]
 	assert.Equal(t, "ready", row["outcome"])
 	assert.Contains(t, row["message"], "not a PDF")

@@ -113,7 +113,7 @@ func (r *runner) takeBudget() bool {
 // answer. On success the order joins the poll schedule.
 func (r *runner) placeOrder(i int) {
 	c := r.p.Companies[i]
-	if r.stopOrders.Load() || r.work.Err() != nil {
+	if r.ordersStopped.Load() || r.work.Err() != nil {
 		return
 	}
 	if !r.takeBudget() {
@@ -125,7 +125,7 @@ func (r *runner) placeOrder(i int) {
 			r.incompleteBecause("interrupted")
 			return
 		}
-		r.halt(1, "state file: "+err.Error(), false)
+		r.halt(StopStateFile, "state file: "+err.Error())
 		return
 	}
 	r.comps[i].ordersPlaced++
@@ -185,10 +185,10 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		r.incompleteBecause("cooldown (API 110)")
 		return j.Cooldown(journal.Key{ID: key, Format: f}, until, ae.Code, ae.Message)
 	case isAPI && class == client.ClassQuota:
-		r.halt(3, fmt.Sprintf("API %d %s: daily limit or balance reached; run again later to resume", ae.Code, ae.Message), true)
+		r.halt(StopQuota, fmt.Sprintf("API %d %s: daily limit or balance reached; run again later to resume", ae.Code, ae.Message))
 		return j.Cancelled(journal.Key{ID: key, Format: f}, err.Error())
 	case class == client.ClassFatal:
-		r.halt(3, fatalReason(err), false)
+		r.halt(StopAccount, fatalReason(err))
 		return j.Cancelled(journal.Key{ID: key, Format: f}, err.Error())
 	default: // transient or slow-down, retries exhausted, certainly not placed
 		r.comps[i].note = "not ordered: " + err.Error()
@@ -200,7 +200,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 // record stops the run when the state file cannot be written.
 func (r *runner) record(i int, err error) {
 	if err != nil {
-		r.halt(1, fmt.Sprintf("state file: %v (company %s)", err, r.p.Companies[i].SearchKey), false)
+		r.halt(StopStateFile, fmt.Sprintf("state file: %v (company %s)", err, r.p.Companies[i].SearchKey))
 	}
 }
 
@@ -212,7 +212,7 @@ func (r *runner) finalRows(i int) {
 func (r *runner) checkBreaker() {
 	n, bad := r.answered.Load(), r.badParams.Load()
 	if n >= breakerMin && bad*2 > n {
-		r.halt(3, fmt.Sprintf("%d of %d orders were rejected as bad parameters (API 202/213/215): is the identifier column right? Check with `qccbatch validate`, fix the input or use --column", bad, n), true)
+		r.halt(StopFailing, fmt.Sprintf("%d of %d orders were rejected as bad parameters (API 202/213/215): is the identifier column right? Check with `qccbatch validate`, fix the input or use --column", bad, n))
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 
 // poll asks for the status of one order and acts on the answer.
 func (r *runner) poll(it pollItem) {
-	if r.stopPoll.Load() {
+	if r.pollsStopped.Load() {
 		return
 	}
 	i := it.comp
@@ -41,7 +41,7 @@ func (r *runner) poll(it pollItem) {
 	case "F":
 		r.record(i, r.j.Polled(journal.Key{ID: c.Key, Format: r.format}, journal.Poll{OrderNo: st.OrderNo, Status: "F", URL: ""}))
 		r.cfg.Progress.Pending.Add(-1)
-		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < maxOrdersPerRun && !r.stopOrders.Load() {
+		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < maxOrdersPerRun && !r.ordersStopped.Load() {
 			r.placeOrder(i)
 			return
 		}
@@ -75,10 +75,10 @@ func (r *runner) pollFailed(it pollItem, err error) {
 	}
 	switch client.ClassOf(err) {
 	case client.ClassFatal:
-		r.halt(3, fatalReason(err), false)
+		r.halt(StopAccount, fatalReason(err))
 	case client.ClassQuota:
-		r.halt(3, fmt.Sprintf("%v: daily limit or balance reached; run again later to resume", err), true)
-		r.stopPoll.Store(true)
+		r.halt(StopQuota, fmt.Sprintf("%v: daily limit or balance reached; run again later to resume", err))
+		r.pollsStopped.Store(true) // the polls get the same answer: stop them too
 	default: // retries exhausted, or a row-level code: poll again later
 		r.comps[it.comp].note = "last poll failed: " + err.Error()
 		r.cfg.Progress.Retries.Add(1)

@@ -14,15 +14,6 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// StopError ends a run early or incomplete; Exit is the process exit code of
-// SPEC (3: account, quota or failure-rate stop; 4: incomplete, rerun to resume).
-type StopError struct {
-	Exit   int
-	Reason string
-}
-
-func (e *StopError) Error() string { return e.Reason }
-
 // Report is what a finished run tells the command line.
 type Report struct {
 	Rows       int
@@ -50,7 +41,7 @@ type runner struct {
 	inflight             chan struct{} // one slot per request in flight (--concurrency)
 	budget               atomic.Int64  // orders left this run; < 0 = unlimited
 	answered, badParams  atomic.Int64
-	stopOrders, stopPoll atomic.Bool
+	ordersStopped, pollsStopped atomic.Bool
 	downloadsFailed      atomic.Int64
 
 	mu         sync.Mutex
@@ -122,7 +113,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	case stop != nil: // the first reason the run stopped explains the rest
 		return rep, stop
 	case runErr != nil:
-		return rep, &StopError{Exit: 1, Reason: runErr.Error()}
+		return rep, &StopError{Stop: StopStateFile, Reason: runErr.Error()}
 	}
 	return rep, r.verdict(ctx, rep)
 }
@@ -161,7 +152,7 @@ func (r *runner) execute() {
 		orders.Go(func() error { r.download(i); return nil })
 	}
 	for _, i := range pl.orders {
-		if r.work.Err() != nil || r.stopOrders.Load() {
+		if r.work.Err() != nil || r.ordersStopped.Load() {
 			break
 		}
 		orders.Go(func() error { r.placeOrder(i); return nil })
@@ -179,25 +170,26 @@ func (r *runner) resultsFailed(err, runErr error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stop != nil {
-		return &StopError{Exit: r.stop.Exit, Reason: r.stop.Reason + "; " + msg}
+		return &StopError{Stop: r.stop.Stop, Reason: r.stop.Reason + "; " + msg}
 	}
 	if runErr != nil {
 		msg = runErr.Error() + "; " + msg
 	}
-	return &StopError{Exit: 1, Reason: msg}
+	return &StopError{Stop: StopResults, Reason: msg}
 }
 
-// halt records a stop; ordersOnly lets polling go on (quota, breaker).
-func (r *runner) halt(exit int, reason string, ordersOnly bool) {
+// halt records the first stop and stops new orders; a stop that is not
+// ordersOnly (account, state file) also ends polling and every call.
+func (r *runner) halt(s Stop, reason string) {
 	r.mu.Lock()
 	if r.stop == nil {
-		r.stop = &StopError{Exit: exit, Reason: reason}
+		r.stop = &StopError{Stop: s, Reason: reason}
 		r.cfg.Logger.Warn("stopping", "reason", reason)
 	}
 	r.mu.Unlock()
-	r.stopOrders.Store(true)
-	if !ordersOnly {
-		r.stopPoll.Store(true)
+	r.ordersStopped.Store(true)
+	if !s.ordersOnly() {
+		r.pollsStopped.Store(true)
 		r.stopWork()
 	}
 }
@@ -219,17 +211,17 @@ func (r *runner) lookup(i int) (journal.State, bool) {
 }
 
 // verdict maps how a run that was not stopped ended to nil (complete) or a
-// *StopError with exit code 4.
+// *StopError of StopIncomplete.
 func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	left := rep.Counts[outcome.Pending] + rep.Counts[outcome.NotOrdered]
 	if ctx.Err() != nil {
-		return &StopError{Exit: 4, Reason: fmt.Sprintf("interrupted: %d rows left pending or not ordered; rerun the same command to resume", left)}
+		return &StopError{Stop: StopIncomplete, Reason: fmt.Sprintf("interrupted: %d rows left pending or not ordered; rerun the same command to resume", left)}
 	}
 	if left == 0 && len(r.incomplete) == 0 {
 		if n := r.downloadsFailed.Load(); n > 0 {
-			return &StopError{Exit: 4, Reason: fmt.Sprintf("%d reports could not be downloaded (see the message column); rerun the same command to retry", n)}
+			return &StopError{Stop: StopIncomplete, Reason: fmt.Sprintf("%d reports could not be downloaded (see the message column); rerun the same command to retry", n)}
 		}
 		return nil
 	}
@@ -238,7 +230,7 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 		reason = strings.Join(r.incomplete, "; ")
 	}
 	if left == 0 { // e.g. refreshes skipped by --max-orders: the rows keep their older result
-		return &StopError{Exit: 4, Reason: reason + ": some planned orders were not placed; rerun the same command to resume"}
+		return &StopError{Stop: StopIncomplete, Reason: reason + ": some planned orders were not placed; rerun the same command to resume"}
 	}
-	return &StopError{Exit: 4, Reason: fmt.Sprintf("%s: %d rows left pending or not ordered; rerun the same command to resume", reason, left)}
+	return &StopError{Stop: StopIncomplete, Reason: fmt.Sprintf("%s: %d rows left pending or not ordered; rerun the same command to resume", reason, left)}
 }

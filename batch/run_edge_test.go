@@ -31,7 +31,7 @@ func TestRun_RefreshOldestFirstCappedByMaxOrders(t *testing.T) {
 	_, err = e.run(context.Background(), nil)
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 4, se.Exit)
+	assert.Equal(t, batch.StopIncomplete, se.Stop)
 	assert.Contains(t, se.Reason, "max-orders")
 	assert.Equal(t, 12, e.srv.TotalOrders(), "two refreshes this run")
 	assert.Equal(t, 2, e.srv.Orders(e.names[0]), "oldest first")
@@ -68,7 +68,7 @@ func TestRun_InputEditedDuringRun(t *testing.T) {
 	_, err := e.run(context.Background(), api)
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 1, se.Exit)
+	assert.Equal(t, batch.StopResults, se.Stop, "results not written: export writes them")
 	assert.Contains(t, se.Reason, "changed while the run was going on")
 	assert.NoFileExists(t, e.cfg.Output, "no results on the wrong rows")
 

@@ -232,7 +232,7 @@ func TestRun_QuotaStopsThenResumes(t *testing.T) {
 	_, err := e.run(context.Background(), nil)
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 3, se.Exit)
+	assert.Equal(t, batch.StopQuota, se.Stop)
 	assert.Contains(t, se.Reason, "112")
 	assert.Equal(t, 10, e.srv.TotalOrders())
 	rows := e.results()
@@ -257,7 +257,7 @@ func TestRun_WrongKeyOrdersNothing(t *testing.T) {
 	_, err := e.run(context.Background(), e.client("wrong-key", "sandbox"))
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 3, se.Exit)
+	assert.Equal(t, batch.StopAccount, se.Stop)
 	assert.Contains(t, se.Reason, "101")
 	assert.Equal(t, 0, e.srv.TotalOrders())
 	creates, _, _ := e.srv.Requests()
@@ -284,7 +284,7 @@ func TestRun_BreakerStopsWrongColumn(t *testing.T) {
 	_, err := e.run(context.Background(), nil)
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 3, se.Exit)
+	assert.Equal(t, batch.StopFailing, se.Stop)
 	assert.Contains(t, se.Reason, "column")
 	creates, _, _ := e.srv.Requests()
 	assert.Equal(t, 20, creates, "stopped after 20 answers")
@@ -316,7 +316,7 @@ func TestRun_InterruptThenResume(t *testing.T) {
 	_, err := e.run(ctx, api)
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 4, se.Exit)
+	assert.Equal(t, batch.StopIncomplete, se.Stop)
 	assert.Contains(t, se.Reason, "interrupted")
 	placed := e.srv.TotalOrders()
 	assert.Less(t, placed, 60)
@@ -337,7 +337,7 @@ func TestRun_MaxOrders(t *testing.T) {
 	_, err := e.run(context.Background(), nil)
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 4, se.Exit)
+	assert.Equal(t, batch.StopIncomplete, se.Stop)
 	assert.Contains(t, se.Reason, "max-orders")
 	assert.Equal(t, 10, e.srv.TotalOrders())
 	_, err = e.run(context.Background(), nil)
@@ -353,7 +353,7 @@ func TestRun_Cooldown(t *testing.T) {
 	_, err := e.run(context.Background(), nil)
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 4, se.Exit)
+	assert.Equal(t, batch.StopIncomplete, se.Stop)
 	rows := e.results()
 	assert.Equal(t, "not_ordered", rows[0]["outcome"])
 	assert.Contains(t, rows[0]["message"], "110")

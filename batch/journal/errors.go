@@ -3,6 +3,9 @@ package journal
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
 // ErrClosed is returned by a journal method called after Close.
@@ -62,4 +65,25 @@ func (e *LockedError) Error() string {
 		holder = fmt.Sprintf("qccbatch pid %d", e.PID)
 	}
 	return fmt.Sprintf("state file %s is in use by %s: wait for that run to finish or stop it", e.Path, holder)
+}
+
+// FileError reports a state file that cannot be opened or read: missing
+// (where it must exist), a directory, no permission. Nothing was done.
+type FileError struct {
+	Path string
+	Err  error // the cause, without the path
+}
+
+func (e *FileError) Error() string {
+	if errors.Is(e.Err, fs.ErrNotExist) {
+		return fmt.Sprintf("state file %s does not exist", e.Path)
+	}
+	return fmt.Sprintf("state file %s: %v", e.Path, e.Err)
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// fileError wraps an error of opening or reading path as a *FileError.
+func fileError(path string, err error) error {
+	return &FileError{Path: path, Err: fsutil.UnwrapPathError(err)}
 }

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -109,9 +110,14 @@ func Open(path string, opt Options) (*Journal, error) {
 func (j *Journal) openReadOnly() error {
 	f, err := os.Open(j.path)
 	if err != nil {
-		return err
+		return fileError(j.path, err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return fileError(j.path, err)
+	} else if fi.IsDir() {
+		return fileError(j.path, errors.New("is a directory"))
+	}
 	res, err := replay(j.path, f)
 	if err != nil {
 		return err
@@ -127,7 +133,7 @@ func (j *Journal) openWrite() error {
 	os.Remove(j.path + ".tmp") // a compaction that never finished
 	f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return err
+		return fileError(j.path, err)
 	}
 	j.f = f
 	if err := restrictMode(f); err != nil {
