@@ -1,6 +1,9 @@
 package client
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Class says what an answer means for a run: whether to continue, give up
 // on one row, wait, slow down, retry, or stop. Every status code of the API
@@ -62,9 +65,13 @@ type StatusCode struct {
 	Class   Class
 }
 
-// StatusCodes is every status code listed in the API document (section 7),
-// in the document's order, with its class.
-var StatusCodes = []StatusCode{
+// StatusCodes returns every status code listed in the API document
+// (section 7), in the document's order, with its class. The slice is a
+// fresh copy on each call: changing it changes nothing in the client.
+func StatusCodes() []StatusCode { return slices.Clone(statusCodes) }
+
+// statusCodes is the table of StatusCodes. It is never modified.
+var statusCodes = []StatusCode{
 	// 7.1 有效请求状态码
 	{200, "查询成功", ClassOK},
 	{201, "查询无结果", ClassNotFound},
@@ -110,8 +117,8 @@ var StatusCodes = []StatusCode{
 const UnknownMeaning = "未知状态码"
 
 var codeIndex = func() map[int]StatusCode {
-	m := make(map[int]StatusCode, len(StatusCodes))
-	for _, sc := range StatusCodes {
+	m := make(map[int]StatusCode, len(statusCodes))
+	for _, sc := range statusCodes {
 		m[sc.Code] = sc
 	}
 	return m
