@@ -61,13 +61,13 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values)
 
 	resp, err := c.api.Do(req)
 	if err != nil {
-		return nil, c.failure(ctx, rctx, op, sent.Load(), 0, err, token)
+		return nil, c.failure(ctx, rctx, op, c.timeout, sent.Load(), 0, err, token)
 	}
 	defer resp.Body.Close()
 	retry := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 	body, err := readCapped(resp.Body, c.maxBody)
 	if err != nil {
-		te := c.failure(ctx, rctx, op, true, resp.StatusCode, err, token)
+		te := c.failure(ctx, rctx, op, c.timeout, true, resp.StatusCode, err, token)
 		te.RetryAfter = retry
 		return nil, te
 	}
@@ -85,16 +85,21 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values)
 	return &a, nil
 }
 
-// failure builds the TransportError of a request that failed in transit.
-func (c *Client) failure(ctx, rctx context.Context, op string, sent bool, status int, err error, token string) *TransportError {
+// failure builds the TransportError of a request to op that failed in
+// transit: ctx is the caller's context, rctx the request's (ctx bounded by
+// the per-request timeout limit), sent whether the request was written,
+// status the HTTP status if an answer began. The cause says the caller
+// gave up, or the timeout, rather than the transport noise, and holds no
+// credential (token may be "").
+func (c *Client) failure(ctx, rctx context.Context, op string, limit time.Duration, sent bool, status int, err error, token string) *TransportError {
 	te := &TransportError{Op: op, HTTPStatus: status, MaybeSent: sent}
 	switch {
 	case ctx.Err() != nil: // the caller gave up: say so, not the transport noise
 		te.Err = ctx.Err()
 	case errors.Is(context.Cause(rctx), ErrTimeout):
-		te.Err = fmt.Errorf("%w (%s)", ErrTimeout, c.timeout)
+		te.Err = fmt.Errorf("%w (%s)", ErrTimeout, limit)
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		te.Err = fmt.Errorf("connection closed before a complete answer: %w", stripURLError(err))
+		te.Err = fmt.Errorf("connection closed before a complete answer: %w", c.scrubErr(stripURLError(err), token))
 	default:
 		te.Err = c.scrubErr(stripURLError(err), token)
 	}
