@@ -137,7 +137,7 @@ func runRun(cmd *cobra.Command, input string, f *runFlags) error {
 
 	baseURL, key, secret := f.baseURL, "", ""
 	if f.sandbox {
-		srv := qcctest.NewServer()
+		srv := qcctest.NewUnstartedServer()
 		if err := srv.Start("127.0.0.1:0"); err != nil {
 			return exitf(1, "starting the sandbox: %v", err)
 		}

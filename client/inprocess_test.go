@@ -13,7 +13,7 @@ import (
 
 func TestClient_InProcessSandbox(t *testing.T) {
 	clock := qcctest.NewClock(time.Unix(1700000000, 0))
-	srv := qcctest.NewServer(qcctest.WithClock(clock.Now)) // never listens
+	srv := qcctest.NewUnstartedServer(qcctest.WithClock(clock.Now))
 	c, err := New(qcctest.InProcessBaseURL, srv.Key(), srv.Secret(), WithClock(clock.Now),
 		WithHTTPClient(&http.Client{Transport: srv.Transport()}), WithTimeout(100*time.Millisecond))
 	if err != nil {

@@ -98,9 +98,10 @@ func WithClock(now func() time.Time) Option {
 
 func clamp01(f float64) float64 { return min(max(f, 0), 1) }
 
-// NewServer returns a server that is not listening yet: use Start, or
-// mount Handler yourself.
-func NewServer(opts ...Option) *Server {
+// NewUnstartedServer returns a server that is not listening yet: call
+// Start or Serve, give Transport to an in-process client, or mount Handler
+// yourself.
+func NewUnstartedServer(opts ...Option) *Server {
 	s := &Server{
 		key: DefaultKey, secret: DefaultSecret, seed: 1, genDelay: DefaultGenDelay,
 		now: time.Now, orders: map[string]int{}, attempts: map[string]int{}, quota: -1,
@@ -113,11 +114,29 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
+// NewServer starts a server on a loopback port (127.0.0.1, or [::1] when
+// IPv4 is unavailable) and returns it, like httptest.NewServer; the
+// caller must Close it. It panics if it cannot listen, as httptest does.
+// Use New in tests and NewUnstartedServer to choose the address.
+func NewServer(opts ...Option) *Server {
+	s := NewUnstartedServer(opts...)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+			panic("qcctest: failed to listen on a port: " + err.Error())
+		}
+	}
+	if err := s.Serve(ln); err != nil {
+		panic("qcctest: " + err.Error()) // a new server cannot be started twice
+	}
+	return s
+}
+
 // New starts a server on a loopback port for the test and closes it when
 // the test ends.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := NewServer(opts...)
+	s := NewUnstartedServer(opts...)
 	if err := s.Start("127.0.0.1:0"); err != nil {
 		t.Fatalf("qcctest: %v", err)
 	}

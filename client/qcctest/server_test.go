@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
@@ -197,4 +200,27 @@ func TestServer_Concurrent(t *testing.T) {
 	if c, p, _ := srv.Requests(); c != 400 || p != 400 {
 		t.Errorf("Requests = %d creates, %d polls; want 400, 400", c, p)
 	}
+}
+
+func TestNewServer_Listens(t *testing.T) {
+	srv := qcctest.NewServer()
+	t.Cleanup(func() { _ = srv.Close() })
+	u, err := url.Parse(srv.URL())
+	require.NoError(t, err)
+	assert.True(t, u.Hostname() == "127.0.0.1" || u.Hostname() == "::1", "host %s is not loopback", u.Host)
+	code, body := get(t, srv, http.MethodPost, "CreateReport", url.Values{"searchKey": {"某公司"}}, time.Now())
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `"Status":"200"`)
+	assert.Equal(t, 1, srv.TotalOrders())
+	require.NoError(t, srv.Close())
+}
+
+func TestNewUnstartedServer_NotListening(t *testing.T) {
+	srv := qcctest.NewUnstartedServer()
+	assert.Empty(t, srv.URL(), "an unstarted server has no URL")
+	require.NoError(t, srv.Close(), "closing an unstarted server")
+	require.NoError(t, srv.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = srv.Close() })
+	assert.True(t, strings.HasPrefix(srv.URL(), "http://127.0.0.1:"), "URL %q", srv.URL())
+	assert.Error(t, srv.Start("127.0.0.1:0"), "a second Start")
 }
