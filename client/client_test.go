@@ -52,26 +52,30 @@ func TestClient_Success(t *testing.T) {
 	}
 }
 
-func TestClient_CreateReportClasses(t *testing.T) {
+func TestClient_CreateReportAnswers(t *testing.T) {
 	tests := []struct {
-		name      string
-		searchKey string
-		setup     func(*qcctest.Server)
-		wantCode  int
-		wantClass Class
+		name         string
+		searchKey    string
+		setup        func(*qcctest.Server)
+		wantCode     int
+		wantClass    Class
+		wantDecision Decision
+		wantOrders   int // placed on the server
 	}{
-		{"not found", "不存在的公司", nil, 201, ClassNotFound},
-		{"one character", "甲", nil, 213, ClassRejected},
-		{"social organisation", "某某社会组织", nil, 208, ClassRejected},
-		{"unsupported key", "不支持公司", nil, 215, ClassRejected},
-		{"wait", "排队公司", nil, 205, ClassWait},
-		{"slow down", "繁忙公司", nil, 120, ClassSlowDown},
-		{"transient", "异常公司", nil, 199, ClassTransient},
-		{"cooldown", "冷却公司", nil, 110, ClassCooldown},
-		{"quota by key", "余额公司", nil, 112, ClassQuota},
-		{"quota used up", "某公司", func(s *qcctest.Server) { s.SetQuota(0) }, 112, ClassQuota},
-		{"account fatal", "某公司", func(s *qcctest.Server) { s.SetFatal(103) }, 103, ClassFatal},
-		{"unknown code", "某公司", func(s *qcctest.Server) { s.SetFatal(777) }, 777, ClassFatal},
+		{"not found", "不存在的公司", nil, 201, ClassNotFound, DecisionRowFinal, 0},
+		{"one character", "甲", nil, 213, ClassRejected, DecisionRowFinal, 0},
+		{"social organisation", "某某社会组织", nil, 208, ClassRejected, DecisionRowFinal, 0},
+		{"unsupported key", "不支持公司", nil, 215, ClassRejected, DecisionRowFinal, 0},
+		{"wait, nothing placed", "排队公司", nil, 205, ClassWait, DecisionAmbiguous, 0},
+		{"wait, order placed", "已下单205公司", nil, 205, ClassWait, DecisionAmbiguous, 1},
+		{"slow down", "繁忙公司", nil, 120, ClassSlowDown, DecisionRetry, 0},
+		{"transient, nothing placed", "异常公司", nil, 199, ClassTransient, DecisionAmbiguous, 0},
+		{"transient, order placed", "已下单199公司", nil, 199, ClassTransient, DecisionAmbiguous, 1},
+		{"cooldown", "冷却公司", nil, 110, ClassCooldown, DecisionCooldown, 0},
+		{"quota by key", "余额公司", nil, 112, ClassQuota, DecisionQuota, 0},
+		{"quota used up", "某公司", func(s *qcctest.Server) { s.SetQuota(0) }, 112, ClassQuota, DecisionQuota, 0},
+		{"account fatal", "某公司", func(s *qcctest.Server) { s.SetFatal(103) }, 103, ClassFatal, DecisionFatal, 0},
+		{"unknown code", "某公司", func(s *qcctest.Server) { s.SetFatal(777) }, 777, ClassFatal, DecisionFatal, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,8 +90,12 @@ func TestClient_CreateReportClasses(t *testing.T) {
 			assert.Equal(t, tt.wantCode, ae.Code)
 			assert.Equal(t, tt.wantClass, ae.Class)
 			assert.Equal(t, tt.wantClass, ClassOf(err))
-			assert.False(t, IsAmbiguous(err), "an API answer must not be ambiguous")
-			assert.Zero(t, srv.Orders(tt.searchKey), "orders the server accepted")
+			assert.Equal(t, tt.wantDecision, OrderDecision(err))
+			assert.Equal(t, tt.wantDecision == DecisionAmbiguous, IsAmbiguous(err))
+			if tt.wantDecision == DecisionAmbiguous {
+				assert.Contains(t, err.Error(), "an order may have been placed")
+			}
+			assert.Equal(t, tt.wantOrders, srv.Orders(tt.searchKey), "orders the server accepted")
 		})
 	}
 }
@@ -101,7 +109,7 @@ func TestClient_Credentials(t *testing.T) {
 	}{
 		{"unknown key", "other", qcctest.DefaultSecret, 0, 101},
 		{"wrong secret", qcctest.DefaultKey, "wrong", 0, 115},
-		{"clock an hour slow", qcctest.DefaultKey, qcctest.DefaultSecret, -time.Hour, 115},
+		{"clock an hour slow: signs with the API's time", qcctest.DefaultKey, qcctest.DefaultSecret, -time.Hour, 200},
 		{"clock 299 s fast", qcctest.DefaultKey, qcctest.DefaultSecret, 299 * time.Second, 200},
 	}
 	for _, tt := range tests {
@@ -119,6 +127,8 @@ func TestClient_Credentials(t *testing.T) {
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, tt.wantCode, ae.Code)
 			assert.Equal(t, ClassFatal, ClassOf(err))
+			assert.Equal(t, DecisionFatal, OrderDecision(err))
+			assert.Zero(t, ae.ClockOffset, "the clock was right")
 		})
 	}
 }

@@ -31,6 +31,10 @@ type answer struct {
 // call sends one signed request to {base}/ReportBaseId/{op} and returns the
 // Status 200 answer. It is the one place where an HTTP exchange becomes a
 // result or a typed error.
+//
+// A 115 answer to a request signed more than MaxClockSkew off the API's
+// clock is sent once more, signed with the API's time: the API refused the
+// request before doing anything, so even a CreateReport is safe to repeat.
 func (c *Client) call(ctx context.Context, op, method string, params url.Values) (*answer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &TransportError{Op: op, Err: err}
@@ -40,6 +44,17 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values)
 	u.Path += "/ReportBaseId/" + op
 	u.RawQuery = params.Encode()
 
+	a, err := c.exchange(ctx, op, method, u.String())
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Code == 115 && ae.ClockOffset != 0 && ctx.Err() == nil {
+		return c.exchange(ctx, op, method, u.String())
+	}
+	return a, err
+}
+
+// exchange sends one request and reads its answer, within the
+// per-request timeout and the context's deadline.
+func (c *Client) exchange(ctx context.Context, op, method, rawURL string) (*answer, error) {
 	rctx, cancel := context.WithTimeoutCause(ctx, c.timeout, ErrTimeout)
 	defer cancel()
 	var sent atomic.Bool
@@ -48,23 +63,30 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values)
 			sent.Store(true)
 		}
 	}}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), method, u.String(), nil)
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), method, rawURL, nil)
 	if err != nil {
 		return nil, &TransportError{Op: op, Err: c.scrubErr(stripURLError(err), "")}
 	}
-	ts := strconv.FormatInt(c.now().Unix(), 10)
+	signedAt := c.signTime()
+	ts := strconv.FormatInt(signedAt.Unix(), 10)
 	token := Sign(c.key, ts, c.secret)
 	req.Header.Set("Timespan", ts)
 	req.Header.Set("Token", token)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "qccbatch")
 
+	sentAt := c.now()
 	resp, err := c.api.Do(req)
 	if err != nil {
 		return nil, c.failure(ctx, rctx, op, c.timeout, sent.Load(), 0, err, token)
 	}
 	defer resp.Body.Close()
-	retry := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+	apiTime := c.observeDate(resp.Header, sentAt, c.now())
+	retryBase := apiTime
+	if retryBase.IsZero() {
+		retryBase = c.now()
+	}
+	retry := parseRetryAfter(resp.Header.Get("Retry-After"), retryBase)
 	body, err := readCapped(resp.Body, c.maxBody)
 	if err != nil {
 		te := c.failure(ctx, rctx, op, c.timeout, true, resp.StatusCode, err, token)
@@ -78,8 +100,12 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values)
 	}
 	if a.Status.code != 200 {
 		sc := LookupCode(a.Status.code)
-		return nil, &APIError{Op: op, Code: a.Status.code, Message: c.scrub(a.Message, token),
+		ae := &APIError{Op: op, Code: a.Status.code, Message: c.scrub(a.Message, token),
 			Class: sc.Class, HTTPStatus: resp.StatusCode, RetryAfter: retry}
+		if off := apiTime.Sub(signedAt); ae.Code == 115 && !apiTime.IsZero() && (off > MaxClockSkew || off < -MaxClockSkew) {
+			ae.ClockOffset = off.Round(time.Second)
+		}
+		return nil, ae
 	}
 	a.Message = c.scrub(a.Message, token)
 	return &a, nil
