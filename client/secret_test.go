@@ -67,6 +67,10 @@ func TestErrors_NoCredentials(t *testing.T) {
 	wrong, _ := New(fake.BaseURL(), key, secret+"x")
 	_, err = wrong.CreateReport(context.Background(), "某公司", FormatPDF)
 	errs = append(errs, err)
+	skewed := qcctest.New(t, qcctest.WithKey(key), qcctest.WithSecret(secret), qcctest.WithClockOffset(time.Hour))
+	wrongSkewed, _ := New(skewed.BaseURL(), key, secret+"x") // 115, resent with the API's time, 115 again
+	_, err = wrongSkewed.CreateReport(context.Background(), "某公司", FormatPDF)
+	errs = append(errs, err)
 
 	addr := closedAddr(t)
 	refused, _ := New("http://"+addr+"/api/yj", key, secret)
