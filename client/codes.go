@@ -7,7 +7,9 @@ import (
 
 // Class says what an answer means for a run: whether to continue, give up
 // on one row, wait, slow down, retry, or stop. Every status code of the API
-// document and every transport failure belongs to exactly one class.
+// document and every transport failure belongs to exactly one class. After
+// CreateReport, decide with OrderDecision, which refines the class by what
+// may have been ordered.
 type Class int
 
 // The classes of SPEC "Status codes: what each one does to a run".
@@ -19,13 +21,15 @@ const (
 	// ClassRejected: the API does not support this row (202, 207, 208, 209,
 	// 213, 215, 218, 219); final for the row, never retried.
 	ClassRejected
-	// ClassWait: still processing (205); poll or order again later.
+	// ClassWait: still processing (205); poll again later. On CreateReport
+	// an order may have been placed: see OrderDecision.
 	ClassWait
 	// ClassSlowDown: too many requests (120, HTTP 429, HTTP 503); lower the
 	// rate and retry, honouring Retry-After.
 	ClassSlowDown
 	// ClassTransient: a passing failure (199, 203, other HTTP 5xx, network
-	// errors); retry with backoff. For CreateReport see IsAmbiguous.
+	// errors); retry GetReportInfo and downloads with backoff. For
+	// CreateReport see OrderDecision: most of these are ambiguous.
 	ClassTransient
 	// ClassCooldown: this search key may not be ordered for two hours (110).
 	ClassCooldown
