@@ -139,7 +139,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 
 	baseURL, key, secret := f.baseURL, "", ""
 	if f.sandbox {
-		srv := qcctest.NewServer()
+		srv := qcctest.NewUnstartedServer()
 		if err := srv.Start("127.0.0.1:0"); err != nil {
 			return fmt.Errorf("starting the sandbox: %v", err)
 		}

@@ -70,7 +70,7 @@ func runSandbox(cmd *cobra.Command, f sandboxFlags) error {
 	case f.latency < 0 || f.genDelay < 0:
 		return usagef("--latency and --gen-delay must not be negative")
 	}
-	srv := qcctest.NewServer(
+	srv := qcctest.NewUnstartedServer(
 		qcctest.WithKey(f.key), qcctest.WithSecret(f.secret), qcctest.WithSeed(f.seed),
 		qcctest.WithLatency(f.latency), qcctest.WithGenDelay(f.genDelay),
 		qcctest.WithErrorRate(f.errorRate), qcctest.WithDropRate(f.dropRate),

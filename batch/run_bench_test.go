@@ -44,7 +44,7 @@ func BenchmarkRun(b *testing.B) {
 	}
 	sb = strings.Builder{}
 	for i := 0; i < b.N; i++ {
-		srv := qcctest.NewServer(qcctest.WithGenDelay(0))
+		srv := qcctest.NewUnstartedServer(qcctest.WithGenDelay(0))
 		c, err := client.New(qcctest.InProcessBaseURL, "sandbox", "sandbox",
 			client.WithHTTPClient(&http.Client{Transport: srv.Transport()}))
 		if err != nil {

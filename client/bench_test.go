@@ -15,14 +15,11 @@ import (
 func BenchmarkClient_OrderAndPoll(b *testing.B) {
 	b.Run("loopback", func(b *testing.B) {
 		srv := qcctest.NewServer()
-		if err := srv.Start("127.0.0.1:0"); err != nil {
-			b.Fatal(err)
-		}
 		defer srv.Close()
 		benchOrderAndPoll(b, srv.BaseURL(), srv)
 	})
 	b.Run("in-process", func(b *testing.B) {
-		srv := qcctest.NewServer()
+		srv := qcctest.NewUnstartedServer()
 		benchOrderAndPoll(b, qcctest.InProcessBaseURL, srv, WithHTTPClient(&http.Client{Transport: srv.Transport()}))
 	})
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -23,8 +25,14 @@ const (
 )
 
 // Client calls the 基础身份报告 API with one key. It is safe for concurrent
-// use. It does not limit the request rate and does not retry: the caller
-// does both, using ClassOf, IsAmbiguous and RetryAfter.
+// use. It does not limit the request rate and retries only a 115 answer
+// caused by its own clock (once, signed with the API's time): the caller
+// retries, after CreateReport by OrderDecision, after GetReportInfo and
+// Download by ClassOf, honouring RetryAfter.
+//
+// It reads the Date header of every API answer and, when the local clock
+// is more than MaxClockSkew off the API's, signs with the API's time (see
+// ClockOffset and WithLogger).
 type Client struct {
 	base   *url.URL
 	key    string
@@ -37,6 +45,11 @@ type Client struct {
 	downloadTimeout time.Duration
 	maxBody         int64
 	now             func() time.Time
+	log             *slog.Logger
+
+	measured atomic.Int64 // API clock minus local clock (ns), from the last Date header
+	applied  atomic.Int64 // the offset signing uses: measured when beyond MaxClockSkew, else 0
+	warned   atomic.Bool  // the clock warning was logged
 }
 
 // Option configures a Client.
@@ -53,7 +66,9 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // WithTimeout sets the limit on one API request, from sending it to the
-// end of the answer [30s]. A value <= 0 keeps the default.
+// end of the answer [30s]. A value <= 0 keeps the default. A request never
+// outlives its context: the earlier of the two deadlines applies, to the
+// reading of the answer's body too.
 func WithTimeout(d time.Duration) Option {
 	return func(c *Client) {
 		if d > 0 {
@@ -71,7 +86,8 @@ func WithDownloadTimeout(d time.Duration) Option {
 	}
 }
 
-// WithClock sets the clock the Timespan header is taken from.
+// WithClock sets the local clock; the Timespan header is taken from it,
+// corrected by ClockOffset when that is beyond MaxClockSkew.
 func WithClock(now func() time.Time) Option {
 	return func(c *Client) {
 		if now != nil {
@@ -119,6 +135,7 @@ func New(baseURL, key, secret string, opts ...Option) (*Client, error) {
 		downloadTimeout: DefaultDownloadTimeout,
 		maxBody:         DefaultMaxBody,
 		now:             time.Now,
+		log:             slog.New(slog.DiscardHandler),
 	}
 	for _, o := range opts {
 		o(c)

@@ -3,21 +3,21 @@ package client
 import (
 	"bytes"
 	"context"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
-// newTestClient returns a client for srv that shares clock (if not nil).
+// newTestClient returns a client for srv with its credentials.
 func newTestClient(t *testing.T, srv *qcctest.Server, opts ...Option) *Client {
 	t.Helper()
 	c, err := New(srv.BaseURL(), srv.Key(), srv.Secret(), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
@@ -30,60 +30,52 @@ func TestClient_Success(t *testing.T) {
 			ctx := context.Background()
 
 			no, err := c.CreateReport(ctx, "北京测试科技有限公司", format)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			info, err := c.GetReportInfo(ctx, no)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if info.Status != ReportProcessing || info.URL != "" || info.Done() {
-				t.Fatalf("first poll: %+v, want P without URL", info)
-			}
+			require.NoError(t, err)
+			require.Equal(t, ReportInfo{Status: ReportProcessing, Message: "查询成功"}, info, "first poll")
+			assert.False(t, info.Done())
 			clock.Advance(10 * time.Second)
 			info, err = c.GetReportInfo(ctx, no)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if info.Status != ReportSucceeded || info.URL == "" || info.Message != "查询成功" {
-				t.Fatalf("second poll: %+v, want S with URL", info)
-			}
+			require.NoError(t, err)
+			require.Equal(t, ReportSucceeded, info.Status, "second poll")
+			require.NotEmpty(t, info.URL)
+			assert.Equal(t, "查询成功", info.Message)
 			var buf bytes.Buffer
 			n, err := c.Download(ctx, info.URL, &buf, 1<<20)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, int64(buf.Len()), n)
 			magic := map[Format]string{FormatPDF: "%PDF-", FormatWord: "PK\x03\x04"}[format]
-			if n != int64(buf.Len()) || !bytes.HasPrefix(buf.Bytes(), []byte(magic)) {
-				t.Errorf("download: n=%d len=%d, starts %q, want %q", n, buf.Len(), buf.Bytes()[:8], magic)
-			}
-			if got := srv.Orders("北京测试科技有限公司"); got != 1 {
-				t.Errorf("server counted %d orders, want 1", got)
-			}
+			assert.True(t, bytes.HasPrefix(buf.Bytes(), []byte(magic)), "download starts %q, want %q", buf.Bytes()[:8], magic)
+			assert.Equal(t, 1, srv.Orders("北京测试科技有限公司"), "orders the server counted")
 		})
 	}
 }
 
-func TestClient_CreateReportClasses(t *testing.T) {
+func TestClient_CreateReportAnswers(t *testing.T) {
 	tests := []struct {
-		name      string
-		searchKey string
-		setup     func(*qcctest.Server)
-		wantCode  int
-		wantClass Class
+		name         string
+		searchKey    string
+		setup        func(*qcctest.Server)
+		wantCode     int
+		wantClass    Class
+		wantDecision Decision
+		wantOrders   int // placed on the server
 	}{
-		{"not found", "不存在的公司", nil, 201, ClassNotFound},
-		{"one character", "甲", nil, 213, ClassRejected},
-		{"social organisation", "某某社会组织", nil, 208, ClassRejected},
-		{"unsupported key", "不支持公司", nil, 215, ClassRejected},
-		{"wait", "排队公司", nil, 205, ClassWait},
-		{"slow down", "繁忙公司", nil, 120, ClassSlowDown},
-		{"transient", "异常公司", nil, 199, ClassTransient},
-		{"cooldown", "冷却公司", nil, 110, ClassCooldown},
-		{"quota by key", "余额公司", nil, 112, ClassQuota},
-		{"quota used up", "某公司", func(s *qcctest.Server) { s.SetQuota(0) }, 112, ClassQuota},
-		{"account fatal", "某公司", func(s *qcctest.Server) { s.SetFatal(103) }, 103, ClassFatal},
-		{"unknown code", "某公司", func(s *qcctest.Server) { s.SetFatal(777) }, 777, ClassFatal},
+		{"not found", "不存在的公司", nil, 201, ClassNotFound, DecisionRowFinal, 0},
+		{"one character", "甲", nil, 213, ClassRejected, DecisionRowFinal, 0},
+		{"social organisation", "某某社会组织", nil, 208, ClassRejected, DecisionRowFinal, 0},
+		{"unsupported key", "不支持公司", nil, 215, ClassRejected, DecisionRowFinal, 0},
+		{"wait, nothing placed", "排队公司", nil, 205, ClassWait, DecisionAmbiguous, 0},
+		{"wait, order placed", "已下单205公司", nil, 205, ClassWait, DecisionAmbiguous, 1},
+		{"slow down", "繁忙公司", nil, 120, ClassSlowDown, DecisionRetry, 0},
+		{"transient, nothing placed", "异常公司", nil, 199, ClassTransient, DecisionAmbiguous, 0},
+		{"transient, order placed", "已下单199公司", nil, 199, ClassTransient, DecisionAmbiguous, 1},
+		{"cooldown", "冷却公司", nil, 110, ClassCooldown, DecisionCooldown, 0},
+		{"quota by key", "余额公司", nil, 112, ClassQuota, DecisionQuota, 0},
+		{"quota used up", "某公司", func(s *qcctest.Server) { s.SetQuota(0) }, 112, ClassQuota, DecisionQuota, 0},
+		{"account fatal", "某公司", func(s *qcctest.Server) { s.SetFatal(103) }, 103, ClassFatal, DecisionFatal, 0},
+		{"unknown code", "某公司", func(s *qcctest.Server) { s.SetFatal(777) }, 777, ClassFatal, DecisionFatal, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -94,18 +86,16 @@ func TestClient_CreateReportClasses(t *testing.T) {
 			c := newTestClient(t, srv)
 			_, err := c.CreateReport(context.Background(), tt.searchKey, FormatPDF)
 			var ae *APIError
-			if !errors.As(err, &ae) {
-				t.Fatalf("err = %v, want *APIError", err)
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tt.wantCode, ae.Code)
+			assert.Equal(t, tt.wantClass, ae.Class)
+			assert.Equal(t, tt.wantClass, ClassOf(err))
+			assert.Equal(t, tt.wantDecision, OrderDecision(err))
+			assert.Equal(t, tt.wantDecision == DecisionAmbiguous, IsAmbiguous(err))
+			if tt.wantDecision == DecisionAmbiguous {
+				assert.Contains(t, err.Error(), "an order may have been placed")
 			}
-			if ae.Code != tt.wantCode || ae.Class != tt.wantClass || ClassOf(err) != tt.wantClass {
-				t.Errorf("got code %d class %v (ClassOf %v), want %d %v", ae.Code, ae.Class, ClassOf(err), tt.wantCode, tt.wantClass)
-			}
-			if IsAmbiguous(err) {
-				t.Error("an API answer must not be ambiguous")
-			}
-			if got := srv.Orders(tt.searchKey); got != 0 {
-				t.Errorf("server accepted %d orders, want 0", got)
-			}
+			assert.Equal(t, tt.wantOrders, srv.Orders(tt.searchKey), "orders the server accepted")
 		})
 	}
 }
@@ -119,7 +109,7 @@ func TestClient_Credentials(t *testing.T) {
 	}{
 		{"unknown key", "other", qcctest.DefaultSecret, 0, 101},
 		{"wrong secret", qcctest.DefaultKey, "wrong", 0, 115},
-		{"clock an hour slow", qcctest.DefaultKey, qcctest.DefaultSecret, -time.Hour, 115},
+		{"clock an hour slow: signs with the API's time", qcctest.DefaultKey, qcctest.DefaultSecret, -time.Hour, 200},
 		{"clock 299 s fast", qcctest.DefaultKey, qcctest.DefaultSecret, 299 * time.Second, 200},
 	}
 	for _, tt := range tests {
@@ -127,19 +117,18 @@ func TestClient_Credentials(t *testing.T) {
 			srv := qcctest.New(t)
 			c, err := New(srv.BaseURL(), tt.key, tt.secret,
 				WithClock(func() time.Time { return time.Now().Add(tt.clockOffset) }))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			_, err = c.GetReportInfo(context.Background(), "SBX000000000000010000000001")
-			var ae *APIError
-			switch {
-			case tt.wantCode == 200 && err != nil:
-				t.Fatalf("err = %v, want success", err)
-			case tt.wantCode != 200 && (!errors.As(err, &ae) || ae.Code != tt.wantCode):
-				t.Fatalf("err = %v, want status %d", err, tt.wantCode)
-			case tt.wantCode != 200 && ClassOf(err) != ClassFatal:
-				t.Errorf("class %v, want fatal", ClassOf(err))
+			if tt.wantCode == 200 {
+				require.NoError(t, err)
+				return
 			}
+			var ae *APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tt.wantCode, ae.Code)
+			assert.Equal(t, ClassFatal, ClassOf(err))
+			assert.Equal(t, DecisionFatal, OrderDecision(err))
+			assert.Zero(t, ae.ClockOffset, "the clock was right")
 		})
 	}
 }
@@ -156,15 +145,8 @@ func TestClient_RateLimit(t *testing.T) {
 	clock.Advance(time.Second)
 	_, err := c.CreateReport(context.Background(), "某公司", FormatPDF)
 	classes = append(classes, ClassOf(err))
-	want := []Class{ClassOK, ClassOK, ClassSlowDown, ClassOK}
-	for i := range want {
-		if classes[i] != want[i] {
-			t.Fatalf("classes %v, want %v", classes, want)
-		}
-	}
-	if got := srv.Throttled(); got != 1 {
-		t.Errorf("Throttled() = %d, want 1", got)
-	}
+	assert.Equal(t, []Class{ClassOK, ClassOK, ClassSlowDown, ClassOK}, classes)
+	assert.Equal(t, 1, srv.Throttled())
 }
 
 func TestClient_GetReportInfo(t *testing.T) {
@@ -173,21 +155,17 @@ func TestClient_GetReportInfo(t *testing.T) {
 	c := newTestClient(t, srv, WithClock(clock.Now))
 	ctx := context.Background()
 	failed, err := c.CreateReport(ctx, "生成失败公司", FormatPDF)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	clock.Advance(qcctest.DefaultGenDelay)
 	info, err := c.GetReportInfo(ctx, failed)
-	if err != nil || info.Status != ReportFailed || !info.Done() {
-		t.Errorf("GetReportInfo = %+v, %v; want F", info, err)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, ReportFailed, info.Status)
+	assert.True(t, info.Done())
+
 	_, err = c.GetReportInfo(ctx, "no-such-order")
-	if ClassOf(err) != ClassRejected {
-		t.Errorf("unknown order: %v (class %v), want rejected", err, ClassOf(err))
-	}
-	if _, err := c.GetReportInfo(ctx, " "); err == nil {
-		t.Error("empty order number accepted")
-	}
+	assert.Equal(t, ClassRejected, ClassOf(err), "unknown order: %v", err)
+	_, err = c.GetReportInfo(ctx, " ")
+	assert.Error(t, err, "empty order number accepted")
 }
 
 func TestClient_HTTPFaults(t *testing.T) {
@@ -212,18 +190,12 @@ func TestClient_HTTPFaults(t *testing.T) {
 			c := newTestClient(t, srv)
 			_, err := c.CreateReport(context.Background(), "某公司", FormatPDF)
 			var te *TransportError
-			if !errors.As(err, &te) || te.HTTPStatus != tt.status || !te.MaybeSent {
-				t.Fatalf("err = %#v, want *TransportError with HTTP %d", err, tt.status)
-			}
-			if got := ClassOf(err); got != tt.wantClass {
-				t.Errorf("ClassOf = %v, want %v", got, tt.wantClass)
-			}
-			if got := IsAmbiguous(err); got != tt.wantAmbiguous {
-				t.Errorf("IsAmbiguous = %v, want %v (%v)", got, tt.wantAmbiguous, err)
-			}
-			if got := RetryAfter(err); got != tt.retryAfter {
-				t.Errorf("RetryAfter = %v, want %v", got, tt.retryAfter)
-			}
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tt.status, te.HTTPStatus)
+			assert.True(t, te.MaybeSent)
+			assert.Equal(t, tt.wantClass, ClassOf(err))
+			assert.Equal(t, tt.wantAmbiguous, IsAmbiguous(err), "IsAmbiguous(%v)", err)
+			assert.Equal(t, tt.retryAfter, RetryAfter(err))
 		})
 	}
 }

@@ -1,10 +1,15 @@
 package client
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Class says what an answer means for a run: whether to continue, give up
 // on one row, wait, slow down, retry, or stop. Every status code of the API
-// document and every transport failure belongs to exactly one class.
+// document and every transport failure belongs to exactly one class. After
+// CreateReport, decide with OrderDecision, which refines the class by what
+// may have been ordered.
 type Class int
 
 // The classes of SPEC "Status codes: what each one does to a run".
@@ -16,13 +21,15 @@ const (
 	// ClassRejected: the API does not support this row (202, 207, 208, 209,
 	// 213, 215, 218, 219); final for the row, never retried.
 	ClassRejected
-	// ClassWait: still processing (205); poll or order again later.
+	// ClassWait: still processing (205); poll again later. On CreateReport
+	// an order may have been placed: see OrderDecision.
 	ClassWait
 	// ClassSlowDown: too many requests (120, HTTP 429, HTTP 503); lower the
 	// rate and retry, honouring Retry-After.
 	ClassSlowDown
 	// ClassTransient: a passing failure (199, 203, other HTTP 5xx, network
-	// errors); retry with backoff. For CreateReport see IsAmbiguous.
+	// errors); retry GetReportInfo and downloads with backoff. For
+	// CreateReport see OrderDecision: most of these are ambiguous.
 	ClassTransient
 	// ClassCooldown: this search key may not be ordered for two hours (110).
 	ClassCooldown
@@ -62,9 +69,13 @@ type StatusCode struct {
 	Class   Class
 }
 
-// StatusCodes is every status code listed in the API document (section 7),
-// in the document's order, with its class.
-var StatusCodes = []StatusCode{
+// StatusCodes returns every status code listed in the API document
+// (section 7), in the document's order, with its class. The slice is a
+// fresh copy on each call: changing it changes nothing in the client.
+func StatusCodes() []StatusCode { return slices.Clone(statusCodes) }
+
+// statusCodes is the table of StatusCodes. It is never modified.
+var statusCodes = []StatusCode{
 	// 7.1 有效请求状态码
 	{200, "查询成功", ClassOK},
 	{201, "查询无结果", ClassNotFound},
@@ -110,8 +121,8 @@ var StatusCodes = []StatusCode{
 const UnknownMeaning = "未知状态码"
 
 var codeIndex = func() map[int]StatusCode {
-	m := make(map[int]StatusCode, len(StatusCodes))
-	for _, sc := range StatusCodes {
+	m := make(map[int]StatusCode, len(statusCodes))
+	for _, sc := range statusCodes {
 		m[sc.Code] = sc
 	}
 	return m

@@ -1,6 +1,11 @@
 package client
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
 
 // wantClass is SPEC's table "Status codes: what each one does to a run",
 // written out independently of StatusCodes.
@@ -22,43 +27,38 @@ var wantClass = map[int]Class{
 
 func TestStatusCodes_Class(t *testing.T) {
 	seen := map[int]bool{}
-	for _, sc := range StatusCodes {
+	for _, sc := range StatusCodes() {
 		t.Run(sc.Meaning, func(t *testing.T) {
-			if seen[sc.Code] {
-				t.Fatalf("code %d listed twice", sc.Code)
-			}
+			require.False(t, seen[sc.Code], "code %d listed twice", sc.Code)
 			seen[sc.Code] = true
 			want, ok := wantClass[sc.Code]
-			if !ok {
-				t.Fatalf("code %d is in the table but not in SPEC", sc.Code)
-			}
-			if got := sc.Class; got != want {
-				t.Errorf("code %d: class %v, want %v", sc.Code, got, want)
-			}
-			if got := LookupCode(sc.Code); got != sc {
-				t.Errorf("LookupCode(%d) = %+v, want %+v", sc.Code, got, sc)
-			}
-			if sc.Meaning == "" {
-				t.Errorf("code %d has no meaning", sc.Code)
-			}
+			require.True(t, ok, "code %d is in the table but not in SPEC", sc.Code)
+			assert.Equal(t, want, sc.Class, "code %d", sc.Code)
+			assert.Equal(t, sc, LookupCode(sc.Code))
+			assert.NotEmpty(t, sc.Meaning, "code %d has no meaning", sc.Code)
 		})
 	}
 	for code := range wantClass {
-		if !seen[code] {
-			t.Errorf("code %d of the API document is missing from StatusCodes", code)
-		}
+		assert.True(t, seen[code], "code %d of the API document is missing from StatusCodes", code)
 	}
-	if got, want := len(StatusCodes), 36; got != want {
-		t.Errorf("len(StatusCodes) = %d, want %d (every code of the document)", got, want)
+	assert.Len(t, StatusCodes(), 36, "every code of the document")
+}
+
+func TestStatusCodes_Copy(t *testing.T) {
+	codes := StatusCodes()
+	for i := range codes {
+		codes[i].Class = ClassOK
+		codes[i].Meaning = "changed"
 	}
+	assert.Equal(t, ClassFatal, LookupCode(101).Class, "LookupCode after changing a copy")
+	assert.Equal(t, ClassWait, StatusCodes()[3].Class, "a fresh copy after changing an earlier one")
+	assert.Equal(t, "查询成功", StatusCodes()[0].Meaning)
 }
 
 func TestLookupCode_Unknown(t *testing.T) {
 	for _, code := range []int{0, -1, 100, 122, 204, 300, 500, 99999} {
 		got := LookupCode(code)
-		if got.Class != ClassFatal || got.Meaning != UnknownMeaning || got.Code != code {
-			t.Errorf("LookupCode(%d) = %+v, want fatal %q", code, got, UnknownMeaning)
-		}
+		assert.Equal(t, StatusCode{Code: code, Meaning: UnknownMeaning, Class: ClassFatal}, got, "LookupCode(%d)", code)
 	}
 }
 
@@ -73,8 +73,6 @@ func TestClass_String(t *testing.T) {
 		{Class(42), "Class(42)"},
 	}
 	for _, tt := range tests {
-		if got := tt.c.String(); got != tt.want {
-			t.Errorf("Class(%d).String() = %q, want %q", int(tt.c), got, tt.want)
-		}
+		assert.Equal(t, tt.want, tt.c.String(), "Class(%d).String()", int(tt.c))
 	}
 }

@@ -45,7 +45,7 @@ func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer, maxBy
 	req.Header.Set("User-Agent", "qccbatch")
 	resp, err := c.download.Do(req)
 	if err != nil {
-		return 0, c.downloadFailure(ctx, rctx, sent.Load(), 0, err)
+		return 0, c.failure(ctx, rctx, opDownload, c.downloadTimeout, sent.Load(), 0, err, "")
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -67,26 +67,13 @@ func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer, maxBy
 	case cw.werr != nil:
 		return cw.n, fmt.Errorf("qcc Download: writing the report: %w", cw.werr)
 	case err != nil:
-		return cw.n, c.downloadFailure(ctx, rctx, true, resp.StatusCode, err)
+		return cw.n, c.failure(ctx, rctx, opDownload, c.downloadTimeout, true, resp.StatusCode, err, "")
 	}
 	if resp.ContentLength >= 0 && cw.n != resp.ContentLength {
 		return cw.n, &TransportError{Op: opDownload, HTTPStatus: resp.StatusCode, MaybeSent: true,
 			Err: fmt.Errorf("got %d of %d bytes", cw.n, resp.ContentLength)}
 	}
 	return cw.n, nil
-}
-
-func (c *Client) downloadFailure(ctx, rctx context.Context, sent bool, status int, err error) *TransportError {
-	te := &TransportError{Op: opDownload, HTTPStatus: status, MaybeSent: sent}
-	switch {
-	case ctx.Err() != nil:
-		te.Err = ctx.Err()
-	case errors.Is(context.Cause(rctx), ErrTimeout):
-		te.Err = fmt.Errorf("%w (%s)", ErrTimeout, c.downloadTimeout)
-	default:
-		te.Err = stripURLError(err)
-	}
-	return te
 }
 
 var errWriteLimit = errors.New("write limit")

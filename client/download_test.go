@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
@@ -36,9 +39,7 @@ func TestClient_Download(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, err := New("", "key-123456", "secret-123456")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	tests := []struct {
 		path      string
 		max       int64
@@ -58,31 +59,28 @@ func TestClient_Download(t *testing.T) {
 		t.Run(strings.TrimPrefix(tt.path, "/"), func(t *testing.T) {
 			var buf bytes.Buffer
 			n, err := c.Download(context.Background(), srv.URL+tt.path, &buf, tt.max)
-			if n != tt.wantN || ClassOf(err) != tt.wantClass {
-				t.Fatalf("Download = %d, %v (class %v); want %d, class %v", n, err, ClassOf(err), tt.wantN, tt.wantClass)
-			}
+			assert.Equal(t, tt.wantN, n, "bytes written")
+			assert.Equal(t, tt.wantClass, ClassOf(err), "class of %v", err)
 			var te *TransportError
-			if errors.As(err, &te) != (tt.wantHTTP != 0) || (te != nil && te.HTTPStatus != tt.wantHTTP) {
-				t.Errorf("err = %v, want HTTP %d", err, tt.wantHTTP)
+			if tt.wantHTTP != 0 {
+				require.ErrorAs(t, err, &te)
+				assert.Equal(t, tt.wantHTTP, te.HTTPStatus)
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, file, buf.String())
 			}
-			if err == nil && buf.String() != file {
-				t.Errorf("wrote %q, want %q", buf.String(), file)
-			}
-			if gotHeader.Get("Token") != "" || gotHeader.Get("Timespan") != "" || gotQuery != "" {
-				t.Errorf("download sent credentials: %v %q", gotHeader, gotQuery)
-			}
+			assert.Empty(t, gotHeader.Get("Token"), "download sent a Token")
+			assert.Empty(t, gotHeader.Get("Timespan"), "download sent a Timespan")
+			assert.Empty(t, gotQuery, "download sent a query")
 		})
 	}
-	if _, err := c.Download(context.Background(), srv.URL+"/busy.pdf", new(bytes.Buffer), 0); RetryAfter(err) != 4*time.Second {
-		t.Errorf("RetryAfter = %v, want 4s", RetryAfter(err))
-	}
-	if _, err := c.Download(context.Background(), srv.URL+"/ok.pdf", &bytes.Buffer{}, 5); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("err = %v, want ErrTooLarge", err)
-	}
+	_, err = c.Download(context.Background(), srv.URL+"/busy.pdf", new(bytes.Buffer), 0)
+	assert.Equal(t, 4*time.Second, RetryAfter(err))
+	_, err = c.Download(context.Background(), srv.URL+"/ok.pdf", &bytes.Buffer{}, 5)
+	assert.ErrorIs(t, err, ErrTooLarge)
 	for _, bad := range []string{"", "file:///etc/passwd", "ftp://x/y", "/relative.pdf"} {
-		if _, err := c.Download(context.Background(), bad, &bytes.Buffer{}, 0); err == nil {
-			t.Errorf("Download(%q): no error", bad)
-		}
+		_, err := c.Download(context.Background(), bad, &bytes.Buffer{}, 0)
+		assert.Error(t, err, "Download(%q)", bad)
 	}
 }
 
@@ -95,17 +93,12 @@ func TestClient_DownloadWriteError(t *testing.T) {
 	srv := qcctest.New(t, qcctest.WithClock(clock.Now))
 	c := newTestClient(t, srv, WithClock(clock.Now))
 	no, err := c.CreateReport(context.Background(), "某公司", FormatPDF)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	clock.Advance(time.Minute)
 	info, err := c.GetReportInfo(context.Background(), no)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, err = c.Download(context.Background(), info.URL, failWriter{}, 0)
+	require.ErrorContains(t, err, "disk full")
 	var te *TransportError
-	if err == nil || errors.As(err, &te) || !strings.Contains(err.Error(), "disk full") {
-		t.Errorf("err = %v, want the write error", err)
-	}
+	assert.NotErrorAs(t, err, &te, "a write error is not a transport error")
 }

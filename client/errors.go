@@ -13,8 +13,9 @@ import (
 // complete answer within the client's per-request timeout.
 var ErrTimeout = errors.New("no answer within the request timeout")
 
-// APIError is a QCC answer whose Status is not 200: the server read the
-// request and refused or deferred it. It is never ambiguous.
+// APIError is a QCC answer whose Status is not 200. Most codes say the API
+// refused the request before doing anything; on CreateReport, 199, 203 and
+// 205 do not, and an order may have been placed (see OrderDecision).
 type APIError struct {
 	Op         string        // "CreateReport" or "GetReportInfo"
 	Code       int           // the answer's Status
@@ -22,6 +23,13 @@ type APIError struct {
 	Class      Class         // LookupCode(Code).Class
 	HTTPStatus int           // HTTP status of the answer (usually 200)
 	RetryAfter time.Duration // from a Retry-After header, 0 if none
+
+	// ClockOffset is set on a 115 answer to a request whose Timespan was
+	// more than MaxClockSkew off the API's clock (its Date header): how far
+	// the API's clock was ahead of the Timespan sent. Such a 115 was caused
+	// by the clock, not the credentials; the client has already retried it
+	// once with the API's time if the context allowed.
+	ClockOffset time.Duration
 }
 
 func (e *APIError) Error() string {
@@ -36,8 +44,13 @@ func (e *APIError) Error() string {
 	default:
 		fmt.Fprintf(&b, "%s (%s)", meaning, e.Message)
 	}
-	if e.Code == 115 {
+	switch {
+	case e.Code == 115 && e.ClockOffset != 0:
+		fmt.Fprintf(&b, "; the local clock is %s: correct the system clock", describeOffset(e.ClockOffset))
+	case e.Code == 115:
 		b.WriteString("; check the system clock and the secret key")
+	case e.Op == opCreate && IsAmbiguous(e):
+		b.WriteString(" (this code does not say that nothing was ordered: an order may have been placed)")
 	}
 	return b.String()
 }
@@ -109,16 +122,24 @@ func ClassOf(err error) Class {
 	return ClassFatal
 }
 
-// IsAmbiguous reports whether err is a request that may have reached the
-// server and got no complete answer: a timeout or a connection reset after
-// the request was written, or an HTTP 5xx (but 503) or 2xx answer without a
-// QCC JSON body. For CreateReport this means an order may have been placed.
+// IsAmbiguous reports whether err leaves unknown whether the request took
+// effect: a request that may have reached the server and got no complete
+// answer (a timeout or a connection reset after the request was written,
+// an HTTP 5xx (but 503) or 2xx answer without a QCC JSON body), or a
+// CreateReport answered 199, 203 or 205, codes that do not say that
+// nothing was done. For CreateReport this means an order may have been
+// placed: OrderDecision is DecisionAmbiguous exactly when this is true.
 //
 // It is false for requests that certainly never reached the server (dial
 // refused, DNS failure, TLS handshake failure, a context cancelled before
 // sending), for answers where the server refused the request (HTTP 429,
-// 503, 3xx, 4xx), and for every *APIError.
+// 503, 3xx, 4xx), and for every other *APIError.
 func IsAmbiguous(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		c := LookupCode(ae.Code).Class
+		return ae.Op == opCreate && (c == ClassWait || c == ClassTransient)
+	}
 	var te *TransportError
 	if !errors.As(err, &te) || !te.MaybeSent {
 		return false

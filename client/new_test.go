@@ -1,8 +1,10 @@
 package client
 
 import (
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestNew_BaseURL(t *testing.T) {
@@ -29,27 +31,21 @@ func TestNew_BaseURL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.base, func(t *testing.T) {
 			c, err := New(tt.base, "key", "secret")
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("New(%q) error = %v, want error %v", tt.base, err, tt.wantErr)
-			}
-			if err != nil {
-				if strings.Contains(err.Error(), "pw") {
-					t.Errorf("error %q shows the password", err)
-				}
+			if tt.wantErr {
+				require.Error(t, err)
+				assert.NotContains(t, err.Error(), "pw", "the error shows the password")
 				return
 			}
-			if got := c.Host(); got != tt.wantHost {
-				t.Errorf("Host() = %q, want %q", got, tt.wantHost)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.wantHost, c.Host())
 		})
 	}
 }
 
 func TestNew_Credentials(t *testing.T) {
 	for _, tt := range []struct{ key, secret string }{{"", "s"}, {"k", ""}, {" ", "s"}} {
-		if _, err := New("", tt.key, tt.secret); err == nil {
-			t.Errorf("New with key %q secret %q: no error", tt.key, tt.secret)
-		}
+		_, err := New("", tt.key, tt.secret)
+		assert.Error(t, err, "New with key %q secret %q", tt.key, tt.secret)
 	}
 }
 
@@ -68,13 +64,15 @@ func TestParseFormat(t *testing.T) {
 		{"", 0, "", true},
 	}
 	for _, tt := range tests {
-		got, err := ParseFormat(tt.in)
-		if (err != nil) != tt.wantErr || got != tt.want {
-			t.Errorf("ParseFormat(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
-			continue
-		}
-		if err == nil && got.Ext() != tt.wantExt {
-			t.Errorf("%v.Ext() = %q, want %q", got, got.Ext(), tt.wantExt)
-		}
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseFormat(tt.in)
+			if tt.wantErr {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.wantExt, got.Ext())
+		})
 	}
 }

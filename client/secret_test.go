@@ -4,13 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
@@ -47,9 +49,7 @@ func TestErrors_NoCredentials(t *testing.T) {
 	for _, h := range handlers {
 		srv := httptest.NewServer(h)
 		c, err := New(srv.URL+"/api/yj", key, secret)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		_, err = c.CreateReport(context.Background(), "某公司", FormatPDF)
 		errs = append(errs, err)
 		_, err = c.GetReportInfo(context.Background(), "SBX1")
@@ -59,9 +59,7 @@ func TestErrors_NoCredentials(t *testing.T) {
 
 	fake := qcctest.New(t, qcctest.WithKey(key), qcctest.WithSecret(secret))
 	c, err := New(fake.BaseURL(), key, secret, WithTimeout(50*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, k := range []string{"超时公司", "掉线公司", "不存在"} {
 		_, err := c.CreateReport(context.Background(), k, FormatPDF)
 		errs = append(errs, err)
@@ -69,10 +67,12 @@ func TestErrors_NoCredentials(t *testing.T) {
 	wrong, _ := New(fake.BaseURL(), key, secret+"x")
 	_, err = wrong.CreateReport(context.Background(), "某公司", FormatPDF)
 	errs = append(errs, err)
+	skewed := qcctest.New(t, qcctest.WithKey(key), qcctest.WithSecret(secret), qcctest.WithClockOffset(time.Hour))
+	wrongSkewed, _ := New(skewed.BaseURL(), key, secret+"x") // 115, resent with the API's time, 115 again
+	_, err = wrongSkewed.CreateReport(context.Background(), "某公司", FormatPDF)
+	errs = append(errs, err)
 
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := closedAddr(t)
 	refused, _ := New("http://"+addr+"/api/yj", key, secret)
 	_, err = refused.CreateReport(context.Background(), "某公司", FormatPDF)
 	errs = append(errs, err)
@@ -83,14 +83,13 @@ func TestErrors_NoCredentials(t *testing.T) {
 	defer mu.Unlock()
 	secrets := append([]string{secret, key}, tokens...)
 	for i, err := range errs {
-		if err == nil {
-			t.Errorf("case %d: no error", i)
+		if !assert.Error(t, err, "case %d", i) {
 			continue
 		}
 		for e := err; e != nil; e = errors.Unwrap(e) {
 			for _, s := range secrets {
-				if s != "" && strings.Contains(e.Error(), s) {
-					t.Errorf("error %q contains credential %q", e.Error(), s)
+				if s != "" {
+					assert.NotContains(t, e.Error(), s, "an error text holds a credential")
 				}
 			}
 		}

@@ -31,6 +31,10 @@ type answer struct {
 // call sends one signed request to {base}/ReportBaseId/{op} and returns the
 // Status 200 answer. It is the one place where an HTTP exchange becomes a
 // result or a typed error.
+//
+// A 115 answer to a request signed more than MaxClockSkew off the API's
+// clock is sent once more, signed with the API's time: the API refused the
+// request before doing anything, so even a CreateReport is safe to repeat.
 func (c *Client) call(ctx context.Context, op, method string, params url.Values) (*answer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &TransportError{Op: op, Err: err}
@@ -40,6 +44,17 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values)
 	u.Path += "/ReportBaseId/" + op
 	u.RawQuery = params.Encode()
 
+	a, err := c.exchange(ctx, op, method, u.String())
+	var ae *APIError
+	if errors.As(err, &ae) && ae.Code == 115 && ae.ClockOffset != 0 && ctx.Err() == nil {
+		return c.exchange(ctx, op, method, u.String())
+	}
+	return a, err
+}
+
+// exchange sends one request and reads its answer, within the
+// per-request timeout and the context's deadline.
+func (c *Client) exchange(ctx context.Context, op, method, rawURL string) (*answer, error) {
 	rctx, cancel := context.WithTimeoutCause(ctx, c.timeout, ErrTimeout)
 	defer cancel()
 	var sent atomic.Bool
@@ -48,26 +63,33 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values)
 			sent.Store(true)
 		}
 	}}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), method, u.String(), nil)
+	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(rctx, trace), method, rawURL, nil)
 	if err != nil {
 		return nil, &TransportError{Op: op, Err: c.scrubErr(stripURLError(err), "")}
 	}
-	ts := strconv.FormatInt(c.now().Unix(), 10)
+	signedAt := c.signTime()
+	ts := strconv.FormatInt(signedAt.Unix(), 10)
 	token := Sign(c.key, ts, c.secret)
 	req.Header.Set("Timespan", ts)
 	req.Header.Set("Token", token)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "qccbatch")
 
+	sentAt := c.now()
 	resp, err := c.api.Do(req)
 	if err != nil {
-		return nil, c.failure(ctx, rctx, op, sent.Load(), 0, err, token)
+		return nil, c.failure(ctx, rctx, op, c.timeout, sent.Load(), 0, err, token)
 	}
 	defer resp.Body.Close()
-	retry := parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+	apiTime := c.observeDate(resp.Header, sentAt, c.now())
+	retryBase := apiTime
+	if retryBase.IsZero() {
+		retryBase = c.now()
+	}
+	retry := parseRetryAfter(resp.Header.Get("Retry-After"), retryBase)
 	body, err := readCapped(resp.Body, c.maxBody)
 	if err != nil {
-		te := c.failure(ctx, rctx, op, true, resp.StatusCode, err, token)
+		te := c.failure(ctx, rctx, op, c.timeout, true, resp.StatusCode, err, token)
 		te.RetryAfter = retry
 		return nil, te
 	}
@@ -78,23 +100,32 @@ func (c *Client) call(ctx context.Context, op, method string, params url.Values)
 	}
 	if a.Status.code != 200 {
 		sc := LookupCode(a.Status.code)
-		return nil, &APIError{Op: op, Code: a.Status.code, Message: c.scrub(a.Message, token),
+		ae := &APIError{Op: op, Code: a.Status.code, Message: c.scrub(a.Message, token),
 			Class: sc.Class, HTTPStatus: resp.StatusCode, RetryAfter: retry}
+		if off := apiTime.Sub(signedAt); ae.Code == 115 && !apiTime.IsZero() && (off > MaxClockSkew || off < -MaxClockSkew) {
+			ae.ClockOffset = off.Round(time.Second)
+		}
+		return nil, ae
 	}
 	a.Message = c.scrub(a.Message, token)
 	return &a, nil
 }
 
-// failure builds the TransportError of a request that failed in transit.
-func (c *Client) failure(ctx, rctx context.Context, op string, sent bool, status int, err error, token string) *TransportError {
+// failure builds the TransportError of a request to op that failed in
+// transit: ctx is the caller's context, rctx the request's (ctx bounded by
+// the per-request timeout limit), sent whether the request was written,
+// status the HTTP status if an answer began. The cause says the caller
+// gave up, or the timeout, rather than the transport noise, and holds no
+// credential (token may be "").
+func (c *Client) failure(ctx, rctx context.Context, op string, limit time.Duration, sent bool, status int, err error, token string) *TransportError {
 	te := &TransportError{Op: op, HTTPStatus: status, MaybeSent: sent}
 	switch {
 	case ctx.Err() != nil: // the caller gave up: say so, not the transport noise
 		te.Err = ctx.Err()
 	case errors.Is(context.Cause(rctx), ErrTimeout):
-		te.Err = fmt.Errorf("%w (%s)", ErrTimeout, c.timeout)
+		te.Err = fmt.Errorf("%w (%s)", ErrTimeout, limit)
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		te.Err = fmt.Errorf("connection closed before a complete answer: %w", stripURLError(err))
+		te.Err = fmt.Errorf("connection closed before a complete answer: %w", c.scrubErr(stripURLError(err), token))
 	default:
 		te.Err = c.scrubErr(stripURLError(err), token)
 	}

@@ -2,13 +2,15 @@ package client
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
@@ -19,18 +21,13 @@ func TestClient_SlowAnswerPastTimeout(t *testing.T) {
 	const key = "超时公司" // accepted, answer held back
 	_, err := c.CreateReport(context.Background(), key, FormatPDF)
 	var te *TransportError
-	if !errors.As(err, &te) || !te.Timeout() || !te.MaybeSent {
-		t.Fatalf("err = %v, want a timeout after sending", err)
-	}
-	if !IsAmbiguous(err) || ClassOf(err) != ClassTransient {
-		t.Errorf("IsAmbiguous = %v, ClassOf = %v; want true, transient", IsAmbiguous(err), ClassOf(err))
-	}
-	if !strings.Contains(err.Error(), "order may have been placed") {
-		t.Errorf("error %q does not warn that an order may exist", err)
-	}
-	if got := srv.Orders(key); got != 1 {
-		t.Errorf("server accepted %d orders, want 1", got)
-	}
+	require.ErrorAs(t, err, &te)
+	assert.True(t, te.Timeout(), "Timeout(): %v", err)
+	assert.True(t, te.MaybeSent)
+	assert.True(t, IsAmbiguous(err))
+	assert.Equal(t, ClassTransient, ClassOf(err))
+	assert.Contains(t, err.Error(), "order may have been placed")
+	assert.Equal(t, 1, srv.Orders(key), "orders the server accepted")
 }
 
 func TestClient_DroppedAfterOrder(t *testing.T) {
@@ -38,33 +35,31 @@ func TestClient_DroppedAfterOrder(t *testing.T) {
 	c := newTestClient(t, srv)
 	const key = "掉线公司"
 	_, err := c.CreateReport(context.Background(), key, FormatPDF)
-	if !IsAmbiguous(err) || ClassOf(err) != ClassTransient {
-		t.Fatalf("err = %v: IsAmbiguous %v, class %v; want ambiguous transient", err, IsAmbiguous(err), ClassOf(err))
-	}
-	if got := srv.Orders(key); got != 1 {
-		t.Errorf("server accepted %d orders, want 1", got)
-	}
+	assert.True(t, IsAmbiguous(err), "IsAmbiguous(%v)", err)
+	assert.Equal(t, ClassTransient, ClassOf(err))
+	assert.Equal(t, 1, srv.Orders(key), "orders the server accepted")
+}
+
+// closedAddr returns a loopback address where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
 }
 
 func TestClient_ConnectionRefused(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
-	c, err := New("http://"+addr+"/api/yj", "key-123456", "secret-123456")
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, err := New("http://"+closedAddr(t)+"/api/yj", "key-123456", "secret-123456")
+	require.NoError(t, err)
 	_, err = c.CreateReport(context.Background(), "某公司", FormatPDF)
 	var te *TransportError
-	if !errors.As(err, &te) || te.MaybeSent || te.HTTPStatus != 0 {
-		t.Fatalf("err = %#v, want an unsent *TransportError", err)
-	}
-	if IsAmbiguous(err) || ClassOf(err) != ClassTransient {
-		t.Errorf("IsAmbiguous = %v, ClassOf = %v; want false, transient", IsAmbiguous(err), ClassOf(err))
-	}
+	require.ErrorAs(t, err, &te)
+	assert.False(t, te.MaybeSent)
+	assert.Zero(t, te.HTTPStatus)
+	assert.False(t, IsAmbiguous(err))
+	assert.Equal(t, ClassTransient, ClassOf(err))
 }
 
 func TestClient_CallerCancels(t *testing.T) {
@@ -74,17 +69,16 @@ func TestClient_CallerCancels(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		_, err := c.CreateReport(ctx, "某公司", FormatPDF)
-		if !errors.Is(err, context.Canceled) || IsAmbiguous(err) || ClassOf(err) != ClassTransient {
-			t.Errorf("err = %v, want unambiguous context.Canceled", err)
-		}
+		require.ErrorIs(t, err, context.Canceled)
+		assert.False(t, IsAmbiguous(err))
+		assert.Equal(t, ClassTransient, ClassOf(err))
 	})
 	t.Run("while waiting for the answer", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		_, err := c.CreateReport(ctx, "超时公司", FormatPDF)
-		if !errors.Is(err, context.DeadlineExceeded) || !IsAmbiguous(err) {
-			t.Errorf("err = %v, want ambiguous context.DeadlineExceeded", err)
-		}
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.True(t, IsAmbiguous(err))
 	})
 }
 
@@ -95,14 +89,14 @@ func stub(t *testing.T, h http.HandlerFunc) *Client {
 	t.Cleanup(srv.Close)
 	c, err := New(srv.URL+"/api/yj", "key-123456", "secret-123456",
 		WithMaxBody(1024), WithClock(func() time.Time { return time.Unix(1700000000, 0) }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 
+// body answers HTTP status with s, and no Date header.
 func body(status int, s string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Date"] = nil
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(s))
 	}
@@ -122,7 +116,8 @@ func TestClient_Answers(t *testing.T) {
 		{"status as number", body(200, `{"Result":{"OrderNo":"A2"},"Status":200}`), "A2", 0, -1, false, 0},
 		{"order number as number", body(200, `{"Result":{"OrderNo":12345},"Status":"200"}`), "12345", 0, -1, false, 0},
 		{"code as number", body(200, `{"Result":null,"Status":201,"Message":"查询无结果"}`), "", 201, -1, false, 0},
-		{"code in an HTTP 500", body(500, `{"Status":"199","Message":"x"}`), "", 199, -1, false, 0},
+		{"code in an HTTP 500", body(500, `{"Status":"199","Message":"x"}`), "", 199, -1, true, 0},
+		{"code 120 in an HTTP 502", body(502, `{"Status":"120","Message":"x"}`), "", 120, -1, false, 0},
 		{"no OrderNo", body(200, `{"Result":{},"Status":"200"}`), "", 0, 200, true, 0},
 		{"no Status", body(200, `{"Result":{"OrderNo":"A"}}`), "", 0, 200, true, 0},
 		{"status not a number", body(200, `{"Status":"OK"}`), "", 0, 200, true, 0},
@@ -137,6 +132,7 @@ func TestClient_Answers(t *testing.T) {
 			http.Redirect(w, r, "https://elsewhere.example/login", http.StatusFound)
 		}, "", 0, 302, false, 0},
 		{"Retry-After as a date", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Date"] = nil
 			w.Header().Set("Retry-After", time.Unix(1700000000+90, 0).UTC().Format(http.TimeFormat))
 			w.WriteHeader(503)
 		}, "", 0, 503, false, 90 * time.Second},
@@ -149,31 +145,23 @@ func TestClient_Answers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := stub(t, tt.handler)
 			got, err := c.CreateReport(context.Background(), "某公司", FormatPDF)
-			if got != tt.wantOrder {
-				t.Errorf("order %q, want %q", got, tt.wantOrder)
-			}
+			assert.Equal(t, tt.wantOrder, got, "order number")
 			var ae *APIError
-			if gotCode := 0; errors.As(err, &ae) {
-				gotCode = ae.Code
-				if gotCode != tt.wantCode {
-					t.Errorf("code %d, want %d", gotCode, tt.wantCode)
-				}
-			} else if tt.wantCode != 0 {
-				t.Errorf("err = %v, want code %d", err, tt.wantCode)
+			if tt.wantCode != 0 {
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, tt.wantCode, ae.Code)
+			} else {
+				assert.NotErrorAs(t, err, &ae)
 			}
 			var te *TransportError
-			switch {
-			case errors.As(err, &te) && te.HTTPStatus != tt.wantHTTP:
-				t.Errorf("HTTP status %d, want %d (%v)", te.HTTPStatus, tt.wantHTTP, err)
-			case te == nil && tt.wantHTTP != -1:
-				t.Errorf("err = %v, want a TransportError", err)
+			if tt.wantHTTP != -1 {
+				require.ErrorAs(t, err, &te)
+				assert.Equal(t, tt.wantHTTP, te.HTTPStatus, "HTTP status of %v", err)
+			} else {
+				assert.NotErrorAs(t, err, &te)
 			}
-			if IsAmbiguous(err) != tt.wantAmbiguous {
-				t.Errorf("IsAmbiguous = %v, want %v (%v)", IsAmbiguous(err), tt.wantAmbiguous, err)
-			}
-			if RetryAfter(err) != tt.wantRetry {
-				t.Errorf("RetryAfter = %v, want %v", RetryAfter(err), tt.wantRetry)
-			}
+			assert.Equal(t, tt.wantAmbiguous, IsAmbiguous(err), "IsAmbiguous(%v)", err)
+			assert.Equal(t, tt.wantRetry, RetryAfter(err))
 		})
 	}
 }

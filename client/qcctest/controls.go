@@ -30,6 +30,20 @@ func (s *Server) SetHTTPFault(status int, retryAfter time.Duration) {
 	s.httpFault, s.faultRetry = status, retryAfter
 }
 
+// SetOrderFault changes the order fault at run time, like WithOrderFault;
+// status 0 turns it off.
+func (s *Server) SetOrderFault(status int, placed bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orderFault = orderFault{status: status, placed: placed}
+}
+
+// orderFault is how every CreateReport is answered when status != 0.
+type orderFault struct {
+	status int  // HTTP status of the HTML page
+	placed bool // place and count the order before answering
+}
+
 // Orders returns how many orders the server accepted for searchKey
 // (including orders whose answer was dropped).
 func (s *Server) Orders(searchKey string) int {

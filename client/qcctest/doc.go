@@ -6,8 +6,11 @@
 //
 // It speaks the protocol of the API document exactly: it checks the key
 // (101), the Timespan (±300 s) and the Token (115), limits the request rate
-// (120), generates reports asynchronously (P, then S or F after the
-// generation delay) and serves the report file at the ReportUrl it gives.
+// (120), dates every answer (Date header, optionally off the client's clock:
+// WithClockOffset), generates reports asynchronously (P, then S or F after a
+// fixed or lognormal generation time: WithGenDist) and serves the report
+// file at the ReportUrl it gives. Stats counts what a run cost: API calls,
+// polls that found P, and when the last report became ready.
 // Search keys script its answers (see Usage); faults are injected from a
 // seed, so a run is repeatable. It counts the orders it accepted per search
 // key, so a test can prove that nothing was ordered twice.

@@ -16,6 +16,7 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.downloads++
 	s.mu.Unlock()
+	w.Header().Set("Date", s.now().Add(s.clockOffset).UTC().Format(http.TimeFormat))
 	name := strings.TrimPrefix(r.URL.Path, "/reports/")
 	no, ext, _ := strings.Cut(name, ".")
 	o, ok := parseOrderNo(no)
@@ -23,7 +24,7 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	if !ok || ext != o.ext() || o.status(s.now(), s.genDelay) != "S" {
+	if !ok || ext != o.ext() || o.status(s.now(), s.genTime(o)) != "S" {
 		http.NotFound(w, r)
 		return
 	}

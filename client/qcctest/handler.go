@@ -40,6 +40,8 @@ func (s *Server) Handler() http.Handler {
 
 // serveAPI runs the checks every API request goes through, in the order a
 // gateway would: faults, key, signature, account state, rate limit, method.
+// Every answer carries a Date header from the server's clock (with the
+// offset of WithClockOffset).
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, create bool) {
 	s.mu.Lock()
 	if create {
@@ -52,12 +54,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, create bool) {
 		return
 	}
 	now := s.now()
+	w.Header().Set("Date", now.Add(s.clockOffset).UTC().Format(http.TimeFormat))
 	q := r.URL.Query()
 
 	s.mu.Lock()
 	fault, faultRetry, fatal := s.httpFault, s.faultRetry, s.fatal
 	if fault == 0 && s.chance(s.errorRate) {
 		fault, faultRetry = http.StatusBadGateway, 0
+	}
+	if of := s.orderFault; fault == 0 && create && of.status != 0 && !of.placed {
+		fault = of.status // a proxy or gateway answers: the API never sees the order
 	}
 	s.mu.Unlock()
 	switch {
@@ -67,7 +73,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, create bool) {
 	case q.Get("key") != s.key:
 		writeCode(w, 101)
 		return
-	case !s.signed(r, q.Get("key"), now):
+	case !s.signed(r, q.Get("key"), now.Add(s.clockOffset)):
 		writeCode(w, 115)
 		return
 	case fatal != 0:
@@ -92,7 +98,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, create bool) {
 	}
 }
 
-// signed checks the Timespan and Token headers.
+// signed checks the Timespan and Token headers against the API clock now.
 func (s *Server) signed(r *http.Request, key string, now time.Time) bool {
 	ts := r.Header.Get("Timespan")
 	sec, err := strconv.ParseInt(ts, 10, 64)
@@ -124,11 +130,12 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request, searchKey,
 	s.mu.Lock()
 	s.attempts[searchKey]++
 	sc := scriptFor(searchKey, s.attempts[searchKey])
-	if sc.code == 0 && s.quota == 0 {
-		sc.code = 112
+	place := sc.code == 0 || sc.placed
+	if place && s.quota == 0 {
+		sc, place = script{code: 112}, false
 	}
 	var no string
-	if sc.code == 0 {
+	if place {
 		s.seq++
 		no = orderNo(now, f, sc.outcome, s.seq)
 		s.orders[searchKey]++
@@ -136,10 +143,22 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request, searchKey,
 		if s.quota > 0 {
 			s.quota--
 		}
-		sc.drop = sc.drop || s.chance(s.dropRate)
+		if o, ok := parseOrderNo(no); ok && o.outcome != endsNever {
+			if ready := o.at.Add(s.genTime(o)); ready.After(s.lastReady) {
+				s.lastReady = ready
+			}
+		}
+		if of := s.orderFault; of.status != 0 && of.placed {
+			sc.page = of.status
+		}
+		if sc.code == 0 && sc.page == 0 {
+			sc.drop = sc.drop || s.chance(s.dropRate)
+		}
 	}
 	s.mu.Unlock()
 	switch {
+	case sc.page != 0:
+		errorPage(w, sc.page, 0)
 	case sc.code != 0:
 		writeCode(w, sc.code)
 	case sc.drop:
@@ -157,7 +176,12 @@ func (s *Server) getReportInfo(w http.ResponseWriter, r *http.Request, no string
 		writeCode(w, 202)
 		return
 	}
-	res := map[string]string{"ReportStatus": o.status(now, s.genDelay), "ReportUrl": ""}
+	res := map[string]string{"ReportStatus": o.status(now, s.genTime(o)), "ReportUrl": ""}
+	if res["ReportStatus"] == "P" {
+		s.mu.Lock()
+		s.pending++
+		s.mu.Unlock()
+	}
 	if res["ReportStatus"] == "S" {
 		scheme := "http"
 		if r.TLS != nil {
@@ -201,12 +225,18 @@ func writeJSON(w http.ResponseWriter, code int, result any) {
 
 func writeCode(w http.ResponseWriter, code int) { writeJSON(w, code, nil) }
 
+// errorPage answers an HTML page with HTTP status, as a gateway or proxy
+// does: an nginx error page, or for 200 a proxy's sign-in page.
 func errorPage(w http.ResponseWriter, status int, retryAfter time.Duration) {
 	if retryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
 	}
 	w.Header().Set("Content-Type", "text/html")
 	w.WriteHeader(status)
+	if status == http.StatusOK {
+		fmt.Fprint(w, "<!DOCTYPE html>\r\n<html><head><title>Web proxy</title></head>\r\n<body><h1>Sign in to continue</h1><p>Your request was held by the company web proxy.</p></body></html>\r\n")
+		return
+	}
 	text := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	fmt.Fprintf(w, "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n", text, text)
 }

@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
@@ -39,9 +42,7 @@ func (h handmade) do(method, op string, params url.Values) qccAnswer {
 	h.t.Helper()
 	params.Set("key", h.key)
 	req, err := http.NewRequest(method, h.base+"/ReportBaseId/"+op+"?"+params.Encode(), nil)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	require.NoError(h.t, err)
 	ts := strconv.FormatInt(h.now().Add(h.skew).Unix(), 10)
 	token := fmt.Sprintf("%X", md5.Sum([]byte(h.key+ts+h.secret))) // 32 upper-case hex digits
 	if h.token != "" {
@@ -50,14 +51,10 @@ func (h handmade) do(method, op string, params url.Values) qccAnswer {
 	req.Header.Set("Timespan", ts)
 	req.Header.Set("Token", token)
 	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	require.NoError(h.t, err)
 	defer resp.Body.Close()
 	var a qccAnswer
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-		h.t.Fatalf("%s: answer is not JSON: %v", op, err)
-	}
+	require.NoError(h.t, json.NewDecoder(resp.Body).Decode(&a), "%s: answer is not JSON", op)
 	return a
 }
 
@@ -68,29 +65,25 @@ func TestSandbox_HandmadeClient(t *testing.T) {
 
 	a := h.do(http.MethodPost, "CreateReport", url.Values{"searchKey": {"小米科技有限责任公司"}, "reportFormat": {"1"}})
 	orderNo := a.Result["OrderNo"]
-	if a.Status != "200" || orderNo == "" {
-		t.Fatalf("CreateReport answered %+v, want 200 with an OrderNo", a)
-	}
+	require.Equal(t, "200", a.Status, "CreateReport answered %+v", a)
+	require.NotEmpty(t, orderNo, "CreateReport answered %+v", a)
 	a = h.do(http.MethodGet, "GetReportInfo", url.Values{"orderNo": {orderNo}})
-	if a.Status != "200" || a.Result["ReportStatus"] != "P" {
-		t.Fatalf("first GetReportInfo answered %+v, want P", a)
-	}
+	require.Equal(t, "200", a.Status, "first GetReportInfo answered %+v", a)
+	require.Equal(t, "P", a.Result["ReportStatus"], "first GetReportInfo answered %+v", a)
 	clock.Advance(5 * time.Second)
 	a = h.do(http.MethodGet, "GetReportInfo", url.Values{"orderNo": {orderNo}})
-	if a.Status != "200" || a.Result["ReportStatus"] != "S" || a.Result["ReportUrl"] == "" {
-		t.Fatalf("second GetReportInfo answered %+v, want S with a ReportUrl", a)
-	}
+	require.Equal(t, "200", a.Status, "second GetReportInfo answered %+v", a)
+	require.Equal(t, "S", a.Result["ReportStatus"], "second GetReportInfo answered %+v", a)
+	require.NotEmpty(t, a.Result["ReportUrl"])
 	resp, err := http.Get(a.Result["ReportUrl"]) // no credentials
-	if err != nil {
-		t.Fatal(err)
-	}
-	pdf, _ := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	pdf, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" ||
-		!bytes.HasPrefix(pdf, []byte("%PDF-1.")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
-		t.Errorf("report: HTTP %d %s, %d bytes starting %q; want a PDF",
-			resp.StatusCode, resp.Header.Get("Content-Type"), len(pdf), pdf[:min(8, len(pdf))])
-	}
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "application/pdf", resp.Header.Get("Content-Type"))
+	assert.True(t, bytes.HasPrefix(pdf, []byte("%PDF-1.")), "report starts %q, want a PDF", pdf[:min(8, len(pdf))])
+	assert.True(t, bytes.HasSuffix(pdf, []byte("%%EOF\n")), "report does not end with %%%%EOF")
 
 	refusals := []struct {
 		name string
@@ -116,19 +109,14 @@ func TestSandbox_HandmadeClient(t *testing.T) {
 				if op == "GetReportInfo" {
 					method, params = http.MethodGet, url.Values{"orderNo": {orderNo}}
 				}
-				if a := tt.h.do(method, op, params); a.Status != tt.want || a.Message == "" {
-					t.Errorf("%s answered %+v, want status %s with a message", op, a, tt.want)
-				}
+				a := tt.h.do(method, op, params)
+				assert.Equal(t, tt.want, a.Status, "%s answered %+v", op, a)
+				assert.NotEmpty(t, a.Message, "%s answered without a message", op)
 			}
 		})
 	}
-	if got := srv.TotalOrders(); got != 1 {
-		t.Errorf("TotalOrders() = %d, want 1: refused requests must not order", got)
-	}
-	if got := srv.Orders("小米科技有限责任公司"); got != 1 {
-		t.Errorf("Orders = %d, want 1", got)
-	}
-	if creates, polls, downloads := srv.Requests(); creates != 7 || polls != 8 || downloads != 1 {
-		t.Errorf("Requests() = %d, %d, %d; want 7, 8, 1", creates, polls, downloads)
-	}
+	assert.Equal(t, 1, srv.TotalOrders(), "refused requests must not order")
+	assert.Equal(t, 1, srv.Orders("小米科技有限责任公司"))
+	creates, polls, downloads := srv.Requests()
+	assert.Equal(t, []int{7, 8, 1}, []int{creates, polls, downloads}, "creates, polls, downloads")
 }

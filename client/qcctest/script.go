@@ -20,16 +20,22 @@ const Usage = `Scripted answers (by search key, checked in this order; determini
   contains 繁忙       120 on the first CreateReport of that key, then accepted
   contains 异常       199 on the first CreateReport of that key, then accepted
   contains 排队       205 on the first CreateReport of that key, then accepted
+  contains 已下单205  order placed (counted), answered 205 (等待处理中), every time
+  contains 已下单199  order placed (counted), answered 199 (系统未知错误), every time
+  contains 已下单502  order placed (counted), answered by an HTTP 502 HTML page, every time
   contains 掉线       order accepted, then the connection is closed with no answer
   contains 超时       order accepted, the answer held back 35 s (past the client timeout)
   contains 失败       order accepted, the report ends F (生成失败)
   contains 处理中     order accepted, the report stays P for ever
-  anything else       order accepted, report P for the generation delay, then S
+  anything else       order accepted, report P for the generation time, then S
+(繁忙, 异常 and 排队 place no order when they refuse; the 已下单 keys do, as
+the real API may: on CreateReport, 199, 203, 205 and a 5xx page are ambiguous.)
 
 Protocol: POST /api/yj/ReportBaseId/CreateReport?key=K&searchKey=S&reportFormat=1|2
           GET  /api/yj/ReportBaseId/GetReportInfo?key=K&orderNo=O
           headers Timespan (Unix seconds, within 300 s of the server clock) and
           Token (upper-case hex MD5 of key+Timespan+secret), else 115; unknown key 101.
+          Every answer has a Date header from the sandbox's clock.
 Reports are served at the ReportUrl of an S answer (a small PDF, or DOCX for format 2).`
 
 // holdAnswer is how long a 超时 order's answer is held back.
@@ -46,7 +52,9 @@ const (
 
 // script is what the sandbox does with one CreateReport.
 type script struct {
-	code    int // answer this code, place no order; 0 = accept
+	code    int  // answer this code and place no order (but see placed); 0 = accept
+	placed  bool // place the order, then answer code (or, with code 0 and page, the page)
+	page    int  // answer an HTML page with this HTTP status instead of JSON
 	outcome outcome
 	drop    bool // close the connection after accepting
 	hold    bool // hold the answer back after accepting
@@ -76,6 +84,12 @@ func scriptFor(searchKey string, attempt int) script {
 		return script{code: 199}
 	case has("排队") && first:
 		return script{code: 205}
+	case has("已下单205"):
+		return script{code: 205, placed: true, outcome: endsS}
+	case has("已下单199"):
+		return script{code: 199, placed: true, outcome: endsS}
+	case has("已下单502"):
+		return script{placed: true, page: 502, outcome: endsS}
 	}
 	sc := script{outcome: endsS, drop: has("掉线"), hold: has("超时")}
 	if has("失败") {
@@ -97,6 +111,7 @@ type order struct {
 	at      time.Time
 	format  int
 	outcome outcome
+	seq     uint64
 }
 
 func orderNo(at time.Time, format int, oc outcome, seq uint64) string {
@@ -111,19 +126,21 @@ func parseOrderNo(s string) (order, bool) {
 	if err != nil || ms < 0 {
 		return order{}, false
 	}
-	if _, err := strconv.ParseUint(s[18:], 10, 64); err != nil {
+	seq, err := strconv.ParseUint(s[18:], 10, 64)
+	if err != nil {
 		return order{}, false
 	}
-	o := order{at: time.UnixMilli(ms), format: int(s[16] - '0'), outcome: outcome(s[17])}
+	o := order{at: time.UnixMilli(ms), format: int(s[16] - '0'), outcome: outcome(s[17]), seq: seq}
 	if (o.format != 1 && o.format != 2) || (o.outcome != endsS && o.outcome != endsF && o.outcome != endsNever) {
 		return order{}, false
 	}
 	return o, true
 }
 
-// status returns the report status of o at now: P, then S or F.
-func (o order) status(now time.Time, genDelay time.Duration) string {
-	if o.outcome == endsNever || now.Before(o.at.Add(genDelay)) {
+// status returns the report status of o at now, for a report that takes
+// genTime to generate: P, then S or F.
+func (o order) status(now time.Time, genTime time.Duration) string {
+	if o.outcome == endsNever || now.Before(o.at.Add(genTime)) {
 		return "P"
 	}
 	if o.outcome == endsF {

@@ -3,6 +3,9 @@ package qcctest
 import (
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestScriptFor(t *testing.T) {
@@ -25,6 +28,11 @@ func TestScriptFor(t *testing.T) {
 		{"异常公司", 2, script{outcome: endsS}},
 		{"排队公司", 1, script{code: 205}},
 		{"排队公司", 3, script{outcome: endsS}},
+		{"已下单205公司", 1, script{code: 205, placed: true, outcome: endsS}},
+		{"已下单205公司", 2, script{code: 205, placed: true, outcome: endsS}},
+		{"已下单199公司", 1, script{code: 199, placed: true, outcome: endsS}},
+		{"已下单199公司", 5, script{code: 199, placed: true, outcome: endsS}},
+		{"已下单502公司", 1, script{placed: true, page: 502, outcome: endsS}},
 		{"掉线公司", 1, script{outcome: endsS, drop: true}},
 		{"超时公司", 1, script{outcome: endsS, hold: true}},
 		{"失败公司", 1, script{outcome: endsF}},
@@ -34,9 +42,7 @@ func TestScriptFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.key, func(t *testing.T) {
-			if got := scriptFor(tt.key, tt.attempt); got != tt.want {
-				t.Errorf("scriptFor(%q, %d) = %+v, want %+v", tt.key, tt.attempt, got, tt.want)
-			}
+			assert.Equal(t, tt.want, scriptFor(tt.key, tt.attempt), "scriptFor(%q, %d)", tt.key, tt.attempt)
 		})
 	}
 }
@@ -48,19 +54,17 @@ func TestOrderNo(t *testing.T) {
 		oc     outcome
 	}{{1, endsS}, {2, endsF}, {1, endsNever}} {
 		no := orderNo(at, tt.format, tt.oc, 42)
-		if len(no) != orderNoLen {
-			t.Fatalf("orderNo %q has %d characters, want %d", no, len(no), orderNoLen)
-		}
+		require.Len(t, no, orderNoLen, "orderNo %q", no)
 		o, ok := parseOrderNo(no)
-		if !ok || !o.at.Equal(at) || o.format != tt.format || o.outcome != tt.oc {
-			t.Errorf("parseOrderNo(%q) = %+v, %v", no, o, ok)
-		}
+		require.True(t, ok, "parseOrderNo(%q)", no)
+		assert.True(t, o.at.Equal(at), "parseOrderNo(%q).at = %v, want %v", no, o.at, at)
+		assert.Equal(t, tt.format, o.format)
+		assert.Equal(t, tt.oc, o.outcome)
 	}
 	for _, bad := range []string{"", "SBX", "XYZ1700000000123100000000042", "SBX1700000000123300000000042",
 		"SBX1700000000123190000000042", "SBX17000000001231000000004x", "SBX-700000000123100000000042"} {
-		if _, ok := parseOrderNo(bad); ok {
-			t.Errorf("parseOrderNo(%q) accepted", bad)
-		}
+		_, ok := parseOrderNo(bad)
+		assert.False(t, ok, "parseOrderNo(%q) accepted", bad)
 	}
 }
 
@@ -77,8 +81,6 @@ func TestOrder_Status(t *testing.T) {
 	}
 	for _, tt := range tests {
 		o := order{at: at, format: 1, outcome: tt.oc}
-		if got := o.status(at.Add(tt.after), time.Second); got != tt.want {
-			t.Errorf("outcome %c after %v: %s, want %s", tt.oc, tt.after, got, tt.want)
-		}
+		assert.Equal(t, tt.want, o.status(at.Add(tt.after), time.Second), "outcome %c after %v", tt.oc, tt.after)
 	}
 }

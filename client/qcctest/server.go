@@ -33,6 +33,8 @@ type Server struct {
 	errorRate   float64
 	dropRate    float64
 	rateLimit   float64
+	clockOffset time.Duration // added to the clock for the Date header and the Timespan check
+	gen         genModel
 	now         func() time.Time
 
 	mu         sync.Mutex
@@ -49,6 +51,9 @@ type Server struct {
 	fatal      int
 	httpFault  int
 	faultRetry time.Duration
+	orderFault orderFault
+	pending    int       // GetReportInfo answers with ReportStatus P
+	lastReady  time.Time // latest ready time of the orders accepted
 	tokens     float64
 	tokensAt   time.Time
 	httpServer *http.Server
@@ -87,6 +92,22 @@ func WithDropRate(f float64) Option { return func(s *Server) { s.dropRate = clam
 // (a token bucket holding one second's worth); 0 = no limit.
 func WithRateLimit(n float64) Option { return func(s *Server) { s.rateLimit = max(n, 0) } }
 
+// WithClockOffset sets the server's clock d ahead of its clock (behind if
+// d < 0) for the Date header of every answer and the Timespan check, as an
+// API whose clock differs from the client's by d [0]. Generation and the
+// rate limit keep the true clock.
+func WithClockOffset(d time.Duration) Option { return func(s *Server) { s.clockOffset = d } }
+
+// WithOrderFault makes every CreateReport answer HTTP status with an HTML
+// page instead of a QCC answer: 502 is a gateway error page, 200 a proxy's
+// or captive portal's page. With placed, the order is placed and counted
+// first (a gateway that lost the backend's answer); without, the request
+// never reaches the API (nothing placed). 0 turns it off [0]. See also
+// SetOrderFault.
+func WithOrderFault(status int, placed bool) Option {
+	return func(s *Server) { s.orderFault = orderFault{status: status, placed: placed} }
+}
+
 // WithClock sets the server's clock (Timespan check, generation, rate).
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) {
@@ -98,12 +119,13 @@ func WithClock(now func() time.Time) Option {
 
 func clamp01(f float64) float64 { return min(max(f, 0), 1) }
 
-// NewServer returns a server that is not listening yet: use Start, or
-// mount Handler yourself.
-func NewServer(opts ...Option) *Server {
+// NewUnstartedServer returns a server that is not listening yet: call
+// Start or Serve, give Transport to an in-process client, or mount Handler
+// yourself.
+func NewUnstartedServer(opts ...Option) *Server {
 	s := &Server{
 		key: DefaultKey, secret: DefaultSecret, seed: 1, genDelay: DefaultGenDelay,
-		now: time.Now, orders: map[string]int{}, attempts: map[string]int{}, quota: -1,
+		gen: genModel{sigma: DefaultGenSigma}, now: time.Now, orders: map[string]int{}, attempts: map[string]int{}, quota: -1,
 	}
 	for _, o := range opts {
 		o(s)
@@ -113,11 +135,29 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
+// NewServer starts a server on a loopback port (127.0.0.1, or [::1] when
+// IPv4 is unavailable) and returns it, like httptest.NewServer; the
+// caller must Close it. It panics if it cannot listen, as httptest does.
+// Use New in tests and NewUnstartedServer to choose the address.
+func NewServer(opts ...Option) *Server {
+	s := NewUnstartedServer(opts...)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		if ln, err = net.Listen("tcp6", "[::1]:0"); err != nil {
+			panic("qcctest: failed to listen on a port: " + err.Error())
+		}
+	}
+	if err := s.Serve(ln); err != nil {
+		panic("qcctest: " + err.Error()) // a new server cannot be started twice
+	}
+	return s
+}
+
 // New starts a server on a loopback port for the test and closes it when
 // the test ends.
 func New(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := NewServer(opts...)
+	s := NewUnstartedServer(opts...)
 	if err := s.Start("127.0.0.1:0"); err != nil {
 		t.Fatalf("qcctest: %v", err)
 	}

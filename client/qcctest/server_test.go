@@ -15,74 +15,66 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
 func TestPDF_Valid(t *testing.T) {
 	pdf := qcctest.PDF("SBX1700000000123100000000042")
-	if !bytes.HasPrefix(pdf, []byte("%PDF-1.4\n")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
-		t.Fatalf("no PDF header or trailer: %q", pdf)
-	}
+	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-1.4\n")), "no PDF header: %q", pdf)
+	require.True(t, bytes.HasSuffix(pdf, []byte("%%EOF\n")), "no PDF trailer: %q", pdf)
 	m := regexp.MustCompile(`startxref\n(\d+)\n%%EOF\n$`).FindSubmatch(pdf)
-	if m == nil {
-		t.Fatal("no startxref")
-	}
-	xref, _ := strconv.Atoi(string(m[1]))
-	if !bytes.HasPrefix(pdf[xref:], []byte("xref\n0 6\n")) {
-		t.Fatalf("startxref %d does not point at the xref table", xref)
-	}
+	require.NotNil(t, m, "no startxref")
+	xref, err := strconv.Atoi(string(m[1]))
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(pdf[xref:], []byte("xref\n0 6\n")), "startxref %d does not point at the xref table", xref)
 	entries := strings.Split(string(pdf[xref:]), "\n")[3:8]
 	for i, e := range entries {
-		if len(e)+1 != 20 { // every entry is exactly 20 bytes with its end of line
-			t.Errorf("xref entry %q is %d bytes, want 20", e, len(e)+1)
-		}
-		off, _ := strconv.Atoi(e[:10])
-		if want := fmt.Sprintf("%d 0 obj\n", i+1); !bytes.HasPrefix(pdf[off:], []byte(want)) {
-			t.Errorf("xref entry %d points at %q, want %q", i+1, pdf[off:off+8], want)
-		}
+		assert.Len(t, e+"\n", 20, "xref entry %q: every entry is 20 bytes with its end of line", e)
+		off, err := strconv.Atoi(e[:10])
+		require.NoError(t, err)
+		want := fmt.Sprintf("%d 0 obj\n", i+1)
+		assert.True(t, bytes.HasPrefix(pdf[off:], []byte(want)), "xref entry %d points at %q, want %q", i+1, pdf[off:off+8], want)
 	}
 	ix := regexp.MustCompile(`/Length (\d+) >>\nstream\n`).FindSubmatchIndex(pdf)
-	n, _ := strconv.Atoi(string(pdf[ix[2]:ix[3]]))
-	if !bytes.HasPrefix(pdf[ix[1]+n:], []byte("\nendstream")) {
-		t.Error("stream /Length is wrong")
-	}
+	require.NotNil(t, ix, "no stream")
+	n, err := strconv.Atoi(string(pdf[ix[2]:ix[3]]))
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(pdf[ix[1]+n:], []byte("\nendstream")), "stream /Length is wrong")
 }
 
 func TestDOCX_Valid(t *testing.T) {
 	doc := qcctest.DOCX("SBX1700000000123200000000042")
 	zr, err := zip.NewReader(bytes.NewReader(doc), int64(len(doc)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := map[string]bool{}
+	require.NoError(t, err)
+	var names []string
 	for _, f := range zr.File {
-		names[f.Name] = true
+		names = append(names, f.Name)
 		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		d := xml.NewDecoder(rc)
 		for {
-			if _, err := d.Token(); err == io.EOF {
+			_, err := d.Token()
+			if err == io.EOF {
 				break
-			} else if err != nil {
-				t.Fatalf("%s is not well-formed XML: %v", f.Name, err)
 			}
+			require.NoError(t, err, "%s is not well-formed XML", f.Name)
 		}
 		rc.Close()
 	}
-	for _, want := range []string{"[Content_Types].xml", "_rels/.rels", "word/document.xml"} {
-		if !names[want] {
-			t.Errorf("DOCX lacks %s", want)
-		}
-	}
+	assert.ElementsMatch(t, []string{"[Content_Types].xml", "_rels/.rels", "word/document.xml"}, names)
 }
 
 // get sends a signed request for key/secret sandbox at the server's clock.
 func get(t *testing.T, srv *qcctest.Server, method, op string, q url.Values, now time.Time) (int, string) {
 	t.Helper()
 	q.Set("key", "sandbox")
-	req, _ := http.NewRequest(method, srv.BaseURL()+"/ReportBaseId/"+op+"?"+q.Encode(), nil)
+	req, err := http.NewRequest(method, srv.BaseURL()+"/ReportBaseId/"+op+"?"+q.Encode(), nil)
+	if err != nil { // no require: get runs in other goroutines too
+		return 0, err.Error()
+	}
 	ts := strconv.FormatInt(now.Unix(), 10)
 	req.Header.Set("Timespan", ts)
 	req.Header.Set("Token", fmt.Sprintf("%X", md5sum("sandbox"+ts+"sandbox")))
@@ -91,7 +83,10 @@ func get(t *testing.T, srv *qcctest.Server, method, op string, q url.Values, now
 		return 0, err.Error()
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, err.Error()
+	}
 	return resp.StatusCode, string(b)
 }
 
@@ -117,9 +112,8 @@ func TestServer_Protocol(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, body := get(t, srv, tt.method, tt.op, tt.q, clock.Now())
-			if code != 200 || !strings.Contains(body, tt.want) {
-				t.Errorf("HTTP %d %s, want %s", code, body, tt.want)
-			}
+			assert.Equal(t, http.StatusOK, code, body)
+			assert.Contains(t, body, tt.want)
 		})
 	}
 }
@@ -136,13 +130,9 @@ func TestServer_Quota(t *testing.T) {
 	srv.SetQuota(-1)
 	_, body := get(t, srv, http.MethodPost, "CreateReport", url.Values{"searchKey": {"公司"}}, now)
 	got = append(got, body[strings.Index(body, `"Status"`):][:14])
-	want := []string{`"Status":"200"`, `"Status":"200"`, `"Status":"112"`, `"Status":"200"`}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("answers %v, want %v", got, want)
-	}
-	if srv.TotalOrders() != 3 || len(srv.OrderCounts()) != 3 {
-		t.Errorf("TotalOrders %d, OrderCounts %v; want 3 orders of 3 keys", srv.TotalOrders(), srv.OrderCounts())
-	}
+	assert.Equal(t, []string{`"Status":"200"`, `"Status":"200"`, `"Status":"112"`, `"Status":"200"`}, got)
+	assert.Equal(t, 3, srv.TotalOrders())
+	assert.Equal(t, map[string]int{"公司0": 1, "公司1": 1, "公司": 1}, srv.OrderCounts())
 }
 
 // TestServer_FaultsDeterministic checks that a seed fixes which answers the
@@ -165,14 +155,10 @@ func TestServer_FaultsDeterministic(t *testing.T) {
 		return b.String()
 	}
 	a, b, c := run(7), run(7), run(8)
-	if a != b {
-		t.Errorf("same seed, different faults:\n%s\n%s", a, b)
-	}
-	if a == c {
-		t.Errorf("different seeds, same faults: %s", a)
-	}
-	if !strings.Contains(a, "E") || !strings.Contains(a, "D") || !strings.Contains(a, ".") {
-		t.Errorf("faults %s: want errors, drops and successes", a)
+	assert.Equal(t, a, b, "same seed, different faults")
+	assert.NotEqual(t, a, c, "different seeds, same faults")
+	for _, want := range []string{"E", "D", "."} {
+		assert.Contains(t, a, want, "want errors (E), drops (D) and successes (.)")
 	}
 }
 
@@ -188,13 +174,32 @@ func TestServer_Concurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if got := srv.TotalOrders(); got != 400 {
-		t.Errorf("TotalOrders = %d, want 400", got)
-	}
-	if got := srv.Orders("公司3"); got != 40 {
-		t.Errorf("Orders(公司3) = %d, want 40", got)
-	}
-	if c, p, _ := srv.Requests(); c != 400 || p != 400 {
-		t.Errorf("Requests = %d creates, %d polls; want 400, 400", c, p)
-	}
+	assert.Equal(t, 400, srv.TotalOrders())
+	assert.Equal(t, 40, srv.Orders("公司3"))
+	c, p, _ := srv.Requests()
+	assert.Equal(t, 400, c, "CreateReport requests")
+	assert.Equal(t, 400, p, "GetReportInfo requests")
+}
+
+func TestNewServer_Listens(t *testing.T) {
+	srv := qcctest.NewServer()
+	t.Cleanup(func() { _ = srv.Close() })
+	u, err := url.Parse(srv.URL())
+	require.NoError(t, err)
+	assert.True(t, u.Hostname() == "127.0.0.1" || u.Hostname() == "::1", "host %s is not loopback", u.Host)
+	code, body := get(t, srv, http.MethodPost, "CreateReport", url.Values{"searchKey": {"某公司"}}, time.Now())
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `"Status":"200"`)
+	assert.Equal(t, 1, srv.TotalOrders())
+	require.NoError(t, srv.Close())
+}
+
+func TestNewUnstartedServer_NotListening(t *testing.T) {
+	srv := qcctest.NewUnstartedServer()
+	assert.Empty(t, srv.URL(), "an unstarted server has no URL")
+	require.NoError(t, srv.Close(), "closing an unstarted server")
+	require.NoError(t, srv.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = srv.Close() })
+	assert.True(t, strings.HasPrefix(srv.URL(), "http://127.0.0.1:"), "URL %q", srv.URL())
+	assert.Error(t, srv.Start("127.0.0.1:0"), "a second Start")
 }

@@ -37,7 +37,7 @@ func main() {
 
 func drill(bin string, kills, n int, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, 7))
-	srv := qcctest.NewServer(qcctest.WithSeed(int64(seed)), qcctest.WithErrorRate(0.05), qcctest.WithDropRate(0.03),
+	srv := qcctest.NewUnstartedServer(qcctest.WithSeed(int64(seed)), qcctest.WithErrorRate(0.05), qcctest.WithDropRate(0.03),
 		qcctest.WithRateLimit(400), qcctest.WithLatency(2*time.Millisecond), qcctest.WithGenDelay(300*time.Millisecond))
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		return err
