@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"container/list"
 	"context"
 	"math"
 	"sync"
@@ -18,6 +19,8 @@ import (
 // signal; after each second without a slow-down it grows again by a twentieth
 // of the ceiling (additive increase). A Retry-After pauses every caller until
 // it has passed.
+//
+// Callers wait in one of two lanes (see Lane): orders before polls.
 type Limiter struct {
 	mu          sync.Mutex
 	lim         *rate.Limiter // nil while unlimited
@@ -29,9 +32,12 @@ type Limiter struct {
 	lastDown    time.Time
 	lastUp      time.Time
 	window      rateWindow
+	recent      recentWindow
 	slowDowns   int64
+	queue       [Order + 1]list.List // *waiter per lane, first come first
 	now         func() time.Time
 	sleep       func(ctx context.Context, d time.Duration) error
+	onGrant     func(now time.Time, lane Lane) // test hook, called with mu held
 }
 
 // Option configures a Limiter.
@@ -85,40 +91,6 @@ func New(qps float64, opts ...Option) *Limiter {
 	return l
 }
 
-// Wait blocks until one request may be sent or ctx is done.
-func (l *Limiter) Wait(ctx context.Context) error {
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		l.mu.Lock()
-		pause := l.pausedUntil.Sub(l.now())
-		lim := l.lim
-		l.mu.Unlock()
-		if pause > 0 {
-			if err := l.sleep(ctx, pause); err != nil {
-				return err
-			}
-			continue
-		}
-		if lim != nil {
-			if err := lim.Wait(ctx); err != nil {
-				return err
-			}
-		}
-		l.mu.Lock()
-		// A pause may have begun while this caller waited for its token.
-		paused := l.pausedUntil.After(l.now())
-		if !paused {
-			l.window.add(l.now())
-		}
-		l.mu.Unlock()
-		if !paused {
-			return nil
-		}
-	}
-}
-
 // SlowDown tells the limiter the server asked for fewer requests. retryAfter,
 // when positive, pauses every caller for that long.
 func (l *Limiter) SlowDown(retryAfter time.Duration) {
@@ -129,6 +101,7 @@ func (l *Limiter) SlowDown(retryAfter time.Duration) {
 	if retryAfter > 0 {
 		if until := now.Add(retryAfter); until.After(l.pausedUntil) {
 			l.pausedUntil = until
+			l.wakeHead()
 		}
 	}
 	l.lastUp = now
@@ -172,6 +145,7 @@ func (l *Limiter) Success() {
 
 // setRate must be called with l.mu held.
 func (l *Limiter) setRate(r float64) {
+	defer l.wakeHead() // the head's wait was computed at the old rate
 	l.cur = r
 	if r == 0 {
 		l.lim = nil

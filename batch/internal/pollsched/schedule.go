@@ -1,0 +1,195 @@
+package pollsched
+
+import (
+	"sync"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	DefaultQuantile    = 0.9
+	DefaultInterval    = 10 * time.Second
+	DefaultMinGap      = time.Second
+	DefaultMaxGap      = 60 * time.Second
+	DefaultMinFinished = 20
+	DefaultBin         = time.Second
+	DefaultHorizon     = time.Hour
+)
+
+// Config tunes a Schedule. A zero field takes its default.
+type Config struct {
+	// FirstQuantile is q for an order's first poll: it comes when the
+	// report is at least this likely to be finished [0.9]. Most orders
+	// need no other poll, so this q sets the calls per company: about
+	// 2 + (1-q)/(1-Quantile).
+	FirstQuantile float64
+	// Quantile is q for every later poll: it comes when the report is at
+	// least this likely to be finished given it was not at the last poll
+	// [0.9]. SetQuantile changes it during a run; a lower q polls the slow
+	// reports, one of which ends the run, more often.
+	Quantile float64
+	// Interval is the fixed gap between polls until the schedule has
+	// learned (--poll-interval) [10s].
+	Interval time.Duration
+	// MinGap and MaxGap bound every gap between two polls of an order
+	// [1s, 60s].
+	MinGap, MaxGap time.Duration
+	// MinFinished is "enough data": the learned schedule is used once this
+	// many orders have been seen finished [20].
+	MinFinished int
+	// Bin is the resolution of the estimate [1s]; Horizon is how far it
+	// reaches [1h]. Past the horizon, polls are MaxGap apart. Memory and a
+	// refit are O(Horizon/Bin).
+	Bin, Horizon time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Quantile <= 0 || c.Quantile >= 1 {
+		c.Quantile = DefaultQuantile
+	}
+	if c.FirstQuantile <= 0 || c.FirstQuantile >= 1 {
+		c.FirstQuantile = DefaultQuantile
+	}
+	if c.Interval <= 0 {
+		c.Interval = DefaultInterval
+	}
+	if c.MinGap <= 0 {
+		c.MinGap = DefaultMinGap
+	}
+	if c.MaxGap <= 0 {
+		c.MaxGap = DefaultMaxGap
+	}
+	c.MaxGap = max(c.MaxGap, c.MinGap)
+	if c.MinFinished <= 0 {
+		c.MinFinished = DefaultMinFinished
+	}
+	if c.Bin <= 0 {
+		c.Bin = DefaultBin
+	}
+	if c.Horizon <= 0 {
+		c.Horizon = DefaultHorizon
+	}
+	return c
+}
+
+// Schedule learns how long reports take from the polls of one run and says
+// when to poll each order next. It is safe for concurrent use.
+//
+// Feed it every poll of an order placed in this run: Pending when the poll
+// found the report not finished, Done when it found it finished (ready or
+// failed). prevPoll is always the time of the order's previous poll as given
+// to Pending, or its order time when this is its first poll; ages are
+// measured from the order time, on the caller's clock.
+type Schedule struct {
+	mu  sync.Mutex
+	cfg Config
+	est *estimator
+}
+
+// New returns a Schedule with no observations: it polls every cfg.Interval
+// until it has learned.
+func New(cfg Config) *Schedule {
+	cfg = cfg.withDefaults()
+	return &Schedule{cfg: cfg, est: newEstimator(cfg.Bin, cfg.Horizon)}
+}
+
+// Pending records that the order placed at orderedAt was not finished at
+// poll; prevPoll is its previous poll (orderedAt for none). O(1).
+func (s *Schedule) Pending(orderedAt, prevPoll, poll time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.est.removePending(prevPoll.Sub(orderedAt))
+	s.est.addPending(poll.Sub(orderedAt))
+}
+
+// Done records that the order placed at orderedAt was found finished (ready
+// or failed) at poll, having been pending at prevPoll (orderedAt for no
+// earlier poll). O(1).
+func (s *Schedule) Done(orderedAt, prevPoll, poll time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lo := prevPoll.Sub(orderedAt)
+	s.est.removePending(lo)
+	s.est.addFinished(lo, poll.Sub(orderedAt))
+}
+
+// SetQuantile changes q of the polls after an order's first (see Config),
+// for instance from 0.9 while orders are being placed to 0.5 once they all
+// are, when the budget they used is free for polling. Values outside (0, 1)
+// are ignored.
+func (s *Schedule) SetQuantile(q float64) {
+	if q <= 0 || q >= 1 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cfg.Quantile = q
+}
+
+// NextPoll returns when to poll next the order placed at orderedAt and last
+// polled at lastPoll (orderedAt if never): the earliest time t with
+// P(finished by t | not finished at lastPoll) >= q under the learned
+// distribution (q is FirstQuantile when lastPoll == orderedAt, Quantile
+// otherwise); lastPoll + Interval until it has learned (Stats.Learned).
+// The gap after lastPoll is kept within [MinGap, MaxGap] (MaxGap too when
+// the estimate does not reach q before its horizon), and the result is
+// never after deadline, the last moment the order may be polled (zero for
+// none). Amortised O(log(Horizon/Bin)).
+func (s *Schedule) NextPoll(orderedAt, lastPoll, deadline time.Time) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gap := s.cfg.Interval
+	if s.learned() {
+		s.est.refresh()
+		age := max(lastPoll.Sub(orderedAt), 0)
+		q := s.cfg.Quantile
+		if age == 0 {
+			q = s.cfg.FirstQuantile
+		}
+		if t, ok := s.est.quantileAfter(age, q); ok {
+			gap = t - age
+		} else {
+			gap = s.cfg.MaxGap
+		}
+	}
+	next := lastPoll.Add(min(max(gap, s.cfg.MinGap), s.cfg.MaxGap))
+	if !deadline.IsZero() && next.After(deadline) {
+		next = deadline
+	}
+	return next
+}
+
+func (s *Schedule) learned() bool { return s.est.finished >= s.cfg.MinFinished }
+
+// Stats describes what a Schedule has learned.
+type Stats struct {
+	Finished int     // orders seen finished
+	Pending  int     // orders last seen pending (censored observations)
+	Learned  bool    // Finished >= MinFinished: NextPoll uses the estimate
+	Quantile float64 // the current q of polls after the first
+}
+
+// Stats returns the counts behind the estimate.
+func (s *Schedule) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Stats{Finished: s.est.finished, Pending: s.est.pending, Learned: s.learned(), Quantile: s.cfg.Quantile}
+}
+
+// Survival returns the estimated probability that a report is not finished
+// at age, from the observations so far (1 before any).
+func (s *Schedule) Survival(age time.Duration) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.est.refresh()
+	return s.est.survival(age)
+}
+
+// Quantile returns the estimated p-quantile of the generation time, or
+// false when the estimate does not reach p before the horizon.
+func (s *Schedule) Quantile(p float64) (time.Duration, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.est.refresh()
+	return s.est.quantileAfter(0, p)
+}

@@ -1,0 +1,184 @@
+package pollsched_test
+
+import (
+	"container/heap"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/qccbatch/qccbatch/batch/internal/pollsched"
+)
+
+// simConfig is a run of issue 15's benchmark in virtual time: companies
+// ordered and polled through one limiter of qps slots per second, orders
+// first (ratelimit's Order lane), polls in order of their due time.
+type simConfig struct {
+	companies int
+	qps       float64
+	latency   time.Duration // request to answer; the server acts at half of it
+	gen       func(r *rand.Rand) time.Duration
+	seed      uint64
+	sched     pollsched.Config
+	afterQ    float64 // q once every order is placed; 0 keeps sched.Quantile
+	timeout   time.Duration
+	// noRecheck polls when due as computed at the last poll, instead of
+	// asking NextPoll again when it comes due (and putting it back when the
+	// schedule, having learned since, says later).
+	noRecheck bool
+	// noPending leaves out the polls that found a report pending: the
+	// estimate then sees the finished orders only.
+	noPending bool
+}
+
+type simResult struct {
+	calls, pollsFoundP int
+	lastOrder          time.Duration // when the last order was answered
+	lastReady          time.Duration // when the last report became ready at the server
+	end                time.Duration // when the last report was seen ready
+}
+
+func (r simResult) callsPerCompany(n int) float64 { return float64(r.calls) / float64(n) }
+
+type due struct {
+	at              time.Time
+	i               int
+	ordered, prevAt time.Time
+}
+
+type dueHeap []due
+
+func (h dueHeap) Len() int           { return len(h) }
+func (h dueHeap) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)        { *h = append(*h, x.(due)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
+}
+
+func simulate(cfg simConfig) simResult {
+	r := rand.New(rand.NewPCG(cfg.seed, 3))
+	s := pollsched.New(cfg.sched)
+	slot := time.Duration(float64(time.Second) / cfg.qps)
+	readyAt := make([]time.Time, cfg.companies) // at the server
+	var res simResult
+	var polls dueHeap
+	next, open := 0, cfg.companies
+	for k := 0; open > 0; k++ {
+		t := t0.Add(time.Duration(k) * slot)
+		server, answer := t.Add(cfg.latency/2), t.Add(cfg.latency)
+		if next < cfg.companies { // an order always waits: it takes the slot
+			readyAt[next] = server.Add(cfg.gen(r))
+			res.lastReady = max(res.lastReady, readyAt[next].Sub(t0))
+			res.calls++
+			heap.Push(&polls, due{at: s.NextPoll(answer, answer, answer.Add(cfg.timeout)), i: next, ordered: answer, prevAt: answer})
+			next++
+			if next == cfg.companies {
+				res.lastOrder = answer.Sub(t0)
+				if cfg.afterQ > 0 {
+					s.SetQuantile(cfg.afterQ)
+				}
+			}
+			continue
+		}
+		if polls[0].at.After(t) { // idle until the first poll is due
+			k = int((polls[0].at.Sub(t0)+slot-1)/slot) - 1
+			continue
+		}
+		p := heap.Pop(&polls).(due)
+		if !cfg.noRecheck {
+			if at := s.NextPoll(p.ordered, p.prevAt, p.ordered.Add(cfg.timeout)); at.After(t) {
+				p.at = at
+				heap.Push(&polls, p)
+				k--
+				continue
+			}
+		}
+		res.calls++
+		if !server.Before(readyAt[p.i]) {
+			s.Done(p.ordered, p.prevAt, answer)
+			res.end = max(res.end, answer.Sub(t0))
+			open--
+			continue
+		}
+		res.pollsFoundP++
+		if !cfg.noPending {
+			s.Pending(p.ordered, p.prevAt, answer)
+		}
+		heap.Push(&polls, due{at: s.NextPoll(p.ordered, answer, p.ordered.Add(cfg.timeout)), i: p.i, ordered: p.ordered, prevAt: answer})
+	}
+	return res
+}
+
+// bimodal is issue 15's second case: 70 % of reports fast, 30 % slow.
+func bimodal(r *rand.Rand) time.Duration {
+	if r.Float64() < 0.7 {
+		return lognormal{median: 10 * time.Second, sigma: 0.5, max: 180 * time.Second}.sample(r)
+	}
+	return lognormal{median: 90 * time.Second, sigma: 0.4, max: 180 * time.Second}.sample(r)
+}
+
+// TestSimulation_Issue15 replays the benchmark of issue 15 in virtual time,
+// with the wiring batch is meant to use (orders first at the limiter, q 0.9
+// for first polls and 0.5 for later ones once every order is placed, a due
+// poll asked again): companies at --qps 20 with 50 ms latency, generation
+// times lognormal (median 20 s, sigma 0.75, cap 180 s) or bimodal. The
+// issue's targets for 600 companies: at most 2.20 calls per company, the
+// last order within 1.2 × 600/20 s, the end within 10 % of the last
+// report's ready time. Each case averages ten seeds: the end is set by one
+// report, so a single run is noisy.
+func TestSimulation_Issue15(t *testing.T) {
+	tests := []struct {
+		name      string
+		companies int
+		gen       func(r *rand.Rand) time.Duration
+		afterQ    float64
+		noRecheck bool
+		noPending bool          // feed only the finished orders to the schedule
+		maxGap    time.Duration // Config.MaxGap [60s]
+		// bounds on the means over the seeds
+		maxCalls, maxEndOverLast float64
+		minCalls                 float64 // for the cases kept to show what they cost
+	}{
+		{name: "600 lognormal", companies: 600, gen: issue15.sample, afterQ: 0.5, maxCalls: 2.20, maxEndOverLast: 1.10},
+		{name: "1000 lognormal", companies: 1000, gen: issue15.sample, afterQ: 0.5, maxCalls: 2.20, maxEndOverLast: 1.10},
+		{name: "2000 lognormal", companies: 2000, gen: issue15.sample, afterQ: 0.5, maxCalls: 2.20, maxEndOverLast: 1.10},
+		// A first poll at q 0.9 of the bimodal is past 60 s: the 60 s cap
+		// makes a quarter of the orders need more polls.
+		{name: "600 bimodal", companies: 600, gen: bimodal, afterQ: 0.5, minCalls: 2.4, maxCalls: 2.6, maxEndOverLast: 1.10},
+		{name: "600 bimodal, gaps up to 5 min", companies: 600, gen: bimodal, afterQ: 0.5, maxGap: 5 * time.Minute, maxCalls: 2.20, maxEndOverLast: 1.10},
+		{name: "600 lognormal, gaps up to 5 min", companies: 600, gen: issue15.sample, afterQ: 0.5, maxGap: 5 * time.Minute, maxCalls: 2.20, maxEndOverLast: 1.10},
+		{name: "600 lognormal, q 0.9 throughout: fewer calls, a later end", companies: 600, gen: issue15.sample, maxCalls: 2.15, maxEndOverLast: 1.20},
+		{name: "600 lognormal, due polls not asked again", companies: 600, gen: issue15.sample, afterQ: 0.5, noRecheck: true, minCalls: 2.4, maxCalls: 3, maxEndOverLast: 1.10},
+		{name: "600 lognormal, pending orders not counted", companies: 600, gen: issue15.sample, afterQ: 0.5, noPending: true, minCalls: 2.3, maxCalls: 3, maxEndOverLast: 1.20},
+	}
+	const seeds = 10
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls, ratio, worst float64
+			for seed := uint64(1); seed <= seeds; seed++ {
+				res := simulate(simConfig{
+					companies: tc.companies, qps: 20, latency: 50 * time.Millisecond,
+					gen: tc.gen, seed: seed, timeout: 2 * time.Hour,
+					afterQ: tc.afterQ, noRecheck: tc.noRecheck, noPending: tc.noPending,
+					sched: pollsched.Config{MaxGap: tc.maxGap},
+				})
+				r := res.end.Seconds() / res.lastReady.Seconds()
+				calls += res.callsPerCompany(tc.companies) / seeds
+				ratio += r / seeds
+				worst = max(worst, r)
+				t.Logf("seed %2d: %.3f calls per company, %4d polls found P, last order %v, last ready %v, end %v (%.3f×)",
+					seed, res.callsPerCompany(tc.companies), res.pollsFoundP, res.lastOrder, res.lastReady.Round(time.Second), res.end.Round(time.Second), r)
+				assert.LessOrEqual(t, res.lastOrder.Seconds(), 1.2*float64(tc.companies)/20, "seed %d: orders first", seed)
+			}
+			t.Logf("mean: %.3f calls per company, end %.3f× the last ready (worst %.3f×)", calls, ratio, worst)
+			assert.LessOrEqual(t, calls, tc.maxCalls)
+			assert.GreaterOrEqual(t, calls, tc.minCalls)
+			assert.LessOrEqual(t, ratio, tc.maxEndOverLast)
+		})
+	}
+}
