@@ -35,14 +35,14 @@ type runner struct {
 	p      *Portfolio
 	format int
 
-	work, calls          context.Context // work: may new work start; calls: requests in flight
-	stopWork, stopCalls  context.CancelFunc
-	comps                []compRun
-	inflight             chan struct{} // one slot per request in flight (--concurrency)
-	budget               atomic.Int64  // orders left this run; < 0 = unlimited
-	answered, badParams  atomic.Int64
+	work, calls                 context.Context // work: may new work start; calls: requests in flight
+	stopWork, stopCalls         context.CancelFunc
+	comps                       []compRun
+	inflight                    chan struct{} // one slot per request in flight (--concurrency)
+	budget                      atomic.Int64  // orders left this run; < 0 = unlimited
+	answered, badParams         atomic.Int64
 	ordersStopped, pollsStopped atomic.Bool
-	downloadsFailed      atomic.Int64
+	downloadsFailed             atomic.Int64
 
 	mu         sync.Mutex
 	stop       *StopError // the first account/quota/breaker stop
