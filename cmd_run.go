@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -149,7 +148,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 			cfg.PollInterval = time.Second
 		}
 		logger.Info("using the built-in sandbox API: no credentials, no cost", "base_url", baseURL)
-	} else if key, secret, err = credentials(f.keyFile); err != nil {
+	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv); err != nil {
 		return err
 	}
 	c, err := client.New(baseURL, key, secret)
@@ -178,36 +177,4 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		printSummary(cmd.OutOrStdout(), f.logFormat, rep, err)
 	}
 	return err
-}
-
-// credentials reads the API key and secret from --key-file or the environment.
-func credentials(keyFile string) (key, secret string, err error) {
-	key, secret = os.Getenv("QCC_KEY"), os.Getenv("QCC_SECRET_KEY")
-	if keyFile != "" {
-		fh, err := os.Open(keyFile)
-		if err != nil {
-			return "", "", usagef("--key-file: %v", err)
-		}
-		defer fh.Close()
-		sc := bufio.NewScanner(fh)
-		for sc.Scan() {
-			k, v, ok := strings.Cut(strings.TrimSpace(sc.Text()), "=")
-			if !ok {
-				continue
-			}
-			switch strings.TrimSpace(k) {
-			case "QCC_KEY", "KEY":
-				key = strings.TrimSpace(v)
-			case "QCC_SECRET_KEY", "SECRET_KEY":
-				secret = strings.TrimSpace(v)
-			}
-		}
-	}
-	switch {
-	case key == "":
-		return "", "", usagef("QCC_KEY is not set: export QCC_KEY and QCC_SECRET_KEY (or use --key-file, or --sandbox to try without credentials)")
-	case secret == "":
-		return "", "", usagef("QCC_SECRET_KEY is not set: export it next to QCC_KEY (or use --key-file)")
-	}
-	return key, secret, nil
 }

@@ -45,15 +45,15 @@ func loadCredentials(keyFile string, getenv func(string) string) (key, secret st
 	const howTo = `(shell: export QCC_KEY=...; PowerShell: $env:QCC_KEY = "..."), or use --key-file FILE, or --sandbox to try without credentials`
 	switch {
 	case key == "" && secret == "":
-		return "", "", exitf(2, "QCC_KEY and QCC_SECRET_KEY are not set: set both in the environment %s", howTo)
+		return "", "", usagef("QCC_KEY and QCC_SECRET_KEY are not set: set both in the environment %s", howTo)
 	case key == "":
-		return "", "", exitf(2, "QCC_KEY is not set (QCC_SECRET_KEY is): set it in the environment %s", howTo)
+		return "", "", usagef("QCC_KEY is not set (QCC_SECRET_KEY is): set it in the environment %s", howTo)
 	case secret == "":
-		return "", "", exitf(2, "QCC_SECRET_KEY is not set (QCC_KEY is): set it in the environment %s", strings.ReplaceAll(howTo, envKey, envSecret))
+		return "", "", usagef("QCC_SECRET_KEY is not set (QCC_KEY is): set it in the environment %s", strings.ReplaceAll(howTo, envKey, envSecret))
 	}
 	for _, v := range []struct{ name, value string }{{envKey, key}, {envSecret, secret}} {
 		if problem := valueProblem(v.value); problem != "" {
-			return "", "", exitf(2, "the environment variable %s %s", v.name, problem)
+			return "", "", usagef("the environment variable %s %s", v.name, problem)
 		}
 	}
 	return key, secret, nil
@@ -94,7 +94,7 @@ func loadCredentials(keyFile string, getenv func(string) string) (key, secret st
 // messages quote the file, so they are never passed on).
 func loadKeyFile(path string) (key, secret string, err error) {
 	fail := func(format string, a ...any) error {
-		return exitf(2, "--key-file %s: %s", displayPath(path), fmt.Sprintf(format, a...))
+		return usagef("--key-file %s: %s", displayPath(path), fmt.Sprintf(format, a...))
 	}
 	f, err := os.Open(path)
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -47,9 +46,7 @@ func requireKeyFileError(t *testing.T, err error, path string, want ...string) {
 	t.Helper()
 	require.Error(t, err)
 	msg := err.Error()
-	var ee *exitError
-	require.True(t, errors.As(err, &ee), "an exitError: %v", err)
-	assert.Equal(t, 2, ee.code)
+	assert.Equal(t, exitUsage, exitCode(err), "exit 2: %v", err)
 	assert.NotContains(t, msg, "\n", "one line")
 	assert.Contains(t, msg, "--key-file "+path+": ")
 	assert.NotContains(t, msg, testSecret)
@@ -235,9 +232,7 @@ func TestLoadKeyFile_CredentialsFromEnvironmentOrFile(t *testing.T) {
 				return
 			}
 			require.Error(t, err)
-			var ee *exitError
-			require.True(t, errors.As(err, &ee))
-			assert.Equal(t, 2, ee.code)
+			assert.Equal(t, exitUsage, exitCode(err))
 			assert.NotContains(t, err.Error(), "\n")
 			assert.NotContains(t, err.Error(), testSecret)
 			assert.NotContains(t, err.Error(), testKey)
