@@ -127,7 +127,11 @@ func (r *runner) fetchReport(st journal.State) (path, sum string, err error) {
 		_, err := r.api.Download(ctx, st.ReportURL, io.MultiWriter(tmp, h), r.cfg.MaxDownload)
 		return err
 	}
-	if err = r.do(request{limited: r.onAPIHost(st.ReportURL)}, fetch); err != nil {
+	kind := kindForeign
+	if r.onAPIHost(st.ReportURL) {
+		kind = kindPoll
+	}
+	if err = r.send(kind, fetch); err != nil {
 		return "", "", err
 	}
 	if err := checkReport(tmp, ext); err != nil {

@@ -44,7 +44,6 @@ func Export(cfg ExportConfig) (*Report, error) {
 		return nil, err
 	}
 	defer j.Close()
-	sum := results.Summary{Input: cfg.Input, State: cfg.State, Start: start, Version: cfg.Version}
 	if cfg.Input != "" {
 		p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
 		if err != nil {
@@ -55,9 +54,10 @@ func Export(cfg ExportConfig) (*Report, error) {
 			st, known := j.Lookup(journal.Key{ID: c.Key, Format: int(cfg.Format)})
 			return stateResult(c.SearchKey, st, known, "")
 		}
-		rep := &Report{Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res), Start: start, End: cfg.Now(), Output: cfg.Output}
-		sum.Rows, sum.Companies, sum.Counts, sum.End = rep.Rows, rep.Companies, rep.Counts, rep.End
-		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, sum, cfg.Lang)
+		rep := &Report{Output: cfg.Output, Summary: results.Summary{
+			Input: cfg.Input, State: cfg.State, Start: start, End: cfg.Now(), Version: cfg.Version,
+			Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res)}}
+		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang)
 	}
 
 	var rows []results.Result
@@ -68,8 +68,9 @@ func Export(cfg ExportConfig) (*Report, error) {
 		counts[rr.Outcome]++
 		return true
 	})
-	rep := &Report{Rows: len(rows), Companies: len(rows), Counts: counts, Start: start, End: cfg.Now(), Output: cfg.Output}
-	sum.Rows, sum.Companies, sum.Counts, sum.End = rep.Rows, rep.Companies, counts, rep.End
+	rep := &Report{Output: cfg.Output, Summary: results.Summary{
+		State: cfg.State, Start: start, End: cfg.Now(), Version: cfg.Version,
+		Rows: len(rows), Companies: len(rows), Counts: counts}}
 	n := 0
 	next := func() (input.Row, results.Result, error) {
 		if n >= len(rows) {
@@ -78,5 +79,5 @@ func Export(cfg ExportConfig) (*Report, error) {
 		n++
 		return input.Row{Line: n + 1}, rows[n-1], nil
 	}
-	return rep, results.Write(cfg.Output, nil, next, sum, cfg.Lang)
+	return rep, results.Write(cfg.Output, nil, next, rep.Summary, cfg.Lang)
 }

@@ -83,7 +83,7 @@ func TestRun_KillNineThenResume(t *testing.T) {
 
 	// Resume to the end in this process.
 	_, err := e.run(context.Background(), nil)
-	require.NoError(t, err)
+	requireFinal(t, err)
 	rows := e.results()
 	for _, r := range rows {
 		assert.Contains(t, []string{"ready", "uncertain"}, r["outcome"])

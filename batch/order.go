@@ -9,89 +9,132 @@ import (
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
+	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
 // cooldownFor is how long API code 110 forbids ordering the same search key.
 const cooldownFor = 2 * time.Hour
 
-// maxOrdersPerRun bounds the orders of one company in one run
-// (--reorder-failed re-orders a report that failed while the run goes on).
-const maxOrdersPerRun = 3
-
 // breakerMin and the rule "more than half" make the failure-rate breaker:
 // when most answers say the parameter is wrong, the column probably is.
 const breakerMin = 20
 
-// errInterrupted wraps the last error of a request abandoned because the
-// run is stopping; the request it follows was certainly not sent again.
-type errInterrupted struct{ last error }
+// The outage breaker: outageMin ambiguous answers among the last
+// outageWindow order requests stop new orders (SPEC "Ambiguous orders").
+const (
+	outageWindow = 20
+	outageMin    = 10
+)
 
-func (e errInterrupted) Error() string {
-	if e.last == nil {
+// InterruptedError wraps the last error of a request abandoned because the
+// run is stopping; the request it follows was certainly not sent again.
+type InterruptedError struct{ Last error }
+
+func (e InterruptedError) Error() string {
+	if e.Last == nil {
 		return "interrupted"
 	}
-	return "interrupted after: " + e.last.Error()
+	return "interrupted after: " + e.Last.Error()
 }
 
-// request says how do treats one request.
-type request struct {
-	create  bool // a CreateReport: never retried once it may have reached the server
-	limited bool // to the API's host: through the shared rate limiter, counted as an API call
-}
+// Unwrap returns the last error before the interruption.
+func (e InterruptedError) Unwrap() error { return e.Last }
 
-// do sends one request, holding a --concurrency slot, with the retry policy
-// of SPEC.
-func (r *runner) do(req request, fn func(ctx context.Context) error) error {
+// requestKind says how send treats one request.
+type requestKind int
+
+const (
+	// kindOrder is a CreateReport: retried only when it certainly did not
+	// reach the API or was refused before processing (client.OrderDecision),
+	// first in line at the rate limiter.
+	kindOrder requestKind = iota
+	// kindPoll is a GetReportInfo or a download from the API's host:
+	// through the rate limiter, retried while transient.
+	kindPoll
+	// kindForeign is a download from another host: not rate limited, not
+	// counted as an API call, retried while transient.
+	kindForeign
+)
+
+// send sends one request, holding a --concurrency slot, with the retry
+// policy of SPEC. Every wait (slots, limiter, backoff, Retry-After) ends
+// when the run stops.
+func (r *runner) send(kind requestKind, fn func(ctx context.Context) error) error {
 	var last error
 	for attempt := 1; ; attempt++ {
-		if !r.acquire() {
-			return errInterrupted{last}
+		if !r.acquire(kind) {
+			return InterruptedError{last}
 		}
-		if req.limited {
-			if err := r.cfg.Limiter.Wait(r.work); err != nil {
-				r.release()
-				return errInterrupted{last}
+		if kind != kindForeign {
+			lane := ratelimit.Poll
+			if kind == kindOrder {
+				lane = ratelimit.Order
+			}
+			if err := r.cfg.Limiter.WaitLane(r.work, lane); err != nil {
+				r.release(kind)
+				return InterruptedError{last}
 			}
 			r.cfg.Progress.APICalls.Add(1)
 		}
 		err := fn(r.calls)
-		r.release()
+		r.release(kind)
 		class := client.ClassOf(err)
 		switch {
-		case !req.limited:
+		case kind == kindForeign:
 		case class == client.ClassSlowDown:
 			r.cfg.Progress.SlowDowns.Add(1)
 			r.cfg.Limiter.SlowDown(client.RetryAfter(err))
 		default:
 			r.cfg.Limiter.Success()
 		}
-		if err == nil || (req.create && client.IsAmbiguous(err)) {
-			return err
+		if err == nil {
+			return nil
 		}
 		retry := class == client.ClassSlowDown || class == client.ClassTransient || class == client.ClassWait
+		if kind == kindOrder {
+			retry = client.OrderDecision(err) == client.DecisionRetry
+		}
 		if !retry || attempt >= r.cfg.Backoff.Attempts {
 			return err
 		}
 		last = err
 		r.cfg.Progress.Retries.Add(1)
 		if err := r.cfg.Backoff.Wait(r.work, attempt, client.RetryAfter(err)); err != nil {
-			return errInterrupted{last}
+			return InterruptedError{last}
 		}
 	}
 }
 
 // acquire takes one of the --concurrency slots for a request in flight,
 // shared by orders, polls and downloads; false when the run is stopping.
-func (r *runner) acquire() bool {
+// Polls and downloads first take one of their own Concurrency-1 slots, so
+// that polls waiting at the rate limiter never hold every slot while an
+// order, which goes first there, waits for one.
+func (r *runner) acquire(kind requestKind) bool {
+	if kind != kindOrder && r.pollSlots != nil {
+		select {
+		case r.pollSlots <- struct{}{}:
+		case <-r.work.Done():
+			return false
+		}
+	}
 	select {
 	case r.inflight <- struct{}{}:
 		return true
 	case <-r.work.Done():
+		if kind != kindOrder && r.pollSlots != nil {
+			<-r.pollSlots
+		}
 		return false
 	}
 }
 
-func (r *runner) release() { <-r.inflight }
+func (r *runner) release(kind requestKind) {
+	<-r.inflight
+	if kind != kindOrder && r.pollSlots != nil {
+		<-r.pollSlots
+	}
+}
 
 // takeBudget reserves one order of --max-orders.
 func (r *runner) takeBudget() bool {
@@ -120,7 +163,7 @@ func (r *runner) placeOrder(i int) {
 		r.incompleteBecause("--max-orders reached")
 		return
 	}
-	if err := r.j.Intent(r.calls, journal.Key{ID: c.Key, Format: r.format}, c.SearchKey); err != nil {
+	if err := r.j.Intent(r.calls, r.key(i), c.SearchKey); err != nil {
 		if r.calls.Err() != nil { // stopping: nothing was written, nothing sent
 			r.incompleteBecause("interrupted")
 			return
@@ -130,7 +173,7 @@ func (r *runner) placeOrder(i int) {
 	}
 	r.comps[i].ordersPlaced++
 	var orderNo string
-	err := r.do(request{create: true, limited: true}, func(ctx context.Context) error {
+	err := r.send(kindOrder, func(ctx context.Context) error {
 		var err error
 		orderNo, err = r.api.CreateReport(ctx, c.SearchKey, r.cfg.Format)
 		return err
@@ -138,63 +181,95 @@ func (r *runner) placeOrder(i int) {
 	r.record(i, r.answer(i, orderNo, err))
 }
 
-// answer journals the answer to a CreateReport and acts on it.
+// answer journals the answer to a CreateReport and acts on it, as
+// client.OrderDecision classifies it.
 func (r *runner) answer(i int, orderNo string, err error) error {
 	c := r.p.Companies[i]
-	j, key, f := r.j, c.Key, r.format
-	var intr errInterrupted
-	switch {
-	case err == nil:
-		if err := j.Ordered(journal.Key{ID: key, Format: f}, orderNo); err != nil {
+	k := r.key(i)
+	var intr InterruptedError
+	if errors.As(err, &intr) {
+		r.incompleteBecause("interrupted")
+		return r.j.Cancelled(k, "not sent: "+err.Error())
+	}
+	var ae *client.APIError // set for every decision but placed, retry, ambiguous and fatal
+	errors.As(err, &ae)
+	switch client.OrderDecision(err) {
+	case client.DecisionPlaced:
+		if err := r.j.Ordered(k, orderNo); err != nil {
 			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
 			r.comps[i].note = "order " + orderNo + " was placed but the state file could not record it: keep this order number"
 			return fmt.Errorf("order %s for %s was placed but not recorded: %w", orderNo, c.SearchKey, err)
 		}
+		r.orderOutcome(false)
 		r.answered.Add(1)
 		r.cfg.Progress.Ordered.Add(1)
 		r.cfg.Progress.Pending.Add(1)
 		now := r.cfg.Now()
-		r.sched.add(pollItem{comp: i, due: now.Add(r.cfg.PollInterval), interval: r.cfg.PollInterval, since: now})
+		r.sched.add(pollItem{comp: i, ordered: now, last: now, since: now, learn: true,
+			due: r.polls.NextPoll(now, now, now.Add(r.cfg.Timeout))})
 		return nil
-	case client.IsAmbiguous(err):
-		r.comps[i].note = "no complete answer to the order (" + err.Error() + "); an order may have been placed: check with Qichacha, then rerun with --reorder-uncertain if needed"
-		r.finalRows(i)
-		return j.Ambiguous(journal.Key{ID: key, Format: f}, err.Error())
-	case errors.As(err, &intr):
-		r.incompleteBecause("interrupted")
-		return j.Cancelled(journal.Key{ID: key, Format: f}, "not sent: "+err.Error())
-	}
-	var ae *client.APIError
-	isAPI := errors.As(err, &ae)
-	switch class := client.ClassOf(err); {
-	case isAPI && (class == client.ClassNotFound || class == client.ClassRejected):
+	case client.DecisionAmbiguous:
+		r.comps[i].note = "no usable answer to the order (" + err.Error() + "); an order may have been placed: look it up in Qichacha's order list, then `qccbatch resolve`"
+		r.markFinal(i)
+		r.orderOutcome(true)
+		return r.j.Ambiguous(k, err.Error())
+	case client.DecisionRowFinal:
 		out := outcome.Rejected
-		if class == client.ClassNotFound {
+		if ae.Code == 201 {
 			out = outcome.NotFound
 		}
-		r.finalRows(i)
+		r.markFinal(i)
+		r.orderOutcome(false)
 		r.answered.Add(1)
 		if ae.Code == 202 || ae.Code == 213 || ae.Code == 215 {
 			r.badParams.Add(1)
 		}
 		r.checkBreaker()
-		return j.Refused(journal.Key{ID: key, Format: f}, journal.Refusal{Code: ae.Code, Message: ae.Message, Outcome: out})
-	case isAPI && class == client.ClassCooldown:
+		return r.j.Refused(k, journal.Refusal{Code: ae.Code, Message: ae.Message, Outcome: out})
+	case client.DecisionCooldown:
 		until := r.cfg.Now().Add(cooldownFor)
 		r.comps[i].note = cooldownNote(until)
 		r.incompleteBecause("cooldown (API 110)")
-		return j.Cooldown(journal.Key{ID: key, Format: f}, until, ae.Code, ae.Message)
-	case isAPI && class == client.ClassQuota:
+		return r.j.Cooldown(k, until, ae.Code, ae.Message)
+	case client.DecisionQuota:
 		r.halt(StopQuota, fmt.Sprintf("API %d %s: daily limit or balance reached; run again later to resume", ae.Code, ae.Message))
-		return j.Cancelled(journal.Key{ID: key, Format: f}, err.Error())
-	case class == client.ClassFatal:
-		r.halt(StopAccount, fatalReason(err))
-		return j.Cancelled(journal.Key{ID: key, Format: f}, err.Error())
-	default: // transient or slow-down, retries exhausted, certainly not placed
+		return r.j.Cancelled(k, err.Error())
+	case client.DecisionRetry: // retries exhausted; certainly not placed
 		r.comps[i].note = "not ordered: " + err.Error()
 		r.incompleteBecause("some orders failed to reach the API")
-		return j.Cancelled(journal.Key{ID: key, Format: f}, err.Error())
+		return r.j.Cancelled(k, err.Error())
 	}
+	r.halt(StopAccount, fatalReason(err))
+	return r.j.Cancelled(k, err.Error())
+}
+
+// orderOutcome feeds the outage breaker with the end of one order request:
+// when outageMin of the last outageWindow ended ambiguous, the API is
+// failing (502 pages, a proxy answering HTML): stop placing orders before
+// the whole book turns uncertain, keep polling what has a number.
+func (r *runner) orderOutcome(ambiguous bool) {
+	r.mu.Lock()
+	r.recent[r.recentN%outageWindow] = ambiguous
+	r.recentN++
+	n := 0
+	for _, a := range r.recent[:min(r.recentN, outageWindow)] {
+		if a {
+			n++
+		}
+	}
+	r.ambiguousTotal += btoi(ambiguous)
+	total := r.ambiguousTotal
+	r.mu.Unlock()
+	if n >= outageMin {
+		r.halt(StopFailing, fmt.Sprintf("the API is failing: %d of the last %d orders got no usable answer; %d orders uncertain; rerun later", n, outageWindow, total))
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // record stops the run when the state file cannot be written.
@@ -204,8 +279,8 @@ func (r *runner) record(i int, err error) {
 	}
 }
 
-// finalRows counts company i's rows as final in the progress.
-func (r *runner) finalRows(i int) {
+// markFinal counts company i's rows as final in the progress.
+func (r *runner) markFinal(i int) {
 	r.cfg.Progress.FinalRows.Add(int64(r.p.Companies[i].Rows))
 }
 

@@ -13,7 +13,7 @@ type runPlan struct {
 	orders    []int // companies to order: never ordered first, then re-orders, then refreshes oldest first
 	polls     []int // companies ordered in an earlier run and still pending
 	downloads []int // ready companies whose report file is missing
-	finalRows int   // rows already final (invalid rows included)
+	doneRows  int   // rows already final (invalid rows included)
 	ready     int   // companies already ready
 	done      int   // companies with a final outcome in the state file
 }
@@ -45,7 +45,7 @@ func (r *runner) plan() runPlan {
 			pl.polls = append(pl.polls, i)
 		default:
 			if st.Outcome.Final() {
-				pl.finalRows += c.Rows
+				pl.doneRows += c.Rows
 				pl.done++
 			}
 			if st.Outcome == outcome.Ready {
@@ -64,7 +64,7 @@ func (r *runner) plan() runPlan {
 	pl.orders = append(append(pl.orders, reorders...), refreshes...)
 	for i := range r.p.RowCompany {
 		if r.p.RowCompany[i] < 0 {
-			pl.finalRows++
+			pl.doneRows++
 		}
 	}
 	return pl

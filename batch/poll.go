@@ -16,10 +16,10 @@ func (r *runner) poll(it pollItem) {
 		return
 	}
 	i := it.comp
-	c := r.p.Companies[i]
+	k := r.key(i)
 	st, _ := r.lookup(i)
 	var info client.ReportInfo
-	err := r.do(request{limited: true}, func(ctx context.Context) error {
+	err := r.send(kindPoll, func(ctx context.Context) error {
 		var err error
 		info, err = r.api.GetReportInfo(ctx, st.OrderNo)
 		return err
@@ -28,48 +28,79 @@ func (r *runner) poll(it pollItem) {
 		r.pollFailed(it, err)
 		return
 	}
+	now := r.cfg.Now()
 	switch info.Status {
 	case "S":
+		r.learn(it, now, true)
 		r.comps[i].note = ""
-		r.record(i, r.j.Polled(journal.Key{ID: c.Key, Format: r.format}, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL}))
+		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL}))
 		r.cfg.Progress.Pending.Add(-1)
 		r.cfg.Progress.Ready.Add(1)
-		r.finalRows(i)
+		r.markFinal(i)
 		if r.cfg.DownloadDir != "" {
 			r.download(i)
 		}
 	case "F":
-		r.record(i, r.j.Polled(journal.Key{ID: c.Key, Format: r.format}, journal.Poll{OrderNo: st.OrderNo, Status: "F", URL: ""}))
+		r.learn(it, now, true)
+		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F"}))
 		r.cfg.Progress.Pending.Add(-1)
-		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < maxOrdersPerRun && !r.ordersStopped.Load() {
-			r.placeOrder(i)
+		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < 1 && !r.ordersStopped.Load() {
+			r.placeOrder(i) // at most one new order per company per run
 			return
 		}
-		r.finalRows(i)
+		r.markFinal(i)
 	default: // P or N: not ready yet; journal only a change of status
+		r.learn(it, now, false)
+		r.cfg.Progress.PollsPending.Add(1)
 		if info.Status != st.ReportStatus {
-			r.record(i, r.j.Polled(journal.Key{ID: c.Key, Format: r.format}, journal.Poll{OrderNo: st.OrderNo, Status: info.Status, URL: ""}))
+			r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: info.Status}))
 		}
-		r.again(it)
+		it.last = now
+		r.pollLater(it, r.polls.NextPoll(it.ordered, now, it.since.Add(r.cfg.Timeout)), "")
 	}
 }
 
-// again schedules the next poll of an order, backing off to PollMax, unless
-// the order has been polled for longer than --timeout.
-func (r *runner) again(it pollItem) {
+// learn feeds the poll schedule with what a poll at now found, for orders
+// placed in this run (an order resumed from an earlier run has no known
+// first interval).
+func (r *runner) learn(it pollItem, now time.Time, done bool) {
+	if !it.learn {
+		return
+	}
+	if done {
+		r.polls.Done(it.ordered, it.last, now)
+	} else {
+		r.polls.Pending(it.ordered, it.last, now)
+	}
+}
+
+// nextPoll is asked again when a poll comes due: a schedule that has
+// learned since the poll was planned may now say later.
+func (r *runner) nextPoll(it pollItem) time.Time {
+	return r.polls.NextPoll(it.ordered, it.last, it.since.Add(r.cfg.Timeout))
+}
+
+// pollLater schedules the next poll of an order at due, unless the order
+// has been polled for longer than --timeout; cause is the last real problem
+// (an unreadable answer, say), shown in the row when time runs out.
+func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 	now := r.cfg.Now()
-	if now.Sub(it.since) >= r.cfg.Timeout {
-		r.comps[it.comp].note = fmt.Sprintf("still processing after %s (--timeout); rerun to keep polling", r.cfg.Timeout)
+	if !now.Before(it.since.Add(r.cfg.Timeout)) {
+		note := fmt.Sprintf("still processing after %s (--timeout); rerun to keep polling", r.cfg.Timeout)
+		if cause != "" {
+			note = fmt.Sprintf("no usable poll answer within %s (--timeout): %s; rerun to keep polling", r.cfg.Timeout, cause)
+		}
+		r.comps[it.comp].note = note
 		r.incompleteBecause("polling timed out")
 		return
 	}
-	next := min(it.interval*2, r.cfg.PollMax)
-	r.sched.add(pollItem{comp: it.comp, due: now.Add(it.interval), interval: next, since: it.since})
+	it.due = due
+	r.sched.add(it)
 }
 
 // pollFailed handles a GetReportInfo that gave no status.
 func (r *runner) pollFailed(it pollItem, err error) {
-	var intr errInterrupted
+	var intr InterruptedError
 	if errors.As(err, &intr) {
 		return // the order stays pending; a rerun polls it
 	}
@@ -82,6 +113,14 @@ func (r *runner) pollFailed(it pollItem, err error) {
 	default: // retries exhausted, or a row-level code: poll again later
 		r.comps[it.comp].note = "last poll failed: " + err.Error()
 		r.cfg.Progress.Retries.Add(1)
-		r.again(pollItem{comp: it.comp, interval: max(it.interval, time.Second), since: it.since})
+		now := r.cfg.Now()
+		r.pollLater(it, maxTime(r.nextPoll(it), now.Add(r.cfg.PollInterval)), err.Error())
 	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

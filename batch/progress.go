@@ -14,11 +14,14 @@ type Progress struct {
 	APICalls   atomic.Int64 // requests sent to the API (create, poll, download)
 	Downloaded atomic.Int64 // report files written this run
 	SlowDowns  atomic.Int64 // answers asking to slow down (120, HTTP 429/503)
+	// PollsPending counts polls that found the report not ready yet: the
+	// calls a perfect schedule would not have made.
+	PollsPending atomic.Int64
 }
 
 // Snapshot is a plain copy of the counters.
 type Snapshot struct {
-	TotalRows, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded, SlowDowns int64
+	TotalRows, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded, SlowDowns, PollsPending int64
 }
 
 // Snapshot returns the counters' current values.
@@ -33,5 +36,7 @@ func (p *Progress) Snapshot() Snapshot {
 		APICalls:   p.APICalls.Load(),
 		Downloaded: p.Downloaded.Load(),
 		SlowDowns:  p.SlowDowns.Load(),
+
+		PollsPending: p.PollsPending.Load(),
 	}
 }

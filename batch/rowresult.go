@@ -117,33 +117,42 @@ func errInputChanged(path string, line int) error {
 	return fmt.Errorf("%s changed while the run was going on (row %d is not what was read at the start), so its rows cannot be matched to their results", path, line)
 }
 
-// results is the runner's resultLookup: the journal's state plus this run's notes.
+// result is the runner's resultLookup: the journal's state plus this run's
+// notes. A row left not_ordered by a stop says why.
 func (r *runner) result(i int) results.Result {
 	st, known := r.lookup(i)
-	return stateResult(r.p.Companies[i].SearchKey, st, known, r.comps[i].note)
+	rr := stateResult(r.p.Companies[i].SearchKey, st, known, r.comps[i].note)
+	if rr.Outcome == outcome.NotOrdered && rr.Message == "" {
+		r.mu.Lock()
+		if r.stop != nil {
+			rr.Message = "not ordered: the run stopped: " + r.stop.Reason
+		}
+		r.mu.Unlock()
+	}
+	return rr
 }
 
 // report sums up the run.
 func (r *runner) report(start time.Time) *Report {
 	return &Report{
-		Rows:       r.p.Rows,
-		Companies:  len(r.p.Companies),
-		Counts:     portfolioCounts(r.p, r.result),
-		NewOrders:  int(r.cfg.Progress.Ordered.Load()),
-		APICalls:   r.cfg.Progress.APICalls.Load(),
+		Summary: results.Summary{
+			Input: r.cfg.Input, State: r.cfg.State, Version: r.cfg.Version,
+			Rows:      r.p.Rows,
+			Companies: len(r.p.Companies),
+			Counts:    portfolioCounts(r.p, r.result),
+			NewOrders: int(r.cfg.Progress.Ordered.Load()),
+			APICalls:  r.cfg.Progress.APICalls.Load(),
+			Start:     start,
+			End:       r.cfg.Now(),
+		},
 		Downloaded: r.cfg.Progress.Downloaded.Load(),
 		SlowDowns:  r.cfg.Progress.SlowDowns.Load(),
-		Start:      start,
-		End:        r.cfg.Now(),
 		Output:     r.cfg.Output,
 	}
 }
 
 func (r *runner) writeResults(rep *Report) error {
-	sum := results.Summary{
-		Input: r.cfg.Input, State: r.cfg.State, Start: rep.Start, End: r.cfg.Now(),
-		Version: r.cfg.Version, Rows: rep.Rows, Companies: rep.Companies, Counts: rep.Counts,
-		NewOrders: rep.NewOrders, APICalls: rep.APICalls,
-	}
+	sum := rep.Summary
+	sum.End = r.cfg.Now()
 	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.cfg.Classify, r.result, sum, r.cfg.Lang)
 }

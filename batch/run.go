@@ -9,22 +9,19 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/internal/pollsched"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
+	"github.com/qccbatch/qccbatch/batch/results"
 	"golang.org/x/sync/errgroup"
 )
 
 // Report is what a finished run tells the command line.
 type Report struct {
-	Rows       int
-	Companies  int
-	Counts     map[outcome.Outcome]int // per row
-	NewOrders  int
-	APICalls   int64
-	Downloaded int64
-	SlowDowns  int64 // answers that asked the run to slow down
-	Start, End time.Time
-	Output     string
+	results.Summary       // what the Summary sheet shows: rows, companies, counts per row, new orders, times
+	Downloaded      int64 // report files written this run
+	SlowDowns       int64 // answers that asked the run to slow down
+	Output          string
 }
 
 // runner is the state of one run.
@@ -39,15 +36,20 @@ type runner struct {
 	stopWork, stopCalls         context.CancelFunc
 	comps                       []compRun
 	inflight                    chan struct{} // one slot per request in flight (--concurrency)
-	budget                      atomic.Int64  // orders left this run; < 0 = unlimited
+	pollSlots                   chan struct{} // Concurrency-1 slots polls and downloads take first; nil with --concurrency 1
+	polls                       *pollsched.Schedule
+	budget                      atomic.Int64 // orders left this run; < 0 = unlimited
 	answered, badParams         atomic.Int64
 	ordersStopped, pollsStopped atomic.Bool
 	downloadsFailed             atomic.Int64
 
-	mu         sync.Mutex
-	stop       *StopError // the first account/quota/breaker stop
-	incomplete []string   // reasons the run could not finish everything
-	sched      *scheduler
+	mu             sync.Mutex
+	stop           *StopError         // the first account/quota/breaker stop
+	recent         [outageWindow]bool // the last order requests: ambiguous?
+	recentN        int
+	ambiguousTotal int
+	incomplete     []string // reasons the run could not finish everything
+	sched          *scheduler
 }
 
 // compRun is what a run learns about one company beyond the journal.
@@ -73,7 +75,11 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format),
-		comps: make([]compRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency)}
+		comps: make([]compRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency),
+		polls: pollsched.New(pollsched.Config{Interval: cfg.PollInterval, MaxGap: cfg.PollMax})}
+	if cfg.Concurrency > 1 {
+		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
+	}
 	r.budget.Store(int64(cfg.MaxOrders))
 	r.work, r.stopWork = context.WithCancel(ctx)
 	r.calls, r.stopCalls = context.WithCancel(context.WithoutCancel(ctx))
@@ -123,7 +129,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 func (r *runner) execute() {
 	pl := r.plan()
 	r.cfg.Progress.TotalRows.Store(int64(r.p.Rows))
-	r.cfg.Progress.FinalRows.Store(int64(pl.finalRows))
+	r.cfg.Progress.FinalRows.Store(int64(pl.doneRows))
 	r.cfg.Progress.Pending.Store(int64(len(pl.polls)))
 	r.cfg.Progress.Ready.Store(int64(pl.ready))
 	r.cfg.Logger.Info("plan", "rows", r.p.Rows, "companies", len(r.p.Companies),
@@ -131,8 +137,8 @@ func (r *runner) execute() {
 
 	now := r.cfg.Now()
 	r.sched = newScheduler(r.cfg.Now)
-	for _, i := range pl.polls {
-		r.sched.add(pollItem{comp: i, due: now, interval: r.cfg.PollInterval, since: now})
+	for _, i := range pl.polls { // ordered by an earlier run: poll now
+		r.sched.add(pollItem{comp: i, due: now, ordered: now, last: now, since: now})
 	}
 
 	// Workers never fail: every outcome, errors included, goes to the
@@ -142,7 +148,7 @@ func (r *runner) execute() {
 	pollDone := make(chan struct{})
 	go func() {
 		defer close(pollDone)
-		r.sched.run(r.work, &polls, r.poll)
+		r.sched.run(r.work, &polls, r.poll, r.nextPoll)
 		_ = polls.Wait()
 	}()
 
@@ -158,6 +164,7 @@ func (r *runner) execute() {
 		orders.Go(func() error { r.placeOrder(i); return nil })
 	}
 	_ = orders.Wait()
+	r.polls.SetQuantile(0.5) // every order is placed: the budget goes to the slow reports
 	r.sched.producersDone()
 	<-pollDone
 }
@@ -207,7 +214,12 @@ func (r *runner) incompleteBecause(reason string) {
 }
 
 func (r *runner) lookup(i int) (journal.State, bool) {
-	return r.j.Lookup(journal.Key{ID: r.p.Companies[i].Key, Format: r.format})
+	return r.j.Lookup(r.key(i))
+}
+
+// key is company i's key in the state file.
+func (r *runner) key(i int) journal.Key {
+	return journal.Key{ID: r.p.Companies[i].Key, Format: r.format}
 }
 
 // verdict maps how a run that was not stopped ended to nil (complete) or a
@@ -222,6 +234,9 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	if left == 0 && len(r.incomplete) == 0 {
 		if n := r.downloadsFailed.Load(); n > 0 {
 			return &StopError{Stop: StopIncomplete, Reason: fmt.Sprintf("%d reports could not be downloaded (see the message column); rerun the same command to retry", n)}
+		}
+		if n := rep.Counts[outcome.Uncertain]; n > 0 {
+			return &StopError{Stop: StopUncertain, Reason: fmt.Sprintf("%d rows uncertain: look them up in Qichacha's order list, then `qccbatch resolve --orders LIST %s`", n, r.cfg.State)}
 		}
 		return nil
 	}

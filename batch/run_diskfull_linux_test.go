@@ -50,7 +50,7 @@ func TestRun_OrderAcceptedButNotRecorded(t *testing.T) {
 	// The rerun does not order it again: it is uncertain.
 	e.cfg.Output = e.dir + "/r.csv"
 	_, err = e.run(context.Background(), nil)
-	require.NoError(t, err)
+	requireFinal(t, err)
 	assert.Equal(t, "uncertain", e.results()[0]["outcome"])
 	assert.Equal(t, 1, e.srv.TotalOrders())
 }

@@ -11,10 +11,12 @@ import (
 
 // pollItem is one order waiting for its next poll.
 type pollItem struct {
-	due      time.Time
-	comp     int
-	interval time.Duration // delay before the poll after this one
-	since    time.Time     // when this run began polling the order (--timeout counts from here)
+	due     time.Time
+	comp    int
+	ordered time.Time // when the order was placed (this run) or resumed
+	last    time.Time // the last poll that found it pending, or ordered
+	since   time.Time // when this run began polling the order (--timeout counts from here)
+	learn   bool      // placed in this run: its polls teach the schedule
 }
 
 type pollHeap []pollItem
@@ -70,8 +72,10 @@ func (s *scheduler) producersDone() {
 }
 
 // run dispatches due polls to g until there is nothing left to poll or ctx
-// is done. fn may add its item back before it returns.
-func (s *scheduler) run(ctx context.Context, g *errgroup.Group, fn func(pollItem)) {
+// is done. fn may add its item back before it returns. When an item comes
+// due, again says when it is due now; a later time puts it back (the
+// schedule learned since the poll was planned).
+func (s *scheduler) run(ctx context.Context, g *errgroup.Group, fn func(pollItem), again func(pollItem) time.Time) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -96,15 +100,19 @@ func (s *scheduler) run(ctx context.Context, g *errgroup.Group, fn func(pollItem
 			select {
 			case <-timer.C:
 			case <-s.wake:
-				if !timer.Stop() {
-					<-timer.C
-				}
+				timer.Stop() // Go 1.23 timers: no stale tick to drain
 			case <-ctx.Done():
 				return
 			}
 			continue
 		}
 		it := heap.Pop(&s.h).(pollItem)
+		if at := again(it); at.After(it.due) && at.After(s.now()) {
+			it.due = at
+			heap.Push(&s.h, it)
+			s.mu.Unlock()
+			continue
+		}
 		s.active++
 		s.mu.Unlock()
 		if ctx.Err() != nil {

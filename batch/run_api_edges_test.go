@@ -1,0 +1,95 @@
+package batch_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/client/qcctest"
+)
+
+// TestRun_AmbiguousCodesAreNeverPaidTwice: a CreateReport the API placed but
+// answered 205 (等待处理中) or 199 (系统未知错误) is uncertain, ordered once,
+// and a rerun leaves it alone (issue 12 item 1).
+func TestRun_AmbiguousCodesAreNeverPaidTwice(t *testing.T) {
+	names := []string{"已下单205的公司", "已下单199的公司", "已下单502的公司", "正常的公司丁"}
+	e := newEnv(t, names)
+	_, err := e.run(context.Background(), nil)
+	var se *batch.StopError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, batch.StopUncertain, se.Stop, "every row final, three need a person")
+	rows := e.results()
+	for i, n := range names[:3] {
+		assert.Equal(t, 1, e.srv.Orders(n), "%s ordered once, never retried", n)
+		assert.Equal(t, "uncertain", rows[i]["outcome"], n)
+		assert.Contains(t, rows[i]["message"], "resolve", "the row says what to do")
+	}
+	assert.Equal(t, "ready", rows[3]["outcome"])
+
+	_, err = e.run(context.Background(), nil)
+	require.ErrorAs(t, err, &se)
+	for _, n := range names {
+		assert.Equal(t, 1, e.srv.Orders(n), "a rerun orders %s nothing", n)
+	}
+}
+
+// TestRun_OutageBreaker: when every order is answered by a 502 page (or a
+// proxy's 200 HTML page), the run stops placing orders after the breaker's
+// window instead of turning the whole book uncertain, exits 3 and says why
+// on the rows it did not order (issue 12 item 2).
+func TestRun_OutageBreaker(t *testing.T) {
+	for _, status := range []int{http.StatusBadGateway, http.StatusOK} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			e := newEnv(t, companyNames(200))
+			e.srv.SetOrderFault(status, true)
+			e.cfg.Concurrency = 1
+			_, err := e.run(context.Background(), nil)
+			var se *batch.StopError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, batch.StopFailing, se.Stop)
+			assert.Contains(t, se.Reason, "the API is failing")
+			assert.Equal(t, 10, e.srv.TotalOrders(), "ten ambiguous orders trip the breaker")
+			uncertain, notOrdered := 0, 0
+			for _, r := range e.results() {
+				switch r["outcome"] {
+				case "uncertain":
+					uncertain++
+				case "not_ordered":
+					notOrdered++
+					assert.Contains(t, r["message"], "the API is failing", "the row says why it was not ordered")
+				}
+			}
+			assert.Equal(t, 10, uncertain)
+			assert.Equal(t, 190, notOrdered)
+
+			// The API is back: a rerun orders the rest, never the uncertain ten.
+			e.srv.SetOrderFault(0, false)
+			_, err = e.run(context.Background(), nil)
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, batch.StopUncertain, se.Stop)
+			assert.Equal(t, 200, e.srv.TotalOrders())
+		})
+	}
+}
+
+// TestRun_ClockSkew: with the local clock 10 minutes off the API's, the run
+// signs with the API's time and completes (issue 12 item 3).
+func TestRun_ClockSkew(t *testing.T) {
+	for _, off := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+		t.Run(off.String(), func(t *testing.T) {
+			e := newEnv(t, companyNames(5), qcctest.WithClockOffset(off))
+			_, err := e.run(context.Background(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, 5, e.srv.TotalOrders())
+			for _, n := range e.names {
+				assert.Equal(t, 1, e.srv.Orders(n))
+			}
+		})
+	}
+}
