@@ -10,6 +10,17 @@ import (
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
+// The defaults of a run, in one place: Config's zero values mean these, and
+// the command line's flags show them.
+const (
+	DefaultQPS          = 5.0              // API requests per second, orders and polls together
+	DefaultConcurrency  = 8                // requests in flight
+	DefaultPollInterval = 10 * time.Second // poll interval until the schedule has learned
+	DefaultPollMax      = 60 * time.Second // longest gap between two polls of an order
+	DefaultTimeout      = 2 * time.Hour    // stop polling an order after this
+	DefaultGrace        = 5 * time.Second  // requests in flight after an interrupt
+)
+
 // Config is everything a run needs, already parsed and checked by the
 // command line.
 type Config struct {
@@ -22,11 +33,11 @@ type Config struct {
 	Lang     string // "zh" or "en"
 	Version  string
 
-	Concurrency  int           // most requests in flight [8]
-	PollInterval time.Duration // first poll delay [10s]
-	PollMax      time.Duration // longest delay between polls [60s]
-	Timeout      time.Duration // stop polling an order after this [2h]
-	MaxOrders    int           // new orders this run; < 0 = no limit
+	Concurrency  int           // most requests in flight [DefaultConcurrency]
+	PollInterval time.Duration // poll interval until the schedule has learned [DefaultPollInterval]
+	PollMax      time.Duration // longest gap between polls [DefaultPollMax]
+	Timeout      time.Duration // stop polling an order after this [DefaultTimeout]
+	MaxOrders    int           // new orders this run; 0 = no limit
 	RefreshAfter time.Duration // re-order reports older than this; 0 = never
 
 	ReorderFailed    bool
@@ -38,7 +49,7 @@ type Config struct {
 	APIHost string
 	Limiter *ratelimit.Limiter
 	Backoff Backoff
-	// Grace bounds how long requests in flight may run after an interrupt [5s].
+	// Grace bounds how long requests in flight may run after an interrupt [DefaultGrace].
 	Grace    time.Duration
 	Logger   *slog.Logger
 	Progress *Progress
@@ -47,19 +58,19 @@ type Config struct {
 
 func (c Config) withDefaults() Config {
 	if c.Concurrency <= 0 {
-		c.Concurrency = 8
+		c.Concurrency = DefaultConcurrency
 	}
 	if c.PollInterval <= 0 {
-		c.PollInterval = 10 * time.Second
+		c.PollInterval = DefaultPollInterval
 	}
 	if c.PollMax <= 0 {
-		c.PollMax = 60 * time.Second
+		c.PollMax = DefaultPollMax
 	}
 	if c.PollMax < c.PollInterval {
 		c.PollMax = c.PollInterval
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = 2 * time.Hour
+		c.Timeout = DefaultTimeout
 	}
 	if c.Format == 0 {
 		c.Format = client.FormatPDF
@@ -71,7 +82,7 @@ func (c Config) withDefaults() Config {
 		c.MaxDownload = 64 << 20
 	}
 	if c.Grace <= 0 {
-		c.Grace = 5 * time.Second
+		c.Grace = DefaultGrace
 	}
 	if c.Limiter == nil {
 		c.Limiter = ratelimit.New(0)

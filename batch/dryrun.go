@@ -46,7 +46,7 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	}
 	pl := r.plan()
 	orders := len(pl.orders)
-	if cfg.MaxOrders >= 0 && orders > cfg.MaxOrders {
+	if cfg.MaxOrders > 0 && orders > cfg.MaxOrders {
 		orders = cfg.MaxOrders
 	}
 	dp := &DryRunPlan{Portfolio: p, Done: pl.done, ToOrder: orders, ToPoll: len(pl.polls), ToFetch: len(pl.downloads)}

@@ -152,15 +152,12 @@ func (r *runner) takeBudget() bool {
 	}
 }
 
-// placeOrder orders the report of company i: intent (durable), CreateReport,
+// placeOrder orders the report of company i (its --max-orders budget is
+// already taken, in plan order, by the caller): intent (durable), CreateReport,
 // answer. On success the order joins the poll schedule.
 func (r *runner) placeOrder(i int) {
 	c := r.p.Companies[i]
 	if r.ordersStopped.Load() || r.work.Err() != nil {
-		return
-	}
-	if !r.takeBudget() {
-		r.incompleteBecause("--max-orders reached")
 		return
 	}
 	if err := r.j.Intent(r.calls, r.key(i), c.SearchKey); err != nil {

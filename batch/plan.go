@@ -27,8 +27,12 @@ func (r *runner) plan() runPlan {
 		Now:              r.cfg.Now(),
 	}
 	var pl runPlan
-	var reorders, refreshes []int
-	refreshAge := map[int]time.Time{}
+	var reorders []int
+	type refresh struct {
+		comp int
+		at   time.Time // when its report became ready
+	}
+	var refreshes []refresh
 	for i, c := range r.p.Companies {
 		st, known := r.lookup(i)
 		switch pol.Decide(st, known) {
@@ -39,8 +43,7 @@ func (r *runner) plan() runPlan {
 				pl.orders = append(pl.orders, i)
 			}
 		case ActionRefresh:
-			refreshes = append(refreshes, i)
-			refreshAge[i] = st.CompletedAt
+			refreshes = append(refreshes, refresh{i, st.CompletedAt})
 		case ActionPoll:
 			pl.polls = append(pl.polls, i)
 		default:
@@ -60,8 +63,11 @@ func (r *runner) plan() runPlan {
 			}
 		}
 	}
-	slices.SortStableFunc(refreshes, func(a, b int) int { return refreshAge[a].Compare(refreshAge[b]) })
-	pl.orders = append(append(pl.orders, reorders...), refreshes...)
+	slices.SortStableFunc(refreshes, func(a, b refresh) int { return a.at.Compare(b.at) }) // oldest first, ties in input order
+	pl.orders = append(pl.orders, reorders...)
+	for _, f := range refreshes {
+		pl.orders = append(pl.orders, f.comp)
+	}
 	for i := range r.p.RowCompany {
 		if r.p.RowCompany[i] < 0 {
 			pl.doneRows++

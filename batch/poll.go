@@ -44,7 +44,7 @@ func (r *runner) poll(it pollItem) {
 		r.learn(it, now, true)
 		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F"}))
 		r.cfg.Progress.Pending.Add(-1)
-		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < 1 && !r.ordersStopped.Load() {
+		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
 			r.placeOrder(i) // at most one new order per company per run
 			return
 		}

@@ -76,11 +76,14 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	}
 	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format),
 		comps: make([]compRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency),
-		polls: pollsched.New(pollsched.Config{Interval: cfg.PollInterval, MaxGap: cfg.PollMax})}
+		polls: pollsched.New(pollsched.Config{Interval: cfg.PollInterval, MinGap: min(cfg.PollInterval, pollsched.DefaultMinGap), MaxGap: cfg.PollMax})}
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}
-	r.budget.Store(int64(cfg.MaxOrders))
+	r.budget.Store(-1) // no limit
+	if cfg.MaxOrders > 0 {
+		r.budget.Store(int64(cfg.MaxOrders))
+	}
 	r.work, r.stopWork = context.WithCancel(ctx)
 	r.calls, r.stopCalls = context.WithCancel(context.WithoutCancel(ctx))
 	defer r.stopWork()
@@ -159,6 +162,10 @@ func (r *runner) execute() {
 	}
 	for _, i := range pl.orders {
 		if r.work.Err() != nil || r.ordersStopped.Load() {
+			break
+		}
+		if !r.takeBudget() { // in plan order: never-ordered first, oldest refresh first
+			r.incompleteBecause("--max-orders reached")
 			break
 		}
 		orders.Go(func() error { r.placeOrder(i); return nil })

@@ -76,7 +76,7 @@ func BenchmarkRun(b *testing.B) {
 		start := time.Now()
 		rep, err := batch.Run(context.Background(), c, batch.Config{
 			Input: in, State: state, Output: filepath.Join(dir, "r.xlsx"),
-			Concurrency: 16, PollInterval: 100 * time.Millisecond, MaxOrders: -1,
+			Concurrency: 16, PollInterval: 100 * time.Millisecond,
 			Limiter: ratelimit.New(0), Progress: prog,
 		})
 		close(stop)

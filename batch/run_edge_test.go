@@ -18,14 +18,22 @@ import (
 
 // TestRun_RefreshOldestFirstCappedByMaxOrders: with --refresh-after the
 // oldest reports are re-ordered first, --max-orders caps them, and a run
-// that left planned refreshes for later exits 4, not 0.
+// that left planned refreshes for later exits 4, not 0. The reports are made
+// oldest last in input order, so input order cannot pass for age order.
 func TestRun_RefreshOldestFirstCappedByMaxOrders(t *testing.T) {
 	e := newEnv(t, companyNames(10))
-	e.cfg.Concurrency = 1 // reports complete in input order: the first is the oldest
-	_, err := e.run(context.Background(), nil)
+	full, err := os.ReadFile(e.cfg.Input)
 	require.NoError(t, err)
+	for i := len(e.names) - 1; i >= 0; i-- { // names[9] first: the oldest report
+		ago := time.Duration(100-(len(e.names)-1-i)) * time.Hour
+		e.cfg.Now = func() time.Time { return time.Now().Add(-ago) }
+		require.NoError(t, os.WriteFile(e.cfg.Input, []byte("客户编号,企业名称\r\nC0001,"+e.names[i]+"\r\n"), 0o600))
+		_, err := e.run(context.Background(), nil)
+		require.NoError(t, err)
+	}
+	require.NoError(t, os.WriteFile(e.cfg.Input, full, 0o600))
 
-	e.cfg.Now = func() time.Time { return time.Now().Add(48 * time.Hour) }
+	e.cfg.Now = time.Now
 	e.cfg.RefreshAfter = 24 * time.Hour
 	e.cfg.MaxOrders = 2
 	_, err = e.run(context.Background(), nil)
@@ -34,9 +42,11 @@ func TestRun_RefreshOldestFirstCappedByMaxOrders(t *testing.T) {
 	assert.Equal(t, batch.StopIncomplete, se.Stop)
 	assert.Contains(t, se.Reason, "max-orders")
 	assert.Equal(t, 12, e.srv.TotalOrders(), "two refreshes this run")
-	assert.Equal(t, 2, e.srv.Orders(e.names[0]), "oldest first")
-	assert.Equal(t, 2, e.srv.Orders(e.names[1]))
-	assert.Equal(t, 1, e.srv.Orders(e.names[2]))
+	assert.Equal(t, 2, e.srv.Orders(e.names[9]), "the oldest first")
+	assert.Equal(t, 2, e.srv.Orders(e.names[8]), "then the next oldest")
+	for _, n := range e.names[:8] {
+		assert.Equal(t, 1, e.srv.Orders(n), "%s is newer: left for a later run", n)
+	}
 }
 
 // editingAPI rewrites the input file once, during the run.

@@ -55,8 +55,8 @@ func newEnv(t *testing.T, names []string, opts ...qcctest.Option) *env {
 		Concurrency:  8,
 		PollInterval: time.Millisecond,
 		PollMax:      5 * time.Millisecond,
-		MaxOrders:    -1,
-		Backoff:      batch.Backoff{Base: time.Millisecond, Max: 2 * time.Millisecond, Sleep: noSleep},
+
+		Backoff: batch.Backoff{Base: time.Millisecond, Max: 2 * time.Millisecond, Sleep: noSleep},
 	}
 	return e
 }
