@@ -95,7 +95,7 @@ func (wb *workbook) load() error {
 	if sst == "" {
 		sst = path.Join(path.Dir(wbPart), "sharedStrings.xml")
 	}
-	strs, err := readSharedStrings(wb.files[strings.ToLower(sst)])
+	strs, err := readSharedStrings(wb.files[strings.ToLower(sst)], maxSharedText)
 	var le *limitError
 	if errors.As(err, &le) {
 		return inputErr(p, le.msg, err)
@@ -268,8 +268,10 @@ func (t *sharedStrings) len() int {
 func (t *sharedStrings) get(i int) string { return string(t.data[t.off[i]:t.off[i+1]]) }
 
 // readSharedStrings loads the shared-string table: the plain text of every
-// <si>, rich-text runs joined, phonetic runs (<rPh>) left out.
-func readSharedStrings(f *zip.File) (*sharedStrings, error) {
+// <si>, rich-text runs joined, phonetic runs (<rPh>) left out. More than
+// limit bytes of text, or a string longer than MaxCellChars, is a
+// *limitError.
+func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 	t := &sharedStrings{}
 	if f == nil {
 		return t, nil
@@ -284,7 +286,7 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	defer rc.Close()
 	// The text is shorter than the XML that holds it: reserve that much
 	// once (untouched capacity costs address space, not memory).
-	t.data = make([]byte, 0, min(f.UncompressedSize64, maxSharedText))
+	t.data = make([]byte, 0, min(f.UncompressedSize64, uint64(limit)))
 	t.off = append(t.off, 0)
 	s := newXMLScanner(rc)
 	var (
@@ -319,8 +321,8 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 		case s.is(tokEnd, "t"):
 			inT = false
 		case s.kind == tokText && inT && phDepth == 0:
-			if len(t.data)+len(s.text) > maxSharedText {
-				return nil, &limitError{"the shared strings expand to more than 256 MiB of text; is this the right file?"}
+			if len(t.data)+len(s.text) > limit {
+				return nil, &limitError{fmt.Sprintf("the shared strings expand to more than %d MiB of text; is this the right file?", limit>>20)}
 			}
 			if len(t.data)-start+len(s.text) > 7*MaxCellChars { // _xHHHH_ is 7 bytes for 1 character
 				return nil, cellTooLong(fmt.Sprintf("shared string %d", len(t.off)-1))
