@@ -114,7 +114,7 @@ func sepDirective(head []byte) (rune, int) {
 		return 0, 0
 	}
 	d := line[4]
-	if d == '"' || d == '\r' || d == '\n' || d >= utf8.RuneSelf {
+	if d == 0 || d == '"' || d == '\r' || d == '\n' || d >= utf8.RuneSelf {
 		return 0, 0
 	}
 	if end < 0 {
