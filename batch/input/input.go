@@ -307,7 +307,7 @@ func (in *Reader) readErr(err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	if in.wb != nil && in.sheet != "" {
+	if in.wb != nil && in.sheet != "" && !strings.HasPrefix(err.Error(), "worksheet ") {
 		return inputErr(in.path, fmt.Sprintf("worksheet %q: %v", in.sheet, err), err)
 	}
 	return inputErr(in.path, err.Error(), err)
