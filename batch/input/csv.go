@@ -177,69 +177,79 @@ func (g *csvGuard) Read(p []byte) (int, error) {
 		return 0, g.err
 	}
 	n, err := g.r.Read(p)
-	comma := g.comma
+	// The loop runs over every byte of the file: state in locals.
+	comma, state, line, openLine, quoted, since := g.comma, g.state, g.line, g.openLine, g.quoted, g.since
+	var fail error
 	for _, c := range p[:n] {
-		g.since++
-		switch g.state {
+		since++
+		switch state {
 		case gFieldStart, gUnquoted:
 			switch c {
 			case comma:
-				g.state = gFieldStart
+				state = gFieldStart
 			case '\n':
-				g.state, g.since = gFieldStart, 0
-				g.line++
+				state, since = gFieldStart, 0
+				line++
 			case '"':
-				if g.state == gFieldStart {
-					g.state, g.openLine, g.quoted = gQuoted, g.line, 0
+				if state == gFieldStart {
+					state, openLine, quoted = gQuoted, line, 0
 				}
 			default:
-				g.state = gUnquoted
+				state = gUnquoted
 			}
 		case gQuoted:
-			g.quoted++
+			quoted++
 			if c == '"' {
-				g.state = gQuoteInQuoted
+				state = gQuoteInQuoted
 			} else if c == '\n' {
-				g.line++
-				if g.line-g.openLine >= maxQuotedLines {
-					return n, g.fail(g.runOn())
+				line++
+				if line-openLine >= maxQuotedLines {
+					fail = errQuoteRunsOn
 				}
 			}
-			if g.quoted > maxQuotedFieldLen {
-				return n, g.fail(g.runOn())
+			if quoted > maxQuotedFieldLen {
+				fail = errQuoteRunsOn
 			}
 		case gQuoteInQuoted:
 			switch c {
 			case '"':
-				g.state = gQuoted
+				state = gQuoted
 			case comma:
-				g.state = gFieldStart
+				state = gFieldStart
 			case '\n':
-				g.state, g.since = gFieldStart, 0
-				g.line++
+				state, since = gFieldStart, 0
+				line++
 			case '\r':
 			default:
-				g.state = gQuoted
+				state = gQuoted
 			}
 		}
-		if g.since > maxCSVRecord {
-			return n, g.fail(errRecordTooLong)
+		if since > maxCSVRecord {
+			fail = errRecordTooLong
+		}
+		if fail != nil {
+			break
 		}
 	}
-	if err == io.EOF && g.state == gQuoted {
-		return n, g.fail(&limitError{fmt.Sprintf("CSV line %d: a quoted field opens here and is never closed; is a quote (\") missing or extra on that line?", g.openLine)})
+	g.state, g.line, g.openLine, g.quoted, g.since = state, line, openLine, quoted, since
+	switch {
+	case fail == errQuoteRunsOn:
+		return n, g.fail(&limitError{fmt.Sprintf("CSV line %d: a quoted field opens here and runs on past %d lines or %d KiB without its closing quote; is a quote (\") missing or extra on that line?",
+			openLine, maxQuotedLines, maxQuotedFieldLen>>10)})
+	case fail != nil:
+		return n, g.fail(fail)
+	case err == io.EOF && state == gQuoted:
+		return n, g.fail(&limitError{fmt.Sprintf("CSV line %d: a quoted field opens here and is never closed; is a quote (\") missing or extra on that line?", openLine)})
 	}
 	return n, err
 }
 
+// errQuoteRunsOn marks, inside csvGuard.Read, a quoted field past its limits.
+var errQuoteRunsOn = errors.New("quoted field runs on")
+
 func (g *csvGuard) fail(err error) error {
 	g.err = err
 	return err
-}
-
-func (g *csvGuard) runOn() error {
-	return &limitError{fmt.Sprintf("CSV line %d: a quoted field opens here and runs on past %d lines or %d KiB without its closing quote; is a quote (\") missing or extra on that line?",
-		g.openLine, maxQuotedLines, maxQuotedFieldLen>>10)}
 }
 
 var errRecordTooLong = &limitError{"a record longer than 16 MiB (is this really a CSV file?)"}
