@@ -5,6 +5,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qccbatch/qccbatch/batch/input"
 )
 
@@ -25,9 +28,8 @@ func TestUSCCCheckChar_RealCodes(t *testing.T) {
 	for _, c := range realCodes {
 		t.Run(c.name, func(t *testing.T) {
 			got, ok := USCCCheckChar(c.code[:17])
-			if !ok || got != c.code[17] {
-				t.Errorf("USCCCheckChar(%s) = %c, %v; want %c", c.code[:17], got, ok, c.code[17])
-			}
+			require.True(t, ok)
+			assert.Equal(t, string(c.code[17]), string(got))
 		})
 	}
 }
@@ -47,12 +49,8 @@ func TestClassify_Mutations(t *testing.T) {
 					}
 					m[i] = usccAlphabet[j]
 					id := Classify(input.Cell{Value: string(m), Type: input.CellString}, Options{})
-					if !id.Invalid {
-						t.Fatalf("mutant %s (position %d) classified valid: %+v", m, i+1, id)
-					}
-					if id.Reason != ReasonChecksum && id.Reason != ReasonSocialOrg {
-						t.Fatalf("mutant %s: reason %q", m, id.Reason)
-					}
+					require.True(t, id.Invalid, "mutant %s (position %d) classified valid: %+v", m, i+1, id)
+					require.Contains(t, []string{ReasonChecksum, ReasonSocialOrg}, id.Reason, "mutant %s", m)
 				}
 			}
 		})
@@ -94,6 +92,26 @@ func TestClassify(t *testing.T) {
 		{"18-digit number cell", num("9.14403001922038E+017"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
 		{"18-digit number cell plain", num("914403001922038000"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
 		{"16-digit number cell", num("1234567890123456"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"18-digit exact number cell", num("914403001922038216"), Options{}, KindInvalid, "", "", ReasonStoredAsNumber, "数字完整（914403001922038216，校验位正确）"},
+		{"18-digit exact number, not a valid code", num("914403001922038217"), Options{}, KindInvalid, "", "", ReasonStoredAsNumber, "数字完整（914403001922038217）"},
+		{"18 digits a double expands to", num("914403001922038272"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
+		{"uncalculated formula", input.Cell{Value: `"9144030071526726"&"XG"`, Type: input.CellFormulaUncalculated}, Options{}, KindInvalid, "", "", ReasonFormulaUncalculated, "Excel 或 WPS 中打开并保存"},
+		{"uncalculated shared formula", input.Cell{Type: input.CellFormulaUncalculated}, Options{}, KindInvalid, "", "", ReasonFormulaUncalculated, ""},
+		{"totals 合计", str("合计"), Options{}, KindInvalid, "", "", ReasonTotalsRow, "合计行"},
+		{"totals spaced", str("合 计"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
+		{"totals full-width colon", str("合计："), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
+		{"totals with unit", str("总计（元）"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
+		{"totals 小计", str("小计"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
+		{"totals 汇总", str("汇总"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
+		{"totals with a word", str("合计金额"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
+		{"totals with count", str("合计：8户"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
+		{"totals english", str("Grand Total:"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
+		{"notes 备注", str("备注"), Options{}, KindInvalid, "", "", ReasonNotesRow, "备注行"},
+		{"notes with prose", str("备注：以上数据截至2025年9月30日，由客户经理核对"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
+		{"notes 说明", str("说明"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
+		{"notes 注1", str("注1：代码待补"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
+		{"company starting with 汇总", str("汇总科技有限公司"), Options{}, KindName, "汇总科技有限公司", "汇总科技有限公司", "", ""},
+		{"company starting with 注", str("注塑机械厂"), Options{}, KindName, "注塑机械厂", "注塑机械厂", "", ""},
 		{"reg no number cell", num("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
 		{"reg no number cell sci", num("4.40301103097413E+14"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
 		{"reg no text", str("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
@@ -120,19 +138,16 @@ func TestClassify(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := Classify(tt.in, tt.opt)
-			if got.Kind != tt.kind || got.SearchKey != tt.searchKey || got.Key != tt.key || got.Reason != tt.reason {
-				t.Fatalf("Classify(%q) = %+v; want kind %v searchKey %q key %q reason %q",
-					tt.in.Value, got, tt.kind, tt.searchKey, tt.key, tt.reason)
+			assert.Equal(t, tt.kind, got.Kind, "kind")
+			assert.Equal(t, tt.searchKey, got.SearchKey, "search key")
+			assert.Equal(t, tt.key, got.Key, "key")
+			assert.Equal(t, tt.reason, got.Reason, "reason")
+			assert.Equal(t, tt.kind == KindInvalid || tt.kind == KindEmpty, got.Invalid, "invalid")
+			if tt.reason != "" {
+				assert.NotEmpty(t, got.Message, "message")
+				assert.NotEmpty(t, got.MessageEN, "English message")
 			}
-			if got.Invalid != (tt.kind == KindInvalid || tt.kind == KindEmpty) {
-				t.Errorf("Invalid = %v for kind %v", got.Invalid, got.Kind)
-			}
-			if tt.reason != "" && got.Message == "" {
-				t.Errorf("no message for reason %q", tt.reason)
-			}
-			if !strings.Contains(got.Message, tt.msgHas) {
-				t.Errorf("message %q does not contain %q", got.Message, tt.msgHas)
-			}
+			assert.Contains(t, got.Message, tt.msgHas)
 		})
 	}
 }
@@ -155,9 +170,7 @@ func TestGS15Valid(t *testing.T) {
 		{"", false},
 	}
 	for _, tt := range tests {
-		if got := GS15Valid(tt.in); got != tt.want {
-			t.Errorf("GS15Valid(%q) = %v, want %v", tt.in, got, tt.want)
-		}
+		assert.Equal(t, tt.want, GS15Valid(tt.in), "GS15Valid(%q)", tt.in)
 	}
 	// Every single-digit change of a valid number is caught.
 	base := "440301103097413"
@@ -168,9 +181,7 @@ func TestGS15Valid(t *testing.T) {
 				continue
 			}
 			m[i] = d
-			if GS15Valid(string(m)) {
-				t.Errorf("mutant %s passes", m)
-			}
+			assert.False(t, GS15Valid(string(m)), "mutant %s passes", m)
 		}
 	}
 }
@@ -193,9 +204,8 @@ func TestNumberDigits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, ok := numberDigits(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("numberDigits(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
-		}
+		assert.Equal(t, tt.want, got, "numberDigits(%q)", tt.in)
+		assert.Equal(t, tt.ok, ok, "numberDigits(%q) ok", tt.in)
 	}
 }
 
@@ -213,7 +223,7 @@ func FuzzClassify(f *testing.F) {
 		}
 		id := Classify(input.Cell{Value: s, Type: typ}, Options{AllowBadChecksum: allow})
 		if id.Invalid {
-			if id.Reason == "" || id.Message == "" || id.SearchKey != "" {
+			if id.Reason == "" || id.Message == "" || id.MessageEN == "" || id.SearchKey != "" {
 				t.Fatalf("invalid %q without reason/message or with a search key: %+v", s, id)
 			}
 			return

@@ -145,3 +145,27 @@ func numberDigits(raw string) (string, bool) {
 	}
 	return mant[:point], true
 }
+
+// exactDigits reports whether a number cell holds the digits as they were
+// entered, though more than a spreadsheet keeps: its raw text carries more
+// than 15 significant digits (Excel and LibreOffice write what a double
+// keeps: "9.14403001922038E+017", "914403001922038000"), and those digits
+// are not merely the expansion of a double ("914403001922038272" for
+// 914403001922038216), unless they form a valid credit code.
+func exactDigits(raw, digits string) bool {
+	s := strings.TrimSpace(raw)
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.Trim(strings.Replace(s, ".", "", 1), "0")
+	if len(s) <= 15 || !allDigits(s) {
+		return false
+	}
+	if len(digits) == 18 {
+		if want, _ := USCCCheckChar(digits[:17]); want == digits[17] {
+			return true
+		}
+	}
+	f, err := strconv.ParseFloat(digits, 64)
+	return err == nil && strconv.FormatFloat(f, 'f', 0, 64) != digits
+}

@@ -1,6 +1,7 @@
 package input
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,37 +17,96 @@ var (
 )
 
 // findColumns returns the code and name columns of header (-1 where there
-// is none). With column set, that column alone holds the identifier; it is
-// matched as a header first, then as a column letter.
-func findColumns(header []string, column string) (code, name int, err error) {
-	if column != "" {
-		if i := headerIndex(header, column); i >= 0 {
-			return i, -1, nil
-		}
-		if i, ok := columnLetter(column); ok {
-			if i >= len(header) {
-				return -1, -1, fmt.Errorf("column %s is beyond the header's %d columns; headers seen: %s", strings.ToUpper(column), len(header), listHeaders(header))
-			}
-			return i, -1, nil
-		}
-		return -1, -1, fmt.Errorf("column %q not found; headers seen: %s", column, listHeaders(header))
-	}
+// is none). opt.Column names the code column and opt.NameColumn the name
+// column, each as header text first, then as a column letter; a column not
+// named is found by its header. A row uses its code, or its name where
+// the code cell is empty, whichever columns were named.
+func findColumns(header []string, opt Options) (code, name int, err error) {
 	code, name = -1, -1
-	for _, h := range codeHeaders {
-		if code = headerIndex(header, h); code >= 0 {
-			break
+	if opt.Column != "" {
+		if code, err = namedColumn(header, opt.Column); err != nil {
+			return -1, -1, err
 		}
+	} else {
+		code = firstHeader(header, codeHeaders)
 	}
-	for _, h := range nameHeaders {
-		if name = headerIndex(header, h); name >= 0 {
-			break
+	if opt.NameColumn != "" {
+		if name, err = namedColumn(header, opt.NameColumn); err != nil {
+			return -1, -1, err
+		}
+	} else {
+		name = firstHeader(header, nameHeaders)
+	}
+	if code >= 0 && code == name { // one column serves as both: it is what was named
+		if opt.Column == "" {
+			code = -1
+		} else {
+			name = -1
 		}
 	}
 	if code < 0 && name < 0 {
-		return -1, -1, fmt.Errorf("no identifier column: expected a header such as 统一社会信用代码 or 企业名称 (or use --column); headers seen: %s", listHeaders(header))
+		return -1, -1, fmt.Errorf("%w: expected a header such as 统一社会信用代码 or 企业名称 (or use --column, --name-column); headers seen: %s", errNoIDColumn, listHeaders(header, 20))
 	}
 	return code, name, nil
 }
+
+// errNoIDColumn is a header without a code or a name column.
+var errNoIDColumn = errors.New("no identifier column")
+
+// namedColumn finds a column named on the command line: by its header,
+// else by its letter.
+func namedColumn(header []string, column string) (int, error) {
+	if i := headerIndex(header, column); i >= 0 {
+		return i, nil
+	}
+	if i, ok := columnLetter(column); ok {
+		if i >= len(header) {
+			return -1, fmt.Errorf("column %s is beyond the header's %d columns; headers seen: %s", strings.ToUpper(column), len(header), listHeaders(header, 20))
+		}
+		return i, nil
+	}
+	return -1, fmt.Errorf("column %q not found; headers seen: %s", column, listHeaders(header, 20))
+}
+
+// firstHeader returns the column of the first of names (in order of
+// preference) that header holds, or -1.
+func firstHeader(header []string, names []string) int {
+	for _, h := range names {
+		if i := headerIndex(header, h); i >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// holdsHeader reports whether r holds a known header, or the header text
+// of a column named in opt, as a whole cell: prose that mentions 企业名称
+// (an instructions sheet) is not a header.
+func holdsHeader(r Row, opt Options) bool {
+	for _, c := range r.Cells {
+		if c.Type != CellString {
+			continue
+		}
+		h := foldHeader(c.Value)
+		if h == "" {
+			continue
+		}
+		if knownHeader[h] || (opt.Column != "" && h == foldHeader(opt.Column)) ||
+			(opt.NameColumn != "" && h == foldHeader(opt.NameColumn)) {
+			return true
+		}
+	}
+	return false
+}
+
+// knownHeader holds the folded code and name headers.
+var knownHeader = func() map[string]bool {
+	m := map[string]bool{}
+	for _, h := range append(append([]string{}, codeHeaders...), nameHeaders...) {
+		m[foldHeader(h)] = true
+	}
+	return m
+}()
 
 // headerIndex returns the first column whose header matches h, or -1.
 func headerIndex(header []string, h string) int {
@@ -85,22 +145,25 @@ func ColumnName(i int) string {
 	return string(b)
 }
 
-// listHeaders shows the headers seen, quoted, for an error line.
-func listHeaders(header []string) string {
-	if len(header) == 0 {
-		return "(none)"
-	}
-	const max = 20
-	parts := make([]string, 0, max+1)
+// listHeaders shows the first limit headers seen, quoted, for an error
+// line; empty cells are left out.
+func listHeaders(header []string, limit int) string {
+	parts := make([]string, 0, limit+1)
 	for i, h := range header {
-		if i == max {
-			parts = append(parts, fmt.Sprintf("… (%d more)", len(header)-max))
+		if h == "" {
+			continue
+		}
+		if len(parts) == limit {
+			parts = append(parts, "…")
 			break
 		}
 		if r := []rune(h); len(r) > 40 {
 			h = string(r[:40]) + "…"
 		}
 		parts = append(parts, fmt.Sprintf("%s=%q", ColumnName(i), h))
+	}
+	if len(parts) == 0 {
+		return "(none)"
 	}
 	return strings.Join(parts, ", ")
 }

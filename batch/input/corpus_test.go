@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -23,17 +24,13 @@ func TestGenerateBadCorpus(t *testing.T) {
 	}
 	dir := filepath.Join("..", "..", "testdata", "input", "bad")
 	good, err := os.ReadFile(filepath.Join("..", "..", "testdata", "input", "numbers_lo.xlsx"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 
 	// A password-protected workbook, as Excel writes it (an OLE container).
 	f := excelize.NewFile()
 	f.SetSheetRow("Sheet1", "A1", &[]any{"企业名称"})
 	f.SetSheetRow("Sheet1", "A2", &[]any{"华为技术有限公司"})
-	if err := f.SaveAs(filepath.Join(dir, "password_protected.xlsx"), excelize.Options{Password: "secret"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, f.SaveAs(filepath.Join(dir, "password_protected.xlsx"), excelize.Options{Password: "secret"}))
 
 	// The LibreOffice workbook with its worksheet cut in the middle of a row
 	// (a well-formed zip whose XML is damaged).
@@ -60,9 +57,7 @@ func TestGenerateBadCorpus(t *testing.T) {
 func writeZip(t *testing.T, path string, src []byte, edit func(string, []byte) []byte) {
 	t.Helper()
 	zr, err := zip.NewReader(bytes.NewReader(src), int64(len(src)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out bytes.Buffer
 	zw := zip.NewWriter(&out)
 	for _, f := range zr.File {
@@ -76,9 +71,7 @@ func writeZip(t *testing.T, path string, src []byte, edit func(string, []byte) [
 		w.Write(b)
 	}
 	zw.Close()
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
 }
 
 // writeBomb copies src but declares the worksheet to expand to 64 GiB.
@@ -95,13 +88,9 @@ func writeBomb(t *testing.T, path string, src []byte) {
 			h.UncompressedSize64 = 64 << 30
 		}
 		w, err := zw.CreateRaw(&h)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		w.Write(b)
 	}
 	zw.Close()
-	if err := os.WriteFile(path, out.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
 }

@@ -2,11 +2,13 @@ package input
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -19,16 +21,23 @@ type csvSource struct {
 	c        io.Closer
 	r        *csv.Reader
 	rec      int
+	skip     int // lines before the first the csv.Reader sees (a sep= line)
 	encoding string
 	comma    rune
 }
 
-// maxCSVRecord bounds one record, so a file without line breaks cannot
-// make the reader buffer without limit.
-const maxCSVRecord = 16 << 20
+// Limits of a CSV file. A record may span lines only inside a quoted field;
+// a stray quote would otherwise swallow the rest of the file into one cell.
+const (
+	maxCSVRecord      = 16 << 20 // bytes of one record, across the lines of its quoted fields
+	maxQuotedFieldLen = 64 << 10 // bytes of one quoted field
+	maxQuotedLines    = 16       // lines one quoted field may span
+)
 
 // newCSVSource sniffs the encoding (unless override names one) and the
-// delimiter of f and returns a reader positioned on the first record.
+// delimiter of f and returns a reader positioned on the first record. Lone
+// CRs (Mac line ends) are line breaks; a first line "sep=;" (which Excel
+// writes and honours) sets the delimiter and is not a record.
 func newCSVSource(f io.ReadSeekCloser, override string) (*csvSource, error) {
 	enc, err := sniffEncoding(f, override)
 	if err != nil {
@@ -37,12 +46,21 @@ func newCSVSource(f io.ReadSeekCloser, override string) (*csvSource, error) {
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(transform.NewReader(f, decoderFor(enc)), 64<<10)
+	dec := bufio.NewReaderSize(transform.NewReader(f, decoderFor(enc)), 64<<10)
+	br := bufio.NewReaderSize(&crSplitter{r: dec}, 64<<10)
 	head, _ := br.Peek(64 << 10)
-	comma := sniffDelimiter(head)
-	r := csv.NewReader(&recordLimiter{r: br})
+	comma, sepLen := sepDirective(head)
+	skip := 0
+	if sepLen > 0 {
+		br.Discard(sepLen)
+		skip = 1
+	} else {
+		comma = sniffDelimiter(head)
+	}
+	g := &csvGuard{r: br, comma: byte(comma), line: 1 + skip}
+	r := csv.NewReader(g)
 	r.Comma, r.FieldsPerRecord, r.LazyQuotes = comma, -1, true
-	return &csvSource{c: f, r: r, encoding: enc, comma: comma}, nil
+	return &csvSource{c: f, r: r, skip: skip, encoding: enc, comma: comma}, nil
 }
 
 func (c *csvSource) read() (Row, error) {
@@ -51,16 +69,26 @@ func (c *csvSource) read() (Row, error) {
 		return Row{}, io.EOF
 	}
 	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return Row{}, fmt.Errorf("CSV record %d (line %d) cannot be read: %v", c.rec+1, pe.StartLine, pe.Err)
+		var (
+			pe *csv.ParseError
+			le *limitError
+		)
+		switch {
+		case errors.As(err, &le):
+			return Row{}, err
+		case errors.As(err, &pe):
+			return Row{}, fmt.Errorf("CSV record %d (line %d) cannot be read: %v", c.rec+1, pe.StartLine+c.skip, pe.Err)
 		}
 		return Row{}, fmt.Errorf("CSV record %d cannot be read: %v", c.rec+1, err)
 	}
 	c.rec++
 	line, _ := c.r.FieldPos(0) // the line in the file, counting blank lines
+	line += c.skip
 	row := Row{Line: line, Cells: make([]Cell, len(rec))}
 	for i, v := range rec {
+		if len(v) > MaxCellChars && utf8.RuneCountInString(v) > MaxCellChars {
+			return Row{}, cellTooLong(fmt.Sprintf("line %d, column %s,", line, ColumnName(i)))
+		}
 		if v != "" {
 			row.Cells[i] = Cell{Value: v, Type: CellString}
 		}
@@ -70,29 +98,161 @@ func (c *csvSource) read() (Row, error) {
 
 func (c *csvSource) close() error { return c.c.Close() }
 
-// recordLimiter fails a read once maxCSVRecord bytes have passed without a
-// line break.
-type recordLimiter struct {
-	r     io.Reader
-	since int
+// sepDirective recognises Excel's first line "sep=X" (also quoted, as some
+// tools write it): the delimiter X and the length of the line, or 0.
+func sepDirective(head []byte) (rune, int) {
+	end := bytes.IndexByte(head, '\n')
+	line := head
+	if end >= 0 {
+		line = head[:end]
+	}
+	line = bytes.TrimRight(line, "\r")
+	if len(line) >= 2 && line[0] == '"' && line[len(line)-1] == '"' {
+		line = line[1 : len(line)-1]
+	}
+	if len(line) != 5 || !bytes.EqualFold(line[:4], []byte("sep=")) {
+		return 0, 0
+	}
+	d := line[4]
+	if d == 0 || d == '"' || d == '\r' || d == '\n' || d >= utf8.RuneSelf {
+		return 0, 0
+	}
+	if end < 0 {
+		return rune(d), len(head)
+	}
+	return rune(d), end + 1
 }
 
-var errRecordTooLong = errors.New("a line longer than 16 MiB (is this really a CSV file?)")
+// crSplitter turns lone CRs (the line ends of Mac Excel's "CSV (Macintosh)")
+// into LFs; CRLF stays.
+type crSplitter struct{ r *bufio.Reader }
 
-func (l *recordLimiter) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	for _, b := range p[:n] {
-		if b == '\n' {
-			l.since = 0
-		} else {
-			l.since++
+func (c *crSplitter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	b := p[:n]
+	for i := 0; i < len(b); i++ {
+		j := bytes.IndexByte(b[i:], '\r')
+		if j < 0 {
+			break
 		}
-	}
-	if l.since > maxCSVRecord {
-		return n, errRecordTooLong
+		i += j
+		if i+1 < len(b) {
+			if b[i+1] != '\n' {
+				b[i] = '\n'
+			}
+		} else if next, _ := c.r.Peek(1); len(next) == 0 || next[0] != '\n' {
+			b[i] = '\n'
+		}
 	}
 	return n, err
 }
+
+// csvGuard follows the quoting of the stream that encoding/csv parses (with
+// LazyQuotes: a field is quoted when it starts with '"', and its quote
+// closes only before a delimiter or a line end) and fails the read when a
+// quoted field runs past maxQuotedLines lines or maxQuotedFieldLen bytes,
+// when the file ends inside one, or when a record passes maxCSVRecord bytes.
+// Memory stays bounded whatever the file holds.
+type csvGuard struct {
+	r        io.Reader
+	comma    byte
+	state    uint8
+	line     int // line of the byte being read, 1-based
+	openLine int // line where the current quoted field opened
+	quoted   int // bytes of the current quoted field
+	since    int // bytes since the last record break
+	err      error
+}
+
+// csvGuard states.
+const (
+	gFieldStart uint8 = iota
+	gUnquoted
+	gQuoted
+	gQuoteInQuoted // a '"' inside a quoted field: escape, close, or a lazy literal
+)
+
+func (g *csvGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.r.Read(p)
+	// The loop runs over every byte of the file: state in locals.
+	comma, state, line, openLine, quoted, since := g.comma, g.state, g.line, g.openLine, g.quoted, g.since
+	var fail error
+	for _, c := range p[:n] {
+		since++
+		switch state {
+		case gFieldStart, gUnquoted:
+			switch c {
+			case comma:
+				state = gFieldStart
+			case '\n':
+				state, since = gFieldStart, 0
+				line++
+			case '"':
+				if state == gFieldStart {
+					state, openLine, quoted = gQuoted, line, 0
+				}
+			default:
+				state = gUnquoted
+			}
+		case gQuoted:
+			quoted++
+			if c == '"' {
+				state = gQuoteInQuoted
+			} else if c == '\n' {
+				line++
+				if line-openLine >= maxQuotedLines {
+					fail = errQuoteRunsOn
+				}
+			}
+			if quoted > maxQuotedFieldLen {
+				fail = errQuoteRunsOn
+			}
+		case gQuoteInQuoted:
+			switch c {
+			case '"':
+				state = gQuoted
+			case comma:
+				state = gFieldStart
+			case '\n':
+				state, since = gFieldStart, 0
+				line++
+			case '\r':
+			default:
+				state = gQuoted
+			}
+		}
+		if since > maxCSVRecord {
+			fail = errRecordTooLong
+		}
+		if fail != nil {
+			break
+		}
+	}
+	g.state, g.line, g.openLine, g.quoted, g.since = state, line, openLine, quoted, since
+	switch {
+	case fail == errQuoteRunsOn:
+		return n, g.fail(&limitError{fmt.Sprintf("CSV line %d: a quoted field opens here and runs on past %d lines or %d KiB without its closing quote; is a quote (\") missing or extra on that line?",
+			openLine, maxQuotedLines, maxQuotedFieldLen>>10)})
+	case fail != nil:
+		return n, g.fail(fail)
+	case err == io.EOF && state == gQuoted:
+		return n, g.fail(&limitError{fmt.Sprintf("CSV line %d: a quoted field opens here and is never closed; is a quote (\") missing or extra on that line?", openLine)})
+	}
+	return n, err
+}
+
+// errQuoteRunsOn marks, inside csvGuard.Read, a quoted field past its limits.
+var errQuoteRunsOn = errors.New("quoted field runs on")
+
+func (g *csvGuard) fail(err error) error {
+	g.err = err
+	return err
+}
+
+var errRecordTooLong = &limitError{"a record longer than 16 MiB (is this really a CSV file?)"}
 
 // Encodings a CSV file may be read in.
 const (

@@ -13,9 +13,23 @@ import (
 
 // Options choose what to read from a portfolio file.
 type Options struct {
-	Sheet    string // worksheet of an xlsx file [the first visible one]
-	Column   string // header text or column letter of the identifier column [detected]
-	Encoding string // CSV encoding override: "utf-8", "gb18030" (or "gbk"), "utf-16" [detected]
+	// Sheet is the worksheet of an xlsx file. Empty: the first visible
+	// worksheet with a header (an instructions sheet or an empty one is
+	// skipped).
+	Sheet string
+	// Column is the code column: its header text or its letter. Empty:
+	// found by its header (统一社会信用代码, …).
+	Column string
+	// NameColumn is the name column: its header text or its letter.
+	// Empty: found by its header (企业名称, …). Either way a row whose code
+	// cell is empty uses its name.
+	NameColumn string
+	// HeaderRow is the 1-based row of the header (sheet row; CSV line).
+	// 0: the first row among the first MaxHeaderRow holding a known header.
+	HeaderRow int
+	// Encoding overrides the CSV encoding: "utf-8", "gb18030" (or "gbk"),
+	// "utf-16". Empty: detected.
+	Encoding string
 }
 
 // Error is a portfolio file that cannot be used: not xlsx or CSV,
@@ -65,111 +79,238 @@ type rowSource interface {
 	close() error
 }
 
-// Input reads the data rows of a portfolio: an .xlsx worksheet or a .csv or
-// .txt file, streamed. The header is the first non-empty row.
-type Reader struct {
-	path    string
-	src     rowSource
-	header  []string
-	codeCol int // -1 if none
-	nameCol int // -1 if none
-	sheet   string
-	format  string
+// limitError is a file beyond a limit of Excel's or of this reader's (a
+// cell longer than Excel allows, a quoted CSV field that runs on): not
+// damage, but unusable as it is.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }
+
+// cellTooLong is the error for a cell beyond MaxCellChars.
+func cellTooLong(where string) error {
+	return &limitError{fmt.Sprintf("%s holds more than %d characters (Excel's limit for a cell); is this the right file?", where, MaxCellChars)}
 }
 
-// Open opens a portfolio and reads its header. The file type is taken
-// from its content where that is unambiguous (a zip is an xlsx workbook),
-// else from its extension. Every problem is an *Error.
+// Reader reads the data rows of a portfolio: an .xlsx worksheet or a .csv
+// or .txt file, streamed. The header is found by Open (see Options).
+type Reader struct {
+	path      string
+	wb        *workbook // nil for CSV
+	src       rowSource
+	pending   []Row // rows read while looking for the header, not yet returned
+	header    []string
+	headerRow int
+	codeCol   int // -1 if none
+	nameCol   int // -1 if none
+	sheet     string
+	format    string
+}
+
+// Open opens a portfolio, finds its header and identifier columns, and
+// checks that at least one data row follows. The file type is taken from
+// its content where that is unambiguous (a zip is an xlsx workbook), else
+// from its extension. Every problem is an *Error.
 func Open(path string, opt Options) (*Reader, error) {
-	f, err := os.Open(path)
+	in, err := open(path, opt)
 	if err != nil {
-		return nil, inputErr(path, "cannot open the file: "+pathErrText(err), err)
-	}
-	st, err := f.Stat()
-	if err != nil || st.IsDir() {
-		f.Close()
-		return nil, inputErr(path, "not a file", err)
-	}
-	if st.Size() == 0 {
-		f.Close()
-		return nil, inputErr(path, "the file is empty (0 bytes)", nil)
-	}
-	magic := make([]byte, 8)
-	n, _ := io.ReadFull(f, magic)
-	magic = magic[:n]
-	in := &Reader{path: path, codeCol: -1, nameCol: -1}
-	ext := strings.ToLower(filepath.Ext(path))
-	switch {
-	case ext == ".ods" || ext == ".numbers":
-		f.Close()
-		return nil, inputErr(path, "an OpenDocument (.ods) or Numbers spreadsheet is not supported; save it as .xlsx or as CSV UTF-8", nil)
-	case bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")):
-		f.Close()
-		x, err := openXLSX(path, opt.Sheet)
-		if err != nil {
-			return nil, err
-		}
-		in.src, in.sheet, in.format = x, x.Sheet, "xlsx"
-	case bytes.HasPrefix(magic, oleMagic):
-		defer f.Close()
-		if oleEncrypted(f) {
-			return nil, inputErr(path, "the workbook is password-protected (encrypted); remove the password in Excel (文件 > 信息 > 保护工作簿) and save it again", nil)
-		}
-		return nil, inputErr(path, "an Excel 97-2003 (.xls) or WPS (.et) workbook is not supported; save it as .xlsx or as CSV UTF-8", nil)
-	case ext == ".xlsx" || ext == ".xlsm":
-		f.Close()
-		return nil, inputErr(path, "not an xlsx workbook (the file is not a zip archive; is it a CSV or web page renamed to "+ext+"?)", nil)
-	case ext == ".xls" || ext == ".et":
-		f.Close()
-		return nil, inputErr(path, "not a readable workbook: "+ext+" files are not supported; save it as .xlsx or as CSV UTF-8", nil)
-	case ext == ".csv" || ext == ".txt" || ext == ".tsv":
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			f.Close()
-			return nil, inputErr(path, "cannot read the file: "+err.Error(), err)
-		}
-		c, err := newCSVSource(f, opt.Encoding)
-		if err != nil {
-			f.Close()
-			return nil, inputErr(path, err.Error(), err)
-		}
-		in.src, in.format = c, "csv ("+c.encoding+", "+delimName(c.comma)+")"
-	default:
-		f.Close()
-		return nil, inputErr(path, fmt.Sprintf("unsupported file type %q: use an .xlsx workbook or a .csv/.txt file", ext), nil)
-	}
-	if err := in.readHeader(opt.Column); err != nil {
-		in.src.close()
+		in.Close()
 		return nil, err
 	}
 	return in, nil
 }
 
-// readHeader skips blank rows, takes the first non-empty row as the header
-// and finds the identifier column(s).
-func (in *Reader) readHeader(column string) error {
-	for {
-		r, err := in.src.read()
-		if err == io.EOF {
-			return inputErr(in.path, "no header: the "+in.what()+" has no non-empty row", nil)
-		}
-		if err != nil {
-			return inputErr(in.path, err.Error(), err)
-		}
-		if blankRow(r) {
-			continue
-		}
-		in.header = make([]string, len(r.Cells))
-		for i, c := range r.Cells {
-			in.header[i] = strings.TrimFunc(c.Value, IsTrimmed)
-		}
-		break
+func open(path string, opt Options) (*Reader, error) {
+	in := &Reader{path: path, codeCol: -1, nameCol: -1}
+	if opt.HeaderRow < 0 {
+		return in, inputErr(path, fmt.Sprintf("header row %d: rows are numbered from 1", opt.HeaderRow), nil)
 	}
-	code, name, err := findColumns(in.header, column)
+	f, err := os.Open(path)
 	if err != nil {
-		return inputErr(in.path, err.Error(), nil)
+		return in, inputErr(path, "cannot open the file: "+pathErrText(err), err)
 	}
-	in.codeCol, in.nameCol = code, name
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		f.Close()
+		return in, inputErr(path, "not a file", err)
+	}
+	if st.Size() == 0 {
+		f.Close()
+		return in, inputErr(path, "the file is empty (0 bytes)", nil)
+	}
+	magic := make([]byte, 8)
+	n, _ := io.ReadFull(f, magic)
+	magic = magic[:n]
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case ext == ".ods" || ext == ".numbers":
+		f.Close()
+		return in, inputErr(path, "an OpenDocument (.ods) or Numbers spreadsheet is not supported; save it as .xlsx or as CSV UTF-8", nil)
+	case bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")):
+		f.Close()
+		wb, err := openWorkbook(path)
+		if err != nil {
+			return in, err
+		}
+		in.wb, in.format = wb, "xlsx"
+		if err := in.chooseSheet(opt); err != nil {
+			return in, err
+		}
+	case bytes.HasPrefix(magic, oleMagic):
+		defer f.Close()
+		if oleEncrypted(f) {
+			return in, inputErr(path, "the workbook is password-protected (encrypted); remove the password in Excel (文件 > 信息 > 保护工作簿) and save it again", nil)
+		}
+		return in, inputErr(path, "an Excel 97-2003 (.xls) or WPS (.et) workbook is not supported; save it as .xlsx or as CSV UTF-8", nil)
+	case ext == ".xlsx" || ext == ".xlsm":
+		f.Close()
+		return in, inputErr(path, "not an xlsx workbook (the file is not a zip archive; is it a CSV or web page renamed to "+ext+"?)", nil)
+	case ext == ".xls" || ext == ".et":
+		f.Close()
+		return in, inputErr(path, "not a readable workbook: "+ext+" files are not supported; save it as .xlsx or as CSV UTF-8", nil)
+	case ext == ".csv" || ext == ".txt" || ext == ".tsv":
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			f.Close()
+			return in, inputErr(path, "cannot read the file: "+err.Error(), err)
+		}
+		c, err := newCSVSource(f, opt.Encoding)
+		if err != nil {
+			f.Close()
+			return in, inputErr(path, err.Error(), err)
+		}
+		in.src, in.format = c, "csv ("+c.encoding+", "+delimName(c.comma)+")"
+		res, err := scanHeader(c, opt, fallbackOK(opt))
+		if err != nil {
+			return in, in.readErr(err)
+		}
+		if !res.found {
+			return in, inputErr(path, res.problem("file", opt), res.err)
+		}
+		in.use(res)
+	default:
+		f.Close()
+		return in, inputErr(path, fmt.Sprintf("unsupported file type %q: use an .xlsx workbook or a .csv/.txt file", ext), nil)
+	}
+	return in, in.checkData()
+}
+
+// chooseSheet opens the worksheet named in opt, or else the first one with
+// a header, and reads its header.
+func (in *Reader) chooseSheet(opt Options) error {
+	sheets := in.wb.sheets
+	if opt.Sheet != "" {
+		s, err := findSheet(sheets, opt.Sheet)
+		if err != nil {
+			return inputErr(in.path, err.Error(), nil)
+		}
+		res, err := in.trySheet(s, opt, fallbackOK(opt))
+		if err != nil {
+			return err
+		}
+		if !res.found {
+			return inputErr(in.path, res.problem(fmt.Sprintf("worksheet %q", s.Name), opt), res.err)
+		}
+		return nil
+	}
+	cands := candidateSheets(sheets)
+	results := make([]headerScan, len(cands))
+	for i, s := range cands {
+		res, err := in.trySheet(s, opt, false)
+		if err != nil {
+			return err
+		}
+		if res.found {
+			return nil
+		}
+		results[i] = res
+	}
+	if fallbackOK(opt) && opt.HeaderRow == 0 {
+		// No header text anywhere, but a column is named by letter: the
+		// first non-empty row of the first sheet that has one.
+		for i, s := range cands {
+			if results[i].seen.Line == 0 {
+				continue
+			}
+			res, err := in.trySheet(s, opt, true)
+			if err != nil {
+				return err
+			}
+			if res.found {
+				return nil
+			}
+			results[i] = res
+			break
+		}
+	}
+	if len(cands) == 1 {
+		return inputErr(in.path, results[0].problem(fmt.Sprintf("worksheet %q", cands[0].Name), opt), results[0].err)
+	}
+	parts := make([]string, len(cands))
+	for i, s := range cands {
+		parts[i] = results[i].sheetSummary(s.Name)
+	}
+	where := fmt.Sprintf("among the first %d rows", MaxHeaderRow)
+	if opt.HeaderRow > 0 {
+		where = fmt.Sprintf("in row %d", opt.HeaderRow)
+	}
+	return inputErr(in.path, fmt.Sprintf("no identifier column: no worksheet has a header such as 统一社会信用代码 or 企业名称 %s (use --sheet, --header-row, --column or --name-column); the workbook has %d worksheets: %s",
+		where, len(cands), strings.Join(parts, "; ")), nil)
+}
+
+// trySheet opens worksheet s and looks for its header. When found, the
+// Reader reads that sheet; otherwise the sheet is closed again.
+func (in *Reader) trySheet(s xlsxSheet, opt Options, fallback bool) (headerScan, error) {
+	src, err := in.wb.openSheet(s)
+	if err != nil {
+		return headerScan{}, err
+	}
+	res, err := scanHeader(src, opt, fallback)
+	if err != nil {
+		src.close()
+		in.sheet = s.Name
+		return res, in.readErr(err)
+	}
+	if !res.found {
+		src.close()
+		return res, nil
+	}
+	in.src, in.sheet = src, s.Name
+	in.use(res)
+	return res, nil
+}
+
+// use takes the header that scanHeader found.
+func (in *Reader) use(res headerScan) {
+	in.header = headerText(res.header)
+	in.headerRow = res.header.Line
+	in.codeCol, in.nameCol = res.code, res.name
+	in.pending = res.rest
+}
+
+// checkData reads ahead to the first data row: a header with nothing
+// below it is an input error (a CSV with CR line ends that were not split
+// looked like that).
+func (in *Reader) checkData() error {
+	r, err := in.Next()
+	if err == io.EOF {
+		return inputErr(in.path, fmt.Sprintf("no data: the %s has a header (row %d) but no row below it", in.what(), in.headerRow), nil)
+	}
+	if err != nil {
+		return err
+	}
+	in.pending = append([]Row{r}, in.pending...)
 	return nil
+}
+
+// readErr makes an error met while reading rows an *Error.
+func (in *Reader) readErr(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if in.wb != nil && in.sheet != "" && !strings.HasPrefix(err.Error(), "worksheet ") {
+		return inputErr(in.path, fmt.Sprintf("worksheet %q: %v", in.sheet, err), err)
+	}
+	return inputErr(in.path, err.Error(), err)
 }
 
 func (in *Reader) what() string {
@@ -185,6 +326,22 @@ func (in *Reader) Header() []string { return in.header }
 // Columns returns the 0-based code and name columns, -1 where there is none.
 func (in *Reader) Columns() (code, name int) { return in.codeCol, in.nameCol }
 
+// HeaderRow returns the 1-based row of the header (sheet row; CSV line).
+func (in *Reader) HeaderRow() int { return in.headerRow }
+
+// ColumnLabel names column i for messages: its letter and header, e.g.
+// `C "统一社会信用代码"`, or "" for a negative i.
+func (in *Reader) ColumnLabel(i int) string {
+	if i < 0 {
+		return ""
+	}
+	h := ""
+	if i < len(in.header) {
+		h = in.header[i]
+	}
+	return fmt.Sprintf("%s %q", ColumnName(i), h)
+}
+
 // Sheet returns the worksheet read ("" for CSV).
 func (in *Reader) Sheet() string { return in.sheet }
 
@@ -194,13 +351,20 @@ func (in *Reader) Format() string { return in.format }
 // Next returns the next data row, skipping blank rows; io.EOF after the
 // last. Any other error is an *Error: the file is unusable.
 func (in *Reader) Next() (Row, error) {
+	for len(in.pending) > 0 {
+		r := in.pending[0]
+		in.pending = in.pending[1:]
+		if !blankRow(r) {
+			return r, nil
+		}
+	}
 	for {
 		r, err := in.src.read()
 		if err == io.EOF {
 			return Row{}, io.EOF
 		}
 		if err != nil {
-			return Row{}, inputErr(in.path, err.Error(), err)
+			return Row{}, in.readErr(err)
 		}
 		if !blankRow(r) {
 			return r, nil
@@ -209,33 +373,49 @@ func (in *Reader) Next() (Row, error) {
 }
 
 // Identifier returns the cell that identifies the company of r: the code
-// cell, or the name cell where the code cell is empty.
+// cell, or the name cell where the code cell is empty (or Excel's ="").
 func (in *Reader) Identifier(r Row) Cell {
+	c, _ := in.IdentifierAt(r)
+	return c
+}
+
+// IdentifierAt is Identifier with the 0-based column the cell came from
+// (-1 when the file has neither column).
+func (in *Reader) IdentifierAt(r Row) (Cell, int) {
 	if in.codeCol >= 0 {
-		if c := r.Cell(in.codeCol); Trim(c.Value) != "" || in.nameCol < 0 {
-			return c
+		if c := r.Cell(in.codeCol); c.Type == CellFormulaUncalculated || Trim(c.Value) != "" || in.nameCol < 0 {
+			return c, in.codeCol
 		}
 	}
 	if in.nameCol >= 0 {
-		return r.Cell(in.nameCol)
+		return r.Cell(in.nameCol), in.nameCol
 	}
-	return Cell{}
+	return Cell{}, -1
 }
 
 // Close releases the file.
 func (in *Reader) Close() error {
-	if in.src == nil {
+	if in == nil {
 		return nil
 	}
-	err := in.src.close()
-	in.src = nil
+	var err error
+	if in.src != nil {
+		err = in.src.close()
+		in.src = nil
+	}
+	if in.wb != nil {
+		if e := in.wb.close(); err == nil {
+			err = e
+		}
+		in.wb = nil
+	}
 	return err
 }
 
-// blankRow reports whether every cell of r is empty or white space.
+// blankRow reports whether every cell of r is blank.
 func blankRow(r Row) bool {
 	for _, c := range r.Cells {
-		if strings.TrimFunc(c.Value, IsTrimmed) != "" {
+		if !c.Blank() {
 			return false
 		}
 	}

@@ -3,19 +3,19 @@ package input
 import (
 	"errors"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // readAll opens path and returns its header and data rows.
 func readAll(t *testing.T, path string, opt Options) (*Reader, []Row) {
 	t.Helper()
 	in, err := Open(path, opt)
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(func() { in.Close() })
 	var rows []Row
 	for {
@@ -23,9 +23,7 @@ func readAll(t *testing.T, path string, opt Options) (*Reader, []Row) {
 		if errors.Is(err, io.EOF) {
 			return in, rows
 		}
-		if err != nil {
-			t.Fatalf("Next: %v", err)
-		}
+		require.NoError(t, err)
 		rows = append(rows, r)
 	}
 }
@@ -35,9 +33,7 @@ func readAll(t *testing.T, path string, opt Options) (*Reader, []Row) {
 // and their type, formulas give their cached value.
 func TestOpenInput_LibreOffice(t *testing.T) {
 	in, rows := readAll(t, "../../testdata/input/formats_lo.xlsx", Options{})
-	if got, want := strings.Join(in.Header(), "|"), "编号|客户名称|统一社会信用代码|开户日期|已核实"; got != want {
-		t.Fatalf("header %q, want %q", got, want)
-	}
+	require.Equal(t, []string{"编号", "客户名称", "统一社会信用代码", "开户日期", "已核实"}, in.Header())
 	tests := []struct {
 		line int
 		want Cell // the identifier cell
@@ -50,31 +46,21 @@ func TestOpenInput_LibreOffice(t *testing.T) {
 		{7, Cell{"#N/A", CellString}},                  // =NA()
 		{8, Cell{"９１４４０３００７１５２６７２６ＸＧ", CellString}},    // full-width text
 	}
-	if len(rows) != len(tests) {
-		t.Fatalf("%d rows, want %d", len(rows), len(tests))
-	}
+	require.Len(t, rows, len(tests))
 	for i, tt := range tests {
 		r := rows[i]
-		if r.Line != tt.line {
-			t.Errorf("row %d: line %d, want %d", i, r.Line, tt.line)
-		}
-		if got := in.Identifier(r); got != tt.want {
-			t.Errorf("line %d: identifier %+v, want %+v", r.Line, got, tt.want)
-		}
+		assert.Equal(t, tt.line, r.Line, "row %d", i)
+		assert.Equal(t, tt.want, in.Identifier(r), "line %d", r.Line)
 	}
 	// Other columns keep their type: a date is its serial number, a
 	// missing cell in the middle of a row is empty.
-	if got := rows[0].Cells[3]; got != (Cell{"43539", CellNumber}) {
-		t.Errorf("date cell %+v", got)
-	}
-	if got := rows[1].Cells[3]; got != (Cell{}) {
-		t.Errorf("missing cell %+v", got)
-	}
+	assert.Equal(t, Cell{"43539", CellNumber}, rows[0].Cells[3], "date cell")
+	assert.Equal(t, Cell{}, rows[1].Cells[3], "missing cell")
 
 	in2, rows2 := readAll(t, "../../testdata/input/formats_lo.xlsx", Options{Sheet: "other"})
-	if in2.Sheet() != "Other" || len(rows2) != 1 || in2.Identifier(rows2[0]).Value != "深圳市腾讯计算机系统有限公司" {
-		t.Errorf("sheet Other: %q %+v", in2.Sheet(), rows2)
-	}
+	assert.Equal(t, "Other", in2.Sheet())
+	require.Len(t, rows2, 1)
+	assert.Equal(t, "深圳市腾讯计算机系统有限公司", in2.Identifier(rows2[0]).Value)
 }
 
 // TestOpenInput_Encodings reads the same portfolio saved in every
@@ -95,19 +81,11 @@ func TestOpenInput_Encodings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file+tt.opt.Encoding, func(t *testing.T) {
 			in, rows := readAll(t, filepath.Join("../../testdata/input", tt.file), tt.opt)
-			if in.Format() != tt.format {
-				t.Errorf("format %q, want %q", in.Format(), tt.format)
-			}
-			if strings.Join(in.Header(), "|") != strings.Join(ref.Header(), "|") {
-				t.Errorf("header %q", in.Header())
-			}
-			if len(rows) != len(refRows) {
-				t.Fatalf("%d rows, want %d", len(rows), len(refRows))
-			}
+			assert.Equal(t, tt.format, in.Format())
+			assert.Equal(t, ref.Header(), in.Header())
+			require.Len(t, rows, len(refRows))
 			for i := range rows {
-				if got, want := in.Identifier(rows[i]), ref.Identifier(refRows[i]); got != want {
-					t.Errorf("row %d: %+v, want %+v", i, got, want)
-				}
+				assert.Equal(t, ref.Identifier(refRows[i]), in.Identifier(rows[i]), "row %d", i)
 			}
 		})
 	}
@@ -143,26 +121,16 @@ func TestOpenInput_CSVShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := filepath.Join(t.TempDir(), "in.csv")
-			if err := os.WriteFile(p, []byte(tt.content), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			in, rows := readAll(t, p, tt.opt)
-			if got := strings.Join(in.Header(), "|"); got != tt.header {
-				t.Errorf("header %q, want %q", got, tt.header)
-			}
+			in, rows := readAll(t, writeTemp(t, "in.csv", tt.content), tt.opt)
+			assert.Equal(t, tt.header, strings.Join(in.Header(), "|"))
 			var got []string
 			var lines []int
 			for _, r := range rows {
 				got = append(got, in.Identifier(r).Value)
 				lines = append(lines, r.Line)
 			}
-			if strings.Join(got, "|") != strings.Join(tt.idents, "|") {
-				t.Errorf("identifiers %q, want %q", got, tt.idents)
-			}
-			if len(lines) != len(tt.lines) || (len(lines) > 0 && lines[0] != tt.lines[0]) {
-				t.Errorf("lines %v, want %v", lines, tt.lines)
-			}
+			assert.Equal(t, tt.idents, got)
+			assert.Equal(t, tt.lines, lines)
 		})
 	}
 }
@@ -170,25 +138,14 @@ func TestOpenInput_CSVShapes(t *testing.T) {
 // TestOpenInput_Errors checks problems found after the header: they are
 // InputErrors naming the place.
 func TestOpenInput_Errors(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "long.csv")
 	big := "企业名称\n" + strings.Repeat("x", maxCSVRecord+10)
-	if err := os.WriteFile(p, []byte(big), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	in, err := Open(p, Options{})
-	if err == nil {
-		_, err = in.Next()
-		in.Close()
-	}
+	err := readErr(t, writeTemp(t, "long.csv", big), Options{})
 	var ie *Error
-	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "longer than 16 MiB") {
-		t.Errorf("long line: %v", err)
-	}
+	require.ErrorAs(t, err, &ie)
+	assert.Contains(t, err.Error(), "longer than 16 MiB")
 
-	in, err = Open("../../testdata/input/bad/damaged_sheet.xlsx", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in, err := Open("../../testdata/input/bad/damaged_sheet.xlsx", Options{})
+	require.NoError(t, err)
 	defer in.Close()
 	n := 0
 	for {
@@ -197,7 +154,7 @@ func TestOpenInput_Errors(t *testing.T) {
 		}
 		n++
 	}
-	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "near row 5") || n != 3 {
-		t.Errorf("damaged sheet: %d rows then %v", n, err)
-	}
+	require.ErrorAs(t, err, &ie)
+	assert.Contains(t, err.Error(), "near row 5")
+	assert.Equal(t, 3, n, "rows before the damage")
 }

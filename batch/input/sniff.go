@@ -2,6 +2,7 @@ package input
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"unicode/utf8"
 )
@@ -198,6 +199,8 @@ func delimName(r rune) string {
 		return "tab"
 	case ';':
 		return "semicolon"
+	case ',':
+		return "comma"
 	}
-	return "comma"
+	return fmt.Sprintf("%q", r)
 }

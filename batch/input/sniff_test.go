@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 func gbk(t testing.TB, s string) []byte {
 	b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -43,10 +43,31 @@ func TestSniffEncoding(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := sniffEncoding(bytes.NewReader(tt.data), "")
-			if err != nil || got != tt.want {
-				t.Errorf("sniffEncoding = %q, %v; want %q", got, err, tt.want)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
 		})
+	}
+}
+
+func TestSepDirective(t *testing.T) {
+	tests := []struct {
+		head  string
+		want  rune
+		bytes int
+	}{
+		{"sep=;\r\na;b\r\n", ';', 7},
+		{"SEP=,\n", ',', 6},
+		{"\"sep=\t\"\n", '\t', 8},
+		{"sep=;", ';', 5},
+		{"sep=\"\n", 0, 0},
+		{"sep=\x00\n", 0, 0},
+		{"sep=;;\n", 0, 0},
+		{"企业名称\n", 0, 0},
+	}
+	for _, tt := range tests {
+		got, n := sepDirective([]byte(tt.head))
+		assert.Equal(t, tt.want, got, "%q", tt.head)
+		assert.Equal(t, tt.bytes, n, "%q", tt.head)
 	}
 }
 
@@ -66,9 +87,7 @@ func TestSniffDelimiter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := sniffDelimiter([]byte(tt.head)); got != tt.want {
-				t.Errorf("sniffDelimiter(%q) = %q, want %q", tt.head, got, tt.want)
-			}
+			assert.Equal(t, string(tt.want), string(sniffDelimiter([]byte(tt.head))))
 		})
 	}
 }
@@ -90,30 +109,26 @@ func FuzzSniffCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, override string) {
 		src, err := newCSVSource(nopCloser{bytes.NewReader(data)}, override)
 		if err != nil {
-			if strings.ContainsAny(err.Error(), "\n\r") {
-				t.Fatalf("multi-line error %q", err)
-			}
+			require.NotContains(t, err.Error(), "\n")
 			return
 		}
-		switch src.encoding {
-		case encUTF8, encGB18030, encUTF16LE, encUTF16BE:
-		default:
-			t.Fatalf("encoding %q", src.encoding)
-		}
-		if src.comma != ',' && src.comma != '\t' && src.comma != ';' {
-			t.Fatalf("delimiter %q", src.comma)
-		}
+		require.Contains(t, []string{encUTF8, encGB18030, encUTF16LE, encUTF16BE}, src.encoding)
+		// Sniffed: comma, tab or semicolon; from a sep= line: any ASCII
+		// character that encoding/csv accepts.
+		require.True(t, src.comma > 0 && src.comma < 0x80 && !strings.ContainsRune("\"\r\n", src.comma), "delimiter %q", src.comma)
+		last := 0
 		for n := 0; ; n++ {
 			r, err := src.read()
 			if errors.Is(err, io.EOF) {
 				return
 			}
 			if err != nil {
+				require.NotContains(t, err.Error(), "invalid field or comment delimiter")
 				return
 			}
-			if n > len(data)+1 || r.Line < 1 {
-				t.Fatalf("record %d at line %d from %d bytes", n, r.Line, len(data))
-			}
+			require.LessOrEqual(t, n, len(data)+1, "records from %d bytes", len(data))
+			require.Greater(t, r.Line, last, "record %d: lines go forward", n)
+			last = r.Line
 		}
 	})
 }

@@ -9,17 +9,20 @@ import (
 	"io"
 	"path"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits that keep a crafted workbook (a zip bomb) from exhausting memory or
 // time. Parts that are held in memory are small in genuine files; the
 // worksheet is streamed and bounded by Excel's own row and column limits.
 const (
-	maxMetaPart     = 32 << 20 // workbook.xml, relationships
-	maxSharedPart   = 1 << 30  // sharedStrings.xml, held in memory as strings
-	maxSheetPart    = 8 << 30  // one worksheet, streamed
-	maxExcelRows    = 1 << 20  // 1,048,576
-	maxExcelColumns = 1 << 14  // 16,384 (XFD)
+	maxMetaPart     = 32 << 20  // workbook.xml, relationships
+	maxSharedPart   = 1 << 30   // sharedStrings.xml, streamed
+	maxSharedText   = 256 << 20 // the decoded shared-string table, held in memory
+	maxSharedCount  = 1 << 25   // shared strings (4 bytes of offset each)
+	maxSheetPart    = 8 << 30   // one worksheet, streamed
+	maxExcelRows    = 1 << 20   // 1,048,576
+	maxExcelColumns = 1 << 14   // 16,384 (XFD)
 )
 
 // xlsxSheet is one worksheet of a workbook, in workbook order.
@@ -28,34 +31,38 @@ type xlsxSheet struct {
 	Hidden     bool
 }
 
-// xlsxSource streams the rows of one worksheet.
-type xlsxSource struct {
-	zr    *zip.ReadCloser
-	part  io.ReadCloser
-	sheet *sheetReader
-	Sheet string // the worksheet read
+// workbook is an open xlsx file: its worksheets in workbook order, its
+// shared strings, and whether it asks to be recalculated on opening.
+type workbook struct {
+	path     string
+	zr       *zip.ReadCloser
+	files    map[string]*zip.File // by lower-case name
+	sheets   []xlsxSheet
+	sst      *sharedStrings
+	fullCalc bool // <calcPr fullCalcOnLoad="1"/>: cached formula results may be placeholders
 }
 
-// openXLSX opens the workbook at p and positions a reader on the worksheet
-// named sheet (the first visible worksheet when empty).
-func openXLSX(p, sheet string) (*xlsxSource, error) {
+// openWorkbook opens the workbook at p, lists its worksheets and loads its
+// shared strings. Transitional and Strict OOXML are both read.
+func openWorkbook(p string) (*workbook, error) {
 	zr, err := zip.OpenReader(p)
 	if err != nil {
 		return nil, inputErr(p, fmt.Sprintf("not a readable xlsx workbook (damaged zip: %v); open it in Excel and save it again", err), err)
 	}
-	src := &xlsxSource{zr: zr}
-	if err := src.open(p, sheet); err != nil {
-		src.close()
+	wb := &workbook{path: p, zr: zr}
+	if err := wb.load(); err != nil {
+		zr.Close()
 		return nil, err
 	}
-	return src, nil
+	return wb, nil
 }
 
-func (x *xlsxSource) open(p, want string) error {
-	files := make(map[string]*zip.File, len(x.zr.File))
+func (wb *workbook) load() error {
+	p := wb.path
+	wb.files = make(map[string]*zip.File, len(wb.zr.File))
 	var total uint64
-	for _, f := range x.zr.File {
-		files[strings.ToLower(f.Name)] = f
+	for _, f := range wb.zr.File {
+		wb.files[strings.ToLower(f.Name)] = f
 		total += f.UncompressedSize64
 	}
 	if total > maxSheetPart+maxSharedPart {
@@ -63,78 +70,79 @@ func (x *xlsxSource) open(p, want string) error {
 	}
 	wbPart := "xl/workbook.xml"
 	var root relationships
-	if err := readXMLPart(files, "_rels/.rels", &root); err == nil {
+	if err := readXMLPart(wb.files, "_rels/.rels", &root); err == nil {
 		for _, r := range root.Rel {
 			if strings.HasSuffix(r.Type, "/officeDocument") {
 				wbPart = resolvePart("", r.Target)
 			}
 		}
 	}
-	var wb workbookXML
-	if err := readXMLPart(files, wbPart, &wb); err != nil {
+	var wx workbookXML
+	if err := readXMLPart(wb.files, wbPart, &wx); err != nil {
 		return inputErr(p, "not an xlsx workbook (no readable workbook part: "+err.Error()+")", err)
 	}
+	wb.fullCalc = wx.CalcPr.FullCalcOnLoad == "1" || wx.CalcPr.FullCalcOnLoad == "true"
 	var rels relationships
 	relsPart := path.Join(path.Dir(wbPart), "_rels", path.Base(wbPart)+".rels")
-	if err := readXMLPart(files, relsPart, &rels); err != nil {
+	if err := readXMLPart(wb.files, relsPart, &rels); err != nil {
 		return inputErr(p, "damaged xlsx workbook (workbook relationships: "+err.Error()+")", err)
 	}
-	sheets, sst := workbookSheets(wb, rels, path.Dir(wbPart))
-	s, err := pickSheet(sheets, want)
-	if err != nil {
-		return inputErr(p, err.Error(), nil)
+	sheets, sst := workbookSheets(wx, rels, path.Dir(wbPart))
+	if len(sheets) == 0 {
+		return inputErr(p, "the workbook has no worksheet", nil)
 	}
-	x.Sheet = s.Name
+	wb.sheets = sheets
 	if sst == "" {
 		sst = path.Join(path.Dir(wbPart), "sharedStrings.xml")
 	}
-	strs, err := readSharedStrings(files[strings.ToLower(sst)])
+	strs, err := readSharedStrings(wb.files[strings.ToLower(sst)], maxSharedText)
+	var le *limitError
+	if errors.As(err, &le) {
+		return inputErr(p, le.msg, err)
+	}
 	if err != nil {
 		return inputErr(p, "damaged xlsx workbook (shared strings: "+err.Error()+")", err)
 	}
-	f := files[strings.ToLower(s.Part)]
+	wb.sst = strs
+	return nil
+}
+
+// openSheet positions a reader on the first row of worksheet s.
+func (wb *workbook) openSheet(s xlsxSheet) (*xlsxSource, error) {
+	p := wb.path
+	f := wb.files[strings.ToLower(s.Part)]
 	if f == nil {
-		return inputErr(p, fmt.Sprintf("damaged xlsx workbook: worksheet %q has no part %s", s.Name, s.Part), nil)
+		return nil, inputErr(p, fmt.Sprintf("damaged xlsx workbook: worksheet %q has no part %s", s.Name, s.Part), nil)
 	}
 	if f.UncompressedSize64 > maxSheetPart {
-		return inputErr(p, fmt.Sprintf("refusing a zip bomb: worksheet %q expands to %d bytes", s.Name, f.UncompressedSize64), nil)
+		return nil, inputErr(p, fmt.Sprintf("refusing a zip bomb: worksheet %q expands to %d bytes", s.Name, f.UncompressedSize64), nil)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return inputErr(p, "damaged xlsx workbook: "+err.Error(), err)
+		return nil, inputErr(p, "damaged xlsx workbook: "+err.Error(), err)
 	}
-	x.part = rc
-	x.sheet = newSheetReader(bufio.NewReaderSize(rc, 64<<10), strs)
-	return nil
+	sr := newSheetReader(bufio.NewReaderSize(rc, 64<<10), wb.sst)
+	sr.fullCalc = wb.fullCalc
+	return &xlsxSource{part: rc, sheet: sr, Sheet: s.Name}, nil
+}
+
+func (wb *workbook) close() error { return wb.zr.Close() }
+
+// xlsxSource streams the rows of one worksheet.
+type xlsxSource struct {
+	part  io.ReadCloser
+	sheet *sheetReader
+	Sheet string // the worksheet read
 }
 
 func (x *xlsxSource) read() (Row, error) { return x.sheet.read() }
 
-func (x *xlsxSource) close() error {
-	if x.part != nil {
-		x.part.Close()
-	}
-	return x.zr.Close()
-}
+// close closes the worksheet part (not the workbook).
+func (x *xlsxSource) close() error { return x.part.Close() }
 
-// pickSheet finds the worksheet named want (exact, then ignoring case and
-// surrounding space), or the first visible one when want is empty.
-func pickSheet(sheets []xlsxSheet, want string) (xlsxSheet, error) {
-	names := make([]string, len(sheets))
-	for i, s := range sheets {
-		names[i] = fmt.Sprintf("%q", s.Name)
-	}
-	if len(sheets) == 0 {
-		return xlsxSheet{}, errors.New("the workbook has no worksheet")
-	}
-	if want == "" {
-		for _, s := range sheets {
-			if !s.Hidden {
-				return s, nil
-			}
-		}
-		return sheets[0], nil
-	}
+// findSheet finds the worksheet named want: exact, then ignoring case and
+// surrounding space.
+func findSheet(sheets []xlsxSheet, want string) (xlsxSheet, error) {
 	for _, s := range sheets {
 		if s.Name == want {
 			return s, nil
@@ -145,7 +153,31 @@ func pickSheet(sheets []xlsxSheet, want string) (xlsxSheet, error) {
 			return s, nil
 		}
 	}
-	return xlsxSheet{}, fmt.Errorf("sheet %q not found; the workbook has: %s", want, strings.Join(names, ", "))
+	return xlsxSheet{}, fmt.Errorf("sheet %q not found; the workbook has: %s", want, sheetNames(sheets))
+}
+
+// sheetNames lists the worksheet names, quoted, for an error line.
+func sheetNames(sheets []xlsxSheet) string {
+	names := make([]string, len(sheets))
+	for i, s := range sheets {
+		names[i] = fmt.Sprintf("%q", s.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// candidateSheets are the worksheets searched for a header when no sheet
+// is named: the visible ones, or every one if all are hidden.
+func candidateSheets(sheets []xlsxSheet) []xlsxSheet {
+	var vis []xlsxSheet
+	for _, s := range sheets {
+		if !s.Hidden {
+			vis = append(vis, s)
+		}
+	}
+	if len(vis) == 0 {
+		return sheets
+	}
+	return vis
 }
 
 type relationships struct {
@@ -156,12 +188,18 @@ type relationships struct {
 	} `xml:"Relationship"`
 }
 
+// workbookXML is what is read of workbook.xml. Elements and attributes are
+// matched by local name, so Strict OOXML (purl.oclc.org namespaces) reads
+// as Transitional does; r:id is the only "id" attribute of <sheet>.
 type workbookXML struct {
 	Sheets []struct {
 		Name  string `xml:"name,attr"`
 		State string `xml:"state,attr"`
-		RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		RID   string `xml:"id,attr"`
 	} `xml:"sheets>sheet"`
+	CalcPr struct {
+		FullCalcOnLoad string `xml:"fullCalcOnLoad,attr"`
+	} `xml:"calcPr"`
 }
 
 // workbookSheets lists the worksheets (not chart sheets) in workbook order
@@ -230,8 +268,10 @@ func (t *sharedStrings) len() int {
 func (t *sharedStrings) get(i int) string { return string(t.data[t.off[i]:t.off[i+1]]) }
 
 // readSharedStrings loads the shared-string table: the plain text of every
-// <si>, rich-text runs joined, phonetic runs (<rPh>) left out.
-func readSharedStrings(f *zip.File) (*sharedStrings, error) {
+// <si>, rich-text runs joined, phonetic runs (<rPh>) left out. More than
+// limit bytes of text, or a string longer than MaxCellChars, is a
+// *limitError.
+func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 	t := &sharedStrings{}
 	if f == nil {
 		return t, nil
@@ -246,7 +286,7 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	defer rc.Close()
 	// The text is shorter than the XML that holds it: reserve that much
 	// once (untouched capacity costs address space, not memory).
-	t.data = make([]byte, 0, f.UncompressedSize64)
+	t.data = make([]byte, 0, min(f.UncompressedSize64, uint64(limit)))
 	t.off = append(t.off, 0)
 	s := newXMLScanner(rc)
 	var (
@@ -266,6 +306,9 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 				t.off = make([]uint32, 1, min(n, 1<<24)+1)
 			}
 		case s.is(tokStart, "si") && s.selfClose:
+			if len(t.off) > maxSharedCount {
+				return nil, &limitError{fmt.Sprintf("more than %d shared strings; is this the right file?", maxSharedCount)}
+			}
 			t.off = append(t.off, uint32(len(t.data)))
 		case s.is(tokStart, "si"):
 			start, inT, phDepth = len(t.data), false, 0
@@ -278,10 +321,22 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 		case s.is(tokEnd, "t"):
 			inT = false
 		case s.kind == tokText && inT && phDepth == 0:
+			if len(t.data)+len(s.text) > limit {
+				return nil, &limitError{fmt.Sprintf("the shared strings expand to more than %d MiB of text; is this the right file?", limit>>20)}
+			}
+			if len(t.data)-start+len(s.text) > 7*MaxCellChars { // _xHHHH_ is 7 bytes for 1 character
+				return nil, cellTooLong(fmt.Sprintf("shared string %d", len(t.off)-1))
+			}
 			t.data = appendCharData(t.data, s)
 		case s.is(tokEnd, "si"):
 			if u := unescapeOOXML(t.data[start:]); len(u) != len(t.data)-start {
 				t.data = append(t.data[:start], u...)
+			}
+			if n := len(t.data) - start; n > MaxCellChars && utf8.RuneCount(t.data[start:]) > MaxCellChars {
+				return nil, cellTooLong(fmt.Sprintf("shared string %d", len(t.off)-1))
+			}
+			if len(t.off) > maxSharedCount {
+				return nil, &limitError{fmt.Sprintf("more than %d shared strings; is this the right file?", maxSharedCount)}
 			}
 			t.off = append(t.off, uint32(len(t.data)))
 		}

@@ -1,23 +1,28 @@
 package input
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
+	"unicode/utf8"
 )
 
 // sheetReader turns the <sheetData> of a worksheet part into Rows, one at a
 // time. It keeps each cell's type: shared and inline strings, formula
 // results (the cached value) and dates stay text, numbers stay numbers with
 // their raw digits (so a 15-digit number is never shown as 1.1E+14), and
-// booleans become TRUE or FALSE.
+// booleans become TRUE or FALSE. A formula whose result the file does not
+// hold is a CellFormulaUncalculated cell.
 type sheetReader struct {
-	s       *xmlScanner
-	sst     *sharedStrings
-	line    int // last sheet row number read
-	inData  bool
-	done    bool
-	scratch []byte
+	s        *xmlScanner
+	sst      *sharedStrings
+	fullCalc bool // the workbook is marked fullCalcOnLoad: a cached 0 is a placeholder
+	line     int  // last sheet row number read
+	inData   bool
+	done     bool
+	scratch  []byte
+	formula  []byte
 }
 
 func newSheetReader(r io.Reader, sst *sharedStrings) *sheetReader {
@@ -56,9 +61,14 @@ func (sr *sheetReader) read() (Row, error) {
 	}
 }
 
-// fail wraps a mid-sheet error with the position reached.
+// fail wraps a mid-sheet error with the position reached. A cell beyond
+// Excel's limits is not damage and says so itself.
 func (sr *sheetReader) fail(err error) error {
 	sr.done = true
+	var le *limitError
+	if errors.As(err, &le) {
+		return err
+	}
 	return fmt.Errorf("worksheet damaged near row %d: %w", sr.line, err)
 }
 
@@ -91,7 +101,7 @@ func (sr *sheetReader) row() (Row, error) {
 		case s.is(tokEnd, "row"):
 			return row, nil
 		case s.is(tokStart, "c"):
-			c, at, err := sr.cell(col)
+			c, at, err := sr.cell(line, col)
 			if err != nil {
 				return Row{}, sr.fail(err)
 			}
@@ -107,9 +117,9 @@ func (sr *sheetReader) row() (Row, error) {
 	}
 }
 
-// cell reads one <c> element; prev is the column index the cell has when it
-// carries no reference.
-func (sr *sheetReader) cell(prev int) (Cell, int, error) {
+// cell reads one <c> element of row line; prev is the column index the
+// cell has when it carries no reference.
+func (sr *sheetReader) cell(line, prev int) (Cell, int, error) {
 	s := sr.s
 	at := prev
 	if ref, ok := attr(s.attrs, "r"); ok {
@@ -128,9 +138,10 @@ func (sr *sheetReader) cell(prev int) (Cell, int, error) {
 		return Cell{}, at, nil
 	}
 	val, inline := sr.scratch[:0], false
+	formula := sr.formula[:0]
 	var (
-		inV, inT bool
-		phDepth  int
+		inV, inT, inF, hasF bool
+		phDepth             int
 	)
 	for {
 		if err := s.next(); err != nil {
@@ -140,9 +151,24 @@ func (sr *sheetReader) cell(prev int) (Cell, int, error) {
 		case s.kind == tokEOF:
 			return Cell{}, 0, fmt.Errorf("the worksheet XML ends inside a cell")
 		case s.is(tokEnd, "c"):
-			sr.scratch = val
+			sr.scratch, sr.formula = val, formula
+			if hasF && sr.uncalculated(t, val) {
+				return Cell{Value: string(unescapeOOXML(formula)), Type: CellFormulaUncalculated}, at, nil
+			}
 			c, err := sr.makeCell(t, val, inline)
+			if err == nil && len(c.Value) > MaxCellChars && utf8.RuneCountInString(c.Value) > MaxCellChars {
+				err = cellTooLong(fmt.Sprintf("cell %s%d", ColumnName(at), line))
+			}
 			return c, at, err
+		case s.is(tokStart, "f"):
+			hasF, inF = true, !s.selfClose
+		case s.is(tokEnd, "f"):
+			inF = false
+		case s.kind == tokText && inF:
+			if len(formula)+len(s.text) > maxXMLToken {
+				return Cell{}, 0, errXMLTokenTooLong
+			}
+			formula = appendCharData(formula, s)
 		case s.is(tokStart, "v"):
 			inV = !s.selfClose
 		case s.is(tokEnd, "v"):
@@ -164,6 +190,17 @@ func (sr *sheetReader) cell(prev int) (Cell, int, error) {
 			val = appendCharData(val, s)
 		}
 	}
+}
+
+// uncalculated reports whether a formula cell holds no usable result: no
+// cached value at all (openpyxl, ExcelJS without a result, excelize
+// SetCellFormula, R openxlsx), or the number 0 that XlsxWriter and its kin
+// store as a placeholder in a workbook marked for recalculation on opening.
+func (sr *sheetReader) uncalculated(t string, val []byte) bool {
+	if len(val) == 0 {
+		return true
+	}
+	return sr.fullCalc && (t == "" || t == "n") && string(val) == "0"
 }
 
 func (sr *sheetReader) makeCell(t string, val []byte, inline bool) (Cell, error) {

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // sheetXML wraps rows in a worksheet part.
@@ -46,24 +49,10 @@ func TestSheetReader(t *testing.T) {
 					if errors.Is(err, io.EOF) {
 						break
 					}
-					if err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, err)
 					got = append(got, row)
 				}
-				if len(got) != len(tt.want) {
-					t.Fatalf("got %+v, want %+v", got, tt.want)
-				}
-				for i := range got {
-					if got[i].Line != tt.want[i].Line || len(got[i].Cells) != len(tt.want[i].Cells) {
-						t.Fatalf("row %d: got %+v, want %+v", i, got[i], tt.want[i])
-					}
-					for j := range got[i].Cells {
-						if got[i].Cells[j] != tt.want[i].Cells[j] {
-							t.Errorf("row %d cell %d: got %+v, want %+v", i, j, got[i].Cells[j], tt.want[i].Cells[j])
-						}
-					}
-				}
+				assert.Equal(t, tt.want, got)
 			}
 		})
 	}
@@ -89,9 +78,8 @@ func TestSheetReader_Errors(t *testing.T) {
 			for err == nil {
 				_, err = sr.read()
 			}
-			if errors.Is(err, io.EOF) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("err = %v, want %q", err, tt.want)
-			}
+			require.NotErrorIs(t, err, io.EOF)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }
