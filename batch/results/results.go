@@ -53,21 +53,37 @@ func Header(header []string, lang string) []string {
 // Every row keeps len(header) original cells (short rows are padded; cells
 // beyond the header are not written, so the appended columns stay aligned),
 // then the ten columns of its Result. Text that a spreadsheet would take
-// for a formula is written so that it never is. Stale temporary files of an
-// earlier crashed write are removed first. If next fails, path is untouched.
+// for a formula is written so that it never is. If next fails, path is
+// untouched.
+//
+// The file is always created with mode 0600 (it holds customer data),
+// whatever the mode of the file it replaces; when path is a symlink, its
+// target is replaced and the link stays. excelize's temporary files (the
+// sheet spills to disk past 16 MB) go to a private folder beside the target,
+// never to the system's temporary folder, and are removed when Write returns;
+// stale temporaries of an earlier crashed write (the atomic write's and
+// excelize's) are removed first.
 func Write(path string, header []string, next Source, sum Summary, lang string) error {
 	lang = outcome.Lang(lang)
-	var write func(io.Writer) error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xlsx":
-		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, lang) }
-	case ".csv":
-		write = func(w io.Writer) error { return writeCSV(w, header, next, lang) }
-	default:
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".xlsx" && ext != ".csv" {
 		return fmt.Errorf("results file %s: the name must end in .xlsx or .csv", path)
 	}
 	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
+	}
+	write := func(w io.Writer) error { return writeCSV(w, header, next, lang) }
+	if ext == ".xlsx" {
+		target, err := fsutil.Resolve(path)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, fsutil.UnwrapPathError(err))
+		}
+		scratch, err := newScratchDir(target)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = os.RemoveAll(scratch) }()
+		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, lang, scratch) }
 	}
 	return fsutil.WriteFileAtomic(path, resultsFileMode, func(f *os.File) error { return write(f) })
 }

@@ -27,8 +27,10 @@ const maxHyperlinkLen = 255
 // StreamWriter (spilled to a temporary file past 16 MB) and the zip is written
 // straight to w rather than built in memory, so memory stays flat in the
 // number of rows.
-func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang string) error {
-	f := excelize.NewFile()
+//
+// excelize's temporary files go to tmpDir.
+func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang, tmpDir string) error {
+	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	defer func() { _ = f.Close() }() // removes excelize's temporary files
 	if err := f.SetSheetName("Sheet1", resultsSheet); err != nil {
 		return err
