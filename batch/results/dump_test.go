@@ -35,6 +35,9 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 	}
 	defer func() { _ = f.Close() }()
 	var b strings.Builder
+	for _, dn := range f.GetDefinedName() {
+		fmt.Fprintf(&b, "defined name %s (scope %s) = %s\n", dn.Name, dn.Scope, dn.RefersTo)
+	}
 	for _, name := range f.GetSheetList() {
 		fmt.Fprintf(&b, "== sheet %s\n", name)
 		panes, err := f.GetPanes(name)
@@ -44,6 +47,7 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 		if panes.Freeze {
 			fmt.Fprintf(&b, "frozen: ySplit=%d topLeft=%s\n", panes.YSplit, panes.TopLeftCell)
 		}
+		fmt.Fprintf(&b, "print: %s\n", dumpPrint(t, f, name))
 		xml := workbookSheetXML(t, path, f, name)
 		if m := autoFilterRe.FindSubmatch(xml); m != nil {
 			fmt.Fprintf(&b, "autofilter: %s\n", m[1])
@@ -76,6 +80,56 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 		}
 	}
 	return []byte(b.String())
+}
+
+// dumpPrint renders a sheet's print setup: paper, orientation, fitting,
+// margins and footer.
+func dumpPrint(t *testing.T, f *excelize.File, sheet string) string {
+	t.Helper()
+	pl, err := f.GetPageLayout(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	props, err := f.GetSheetProps(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.GetPageMargins(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hf, err := f.GetHeaderFooter(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deref := func(p any) string {
+		switch v := p.(type) {
+		case *int:
+			if v != nil {
+				return strconv.Itoa(*v)
+			}
+		case *string:
+			if v != nil {
+				return *v
+			}
+		case *bool:
+			if v != nil {
+				return strconv.FormatBool(*v)
+			}
+		case *float64:
+			if v != nil {
+				return strconv.FormatFloat(*v, 'g', -1, 64)
+			}
+		}
+		return "-"
+	}
+	footer := ""
+	if hf != nil {
+		footer = hf.OddFooter
+	}
+	return fmt.Sprintf("size=%s orientation=%s fitToPage=%s fitToWidth=%s fitToHeight=%s margins=%s/%s/%s/%s footer=%q",
+		deref(pl.Size), deref(pl.Orientation), deref(props.FitToPage), deref(pl.FitToWidth), deref(pl.FitToHeight),
+		deref(m.Left), deref(m.Right), deref(m.Top), deref(m.Bottom), footer)
 }
 
 // dumpCell renders one cell, or "" when it is absent.
@@ -136,6 +190,9 @@ func describeStyle(f *excelize.File, id int) string {
 	}
 	if st.Alignment != nil && st.Alignment.WrapText {
 		parts = append(parts, "wrap")
+	}
+	if st.CustomNumFmt != nil {
+		parts = append(parts, "numfmt="+strconv.Quote(*st.CustomNumFmt))
 	}
 	return strings.Join(parts, " ")
 }

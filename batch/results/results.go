@@ -23,24 +23,21 @@ type Source func() (input.Row, Result, error)
 // resultsFileMode is the mode of a new results file: it holds customer data.
 const resultsFileMode = 0o600
 
-// resultColumns are the ten appended columns, in order, per language.
-var resultColumns = map[string][10]string{
-	"en": {"search_key", "outcome", "code", "message", "order_no",
-		"report_status", "report_url", "file", "ordered_at", "completed_at"},
-	"zh": {"查询关键字", "处理结果", "状态码", "说明", "订单号",
-		"报告状态", "报告地址", "本地文件", "下单时间", "完成时间"},
-}
-
 // Positions of the appended columns that need special treatment.
 const (
-	colOutcome   = 1
-	colReportURL = 6
+	colOutcome      = 1
+	colMessage      = 3
+	colReportStatus = 5
+	colReportURL    = 6
+	colFile         = 7
+	colOrderedAt    = 8
+	colCompletedAt  = 9
 )
 
 // Header returns the header row of the results table: the input's
 // header followed by the ten appended columns in lang ("zh" or "en").
 func Header(header []string, lang string) []string {
-	cols := resultColumns[outcome.Lang(lang)]
+	cols := textsFor(lang).columns
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)
 	return append(out, cols[:]...)
@@ -72,7 +69,7 @@ func Write(path string, header []string, next Source, sum Summary, lang string) 
 	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
 	}
-	write := func(w io.Writer) error { return writeCSV(w, header, next, lang) }
+	write := func(w io.Writer) error { return writeCSV(w, header, next, newRowFormat(lang)) }
 	if ext == ".xlsx" {
 		target, err := fsutil.Resolve(path)
 		if err != nil {
@@ -83,7 +80,8 @@ func Write(path string, header []string, next Source, sum Summary, lang string) 
 			return err
 		}
 		defer func() { _ = os.RemoveAll(scratch) }()
-		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, lang, scratch) }
+		x := xlsxOptions{rf: newRowFormat(lang), tmpDir: scratch, linkBase: linkBase(path)}
+		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, x) }
 	}
 	return fsutil.WriteFileAtomic(path, resultsFileMode, func(f *os.File) error { return write(f) })
 }
@@ -100,18 +98,31 @@ func nextRow(next Source) (input.Row, Result, bool, error) {
 	return row, res, false, nil
 }
 
-// resultTexts returns the ten appended columns of res as text, the outcome
-// shown in lang and the times in RFC 3339 (empty when zero).
-func resultTexts(res Result, lang string) [10]string {
+// rowFormat turns a Result into the texts of the ten appended columns.
+type rowFormat struct {
+	lang string
+	tx   *catalog
+}
+
+// newRowFormat returns the format of lang ("zh" or "en").
+func newRowFormat(lang string) rowFormat {
+	lang = outcome.Lang(lang)
+	return rowFormat{lang: lang, tx: textsFor(lang)}
+}
+
+// texts returns the ten appended columns of res as text: the outcome in the
+// language, the report status with its meaning, the times in RFC 3339
+// (empty when zero).
+func (rf rowFormat) texts(res Result) [10]string {
 	return [10]string{
-		res.SearchKey, res.Outcome.Label(lang), res.Code, res.Message, res.OrderNo,
-		res.ReportStatus, res.ReportURL, res.File,
-		formatTime(res.OrderedAt), formatTime(res.CompletedAt),
+		res.SearchKey, res.Outcome.Label(rf.lang), res.Code, res.Message, res.OrderNo,
+		rf.tx.statusText(res.ReportStatus), res.ReportURL, res.File,
+		rf.time(res.OrderedAt), rf.time(res.CompletedAt),
 	}
 }
 
-// formatTime formats t in RFC 3339, or "" for the zero time.
-func formatTime(t time.Time) string {
+// time formats t in RFC 3339, or "" for the zero time.
+func (rf rowFormat) time(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

@@ -25,6 +25,16 @@ func init() {
 	}
 }
 
+// packageDir is the package's folder, where the golden files are: tests
+// that change the current directory still find them.
+var packageDir = func() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return wd
+}()
+
 // updateGolden reports whether -update was given.
 func updateGolden() bool {
 	f := flag.Lookup("update")
@@ -86,6 +96,8 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 		Input: "portfolio.xlsx", State: "portfolio.xlsx.qccstate",
 		Start: t0, End: t0.Add(10 * time.Minute), Version: "v1.2.3",
 		Rows: len(rows), Companies: 9, NewOrders: 6, APICalls: 42,
+		StopReason: "余额不足（112）：已停止下单，充值后重新运行即可继续", Price: 30, PollsPending: 5,
+		Formats: map[string]int{"pdf": 8, "word": 1},
 		Counts: map[outcome.Outcome]int{outcome.Ready: 2, outcome.Invalid: 1, outcome.NotFound: 1, outcome.Rejected: 1,
 			outcome.Failed: 1, outcome.Uncertain: 1, outcome.Pending: 1, outcome.NotOrdered: 1},
 	}
@@ -95,7 +107,7 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 // checkGolden compares got with testdata/results/<name>, or rewrites it.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "results", name)
+	path := filepath.Join(packageDir, "testdata", "results", name)
 	if updateGolden() {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -126,7 +138,10 @@ func TestWriteResults_Golden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "results"+tt.ext)
+			// The file column's links are relative to the workbook's folder;
+			// the relative download paths are relative to the current one.
+			t.Chdir(t.TempDir())
+			out := "results" + tt.ext
 			if err := Write(out, tt.header, sliceSource(rows), sum, tt.lang); err != nil {
 				t.Fatal(err)
 			}

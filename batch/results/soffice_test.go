@@ -28,8 +28,9 @@ func soffice(t *testing.T) string {
 	return bin
 }
 
-// convert runs LibreOffice headless to convert in to the given filter, with
-// a private user profile so that it never talks to another running instance.
+// sofficeConvert runs LibreOffice headless to convert in to the given filter,
+// with a private user profile so that it never talks to another running
+// instance. It returns the converted file's content.
 func sofficeConvert(t *testing.T, bin, in, filter, ext string) []byte {
 	t.Helper()
 	dir := t.TempDir()
@@ -119,8 +120,12 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 	header, rows, sum := samplePortfolio()
 	for _, lang := range []string{"zh", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			xlsx := filepath.Join(t.TempDir(), "results.xlsx")
-			if err := Write(xlsx, header, sliceSource(rows), sum, lang); err != nil {
+			// The workbook beside its download folder, as a run with
+			// --download reports -o results.xlsx leaves them.
+			work := t.TempDir()
+			t.Chdir(work)
+			xlsx := filepath.Join(work, "results.xlsx")
+			if err := Write("results.xlsx", header, sliceSource(rows), sum, lang); err != nil {
 				t.Fatal(err)
 			}
 			// 44 comma, 34 quote, 76 UTF-8, 1 first line; then quote all text.
@@ -138,7 +143,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 				for i := range header {
 					rec = append(rec, expectedField(r.row.Cell(i)))
 				}
-				for _, s := range resultTexts(r.res, lang) {
+				for _, s := range newRowFormat(lang).texts(r.res) {
 					rec = append(rec, loField{s, s != ""})
 				}
 				want = append(want, rec)
@@ -152,11 +157,18 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 				}
 			}
 
-			// The report URLs are real links to LibreOffice, and exactly the URLs.
+			// The report URLs and the local files are real links to
+			// LibreOffice: exactly the URLs, and for the files the path
+			// relative to the workbook (LibreOffice keeps a relative link
+			// relative in its HTML), which works wherever the workbook and
+			// its download folder are moved together.
 			var wantLinks []string
 			for _, r := range rows {
 				if r.res.ReportURL != "" {
 					wantLinks = append(wantLinks, r.res.ReportURL)
+				}
+				if r.res.File != "" {
+					wantLinks = append(wantLinks, filepath.ToSlash(r.res.File))
 				}
 			}
 			var links []string

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/xuri/excelize/v2"
@@ -20,17 +19,19 @@ const (
 // maxSheetRows is the most rows a worksheet holds in Excel and WPS.
 const maxSheetRows = 1 << 20
 
-// maxHyperlinkLen is the longest link HYPERLINK accepts in Excel.
-const maxHyperlinkLen = 255
+// xlsxOptions are the settings of one workbook.
+type xlsxOptions struct {
+	rf       rowFormat
+	tmpDir   string // where excelize puts its temporary files
+	linkBase string // the workbook's folder, for the links of the file column
+}
 
 // writeXLSX streams the results workbook to w. Rows go through excelize's
-// StreamWriter (spilled to a temporary file past 16 MB) and the zip is written
-// straight to w rather than built in memory, so memory stays flat in the
-// number of rows.
-//
-// excelize's temporary files go to tmpDir.
-func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang, tmpDir string) error {
-	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
+// StreamWriter (spilled to a temporary file in x.tmpDir past 16 MB) and the
+// zip is written straight to w rather than built in memory, so memory stays
+// flat in the number of rows.
+func writeXLSX(w io.Writer, header []string, next Source, sum Summary, x xlsxOptions) error {
+	f := excelize.NewFile(excelize.Options{TmpDir: x.tmpDir})
 	defer func() { _ = f.Close() }() // removes excelize's temporary files
 	if err := f.SetSheetName("Sheet1", resultsSheet); err != nil {
 		return err
@@ -39,18 +40,23 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang, tmp
 	if err != nil {
 		return err
 	}
-	if err := setPrintLayout(f); err != nil {
+	if err := setPrintLayout(f, resultsSheet); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: resultsSheet + "!$1:$1", Scope: resultsSheet,
+	}); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(resultsSheet)
 	if err != nil {
 		return err
 	}
-	rw := &resultsSheetWriter{f: f, sw: sw, st: st, ncols: len(header), lang: lang}
+	rw := &resultsSheetWriter{f: f, sw: sw, st: st, ncols: len(header), rf: x.rf, links: newFileLinks(x.linkBase)}
 	if err := rw.write(header, next); err != nil {
 		return err
 	}
-	if err := writeSummarySheet(f, st, sum, lang); err != nil {
+	if err := writeSummarySheet(f, st, sum, x.rf); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
@@ -65,16 +71,28 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang, tmp
 	return f.Write(io.Discard)
 }
 
-// setPrintLayout prints the Results sheet landscape with the header row on
-// every page. It must run before the stream writer starts the sheet.
-func setPrintLayout(f *excelize.File) error {
-	landscape := "landscape"
-	if err := f.SetPageLayout(resultsSheet, &excelize.PageLayoutOptions{Orientation: &landscape}); err != nil {
+// setPrintLayout prints sheet on A4 landscape, scaled to one page wide (as
+// many pages tall as it takes), with narrow margins and "page N / M" and the
+// file name in the footer, so that a row's company and its outcome are on
+// the same page. For a streamed sheet it must run before the stream writer
+// starts: the fit-to-page flag is written with the sheet's first bytes.
+func setPrintLayout(f *excelize.File, sheet string) error {
+	landscape, a4, wide, tall, fit := "landscape", 9, 1, 0, true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	return f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: resultsSheet + "!$1:$1", Scope: resultsSheet,
-	})
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+	}); err != nil {
+		return err
+	}
+	left, right, top, bottom, header, footer := 0.4, 0.4, 0.6, 0.6, 0.3, 0.3
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: &left, Right: &right, Top: &top, Bottom: &bottom, Header: &header, Footer: &footer,
+	}); err != nil {
+		return err
+	}
+	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&L&F&R&P / &N"})
 }
 
 // resultsSheetWriter writes the Results sheet.
@@ -83,14 +101,15 @@ type resultsSheetWriter struct {
 	sw    *excelize.StreamWriter
 	st    *xlsxStyles
 	ncols int // number of original columns
-	lang  string
+	rf    rowFormat
+	links fileLinks
 	vals  []any // reused for every row
 }
 
 // write sets widths, panes and the header, then streams every row and adds
 // the auto-filter.
 func (rw *resultsSheetWriter) write(header []string, next Source) error {
-	full := Header(header, rw.lang)
+	full := Header(header, rw.rf.lang)
 	widths := newColWidths(full)
 	// Column widths must be set before the first row: measure a sample.
 	var sample []sampledRow
@@ -109,15 +128,20 @@ func (rw *resultsSheetWriter) write(header []string, next Source) error {
 		for i := 0; i < rw.ncols; i++ {
 			widths.fit(i, row.Cell(i).Value)
 		}
-		for i, s := range resultTexts(res, rw.lang) {
+		for i, s := range rw.rf.texts(res) {
 			widths.fit(rw.ncols+i, s)
 		}
 	}
 	// Descending: excelize prepends each new <col>, and Excel wants them sorted.
 	for i := len(full) - 1; i >= 0; i-- {
 		wd := widths.clamped(i)
-		if i == rw.ncols+8 || i == rw.ncols+9 {
+		switch i - rw.ncols {
+		case colOrderedAt, colCompletedAt:
 			wd = max(wd, timeColWidth)
+		case colMessage:
+			wd = min(wd, messageColWidth) // wrapped beyond
+		case colReportURL, colFile:
+			wd = min(wd, linkColWidth) // the link works whatever shows
 		}
 		if err := rw.sw.SetColWidth(i+1, i+1, wd); err != nil {
 			return err
@@ -181,7 +205,7 @@ func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error 
 	for i := 0; i < rw.ncols; i++ {
 		rw.vals[i] = rw.inputCell(row.Cell(i))
 	}
-	for i, s := range resultTexts(res, rw.lang) {
+	for i, s := range rw.rf.texts(res) {
 		v := rw.textCell(s)
 		switch {
 		case s == "":
@@ -189,8 +213,18 @@ func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error 
 			if id, ok := rw.st.outcome[res.Outcome]; ok {
 				v = excelize.Cell{StyleID: id, Value: s}
 			}
+		case i == colMessage:
+			id := rw.st.wrap
+			if formulaLike(s) {
+				id = rw.st.wrapText
+			}
+			v = excelize.Cell{StyleID: id, Value: s}
 		case i == colReportURL:
 			if f, ok := hyperlinkFormula(s); ok {
+				v = excelize.Cell{StyleID: rw.st.link, Formula: f, Value: s}
+			}
+		case i == colFile:
+			if f, ok := rw.links.formula(s); ok {
 				v = excelize.Cell{StyleID: rw.st.link, Formula: f, Value: s}
 			}
 		}
@@ -227,20 +261,4 @@ func (rw *resultsSheetWriter) textCell(s string) any {
 		return excelize.Cell{StyleID: rw.st.text, Value: s}
 	}
 	return s
-}
-
-// hyperlinkFormula returns a HYPERLINK formula for an http(s) URL: the stream
-// writer cannot add real hyperlinks (excelize issue #982). Quotes are doubled,
-// so the URL cannot end the string literal and inject a formula; other
-// schemes (file:, javascript:), control characters and over-long URLs are
-// refused and left as plain text.
-func hyperlinkFormula(url string) (string, bool) {
-	lower := strings.ToLower(url)
-	if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") {
-		return "", false
-	}
-	if len(url) > maxHyperlinkLen || strings.ContainsFunc(url, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "", false
-	}
-	return `HYPERLINK("` + strings.ReplaceAll(url, `"`, `""`) + `")`, true
 }
