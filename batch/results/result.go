@@ -47,4 +47,10 @@ type Summary struct {
 	// Formats counts the companies per report format ("pdf", "word") of
 	// the orders in the results. Empty: not shown.
 	Formats map[string]int
+
+	// Location is the time zone of every time in the results (the Results
+	// table's ordered_at and completed_at, the Summary's start and end),
+	// written in RFC 3339 with its offset: "2025-03-01T09:30:00+08:00".
+	// nil means time.Local, which honours TZ; tests set a fixed zone.
+	Location *time.Location
 }

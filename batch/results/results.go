@@ -53,6 +53,9 @@ func Header(header []string, lang string) []string {
 // for a formula is written so that it never is. If next fails, path is
 // untouched.
 //
+// Times are written in RFC 3339 in sum.Location (time.Local when nil, which
+// honours TZ) with their offset, in the workbook and the csv alike.
+//
 // The file is always created with mode 0600 (it holds customer data),
 // whatever the mode of the file it replaces; when path is a symlink, its
 // target is replaced and the link stays. excelize's temporary files (the
@@ -69,7 +72,7 @@ func Write(path string, header []string, next Source, sum Summary, lang string) 
 	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
 	}
-	write := func(w io.Writer) error { return writeCSV(w, header, next, newRowFormat(lang)) }
+	write := func(w io.Writer) error { return writeCSV(w, header, next, newRowFormat(lang, sum.Location)) }
 	if ext == ".xlsx" {
 		target, err := fsutil.Resolve(path)
 		if err != nil {
@@ -80,7 +83,7 @@ func Write(path string, header []string, next Source, sum Summary, lang string) 
 			return err
 		}
 		defer func() { _ = os.RemoveAll(scratch) }()
-		x := xlsxOptions{rf: newRowFormat(lang), tmpDir: scratch, linkBase: linkBase(path)}
+		x := xlsxOptions{rf: newRowFormat(lang, sum.Location), tmpDir: scratch, linkBase: linkBase(path)}
 		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, x) }
 	}
 	return fsutil.WriteFileAtomic(path, resultsFileMode, func(f *os.File) error { return write(f) })
@@ -102,12 +105,17 @@ func nextRow(next Source) (input.Row, Result, bool, error) {
 type rowFormat struct {
 	lang string
 	tx   *catalog
+	loc  *time.Location
 }
 
-// newRowFormat returns the format of lang ("zh" or "en").
-func newRowFormat(lang string) rowFormat {
+// newRowFormat returns the format of lang ("zh" or "en") with times in loc
+// (nil: time.Local).
+func newRowFormat(lang string, loc *time.Location) rowFormat {
 	lang = outcome.Lang(lang)
-	return rowFormat{lang: lang, tx: textsFor(lang)}
+	if loc == nil {
+		loc = time.Local
+	}
+	return rowFormat{lang: lang, tx: textsFor(lang), loc: loc}
 }
 
 // texts returns the ten appended columns of res as text: the outcome in the
@@ -121,12 +129,13 @@ func (rf rowFormat) texts(res Result) [10]string {
 	}
 }
 
-// time formats t in RFC 3339, or "" for the zero time.
+// time formats t in RFC 3339 in the format's time zone, with its offset
+// ("2025-03-01T09:30:00+08:00", "...Z" in UTC), or "" for the zero time.
 func (rf rowFormat) time(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format(time.RFC3339)
+	return t.In(rf.loc).Format(time.RFC3339)
 }
 
 // cellNumber returns the value of a number cell, if it really is a finite

@@ -143,7 +143,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 				for i := range header {
 					rec = append(rec, expectedField(r.row.Cell(i)))
 				}
-				for _, s := range newRowFormat(lang).texts(r.res) {
+				for _, s := range newRowFormat(lang, sum.Location).texts(r.res) {
 					rec = append(rec, loField{s, s != ""})
 				}
 				want = append(want, rec)
