@@ -101,11 +101,13 @@ func nextRow(next Source) (input.Row, Result, bool, error) {
 	return row, res, false, nil
 }
 
-// rowFormat turns a Result into the texts of the ten appended columns.
+// rowFormat turns a Result into the texts of the ten appended columns. It
+// remembers the last times it formatted, so one rowFormat serves one writer.
 type rowFormat struct {
-	lang string
-	tx   *catalog
-	loc  *time.Location
+	lang  string
+	tx    *catalog
+	loc   *time.Location
+	times *[2]timeText // ordered_at, completed_at
 }
 
 // newRowFormat returns the format of lang ("zh" or "en") with times in loc
@@ -115,7 +117,7 @@ func newRowFormat(lang string, loc *time.Location) rowFormat {
 	if loc == nil {
 		loc = time.Local
 	}
-	return rowFormat{lang: lang, tx: textsFor(lang), loc: loc}
+	return rowFormat{lang: lang, tx: textsFor(lang), loc: loc, times: new([2]timeText)}
 }
 
 // texts returns the ten appended columns of res as text: the outcome in the
@@ -125,8 +127,20 @@ func (rf rowFormat) texts(res Result) [10]string {
 	return [10]string{
 		res.SearchKey, res.Outcome.Label(rf.lang), res.Code, res.Message, res.OrderNo,
 		rf.tx.statusText(res.ReportStatus), res.ReportURL, res.File,
-		rf.time(res.OrderedAt), rf.time(res.CompletedAt),
+		rf.orderedAt(res), rf.completedAt(res),
 	}
+}
+
+// orderedAt returns res.OrderedAt as rf.time does, reusing the last text.
+func (rf rowFormat) orderedAt(res Result) string {
+	s, _ := rf.times[0].format(res.OrderedAt, rf.loc)
+	return s
+}
+
+// completedAt returns res.CompletedAt as rf.time does, reusing the last text.
+func (rf rowFormat) completedAt(res Result) string {
+	s, _ := rf.times[1].format(res.CompletedAt, rf.loc)
+	return s
 }
 
 // time formats t in RFC 3339 in the format's time zone, with its offset

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -52,7 +54,11 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, x xlsxOpt
 	if err != nil {
 		return err
 	}
-	rw := &resultsSheetWriter{f: f, sw: sw, st: st, ncols: len(header), rf: x.rf, links: newFileLinks(x.linkBase)}
+	rw := &resultsSheetWriter{f: f, sw: sw, st: st, ncols: len(header), rf: x.rf, links: newFileLinks(x.linkBase),
+		outcomes: make(map[outcome.Outcome]any), boxes: newBoxCache()}
+	for o, id := range st.outcome {
+		rw.outcomes[o] = excelize.Cell{StyleID: id, Value: o.Label(x.rf.lang)}
+	}
 	if err := rw.write(header, next); err != nil {
 		return err
 	}
@@ -103,7 +109,16 @@ type resultsSheetWriter struct {
 	ncols int // number of original columns
 	rf    rowFormat
 	links fileLinks
-	vals  []any // reused for every row
+
+	// Reused for every row: the values handed to SetRow, the cells of the
+	// appended columns that carry a per-row style or formula (SetRow takes
+	// a *Cell without boxing it), the row's reference "A123".
+	vals  []any
+	cells [10]excelize.Cell
+	ref   []byte
+	// Boxed once: every outcome's coloured cell, repeated strings.
+	outcomes map[outcome.Outcome]any
+	boxes    *boxCache
 }
 
 // write sets widths, panes and the header, then streams every row and adds
@@ -196,7 +211,9 @@ type sampledRow struct {
 	res Result
 }
 
-// writeRow writes one data row as sheet row *n+1.
+// writeRow writes one data row as sheet row *n+1. It reuses the row's
+// buffers and boxes repeated values once (see boxCache): excelize allocates
+// enough for every cell already.
 func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error {
 	*n++
 	if *n > maxSheetRows {
@@ -205,36 +222,63 @@ func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error 
 	for i := 0; i < rw.ncols; i++ {
 		rw.vals[i] = rw.inputCell(row.Cell(i))
 	}
-	for i, s := range rw.rf.texts(res) {
-		v := rw.textCell(s)
-		switch {
-		case s == "":
-		case i == colOutcome:
-			if id, ok := rw.st.outcome[res.Outcome]; ok {
-				v = excelize.Cell{StyleID: id, Value: s}
-			}
-		case i == colMessage:
-			id := rw.st.wrap
-			if formulaLike(s) {
-				id = rw.st.wrapText
-			}
-			v = excelize.Cell{StyleID: id, Value: s}
-		case i == colReportURL:
-			if f, ok := hyperlinkFormula(s); ok {
-				v = excelize.Cell{StyleID: rw.st.link, Formula: f, Value: s}
-			}
-		case i == colFile:
-			if f, ok := rw.links.formula(s); ok {
-				v = excelize.Cell{StyleID: rw.st.link, Formula: f, Value: s}
-			}
+	v := rw.vals[rw.ncols:]
+	v[0] = rw.sameAsInput(res.SearchKey)
+	v[colOutcome] = rw.outcomeCell(res.Outcome)
+	v[2] = rw.textCell(res.Code)
+	v[colMessage] = nil
+	if res.Message != "" {
+		c := &rw.cells[colMessage]
+		c.StyleID, c.Value = rw.st.wrap, rw.boxes.box(res.Message)
+		if formulaLike(res.Message) {
+			c.StyleID = rw.st.wrapText
 		}
-		rw.vals[rw.ncols+i] = v
+		v[colMessage] = c
 	}
-	cell, err := excelize.CoordinatesToCellName(1, *n)
-	if err != nil {
-		return err
+	v[4] = rw.textCell(res.OrderNo)
+	v[colReportStatus] = rw.textCell(rw.rf.tx.statusText(res.ReportStatus))
+	v[colReportURL] = rw.linkCell(colReportURL, res.ReportURL, hyperlinkFormula)
+	v[colFile] = rw.linkCell(colFile, res.File, rw.links.formula)
+	_, v[colOrderedAt] = rw.rf.times[0].format(res.OrderedAt, rw.rf.loc)
+	_, v[colCompletedAt] = rw.rf.times[1].format(res.CompletedAt, rw.rf.loc)
+
+	rw.ref = strconv.AppendInt(append(rw.ref[:0], 'A'), int64(*n), 10)
+	return rw.sw.SetRow(string(rw.ref), rw.vals)
+}
+
+// sameAsInput returns the search key's cell: the code or name cell of the
+// row it came from, already boxed, when the key is that cell's text (it
+// usually is), else a new text cell.
+func (rw *resultsSheetWriter) sameAsInput(key string) any {
+	for _, v := range rw.vals[:rw.ncols] {
+		if s, ok := v.(string); ok && s == key {
+			return v
+		}
 	}
-	return rw.sw.SetRow(cell, rw.vals)
+	return rw.textCell(key)
+}
+
+// outcomeCell returns the coloured outcome cell, boxed once per outcome.
+func (rw *resultsSheetWriter) outcomeCell(o outcome.Outcome) any {
+	if v, ok := rw.outcomes[o]; ok {
+		return v
+	}
+	return rw.textCell(o.Label(rw.rf.lang))
+}
+
+// linkCell returns the cell of column col: a link when makeFormula can make
+// one of s safely, plain text otherwise.
+func (rw *resultsSheetWriter) linkCell(col int, s string, makeFormula func(string) (string, bool)) any {
+	if s == "" {
+		return nil
+	}
+	f, ok := makeFormula(s)
+	if !ok {
+		return rw.textCell(s)
+	}
+	c := &rw.cells[col]
+	c.StyleID, c.Formula, c.Value = rw.st.link, f, s
+	return c
 }
 
 // inputCell returns an original cell as the user had it: a number stays a
@@ -254,11 +298,8 @@ func (rw *resultsSheetWriter) inputCell(c input.Cell) any {
 // spreadsheet evaluates; text that looks like a formula also gets the Text
 // number format so that editing the cell keeps it text.
 func (rw *resultsSheetWriter) textCell(s string) any {
-	switch {
-	case s == "":
-		return nil
-	case formulaLike(s):
+	if formulaLike(s) {
 		return excelize.Cell{StyleID: rw.st.text, Value: s}
 	}
-	return s
+	return rw.boxes.box(s)
 }
