@@ -10,6 +10,7 @@ import (
 // come from outcome.Label, which the command line shares.
 type catalog struct {
 	columns [10]string
+	title   string // the workbook's document title
 	// status maps the API's ReportStatus letter to the letter and its
 	// meaning, as the API document words it (N-未生成, S-生成成功,
 	// F-生成失败, P-正在处理中).
@@ -44,6 +45,7 @@ var catalogs = map[string]*catalog{
 	"en": {
 		columns: [10]string{"search_key", "outcome", "code", "message", "order_no",
 			"report_status", "report_url", "file", "ordered_at", "completed_at"},
+		title:  "qccbatch results",
 		status: map[string]string{"N": "N not generated yet", "S": "S generated", "F": "F generation failed", "P": "P processing"},
 
 		input: "input", state: "state file", start: "run start", end: "run end",
@@ -87,6 +89,7 @@ var catalogs = map[string]*catalog{
 	"zh": {
 		columns: [10]string{"查询关键字", "处理结果", "状态码", "说明", "订单号",
 			"报告状态", "报告地址", "本地文件", "下单时间", "完成时间"},
+		title:  "qccbatch 结果",
 		status: map[string]string{"N": "N 未生成", "S": "S 生成成功", "F": "F 生成失败", "P": "P 正在处理中"},
 
 		input: "输入文件", state: "状态文件", start: "开始时间", end: "结束时间",

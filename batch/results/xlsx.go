@@ -67,7 +67,7 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, x xlsxOpt
 	}
 	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
-		Creator: "qccbatch " + sum.Version, Title: "qccbatch results",
+		Creator: "qccbatch " + sum.Version, Title: x.rf.tx.title,
 	}); err != nil {
 		return err
 	}
