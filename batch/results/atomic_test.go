@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,9 +24,7 @@ import (
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var names []string
 	for _, e := range entries {
 		names = append(names, e.Name())
@@ -55,25 +52,18 @@ func TestWriteResults_FailingSourceLeavesNoFile(t *testing.T) {
 				dir := t.TempDir()
 				path := filepath.Join(dir, "results"+ext)
 				if existing {
-					if err := os.WriteFile(path, []byte("previous results"), 0o600); err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, os.WriteFile(path, []byte("previous results"), 0o600))
 				}
 				// Past the width sample, so rows have been streamed already.
 				err := Write(path, []string{"name"}, failingSource(widthSample+100), Summary{}, "zh")
-				if err == nil || !strings.Contains(err.Error(), "state file read error") {
-					t.Fatalf("Write error = %v, want the source's error", err)
-				}
+				require.ErrorContains(t, err, "state file read error", "Write returns the source's error")
 				var want []string
 				if existing {
 					want = []string{"results" + ext}
-					if b, _ := os.ReadFile(path); string(b) != "previous results" {
-						t.Errorf("the previous results were changed to %d bytes", len(b))
-					}
+					b, _ := os.ReadFile(path)
+					assert.Equal(t, "previous results", string(b), "the previous results were changed")
 				}
-				if got := dirNames(t, dir); !slices.Equal(got, want) {
-					t.Errorf("directory holds %q, want %q", got, want)
-				}
+				assert.Equal(t, want, dirNames(t, dir), "no temporary file or scratch folder is left")
 			})
 		}
 	}

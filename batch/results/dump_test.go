@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -30,9 +31,7 @@ var cellTypeNames = map[excelize.CellType]string{
 func dumpWorkbook(t *testing.T, path string) []byte {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer func() { _ = f.Close() }()
 	var b strings.Builder
 	for _, dn := range f.GetDefinedName() {
@@ -41,9 +40,7 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 	for _, name := range f.GetSheetList() {
 		fmt.Fprintf(&b, "== sheet %s\n", name)
 		panes, err := f.GetPanes(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if panes.Freeze {
 			fmt.Fprintf(&b, "frozen: ySplit=%d topLeft=%s\n", panes.YSplit, panes.TopLeftCell)
 		}
@@ -56,9 +53,7 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 			fmt.Fprintf(&b, "ERROR: <col> elements not in ascending order\n")
 		}
 		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ncols := 0
 		for _, r := range rows {
 			ncols = max(ncols, len(r))
@@ -87,21 +82,13 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 func dumpPrint(t *testing.T, f *excelize.File, sheet string) string {
 	t.Helper()
 	pl, err := f.GetPageLayout(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	props, err := f.GetSheetProps(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	m, err := f.GetPageMargins(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	hf, err := f.GetHeaderFooter(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	deref := func(p any) string {
 		switch v := p.(type) {
 		case *int:
@@ -135,9 +122,7 @@ func dumpPrint(t *testing.T, f *excelize.File, sheet string) string {
 // dumpCell renders one cell, or "" when it is absent.
 func dumpCell(t *testing.T, f *excelize.File, sheet, cell string) string {
 	typ, err := f.GetCellType(sheet, cell)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	val, _ := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
 	formula, _ := f.GetCellFormula(sheet, cell)
 	styleID, _ := f.GetCellStyle(sheet, cell)
@@ -219,13 +204,9 @@ func colsSorted(xml []byte) bool {
 func workbookSheetXML(t *testing.T, path string, f *excelize.File, sheet string) []byte {
 	t.Helper()
 	idx, err := f.GetSheetIndex(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer func() { _ = zr.Close() }()
 	want := fmt.Sprintf("xl/worksheets/sheet%d.xml", idx+1)
 	for _, zf := range zr.File {
@@ -233,16 +214,12 @@ func workbookSheetXML(t *testing.T, path string, f *excelize.File, sheet string)
 			continue
 		}
 		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer func() { _ = rc.Close() }()
 		data, err := io.ReadAll(rc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return data
 	}
-	t.Fatalf("%s: no %s in the zip", path, want)
+	require.Failf(t, "no worksheet", "%s: no %s in the zip", path, want)
 	return nil
 }

@@ -1,14 +1,12 @@
 package results
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -115,20 +113,12 @@ func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join(packageDir, "testdata", "results", name)
 	if updateGolden() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
 	}
 	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (rerun with -update if the change is intended)\n--- got ---\n%s", path, got)
-	}
+	require.NoError(t, err, "run go test -run %s -update to create it", t.Name())
+	assert.Equal(t, string(want), string(got), "%s differs from the golden file (rerun with -update if the change is intended)", path)
 }
 
 func TestWriteResults_Golden(t *testing.T) {
@@ -148,14 +138,10 @@ func TestWriteResults_Golden(t *testing.T) {
 			// the relative download paths are relative to the current one.
 			t.Chdir(t.TempDir())
 			out := "results" + tt.ext
-			if err := Write(out, tt.header, sliceSource(rows), sum, tt.lang); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, Write(out, tt.header, sliceSource(rows), sum, tt.lang))
 			if tt.ext == ".csv" {
 				b, err := os.ReadFile(out)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				checkGolden(t, filepath.Join(tt.name, "results.csv"), b)
 				return
 			}
@@ -178,9 +164,10 @@ func TestResultsHeader(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			got := Header([]string{"a", "b"}, tt.lang)
-			if len(got) != 12 || got[0] != "a" || got[2] != tt.first || got[11] != tt.last {
-				t.Errorf("Header(%q) = %q", tt.lang, got)
-			}
+			require.Len(t, got, 12)
+			assert.Equal(t, "a", got[0])
+			assert.Equal(t, tt.first, got[2])
+			assert.Equal(t, tt.last, got[11])
 		})
 	}
 }
@@ -189,12 +176,9 @@ func TestWriteResults_BadExtension(t *testing.T) {
 	_, rows, sum := samplePortfolio()
 	out := filepath.Join(t.TempDir(), "results.xls")
 	err := Write(out, nil, sliceSource(rows), sum, "zh")
-	if err == nil {
-		t.Fatal("Write(.xls) succeeded, want an error")
-	}
-	if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
-		t.Errorf("%s exists after a refused write", out)
-	}
+	require.ErrorContains(t, err, "must end in .xlsx or .csv")
+	_, statErr := os.Stat(out)
+	assert.ErrorIs(t, statErr, os.ErrNotExist, "a refused write creates nothing")
 }
 
 // TestWriteResults_SourceReusesCells: a source may hand out the same Cells
@@ -213,9 +197,7 @@ func TestWriteResults_SourceReusesCells(t *testing.T) {
 				return input.Row{Line: i + 1, Cells: cells}, Result{Outcome: outcome.Ready}, nil
 			}
 			out := filepath.Join(t.TempDir(), "r"+ext)
-			if err := Write(out, []string{"name"}, next, Summary{}, "en"); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, Write(out, []string{"name"}, next, Summary{}, "en"))
 			var got []string
 			if ext == ".csv" {
 				b, _ := os.ReadFile(out)
@@ -224,18 +206,14 @@ func TestWriteResults_SourceReusesCells(t *testing.T) {
 				}
 			} else {
 				f, err := excelize.OpenFile(out)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				defer func() { _ = f.Close() }()
 				for r := 2; r <= 4; r++ {
 					v, _ := f.GetCellValue(resultsSheet, fmt.Sprint("A", r))
 					got = append(got, v)
 				}
 			}
-			if want := []string{"row 1", "row 2", "row 3"}; !slices.Equal(got, want) {
-				t.Errorf("first column %q, want %q", got, want)
-			}
+			assert.Equal(t, []string{"row 1", "row 2", "row 3"}, got, "first column")
 		})
 	}
 }

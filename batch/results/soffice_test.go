@@ -6,10 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch/input"
 )
@@ -20,9 +22,7 @@ func soffice(t *testing.T) string {
 	t.Helper()
 	bin, err := exec.LookPath("soffice")
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but LibreOffice is missing: %v (install libreoffice-calc-nogui)", err)
-		}
+		require.Empty(t, os.Getenv("CI"), "CI is set but LibreOffice is missing: %v (install libreoffice-calc-nogui)", err)
 		t.Skip("soffice not installed; set CI=true to make this a failure")
 	}
 	return bin
@@ -37,14 +37,11 @@ func sofficeConvert(t *testing.T, bin, in, filter, ext string) []byte {
 	profile := "file://" + filepath.ToSlash(filepath.Join(dir, "profile"))
 	cmd := exec.Command(bin, "-env:UserInstallation="+profile, "--headless",
 		"--convert-to", filter, "--outdir", dir, in)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "soffice: %s", out)
 	name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + "." + ext
 	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatalf("soffice produced no %s: %v", name, err)
-	}
+	require.NoError(t, err, "soffice produced no %s", name)
 	return data
 }
 
@@ -125,9 +122,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 			work := t.TempDir()
 			t.Chdir(work)
 			xlsx := filepath.Join(work, "results.xlsx")
-			if err := Write("results.xlsx", header, sliceSource(rows), sum, lang); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, Write("results.xlsx", header, sliceSource(rows), sum, lang))
 			// 44 comma, 34 quote, 76 UTF-8, 1 first line; then quote all text.
 			csvData := sofficeConvert(t, bin, xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true", "csv")
 			got := parseQuotedCSV(string(csvData))
@@ -148,13 +143,9 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 				}
 				want = append(want, rec)
 			}
-			if len(got) != len(want) {
-				t.Fatalf("LibreOffice read %d rows, want %d:\n%s", len(got), len(want), csvData)
-			}
+			require.Len(t, got, len(want), "LibreOffice read:\n%s", csvData)
 			for i := range want {
-				if !slices.Equal(got[i], want[i]) {
-					t.Errorf("row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
-				}
+				assert.Equal(t, want[i], got[i], "row %d", i+1)
 			}
 
 			// The report URLs and the local files are real links to
@@ -175,9 +166,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 			for _, m := range hrefRe.FindAllStringSubmatch(string(sofficeConvert(t, bin, xlsx, "html", "html")), -1) {
 				links = append(links, html.UnescapeString(m[1]))
 			}
-			if !slices.Equal(links, wantLinks) {
-				t.Errorf("links in LibreOffice's HTML %q, want %q", links, wantLinks)
-			}
+			assert.Equal(t, wantLinks, links, "links in LibreOffice's HTML")
 		})
 	}
 }
