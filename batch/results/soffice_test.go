@@ -170,3 +170,43 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteResults_LibreOfficePrint prints the workbook to PDF with
+// LibreOffice and reads the pages back with pdftotext: each row's company and
+// its outcome are on the same page and line (the sheet is fitted to one page
+// wide), and every page of the Results sheet starts with the header row.
+func TestWriteResults_LibreOfficePrint(t *testing.T) {
+	bin := soffice(t)
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		require.Empty(t, os.Getenv("CI"), "CI is set but pdftotext is missing (install poppler-utils)")
+		t.Skip("pdftotext not installed")
+	}
+	header, rows, sum := samplePortfolio()
+	for len(rows) < 200 { // several printed pages
+		rows = append(rows, rows[len(rows)%9])
+	}
+	t.Chdir(t.TempDir())
+	require.NoError(t, Write("results.xlsx", header, sliceSource(rows), sum, "en"))
+	pdf := filepath.Join(t.TempDir(), "results.pdf")
+	require.NoError(t, os.WriteFile(pdf, sofficeConvert(t, bin, "results.xlsx", "pdf", "pdf"), 0o600))
+	out, err := exec.Command(pdftotext, "-layout", pdf, "-").Output()
+	require.NoError(t, err)
+	pages := strings.Split(strings.TrimRight(string(out), "\f"), "\f")
+	require.Greater(t, len(pages), 2, "the Results sheet takes more than one page")
+	results, summary := pages[:len(pages)-1], pages[len(pages)-1]
+	assert.Contains(t, summary, textsFor("en").needsAction, "the last page is the Summary")
+	for i, page := range results {
+		lines := strings.Split(strings.TrimLeft(page, "\n"), "\n")
+		assert.Regexp(t, `^\s*企业名称\s+统一社会信用代码.*search_key\s+outcome`, lines[0], "page %d starts with the header row", i+1)
+	}
+	first := strings.Split(results[0], "\n")
+	var line string
+	for _, l := range first {
+		if strings.Contains(l, "小米科技有限责任公司") {
+			line = l
+			break
+		}
+	}
+	assert.Regexp(t, `小米科技有限责任公司.*\bready\b.*RB202503010001`, line, "the company, its outcome and order on one printed line")
+}

@@ -40,7 +40,7 @@ type xlsxStyles struct {
 	header   int
 	text     int // text format "@": a cell that must stay text even when edited
 	link     int
-	wrap     int // the message column: wrapped, top-aligned
+	wrap     int // the message column: wrapped
 	wrapText int // wrap and text format "@"
 	outcome  map[outcome.Outcome]int
 }
@@ -69,7 +69,7 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 	}); err != nil {
 		return nil, err
 	}
-	wrap := &excelize.Alignment{WrapText: true, Vertical: "top"}
+	wrap := &excelize.Alignment{WrapText: true}
 	if s.wrap, err = f.NewStyle(&excelize.Style{Alignment: wrap}); err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ const (
 	messageColWidth = 40
 	// linkColWidth caps the report_url and file columns: long links are
 	// clicked, not read, and would push the outcome off the printed page.
-	linkColWidth = 30
+	linkColWidth = 24
 	widthSample  = 200
 )
 
