@@ -22,8 +22,9 @@ const maxOrderPart = 64
 //     is too long, the company part is cut (at a character boundary), so two
 //     companies whose names share a long prefix never share a file;
 //   - at most 120 bytes, valid UTF-8, never empty;
-//   - path separators, characters Windows refuses (: * ? " < > |), control
-//     characters and invalid UTF-8 become "_"; bidi controls (U+202A–U+202E,
+//   - path separators, characters Windows refuses (: * ? " < > |), "#" and
+//     "%" (which break a link to the file), control characters and invalid
+//     UTF-8 become "_"; bidi controls (U+202A–U+202E,
 //     U+2066–U+2069, U+200E, U+200F) and other invisible format characters
 //     are dropped, so a name cannot display differently from what it is;
 //   - no "..", no leading or trailing dots and spaces (Windows drops trailing
@@ -82,7 +83,10 @@ func cleanNamePart(s string) string {
 			b.WriteRune(r)
 		case unicode.IsControl(r), r == '\u2028', r == '\u2029':
 			b.WriteByte('_')
-		case strings.ContainsRune(`/\:*?"<>|`, r):
+		case strings.ContainsRune(`/\:*?"<>|#%`, r):
+			// Windows refuses the first nine; "#" and "%" would break
+			// the file's link in the results workbook (a fragment, an
+			// escape).
 			b.WriteByte('_')
 		case unicode.Is(unicode.Cf, r):
 			// Bidi controls, zero-width characters, BOM: dropped.

@@ -38,6 +38,7 @@ func TestReportFileName(t *testing.T) {
 		{"device prefix is no device", "CONSOLE.x", "O1", "pdf", "CONSOLE.x_O1.pdf"},
 		{"CON with order is a file", "CON", "O1", "pdf", "CON_O1.pdf"},
 		{"order with slash", "a", "O/1", "pdf", "a_O_1.pdf"},
+		{"hash and percent break links", "A#2 100%公司", "O1", "pdf", "A_2 100_公司_O1.pdf"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,7 +108,7 @@ func FuzzReportFileName(f *testing.F) {
 		require.NotEmpty(t, got)
 		require.LessOrEqual(t, len(got), 120, "%q", got)
 		require.True(t, utf8.ValidString(got), "%q", got)
-		require.False(t, strings.ContainsAny(got, "/\\:*?\"<>|"), "%q", got)
+		require.False(t, strings.ContainsAny(got, "/\\:*?\"<>|#%"), "%q", got)
 		require.False(t, strings.ContainsFunc(got, func(r rune) bool {
 			return r < 0x20 || r == 0x7f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f
 		}), "%q", got)
