@@ -13,51 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/journal"
 
 	"github.com/qccbatch/qccbatch/client"
 )
-
-// maxFileName is the longest report file name written, in bytes.
-const maxFileName = 120
-
-// ReportFileName returns the file name of a downloaded report,
-// <search_key>_<order_no>.<ext>, made safe on every operating system: no
-// path separators, no "..", no control or reserved characters, at most 120
-// bytes with the extension kept.
-func ReportFileName(searchKey, orderNo, ext string) string {
-	clean := func(s string) string {
-		var b strings.Builder
-		for _, r := range s {
-			switch {
-			case r < 0x20 || r == 0x7f || r == utf8.RuneError:
-				b.WriteByte('_')
-			case strings.ContainsRune(`/\:*?"<>|`, r):
-				b.WriteByte('_')
-			default:
-				b.WriteRune(r)
-			}
-		}
-		out := b.String()
-		for strings.Contains(out, "..") {
-			out = strings.ReplaceAll(out, "..", "_")
-		}
-		return strings.Trim(out, ". ")
-	}
-	base := clean(searchKey) + "_" + clean(orderNo)
-	suffix := "." + clean(ext)
-	for len(base)+len(suffix) > maxFileName {
-		_, size := utf8.DecodeLastRuneInString(base)
-		base = base[:len(base)-size]
-	}
-	if strings.Trim(base, "_") == "" {
-		base = "report" + base
-	}
-	return base + suffix
-}
 
 // haveFile reports whether the report file recorded for st is on disk with
 // the recorded sha256.

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,29 +16,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/client"
 )
-
-func TestReportFileName(t *testing.T) {
-	long := strings.Repeat("很长的公司名称", 20)
-	for _, tc := range []struct{ name, key, order, want string }{
-		{"plain", "914403001922038216", "ORD1", "914403001922038216_ORD1.pdf"},
-		{"slash", "a/b公司", "O1", "a_b公司_O1.pdf"},
-		{"backslash", `a\b`, "O1", "a_b_O1.pdf"},
-		{"dotdot", "../../etc/passwd", "O1", "____etc_passwd_O1.pdf"},
-		{"nul and control", "x\x00y\nz", "O1", "x_y_z_O1.pdf"},
-		{"windows reserved", `a:b*c?"<>|`, "O1", "a_b_c______O1.pdf"},
-		{"only dots", "..", "..", "report___.pdf"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, batch.ReportFileName(tc.key, tc.order, "pdf"))
-		})
-	}
-	t.Run("long name cut at a character boundary", func(t *testing.T) {
-		got := batch.ReportFileName(long, "ORD123", "docx")
-		assert.LessOrEqual(t, len(got), 120)
-		assert.True(t, utf8.ValidString(got))
-		assert.True(t, strings.HasSuffix(got, ".docx"))
-	})
-}
 
 // urlRewriter hands out report URLs on another server, to test downloads
 // that go wrong.

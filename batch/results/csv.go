@@ -16,7 +16,7 @@ const utf8BOM = "\ufeff"
 // writeCSV writes the Results table as CSV: UTF-8 with a BOM, CRLF line ends,
 // every text value that a spreadsheet would evaluate prefixed with '.
 // Numbers of number cells are written as they were read.
-func writeCSV(w io.Writer, header []string, next Source, lang string) error {
+func writeCSV(w io.Writer, header []string, next Source, rf rowFormat) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString(utf8BOM); err != nil {
 		return err
@@ -25,7 +25,7 @@ func writeCSV(w io.Writer, header []string, next Source, lang string) error {
 	cw.UseCRLF = true
 
 	record := make([]string, 0, len(header)+10)
-	for _, h := range Header(header, lang) {
+	for _, h := range Header(header, rf.lang) {
 		record = append(record, csvText(h))
 	}
 	if err := cw.Write(record); err != nil {
@@ -43,7 +43,7 @@ func writeCSV(w io.Writer, header []string, next Source, lang string) error {
 		for i := range header {
 			record = append(record, csvCell(row.Cell(i)))
 		}
-		for _, s := range resultTexts(res, lang) {
+		for _, s := range rf.texts(res) {
 			record = append(record, csvText(s))
 		}
 		if err := cw.Write(record); err != nil {

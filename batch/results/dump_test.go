@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -30,20 +31,20 @@ var cellTypeNames = map[excelize.CellType]string{
 func dumpWorkbook(t *testing.T, path string) []byte {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer func() { _ = f.Close() }()
 	var b strings.Builder
+	for _, dn := range f.GetDefinedName() {
+		fmt.Fprintf(&b, "defined name %s (scope %s) = %s\n", dn.Name, dn.Scope, dn.RefersTo)
+	}
 	for _, name := range f.GetSheetList() {
 		fmt.Fprintf(&b, "== sheet %s\n", name)
 		panes, err := f.GetPanes(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if panes.Freeze {
 			fmt.Fprintf(&b, "frozen: ySplit=%d topLeft=%s\n", panes.YSplit, panes.TopLeftCell)
 		}
+		fmt.Fprintf(&b, "print: %s\n", dumpPrint(t, f, name))
 		xml := workbookSheetXML(t, path, f, name)
 		if m := autoFilterRe.FindSubmatch(xml); m != nil {
 			fmt.Fprintf(&b, "autofilter: %s\n", m[1])
@@ -52,9 +53,7 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 			fmt.Fprintf(&b, "ERROR: <col> elements not in ascending order\n")
 		}
 		rows, err := f.GetRows(name, excelize.Options{RawCellValue: true})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ncols := 0
 		for _, r := range rows {
 			ncols = max(ncols, len(r))
@@ -78,12 +77,52 @@ func dumpWorkbook(t *testing.T, path string) []byte {
 	return []byte(b.String())
 }
 
+// dumpPrint renders a sheet's print setup: paper, orientation, fitting,
+// margins and footer.
+func dumpPrint(t *testing.T, f *excelize.File, sheet string) string {
+	t.Helper()
+	pl, err := f.GetPageLayout(sheet)
+	require.NoError(t, err)
+	props, err := f.GetSheetProps(sheet)
+	require.NoError(t, err)
+	m, err := f.GetPageMargins(sheet)
+	require.NoError(t, err)
+	hf, err := f.GetHeaderFooter(sheet)
+	require.NoError(t, err)
+	deref := func(p any) string {
+		switch v := p.(type) {
+		case *int:
+			if v != nil {
+				return strconv.Itoa(*v)
+			}
+		case *string:
+			if v != nil {
+				return *v
+			}
+		case *bool:
+			if v != nil {
+				return strconv.FormatBool(*v)
+			}
+		case *float64:
+			if v != nil {
+				return strconv.FormatFloat(*v, 'g', -1, 64)
+			}
+		}
+		return "-"
+	}
+	footer := ""
+	if hf != nil {
+		footer = hf.OddFooter
+	}
+	return fmt.Sprintf("size=%s orientation=%s fitToPage=%s fitToWidth=%s fitToHeight=%s margins=%s/%s/%s/%s footer=%q",
+		deref(pl.Size), deref(pl.Orientation), deref(props.FitToPage), deref(pl.FitToWidth), deref(pl.FitToHeight),
+		deref(m.Left), deref(m.Right), deref(m.Top), deref(m.Bottom), footer)
+}
+
 // dumpCell renders one cell, or "" when it is absent.
 func dumpCell(t *testing.T, f *excelize.File, sheet, cell string) string {
 	typ, err := f.GetCellType(sheet, cell)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	val, _ := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
 	formula, _ := f.GetCellFormula(sheet, cell)
 	styleID, _ := f.GetCellStyle(sheet, cell)
@@ -137,6 +176,9 @@ func describeStyle(f *excelize.File, id int) string {
 	if st.Alignment != nil && st.Alignment.WrapText {
 		parts = append(parts, "wrap")
 	}
+	if st.CustomNumFmt != nil {
+		parts = append(parts, "numfmt="+strconv.Quote(*st.CustomNumFmt))
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -162,13 +204,9 @@ func colsSorted(xml []byte) bool {
 func workbookSheetXML(t *testing.T, path string, f *excelize.File, sheet string) []byte {
 	t.Helper()
 	idx, err := f.GetSheetIndex(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	zr, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer func() { _ = zr.Close() }()
 	want := fmt.Sprintf("xl/worksheets/sheet%d.xml", idx+1)
 	for _, zf := range zr.File {
@@ -176,16 +214,12 @@ func workbookSheetXML(t *testing.T, path string, f *excelize.File, sheet string)
 			continue
 		}
 		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer func() { _ = rc.Close() }()
 		data, err := io.ReadAll(rc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return data
 	}
-	t.Fatalf("%s: no %s in the zip", path, want)
+	require.Failf(t, "no worksheet", "%s: no %s in the zip", path, want)
 	return nil
 }

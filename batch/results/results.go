@@ -23,24 +23,21 @@ type Source func() (input.Row, Result, error)
 // resultsFileMode is the mode of a new results file: it holds customer data.
 const resultsFileMode = 0o600
 
-// resultColumns are the ten appended columns, in order, per language.
-var resultColumns = map[string][10]string{
-	"en": {"search_key", "outcome", "code", "message", "order_no",
-		"report_status", "report_url", "file", "ordered_at", "completed_at"},
-	"zh": {"查询关键字", "处理结果", "状态码", "说明", "订单号",
-		"报告状态", "报告地址", "本地文件", "下单时间", "完成时间"},
-}
-
 // Positions of the appended columns that need special treatment.
 const (
-	colOutcome   = 1
-	colReportURL = 6
+	colOutcome      = 1
+	colMessage      = 3
+	colReportStatus = 5
+	colReportURL    = 6
+	colFile         = 7
+	colOrderedAt    = 8
+	colCompletedAt  = 9
 )
 
 // Header returns the header row of the results table: the input's
 // header followed by the ten appended columns in lang ("zh" or "en").
 func Header(header []string, lang string) []string {
-	cols := resultColumns[outcome.Lang(lang)]
+	cols := textsFor(lang).columns
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)
 	return append(out, cols[:]...)
@@ -53,21 +50,41 @@ func Header(header []string, lang string) []string {
 // Every row keeps len(header) original cells (short rows are padded; cells
 // beyond the header are not written, so the appended columns stay aligned),
 // then the ten columns of its Result. Text that a spreadsheet would take
-// for a formula is written so that it never is. Stale temporary files of an
-// earlier crashed write are removed first. If next fails, path is untouched.
+// for a formula is written so that it never is. If next fails, path is
+// untouched.
+//
+// Times are written in RFC 3339 in sum.Location (time.Local when nil, which
+// honours TZ) with their offset, in the workbook and the csv alike.
+//
+// The file is always created with mode 0600 (it holds customer data),
+// whatever the mode of the file it replaces; when path is a symlink, its
+// target is replaced and the link stays. excelize's temporary files (the
+// sheet spills to disk past 16 MB) go to a private folder beside the target,
+// never to the system's temporary folder, and are removed when Write returns;
+// stale temporaries of an earlier crashed write (the atomic write's and
+// excelize's) are removed first.
 func Write(path string, header []string, next Source, sum Summary, lang string) error {
 	lang = outcome.Lang(lang)
-	var write func(io.Writer) error
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".xlsx":
-		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, lang) }
-	case ".csv":
-		write = func(w io.Writer) error { return writeCSV(w, header, next, lang) }
-	default:
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".xlsx" && ext != ".csv" {
 		return fmt.Errorf("results file %s: the name must end in .xlsx or .csv", path)
 	}
 	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
+	}
+	write := func(w io.Writer) error { return writeCSV(w, header, next, newRowFormat(lang, sum.Location)) }
+	if ext == ".xlsx" {
+		target, err := fsutil.Resolve(path)
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, fsutil.UnwrapPathError(err))
+		}
+		scratch, err := newScratchDir(target)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = os.RemoveAll(scratch) }()
+		x := xlsxOptions{rf: newRowFormat(lang, sum.Location), tmpDir: scratch, linkBase: linkBase(path)}
+		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, x) }
 	}
 	return fsutil.WriteFileAtomic(path, resultsFileMode, func(f *os.File) error { return write(f) })
 }
@@ -84,22 +101,55 @@ func nextRow(next Source) (input.Row, Result, bool, error) {
 	return row, res, false, nil
 }
 
-// resultTexts returns the ten appended columns of res as text, the outcome
-// shown in lang and the times in RFC 3339 (empty when zero).
-func resultTexts(res Result, lang string) [10]string {
+// rowFormat turns a Result into the texts of the ten appended columns. It
+// remembers the last times it formatted, so one rowFormat serves one writer.
+type rowFormat struct {
+	lang  string
+	tx    *catalog
+	loc   *time.Location
+	times *[2]timeText // ordered_at, completed_at
+}
+
+// newRowFormat returns the format of lang ("zh" or "en") with times in loc
+// (nil: time.Local).
+func newRowFormat(lang string, loc *time.Location) rowFormat {
+	lang = outcome.Lang(lang)
+	if loc == nil {
+		loc = time.Local
+	}
+	return rowFormat{lang: lang, tx: textsFor(lang), loc: loc, times: new([2]timeText)}
+}
+
+// texts returns the ten appended columns of res as text: the outcome in the
+// language, the report status with its meaning, the times in RFC 3339
+// (empty when zero).
+func (rf rowFormat) texts(res Result) [10]string {
 	return [10]string{
-		res.SearchKey, res.Outcome.Label(lang), res.Code, res.Message, res.OrderNo,
-		res.ReportStatus, res.ReportURL, res.File,
-		formatTime(res.OrderedAt), formatTime(res.CompletedAt),
+		res.SearchKey, res.Outcome.Label(rf.lang), res.Code, res.Message, res.OrderNo,
+		rf.tx.statusText(res.ReportStatus), res.ReportURL, res.File,
+		rf.orderedAt(res), rf.completedAt(res),
 	}
 }
 
-// formatTime formats t in RFC 3339, or "" for the zero time.
-func formatTime(t time.Time) string {
+// orderedAt returns res.OrderedAt as rf.time does, reusing the last text.
+func (rf rowFormat) orderedAt(res Result) string {
+	s, _ := rf.times[0].format(res.OrderedAt, rf.loc)
+	return s
+}
+
+// completedAt returns res.CompletedAt as rf.time does, reusing the last text.
+func (rf rowFormat) completedAt(res Result) string {
+	s, _ := rf.times[1].format(res.CompletedAt, rf.loc)
+	return s
+}
+
+// time formats t in RFC 3339 in the format's time zone, with its offset
+// ("2025-03-01T09:30:00+08:00", "...Z" in UTC), or "" for the zero time.
+func (rf rowFormat) time(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format(time.RFC3339)
+	return t.In(rf.loc).Format(time.RFC3339)
 }
 
 // cellNumber returns the value of a number cell, if it really is a finite

@@ -1,16 +1,18 @@
 package results
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
@@ -24,6 +26,16 @@ func init() {
 		flag.Bool("update", false, "rewrite the golden files under testdata")
 	}
 }
+
+// packageDir is the package's folder, where the golden files are: tests
+// that change the current directory still find them.
+var packageDir = func() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return wd
+}()
 
 // updateGolden reports whether -update was given.
 func updateGolden() bool {
@@ -55,8 +67,10 @@ func numCell(s string) input.Cell { return input.Cell{Value: s, Type: input.Cell
 // samplePortfolio is a small portfolio with every outcome, every cell type and
 // the classic formula-injection payloads in the user's own columns.
 func samplePortfolio() ([]string, []sampleRow, Summary) {
+	// The times come in UTC, as the state file has them; the results show
+	// them in sum.Location, a fixed +08:00 so the golden files are stable.
 	cst := time.FixedZone("CST", 8*3600)
-	t0 := time.Date(2025, 3, 1, 9, 30, 0, 0, cst)
+	t0 := time.Date(2025, 3, 1, 1, 30, 0, 0, time.UTC)
 	header := []string{"企业名称", "统一社会信用代码", "客户号", "授信额度", "存量客户", "备注"}
 	rows := []sampleRow{
 		{input.Row{Line: 2, Cells: []input.Cell{strCell("小米科技有限责任公司"), strCell("91110108551385082Q"), numCell("1001"), numCell("5000000.5"), {Value: "TRUE", Type: input.CellBool}, strCell("")}},
@@ -86,6 +100,8 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 		Input: "portfolio.xlsx", State: "portfolio.xlsx.qccstate",
 		Start: t0, End: t0.Add(10 * time.Minute), Version: "v1.2.3",
 		Rows: len(rows), Companies: 9, NewOrders: 6, APICalls: 42,
+		StopReason: "余额不足（112）：已停止下单，充值后重新运行即可继续", Price: 30, PollsPending: 5,
+		Formats: map[string]int{"pdf": 8, "word": 1}, Location: cst,
 		Counts: map[outcome.Outcome]int{outcome.Ready: 2, outcome.Invalid: 1, outcome.NotFound: 1, outcome.Rejected: 1,
 			outcome.Failed: 1, outcome.Uncertain: 1, outcome.Pending: 1, outcome.NotOrdered: 1},
 	}
@@ -95,22 +111,14 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 // checkGolden compares got with testdata/results/<name>, or rewrites it.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "results", name)
+	path := filepath.Join(packageDir, "testdata", "results", name)
 	if updateGolden() {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
 	}
 	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (rerun with -update if the change is intended)\n--- got ---\n%s", path, got)
-	}
+	require.NoError(t, err, "run go test -run %s -update to create it", t.Name())
+	assert.Equal(t, string(want), string(got), "%s differs from the golden file (rerun with -update if the change is intended)", path)
 }
 
 func TestWriteResults_Golden(t *testing.T) {
@@ -126,15 +134,14 @@ func TestWriteResults_Golden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "results"+tt.ext)
-			if err := Write(out, tt.header, sliceSource(rows), sum, tt.lang); err != nil {
-				t.Fatal(err)
-			}
+			// The file column's links are relative to the workbook's folder;
+			// the relative download paths are relative to the current one.
+			t.Chdir(t.TempDir())
+			out := "results" + tt.ext
+			require.NoError(t, Write(out, tt.header, sliceSource(rows), sum, tt.lang))
 			if tt.ext == ".csv" {
 				b, err := os.ReadFile(out)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				checkGolden(t, filepath.Join(tt.name, "results.csv"), b)
 				return
 			}
@@ -157,9 +164,10 @@ func TestResultsHeader(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			got := Header([]string{"a", "b"}, tt.lang)
-			if len(got) != 12 || got[0] != "a" || got[2] != tt.first || got[11] != tt.last {
-				t.Errorf("Header(%q) = %q", tt.lang, got)
-			}
+			require.Len(t, got, 12)
+			assert.Equal(t, "a", got[0])
+			assert.Equal(t, tt.first, got[2])
+			assert.Equal(t, tt.last, got[11])
 		})
 	}
 }
@@ -168,12 +176,9 @@ func TestWriteResults_BadExtension(t *testing.T) {
 	_, rows, sum := samplePortfolio()
 	out := filepath.Join(t.TempDir(), "results.xls")
 	err := Write(out, nil, sliceSource(rows), sum, "zh")
-	if err == nil {
-		t.Fatal("Write(.xls) succeeded, want an error")
-	}
-	if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
-		t.Errorf("%s exists after a refused write", out)
-	}
+	require.ErrorContains(t, err, "must end in .xlsx or .csv")
+	_, statErr := os.Stat(out)
+	assert.ErrorIs(t, statErr, os.ErrNotExist, "a refused write creates nothing")
 }
 
 // TestWriteResults_SourceReusesCells: a source may hand out the same Cells
@@ -192,9 +197,7 @@ func TestWriteResults_SourceReusesCells(t *testing.T) {
 				return input.Row{Line: i + 1, Cells: cells}, Result{Outcome: outcome.Ready}, nil
 			}
 			out := filepath.Join(t.TempDir(), "r"+ext)
-			if err := Write(out, []string{"name"}, next, Summary{}, "en"); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, Write(out, []string{"name"}, next, Summary{}, "en"))
 			var got []string
 			if ext == ".csv" {
 				b, _ := os.ReadFile(out)
@@ -203,18 +206,76 @@ func TestWriteResults_SourceReusesCells(t *testing.T) {
 				}
 			} else {
 				f, err := excelize.OpenFile(out)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				defer func() { _ = f.Close() }()
 				for r := 2; r <= 4; r++ {
 					v, _ := f.GetCellValue(resultsSheet, fmt.Sprint("A", r))
 					got = append(got, v)
 				}
 			}
-			if want := []string{"row 1", "row 2", "row 3"}; !slices.Equal(got, want) {
-				t.Errorf("first column %q, want %q", got, want)
-			}
+			assert.Equal(t, []string{"row 1", "row 2", "row 3"}, got, "first column")
 		})
 	}
+}
+
+// TestWriteResults_TimeZone: times are written in RFC 3339 in the Summary's
+// Location with its offset, and in time.Local (TZ) without one.
+func TestWriteResults_TimeZone(t *testing.T) {
+	instant := time.Date(2025, 3, 1, 6, 24, 29, 0, time.UTC)
+	rows := []sampleRow{{input.Row{Line: 2}, Result{Outcome: outcome.Pending, OrderedAt: instant}}}
+	tests := []struct {
+		name string
+		loc  *time.Location
+		want string
+	}{
+		{"Beijing", time.FixedZone("CST", 8*3600), "2025-03-01T14:24:29+08:00"},
+		{"UTC", time.UTC, "2025-03-01T06:24:29Z"},
+		{"west of Greenwich", time.FixedZone("", -(4*3600 + 30*60)), "2025-03-01T01:54:29-04:30"},
+		{"nil is time.Local", nil, instant.In(time.Local).Format(time.RFC3339)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sum := Summary{Start: instant, Location: tt.loc}
+			csvOut := filepath.Join(dir, "r.csv")
+			require.NoError(t, Write(csvOut, nil, sliceSource(rows), sum, "en"))
+			b, err := os.ReadFile(csvOut)
+			require.NoError(t, err)
+			assert.Contains(t, string(b), ","+tt.want+",\r\n", "ordered_at in the csv")
+
+			xlsxOut := filepath.Join(dir, "r.xlsx")
+			require.NoError(t, Write(xlsxOut, nil, sliceSource(rows), sum, "en"))
+			f, err := excelize.OpenFile(xlsxOut)
+			require.NoError(t, err)
+			defer func() { _ = f.Close() }()
+			cell, err := excelize.CoordinatesToCellName(colOrderedAt+1, 2)
+			require.NoError(t, err)
+			got, err := f.GetCellValue(resultsSheet, cell)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got, "ordered_at in the workbook")
+			assert.Equal(t, tt.want, summaryLabels(t, xlsxOut)[textsFor("en").start], "run start in the Summary")
+		})
+	}
+}
+
+// TestWriteResults_TZ: without a Location, the times follow the TZ of the
+// process, as a run started by cron or systemd with TZ=Asia/Shanghai has it.
+func TestWriteResults_TZ(t *testing.T) {
+	if out := os.Getenv("QCCBATCH_TZ_OUT"); out != "" {
+		rows := []sampleRow{{input.Row{Line: 2}, Result{Outcome: outcome.Pending,
+			OrderedAt: time.Date(2025, 3, 1, 6, 24, 29, 0, time.UTC)}}}
+		require.NoError(t, Write(out, nil, sliceSource(rows), Summary{}, "en"))
+		return
+	}
+	if _, err := time.LoadLocation("Asia/Shanghai"); err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	out := filepath.Join(t.TempDir(), "r.csv")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestWriteResults_TZ$")
+	cmd.Env = append(os.Environ(), "QCCBATCH_TZ_OUT="+out, "TZ=Asia/Shanghai")
+	b, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", b)
+	b, err = os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), ",2025-03-01T14:24:29+08:00,")
 }

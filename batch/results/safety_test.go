@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
@@ -42,80 +45,65 @@ func injectionRows() ([]string, []sampleRow) {
 func TestWriteResults_FormulaSafetyXLSX(t *testing.T) {
 	header, rows := injectionRows()
 	out := filepath.Join(t.TempDir(), "r.xlsx")
-	if err := Write(out, header, sliceSource(rows), Summary{Input: "=1+1"}, "en"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, Write(out, header, sliceSource(rows), Summary{Input: "=1+1"}, "en"))
 	f, err := excelize.OpenFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer func() { _ = f.Close() }()
 	for i, p := range injectionPayloads {
 		t.Run(p.name, func(t *testing.T) {
 			r := i + 2
-			for _, col := range []int{1, 3, 6} { // payload, search_key, message
+			// payload, search_key, message
+			for _, col := range []int{1, 3, len(header) + colMessage + 1} {
 				cell, _ := excelize.CoordinatesToCellName(col, r)
 				typ, _ := f.GetCellType(resultsSheet, cell)
 				formula, _ := f.GetCellFormula(resultsSheet, cell)
 				got, _ := f.GetCellValue(resultsSheet, cell, excelize.Options{RawCellValue: true})
-				if typ != excelize.CellTypeInlineString || formula != "" || got != p.text {
-					t.Errorf("%s: type %v formula %q value %q, want an inline string %q", cell, cellTypeNames[typ], formula, got, p.text)
-				}
+				assert.Equal(t, excelize.CellTypeInlineString, typ, "%s: type %v, want an inline string", cell, cellTypeNames[typ])
+				assert.Empty(t, formula, cell)
+				assert.Equal(t, p.text, got, cell)
 				style, _ := f.GetCellStyle(resultsSheet, cell)
-				if st, _ := f.GetStyle(style); st == nil || st.NumFmt != 49 {
-					t.Errorf("%s: not formatted as Text (@), so editing it would make a formula", cell)
+				st, _ := f.GetStyle(style)
+				if assert.NotNil(t, st, cell) {
+					assert.Equal(t, 49, st.NumFmt, "%s: not formatted as Text (@), so editing it would make a formula", cell)
 				}
 			}
 			cell, _ := excelize.CoordinatesToCellName(2, r)
 			typ, _ := f.GetCellType(resultsSheet, cell)
 			got, _ := f.GetCellValue(resultsSheet, cell, excelize.Options{RawCellValue: true})
-			if typ != excelize.CellTypeUnset || got != "-1" { // no t attribute: a number
-				t.Errorf("%s: type %v value %q, want the number -1", cell, cellTypeNames[typ], got)
-			}
+			assert.Equal(t, excelize.CellTypeUnset, typ, "%s: no t attribute: a number", cell)
+			assert.Equal(t, "-1", got, cell)
 		})
 	}
 	typ, _ := f.GetCellType(summarySheet, "B1")
-	if formula, _ := f.GetCellFormula(summarySheet, "B1"); formula != "" || typ == excelize.CellTypeFormula {
-		t.Errorf("Summary input %q written as a formula", "=1+1")
-	}
+	formula, _ := f.GetCellFormula(summarySheet, "B1")
+	assert.Empty(t, formula, "Summary input %q written as a formula", "=1+1")
+	assert.NotEqual(t, excelize.CellTypeFormula, typ)
 }
 
 func TestWriteResults_FormulaSafetyCSV(t *testing.T) {
 	header, rows := injectionRows()
 	header[0] = "=header"
 	out := filepath.Join(t.TempDir(), "r.csv")
-	if err := Write(out, header, sliceSource(rows), Summary{}, "en"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, Write(out, header, sliceSource(rows), Summary{}, "en"))
 	data, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(data, []byte(utf8BOM)) {
-		t.Fatal("no UTF-8 BOM")
-	}
-	if n := bytes.Count(data, []byte("\n")); n != bytes.Count(data, []byte("\r\n")) || n != len(rows)+1 {
-		t.Errorf("%d line ends, %d of them CRLF; want %d CRLF", n, bytes.Count(data, []byte("\r\n")), len(rows)+1)
-	}
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(data, []byte(utf8BOM)), "no UTF-8 BOM")
+	n := bytes.Count(data, []byte("\n"))
+	assert.Equal(t, len(rows)+1, n, "line ends")
+	assert.Equal(t, n, bytes.Count(data, []byte("\r\n")), "every line end is CRLF")
 	records, err := csv.NewReader(bytes.NewReader(data[len(utf8BOM):])).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if records[0][0] != "'=header" {
-		t.Errorf("header %q, want it prefixed with '", records[0][0])
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "'=header", records[0][0], "the header is prefixed with '")
 	for i, p := range injectionPayloads {
 		t.Run(p.name, func(t *testing.T) {
 			rec := records[i+1]
 			// csv.Writer with UseCRLF drops a lone CR inside a field; the
 			// prefix is what makes the value safe.
 			want := "'" + strings.ReplaceAll(p.text, "\r", "")
-			if rec[0] != want || rec[2] != want || rec[5] != want {
-				t.Errorf("payload cells %q, %q, %q; want %q", rec[0], rec[2], rec[5], want)
-			}
-			if rec[1] != "-1" {
-				t.Errorf("number cell %q, want -1 unprefixed", rec[1])
-			}
+			assert.Equal(t, want, rec[0], "payload")
+			assert.Equal(t, want, rec[2], "search_key")
+			assert.Equal(t, want, rec[len(header)+colMessage], "message")
+			assert.Equal(t, "-1", rec[1], "a number cell is not prefixed")
 		})
 	}
 }
@@ -137,9 +125,7 @@ func TestHyperlinkFormula(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			formula, ok := hyperlinkFormula(tt.url)
-			if ok != tt.ok {
-				t.Fatalf("hyperlinkFormula(%q) ok = %v, want %v", tt.url, ok, tt.ok)
-			}
+			require.Equal(t, tt.ok, ok, "hyperlinkFormula(%q)", tt.url)
 			if !ok {
 				return
 			}
@@ -147,31 +133,27 @@ func TestHyperlinkFormula(t *testing.T) {
 			// URL cannot have escaped its string literal.
 			f := excelize.NewFile()
 			defer func() { _ = f.Close() }()
-			if err := f.SetCellFormula("Sheet1", "A1", formula); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, f.SetCellFormula("Sheet1", "A1", formula))
 			got, err := f.CalcCellValue("Sheet1", "A1")
-			if err != nil || got != tt.url {
-				t.Errorf("%s evaluates to %q (%v), want %q", formula, got, err, tt.url)
-			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.url, got, "%s evaluates to the URL", formula)
 		})
 	}
 }
 
-func TestWriteResults_UnsafeURLIsPlainText(t *testing.T) {
-	rows := []sampleRow{{input.Row{Line: 2}, Result{Outcome: outcome.Ready, ReportURL: "javascript:alert(1)"}}}
+func TestWriteResults_UnsafeLinksArePlainText(t *testing.T) {
+	rows := []sampleRow{{input.Row{Line: 2}, Result{Outcome: outcome.Ready,
+		ReportURL: "javascript:alert(1)", File: "reports/A#1_RB1.pdf"}}}
 	out := filepath.Join(t.TempDir(), "r.xlsx")
-	if err := Write(out, nil, sliceSource(rows), Summary{}, "en"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, Write(out, nil, sliceSource(rows), Summary{}, "en"))
 	f, err := excelize.OpenFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer func() { _ = f.Close() }()
-	cell, _ := excelize.CoordinatesToCellName(colReportURL+1, 2)
-	typ, _ := f.GetCellType(resultsSheet, cell)
-	if got, _ := f.GetCellValue(resultsSheet, cell); typ != excelize.CellTypeInlineString || got != "javascript:alert(1)" {
-		t.Errorf("%s: type %v value %q, want plain text", cell, cellTypeNames[typ], got)
+	for col, want := range map[int]string{colReportURL: "javascript:alert(1)", colFile: "reports/A#1_RB1.pdf"} {
+		cell, _ := excelize.CoordinatesToCellName(col+1, 2)
+		typ, _ := f.GetCellType(resultsSheet, cell)
+		got, _ := f.GetCellValue(resultsSheet, cell)
+		assert.Equal(t, excelize.CellTypeInlineString, typ, "%s: type %v, want plain text", cell, cellTypeNames[typ])
+		assert.Equal(t, want, got, cell)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch/input"
 )
@@ -20,30 +22,26 @@ func soffice(t *testing.T) string {
 	t.Helper()
 	bin, err := exec.LookPath("soffice")
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but LibreOffice is missing: %v (install libreoffice-calc-nogui)", err)
-		}
+		require.Empty(t, os.Getenv("CI"), "CI is set but LibreOffice is missing: %v (install libreoffice-calc-nogui)", err)
 		t.Skip("soffice not installed; set CI=true to make this a failure")
 	}
 	return bin
 }
 
-// convert runs LibreOffice headless to convert in to the given filter, with
-// a private user profile so that it never talks to another running instance.
+// sofficeConvert runs LibreOffice headless to convert in to the given filter,
+// with a private user profile so that it never talks to another running
+// instance. It returns the converted file's content.
 func sofficeConvert(t *testing.T, bin, in, filter, ext string) []byte {
 	t.Helper()
 	dir := t.TempDir()
 	profile := "file://" + filepath.ToSlash(filepath.Join(dir, "profile"))
 	cmd := exec.Command(bin, "-env:UserInstallation="+profile, "--headless",
 		"--convert-to", filter, "--outdir", dir, in)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "soffice: %s", out)
 	name := strings.TrimSuffix(filepath.Base(in), filepath.Ext(in)) + "." + ext
 	data, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatalf("soffice produced no %s: %v", name, err)
-	}
+	require.NoError(t, err, "soffice produced no %s", name)
 	return data
 }
 
@@ -119,10 +117,12 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 	header, rows, sum := samplePortfolio()
 	for _, lang := range []string{"zh", "en"} {
 		t.Run(lang, func(t *testing.T) {
-			xlsx := filepath.Join(t.TempDir(), "results.xlsx")
-			if err := Write(xlsx, header, sliceSource(rows), sum, lang); err != nil {
-				t.Fatal(err)
-			}
+			// The workbook beside its download folder, as a run with
+			// --download reports -o results.xlsx leaves them.
+			work := t.TempDir()
+			t.Chdir(work)
+			xlsx := filepath.Join(work, "results.xlsx")
+			require.NoError(t, Write("results.xlsx", header, sliceSource(rows), sum, lang))
 			// 44 comma, 34 quote, 76 UTF-8, 1 first line; then quote all text.
 			csvData := sofficeConvert(t, bin, xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true", "csv")
 			got := parseQuotedCSV(string(csvData))
@@ -138,34 +138,75 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 				for i := range header {
 					rec = append(rec, expectedField(r.row.Cell(i)))
 				}
-				for _, s := range resultTexts(r.res, lang) {
+				for _, s := range newRowFormat(lang, sum.Location).texts(r.res) {
 					rec = append(rec, loField{s, s != ""})
 				}
 				want = append(want, rec)
 			}
-			if len(got) != len(want) {
-				t.Fatalf("LibreOffice read %d rows, want %d:\n%s", len(got), len(want), csvData)
-			}
+			require.Len(t, got, len(want), "LibreOffice read:\n%s", csvData)
 			for i := range want {
-				if !slices.Equal(got[i], want[i]) {
-					t.Errorf("row %d:\n got %+v\nwant %+v", i+1, got[i], want[i])
-				}
+				assert.Equal(t, want[i], got[i], "row %d", i+1)
 			}
 
-			// The report URLs are real links to LibreOffice, and exactly the URLs.
+			// The report URLs and the local files are real links to
+			// LibreOffice: exactly the URLs, and for the files the path
+			// relative to the workbook (LibreOffice keeps a relative link
+			// relative in its HTML), which works wherever the workbook and
+			// its download folder are moved together.
 			var wantLinks []string
 			for _, r := range rows {
 				if r.res.ReportURL != "" {
 					wantLinks = append(wantLinks, r.res.ReportURL)
+				}
+				if r.res.File != "" {
+					wantLinks = append(wantLinks, filepath.ToSlash(r.res.File))
 				}
 			}
 			var links []string
 			for _, m := range hrefRe.FindAllStringSubmatch(string(sofficeConvert(t, bin, xlsx, "html", "html")), -1) {
 				links = append(links, html.UnescapeString(m[1]))
 			}
-			if !slices.Equal(links, wantLinks) {
-				t.Errorf("links in LibreOffice's HTML %q, want %q", links, wantLinks)
-			}
+			assert.Equal(t, wantLinks, links, "links in LibreOffice's HTML")
 		})
 	}
+}
+
+// TestWriteResults_LibreOfficePrint prints the workbook to PDF with
+// LibreOffice and reads the pages back with pdftotext: each row's company and
+// its outcome are on the same page and line (the sheet is fitted to one page
+// wide), and every page of the Results sheet starts with the header row.
+func TestWriteResults_LibreOfficePrint(t *testing.T) {
+	bin := soffice(t)
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		require.Empty(t, os.Getenv("CI"), "CI is set but pdftotext is missing (install poppler-utils)")
+		t.Skip("pdftotext not installed")
+	}
+	header, rows, sum := samplePortfolio()
+	for len(rows) < 200 { // several printed pages
+		rows = append(rows, rows[len(rows)%9])
+	}
+	t.Chdir(t.TempDir())
+	require.NoError(t, Write("results.xlsx", header, sliceSource(rows), sum, "en"))
+	pdf := filepath.Join(t.TempDir(), "results.pdf")
+	require.NoError(t, os.WriteFile(pdf, sofficeConvert(t, bin, "results.xlsx", "pdf", "pdf"), 0o600))
+	out, err := exec.Command(pdftotext, "-layout", pdf, "-").Output()
+	require.NoError(t, err)
+	pages := strings.Split(strings.TrimRight(string(out), "\f"), "\f")
+	require.Greater(t, len(pages), 2, "the Results sheet takes more than one page")
+	results, summary := pages[:len(pages)-1], pages[len(pages)-1]
+	assert.Contains(t, summary, textsFor("en").needsAction, "the last page is the Summary")
+	for i, page := range results {
+		lines := strings.Split(strings.TrimLeft(page, "\n"), "\n")
+		assert.Regexp(t, `^\s*企业名称\s+统一社会信用代码.*search_key\s+outcome`, lines[0], "page %d starts with the header row", i+1)
+	}
+	first := strings.Split(results[0], "\n")
+	var line string
+	for _, l := range first {
+		if strings.Contains(l, "小米科技有限责任公司") {
+			line = l
+			break
+		}
+	}
+	assert.Regexp(t, `小米科技有限责任公司.*\bready\b.*RB202503010001`, line, "the company, its outcome and order on one printed line")
 }

@@ -37,10 +37,12 @@ func styleFont(f *excelize.File, fn func(*excelize.Font)) *excelize.Font {
 
 // xlsxStyles holds the style IDs the Results sheet uses.
 type xlsxStyles struct {
-	header  int
-	text    int // text format "@": a cell that must stay text even when edited
-	link    int
-	outcome map[outcome.Outcome]int
+	header   int
+	text     int // text format "@": a cell that must stay text even when edited
+	link     int
+	wrap     int // the message column: wrapped
+	wrapText int // wrap and text format "@"
+	outcome  map[outcome.Outcome]int
 }
 
 // newXLSXStyles registers the styles in f.
@@ -67,6 +69,13 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 	}); err != nil {
 		return nil, err
 	}
+	wrap := &excelize.Alignment{WrapText: true}
+	if s.wrap, err = f.NewStyle(&excelize.Style{Alignment: wrap}); err != nil {
+		return nil, err
+	}
+	if s.wrapText, err = f.NewStyle(&excelize.Style{Alignment: wrap, NumFmt: 49}); err != nil {
+		return nil, err
+	}
 	for o, c := range outcomeColours {
 		id, err := f.NewStyle(&excelize.Style{
 			Font: styleFont(f, func(ft *excelize.Font) { ft.Color = c[1] }),
@@ -85,6 +94,12 @@ const (
 	minColWidth  = 8
 	maxColWidth  = 50
 	timeColWidth = 26 // "2006-01-02T15:04:05+08:00" and a little air
+	// messageColWidth is where the message column wraps: about 20 Chinese
+	// or 40 Latin characters a line.
+	messageColWidth = 40
+	// linkColWidth caps the report_url and file columns: long links are
+	// clicked, not read, and would push the outcome off the printed page.
+	linkColWidth = 24
 	widthSample  = 200
 )
 

@@ -1,119 +1,151 @@
 package results
 
 import (
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
 )
 
-// summaryText holds the labels of the Summary sheet in one language.
-type summaryText struct {
-	input, state, start, end, version, rows, companies string
-	newOrders, apiCalls                                string
-	counts, count, legend, meaning, final, yes, no     string
-	meanings                                           map[outcome.Outcome]string
+// summaryStyles are the styles of the Summary sheet.
+type summaryStyles struct {
+	bold, left, wrap, money, ratio, stop int
 }
 
-var summaryTexts = map[string]summaryText{
-	"en": {
-		input: "input", state: "state file", start: "run start", end: "run end",
-		version: "program version", rows: "rows", companies: "unique companies",
-		newOrders: "new orders this run", apiCalls: "API calls",
-		counts: "outcome", count: "count", legend: "legend", meaning: "meaning",
-		final: "final", yes: "yes", no: "no",
-		meanings: map[outcome.Outcome]string{
-			outcome.Ready:      "report generated; its address is in report_url",
-			outcome.Invalid:    "rejected locally: nothing ordered, nothing spent",
-			outcome.NotFound:   "the API found no such company (201)",
-			outcome.Rejected:   "the API does not serve this company (see code and message)",
-			outcome.Failed:     "report generation failed (F); --reorder-failed orders it again",
-			outcome.Uncertain:  "maybe ordered, but no answer came; --reorder-uncertain orders it again",
-			outcome.Pending:    "ordered, not finished yet; a rerun polls it",
-			outcome.NotOrdered: "not ordered yet (stopped, order cap, cooldown); a rerun orders it",
-		},
-	},
-	"zh": {
-		input: "输入文件", state: "状态文件", start: "开始时间", end: "结束时间",
-		version: "程序版本", rows: "行数", companies: "企业数（去重）",
-		newOrders: "本次新下单", apiCalls: "API 调用次数",
-		counts: "处理结果", count: "数量", legend: "图例", meaning: "含义",
-		final: "最终结果", yes: "是", no: "否",
-		meanings: map[outcome.Outcome]string{
-			outcome.Ready:      "报告已生成，地址见“报告地址”列",
-			outcome.Invalid:    "本地校验未通过：未下单，未产生费用",
-			outcome.NotFound:   "接口未查到该企业（201）",
-			outcome.Rejected:   "接口不支持该企业（见状态码和说明）",
-			outcome.Failed:     "报告生成失败（F）；--reorder-failed 可重新下单",
-			outcome.Uncertain:  "可能已下单但未收到应答；--reorder-uncertain 可重新下单",
-			outcome.Pending:    "已下单，尚未完成；重新运行会继续查询",
-			outcome.NotOrdered: "尚未下单（提前停止、下单上限或冷却期）；重新运行会下单",
-		},
-	},
+// newSummaryStyles registers the Summary sheet's styles in f.
+func newSummaryStyles(f *excelize.File) (summaryStyles, error) {
+	var ss summaryStyles
+	boldFont := styleFont(f, func(ft *excelize.Font) { ft.Bold = true })
+	left := &excelize.Alignment{Horizontal: "left", Vertical: "top"}
+	wrap := &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}
+	money, ratio := "#,##0.00", "0.00"
+	for _, x := range []struct {
+		id *int
+		st *excelize.Style
+	}{
+		{&ss.bold, &excelize.Style{Font: boldFont, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&ss.left, &excelize.Style{Alignment: left}},
+		{&ss.wrap, &excelize.Style{Alignment: wrap}},
+		{&ss.money, &excelize.Style{Alignment: left, CustomNumFmt: &money}},
+		{&ss.ratio, &excelize.Style{Alignment: left, CustomNumFmt: &ratio}},
+		{&ss.stop, &excelize.Style{Alignment: wrap, Font: boldFont,
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{outcomeColours[outcome.Uncertain][0]}}}},
+	} {
+		id, err := f.NewStyle(x.st)
+		if err != nil {
+			return ss, err
+		}
+		*x.id = id
+	}
+	return ss, nil
 }
 
-// writeSummarySheet adds the Summary sheet: the run's facts, the count of
-// every outcome (zeros included) and a legend of the outcomes in lang, the
-// outcome labels coloured as in the Results sheet.
-func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, lang string) error {
+// writeSummarySheet adds the Summary sheet: why the run stopped (if it did),
+// the run's facts, the rows that need a person and what to do about them,
+// the count of every outcome (zeros included), and a legend saying what
+// each outcome means and what a rerun does with it, in the language of rf.
+func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowFormat) error {
 	if _, err := f.NewSheet(summarySheet); err != nil {
 		return err
 	}
-	tx := summaryTexts[lang]
-	bold, err := f.NewStyle(&excelize.Style{Font: styleFont(f, func(ft *excelize.Font) { ft.Bold = true })})
-	if err != nil {
-		return err
-	}
-	left, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left"}})
+	tx := rf.tx
+	ss, err := newSummaryStyles(f)
 	if err != nil {
 		return err
 	}
 	sh := summaryWriter{f: f}
-	fact := func(label string, value any) {
-		sh.row(bold, label, value)
-		sh.style(left, 2) // numbers beside their label, not at the far right
+	fact := func(label string, value any, style int) {
+		sh.row(ss.bold, label, value)
+		sh.style(style, 2) // numbers beside their label, not at the far right
 	}
-	fact(tx.input, sum.Input)
-	fact(tx.state, sum.State)
-	fact(tx.start, formatTime(sum.Start))
-	fact(tx.end, formatTime(sum.End))
-	fact(tx.version, sum.Version)
-	fact(tx.rows, sum.Rows)
-	fact(tx.companies, sum.Companies)
-	fact(tx.newOrders, sum.NewOrders)
-	fact(tx.apiCalls, sum.APICalls)
-	sh.n++
-	sh.row(bold, tx.counts, tx.count)
-	sh.style(bold, 2)
-	for _, o := range outcome.All() {
-		sh.row(st.outcome[o], o.Label(lang), sum.Counts[o])
-		sh.style(left, 2)
+	if sum.StopReason != "" {
+		fact(tx.stopReason, sum.StopReason, ss.stop)
 	}
+	fact(tx.input, sum.Input, ss.left)
+	fact(tx.state, sum.State, ss.left)
+	fact(tx.start, rf.time(sum.Start), ss.left)
+	fact(tx.end, rf.time(sum.End), ss.left)
+	fact(tx.version, sum.Version, ss.left)
+	fact(tx.rows, sum.Rows, ss.left)
+	fact(tx.companies, sum.Companies, ss.left)
+	fact(tx.newOrders, sum.NewOrders, ss.left)
+	if sum.Price > 0 {
+		fact(tx.price, sum.Price, ss.money)
+		fact(tx.spend, float64(sum.NewOrders)*sum.Price, ss.money)
+	}
+	fact(tx.apiCalls, sum.APICalls, ss.left)
+	if sum.NewOrders > 0 && sum.APICalls > 0 {
+		fact(tx.callsPerOrder, float64(sum.APICalls)/float64(sum.NewOrders), ss.ratio)
+	}
+	if sum.PollsPending > 0 {
+		fact(tx.pollsPending, sum.PollsPending, ss.left)
+	}
+	if len(sum.Formats) > 0 {
+		fact(tx.formats, formatCounts(sum.Formats), ss.left)
+	}
+
 	sh.n++
-	sh.row(bold, tx.legend, tx.meaning, tx.final)
-	sh.style(bold, 2)
-	sh.style(bold, 3)
-	for _, o := range outcome.All() {
-		final := tx.yes
-		if !o.Final() {
-			final = tx.no
+	sh.row(ss.bold, tx.needsAction, tx.rowsCol, tx.whatToDo)
+	sh.style(ss.bold, 2)
+	sh.style(ss.bold, 3)
+	for _, a := range tx.actions {
+		labels := make([]string, len(a.outcomes))
+		n := 0
+		for i, o := range a.outcomes {
+			labels[i] = o.Label(rf.lang)
+			n += sum.Counts[o]
 		}
-		sh.row(st.outcome[o], o.Label(lang), tx.meanings[o], final)
+		sh.row(st.outcome[a.outcomes[0]], strings.Join(labels, " / "), n, a.todo)
+		sh.style(ss.left, 2)
+		sh.style(ss.wrap, 3)
+	}
+
+	sh.n++
+	sh.row(ss.bold, tx.counts, tx.count)
+	sh.style(ss.bold, 2)
+	for _, o := range outcome.All() {
+		sh.row(st.outcome[o], o.Label(rf.lang), sum.Counts[o])
+		sh.style(ss.left, 2)
+	}
+
+	sh.n++
+	sh.row(ss.bold, tx.legend, tx.meaning, tx.onRerun)
+	sh.style(ss.bold, 2)
+	sh.style(ss.bold, 3)
+	for _, o := range outcome.All() {
+		sh.row(st.outcome[o], o.Label(rf.lang), tx.meanings[o], tx.reruns[o])
+		sh.style(ss.wrap, 2)
+		sh.style(ss.wrap, 3)
 	}
 	if sh.err != nil {
 		return sh.err
 	}
-	landscape, one, fit := "landscape", 1, true
-	if err := f.SetPageLayout(summarySheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &one}); err != nil {
+	if err := setPrintLayout(f, summarySheet); err != nil {
 		return err
 	}
-	if err := f.SetSheetProps(summarySheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	for col, w := range map[string]float64{"A": 24, "B": 70, "C": 10} {
-		if err := f.SetColWidth(summarySheet, col, col, w); err != nil {
+	for _, c := range []struct {
+		col string
+		w   float64
+	}{{"A", 30}, {"B", 50}, {"C", 60}} {
+		if err := f.SetColWidth(summarySheet, c.col, c.col, c.w); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// formatCounts renders companies per report format, "pdf 120, word 3", in
+// a stable order.
+func formatCounts(m map[string]int) string {
+	keys := slices.Sorted(maps.Keys(m))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + " " + strconv.Itoa(m[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 // summaryWriter appends rows to the Summary sheet, keeping the first error.

@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
+	"strconv"
 
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -20,15 +21,19 @@ const (
 // maxSheetRows is the most rows a worksheet holds in Excel and WPS.
 const maxSheetRows = 1 << 20
 
-// maxHyperlinkLen is the longest link HYPERLINK accepts in Excel.
-const maxHyperlinkLen = 255
+// xlsxOptions are the settings of one workbook.
+type xlsxOptions struct {
+	rf       rowFormat
+	tmpDir   string // where excelize puts its temporary files
+	linkBase string // the workbook's folder, for the links of the file column
+}
 
 // writeXLSX streams the results workbook to w. Rows go through excelize's
-// StreamWriter (spilled to a temporary file past 16 MB) and the zip is written
-// straight to w rather than built in memory, so memory stays flat in the
-// number of rows.
-func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang string) error {
-	f := excelize.NewFile()
+// StreamWriter (spilled to a temporary file in x.tmpDir past 16 MB) and the
+// zip is written straight to w rather than built in memory, so memory stays
+// flat in the number of rows.
+func writeXLSX(w io.Writer, header []string, next Source, sum Summary, x xlsxOptions) error {
+	f := excelize.NewFile(excelize.Options{TmpDir: x.tmpDir})
 	defer func() { _ = f.Close() }() // removes excelize's temporary files
 	if err := f.SetSheetName("Sheet1", resultsSheet); err != nil {
 		return err
@@ -37,23 +42,32 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang stri
 	if err != nil {
 		return err
 	}
-	if err := setPrintLayout(f); err != nil {
+	if err := setPrintLayout(f, resultsSheet); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: resultsSheet + "!$1:$1", Scope: resultsSheet,
+	}); err != nil {
 		return err
 	}
 	sw, err := f.NewStreamWriter(resultsSheet)
 	if err != nil {
 		return err
 	}
-	rw := &resultsSheetWriter{f: f, sw: sw, st: st, ncols: len(header), lang: lang}
+	rw := &resultsSheetWriter{f: f, sw: sw, st: st, ncols: len(header), rf: x.rf, links: newFileLinks(x.linkBase),
+		outcomes: make(map[outcome.Outcome]any), boxes: newBoxCache()}
+	for o, id := range st.outcome {
+		rw.outcomes[o] = excelize.Cell{StyleID: id, Value: o.Label(x.rf.lang)}
+	}
 	if err := rw.write(header, next); err != nil {
 		return err
 	}
-	if err := writeSummarySheet(f, st, sum, lang); err != nil {
+	if err := writeSummarySheet(f, st, sum, x.rf); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
-		Creator: "qccbatch " + sum.Version, Title: "qccbatch results",
+		Creator: "qccbatch " + sum.Version, Title: x.rf.tx.title,
 	}); err != nil {
 		return err
 	}
@@ -63,16 +77,28 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, lang stri
 	return f.Write(io.Discard)
 }
 
-// setPrintLayout prints the Results sheet landscape with the header row on
-// every page. It must run before the stream writer starts the sheet.
-func setPrintLayout(f *excelize.File) error {
-	landscape := "landscape"
-	if err := f.SetPageLayout(resultsSheet, &excelize.PageLayoutOptions{Orientation: &landscape}); err != nil {
+// setPrintLayout prints sheet on A4 landscape, scaled to one page wide (as
+// many pages tall as it takes), with narrow margins and "page N / M" and the
+// file name in the footer, so that a row's company and its outcome are on
+// the same page. For a streamed sheet it must run before the stream writer
+// starts: the fit-to-page flag is written with the sheet's first bytes.
+func setPrintLayout(f *excelize.File, sheet string) error {
+	landscape, a4, wide, tall, fit := "landscape", 9, 1, 0, true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	return f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: resultsSheet + "!$1:$1", Scope: resultsSheet,
-	})
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+	}); err != nil {
+		return err
+	}
+	left, right, top, bottom, header, footer := 0.4, 0.4, 0.6, 0.6, 0.3, 0.3
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Left: &left, Right: &right, Top: &top, Bottom: &bottom, Header: &header, Footer: &footer,
+	}); err != nil {
+		return err
+	}
+	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&L&F&R&P / &N"})
 }
 
 // resultsSheetWriter writes the Results sheet.
@@ -81,14 +107,24 @@ type resultsSheetWriter struct {
 	sw    *excelize.StreamWriter
 	st    *xlsxStyles
 	ncols int // number of original columns
-	lang  string
-	vals  []any // reused for every row
+	rf    rowFormat
+	links fileLinks
+
+	// Reused for every row: the values handed to SetRow, the cells of the
+	// appended columns that carry a per-row style or formula (SetRow takes
+	// a *Cell without boxing it), the row's reference "A123".
+	vals  []any
+	cells [10]excelize.Cell
+	ref   []byte
+	// Boxed once: every outcome's coloured cell, repeated strings.
+	outcomes map[outcome.Outcome]any
+	boxes    *boxCache
 }
 
 // write sets widths, panes and the header, then streams every row and adds
 // the auto-filter.
 func (rw *resultsSheetWriter) write(header []string, next Source) error {
-	full := Header(header, rw.lang)
+	full := Header(header, rw.rf.lang)
 	widths := newColWidths(full)
 	// Column widths must be set before the first row: measure a sample.
 	var sample []sampledRow
@@ -107,15 +143,20 @@ func (rw *resultsSheetWriter) write(header []string, next Source) error {
 		for i := 0; i < rw.ncols; i++ {
 			widths.fit(i, row.Cell(i).Value)
 		}
-		for i, s := range resultTexts(res, rw.lang) {
+		for i, s := range rw.rf.texts(res) {
 			widths.fit(rw.ncols+i, s)
 		}
 	}
 	// Descending: excelize prepends each new <col>, and Excel wants them sorted.
 	for i := len(full) - 1; i >= 0; i-- {
 		wd := widths.clamped(i)
-		if i == rw.ncols+8 || i == rw.ncols+9 {
+		switch i - rw.ncols {
+		case colOrderedAt, colCompletedAt:
 			wd = max(wd, timeColWidth)
+		case colMessage:
+			wd = min(wd, messageColWidth) // wrapped beyond
+		case colReportURL, colFile:
+			wd = min(wd, linkColWidth) // the link works whatever shows
 		}
 		if err := rw.sw.SetColWidth(i+1, i+1, wd); err != nil {
 			return err
@@ -170,7 +211,9 @@ type sampledRow struct {
 	res Result
 }
 
-// writeRow writes one data row as sheet row *n+1.
+// writeRow writes one data row as sheet row *n+1. It reuses the row's
+// buffers and boxes repeated values once (see boxCache): excelize allocates
+// enough for every cell already.
 func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error {
 	*n++
 	if *n > maxSheetRows {
@@ -179,26 +222,63 @@ func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error 
 	for i := 0; i < rw.ncols; i++ {
 		rw.vals[i] = rw.inputCell(row.Cell(i))
 	}
-	for i, s := range resultTexts(res, rw.lang) {
-		v := rw.textCell(s)
-		switch {
-		case s == "":
-		case i == colOutcome:
-			if id, ok := rw.st.outcome[res.Outcome]; ok {
-				v = excelize.Cell{StyleID: id, Value: s}
-			}
-		case i == colReportURL:
-			if f, ok := hyperlinkFormula(s); ok {
-				v = excelize.Cell{StyleID: rw.st.link, Formula: f, Value: s}
-			}
+	v := rw.vals[rw.ncols:]
+	v[0] = rw.sameAsInput(res.SearchKey)
+	v[colOutcome] = rw.outcomeCell(res.Outcome)
+	v[2] = rw.textCell(res.Code)
+	v[colMessage] = nil
+	if res.Message != "" {
+		c := &rw.cells[colMessage]
+		c.StyleID, c.Value = rw.st.wrap, rw.boxes.box(res.Message)
+		if formulaLike(res.Message) {
+			c.StyleID = rw.st.wrapText
 		}
-		rw.vals[rw.ncols+i] = v
+		v[colMessage] = c
 	}
-	cell, err := excelize.CoordinatesToCellName(1, *n)
-	if err != nil {
-		return err
+	v[4] = rw.textCell(res.OrderNo)
+	v[colReportStatus] = rw.textCell(rw.rf.tx.statusText(res.ReportStatus))
+	v[colReportURL] = rw.linkCell(colReportURL, res.ReportURL, hyperlinkFormula)
+	v[colFile] = rw.linkCell(colFile, res.File, rw.links.formula)
+	_, v[colOrderedAt] = rw.rf.times[0].format(res.OrderedAt, rw.rf.loc)
+	_, v[colCompletedAt] = rw.rf.times[1].format(res.CompletedAt, rw.rf.loc)
+
+	rw.ref = strconv.AppendInt(append(rw.ref[:0], 'A'), int64(*n), 10)
+	return rw.sw.SetRow(string(rw.ref), rw.vals)
+}
+
+// sameAsInput returns the search key's cell: the code or name cell of the
+// row it came from, already boxed, when the key is that cell's text (it
+// usually is), else a new text cell.
+func (rw *resultsSheetWriter) sameAsInput(key string) any {
+	for _, v := range rw.vals[:rw.ncols] {
+		if s, ok := v.(string); ok && s == key {
+			return v
+		}
 	}
-	return rw.sw.SetRow(cell, rw.vals)
+	return rw.textCell(key)
+}
+
+// outcomeCell returns the coloured outcome cell, boxed once per outcome.
+func (rw *resultsSheetWriter) outcomeCell(o outcome.Outcome) any {
+	if v, ok := rw.outcomes[o]; ok {
+		return v
+	}
+	return rw.textCell(o.Label(rw.rf.lang))
+}
+
+// linkCell returns the cell of column col: a link when makeFormula can make
+// one of s safely, plain text otherwise.
+func (rw *resultsSheetWriter) linkCell(col int, s string, makeFormula func(string) (string, bool)) any {
+	if s == "" {
+		return nil
+	}
+	f, ok := makeFormula(s)
+	if !ok {
+		return rw.textCell(s)
+	}
+	c := &rw.cells[col]
+	c.StyleID, c.Formula, c.Value = rw.st.link, f, s
+	return c
 }
 
 // inputCell returns an original cell as the user had it: a number stays a
@@ -218,27 +298,8 @@ func (rw *resultsSheetWriter) inputCell(c input.Cell) any {
 // spreadsheet evaluates; text that looks like a formula also gets the Text
 // number format so that editing the cell keeps it text.
 func (rw *resultsSheetWriter) textCell(s string) any {
-	switch {
-	case s == "":
-		return nil
-	case formulaLike(s):
+	if formulaLike(s) {
 		return excelize.Cell{StyleID: rw.st.text, Value: s}
 	}
-	return s
-}
-
-// hyperlinkFormula returns a HYPERLINK formula for an http(s) URL: the stream
-// writer cannot add real hyperlinks (excelize issue #982). Quotes are doubled,
-// so the URL cannot end the string literal and inject a formula; other
-// schemes (file:, javascript:), control characters and over-long URLs are
-// refused and left as plain text.
-func hyperlinkFormula(url string) (string, bool) {
-	lower := strings.ToLower(url)
-	if !strings.HasPrefix(lower, "https://") && !strings.HasPrefix(lower, "http://") {
-		return "", false
-	}
-	if len(url) > maxHyperlinkLen || strings.ContainsFunc(url, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "", false
-	}
-	return `HYPERLINK("` + strings.ReplaceAll(url, `"`, `""`) + `")`, true
+	return rw.boxes.box(s)
 }
