@@ -53,10 +53,10 @@ func (j *Journal) append(r *record, durable bool) error {
 		return j.err
 	}
 	j.size += int64(len(line))
-	j.led.apply(r)
+	j.ledger.apply(r)
 	j.written++
 	seq := j.written
-	j.wseq.Store(seq)
+	j.writtenSeq.Store(seq)
 	if !durable && j.timer == nil {
 		j.timer = time.AfterFunc(j.opt.BatchDelay, j.backgroundSync)
 	}
@@ -76,9 +76,9 @@ func (j *Journal) writable() error {
 	if j.err != nil {
 		return j.err
 	}
-	j.smu.Lock()
+	j.syncMu.Lock()
 	err := j.syncErr
-	j.smu.Unlock()
+	j.syncMu.Unlock()
 	return err
 }
 
@@ -96,31 +96,31 @@ func (j *Journal) backgroundSync() {
 // syncTo returns once record seq is on disk, joining or leading a group
 // commit.
 func (j *Journal) syncTo(seq uint64) error {
-	j.smu.Lock()
-	defer j.smu.Unlock()
+	j.syncMu.Lock()
+	defer j.syncMu.Unlock()
 	for j.synced < seq {
 		if j.syncErr != nil {
 			return j.syncErr
 		}
 		if j.syncing {
-			j.scond.Wait()
+			j.syncCond.Wait()
 			continue
 		}
 		if j.fileClosed {
 			return ErrClosed
 		}
 		j.syncing = true
-		j.smu.Unlock()
-		target := j.wseq.Load() // everything written before the fsync starts
+		j.syncMu.Unlock()
+		upTo := j.writtenSeq.Load() // everything written before the fsync starts
 		err := j.opt.fsync(j.f)
-		j.smu.Lock()
+		j.syncMu.Lock()
 		j.syncing = false
 		if err != nil {
 			j.syncErr = fmt.Errorf("fsync state file %s: %w", j.path, err)
-		} else if target > j.synced {
-			j.synced = target
+		} else if upTo > j.synced {
+			j.synced = upTo
 		}
-		j.scond.Broadcast()
+		j.syncCond.Broadcast()
 	}
 	return nil
 }
@@ -160,15 +160,14 @@ func (j *Journal) Close() error {
 	}
 
 	serr := j.syncTo(seq)
-	j.smu.Lock()
+	j.syncMu.Lock()
 	for j.syncing {
-		j.scond.Wait()
+		j.syncCond.Wait()
 	}
 	j.fileClosed = true
-	j.smu.Unlock()
-	cerr := j.f.Close()
-	lerr := j.lock.release()
-	for _, err := range []error{werr, serr, cerr, lerr} {
+	j.syncMu.Unlock()
+	cerr := j.release()
+	for _, err := range []error{werr, serr, cerr} {
 		if err != nil {
 			return err
 		}

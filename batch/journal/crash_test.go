@@ -2,6 +2,8 @@ package journal
 
 import (
 	"bufio"
+	"errors"
+	"io/fs"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -106,7 +108,7 @@ func crashTrial(t *testing.T, exe, path string, seed uint64) string {
 		kind += "+torn"
 	}
 	ro, err := Open(path, Options{ReadOnly: true})
-	if os.IsNotExist(err) {
+	if errors.Is(err, fs.ErrNotExist) {
 		for i, a := range acked {
 			if a > 0 {
 				t.Errorf("seed %d: no journal but company %d has %d acknowledged records", seed, i, a)

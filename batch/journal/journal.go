@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -44,24 +45,24 @@ const (
 // Journal is the append-only, crash-safe state file of qccbatch and the
 // ledger replayed from it. Its methods are safe for concurrent use.
 type Journal struct {
-	path     string
+	path     string // as the caller named it, for messages
+	target   string // the file it resolves to: compaction replaces this
 	opt      Options
 	readOnly bool
-	lock     *journalLock
 
 	mu      sync.Mutex // guards the fields below and the ledger
 	f       *os.File
 	size    int64  // where the next record goes
 	written uint64 // records written so far in this session
-	led     *ledger
+	ledger  *ledger
 	err     error // sticky write error
 	closed  bool
 	timer   *time.Timer // pending background fsync, nil if none
 
-	wseq atomic.Uint64 // = written, readable without mu
+	writtenSeq atomic.Uint64 // = written, readable without mu
 
-	smu        sync.Mutex // guards the group-commit fields below
-	scond      *sync.Cond
+	syncMu     sync.Mutex // guards the group-commit fields below
+	syncCond   *sync.Cond
 	syncing    bool   // a leader is in f.Sync
 	synced     uint64 // records known to be on disk
 	syncErr    error  // sticky fsync error
@@ -88,20 +89,21 @@ func Open(path string, opt Options) (*Journal, error) {
 		opt.fsync = (*os.File).Sync
 	}
 	j := &Journal{path: path, opt: opt, readOnly: opt.ReadOnly}
-	j.scond = sync.NewCond(&j.smu)
+	j.syncCond = sync.NewCond(&j.syncMu)
 	if opt.ReadOnly {
 		return j, j.openReadOnly()
 	}
-	lock, err := lockJournal(path)
+	header, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(opt.Now())})
 	if err != nil {
 		return nil, err
 	}
-	j.lock = lock
+	f, target, err := openLocked(path, header)
+	if err != nil {
+		return nil, err
+	}
+	j.f, j.target = f, target
 	if err := j.openWrite(); err != nil {
-		if j.f != nil {
-			j.f.Close()
-		}
-		lock.release()
+		j.release()
 		return nil, err
 	}
 	return j, nil
@@ -122,45 +124,45 @@ func (j *Journal) openReadOnly() error {
 	if err != nil {
 		return err
 	}
+	if res.fresh {
+		return res.notJournal(j.path)
+	}
 	res.led.settle()
-	j.led = res.led
+	j.ledger = res.led
 	return nil
 }
 
 // openWrite replays the journal under the lock, repairs a torn tail,
 // compacts if worthwhile and leaves j.f open for appends.
 func (j *Journal) openWrite() error {
-	os.Remove(j.path + ".tmp") // a compaction that never finished
-	f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fileError(j.path, err)
-	}
-	j.f = f
-	if err := restrictMode(f); err != nil {
+	writeHolder(j.target, holderInfo())
+	sweepNewTemps(j.target)
+	os.Remove(j.target + ".tmp") // a compaction that never finished
+	if err := restrictMode(j.f); err != nil {
 		return err
 	}
-	res, err := replay(j.path, f)
+	res, err := replay(j.path, io.NewSectionReader(j.f, 0, math.MaxInt64))
 	if err != nil {
 		return err
+	}
+	if res.fresh {
+		return res.notJournal(j.path)
 	}
 	settled := res.led.settle()
-	j.led = res.led
-	if res.fresh {
-		return j.writeHeader()
-	}
-	if fi, err := f.Stat(); err != nil {
+	j.ledger = res.led
+	if fi, err := j.f.Stat(); err != nil {
 		return err
 	} else if fi.Size() > res.end {
 		// A torn tail: cut it off so the next record starts a clean line.
-		if err := f.Truncate(res.end); err != nil {
+		if err := j.f.Truncate(res.end); err != nil {
 			return fmt.Errorf("truncate torn record in %s: %w", j.path, err)
 		}
-		if err := f.Sync(); err != nil {
+		if err := j.f.Sync(); err != nil {
 			return err
 		}
 	}
 	j.size = res.end
-	if j.led.records >= j.opt.compactMin && j.led.records > 2*len(j.led.m) {
+	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*len(j.ledger.m) {
 		if done, err := j.compact(); done || err != nil {
 			return err
 		}
@@ -174,6 +176,13 @@ func (j *Journal) openWrite() error {
 		}
 	}
 	return nil
+}
+
+// release closes the file, which releases its lock, and clears the
+// holder's name.
+func (j *Journal) release() error {
+	writeHolder(j.target, "")
+	return j.f.Close()
 }
 
 // restrictMode makes an existing state file private (0600) where the
@@ -192,76 +201,60 @@ func restrictMode(f *os.File) error {
 	return nil
 }
 
-// writeHeader starts a new (or empty) journal with its header record and
-// makes the file's creation durable.
-func (j *Journal) writeHeader() error {
-	line, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(j.opt.Now())})
-	if err != nil {
-		return err
-	}
-	if err := j.f.Truncate(0); err != nil {
-		return err
-	}
-	if _, err := j.f.WriteAt(line, 0); err != nil {
-		return fmt.Errorf("write state file %s: %w", j.path, err)
-	}
-	if err := j.f.Sync(); err != nil {
-		return err
-	}
-	j.size = int64(len(line))
-	return fsutil.SyncDir(filepath.Dir(j.path))
-}
-
 // compact rewrites the journal as a header and one snapshot per company:
-// a temporary file, fsync, rename over the journal, fsync the directory. A
-// compaction that fails (done false) leaves the journal as it was and is
-// not an error; err is only for a journal that cannot be reopened.
+// a temporary file, locked, written and fsynced, renamed over the journal's
+// target (never over a symlink leading to it), then the directory fsynced.
+// The lock passes from the old file to the new one without a gap (see
+// lock.go). A compaction that fails (done false) leaves the journal as it
+// was and is not an error. A state file with more than one name (a hard
+// link) is never compacted: the rename would split it into two files.
 func (j *Journal) compact() (done bool, err error) {
-	tmp := j.path + ".tmp"
-	size, werr := writeCompacted(tmp, j.led, j.opt.Now())
-	if werr == nil {
-		// Windows cannot rename over an open file: close ours first.
-		if werr = j.f.Close(); werr == nil {
-			j.f = nil
-			if werr = os.Rename(tmp, j.path); werr == nil {
-				done = true
-				j.size = size
-				_ = fsutil.SyncDir(filepath.Dir(j.path))
-				j.led.records = len(j.led.m)
-			}
+	if fileLinkCount(j.f) > 1 {
+		return false, nil
+	}
+	tmp := j.target + ".tmp"
+	f, size, err := writeCompacted(tmp, j.ledger, j.opt.Now())
+	if err == nil {
+		if err = os.Rename(tmp, j.target); err != nil {
+			f.Close()
 		}
 	}
-	if werr != nil {
+	if err != nil {
 		os.Remove(tmp)
+		return false, nil
 	}
-	if j.f == nil {
-		f, err := os.OpenFile(j.path, os.O_RDWR, 0o600)
-		if err != nil {
-			return done, err
-		}
-		j.f = f
-	}
-	return done, nil
+	_ = fsutil.SyncDir(filepath.Dir(j.target))
+	j.f.Close() // releases the old file's lock; the new one is held
+	j.f, j.size = f, size
+	j.ledger.records = len(j.ledger.m)
+	return true, nil
 }
 
-// writeCompacted writes the ledger as a fresh journal at path.
-func writeCompacted(path string, led *ledger, now time.Time) (int64, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+// writeCompacted writes the ledger as a fresh journal at path and returns
+// it open and locked.
+func writeCompacted(path string, led *ledger, now time.Time) (*os.File, int64, error) {
+	f, err := openFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
-	w := bufio.NewWriterSize(f, 256<<10)
-	size, err := writeSnapshots(w, led, now)
-	if err == nil {
-		err = w.Flush()
+	var size int64
+	if ok, lerr := tryLock(f); !ok || lerr != nil {
+		err = errors.Join(errors.New("cannot lock the compacted file"), lerr)
+	} else {
+		w := bufio.NewWriterSize(f, 256<<10)
+		size, err = writeSnapshots(w, led, now)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err == nil {
+			err = f.Sync()
+		}
 	}
-	if err == nil {
-		err = f.Sync()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return size, err
+	return f, size, nil
 }
 
 // writeSnapshots writes a header and one snapshot per company of a settled

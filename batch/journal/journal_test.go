@@ -241,17 +241,3 @@ func TestJournal_TornTail(t *testing.T) {
 	j := openTestJournal(t, path, newJournalClock())
 	jmust(t, j.Close())
 }
-
-func TestJournal_TornHeaderIsFresh(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.qccstate")
-	full := writeJournalFile(t, path, journalHeader())
-	jmust(t, os.WriteFile(path, full[:10], 0o600))
-	j := openTestJournal(t, path, newJournalClock())
-	jmust(t, j.Intent(context.Background(), Key{"a", 1}, "a"))
-	jmust(t, j.Close())
-	ro, err := Open(path, Options{ReadOnly: true})
-	jmust(t, err)
-	if st, _ := ro.Lookup(Key{"a", 1}); st.Outcome != outcome.Uncertain {
-		t.Errorf("state %+v, want uncertain", st)
-	}
-}

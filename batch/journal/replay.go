@@ -17,9 +17,11 @@ type replayed struct {
 	// end is the offset just after the last good record: appends go there,
 	// and anything after it is a torn tail to be truncated.
 	end int64
-	// fresh is set when the file holds no header yet (empty, or a header
-	// torn while the file was being created).
+	// fresh is set when the file holds no header: it is empty, or its only
+	// line is a torn header. Open refuses such a file (see notJournal).
 	fresh bool
+	// empty is set for a file of 0 bytes.
+	empty bool
 	// lines is the number of the last good line.
 	lines int
 }
@@ -74,7 +76,7 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 		}
 		if derr != nil {
 			if badText {
-				return nil, corruptOrForeign(path, res, badLine, badErr, foreign)
+				return nil, corruptOrForeign(path, badLine, badErr, foreign)
 			}
 			badText = true
 			foreign = res.lines == 0 && !looksLikeHeader(line)
@@ -84,7 +86,7 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 			continue
 		}
 		if badLine != 0 {
-			return nil, corruptOrForeign(path, res, badLine, badErr, foreign)
+			return nil, corruptOrForeign(path, badLine, badErr, foreign)
 		}
 		if res.lines == 0 {
 			if rec.Op != opHeader {
@@ -106,12 +108,24 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 			return nil, &NotJournalError{Path: path}
 		}
 		res.fresh = true
+		res.empty = off == 0
 	}
 	return res, nil
 }
 
+// notJournal explains why a file without a header is refused. qccbatch
+// creates a state file complete with its header (see createJournal), so an
+// empty or headerless file was made or truncated by something else: taking
+// it as new would order every company again.
+func (res *replayed) notJournal(path string) error {
+	if res.empty {
+		return &NotJournalError{Path: path, Reason: "it is empty (0 bytes)"}
+	}
+	return &NotJournalError{Path: path, Reason: "its header record is incomplete"}
+}
+
 // corruptOrForeign explains a bad line that is not the end of the log.
-func corruptOrForeign(path string, res *replayed, line int, why error, foreign bool) error {
+func corruptOrForeign(path string, line int, why error, foreign bool) error {
 	if foreign {
 		return &NotJournalError{Path: path}
 	}
