@@ -3,9 +3,9 @@ package journal
 import (
 	"bufio"
 	"errors"
-	"io/fs"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
