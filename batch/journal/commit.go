@@ -31,19 +31,22 @@ func (j *Journal) append(r *record, durable bool) error {
 	}
 	r.At = journalTime(j.opt.Now())
 	r.Until = journalTime(r.Until)
-	line, err := encodeRecord(nil, r)
-	if err == nil && len(line) > maxRecordLen {
-		err = fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(line))
-	}
-	if err != nil {
-		return err
-	}
 
 	j.mu.Lock()
 	if err := j.writable(); err != nil {
 		j.mu.Unlock()
 		return err
 	}
+	r.Seq = j.seq + 1
+	line, err := encodeRecord(j.lineBuf[:0], r)
+	if err == nil && len(line) > maxRecordLen {
+		err = fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(line))
+	}
+	if err != nil {
+		j.mu.Unlock()
+		return err
+	}
+	j.lineBuf = line
 	if _, err := j.f.WriteAt(line, j.size); err != nil {
 		// Cut off a partial line so the file stays replayable; the journal
 		// takes no more records either way.
@@ -52,6 +55,7 @@ func (j *Journal) append(r *record, durable bool) error {
 		j.mu.Unlock()
 		return j.err
 	}
+	j.seq++
 	j.size += int64(len(line))
 	j.ledger.apply(r)
 	j.written++

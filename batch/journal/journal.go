@@ -1,19 +1,13 @@
 package journal
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
 // Options configure Open.
@@ -33,6 +27,13 @@ type Options struct {
 	// compactMin is the number of records below which the journal is never
 	// compacted (tests lower it) [defaultCompactMin].
 	compactMin int
+	// Account is the API endpoint and key of this run. A write-open of a
+	// state file that belongs to another fails with *AccountError; a state
+	// file that does not record them yet is adopted (they are recorded).
+	// Empty fields are not checked. Read-only opens check nothing: see
+	// Journal.Account.
+	Account Account
+
 	// fsync replaces (*os.File).Sync in tests.
 	fsync func(*os.File) error
 }
@@ -54,8 +55,11 @@ type Journal struct {
 	f       *os.File
 	size    int64  // where the next record goes
 	written uint64 // records written so far in this session
+	seq     int    // number of the last line in the file
+	lineBuf []byte // reused to encode records
 	ledger  *ledger
-	err     error // sticky write error
+	account Account // the account the file belongs to
+	err     error   // sticky write error
 	closed  bool
 	timer   *time.Timer // pending background fsync, nil if none
 
@@ -72,9 +76,14 @@ type Journal struct {
 // Open opens the state file at path, creating it (mode 0600) if it
 // does not exist, takes its exclusive lock, replays it and, when superseded
 // records dominate, compacts it atomically. It fails with *LockedError if
-// another run holds the lock, *CorruptError for a bad record before the end,
-// *VersionError for another format version and *NotJournalError for a file
-// that is not a state file.
+// another run holds the lock, *CorruptError for a bad record before the end
+// (a damaged, deleted or moved line), *VersionError for a format version it
+// does not read, *NotJournalError for a file that is not a state file (or
+// an empty one), *AccountError for a state file of another API account and
+// *FileError for a file it cannot open.
+//
+// path may be a symlink: the file it leads to is opened, locked and, by
+// compaction, replaced; the link stays a link.
 func Open(path string, opt Options) (*Journal, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -93,7 +102,8 @@ func Open(path string, opt Options) (*Journal, error) {
 	if opt.ReadOnly {
 		return j, j.openReadOnly()
 	}
-	header, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(opt.Now())})
+	j.account = opt.Account.normalize()
+	header, err := encodeRecord(nil, j.headerRecord().withSeq(1))
 	if err != nil {
 		return nil, err
 	}
@@ -128,8 +138,17 @@ func (j *Journal) openReadOnly() error {
 		return res.notJournal(j.path)
 	}
 	res.led.settle()
-	j.ledger = res.led
+	j.ledger, j.account = res.led, res.account
 	return nil
+}
+
+// Account returns the API endpoint and key fingerprint the state file
+// belongs to; empty fields are not recorded yet (a file from an older
+// qccbatch, or one never opened with Options.Account).
+func (j *Journal) Account() Account {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.account
 }
 
 // openWrite replays the journal under the lock, repairs a torn tail,
@@ -141,13 +160,18 @@ func (j *Journal) openWrite() error {
 	if err := restrictMode(j.f); err != nil {
 		return err
 	}
-	res, err := replay(j.path, io.NewSectionReader(j.f, 0, math.MaxInt64))
+	res, err := replay(j.path, sectionAll(j.f))
 	if err != nil {
 		return err
 	}
 	if res.fresh {
 		return res.notJournal(j.path)
 	}
+	want := j.opt.Account.normalize()
+	if want.conflict(res.account) != "" {
+		return &AccountError{Path: j.path, Want: want, Have: res.account}
+	}
+	j.account = res.account.merge(want)
 	settled := res.led.settle()
 	j.ledger = res.led
 	if fi, err := j.f.Stat(); err != nil {
@@ -161,7 +185,18 @@ func (j *Journal) openWrite() error {
 			return err
 		}
 	}
-	j.size = res.end
+	j.size, j.seq = res.end, res.lines
+	if res.version < journalVersion {
+		if err := j.upgrade(res.end); err != nil {
+			return err
+		}
+	} else if j.account != res.account {
+		// An older state file is adopted by the first run that names its
+		// account.
+		if err := j.append(&record{Op: opAccount, Endpoint: j.account.Endpoint, KeyFP: j.account.KeyFingerprint}, false); err != nil {
+			return err
+		}
+	}
 	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*len(j.ledger.m) {
 		if done, err := j.compact(); done || err != nil {
 			return err
@@ -199,81 +234,4 @@ func restrictMode(f *os.File) error {
 		return f.Chmod(0o600)
 	}
 	return nil
-}
-
-// compact rewrites the journal as a header and one snapshot per company:
-// a temporary file, locked, written and fsynced, renamed over the journal's
-// target (never over a symlink leading to it), then the directory fsynced.
-// The lock passes from the old file to the new one without a gap (see
-// lock.go). A compaction that fails (done false) leaves the journal as it
-// was and is not an error. A state file with more than one name (a hard
-// link) is never compacted: the rename would split it into two files.
-func (j *Journal) compact() (done bool, err error) {
-	if fileLinkCount(j.f) > 1 {
-		return false, nil
-	}
-	tmp := j.target + ".tmp"
-	f, size, err := writeCompacted(tmp, j.ledger, j.opt.Now())
-	if err == nil {
-		if err = os.Rename(tmp, j.target); err != nil {
-			f.Close()
-		}
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return false, nil
-	}
-	_ = fsutil.SyncDir(filepath.Dir(j.target))
-	j.f.Close() // releases the old file's lock; the new one is held
-	j.f, j.size = f, size
-	j.ledger.records = len(j.ledger.m)
-	return true, nil
-}
-
-// writeCompacted writes the ledger as a fresh journal at path and returns
-// it open and locked.
-func writeCompacted(path string, led *ledger, now time.Time) (*os.File, int64, error) {
-	f, err := openFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, 0, err
-	}
-	var size int64
-	if ok, lerr := tryLock(f); !ok || lerr != nil {
-		err = errors.Join(errors.New("cannot lock the compacted file"), lerr)
-	} else {
-		w := bufio.NewWriterSize(f, 256<<10)
-		size, err = writeSnapshots(w, led, now)
-		if err == nil {
-			err = w.Flush()
-		}
-		if err == nil {
-			err = f.Sync()
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, 0, err
-	}
-	return f, size, nil
-}
-
-// writeSnapshots writes a header and one snapshot per company of a settled
-// ledger, and returns the bytes written.
-func writeSnapshots(w io.Writer, led *ledger, now time.Time) (int64, error) {
-	line, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(now)})
-	if err != nil {
-		return 0, err
-	}
-	n, err := w.Write(line)
-	size := int64(n)
-	for _, e := range led.m {
-		if err != nil {
-			break
-		}
-		if line, err = encodeRecord(line[:0], e.snapshot()); err == nil {
-			n, err = w.Write(line)
-			size += int64(n)
-		}
-	}
-	return size, err
 }

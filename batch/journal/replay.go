@@ -24,6 +24,11 @@ type replayed struct {
 	empty bool
 	// lines is the number of the last good line.
 	lines int
+	// version is the header's format version.
+	version int
+	// account is the API endpoint and key the file belongs to, from its
+	// header and any later account record.
+	account Account
 }
 
 var errNoNewline = errors.New("no newline")
@@ -92,12 +97,20 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 			if rec.Op != opHeader {
 				return nil, &CorruptError{Path: path, Line: lineNo, Reason: "missing header record"}
 			}
-			if rec.Version != journalVersion {
+			if rec.Version < oldestVersion || rec.Version > journalVersion {
 				return nil, &VersionError{Path: path, Version: rec.Version}
 			}
-		} else if rec.Op == opHeader {
+			res.version = rec.Version
+		}
+		if res.version >= 2 && rec.Seq != lineNo {
+			return nil, &CorruptError{Path: path, Line: lineNo, Reason: seqReason(rec.Seq, lineNo)}
+		}
+		switch {
+		case res.lines == 0, rec.Op == opAccount:
+			res.account = res.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
+		case rec.Op == opHeader:
 			return nil, &CorruptError{Path: path, Line: lineNo, Reason: "second header record"}
-		} else {
+		default:
 			res.led.apply(&rec)
 		}
 		res.lines = lineNo
@@ -122,6 +135,14 @@ func (res *replayed) notJournal(path string) error {
 		return &NotJournalError{Path: path, Reason: "it is empty (0 bytes)"}
 	}
 	return &NotJournalError{Path: path, Reason: "its header record is incomplete"}
+}
+
+// seqReason explains a record whose number is not its line's.
+func seqReason(seq, line int) string {
+	if seq > line {
+		return fmt.Sprintf("record number %d where %d was expected: a line before it was deleted", seq, line)
+	}
+	return fmt.Sprintf("record number %d where %d was expected: a line was added, repeated or moved", seq, line)
 }
 
 // corruptOrForeign explains a bad line that is not the end of the log.
