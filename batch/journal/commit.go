@@ -3,6 +3,8 @@ package journal
 import (
 	"fmt"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
 // Writing and group commit.
@@ -18,7 +20,9 @@ import (
 // synced by the next durable append or by a background sync BatchDelay
 // after they were written, whichever comes first.
 
-// append writes r and, if durable, waits until it is on disk.
+// append writes r and, if durable, waits until it is on disk. The record
+// of an accepted order is retried, and saved to the fallback file if it
+// cannot be written (see fallback.go).
 func (j *Journal) append(r *record, durable bool) error {
 	if j.readOnly {
 		return ErrReadOnly
@@ -29,11 +33,23 @@ func (j *Journal) append(r *record, durable bool) error {
 	if len(r.Message) > maxMessageLen {
 		r.Message = truncateUTF8(r.Message, maxMessageLen)
 	}
-	r.At = journalTime(j.opt.Now())
+	if r.At.IsZero() { // merged orders keep their time
+		r.At = j.opt.Now()
+	}
+	r.At = journalTime(r.At)
 	r.Until = journalTime(r.Until)
+	if r.Op == opOrdered {
+		return j.appendOrder(r)
+	}
+	return j.write(r, durable, false)
+}
 
+// write writes r once. A write error is sticky: later records fail with
+// it, except, when retry is set, a retried one (an accepted order), which
+// tries the file again.
+func (j *Journal) write(r *record, durable, retry bool) error {
 	j.mu.Lock()
-	if err := j.writable(); err != nil {
+	if err := j.writable(); err != nil && !(retry && err == j.err && !j.syncFailed()) {
 		j.mu.Unlock()
 		return err
 	}
@@ -47,11 +63,11 @@ func (j *Journal) append(r *record, durable bool) error {
 		return err
 	}
 	j.lineBuf = line
-	if _, err := j.f.WriteAt(line, j.size); err != nil {
-		// Cut off a partial line so the file stays replayable; the journal
-		// takes no more records either way.
+	if _, err := j.opt.writeAt(j.f, line, j.size); err != nil {
+		// Cut off a partial line so the file stays replayable. No intent
+		// is written from now on: no new order.
 		_ = j.f.Truncate(j.size)
-		j.err = fmt.Errorf("write state file %s: %w", j.path, err)
+		j.err = fmt.Errorf("write state file %s: %w", j.path, fsutil.UnwrapPathError(err))
 		j.mu.Unlock()
 		return j.err
 	}
@@ -170,6 +186,9 @@ func (j *Journal) Close() error {
 	}
 	j.fileClosed = true
 	j.syncMu.Unlock()
+	j.mu.Lock()
+	j.closeFallback()
+	j.mu.Unlock()
 	cerr := j.release()
 	for _, err := range []error{werr, serr, cerr} {
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
 // Options configure Open.
@@ -34,8 +36,15 @@ type Options struct {
 	// Journal.Account.
 	Account Account
 
+	// WriteRetry is how long the record of an accepted order is retried
+	// when the state file cannot be written, before the order is saved to
+	// the fallback file [10s].
+	WriteRetry time.Duration
+
 	// fsync replaces (*os.File).Sync in tests.
 	fsync func(*os.File) error
+	// writeAt replaces (*os.File).WriteAt for appends in tests.
+	writeAt func(f *os.File, b []byte, off int64) (int, error)
 }
 
 const (
@@ -51,17 +60,21 @@ type Journal struct {
 	opt      Options
 	readOnly bool
 
-	mu      sync.Mutex // guards the fields below and the ledger
-	f       *os.File
-	size    int64  // where the next record goes
-	written uint64 // records written so far in this session
-	seq     int    // number of the last line in the file
-	lineBuf []byte // reused to encode records
-	ledger  *ledger
-	account Account // the account the file belongs to
-	err     error   // sticky write error
-	closed  bool
-	timer   *time.Timer // pending background fsync, nil if none
+	mu sync.Mutex // guards the fields below and the ledger
+	f  *os.File
+	// fallback is the open fallback file and fallbackSize the bytes of
+	// orders in it (see fallback.go).
+	fallback     *os.File
+	fallbackSize int64
+	size         int64  // where the next record goes
+	written      uint64 // records written so far in this session
+	seq          int    // number of the last line in the file
+	lineBuf      []byte // reused to encode records
+	ledger       *ledger
+	account      Account // the account the file belongs to
+	err          error   // sticky write error
+	closed       bool
+	timer        *time.Timer // pending background fsync, nil if none
 
 	writtenSeq atomic.Uint64 // = written, readable without mu
 
@@ -96,6 +109,12 @@ func Open(path string, opt Options) (*Journal, error) {
 	}
 	if opt.fsync == nil {
 		opt.fsync = (*os.File).Sync
+	}
+	if opt.writeAt == nil {
+		opt.writeAt = (*os.File).WriteAt
+	}
+	if opt.WriteRetry <= 0 {
+		opt.WriteRetry = defaultWriteRetry
 	}
 	j := &Journal{path: path, opt: opt, readOnly: opt.ReadOnly}
 	j.syncCond = sync.NewCond(&j.syncMu)
@@ -137,6 +156,9 @@ func (j *Journal) openReadOnly() error {
 	if res.fresh {
 		return res.notJournal(j.path)
 	}
+	if target, err := fsutil.Resolve(j.path); err == nil {
+		mergeFallbackReadOnly(fallbackPath(target), res.led)
+	}
 	res.led.settle()
 	j.ledger, j.account = res.led, res.account
 	return nil
@@ -172,7 +194,6 @@ func (j *Journal) openWrite() error {
 		return &AccountError{Path: j.path, Want: want, Have: res.account}
 	}
 	j.account = res.account.merge(want)
-	settled := res.led.settle()
 	j.ledger = res.led
 	if fi, err := j.f.Stat(); err != nil {
 		return err
@@ -197,19 +218,28 @@ func (j *Journal) openWrite() error {
 			return err
 		}
 	}
-	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*len(j.ledger.m) {
-		if done, err := j.compact(); done || err != nil {
-			return err
-		}
+	// Orders a previous run could only save to the fallback file come
+	// first: they answer that run's intents.
+	if err := j.mergeFallback(); err != nil {
+		return err
 	}
 	// Intents a previous run left unanswered are uncertain from now on:
 	// say so in the file, so that no later record can be read as their
 	// answer.
-	for _, k := range settled {
+	for _, k := range j.ledger.settle() {
 		if err := j.append(&record{Op: opAmbiguous, Key: k.ID, Format: k.Format, Message: MsgNoAnswer}, false); err != nil {
 			return err
 		}
 	}
+	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*len(j.ledger.m) {
+		if _, err := j.compact(); err != nil {
+			return err
+		}
+	}
+	if err := j.Sync(); err != nil {
+		return err
+	}
+	j.openFallback() // the merged orders are durable: start an empty one
 	return nil
 }
 
