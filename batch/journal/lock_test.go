@@ -182,3 +182,41 @@ func TestJournal_CreateLeavesNoTemporary(t *testing.T) {
 	}
 	assert.Equal(t, []string{"s.qccstate"}, names)
 }
+
+// TestJournal_SymlinkSurvivesCompaction: compaction replaces the link's
+// target, in the target's directory; the link stays a link.
+func TestJournal_SymlinkSurvivesCompaction(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks need privileges on Windows")
+	}
+	vol, work := t.TempDir(), t.TempDir()
+	target := filepath.Join(vol, "book.qccstate")
+	link := filepath.Join(work, "book.qccstate")
+	require.NoError(t, os.Symlink(target, link))
+	clk := newJournalClock()
+	j := openTestJournal(t, link, clk) // a dangling link: the target is created
+	for n := range 30 {
+		require.NoError(t, j.Intent(context.Background(), Key{"a", 1}, "a"))
+		require.NoError(t, j.Ordered(Key{"a", 1}, fmt.Sprint("o", n)))
+	}
+	require.NoError(t, j.Close())
+
+	j, err := Open(link, Options{Now: clk.Now, compactMin: 10})
+	require.NoError(t, err)
+	st := j.Stats()
+	assert.Equal(t, st.Companies, st.Records, "compacted")
+	require.NoError(t, j.Ordered(Key{"a", 1}, "last"))
+	require.NoError(t, j.Close())
+
+	fi, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&os.ModeSymlink, "the link was replaced by a regular file")
+	entries, err := os.ReadDir(work)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "something was left beside the link")
+	ro, err := Open(target, Options{ReadOnly: true})
+	require.NoError(t, err)
+	got, _ := ro.Lookup(Key{"a", 1})
+	assert.Equal(t, "last", got.OrderNo)
+	assert.Equal(t, 31, got.Orders)
+}
