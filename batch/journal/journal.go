@@ -59,6 +59,9 @@ type Journal struct {
 	target   string // the file it resolves to: compaction replaces this
 	opt      Options
 	readOnly bool
+	// repairing is set while Repair rewrites the file, which then has a
+	// second name on purpose (the damaged copy).
+	repairing bool
 
 	mu sync.Mutex // guards the fields below and the ledger
 	f  *os.File

@@ -37,6 +37,7 @@ const (
 	opCooldown   = "cooldown"
 	opSnapshot   = "state"   // one company's whole state, written by compaction
 	opAccount    = "account" // the API endpoint and key a state file was adopted by
+	opRepair     = "repair"  // Repair rebuilt the file; Message says what it did
 )
 
 // record is one line of the journal. Every line is a JSON object whose last
@@ -169,7 +170,7 @@ func decodeRecord(line []byte, r *record) error {
 // record with a good checksum but impossible content is not applied.
 func (r *record) validate() error {
 	switch r.Op {
-	case opHeader, opAccount:
+	case opHeader, opAccount, opRepair:
 		return nil
 	}
 	if r.Key == "" || r.Format < 1 || r.Format > 2 {

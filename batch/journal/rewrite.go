@@ -52,7 +52,7 @@ var errLinked = errors.New("the state file has more than one name (hard links)")
 // was and still open. A state file with more than one name is never
 // rewritten (errLinked): the rename would split it into two files.
 func (j *Journal) rewrite(fill func(lw *lineWriter) error) error {
-	if fileLinkCount(j.f) > 1 {
+	if fileLinkCount(j.f) > 1 && !j.repairing {
 		return errLinked
 	}
 	tmp := j.target + ".tmp"
