@@ -28,7 +28,7 @@ func TestRepair(t *testing.T) {
 		{Op: opOrdered, Key: "b", Format: 1, OrderNo: "ob"},
 		{Op: opPolled, Key: "b", Format: 1, OrderNo: "ob", Status: "P"}, // line 7: damaged
 		{Op: opIntent, Key: "c", Format: 2, SearchKey: "c"},
-		{Op: opRefused, Key: "c", Format: 2, Code: 201, Outcome: outcome.NotFound}, // line 9: damaged
+		{Op: opRefused, Key: "c", Format: 2, Code: 201, Outcome: outcome.NotFound},                                // line 9: damaged
 		{Op: opSnapshot, Key: "d", Format: 1, State: &snapshot{Outcome: outcome.Ready, OrderNo: "od", Orders: 1}}, // line 10: damaged
 		{Op: opIntent, Key: "e", Format: 1, SearchKey: "e"},
 		{Op: opCancelled, Key: "e", Format: 1}, // line 12: deleted
