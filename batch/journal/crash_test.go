@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -53,6 +55,8 @@ func TestJournal_Crash(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("%d trials: %v", *crashTrials, stats)
+	mid := stats["killed mid-history"] + stats["killed mid-history+torn"]
+	assert.GreaterOrEqual(t, mid, *crashTrials/2, "too few trials were killed in the middle of their history: %v", stats)
 }
 
 // crashTrial runs one child, kills it, and checks the journal it left. It
@@ -101,6 +105,8 @@ func crashTrial(t *testing.T, exe, path string, seed uint64) string {
 	kind := "killed"
 	if werr == nil {
 		kind = "finished"
+	} else if n > 0 && n < total {
+		kind = "killed mid-history" // some steps acknowledged, not all
 	}
 
 	torn := injectTorn(t, path, rng)
