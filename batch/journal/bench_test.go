@@ -53,13 +53,13 @@ func writeBenchJournal(b *testing.B, path string, records, companies int) {
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	line, _ := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: t0})
+	line, _ := encodeRecord(nil, &record{Op: opHeader, Seq: 1, Version: journalVersion, At: t0})
 	w.Write(line)
 	for i := 0; i < records; i++ {
 		c := i % companies
 		key := fmt.Sprintf("91110000%010d", c)
 		no := fmt.Sprintf("ORD%010d-%d", c, i/companies/4)
-		r := &record{Key: key, Format: 1, At: t0.Add(time.Duration(i) * time.Millisecond)}
+		r := &record{Seq: i + 2, Key: key, Format: 1, At: t0.Add(time.Duration(i) * time.Millisecond)}
 		switch (i / companies) % 4 {
 		case 0:
 			r.Op, r.SearchKey = opIntent, key

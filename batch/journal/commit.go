@@ -3,6 +3,8 @@ package journal
 import (
 	"fmt"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
 // Writing and group commit.
@@ -18,7 +20,9 @@ import (
 // synced by the next durable append or by a background sync BatchDelay
 // after they were written, whichever comes first.
 
-// append writes r and, if durable, waits until it is on disk.
+// append writes r and, if durable, waits until it is on disk. The record
+// of an accepted order is retried, and saved to the fallback file if it
+// cannot be written (see fallback.go).
 func (j *Journal) append(r *record, durable bool) error {
 	if j.readOnly {
 		return ErrReadOnly
@@ -29,34 +33,50 @@ func (j *Journal) append(r *record, durable bool) error {
 	if len(r.Message) > maxMessageLen {
 		r.Message = truncateUTF8(r.Message, maxMessageLen)
 	}
-	r.At = journalTime(j.opt.Now())
+	if r.At.IsZero() { // merged orders keep their time
+		r.At = j.opt.Now()
+	}
+	r.At = journalTime(r.At)
 	r.Until = journalTime(r.Until)
-	line, err := encodeRecord(nil, r)
+	if r.Op == opOrdered {
+		return j.appendOrder(r)
+	}
+	return j.write(r, durable, false)
+}
+
+// write writes r once. A write error is sticky: later records fail with
+// it, except, when retry is set, a retried one (an accepted order), which
+// tries the file again.
+func (j *Journal) write(r *record, durable, retry bool) error {
+	j.mu.Lock()
+	if err := j.writable(); err != nil && !(retry && err == j.err && !j.syncFailed()) {
+		j.mu.Unlock()
+		return err
+	}
+	r.Seq = j.seq + 1
+	line, err := encodeRecord(j.lineBuf[:0], r)
 	if err == nil && len(line) > maxRecordLen {
 		err = fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(line))
 	}
 	if err != nil {
-		return err
-	}
-
-	j.mu.Lock()
-	if err := j.writable(); err != nil {
 		j.mu.Unlock()
 		return err
 	}
-	if _, err := j.f.WriteAt(line, j.size); err != nil {
-		// Cut off a partial line so the file stays replayable; the journal
-		// takes no more records either way.
+	j.lineBuf = line
+	if _, err := j.opt.writeAt(j.f, line, j.size); err != nil {
+		// Cut off a partial line so the file stays replayable. No intent
+		// is written from now on: no new order.
 		_ = j.f.Truncate(j.size)
-		j.err = fmt.Errorf("write state file %s: %w", j.path, err)
+		j.err = fmt.Errorf("write state file %s: %w", j.path, fsutil.UnwrapPathError(err))
 		j.mu.Unlock()
 		return j.err
 	}
+	j.seq++
 	j.size += int64(len(line))
-	j.led.apply(r)
+	j.ledger.apply(r)
 	j.written++
 	seq := j.written
-	j.wseq.Store(seq)
+	j.writtenSeq.Store(seq)
 	if !durable && j.timer == nil {
 		j.timer = time.AfterFunc(j.opt.BatchDelay, j.backgroundSync)
 	}
@@ -76,9 +96,9 @@ func (j *Journal) writable() error {
 	if j.err != nil {
 		return j.err
 	}
-	j.smu.Lock()
+	j.syncMu.Lock()
 	err := j.syncErr
-	j.smu.Unlock()
+	j.syncMu.Unlock()
 	return err
 }
 
@@ -96,31 +116,31 @@ func (j *Journal) backgroundSync() {
 // syncTo returns once record seq is on disk, joining or leading a group
 // commit.
 func (j *Journal) syncTo(seq uint64) error {
-	j.smu.Lock()
-	defer j.smu.Unlock()
+	j.syncMu.Lock()
+	defer j.syncMu.Unlock()
 	for j.synced < seq {
 		if j.syncErr != nil {
 			return j.syncErr
 		}
 		if j.syncing {
-			j.scond.Wait()
+			j.syncCond.Wait()
 			continue
 		}
 		if j.fileClosed {
 			return ErrClosed
 		}
 		j.syncing = true
-		j.smu.Unlock()
-		target := j.wseq.Load() // everything written before the fsync starts
+		j.syncMu.Unlock()
+		upTo := j.writtenSeq.Load() // everything written before the fsync starts
 		err := j.opt.fsync(j.f)
-		j.smu.Lock()
+		j.syncMu.Lock()
 		j.syncing = false
 		if err != nil {
 			j.syncErr = fmt.Errorf("fsync state file %s: %w", j.path, err)
-		} else if target > j.synced {
-			j.synced = target
+		} else if upTo > j.synced {
+			j.synced = upTo
 		}
-		j.scond.Broadcast()
+		j.syncCond.Broadcast()
 	}
 	return nil
 }
@@ -160,15 +180,17 @@ func (j *Journal) Close() error {
 	}
 
 	serr := j.syncTo(seq)
-	j.smu.Lock()
+	j.syncMu.Lock()
 	for j.syncing {
-		j.scond.Wait()
+		j.syncCond.Wait()
 	}
 	j.fileClosed = true
-	j.smu.Unlock()
-	cerr := j.f.Close()
-	lerr := j.lock.release()
-	for _, err := range []error{werr, serr, cerr, lerr} {
+	j.syncMu.Unlock()
+	j.mu.Lock()
+	j.closeFallback()
+	j.mu.Unlock()
+	cerr := j.release()
+	for _, err := range []error{werr, serr, cerr} {
 		if err != nil {
 			return err
 		}

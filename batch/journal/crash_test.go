@@ -2,8 +2,10 @@ package journal
 
 import (
 	"bufio"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -14,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
@@ -51,6 +55,8 @@ func TestJournal_Crash(t *testing.T) {
 	}
 	wg.Wait()
 	t.Logf("%d trials: %v", *crashTrials, stats)
+	mid := stats["killed mid-history"] + stats["killed mid-history+torn"]
+	assert.GreaterOrEqual(t, mid, *crashTrials/2, "too few trials were killed in the middle of their history: %v", stats)
 }
 
 // crashTrial runs one child, kills it, and checks the journal it left. It
@@ -99,6 +105,8 @@ func crashTrial(t *testing.T, exe, path string, seed uint64) string {
 	kind := "killed"
 	if werr == nil {
 		kind = "finished"
+	} else if n > 0 && n < total {
+		kind = "killed mid-history" // some steps acknowledged, not all
 	}
 
 	torn := injectTorn(t, path, rng)
@@ -106,7 +114,7 @@ func crashTrial(t *testing.T, exe, path string, seed uint64) string {
 		kind += "+torn"
 	}
 	ro, err := Open(path, Options{ReadOnly: true})
-	if os.IsNotExist(err) {
+	if errors.Is(err, fs.ErrNotExist) {
 		for i, a := range acked {
 			if a > 0 {
 				t.Errorf("seed %d: no journal but company %d has %d acknowledged records", seed, i, a)

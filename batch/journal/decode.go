@@ -20,6 +20,8 @@ func decodeFast(line []byte, r *record) bool {
 		switch key {
 		case "op":
 			r.Op = s.str()
+		case "n":
+			r.Seq = s.int()
 		case "at":
 			r.At = s.time()
 		case "version":

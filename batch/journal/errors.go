@@ -38,15 +38,24 @@ func (e *VersionError) Error() string {
 		e.Path, e.Version, journalVersion)
 }
 
-// NotJournalError reports a file that is not a qccbatch state file at all
-// (no header record), for example a portfolio passed as --state by mistake.
-// The file is left untouched.
+// NotJournalError reports a file that is not a qccbatch state file (no
+// header record): another file passed as --state by mistake, or an empty or
+// truncated one, which is never taken as a new state file. The file is left
+// untouched.
 type NotJournalError struct {
 	Path string
+	// Reason says what is wrong when the file may have been a state file
+	// ("it is empty (0 bytes)"); empty for a file of other content.
+	Reason string
 }
 
 func (e *NotJournalError) Error() string {
-	return fmt.Sprintf("%s is not a qccbatch state file (no header record): refusing to use it", e.Path)
+	if e.Reason == "" {
+		return fmt.Sprintf("%s is not a qccbatch state file (no header record): refusing to use it", e.Path)
+	}
+	return fmt.Sprintf("state file %s is refused: %s. qccbatch never leaves a state file without its header, so it was "+
+		"truncated or made by another program; taking it as new would order every company again. Restore it from a "+
+		"backup, or delete it if you are sure no order was placed with it", e.Path, e.Reason)
 }
 
 // LockedError reports a state file in use by another run.

@@ -17,6 +17,7 @@ import (
 func FuzzReplay(f *testing.F) {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	var valid []byte
+	n := 0
 	for _, r := range []*record{
 		{Op: opHeader, Version: journalVersion, At: t0},
 		{Op: opIntent, Key: "a", Format: 1, SearchKey: "某公司", At: t0},
@@ -26,7 +27,8 @@ func FuzzReplay(f *testing.F) {
 		{Op: opCooldown, Key: "c", Format: 2, Until: t0, Code: 110, At: t0},
 		{Op: opSnapshot, Key: "d", Format: 1, State: &snapshot{Outcome: outcome.Failed, Orders: 2}},
 	} {
-		valid, _ = encodeRecord(valid, r)
+		n++
+		valid, _ = encodeRecord(valid, r.withSeq(n))
 	}
 	f.Add(valid)
 	f.Add(valid[:len(valid)-7])
@@ -97,7 +99,11 @@ func checkReplay(t *testing.T, data []byte) {
 		}
 		res.led.settle()
 		var buf bytes.Buffer
-		if _, err := writeSnapshots(&buf, res.led, t0); err != nil {
+		lw := &lineWriter{w: &buf}
+		if err := lw.write(&record{Op: opHeader, Version: journalVersion, At: t0}); err != nil {
+			t.Fatalf("compaction: %v", err)
+		}
+		if err := writeSnapshots(lw, res.led); err != nil {
 			t.Fatalf("compaction: %v", err)
 		}
 		again, err := replay("fuzz", &buf)

@@ -1,12 +1,9 @@
 package journal
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -32,8 +29,22 @@ type Options struct {
 	// compactMin is the number of records below which the journal is never
 	// compacted (tests lower it) [defaultCompactMin].
 	compactMin int
+	// Account is the API endpoint and key of this run. A write-open of a
+	// state file that belongs to another fails with *AccountError; a state
+	// file that does not record them yet is adopted (they are recorded).
+	// Empty fields are not checked. Read-only opens check nothing: see
+	// Journal.Account.
+	Account Account
+
+	// WriteRetry is how long the record of an accepted order is retried
+	// when the state file cannot be written, before the order is saved to
+	// the fallback file [10s].
+	WriteRetry time.Duration
+
 	// fsync replaces (*os.File).Sync in tests.
 	fsync func(*os.File) error
+	// writeAt replaces (*os.File).WriteAt for appends in tests.
+	writeAt func(f *os.File, b []byte, off int64) (int, error)
 }
 
 const (
@@ -44,24 +55,34 @@ const (
 // Journal is the append-only, crash-safe state file of qccbatch and the
 // ledger replayed from it. Its methods are safe for concurrent use.
 type Journal struct {
-	path     string
+	path     string // as the caller named it, for messages
+	target   string // the file it resolves to: compaction replaces this
 	opt      Options
 	readOnly bool
-	lock     *journalLock
+	// repairing is set while Repair rewrites the file, which then has a
+	// second name on purpose (the damaged copy).
+	repairing bool
 
-	mu      sync.Mutex // guards the fields below and the ledger
-	f       *os.File
-	size    int64  // where the next record goes
-	written uint64 // records written so far in this session
-	led     *ledger
-	err     error // sticky write error
-	closed  bool
-	timer   *time.Timer // pending background fsync, nil if none
+	mu sync.Mutex // guards the fields below and the ledger
+	f  *os.File
+	// fallback is the open fallback file and fallbackSize the bytes of
+	// orders in it (see fallback.go).
+	fallback     *os.File
+	fallbackSize int64
+	size         int64  // where the next record goes
+	written      uint64 // records written so far in this session
+	seq          int    // number of the last line in the file
+	lineBuf      []byte // reused to encode records
+	ledger       *ledger
+	account      Account // the account the file belongs to
+	err          error   // sticky write error
+	closed       bool
+	timer        *time.Timer // pending background fsync, nil if none
 
-	wseq atomic.Uint64 // = written, readable without mu
+	writtenSeq atomic.Uint64 // = written, readable without mu
 
-	smu        sync.Mutex // guards the group-commit fields below
-	scond      *sync.Cond
+	syncMu     sync.Mutex // guards the group-commit fields below
+	syncCond   *sync.Cond
 	syncing    bool   // a leader is in f.Sync
 	synced     uint64 // records known to be on disk
 	syncErr    error  // sticky fsync error
@@ -71,9 +92,14 @@ type Journal struct {
 // Open opens the state file at path, creating it (mode 0600) if it
 // does not exist, takes its exclusive lock, replays it and, when superseded
 // records dominate, compacts it atomically. It fails with *LockedError if
-// another run holds the lock, *CorruptError for a bad record before the end,
-// *VersionError for another format version and *NotJournalError for a file
-// that is not a state file.
+// another run holds the lock, *CorruptError for a bad record before the end
+// (a damaged, deleted or moved line), *VersionError for a format version it
+// does not read, *NotJournalError for a file that is not a state file (or
+// an empty one), *AccountError for a state file of another API account and
+// *FileError for a file it cannot open.
+//
+// path may be a symlink: the file it leads to is opened, locked and, by
+// compaction, replaced; the link stays a link.
 func Open(path string, opt Options) (*Journal, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -87,21 +113,29 @@ func Open(path string, opt Options) (*Journal, error) {
 	if opt.fsync == nil {
 		opt.fsync = (*os.File).Sync
 	}
+	if opt.writeAt == nil {
+		opt.writeAt = (*os.File).WriteAt
+	}
+	if opt.WriteRetry <= 0 {
+		opt.WriteRetry = defaultWriteRetry
+	}
 	j := &Journal{path: path, opt: opt, readOnly: opt.ReadOnly}
-	j.scond = sync.NewCond(&j.smu)
+	j.syncCond = sync.NewCond(&j.syncMu)
 	if opt.ReadOnly {
 		return j, j.openReadOnly()
 	}
-	lock, err := lockJournal(path)
+	j.account = opt.Account.normalize()
+	header, err := encodeRecord(nil, j.headerRecord().withSeq(1))
 	if err != nil {
 		return nil, err
 	}
-	j.lock = lock
+	f, target, err := openLocked(path, header)
+	if err != nil {
+		return nil, err
+	}
+	j.f, j.target = f, target
 	if err := j.openWrite(); err != nil {
-		if j.f != nil {
-			j.f.Close()
-		}
-		lock.release()
+		j.release()
 		return nil, err
 	}
 	return j, nil
@@ -122,58 +156,101 @@ func (j *Journal) openReadOnly() error {
 	if err != nil {
 		return err
 	}
+	if res.fresh {
+		return res.notJournal(j.path)
+	}
+	if target, err := fsutil.Resolve(j.path); err == nil {
+		mergeFallbackReadOnly(fallbackPath(target), res.led)
+	}
 	res.led.settle()
-	j.led = res.led
+	j.ledger, j.account = res.led, res.account
 	return nil
+}
+
+// Account returns the API endpoint and key fingerprint the state file
+// belongs to; empty fields are not recorded yet (a file from an older
+// qccbatch, or one never opened with Options.Account).
+func (j *Journal) Account() Account {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.account
 }
 
 // openWrite replays the journal under the lock, repairs a torn tail,
 // compacts if worthwhile and leaves j.f open for appends.
 func (j *Journal) openWrite() error {
-	os.Remove(j.path + ".tmp") // a compaction that never finished
-	f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fileError(j.path, err)
-	}
-	j.f = f
-	if err := restrictMode(f); err != nil {
+	writeHolder(j.target, holderInfo())
+	sweepNewTemps(j.target)
+	os.Remove(j.target + ".tmp") // a compaction that never finished
+	if err := restrictMode(j.f); err != nil {
 		return err
 	}
-	res, err := replay(j.path, f)
+	res, err := replay(j.path, sectionAll(j.f))
 	if err != nil {
 		return err
 	}
-	settled := res.led.settle()
-	j.led = res.led
 	if res.fresh {
-		return j.writeHeader()
+		return res.notJournal(j.path)
 	}
-	if fi, err := f.Stat(); err != nil {
+	want := j.opt.Account.normalize()
+	if want.conflict(res.account) != "" {
+		return &AccountError{Path: j.path, Want: want, Have: res.account}
+	}
+	j.account = res.account.merge(want)
+	j.ledger = res.led
+	if fi, err := j.f.Stat(); err != nil {
 		return err
 	} else if fi.Size() > res.end {
 		// A torn tail: cut it off so the next record starts a clean line.
-		if err := f.Truncate(res.end); err != nil {
+		if err := j.f.Truncate(res.end); err != nil {
 			return fmt.Errorf("truncate torn record in %s: %w", j.path, err)
 		}
-		if err := f.Sync(); err != nil {
+		if err := j.f.Sync(); err != nil {
 			return err
 		}
 	}
-	j.size = res.end
-	if j.led.records >= j.opt.compactMin && j.led.records > 2*len(j.led.m) {
-		if done, err := j.compact(); done || err != nil {
+	j.size, j.seq = res.end, res.lines
+	if res.version < journalVersion {
+		if err := j.upgrade(res.end); err != nil {
 			return err
 		}
+	} else if j.account != res.account {
+		// An older state file is adopted by the first run that names its
+		// account.
+		if err := j.append(&record{Op: opAccount, Endpoint: j.account.Endpoint, KeyFP: j.account.KeyFingerprint}, false); err != nil {
+			return err
+		}
+	}
+	// Orders a previous run could only save to the fallback file come
+	// first: they answer that run's intents.
+	if err := j.mergeFallback(); err != nil {
+		return err
 	}
 	// Intents a previous run left unanswered are uncertain from now on:
 	// say so in the file, so that no later record can be read as their
 	// answer.
-	for _, k := range settled {
+	for _, k := range j.ledger.settle() {
 		if err := j.append(&record{Op: opAmbiguous, Key: k.ID, Format: k.Format, Message: MsgNoAnswer}, false); err != nil {
 			return err
 		}
 	}
+	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*len(j.ledger.m) {
+		if _, err := j.compact(); err != nil {
+			return err
+		}
+	}
+	if err := j.Sync(); err != nil {
+		return err
+	}
+	j.openFallback() // the merged orders are durable: start an empty one
 	return nil
+}
+
+// release closes the file, which releases its lock, and clears the
+// holder's name.
+func (j *Journal) release() error {
+	writeHolder(j.target, "")
+	return j.f.Close()
 }
 
 // restrictMode makes an existing state file private (0600) where the
@@ -190,97 +267,4 @@ func restrictMode(f *os.File) error {
 		return f.Chmod(0o600)
 	}
 	return nil
-}
-
-// writeHeader starts a new (or empty) journal with its header record and
-// makes the file's creation durable.
-func (j *Journal) writeHeader() error {
-	line, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(j.opt.Now())})
-	if err != nil {
-		return err
-	}
-	if err := j.f.Truncate(0); err != nil {
-		return err
-	}
-	if _, err := j.f.WriteAt(line, 0); err != nil {
-		return fmt.Errorf("write state file %s: %w", j.path, err)
-	}
-	if err := j.f.Sync(); err != nil {
-		return err
-	}
-	j.size = int64(len(line))
-	return fsutil.SyncDir(filepath.Dir(j.path))
-}
-
-// compact rewrites the journal as a header and one snapshot per company:
-// a temporary file, fsync, rename over the journal, fsync the directory. A
-// compaction that fails (done false) leaves the journal as it was and is
-// not an error; err is only for a journal that cannot be reopened.
-func (j *Journal) compact() (done bool, err error) {
-	tmp := j.path + ".tmp"
-	size, werr := writeCompacted(tmp, j.led, j.opt.Now())
-	if werr == nil {
-		// Windows cannot rename over an open file: close ours first.
-		if werr = j.f.Close(); werr == nil {
-			j.f = nil
-			if werr = os.Rename(tmp, j.path); werr == nil {
-				done = true
-				j.size = size
-				_ = fsutil.SyncDir(filepath.Dir(j.path))
-				j.led.records = len(j.led.m)
-			}
-		}
-	}
-	if werr != nil {
-		os.Remove(tmp)
-	}
-	if j.f == nil {
-		f, err := os.OpenFile(j.path, os.O_RDWR, 0o600)
-		if err != nil {
-			return done, err
-		}
-		j.f = f
-	}
-	return done, nil
-}
-
-// writeCompacted writes the ledger as a fresh journal at path.
-func writeCompacted(path string, led *ledger, now time.Time) (int64, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return 0, err
-	}
-	w := bufio.NewWriterSize(f, 256<<10)
-	size, err := writeSnapshots(w, led, now)
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return size, err
-}
-
-// writeSnapshots writes a header and one snapshot per company of a settled
-// ledger, and returns the bytes written.
-func writeSnapshots(w io.Writer, led *ledger, now time.Time) (int64, error) {
-	line, err := encodeRecord(nil, &record{Op: opHeader, Version: journalVersion, At: journalTime(now)})
-	if err != nil {
-		return 0, err
-	}
-	n, err := w.Write(line)
-	size := int64(n)
-	for _, e := range led.m {
-		if err != nil {
-			break
-		}
-		if line, err = encodeRecord(line[:0], e.snapshot()); err == nil {
-			n, err = w.Write(line)
-			size += int64(n)
-		}
-	}
-	return size, err
 }

@@ -1,91 +1,210 @@
 package journal
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
-	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/gofrs/flock"
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
 
-// The lock is held on a side file, STATE.lock, never on the journal itself,
-// so that compaction can replace the journal while the lock stays held and
-// readers (status, export) are never blocked by it.
+// One writer per file, whatever the path.
 //
-// The holder writes "pid=N host=H" into the lock file starting at byte 1:
-// on Windows flock locks byte 0 with a mandatory lock, which other
-// processes cannot read, while the rest of the file stays readable.
-const lockInfoOffset = 1
+// The exclusive lock is taken on the state file itself, on the open file
+// (flock on Unix, LockFileEx on Windows), not on a side file found by name:
+// a lock bound to the file's identity is shared by every path that reaches
+// it (a symlink, a hard link, a relative or an absolute path), and there is
+// no lock file a user could delete to let a second writer in.
+//
+// Compaction replaces the file by rename, which gives the path a new
+// identity. The writer hands the lock over: it locks the new file before
+// the rename makes it visible and releases the old one only after. A second
+// opener that locked the old file just as it was released re-checks, after
+// locking, that the path still names the file it locked (device and inode,
+// or volume and file index on Windows) and starts again if not, so it always
+// ends up contending for the lock of the current file. A hard-linked state
+// file is never compacted (a rename would split its names into two files).
+//
+// Who holds the lock is advice for the error message only: the holder
+// writes "pid=N host=H" into STATE.lock beside the resolved state file.
+// Deleting that file, or opening through a hard link (whose name has no
+// holder file beside it), loses the pid in the message, never the lock.
 
-// lockInfoLen is the fixed size of the holder field (padded with spaces),
-// so a shorter pid never leaves a tail of an older one.
-const lockInfoLen = 96
+// maxOpenAttempts bounds how often Open starts again because the state file
+// was replaced (compacted) between opening and locking it.
+const maxOpenAttempts = 20
 
-// journalLock is the exclusive lock of one open journal.
-type journalLock struct {
-	fl   *flock.Flock
-	path string
+// openLocked opens the state file at path for writing and takes its lock,
+// creating it with header when it does not exist. It returns the open,
+// locked file and the path of the file it really is (symlinks resolved).
+func openLocked(path string, header []byte) (f *os.File, target string, err error) {
+	for range maxOpenAttempts {
+		target, err = fsutil.Resolve(path)
+		if err != nil {
+			return nil, "", fileError(path, err)
+		}
+		f, err = openFile(target, os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			f, err = createJournal(target, header)
+			if errors.Is(err, fs.ErrExist) {
+				continue // another run created it meanwhile: contend for its lock
+			}
+			if err != nil {
+				return nil, "", fileError(path, err)
+			}
+		} else if err != nil {
+			return nil, "", fileError(path, err)
+		} else {
+			ok, lerr := tryLock(f)
+			if lerr != nil {
+				f.Close()
+				return nil, "", fmt.Errorf("lock state file %s: %w", path, fsutil.UnwrapPathError(lerr))
+			}
+			if !ok {
+				f.Close()
+				pid, host := readLockHolder(holderPath(target))
+				return nil, "", &LockedError{Path: path, PID: pid, Host: host}
+			}
+		}
+		if same, serr := namesFile(target, f); serr != nil || !same {
+			f.Close() // replaced (compacted) or removed meanwhile: start again
+			continue
+		}
+		return f, target, nil
+	}
+	return nil, "", fmt.Errorf("state file %s: it keeps being replaced by another process", path)
 }
 
-// lockJournal takes the exclusive lock of the journal at path without
-// waiting. It returns a *LockedError naming the holder if another process
-// (or another Journal in this process) has it.
-func lockJournal(path string) (*journalLock, error) {
-	lp := path + ".lock"
-	fl := flock.New(lp, flock.SetPermissions(0o600))
-	ok, err := fl.TryLock()
+// namesFile reports whether path (symlinks followed) is the open file f.
+func namesFile(path string, f *os.File) (bool, error) {
+	a, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("lock state file %s: %w", path, err)
+		return false, err
 	}
-	if !ok {
-		pid, host := readLockHolder(lp)
-		return nil, &LockedError{Path: path, PID: pid, Host: host}
+	b, err := os.Stat(path)
+	if err != nil {
+		return false, err
 	}
-	l := &journalLock{fl: fl, path: lp}
-	host, _ := os.Hostname()
-	l.writeHolder(fmt.Sprintf("pid=%d host=%s", os.Getpid(), sanitizeHost(host)))
-	return l, nil
+	return os.SameFile(a, b), nil
 }
 
-// writeHolder records who holds the lock. It is advice for the error
-// message of a second opener, so failures are ignored.
-func (l *journalLock) writeHolder(info string) {
-	f, err := os.OpenFile(l.path, os.O_WRONLY, 0o600)
+// createJournal creates the state file at target, holding header, and
+// returns it open and locked. The file appears at target complete: it is
+// written and fsynced under a temporary name and hard-linked into place, so
+// a crash never leaves an empty or headerless state file (which Open
+// refuses), and two runs creating it at once cannot both win (the link fails
+// with fs.ErrExist for the second). Where the file system has no hard links
+// it falls back to an exclusive create at target, where only a crash
+// between the create and the header's fsync can leave an empty file.
+func createJournal(target string, header []byte) (*os.File, error) {
+	dir, base := filepath.Split(target)
+	tmp := filepath.Join(dir, "."+base+newInfix+randomSuffix())
+	t, err := openFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
+		return nil, err
+	}
+	if err := writeNewFile(t, header); err != nil {
+		t.Close()
+		os.Remove(tmp)
+		return nil, err
+	}
+	lerr := os.Link(tmp, target)
+	if lerr == nil {
+		os.Remove(tmp)
+		return t, syncDirOf(target, t)
+	}
+	t.Close()
+	os.Remove(tmp)
+	if errors.Is(lerr, fs.ErrExist) {
+		return nil, lerr
+	}
+	f, err := openFile(target, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeNewFile(f, header); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, syncDirOf(target, f)
+}
+
+// writeNewFile locks a file nobody else knows yet, writes data and fsyncs.
+func writeNewFile(f *os.File, data []byte) error {
+	if ok, err := tryLock(f); err != nil || !ok {
+		return errors.Join(errors.New("cannot lock a new file"), err)
+	}
+	if _, err := f.WriteAt(data, 0); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// syncDirOf makes a new name in target's directory durable; on failure it
+// closes f.
+func syncDirOf(target string, f *os.File) error {
+	if err := fsutil.SyncDir(filepath.Dir(target)); err != nil {
+		f.Close()
+		return err
+	}
+	return nil
+}
+
+// newInfix names the temporaries of createJournal: ".book.qccstate.new-1a2b3c4d".
+const newInfix = ".new-"
+
+func randomSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// sweepNewTemps removes what a crash in createJournal left beside target.
+func sweepNewTemps(target string) {
+	_, _ = fsutil.SweepPrefix(filepath.Dir(target), "."+filepath.Base(target)+newInfix, time.Minute)
+}
+
+// holderPath is the file naming the lock's holder, beside the state file.
+func holderPath(target string) string { return target + ".lock" }
+
+// lockInfoLen bounds what readLockHolder reads.
+const lockInfoLen = 128
+
+// writeHolder records who holds the lock, or clears it with info "". It is
+// advice for the error message of a second opener, so failures are ignored.
+func writeHolder(target, info string) {
+	if info == "" {
+		_ = os.Remove(holderPath(target))
 		return
 	}
-	defer f.Close()
-	if len(info) > lockInfoLen-1 {
-		info = info[:lockInfoLen-1]
-	}
-	buf := []byte(info + strings.Repeat(" ", lockInfoLen-1-len(info)) + "\n")
-	_, _ = f.WriteAt(buf, lockInfoOffset)
+	_ = os.WriteFile(holderPath(target), []byte(info+"\n"), 0o600)
 }
 
-// release clears the holder and releases the lock. The lock file stays:
-// removing it would race with a process that is just opening it.
-func (l *journalLock) release() error {
-	l.writeHolder("")
-	return l.fl.Unlock()
+// holderInfo describes this process for writeHolder.
+func holderInfo() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("pid=%d host=%s", os.Getpid(), sanitizeHost(host))
 }
 
 var lockHolderRE = regexp.MustCompile(`pid=(\d+)(?: host=(\S+))?`)
 
-// readLockHolder reads the holder's pid and host from the lock file.
-func readLockHolder(lockPath string) (pid int, host string) {
-	f, err := os.Open(lockPath)
+// readLockHolder reads the holder's pid and host from the holder file.
+func readLockHolder(holderFile string) (pid int, host string) {
+	f, err := os.Open(holderFile)
 	if err != nil {
 		return 0, ""
 	}
 	defer f.Close()
 	buf := make([]byte, lockInfoLen)
-	n, err := f.ReadAt(buf, lockInfoOffset)
-	if err != nil && err != io.EOF {
-		return 0, ""
-	}
+	n, _ := f.Read(buf)
 	m := lockHolderRE.FindSubmatch(buf[:n])
 	if m == nil {
 		return 0, ""

@@ -12,8 +12,17 @@ import (
 )
 
 // journalVersion is the format version written in the header record. A
-// state file with another version is refused rather than misread.
-const journalVersion = 1
+// state file with a version this program does not read is refused rather
+// than misread.
+//
+// Version 2 numbers every record ("n", the line number, header 1), records
+// the account in the header, and adds record kinds an older qccbatch does
+// not know, so it must refuse such a file: a write-open upgrades a version 1
+// file by rewriting it whole (every record kept, numbered).
+const journalVersion = 2
+
+// oldestVersion is the oldest format version still read.
+const oldestVersion = 1
 
 // Record kinds ("op" field of a journal line).
 const (
@@ -26,7 +35,9 @@ const (
 	opPolled     = "polled"
 	opDownloaded = "downloaded"
 	opCooldown   = "cooldown"
-	opSnapshot   = "state" // one company's whole state, written by compaction
+	opSnapshot   = "state"   // one company's whole state, written by compaction
+	opAccount    = "account" // the API endpoint and key a state file was adopted by
+	opRepair     = "repair"  // Repair rebuilt the file; Message says what it did
 )
 
 // record is one line of the journal. Every line is a JSON object whose last
@@ -35,8 +46,11 @@ const (
 // precision.
 type record struct {
 	Op        string          `json:"op"`
+	Seq       int             `json:"n,omitempty"` // line number, from version 2
 	At        time.Time       `json:"at,omitzero"`
-	Version   int             `json:"version,omitempty"` // header only
+	Version   int             `json:"version,omitempty"`  // header only
+	Endpoint  string          `json:"endpoint,omitempty"` // header, account
+	KeyFP     string          `json:"key_fp,omitempty"`   // header, account
 	Key       string          `json:"k,omitempty"`
 	Format    int             `json:"f,omitempty"`
 	SearchKey string          `json:"sk,omitempty"`
@@ -69,6 +83,12 @@ type snapshot struct {
 	CooldownUntil time.Time       `json:"cooldown_until,omitzero"`
 	Orders        int             `json:"orders,omitempty"`
 	Intents       int             `json:"intents,omitempty"`
+}
+
+// withSeq sets the record's number and returns it.
+func (r *record) withSeq(n int) *record {
+	r.Seq = n
+	return r
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -149,7 +169,8 @@ func decodeRecord(line []byte, r *record) error {
 // validate checks the fields a record of its kind must have, so that a
 // record with a good checksum but impossible content is not applied.
 func (r *record) validate() error {
-	if r.Op == opHeader {
+	switch r.Op {
+	case opHeader, opAccount, opRepair:
 		return nil
 	}
 	if r.Key == "" || r.Format < 1 || r.Format > 2 {

@@ -17,11 +17,18 @@ type replayed struct {
 	// end is the offset just after the last good record: appends go there,
 	// and anything after it is a torn tail to be truncated.
 	end int64
-	// fresh is set when the file holds no header yet (empty, or a header
-	// torn while the file was being created).
+	// fresh is set when the file holds no header: it is empty, or its only
+	// line is a torn header. Open refuses such a file (see notJournal).
 	fresh bool
+	// empty is set for a file of 0 bytes.
+	empty bool
 	// lines is the number of the last good line.
 	lines int
+	// version is the header's format version.
+	version int
+	// account is the API endpoint and key the file belongs to, from its
+	// header and any later account record.
+	account Account
 }
 
 var errNoNewline = errors.New("no newline")
@@ -74,7 +81,7 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 		}
 		if derr != nil {
 			if badText {
-				return nil, corruptOrForeign(path, res, badLine, badErr, foreign)
+				return nil, corruptOrForeign(path, badLine, badErr, foreign)
 			}
 			badText = true
 			foreign = res.lines == 0 && !looksLikeHeader(line)
@@ -84,18 +91,27 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 			continue
 		}
 		if badLine != 0 {
-			return nil, corruptOrForeign(path, res, badLine, badErr, foreign)
+			return nil, corruptOrForeign(path, badLine, badErr, foreign)
 		}
 		if res.lines == 0 {
 			if rec.Op != opHeader {
 				return nil, &CorruptError{Path: path, Line: lineNo, Reason: "missing header record"}
 			}
-			if rec.Version != journalVersion {
+			if rec.Version < oldestVersion || rec.Version > journalVersion {
 				return nil, &VersionError{Path: path, Version: rec.Version}
 			}
-		} else if rec.Op == opHeader {
+			res.version = rec.Version
+		}
+		if res.version >= 2 && rec.Seq != lineNo {
+			return nil, &CorruptError{Path: path, Line: lineNo, Reason: seqReason(rec.Seq, lineNo)}
+		}
+		switch {
+		case res.lines == 0, rec.Op == opAccount:
+			res.account = res.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
+		case rec.Op == opHeader:
 			return nil, &CorruptError{Path: path, Line: lineNo, Reason: "second header record"}
-		} else {
+		case rec.Op == opRepair:
+		default:
 			res.led.apply(&rec)
 		}
 		res.lines = lineNo
@@ -106,12 +122,32 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 			return nil, &NotJournalError{Path: path}
 		}
 		res.fresh = true
+		res.empty = off == 0
 	}
 	return res, nil
 }
 
+// notJournal explains why a file without a header is refused. qccbatch
+// creates a state file complete with its header (see createJournal), so an
+// empty or headerless file was made or truncated by something else: taking
+// it as new would order every company again.
+func (res *replayed) notJournal(path string) error {
+	if res.empty {
+		return &NotJournalError{Path: path, Reason: "it is empty (0 bytes)"}
+	}
+	return &NotJournalError{Path: path, Reason: "its header record is incomplete"}
+}
+
+// seqReason explains a record whose number is not its line's.
+func seqReason(seq, line int) string {
+	if seq > line {
+		return fmt.Sprintf("record number %d where %d was expected: a line before it was deleted", seq, line)
+	}
+	return fmt.Sprintf("record number %d where %d was expected: a line was added, repeated or moved", seq, line)
+}
+
 // corruptOrForeign explains a bad line that is not the end of the log.
-func corruptOrForeign(path string, res *replayed, line int, why error, foreign bool) error {
+func corruptOrForeign(path string, line int, why error, foreign bool) error {
 	if foreign {
 		return &NotJournalError{Path: path}
 	}

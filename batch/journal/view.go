@@ -12,7 +12,7 @@ import (
 func (j *Journal) Lookup(k Key) (State, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	e := j.led.m[k]
+	e := j.ledger.m[k]
 	if e == nil {
 		return State{}, false
 	}
@@ -25,7 +25,7 @@ func (j *Journal) Lookup(k Key) (State, bool) {
 func (j *Journal) Each(fn func(State) bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for _, e := range j.led.m {
+	for _, e := range j.ledger.m {
 		if !fn(e.state()) {
 			return
 		}
@@ -48,9 +48,9 @@ func (j *Journal) Stats() Stats {
 	st := Stats{Outcomes: outcome.NewCounts()}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	st.Companies = len(j.led.m)
-	st.Records = j.led.records
-	for _, e := range j.led.m {
+	st.Companies = len(j.ledger.m)
+	st.Records = j.ledger.records
+	for _, e := range j.ledger.m {
 		s := e.state()
 		st.Outcomes[s.Outcome]++
 		st.OrdersPlaced += s.Orders
@@ -70,7 +70,7 @@ func (j *Journal) Stats() Stats {
 // Empty returns a read-only journal that knows no company: the state of a
 // portfolio never run before, for a dry run without a state file.
 func Empty() *Journal {
-	j := &Journal{led: newLedger(), readOnly: true, opt: Options{Now: time.Now}}
-	j.scond = sync.NewCond(&j.smu)
+	j := &Journal{ledger: newLedger(), readOnly: true, opt: Options{Now: time.Now}}
+	j.syncCond = sync.NewCond(&j.syncMu)
 	return j
 }

@@ -1,0 +1,19 @@
+//go:build windows
+
+package journal
+
+import "golang.org/x/sys/windows"
+
+// FreeSpace returns the bytes available to this user on the volume holding
+// dir.
+func FreeSpace(dir string) (uint64, error) {
+	p, err := windows.UTF16PtrFromString(dir)
+	if err != nil {
+		return 0, err
+	}
+	var free, total, totalFree uint64
+	if err := windows.GetDiskFreeSpaceEx(p, &free, &total, &totalFree); err != nil {
+		return 0, err
+	}
+	return free, nil
+}

@@ -1,0 +1,175 @@
+package journal
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+)
+
+// Rewriting the whole state file: compaction, and the upgrade of an older
+// format. Both write a new file beside the target, lock it, fsync it and
+// rename it over the target (never over a symlink that leads to it), so a
+// crash at any instant leaves the old file or the complete new one.
+
+// lineWriter numbers and encodes records onto w.
+type lineWriter struct {
+	w    io.Writer
+	seq  int   // number of the last line written
+	size int64 // bytes written
+	buf  []byte
+}
+
+// write numbers r as the next line and writes it.
+func (lw *lineWriter) write(r *record) error {
+	r.Seq = lw.seq + 1
+	line, err := encodeRecord(lw.buf[:0], r)
+	lw.buf = line
+	if err != nil {
+		return err
+	}
+	n, err := lw.w.Write(line)
+	lw.size += int64(n)
+	if err != nil {
+		return err
+	}
+	lw.seq++
+	return nil
+}
+
+// errLinked is why a hard-linked state file is not rewritten.
+var errLinked = errors.New("the state file has more than one name (hard links)")
+
+// rewrite replaces the state file with the lines fill writes, and moves
+// the journal (its lock included, see lock.go) to the new file. j.mu must be
+// held or the journal not yet shared. On error the old file is left as it
+// was and still open. A state file with more than one name is never
+// rewritten (errLinked): the rename would split it into two files.
+func (j *Journal) rewrite(fill func(lw *lineWriter) error) error {
+	if fileLinkCount(j.f) > 1 && !j.repairing {
+		return errLinked
+	}
+	tmp := j.target + ".tmp"
+	f, err := openFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	lw := &lineWriter{}
+	if ok, lerr := tryLock(f); !ok || lerr != nil {
+		err = errors.Join(errors.New("cannot lock the new file"), lerr)
+	} else {
+		bw := bufio.NewWriterSize(f, 256<<10)
+		lw.w = bw
+		if err = fill(lw); err == nil {
+			err = bw.Flush()
+		}
+		if err == nil {
+			err = j.opt.fsync(f)
+		}
+		if err == nil {
+			err = os.Rename(tmp, j.target)
+		}
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	_ = fsutil.SyncDir(filepath.Dir(j.target))
+	j.f.Close() // releases the old file's lock; the new one's is held
+	j.f, j.size, j.seq = f, lw.size, lw.seq
+	return nil
+}
+
+// headerRecord is the first line of the state file.
+func (j *Journal) headerRecord() *record {
+	return &record{Op: opHeader, Version: journalVersion, At: journalTime(j.opt.Now()),
+		Endpoint: j.account.Endpoint, KeyFP: j.account.KeyFingerprint}
+}
+
+// compact rewrites the journal as a header and one snapshot per company.
+// A compaction that fails (done false) leaves the journal as it was and is
+// not an error.
+func (j *Journal) compact() (done bool, err error) {
+	if err := j.rewrite(func(lw *lineWriter) error {
+		if err := lw.write(j.headerRecord()); err != nil {
+			return err
+		}
+		return writeSnapshots(lw, j.ledger)
+	}); err != nil {
+		return false, nil
+	}
+	j.ledger.records = len(j.ledger.m)
+	return true, nil
+}
+
+// writeSnapshots writes one snapshot per company of a settled ledger.
+func writeSnapshots(lw *lineWriter, led *ledger) error {
+	for _, e := range led.m {
+		if err := lw.write(e.snapshot()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// upgrade rewrites a state file of an older format version in the current
+// one: the header (with the account) and every record, numbered.
+func (j *Journal) upgrade(end int64) error {
+	err := j.rewrite(func(lw *lineWriter) error {
+		if err := lw.write(j.headerRecord()); err != nil {
+			return err
+		}
+		return eachRecord(io.NewSectionReader(j.f, 0, end), func(r *record) error {
+			if r.Op == opHeader {
+				return nil
+			}
+			return lw.write(r)
+		})
+	})
+	if errors.Is(err, errLinked) {
+		return fmt.Errorf("state file %s was written by an older qccbatch and must be rewritten in the current format, "+
+			"but it has more than one name (hard links): make it a file of its own (copy it over itself), then run again", j.path)
+	}
+	if err != nil {
+		return fmt.Errorf("state file %s: upgrade to format version %d: %w", j.path, journalVersion, err)
+	}
+	return nil
+}
+
+// eachRecord calls fn with every record of a journal that replay accepted,
+// up to its end. The record's strings are valid only during the call.
+func eachRecord(rd io.Reader, fn func(*record) error) error {
+	br := bufio.NewReaderSize(rd, maxRecordLen+1)
+	var rec record
+	for {
+		line, _, err := readLine(br)
+		if err == io.EOF && len(line) == 0 {
+			return nil
+		}
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if derr := decodeRecord(line, &rec); derr != nil {
+			return derr
+		}
+		if err := fn(&rec); err != nil {
+			return err
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// sectionAll reads a whole file from its start, whatever its offset.
+func sectionAll(f *os.File) io.Reader { return io.NewSectionReader(f, 0, math.MaxInt64) }
+
+// now is the journal's clock, in the journal's precision.
+func (j *Journal) now() time.Time { return journalTime(j.opt.Now()) }
