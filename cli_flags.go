@@ -14,21 +14,24 @@ import (
 
 // inputFlags say how to read a portfolio: run, validate and export.
 type inputFlags struct {
-	sheet, column, encoding string
-	allowBadChecksum        bool
+	sheet, column, nameColumn, encoding string
+	headerRow                           int
+	allowBadChecksum                    bool
 }
 
 // AddFlags declares the input flags on f.
 func (o *inputFlags) AddFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.sheet, "sheet", "", "worksheet to read [the first sheet with a known header]")
-	f.StringVar(&o.column, "column", "", "header or column letter of the identifier (code) column [auto-detected]")
+	f.StringVar(&o.column, "column", "", "header or column letter of the code column (credit code or registration number) [auto-detected]")
+	f.StringVar(&o.nameColumn, "name-column", "", "header or column letter of the company-name column, used where the code cell is empty [auto-detected]")
+	f.IntVar(&o.headerRow, "header-row", 0, "the header is on this sheet row [the first of the first 30 rows with a known header]")
 	f.StringVar(&o.encoding, "encoding", "", "CSV encoding: utf-8, gbk (gb18030) or utf-16 [detected]")
 	f.BoolVar(&o.allowBadChecksum, "allow-bad-checksum", false, "order credit codes whose check character is wrong (early pilot codes)")
 }
 
 // read returns the input options.
 func (o *inputFlags) read() input.Options {
-	return input.Options{Sheet: o.sheet, Column: o.column, Encoding: o.encoding}
+	return input.Options{Sheet: o.sheet, Column: o.column, NameColumn: o.nameColumn, HeaderRow: o.headerRow, Encoding: o.encoding}
 }
 
 // classify returns the identifier options.

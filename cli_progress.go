@@ -39,9 +39,9 @@ func newLogger(w io.Writer, format string, quiet bool) (*slog.Logger, error) {
 	return nil, usagef("--log-format must be text or json, not %q", format)
 }
 
-// isTerminal reports whether w is a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTerminal reports whether a standard stream (an *os.File) is a terminal.
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 

@@ -5,14 +5,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
-	"github.com/qccbatch/qccbatch/batch/identifier"
-	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -20,15 +20,16 @@ import (
 
 // runFlags are the flags of `qccbatch run`.
 type runFlags struct {
-	out, state, sheet, column, encoding, format, download, baseURL, lang, keyFile string
-	logFormat                                                                     string
-	qps                                                                           float64
-	concurrency, maxOrders                                                        int
-	pollInterval, timeout                                                         time.Duration
-	refreshAfter                                                                  durationValue
-	reorderFailed, reorderUncertain, allowBadChecksum                             bool
-	dryRun, sandbox, quiet, noProgress                                            bool
-	cpuProfile                                                                    string
+	in  inputFlags
+	out outputFlags
+
+	output, state, download, baseURL, keyFile, logFormat, cpuProfile string
+	qps, price                                                       float64
+	concurrency, maxOrders                                           int
+	pollInterval, timeout                                            time.Duration
+	refreshAfter                                                     durationValue
+	reorderFailed, reorderUncertain, newFormat                       bool
+	dryRun, sandbox, quiet, noProgress, yes                          bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -41,37 +42,40 @@ report is ready, optionally download the files, and write the results table.
 
 The state file (INPUT.qccstate by default) is the ledger: rerun the same command after a
 crash, a quota stop or Ctrl-C and it resumes without ordering any company twice.
-Credentials come from QCC_KEY and QCC_SECRET_KEY (or --key-file); --sandbox needs none.
+Credentials come from QCC_KEY and QCC_SECRET_KEY (or --key-file); --sandbox needs none
+and keeps its own state file and results (INPUT.sandbox.qccstate, INPUT-sandbox-results.xlsx).
 
 Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordered),
-3 stopped by an account, quota or failure-rate condition, 4 incomplete (rerun to resume).`,
+3 stopped by an account, quota or failure-rate condition (rerun later), 4 incomplete
+(rerun to resume), 5 complete but some rows are uncertain (look them up in Qichacha's
+order list, then qccbatch resolve).`,
 		Args: exactArgs(1, "INPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRun(cmd, args[0], &f)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.out, "out", "o", "", "results file, .xlsx or .csv [INPUT without extension + -results.xlsx]")
+	f.in.AddFlags(fl)
+	f.out.AddFlags(fl, "report format: pdf or word")
+	fl.StringVarP(&f.output, "out", "o", "", "results file, .xlsx or .csv [INPUT without extension + -results.xlsx]")
 	fl.StringVar(&f.state, "state", "", "state file (resume and ledger) [INPUT + .qccstate]")
-	fl.StringVar(&f.sheet, "sheet", "", "worksheet to read [first]")
-	fl.StringVar(&f.column, "column", "", "header or column letter holding the identifier [auto-detected]")
-	fl.StringVar(&f.encoding, "encoding", "", "CSV encoding: utf-8, gbk (gb18030) or utf-16 [detected]")
-	fl.StringVar(&f.format, "format", "pdf", "report format: pdf or word")
-	fl.Float64Var(&f.qps, "qps", 5, "most API requests per second, create and poll together; 0 = unlimited")
-	fl.IntVar(&f.concurrency, "concurrency", 8, "most requests in flight")
-	fl.DurationVar(&f.pollInterval, "poll-interval", 10*time.Second, "first poll delay; later polls back off to 60s")
-	fl.DurationVar(&f.timeout, "timeout", 2*time.Hour, "stop polling an order after this; the row stays pending and a rerun resumes it")
-	fl.IntVar(&f.maxOrders, "max-orders", -1, "place at most N new orders in this run (-1 = no limit)")
+	fl.Float64Var(&f.qps, "qps", batch.DefaultQPS, "most API requests per second, orders and polls together; 0 = unlimited")
+	fl.IntVar(&f.concurrency, "concurrency", batch.DefaultConcurrency, "most requests in flight")
+	fl.DurationVar(&f.pollInterval, "poll-interval", batch.DefaultPollInterval,
+		fmt.Sprintf("poll interval until the run has learned how long reports take; polls are at most %s apart", batch.DefaultPollMax))
+	fl.DurationVar(&f.timeout, "timeout", batch.DefaultTimeout, "stop polling an order after this; the row stays pending and a rerun resumes it")
+	fl.IntVar(&f.maxOrders, "max-orders", 0, "place at most N new orders in this run (0 = no limit)")
 	fl.Var(&f.refreshAfter, "refresh-after", "re-order companies whose last ready report is older than this, e.g. 365d [never]")
-	fl.BoolVar(&f.reorderFailed, "reorder-failed", false, "order again companies whose report generation failed (F)")
-	fl.BoolVar(&f.reorderUncertain, "reorder-uncertain", false, "order again rows left uncertain (an order may already have been placed)")
-	fl.BoolVar(&f.allowBadChecksum, "allow-bad-checksum", false, "order credit codes whose check character is wrong (early pilot codes)")
+	fl.BoolVar(&f.reorderFailed, "reorder-failed", false, "order again companies whose report generation failed (F); at most one new order per company per run")
+	fl.BoolVar(&f.reorderUncertain, "reorder-uncertain", false, "order again rows left uncertain (an order may already have been placed and paid)")
+	fl.BoolVar(&f.newFormat, "new-format", false, "confirm ordering in a --format other than the one the state file's orders have")
 	fl.StringVar(&f.download, "download", "", "download every ready report into this directory")
-	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan and the estimated time, call nothing")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan, the cost and the estimated time; call nothing, create nothing")
 	fl.BoolVar(&f.sandbox, "sandbox", false, "use the built-in sandbox API in-process: no credentials, no cost")
 	fl.StringVar(&f.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
-	fl.StringVar(&f.keyFile, "key-file", "", "file with QCC_KEY=... and QCC_SECRET_KEY=... lines (instead of the environment)")
-	fl.StringVar(&f.lang, "lang", "zh", "language of the appended headers and outcome labels: zh or en")
+	fl.StringVar(&f.keyFile, "key-file", "", "file with QCC_KEY=... and QCC_SECRET_KEY=... lines (dotenv syntax; must be chmod 600)")
+	fl.Float64Var(&f.price, "price", 0, "price of one report in yuan (or QCC_PRICE): the plan, the prompt and the summary show the cost")
+	fl.BoolVarP(&f.yes, "yes", "y", false, "place the orders without asking (a run on a terminal with more than 100 new orders asks first)")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no log lines, only the final summary and errors")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar; log a line every 10s instead")
@@ -80,27 +84,35 @@ Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordere
 	return cmd
 }
 
-func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
-	format, err := client.ParseFormat(f.format)
+// runConfig checks the flags of run and turns them into a batch.Config.
+func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, error) {
+	format, err := f.out.check()
 	if err != nil {
-		return usagef("--format: %v", err)
-	}
-	if err := checkLang(f.lang); err != nil {
-		return err
+		return batch.Config{}, err
 	}
 	if f.qps < 0 || f.concurrency < 1 {
-		return usagef("--qps must be >= 0 and --concurrency >= 1")
+		return batch.Config{}, usagef("--qps must be >= 0 and --concurrency >= 1")
 	}
-	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.quiet)
-	if err != nil {
-		return err
+	if f.maxOrders < 0 {
+		return batch.Config{}, usagef("--max-orders must be 0 (no limit) or more")
+	}
+	price := f.price
+	if !cmd.Flags().Changed("price") {
+		if v := os.Getenv("QCC_PRICE"); v != "" {
+			if price, err = strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+				return batch.Config{}, usagef("QCC_PRICE=%q: want a price in yuan, e.g. 30", v)
+			}
+		}
+	}
+	if price < 0 {
+		return batch.Config{}, usagef("--price must not be negative")
 	}
 	cfg := batch.Config{
-		Input: inPath, Output: f.out, State: f.state,
-		Read:             input.Options{Sheet: f.sheet, Column: f.column, Encoding: f.encoding},
-		Classify:         identifier.Options{AllowBadChecksum: f.allowBadChecksum},
+		Input: inPath, Output: f.output, State: f.state,
+		Read:             f.in.read(),
+		Classify:         f.in.classify(),
 		Format:           format,
-		Lang:             f.lang,
+		Lang:             f.out.lang,
 		Version:          version,
 		Concurrency:      f.concurrency,
 		PollInterval:     f.pollInterval,
@@ -109,26 +121,45 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		RefreshAfter:     time.Duration(f.refreshAfter),
 		ReorderFailed:    f.reorderFailed,
 		ReorderUncertain: f.reorderUncertain,
+		NewFormat:        f.newFormat,
 		DownloadDir:      f.download,
-		Logger:           logger,
+		Price:            price,
 		Progress:         &batch.Progress{},
 	}
+	base := strings.TrimSuffix(inPath, filepath.Ext(inPath))
+	if f.sandbox { // a trial never touches the real ledger or results
+		if cfg.Output == "" {
+			cfg.Output = base + "-sandbox-results.xlsx"
+		}
+		if cfg.State == "" {
+			cfg.State = inPath + ".sandbox.qccstate"
+		}
+	}
 	if cfg.Output == "" {
-		cfg.Output = strings.TrimSuffix(inPath, filepath.Ext(inPath)) + "-results.xlsx"
+		cfg.Output = base + "-results.xlsx"
 	}
 	if cfg.State == "" {
 		cfg.State = inPath + ".qccstate"
 	}
 	if ext := strings.ToLower(filepath.Ext(cfg.Output)); ext != ".xlsx" && ext != ".csv" {
-		return usagef("--out must end in .xlsx or .csv, not %q", cfg.Output)
+		return batch.Config{}, usagef("--out must end in .xlsx or .csv, not %q", cfg.Output)
 	}
-	if f.download != "" {
-		if err := os.MkdirAll(f.download, 0o700); err != nil {
-			return usagef("--download: %v", err)
-		}
+	return cfg, nil
+}
+
+func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
+	cfg, err := runConfig(cmd, inPath, f)
+	if err != nil {
+		return err
 	}
+	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.quiet)
+	if err != nil {
+		return err
+	}
+	cfg.Logger = logger
+	qps := f.qps
 	if f.dryRun {
-		plan, err := batch.DryRun(cfg, f.qps)
+		plan, err := batch.DryRun(cfg, qps)
 		if err != nil {
 			return err
 		}
@@ -137,13 +168,15 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	}
 
 	baseURL, key, secret := f.baseURL, "", ""
+	endpoint := baseURL
 	if f.sandbox {
 		srv := qcctest.NewUnstartedServer()
 		if err := srv.Start("127.0.0.1:0"); err != nil {
 			return fmt.Errorf("starting the sandbox: %v", err)
 		}
 		defer srv.Close()
-		baseURL, key, secret = srv.BaseURL(), "sandbox", "sandbox"
+		baseURL, key, secret = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret
+		endpoint = journal.SandboxEndpoint // its port changes every run
 		if !cmd.Flags().Changed("poll-interval") {
 			cfg.PollInterval = time.Second
 		}
@@ -151,12 +184,16 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv); err != nil {
 		return err
 	}
-	c, err := client.New(baseURL, key, secret)
+	c, err := client.New(baseURL, key, secret, client.WithLogger(logger))
 	if err != nil {
 		return usagef("--base-url: %v", err)
 	}
+	cfg.Account = journal.Account{Endpoint: endpoint, KeyFingerprint: journal.Fingerprint(key)}
 	cfg.APIHost = c.Host()
-	cfg.Limiter = ratelimit.New(f.qps)
+	cfg.Limiter = ratelimit.New(qps)
+	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
+		cfg.Confirm = confirmOrders(cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Price)
+	}
 
 	ctx := cmd.Context()
 	if f.cpuProfile != "" {

@@ -3,27 +3,25 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
-	"github.com/qccbatch/qccbatch/batch/identifier"
-	"github.com/qccbatch/qccbatch/batch/input"
-	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
 )
 
+// validateShown is how many invalid (and duplicate) rows validate lists on
+// screen; -o writes them all.
+const validateShown = 20
+
 // validateConfig is what `qccbatch validate` was asked to do.
 type validateConfig struct {
-	Input            string
-	Out              string
-	Lang             string
-	InputOpts        input.Options
-	AllowBadChecksum bool
+	Input  string
+	Out    string
+	Strict bool
+	In     inputFlags
+	Output outputFlags
 }
 
 func newValidateCmd() *cobra.Command {
@@ -32,10 +30,11 @@ func newValidateCmd() *cobra.Command {
 		Use:   "validate [flags] [-o OUT] INPUT",
 		Short: "Check identifiers locally and print the plan; calls nothing",
 		Long: `Read the portfolio, classify every identifier (credit code, registration
-number or name), count invalid rows and duplicates, and print how many companies
-would be ordered. Nothing is sent to the API. With -o, also write the results
-table with the local outcomes: invalid rows with their reason, every other row
-not_ordered.`,
+number or name), list invalid rows with their sheet row number and reason and
+duplicate rows with the row they repeat, and print how many companies would be
+ordered. Nothing is sent to the API. With -o, also write the results table with
+the local outcomes: invalid rows with their reason, every other row not_ordered.
+With --strict, exit 5 when any row is invalid (a pre-flight step in a script).`,
 		Args: exactArgs(1, "INPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.Input = args[0]
@@ -44,18 +43,16 @@ not_ordered.`,
 	}
 	f := cmd.Flags()
 	f.StringVarP(&cfg.Out, "out", "o", "", "write the results table to `FILE` (.xlsx or .csv)")
-	f.StringVar(&cfg.InputOpts.Sheet, "sheet", "", "worksheet to read [first visible]")
-	f.StringVar(&cfg.InputOpts.Column, "column", "", "header (or column letter) holding the identifier [auto-detected]")
-	f.StringVar(&cfg.InputOpts.Encoding, "encoding", "", "CSV encoding: utf-8, gbk (gb18030) or utf-16 [detected]")
-	f.BoolVar(&cfg.AllowBadChecksum, "allow-bad-checksum", false, "accept credit codes whose check character is wrong (early pilot codes)")
-	f.StringVar(&cfg.Lang, "lang", "zh", "language of the appended headers and outcome labels: zh or en")
+	f.BoolVar(&cfg.Strict, "strict", false, "exit 5 when any row is invalid")
+	cfg.In.AddFlags(f)
+	cfg.Output.AddFlags(f, "report format (validate orders nothing; accepted for symmetry with run)")
 	return cmd
 }
 
 // runValidate is pass 1 and, with cfg.Out, pass 2 of a run that orders
 // nothing. An unusable input exits 2.
 func runValidate(w io.Writer, cfg validateConfig) error {
-	if err := checkLang(cfg.Lang); err != nil {
+	if _, err := cfg.Output.check(); err != nil {
 		return err
 	}
 	if cfg.Out != "" {
@@ -64,81 +61,31 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 		}
 	}
 	start := time.Now()
-	co := identifier.Options{AllowBadChecksum: cfg.AllowBadChecksum}
-	p, err := batch.ScanPortfolio(cfg.Input, cfg.InputOpts, co)
+	p, err := batch.ScanPortfolio(cfg.Input, cfg.In.read(), cfg.In.classify())
 	if err != nil {
 		return err
 	}
 	p.WritePlan(w)
-	if cfg.Out == "" {
-		return nil
+	p.WriteRows(w, cfg.Output.lang, validateShown)
+	if cfg.Out != "" {
+		sum := results.Summary{Input: cfg.Input, Start: start, End: time.Now(), Version: version}
+		if err := p.WriteLocalResults(cfg.Out, cfg.In.read(), cfg.In.classify(), sum, cfg.Output.lang); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "results:     %s\n", cfg.Out)
 	}
-	if err := writeLocalResults(p, cfg, start); err != nil {
-		return err
+	if n := p.Invalid(); cfg.Strict && n > 0 {
+		return &personError{fmt.Sprintf("%d of %d rows are invalid (--strict)", n, p.Rows)}
 	}
-	fmt.Fprintf(w, "results:     %s\n", cfg.Out)
 	return nil
 }
 
 // checkOutPath refuses an output that is not .xlsx/.csv or that would
-// overwrite the input.
+// overwrite the input (after symlinks, case-insensitively where the file
+// system is), or whose folder cannot be written.
 func checkOutPath(in, out string) error {
-	switch strings.ToLower(filepath.Ext(out)) {
-	case ".xlsx", ".csv":
-	default:
-		return usagef("-o %s: the results file must end in .xlsx or .csv", out)
-	}
-	a, errA := filepath.Abs(in)
-	b, errB := filepath.Abs(out)
-	same := errA == nil && errB == nil && a == b
-	if si, err := os.Stat(in); err == nil {
-		if so, err := os.Stat(out); err == nil && os.SameFile(si, so) {
-			same = true
-		}
-	}
-	if same {
-		return usagef("-o %s: refusing to overwrite the input file", out)
-	}
-	return nil
-}
-
-// writeLocalResults reads the input again (pass 2) and writes every row
-// with its local outcome.
-func writeLocalResults(p *batch.Portfolio, cfg validateConfig, start time.Time) error {
-	in, err := input.Open(cfg.Input, cfg.InputOpts)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	i := 0
-	next := func() (input.Row, results.Result, error) {
-		r, err := in.Next()
-		if err != nil {
-			return input.Row{}, results.Result{}, err
-		}
-		if i >= p.Rows {
-			return input.Row{}, results.Result{}, fmt.Errorf("%s changed while it was read: more rows than before", cfg.Input)
-		}
-		res := results.Result{Outcome: outcome.NotOrdered, Message: p.RowMessage[i]}
-		if c := p.RowCompany[i]; c >= 0 {
-			res.SearchKey = p.Companies[c].SearchKey
-		} else {
-			res.Outcome = outcome.Invalid
-		}
-		i++
-		return r, res, nil
-	}
-	invalid := p.Invalid()
-	sum := results.Summary{
-		Input: cfg.Input, Start: start, End: time.Now(), Version: version,
-		Rows: p.Rows, Companies: len(p.Companies),
-		Counts: map[outcome.Outcome]int{outcome.Invalid: invalid, outcome.NotOrdered: p.Rows - invalid},
-	}
-	if err := results.Write(cfg.Out, p.Header, next, sum, cfg.Lang); err != nil {
-		return err
-	}
-	if i != p.Rows {
-		return usagef("%s changed while it was read: %d rows, then %d", cfg.Input, p.Rows, i)
+	if err := batch.CheckOutput(in, out); err != nil {
+		return usagef("%v", err)
 	}
 	return nil
 }

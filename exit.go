@@ -52,6 +52,8 @@ func exitCode(err error) int {
 		ce  *journal.CorruptError
 		ve  *journal.VersionError
 		nje *journal.NotJournalError
+		ae  *journal.AccountError
+		cfe *batch.ConfigError
 	)
 	switch {
 	case err == nil:
@@ -69,7 +71,7 @@ func exitCode(err error) int {
 	case errors.As(err, &pe):
 		return exitPerson
 	case errors.As(err, &ue), errors.As(err, &ie), errors.As(err, &fe), errors.As(err, &le),
-		errors.As(err, &ce), errors.As(err, &ve), errors.As(err, &nje):
+		errors.As(err, &ce), errors.As(err, &ve), errors.As(err, &nje), errors.As(err, &ae), errors.As(err, &cfe):
 		return exitUsage
 	}
 	return exitInternal

@@ -123,7 +123,7 @@ func TestValidate_Out(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := string(b)
-	for _, w := range []string{"search_key,outcome", ",91110108551385082Q,not_ordered,", ",invalid,,标识为空", "阿里巴巴（中国）有限公司,not_ordered"} {
+	for _, w := range []string{"search_key,outcome", ",91110108551385082Q,not_ordered,", ",invalid,,empty: fill in", "阿里巴巴（中国）有限公司,not_ordered"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("results do not contain %q:\n%s", w, got)
 		}
@@ -137,7 +137,7 @@ func TestValidate_Out(t *testing.T) {
 		in := filepath.Join(dir, "in.csv")
 		os.WriteFile(in, []byte("企业名称\n华为技术有限公司\n"), 0o644)
 		code, _, line := runCLI(t, "validate", in, "-o", in)
-		if code != 2 || !strings.Contains(line, "overwrite the input") {
+		if code != 2 || !strings.Contains(line, "is the input file") {
 			t.Errorf("exit %d, %q", code, line)
 		}
 	})

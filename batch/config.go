@@ -6,6 +6,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
@@ -42,8 +43,25 @@ type Config struct {
 
 	ReorderFailed    bool
 	ReorderUncertain bool
-	DownloadDir      string
-	MaxDownload      int64 // largest report file accepted [64 MiB]
+	// NewFormat confirms ordering in a Format other than the one the state
+	// file's orders have: without it such a run refuses (it would re-order
+	// every company).
+	NewFormat bool
+	// Price of one report in yuan (0: unknown): the plan, the prompt and
+	// the summary show the cost.
+	Price float64
+	// Confirm, when set, is asked before a run places more than
+	// ConfirmAbove new orders (a person at a terminal); false places none.
+	Confirm     func(orders int, cost float64) bool
+	DownloadDir string
+	MaxDownload int64 // largest report file accepted [64 MiB]
+
+	// Account is the API endpoint and key fingerprint the state file must
+	// belong to (journal.Options.Account).
+	Account journal.Account
+	// StateWriteRetry bounds the retries of an accepted order's record when
+	// the state file cannot be written [journal's default, 10s].
+	StateWriteRetry time.Duration
 
 	// APIHost is the host of the API; downloads from it share the limiter.
 	APIHost string

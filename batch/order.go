@@ -195,6 +195,10 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		if err := r.j.Ordered(k, orderNo); err != nil {
 			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
 			r.comps[i].note = "order " + orderNo + " was placed but the state file could not record it: keep this order number"
+			var nr *journal.OrderNotRecordedError
+			if errors.As(err, &nr) {
+				return err // it names the order, the company and where the number was saved
+			}
 			return fmt.Errorf("order %s for %s was placed but not recorded: %w", orderNo, c.SearchKey, err)
 		}
 		r.orderOutcome(false)
@@ -271,6 +275,11 @@ func btoi(b bool) int {
 
 // record stops the run when the state file cannot be written.
 func (r *runner) record(i int, err error) {
+	var nr *journal.OrderNotRecordedError
+	if errors.As(err, &nr) {
+		r.halt(StopStateFile, "state file: "+err.Error())
+		return
+	}
 	if err != nil {
 		r.halt(StopStateFile, fmt.Sprintf("state file: %v (company %s)", err, r.p.Companies[i].SearchKey))
 	}

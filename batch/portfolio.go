@@ -2,10 +2,12 @@ package batch
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // Company is one unique company of a portfolio: what is ordered once.
@@ -13,7 +15,8 @@ type Company struct {
 	Key       string // de-duplication key (folded code or folded name)
 	SearchKey string // what is sent to the API
 	Kind      identifier.Kind
-	Rows      int // how many rows name it
+	Rows      int   // how many rows name it
+	FirstRow  int32 // its first data row (0-based), which later rows repeat
 }
 
 // Portfolio is the result of pass 1 over an input file: every data row
@@ -26,10 +29,18 @@ type Portfolio struct {
 	Header []string
 	// CodeColumn and NameColumn are the identifier columns (0-based, -1 if none).
 	CodeColumn, NameColumn int
+	HeaderRow              int // sheet row (or CSV line) of the header
+	// PeopleColumn is a column whose "names" mostly do not look like
+	// organisations (fewer than half): probably people, e.g. --column
+	// 客户经理. -1 when none, or when --name-column names it.
+	PeopleColumn            int
+	PeopleNames, PeopleOrgs int // the names seen in PeopleColumn, and how many look like organisations
 
 	Rows            int            // data rows
 	RowCompany      []int32        // per data row (0-based): index into Companies, or -1 for an invalid row
-	RowMessage      map[int]string // per data row: why it is invalid, or a warning for a valid row
+	RowLine         []int32        // per data row: its sheet row number (or CSV line), for messages
+	RowMessage      map[int]string // per data row: why it is invalid, or a warning for a valid row (zh)
+	RowMessageEN    map[int]string // the same in English
 	RowReason       map[int]string // per data row: the short reason, for invalid rows and warnings
 	Companies       []Company      // unique companies, first-appearance order
 	InvalidByReason map[string]int // invalid rows per short reason
@@ -38,12 +49,16 @@ type Portfolio struct {
 }
 
 // Invalid returns the number of invalid rows.
-func (p *Portfolio) Invalid() int {
-	n := 0
-	for _, c := range p.InvalidByReason {
-		n += c
+func (p *Portfolio) Invalid() int { return sumCounts(p.InvalidByReason) }
+
+// Message returns the message of data row i in lang ("en" or zh).
+func (p *Portfolio) Message(i int, lang string) string {
+	if outcome.Lang(lang) == "en" {
+		if m, ok := p.RowMessageEN[i]; ok {
+			return m
+		}
 	}
-	return n
+	return p.RowMessage[i]
 }
 
 // ScanPortfolio is pass 1: it reads every data row of the file at path,
@@ -59,13 +74,15 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 	code, name := inp.Columns()
 	p := &Portfolio{
 		Path: path, Sheet: inp.Sheet(), Format: inp.Format(), Header: inp.Header(),
-		CodeColumn: code, NameColumn: name,
+		CodeColumn: code, NameColumn: name, HeaderRow: inp.HeaderRow(), PeopleColumn: -1,
 		RowMessage:      map[int]string{},
+		RowMessageEN:    map[int]string{},
 		RowReason:       map[int]string{},
 		InvalidByReason: map[string]int{},
 		WarningByReason: map[string]int{},
 	}
 	index := map[string]int32{}
+	names := map[int]*[2]int{} // per column: names seen, names that look like organisations
 	for {
 		r, err := inp.Next()
 		if errors.Is(err, io.EOF) {
@@ -74,9 +91,49 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 		if err != nil {
 			return nil, err
 		}
-		p.add(identifier.Classify(inp.Identifier(r), co), index)
+		cell, col := inp.IdentifierAt(r)
+		id := identifier.Classify(cell, co)
+		if id.Kind == identifier.KindName && !id.Invalid {
+			n := names[col]
+			if n == nil {
+				n = &[2]int{}
+				names[col] = n
+			}
+			n[0]++
+			if identifier.LooksLikeOrganisation(id.SearchKey) {
+				n[1]++
+			}
+		}
+		p.RowLine = append(p.RowLine, int32(r.Line))
+		p.add(id, index)
+	}
+	for col, n := range names {
+		if n[1]*2 < n[0] && !(in.NameColumn != "" && col == name) {
+			if p.PeopleColumn < 0 || col < p.PeopleColumn {
+				p.PeopleColumn, p.PeopleNames, p.PeopleOrgs = col, n[0], n[1]
+			}
+		}
 	}
 	return p, nil
+}
+
+// PeopleError is the refusal of a run whose name column holds people (see
+// Portfolio.PeopleColumn): ordering reports on people's names spends money
+// on nothing.
+func (p *Portfolio) PeopleError() error {
+	if p.PeopleColumn < 0 {
+		return nil
+	}
+	return configErrorf("%s: only %d of %d names in column %s look like organisations (公司, 厂, 中心, Ltd …): is this a column of people? "+
+		"Name the column of company names with --name-column (and the code column with --column)", p.Path, p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn))
+}
+
+func (p *Portfolio) columnLabel(i int) string {
+	h := ""
+	if i >= 0 && i < len(p.Header) {
+		h = p.Header[i]
+	}
+	return fmt.Sprintf("%s %q", input.ColumnName(i), h)
 }
 
 // add records one data row.
@@ -86,6 +143,9 @@ func (p *Portfolio) add(id identifier.ID, index map[string]int32) {
 	if id.Message != "" {
 		p.RowMessage[row] = id.Message
 		p.RowReason[row] = id.Reason
+		if id.MessageEN != "" {
+			p.RowMessageEN[row] = id.MessageEN
+		}
 	}
 	if id.Invalid {
 		p.RowCompany = append(p.RowCompany, -1)
@@ -102,7 +162,7 @@ func (p *Portfolio) add(id identifier.ID, index map[string]int32) {
 	} else {
 		i = int32(len(p.Companies))
 		index[id.Key] = i
-		p.Companies = append(p.Companies, Company{Key: id.Key, SearchKey: id.SearchKey, Kind: id.Kind, Rows: 1})
+		p.Companies = append(p.Companies, Company{Key: id.Key, SearchKey: id.SearchKey, Kind: id.Kind, Rows: 1, FirstRow: int32(row)})
 	}
 	p.RowCompany = append(p.RowCompany, i)
 }

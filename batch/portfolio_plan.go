@@ -8,6 +8,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"golang.org/x/text/width"
 )
 
 // WritePlan writes the plan of `validate` (and of `run --dry-run`) for
@@ -17,6 +18,9 @@ func (p *Portfolio) WritePlan(w io.Writer) {
 	src := p.Path
 	if p.Sheet != "" {
 		src += fmt.Sprintf(" (sheet %q)", p.Sheet)
+	}
+	if p.HeaderRow > 1 {
+		src += fmt.Sprintf(", header on row %d", p.HeaderRow)
 	}
 	fmt.Fprintf(w, "input:       %s, %s\n", src, p.Format)
 	fmt.Fprintf(w, "identifier:  %s\n", p.columnsText())
@@ -43,7 +47,7 @@ func (p *Portfolio) WritePlan(w io.Writer) {
 	fmt.Fprintf(w, "companies:   %d to order (%d by credit code, %d by registration number, %d by name)\n",
 		len(p.Companies), codes, regs, names)
 	if invalid > 0 {
-		fmt.Fprintf(w, "Invalid rows are never ordered; write the results with -o to see each row's reason.\n")
+		fmt.Fprintf(w, "Invalid rows are never ordered.\n")
 	}
 }
 
@@ -93,17 +97,63 @@ func sumCounts(m map[string]int) int {
 	return n
 }
 
-// displayWidth approximates the terminal width of s: CJK characters take
-// two columns.
+// displayWidth is the terminal width of s: East Asian wide and full-width
+// characters take two columns (x/text/width, as the results writer uses).
 func displayWidth(s string) int {
 	w := 0
 	for _, r := range s {
-		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) ||
-			(r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) || (r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6)) {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
 			w += 2
-		} else {
+		default:
 			w++
 		}
 	}
 	return w
+}
+
+// WriteRows lists the invalid rows with their sheet row number and reason,
+// then the duplicate rows with the row they repeat: the first max of each
+// on w, then how many more there are.
+func (p *Portfolio) WriteRows(w io.Writer, lang string, max int) {
+	listed, more := 0, 0
+	for i, ci := range p.RowCompany {
+		if ci >= 0 {
+			continue
+		}
+		if listed == max {
+			more++
+			continue
+		}
+		if listed == 0 {
+			fmt.Fprintln(w, "invalid rows:")
+		}
+		listed++
+		fmt.Fprintf(w, "  row %d: %s\n", p.RowLine[i], p.Message(i, lang))
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "  and %d more — write them with -o\n", more)
+	}
+	listed, more = 0, 0
+	for i, ci := range p.RowCompany {
+		if ci < 0 || p.Companies[ci].FirstRow == int32(i) {
+			continue
+		}
+		if listed == max {
+			more++
+			continue
+		}
+		if listed == 0 {
+			fmt.Fprintln(w, "duplicate rows:")
+		}
+		listed++
+		fmt.Fprintf(w, "  row %d repeats row %d (%s)\n", p.RowLine[i], p.RowLine[p.Companies[ci].FirstRow], p.Companies[ci].SearchKey)
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "  and %d more — write them with -o\n", more)
+	}
+	if p.PeopleColumn >= 0 {
+		fmt.Fprintf(w, "warning: only %d of %d names in column %s look like organisations (公司, 厂, 中心, Ltd …): is this a column of people? "+
+			"run refuses it unless --name-column names it\n", p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn))
+	}
 }

@@ -94,7 +94,7 @@ func writePortfolioResults(out string, p *Portfolio, opt input.Options, co ident
 		if row >= len(p.RowCompany) {
 			return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
 		}
-		ci, msg := p.RowCompany[row], p.RowMessage[row]
+		ci, msg := p.RowCompany[row], p.Message(row, lang)
 		row++
 		id := identifier.Classify(in.Identifier(r), co)
 		if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
@@ -155,4 +155,17 @@ func (r *runner) writeResults(rep *Report) error {
 	sum := rep.Summary
 	sum.End = r.cfg.Now()
 	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.cfg.Classify, r.result, sum, r.cfg.Lang)
+}
+
+// WriteLocalResults writes the results table of a portfolio that was only
+// validated: invalid rows with their reason, every other row not_ordered.
+// It reads the input again like a run does, with the same check that the
+// file did not change meanwhile.
+func (p *Portfolio) WriteLocalResults(out string, opt input.Options, co identifier.Options, sum results.Summary, lang string) error {
+	res := func(i int) results.Result {
+		return results.Result{SearchKey: p.Companies[i].SearchKey, Outcome: outcome.NotOrdered}
+	}
+	sum.Counts = portfolioCounts(p, res)
+	sum.Rows, sum.Companies = p.Rows, len(p.Companies)
+	return writePortfolioResults(out, p, opt, co, res, sum, lang)
 }

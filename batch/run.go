@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/internal/pollsched"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
@@ -66,11 +69,24 @@ type compRun struct {
 func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
 	start := cfg.Now()
+	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir); err != nil {
+		return nil, err
+	}
 	p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
 	if err != nil {
 		return nil, err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now})
+	if err := p.PeopleError(); err != nil {
+		return nil, err
+	}
+	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
+		return nil, configErrorf("%s has %d rows, more than a results sheet holds (%d): write the results as CSV with -o %s",
+			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
+	}
+	if err := checkFreeSpace(cfg.State); err != nil {
+		return nil, err
+	}
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, WriteRetry: cfg.StateWriteRetry})
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +115,18 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		}
 	}()
 
-	r.execute()
+	pl := r.plan()
+	if err := r.preflight(pl); err != nil {
+		_ = j.Close()
+		return nil, err
+	}
+	if cfg.DownloadDir != "" {
+		if err := os.MkdirAll(cfg.DownloadDir, 0o700); err != nil {
+			_ = j.Close()
+			return nil, configErrorf("--download %s: %v", cfg.DownloadDir, fsutil.UnwrapPathError(err))
+		}
+	}
+	r.execute(pl)
 	var runErr error
 	if err := j.Sync(); err != nil {
 		runErr = fmt.Errorf("state file: %w", err)
@@ -129,8 +156,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 
 // execute orders, polls and downloads until nothing is left to do or the run
 // is stopped.
-func (r *runner) execute() {
-	pl := r.plan()
+func (r *runner) execute(pl runPlan) {
 	r.cfg.Progress.TotalRows.Store(int64(r.p.Rows))
 	r.cfg.Progress.FinalRows.Store(int64(pl.doneRows))
 	r.cfg.Progress.Pending.Store(int64(len(pl.polls)))
@@ -255,4 +281,20 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 		return &StopError{Stop: StopIncomplete, Reason: reason + ": some planned orders were not placed; rerun the same command to resume"}
 	}
 	return &StopError{Stop: StopIncomplete, Reason: fmt.Sprintf("%s: %d rows left pending or not ordered; rerun the same command to resume", reason, left)}
+}
+
+// checkFreeSpace refuses to start a run with less than journal.MinFreeSpace
+// free beside the state file: an order the API accepts must be recordable.
+// Where the free space cannot be read, the run goes on.
+func checkFreeSpace(state string) error {
+	target, err := fsutil.Resolve(state)
+	if err != nil {
+		return nil // the journal reports an unusable path itself
+	}
+	free, err := journal.FreeSpace(filepath.Dir(target))
+	if err != nil || free >= journal.MinFreeSpace {
+		return nil
+	}
+	return &journal.FileError{Path: state, Err: fmt.Errorf("only %d KiB free beside it; a run needs at least %d MiB to record its orders safely: free some space first",
+		free>>10, journal.MinFreeSpace>>20)}
 }

@@ -5,8 +5,10 @@ package batch_test
 import (
 	"context"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,6 +42,7 @@ func TestRun_OrderAcceptedButNotRecorded(t *testing.T) {
 	e := newEnv(t, companyNames(1))
 	api := &diskFullAPI{API: e.client("sandbox", "sandbox"), state: e.cfg.State}
 	e.cfg.Output = ""
+	e.cfg.StateWriteRetry = 50 * time.Millisecond
 	_, err := e.run(context.Background(), api)
 	require.NoError(t, syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old))
 	require.Error(t, err)
@@ -47,10 +50,16 @@ func TestRun_OrderAcceptedButNotRecorded(t *testing.T) {
 	assert.Equal(t, 1, e.srv.TotalOrders())
 	assert.Contains(t, err.Error(), api.order, "the paid order number is in the error")
 
-	// The rerun does not order it again: it is uncertain.
+	assert.Contains(t, err.Error(), ".pending-orders", "the order number went to the fallback file")
+	assert.Equal(t, 1, strings.Count(err.Error(), api.order), "said once: %s", err)
+
+	// The rerun merges the fallback file first: the company is polled with
+	// its own order number, never uncertain, never ordered again.
 	e.cfg.Output = e.dir + "/r.csv"
 	_, err = e.run(context.Background(), nil)
-	requireFinal(t, err)
-	assert.Equal(t, "uncertain", e.results()[0]["outcome"])
+	require.NoError(t, err)
+	row := e.results()[0]
+	assert.Equal(t, "ready", row["outcome"])
+	assert.Equal(t, api.order, row["order_no"])
 	assert.Equal(t, 1, e.srv.TotalOrders())
 }

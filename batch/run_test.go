@@ -296,7 +296,7 @@ func TestRun_BadTokenMentionsClock(t *testing.T) {
 func TestRun_BreakerStopsWrongColumn(t *testing.T) {
 	names := make([]string, 40)
 	for i := range names {
-		names[i] = fmt.Sprintf("不支持的关键字%02d", i) // the sandbox answers 215
+		names[i] = fmt.Sprintf("不支持的关键字%02d有限公司", i) // the sandbox answers 215
 	}
 	e := newEnv(t, names)
 	e.cfg.Concurrency = 1
