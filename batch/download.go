@@ -92,7 +92,7 @@ func (r *runner) fetchReport(st journal.State) (path, sum string, err error) {
 	if r.onAPIHost(st.ReportURL) {
 		kind = kindPoll
 	}
-	if err = r.send(kind, fetch); err != nil {
+	if err = r.send(kind, 0, fetch); err != nil {
 		return "", "", err
 	}
 	if err := checkReport(tmp, ext); err != nil {

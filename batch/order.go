@@ -58,25 +58,44 @@ const (
 
 // send sends one request, holding a --concurrency slot, with the retry
 // policy of SPEC. Every wait (slots, limiter, backoff, Retry-After) ends
-// when the run stops.
-func (r *runner) send(kind requestKind, fn func(ctx context.Context) error) error {
+// when the run stops, and, with a time left > 0, when that time is up (a
+// poll's --timeout): then the last real error is returned, so the row can
+// say what went wrong rather than "still processing".
+func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.Context) error) error {
+	work, calls := r.work, r.calls
+	if left > 0 {
+		var cancelWork, cancelCalls context.CancelFunc
+		work, cancelWork = context.WithTimeout(work, left)
+		defer cancelWork()
+		calls, cancelCalls = context.WithTimeout(calls, left)
+		defer cancelCalls()
+	}
 	var last error
-	for attempt := 1; ; attempt++ {
-		if !r.acquire(kind) {
+	stopped := func() error {
+		if r.work.Err() != nil || left <= 0 {
 			return InterruptedError{last}
+		}
+		if last == nil {
+			return fmt.Errorf("no answer within the time left (--timeout): %w", context.DeadlineExceeded)
+		}
+		return last
+	}
+	for attempt := 1; ; attempt++ {
+		if !r.acquire(work, kind) {
+			return stopped()
 		}
 		if kind != kindForeign {
 			lane := ratelimit.Poll
 			if kind == kindOrder {
 				lane = ratelimit.Order
 			}
-			if err := r.cfg.Limiter.WaitLane(r.work, lane); err != nil {
+			if err := r.cfg.Limiter.WaitLane(work, lane); err != nil {
 				r.release(kind)
-				return InterruptedError{last}
+				return stopped()
 			}
 			r.cfg.Progress.APICalls.Add(1)
 		}
-		err := fn(r.calls)
+		err := fn(calls)
 		r.release(kind)
 		class := client.ClassOf(err)
 		switch {
@@ -99,8 +118,8 @@ func (r *runner) send(kind requestKind, fn func(ctx context.Context) error) erro
 		}
 		last = err
 		r.cfg.Progress.Retries.Add(1)
-		if err := r.cfg.Backoff.Wait(r.work, attempt, client.RetryAfter(err)); err != nil {
-			return InterruptedError{last}
+		if err := r.cfg.Backoff.Wait(work, attempt, client.RetryAfter(err)); err != nil {
+			return stopped()
 		}
 	}
 }
@@ -110,18 +129,18 @@ func (r *runner) send(kind requestKind, fn func(ctx context.Context) error) erro
 // Polls and downloads first take one of their own Concurrency-1 slots, so
 // that polls waiting at the rate limiter never hold every slot while an
 // order, which goes first there, waits for one.
-func (r *runner) acquire(kind requestKind) bool {
+func (r *runner) acquire(ctx context.Context, kind requestKind) bool {
 	if kind != kindOrder && r.pollSlots != nil {
 		select {
 		case r.pollSlots <- struct{}{}:
-		case <-r.work.Done():
+		case <-ctx.Done():
 			return false
 		}
 	}
 	select {
 	case r.inflight <- struct{}{}:
 		return true
-	case <-r.work.Done():
+	case <-ctx.Done():
 		if kind != kindOrder && r.pollSlots != nil {
 			<-r.pollSlots
 		}
@@ -170,7 +189,7 @@ func (r *runner) placeOrder(i int) {
 	}
 	r.comps[i].ordersPlaced++
 	var orderNo string
-	err := r.send(kindOrder, func(ctx context.Context) error {
+	err := r.send(kindOrder, 0, func(ctx context.Context) error {
 		var err error
 		orderNo, err = r.api.CreateReport(ctx, c.SearchKey, r.cfg.Format)
 		return err

@@ -19,7 +19,7 @@ func (r *runner) poll(it pollItem) {
 	k := r.key(i)
 	st, _ := r.lookup(i)
 	var info client.ReportInfo
-	err := r.send(kindPoll, func(ctx context.Context) error {
+	err := r.send(kindPoll, it.since.Add(r.cfg.Timeout).Sub(r.cfg.Now()), func(ctx context.Context) error {
 		var err error
 		info, err = r.api.GetReportInfo(ctx, st.OrderNo)
 		return err

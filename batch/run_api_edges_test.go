@@ -2,6 +2,7 @@ package batch_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
@@ -92,4 +94,36 @@ func TestRun_ClockSkew(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRun_TimeoutBoundsEveryWait: with unreadable poll answers, --timeout
+// bounds the backoff and Retry-After waits too, and the rows give the last
+// real cause rather than "still processing" (issue 12 item 4).
+func TestRun_TimeoutBoundsEveryWait(t *testing.T) {
+	e := newEnv(t, companyNames(3), qcctest.WithGenDelay(time.Hour))
+	e.cfg.Timeout = time.Second
+	e.cfg.Backoff = batch.Backoff{Base: 2 * time.Second, Max: 30 * time.Second, Attempts: 50} // real sleeps
+	api := &pollFaultAPI{API: e.client("sandbox", "sandbox")}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a regression fails, never hangs
+	defer cancel()
+	_, err := e.run(ctx, api)
+	elapsed := time.Since(start)
+	var se *batch.StopError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, batch.StopIncomplete, se.Stop)
+	assert.Less(t, elapsed, 15*time.Second, "the waits end with --timeout, not after 50 backoffs")
+	for _, r := range e.results() {
+		assert.Equal(t, "pending", r["outcome"])
+		assert.Contains(t, r["message"], "no usable poll answer within 1s", "the row gives the cause")
+		assert.Contains(t, r["message"], "502")
+	}
+	assert.Equal(t, 3, e.srv.TotalOrders())
+}
+
+// pollFaultAPI answers every GetReportInfo with a 502 error page.
+type pollFaultAPI struct{ batch.API }
+
+func (a *pollFaultAPI) GetReportInfo(ctx context.Context, orderNo string) (client.ReportInfo, error) {
+	return client.ReportInfo{}, &client.TransportError{Op: "GetReportInfo", HTTPStatus: 502, MaybeSent: true, Err: errors.New("an HTML error page, not a QCC answer")}
 }
