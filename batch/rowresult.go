@@ -144,6 +144,10 @@ func (r *runner) report(start time.Time) *Report {
 			APICalls:  r.cfg.Progress.APICalls.Load(),
 			Start:     start,
 			End:       r.cfg.Now(),
+
+			Price:        r.cfg.Price,
+			PollsPending: r.cfg.Progress.PollsPending.Load(),
+			Formats:      map[string]int{formatName(r.format): len(r.p.Companies)},
 		},
 		Downloaded: r.cfg.Progress.Downloaded.Load(),
 		SlowDowns:  r.cfg.Progress.SlowDowns.Load(),

@@ -132,26 +132,36 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		runErr = fmt.Errorf("state file: %w", err)
 	}
 	rep := r.report(start)
+	var end error // how the run ended, before the results are written
+	r.mu.Lock()
+	stop := r.stop
+	r.mu.Unlock()
+	switch {
+	case stop != nil: // the first reason the run stopped explains the rest
+		end = stop
+	case runErr != nil:
+		end = &StopError{Stop: StopStateFile, Reason: runErr.Error()}
+	default:
+		end = r.verdict(ctx, rep)
+	}
+	if end != nil {
+		rep.StopReason = end.Error()
+	}
 	var resErr error
 	if cfg.Output != "" {
 		resErr = r.writeResults(rep)
 	}
 	if err := j.Close(); err != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("closing state file: %w", err))
+		if end == nil {
+			end = &StopError{Stop: StopStateFile, Reason: runErr.Error()}
+		}
 	}
 	if resErr != nil {
+		rep.Output = "" // the summary must not name a file that was not written
 		return rep, r.resultsFailed(resErr, runErr)
 	}
-	r.mu.Lock()
-	stop := r.stop
-	r.mu.Unlock()
-	switch {
-	case stop != nil: // the first reason the run stopped explains the rest
-		return rep, stop
-	case runErr != nil:
-		return rep, &StopError{Stop: StopStateFile, Reason: runErr.Error()}
-	}
-	return rep, r.verdict(ctx, rep)
+	return rep, end
 }
 
 // execute orders, polls and downloads until nothing is left to do or the run
