@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -54,20 +55,12 @@ type statusJSON struct {
 }
 
 // runStatus prints the ledger of cfg.State. A missing, foreign, damaged
-// or newer-format state file exits 2 with one line.
+// or newer-format state file exits 2 with one line; an input file given by
+// mistake gets the state file's name suggested.
 func runStatus(w io.Writer, cfg statusConfig) error {
-	fi, err := os.Stat(cfg.State)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return usagef("state file %s does not exist", cfg.State)
-	case err != nil:
-		return usagef("state file %s: %v", cfg.State, unwrapPath(err))
-	case fi.IsDir():
-		return usagef("state file %s is a directory", cfg.State)
-	}
 	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true})
 	if err != nil {
-		return err
+		return suggestState(cfg.State, err)
 	}
 	st := j.Stats()
 	_ = j.Close()
@@ -77,22 +70,27 @@ func runStatus(w io.Writer, cfg statusConfig) error {
 	return printStatusText(w, cfg, st)
 }
 
-// describeJournalError keeps the journal's own one-line errors and turns
-// file-system errors into one.
-func describeJournalError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return fmt.Errorf("state file %s: %v", path, pe.Err)
+// suggestState adds to the error of opening path as a state file the name
+// of the state file a run on it would have made, when path looks like a
+// portfolio and that file exists ("status p1.csv": did you mean
+// p1.csv.qccstate?).
+func suggestState(path string, err error) error {
+	var nje *journal.NotJournalError
+	var fe *journal.FileError
+	if !errors.As(err, &nje) && !errors.As(err, &fe) {
+		return err
 	}
-	return err
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".txt", ".xlsx":
+	default:
+		return err
 	}
-	return err
+	for _, cand := range []string{path + ".qccstate", path + ".sandbox.qccstate"} {
+		if _, serr := os.Stat(cand); serr == nil {
+			return usagef("%s is a portfolio, not a state file: did you mean %s?", path, cand)
+		}
+	}
+	return usagef("%s is a portfolio, not a state file: a run on it keeps its state in %s", path, path+".qccstate")
 }
 
 func printStatusJSON(w io.Writer, path string, st journal.Stats) error {

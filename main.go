@@ -42,6 +42,7 @@ func newRootCmd() *cobra.Command {
 		newExportCmd(),
 		newValidateCmd(),
 		newSandboxCmd(),
+		newRepairCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -39,6 +39,9 @@ func Export(cfg ExportConfig) (*Report, error) {
 		cfg.Lang = "zh"
 	}
 	start := cfg.Now()
+	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, ""); err != nil {
+		return nil, err
+	}
 	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
 	if err != nil {
 		return nil, err
