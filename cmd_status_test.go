@@ -97,7 +97,7 @@ func TestStatus_Errors(t *testing.T) {
 	}{
 		{"missing", filepath.Join(dir, "nope.qccstate"), "does not exist"},
 		{"corrupt", corrupt, "line 3"},
-		{"not a state file", foreign, "not a qccbatch state file"},
+		{"not a state file", foreign, "is a portfolio, not a state file: a run on it keeps its state in " + foreign + ".qccstate"},
 		{"directory", dir, "directory"},
 	}
 	for _, tt := range tests {
