@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -17,6 +18,10 @@ import (
 	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
+
+// windowsGrace is how long requests in flight may finish after an interrupt
+// on Windows, where a console close allows about 5 s in all.
+const windowsGrace = 2 * time.Second
 
 // runFlags are the flags of `qccbatch run`.
 type runFlags struct {
@@ -125,6 +130,13 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 		DownloadDir:      f.download,
 		Price:            price,
 		Progress:         &batch.Progress{},
+	}
+	if runtime.GOOS == "windows" {
+		// Closing the console window, logging off or shutting down reaches
+		// the program as an interrupt (SIGTERM), and Windows ends the
+		// process about 5 s later: requests in flight get 2 s, so the
+		// results are written in the time left.
+		cfg.Grace = windowsGrace
 	}
 	base := strings.TrimSuffix(inPath, filepath.Ext(inPath))
 	if f.sandbox { // a trial never touches the real ledger or results

@@ -77,7 +77,11 @@ func main() {
 	// ordering, lets requests in flight finish, writes the state and the
 	// results, and exits 4. A second one exits at once: every record is
 	// written to the state file before it is acknowledged, so the file is
-	// consistent at any instant.
+	// consistent at any instant. On Windows, closing the console window,
+	// logging off and shutting down arrive as SIGTERM (the Go runtime maps
+	// CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT and CTRL_SHUTDOWN_EVENT to it and
+	// holds the handler open), handled the same way with a shorter grace
+	// (windowsGrace), since Windows ends the process about 5 s later.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// Keep the heap near the live data on million-row portfolios instead
 		// of letting the collector wait for twice as much; GOMEMLIMIT overrides.

@@ -134,10 +134,27 @@ func TestCLI_SecondInterruptExitsAtOnce(t *testing.T) {
 	in := writePortfolio(t, 50)
 	cmd := qccbatch(t, sandboxEnv, "run", in, "--base-url", srv.BaseURL(), "--qps", "0", "--no-progress")
 	require.NoError(t, cmd.Start())
+	deadline := time.Now().Add(30 * time.Second) // a regression fails, never hangs
 	for srv.TotalOrders() < 2 {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			t.Fatal("the run placed no orders within 30s")
+		}
 		time.Sleep(time.Millisecond)
 	}
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	assert.Equal(t, 4, procExit(cmd.Wait()))
+	start := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		assert.Equal(t, 4, procExit(err))
+		// "At once": well before the first interrupt's grace (5 s) and the
+		// requests in flight (200 ms latency each) could have run out.
+		assert.Less(t, time.Since(start), 3*time.Second, "the second interrupt exits at once")
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("the program did not exit within 30s of the second interrupt")
+	}
 }
