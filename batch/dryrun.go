@@ -19,7 +19,8 @@ type DryRunPlan struct {
 	ToOrder   int
 	ToPoll    int
 	ToFetch   int
-	Estimate  time.Duration // at the configured rate; 0 when unlimited
+	Cost      float64       // ToOrder × Config.Price, in yuan (0 when no price is known)
+	Estimate  time.Duration // at the configured rate; 0: nothing to do; < 0: unlimited rate
 }
 
 // DryRun computes the plan of cfg without sending a request or changing
@@ -50,10 +51,19 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 		orders = cfg.MaxOrders
 	}
 	dp := &DryRunPlan{Portfolio: p, Done: pl.done, ToOrder: orders, ToPoll: len(pl.polls), ToFetch: len(pl.downloads)}
-	if qps > 0 {
-		// One create and at least one poll per order, one poll per pending order.
-		calls := float64(2*orders + len(pl.polls) + len(pl.downloads))
+	dp.Cost = float64(orders) * cfg.Price
+	// The schedule a run follows: orders first at --qps, then about 1.2
+	// polls per order (the learned schedule's measured figure) plus one per
+	// order already pending and one call per download, at --qps; reports
+	// take a poll interval or so to generate.
+	calls := float64(orders) + 1.2*float64(orders) + float64(len(pl.polls)+len(pl.downloads))
+	switch {
+	case calls == 0:
+		dp.Estimate = 0
+	case qps > 0:
 		dp.Estimate = time.Duration(calls/qps*float64(time.Second)) + cfg.PollInterval
+	default:
+		dp.Estimate = -1 // unlimited rate
 	}
 	return dp, nil
 }
@@ -63,13 +73,19 @@ func (d *DryRunPlan) Write(w io.Writer) {
 	d.Portfolio.WritePlan(w)
 	fmt.Fprintf(w, "already done in the state file: %d companies\n", d.Done)
 	fmt.Fprintf(w, "new orders this run:            %d\n", d.ToOrder)
+	if d.Cost > 0 {
+		fmt.Fprintf(w, "cost of the new orders:         ¥%.2f\n", d.Cost)
+	}
 	fmt.Fprintf(w, "orders to poll:                 %d\n", d.ToPoll)
 	if d.ToFetch > 0 {
 		fmt.Fprintf(w, "reports to download:            %d\n", d.ToFetch)
 	}
-	if d.Estimate > 0 {
+	switch {
+	case d.Estimate > 0:
 		fmt.Fprintf(w, "estimated duration:             %s\n", d.Estimate.Round(time.Second))
-	} else {
+	case d.Estimate == 0:
+		fmt.Fprintf(w, "estimated duration:             nothing to do\n")
+	default:
 		fmt.Fprintf(w, "estimated duration:             unlimited rate (--qps 0)\n")
 	}
 }

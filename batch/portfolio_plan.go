@@ -44,7 +44,7 @@ func (p *Portfolio) WritePlan(w io.Writer) {
 			names++
 		}
 	}
-	fmt.Fprintf(w, "companies:   %d to order (%d by credit code, %d by registration number, %d by name)\n",
+	fmt.Fprintf(w, "companies:   %d (%d by credit code, %d by registration number, %d by name)\n",
 		len(p.Companies), codes, regs, names)
 	if invalid > 0 {
 		fmt.Fprintf(w, "Invalid rows are never ordered.\n")

@@ -52,7 +52,7 @@ func TestScanPortfolio(t *testing.T) {
 	var plan bytes.Buffer
 	got.WritePlan(&plan)
 	for _, w := range []string{"rows:        8", "invalid:     2", "校验位错误", "暂不支持社会组织", "duplicates:  2",
-		"warnings:    1", "companies:   4 to order (1 by credit code, 1 by registration number, 2 by name)",
+		"warnings:    1", "companies:   4 (1 by credit code, 1 by registration number, 2 by name)",
 		`column B "统一社会信用代码", else column A "企业名称"`} {
 		if !strings.Contains(plan.String(), w) {
 			t.Errorf("plan lacks %q:\n%s", w, plan.String())
