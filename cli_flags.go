@@ -45,16 +45,19 @@ type outputFlags struct {
 }
 
 // AddFlags declares the output flags on f; formatHelp says what --format
-// means for the command.
-func (o *outputFlags) AddFlags(f *pflag.FlagSet, formatHelp string) {
+// means for the command, defaultFormat is its default ("" = decided later).
+func (o *outputFlags) AddFlags(f *pflag.FlagSet, formatHelp, defaultFormat string) {
 	f.StringVar(&o.lang, "lang", "zh", "language of everything written: headers, outcome labels, messages: zh or en")
-	f.StringVar(&o.format, "format", "pdf", formatHelp)
+	f.StringVar(&o.format, "format", defaultFormat, formatHelp)
 }
 
 // check validates the output flags and returns the report format.
 func (o *outputFlags) check() (client.Format, error) {
 	if err := checkLang(o.lang); err != nil {
 		return 0, err
+	}
+	if o.format == "" {
+		return 0, nil
 	}
 	f, err := client.ParseFormat(o.format)
 	if err != nil {

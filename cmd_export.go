@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
@@ -37,6 +39,9 @@ It works while a run holds the state file.`,
 			if err != nil {
 				return err
 			}
+			for _, w := range rep.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), "qccbatch: warning:", w)
+			}
 			cmd.Printf("wrote %s: %d rows, %d companies\n", output, rep.Rows, rep.Companies)
 			return nil
 		},
@@ -44,6 +49,6 @@ It works while a run holds the state file.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&output, "out", "o", "", "results file, .xlsx or .csv")
 	in.AddFlags(fl)
-	out.AddFlags(fl, "report format the run used: pdf or word")
+	out.AddFlags(fl, "report format of the orders to export: pdf or word [the format the state file's orders have]", "")
 	return cmd
 }

@@ -61,7 +61,7 @@ order list, then qccbatch resolve).`,
 	}
 	fl := cmd.Flags()
 	f.in.AddFlags(fl)
-	f.out.AddFlags(fl, "report format: pdf or word")
+	f.out.AddFlags(fl, "report format: pdf or word", "pdf")
 	fl.StringVarP(&f.output, "out", "o", "", "results file, .xlsx or .csv [INPUT without extension + -results.xlsx]")
 	fl.StringVar(&f.state, "state", "", "state file (resume and ledger) [INPUT + .qccstate]")
 	fl.Float64Var(&f.qps, "qps", batch.DefaultQPS, "most API requests per second, orders and polls together; 0 = unlimited")

@@ -52,6 +52,7 @@ type statusJSON struct {
 	OldestReport *time.Time     `json:"oldest_report,omitempty"`
 	NewestReport *time.Time     `json:"newest_report,omitempty"`
 	Records      int            `json:"records"`
+	Formats      map[string]int `json:"formats"` // companies ordered per report format
 }
 
 // runStatus prints the ledger of cfg.State. A missing, foreign, damaged
@@ -63,11 +64,18 @@ func runStatus(w io.Writer, cfg statusConfig) error {
 		return suggestState(cfg.State, err)
 	}
 	st := j.Stats()
+	formats := map[string]int{}
+	j.Each(func(s journal.State) bool {
+		if s.Orders > 0 || s.Intents > 0 {
+			formats[formatNames[s.Format]]++
+		}
+		return true
+	})
 	_ = j.Close()
 	if cfg.JSON {
-		return printStatusJSON(w, cfg.State, st)
+		return printStatusJSON(w, cfg.State, st, formats)
 	}
-	return printStatusText(w, cfg, st)
+	return printStatusText(w, cfg, st, formats)
 }
 
 // suggestState adds to the error of opening path as a state file the name
@@ -93,9 +101,13 @@ func suggestState(path string, err error) error {
 	return usagef("%s is a portfolio, not a state file: a run on it keeps its state in %s", path, path+".qccstate")
 }
 
-func printStatusJSON(w io.Writer, path string, st journal.Stats) error {
+// formatNames names the report formats of the state file.
+var formatNames = map[int]string{1: "pdf", 2: "word"}
+
+func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[string]int) error {
 	out := statusJSON{
 		State:        path,
+		Formats:      formats,
 		Companies:    st.Companies,
 		OrdersPlaced: st.OrdersPlaced,
 		Outcomes:     make(map[string]int, len(st.Outcomes)),
@@ -113,10 +125,19 @@ func printStatusJSON(w io.Writer, path string, st journal.Stats) error {
 	return enc.Encode(out)
 }
 
-func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats) error {
+func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats, formats map[string]int) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "state file:\t%s\n", cfg.State)
 	fmt.Fprintf(tw, "companies:\t%d\n", st.Companies)
+	if len(formats) > 0 {
+		var parts []string
+		for _, name := range []string{"pdf", "word"} {
+			if n := formats[name]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", name, n))
+			}
+		}
+		fmt.Fprintf(tw, "formats:\t%s\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(tw, "orders placed:\t%d\n", st.OrdersPlaced)
 	fmt.Fprintf(tw, "oldest report:\t%s\n", reportTime(st.OldestReport))
 	fmt.Fprintf(tw, "newest report:\t%s\n", reportTime(st.NewestReport))

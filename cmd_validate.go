@@ -45,7 +45,7 @@ With --strict, exit 5 when any row is invalid (a pre-flight step in a script).`,
 	f.StringVarP(&cfg.Out, "out", "o", "", "write the results table to `FILE` (.xlsx or .csv)")
 	f.BoolVar(&cfg.Strict, "strict", false, "exit 5 when any row is invalid")
 	cfg.In.AddFlags(f)
-	cfg.Output.AddFlags(f, "report format (validate orders nothing; accepted for symmetry with run)")
+	cfg.Output.AddFlags(f, "report format (validate orders nothing; accepted for symmetry with run)", "pdf")
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -32,9 +33,6 @@ func Export(cfg ExportConfig) (*Report, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Format == 0 {
-		cfg.Format = client.FormatPDF
-	}
 	if cfg.Lang == "" {
 		cfg.Lang = "zh"
 	}
@@ -47,6 +45,19 @@ func Export(cfg ExportConfig) (*Report, error) {
 		return nil, err
 	}
 	defer j.Close()
+	if cfg.Format == 0 { // the format most of the state file's companies were ordered in
+		var n [3]int
+		j.Each(func(st journal.State) bool {
+			if st.Format == 1 || st.Format == 2 {
+				n[st.Format]++
+			}
+			return true
+		})
+		cfg.Format = client.FormatPDF
+		if n[2] > n[1] {
+			cfg.Format = client.FormatWord
+		}
+	}
 	if cfg.Input != "" {
 		p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
 		if err != nil {
@@ -57,9 +68,19 @@ func Export(cfg ExportConfig) (*Report, error) {
 			st, known := j.Lookup(journal.Key{ID: c.Key, Format: int(cfg.Format)})
 			return stateResult(c.SearchKey, st, known, "")
 		}
+		known := 0
+		for i := range p.Companies {
+			if _, ok := res0(j, p, i, int(cfg.Format)); ok {
+				known++
+			}
+		}
 		rep := &Report{Output: cfg.Output, Summary: results.Summary{
 			Input: cfg.Input, State: cfg.State, Start: start, End: cfg.Now(), Version: cfg.Version,
 			Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res)}}
+		if st := j.Stats(); known*2 < len(p.Companies) && st.Companies > 0 {
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d of the %d companies of %s are in the state file (format %s): is it the right input, state file and --format? The others are written not_ordered",
+				known, len(p.Companies), cfg.Input, formatName(int(cfg.Format))))
+		}
 		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang)
 	}
 
@@ -83,4 +104,9 @@ func Export(cfg ExportConfig) (*Report, error) {
 		return input.Row{Line: n + 1}, rows[n-1], nil
 	}
 	return rep, results.Write(cfg.Output, nil, next, rep.Summary, cfg.Lang)
+}
+
+// res0 looks company i of p up in j in format f.
+func res0(j *journal.Journal, p *Portfolio, i, f int) (journal.State, bool) {
+	return j.Lookup(journal.Key{ID: p.Companies[i].Key, Format: f})
 }

@@ -25,6 +25,7 @@ type Report struct {
 	Downloaded      int64 // report files written this run
 	SlowDowns       int64 // answers that asked the run to slow down
 	Output          string
+	Warnings        []string // things the user should check (export: an input that matches few companies)
 }
 
 // runner is the state of one run.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
@@ -126,4 +128,33 @@ type pollFaultAPI struct{ batch.API }
 
 func (a *pollFaultAPI) GetReportInfo(ctx context.Context, orderNo string) (client.ReportInfo, error) {
 	return client.ReportInfo{}, &client.TransportError{Op: "GetReportInfo", HTTPStatus: 502, MaybeSent: true, Err: errors.New("an HTML error page, not a QCC answer")}
+}
+
+// TestRun_FormatChangeRefused: pdf, then --format word on the same state
+// file refuses (it would order every company again) unless --new-format;
+// export defaults to the format the orders have (issue 12 item 13).
+func TestRun_FormatChangeRefused(t *testing.T) {
+	e := newEnv(t, companyNames(10))
+	_, err := e.run(context.Background(), nil)
+	require.NoError(t, err)
+	require.Equal(t, 10, e.srv.TotalOrders())
+
+	e.cfg.Format = client.FormatWord
+	_, err = e.run(context.Background(), nil)
+	var ce *batch.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, ce.Problem, "10 companies")
+	assert.Contains(t, ce.Problem, "--new-format")
+	assert.Equal(t, 10, e.srv.TotalOrders(), "nothing ordered")
+
+	out := filepath.Join(e.dir, "export.csv")
+	rep, err := batch.Export(batch.ExportConfig{State: e.cfg.State, Input: e.cfg.Input, Output: out, Lang: "en"})
+	require.NoError(t, err)
+	assert.Equal(t, 10, rep.Counts[outcome.Ready], "export reads the pdf orders without --format")
+	assert.Empty(t, rep.Warnings)
+
+	e.cfg.NewFormat = true
+	_, err = e.run(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 20, e.srv.TotalOrders(), "asked for: the word reports")
 }
