@@ -31,7 +31,7 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), comps: make([]compRun, len(p.Companies))}
+	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), perCompany: make([]companyRun, len(p.Companies))}
 	if _, err := os.Stat(cfg.State); err == nil {
 		j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
 		if err != nil {

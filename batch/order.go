@@ -187,7 +187,7 @@ func (r *runner) placeOrder(i int) {
 		r.halt(StopStateFile, "state file: "+err.Error())
 		return
 	}
-	r.comps[i].ordersPlaced++
+	r.perCompany[i].ordersPlaced++
 	var orderNo string
 	err := r.send(kindOrder, 0, func(ctx context.Context) error {
 		var err error
@@ -213,7 +213,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	case client.DecisionPlaced:
 		if err := r.j.Ordered(k, orderNo); err != nil {
 			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
-			r.comps[i].note = "order " + orderNo + " was placed but the state file could not record it: keep this order number"
+			r.perCompany[i].note = "order " + orderNo + " was placed but the state file could not record it: keep this order number"
 			var nr *journal.OrderNotRecordedError
 			if errors.As(err, &nr) {
 				return err // it names the order, the company and where the number was saved
@@ -229,7 +229,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 			due: r.polls.NextPoll(now, now, now.Add(r.cfg.Timeout))})
 		return nil
 	case client.DecisionAmbiguous:
-		r.comps[i].note = "no usable answer to the order (" + err.Error() + "); an order may have been placed: look it up in Qichacha's order list, then `qccbatch resolve`"
+		r.perCompany[i].note = "no usable answer to the order (" + err.Error() + "); an order may have been placed: look it up in Qichacha's order list, then `qccbatch resolve`"
 		r.markFinal(i)
 		r.orderOutcome(true)
 		return r.j.Ambiguous(k, err.Error())
@@ -248,14 +248,14 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		return r.j.Refused(k, journal.Refusal{Code: ae.Code, Message: ae.Message, Outcome: out})
 	case client.DecisionCooldown:
 		until := r.cfg.Now().Add(cooldownFor)
-		r.comps[i].note = cooldownNote(until)
+		r.perCompany[i].note = cooldownNote(until)
 		r.incompleteBecause("cooldown (API 110)")
 		return r.j.Cooldown(k, until, ae.Code, ae.Message)
 	case client.DecisionQuota:
 		r.halt(StopQuota, fmt.Sprintf("API %d %s: daily limit or balance reached; run again later to resume", ae.Code, ae.Message))
 		return r.j.Cancelled(k, err.Error())
 	case client.DecisionRetry: // retries exhausted; certainly not placed
-		r.comps[i].note = "not ordered: " + err.Error()
+		r.perCompany[i].note = "not ordered: " + err.Error()
 		r.incompleteBecause("some orders failed to reach the API")
 		return r.j.Cancelled(k, err.Error())
 	}

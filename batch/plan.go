@@ -58,7 +58,7 @@ func (r *runner) plan() runPlan {
 				}
 			}
 			if known && st.Outcome == outcome.NotOrdered && st.CooldownUntil.After(pol.Now) {
-				r.comps[i].note = cooldownNote(st.CooldownUntil)
+				r.perCompany[i].note = cooldownNote(st.CooldownUntil)
 				r.incompleteBecause("cooldown (API 110)")
 			}
 		}

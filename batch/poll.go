@@ -32,7 +32,7 @@ func (r *runner) poll(it pollItem) {
 	switch info.Status {
 	case "S":
 		r.learn(it, now, true)
-		r.comps[i].note = ""
+		r.perCompany[i].note = ""
 		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL}))
 		r.cfg.Progress.Pending.Add(-1)
 		r.cfg.Progress.Ready.Add(1)
@@ -44,7 +44,7 @@ func (r *runner) poll(it pollItem) {
 		r.learn(it, now, true)
 		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F"}))
 		r.cfg.Progress.Pending.Add(-1)
-		if r.cfg.ReorderFailed && r.comps[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
+		if r.cfg.ReorderFailed && r.perCompany[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
 			r.placeOrder(i) // at most one new order per company per run
 			return
 		}
@@ -90,7 +90,7 @@ func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 		if cause != "" {
 			note = fmt.Sprintf("no usable poll answer within %s (--timeout): %s; rerun to keep polling", r.cfg.Timeout, cause)
 		}
-		r.comps[it.comp].note = note
+		r.perCompany[it.comp].note = note
 		r.incompleteBecause("polling timed out")
 		return
 	}
@@ -111,7 +111,7 @@ func (r *runner) pollFailed(it pollItem, err error) {
 		r.halt(StopQuota, fmt.Sprintf("%v: daily limit or balance reached; run again later to resume", err))
 		r.pollsStopped.Store(true) // the polls get the same answer: stop them too
 	default: // retries exhausted, or a row-level code: poll again later
-		r.comps[it.comp].note = "last poll failed: " + err.Error()
+		r.perCompany[it.comp].note = "last poll failed: " + err.Error()
 		r.cfg.Progress.Retries.Add(1)
 		now := r.cfg.Now()
 		r.pollLater(it, maxTime(r.nextPoll(it), now.Add(r.cfg.PollInterval)), err.Error())

@@ -115,13 +115,13 @@ func displayWidth(s string) int {
 // WriteRows lists the invalid rows with their sheet row number and reason,
 // then the duplicate rows with the row they repeat: the first max of each
 // on w, then how many more there are.
-func (p *Portfolio) WriteRows(w io.Writer, lang string, max int) {
+func (p *Portfolio) WriteRows(w io.Writer, lang string, limit int) {
 	listed, more := 0, 0
 	for i, ci := range p.RowCompany {
 		if ci >= 0 {
 			continue
 		}
-		if listed == max {
+		if listed == limit {
 			more++
 			continue
 		}
@@ -139,7 +139,7 @@ func (p *Portfolio) WriteRows(w io.Writer, lang string, max int) {
 		if ci < 0 || p.Companies[ci].FirstRow == int32(i) {
 			continue
 		}
-		if listed == max {
+		if listed == limit {
 			more++
 			continue
 		}

@@ -121,7 +121,7 @@ func errInputChanged(path string, line int) error {
 // notes. A row left not_ordered by a stop says why.
 func (r *runner) result(i int) results.Result {
 	st, known := r.lookup(i)
-	rr := stateResult(r.p.Companies[i].SearchKey, st, known, r.comps[i].note)
+	rr := stateResult(r.p.Companies[i].SearchKey, st, known, r.perCompany[i].note)
 	if rr.Outcome == outcome.NotOrdered && rr.Message == "" {
 		r.mu.Lock()
 		if r.stop != nil {

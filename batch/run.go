@@ -38,7 +38,7 @@ type runner struct {
 
 	work, calls                 context.Context // work: may new work start; calls: requests in flight
 	stopWork, stopCalls         context.CancelFunc
-	comps                       []compRun
+	perCompany                  []companyRun
 	inflight                    chan struct{} // one slot per request in flight (--concurrency)
 	pollSlots                   chan struct{} // Concurrency-1 slots polls and downloads take first; nil with --concurrency 1
 	polls                       *pollsched.Schedule
@@ -56,8 +56,8 @@ type runner struct {
 	sched          *scheduler
 }
 
-// compRun is what a run learns about one company beyond the journal.
-type compRun struct {
+// companyRun is what a run learns about one company beyond the journal.
+type companyRun struct {
 	note         string // shown in the row's message
 	ordersPlaced int32
 }
@@ -92,7 +92,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format),
-		comps: make([]compRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency),
+		perCompany: make([]companyRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency),
 		polls: pollsched.New(pollsched.Config{Interval: cfg.PollInterval, MinGap: min(cfg.PollInterval, pollsched.DefaultMinGap), MaxGap: cfg.PollMax})}
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)

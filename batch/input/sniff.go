@@ -157,10 +157,10 @@ func sniffDelimiter(head []byte) rune {
 // splitLines returns up to max non-empty lines of b, treating line breaks
 // inside quotes as part of the line. An incomplete last line is dropped
 // unless it is the only one.
-func splitLines(b []byte, max int) [][]byte {
+func splitLines(b []byte, limit int) [][]byte {
 	var out [][]byte
 	start, quoted := 0, false
-	for i := 0; i < len(b) && len(out) < max; i++ {
+	for i := 0; i < len(b) && len(out) < limit; i++ {
 		switch b[i] {
 		case '"':
 			quoted = !quoted
