@@ -20,7 +20,7 @@ type runPlan struct {
 
 // plan decides, for every company of the portfolio, what this run does.
 func (r *runner) plan() runPlan {
-	pol := OrderPolicy{
+	pol := orderPolicy{
 		ReorderFailed:    r.cfg.ReorderFailed,
 		ReorderUncertain: r.cfg.ReorderUncertain,
 		RefreshAfter:     r.cfg.RefreshAfter,
@@ -36,15 +36,15 @@ func (r *runner) plan() runPlan {
 	for i, c := range r.p.Companies {
 		st, known := r.lookup(i)
 		switch pol.Decide(st, known) {
-		case ActionOrder:
+		case actionOrder:
 			if known && (st.Outcome == outcome.Uncertain || st.Outcome == outcome.Failed) {
 				reorders = append(reorders, i)
 			} else {
 				pl.orders = append(pl.orders, i)
 			}
-		case ActionRefresh:
+		case actionRefresh:
 			refreshes = append(refreshes, refresh{i, st.CompletedAt})
-		case ActionPoll:
+		case actionPoll:
 			pl.polls = append(pl.polls, i)
 		default:
 			if st.Outcome.Final() {

@@ -7,31 +7,31 @@ import (
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
-// Action is what a run should do for one company.
-type Action int
+// action is what a run should do for one company.
+type action int
 
-// The actions OrderPolicy.Decide chooses from.
+// The actions orderPolicy.Decide chooses from.
 const (
-	ActionNone    Action = iota // nothing: final, cooling down, or not asked to reorder
-	ActionOrder                 // place an order (never ordered, or reorder asked for)
-	ActionRefresh               // order again: the ready report is older than RefreshAfter
-	ActionPoll                  // ordered and not finished: poll the order
+	actionNone    action = iota // nothing: final, cooling down, or not asked to reorder
+	actionOrder                 // place an order (never ordered, or reorder asked for)
+	actionRefresh               // order again: the ready report is older than RefreshAfter
+	actionPoll                  // ordered and not finished: poll the order
 )
 
-func (a Action) String() string {
+func (a action) String() string {
 	switch a {
-	case ActionOrder:
+	case actionOrder:
 		return "order"
-	case ActionRefresh:
+	case actionRefresh:
 		return "refresh"
-	case ActionPoll:
+	case actionPoll:
 		return "poll"
 	}
 	return "none"
 }
 
-// OrderPolicy turns the ledger into decisions, from the flags of `run`.
-type OrderPolicy struct {
+// orderPolicy turns the ledger into decisions, from the flags of `run`.
+type orderPolicy struct {
 	ReorderFailed    bool          // --reorder-failed
 	ReorderUncertain bool          // --reorder-uncertain
 	RefreshAfter     time.Duration // --refresh-after; 0 = never
@@ -41,31 +41,31 @@ type OrderPolicy struct {
 // Decide returns the action for a company with state st (known is false
 // when the journal has never seen it). Whether a ready report still needs
 // downloading is separate: journal.State.NeedsDownload.
-func (p OrderPolicy) Decide(st journal.State, known bool) Action {
+func (p orderPolicy) Decide(st journal.State, known bool) action {
 	if !known {
-		return ActionOrder
+		return actionOrder
 	}
-	var a Action
+	var a action
 	switch st.Outcome {
 	case outcome.Pending:
-		return ActionPoll
+		return actionPoll
 	case outcome.NotOrdered:
-		a = ActionOrder
+		a = actionOrder
 	case outcome.Uncertain:
 		if p.ReorderUncertain {
-			a = ActionOrder
+			a = actionOrder
 		}
 	case outcome.Failed:
 		if p.ReorderFailed {
-			a = ActionOrder
+			a = actionOrder
 		}
 	case outcome.Ready:
 		if p.RefreshAfter > 0 && !st.CompletedAt.IsZero() && !st.CompletedAt.After(p.Now.Add(-p.RefreshAfter)) {
-			a = ActionRefresh
+			a = actionRefresh
 		}
 	}
-	if a != ActionNone && p.Now.Before(st.CooldownUntil) {
-		return ActionNone // API code 110: this search key may not be ordered yet
+	if a != actionNone && p.Now.Before(st.CooldownUntil) {
+		return actionNone // API code 110: this search key may not be ordered yet
 	}
 	return a
 }

@@ -23,37 +23,37 @@ func TestOrderPolicy_Decide(t *testing.T) {
 		s.CooldownUntil = now.Add(d)
 		return s
 	}
-	plain := OrderPolicy{Now: now}
-	all := OrderPolicy{ReorderFailed: true, ReorderUncertain: true, RefreshAfter: year, Now: now}
+	plain := orderPolicy{Now: now}
+	all := orderPolicy{ReorderFailed: true, ReorderUncertain: true, RefreshAfter: year, Now: now}
 
 	tests := []struct {
 		name   string
-		policy OrderPolicy
+		policy orderPolicy
 		state  journal.State
 		known  bool
-		want   Action
+		want   action
 	}{
-		{"unknown", plain, journal.State{}, false, ActionOrder},
-		{"not ordered", plain, st(outcome.NotOrdered), true, ActionOrder},
-		{"cooldown running", plain, cooling(st(outcome.NotOrdered), time.Minute), true, ActionNone},
-		{"cooldown expired", plain, cooling(st(outcome.NotOrdered), -time.Minute), true, ActionOrder},
-		{"cooldown ends now", plain, cooling(st(outcome.NotOrdered), 0), true, ActionOrder},
-		{"pending polls", plain, st(outcome.Pending), true, ActionPoll},
-		{"pending polls with every flag", all, st(outcome.Pending), true, ActionPoll},
-		{"uncertain without flag", plain, st(outcome.Uncertain), true, ActionNone},
-		{"uncertain with --reorder-uncertain", OrderPolicy{ReorderUncertain: true, Now: now}, st(outcome.Uncertain), true, ActionOrder},
-		{"uncertain, --reorder-failed only", OrderPolicy{ReorderFailed: true, Now: now}, st(outcome.Uncertain), true, ActionNone},
-		{"uncertain with flag but cooling", all, cooling(st(outcome.Uncertain), time.Hour), true, ActionNone},
-		{"failed without flag", plain, st(outcome.Failed), true, ActionNone},
-		{"failed with --reorder-failed", OrderPolicy{ReorderFailed: true, Now: now}, st(outcome.Failed), true, ActionOrder},
-		{"failed, --reorder-uncertain only", OrderPolicy{ReorderUncertain: true, Now: now}, st(outcome.Failed), true, ActionNone},
-		{"ready, no refresh", plain, ready(10 * year), true, ActionNone},
-		{"ready, fresh", all, ready(year - time.Hour), true, ActionNone},
-		{"ready, stale", all, ready(year + time.Hour), true, ActionRefresh},
-		{"ready, exactly the age", all, ready(year), true, ActionRefresh},
-		{"ready, stale but cooling", all, cooling(ready(2*year), time.Hour), true, ActionNone},
-		{"not found is final", all, st(outcome.NotFound), true, ActionNone},
-		{"rejected is final", all, st(outcome.Rejected), true, ActionNone},
+		{"unknown", plain, journal.State{}, false, actionOrder},
+		{"not ordered", plain, st(outcome.NotOrdered), true, actionOrder},
+		{"cooldown running", plain, cooling(st(outcome.NotOrdered), time.Minute), true, actionNone},
+		{"cooldown expired", plain, cooling(st(outcome.NotOrdered), -time.Minute), true, actionOrder},
+		{"cooldown ends now", plain, cooling(st(outcome.NotOrdered), 0), true, actionOrder},
+		{"pending polls", plain, st(outcome.Pending), true, actionPoll},
+		{"pending polls with every flag", all, st(outcome.Pending), true, actionPoll},
+		{"uncertain without flag", plain, st(outcome.Uncertain), true, actionNone},
+		{"uncertain with --reorder-uncertain", orderPolicy{ReorderUncertain: true, Now: now}, st(outcome.Uncertain), true, actionOrder},
+		{"uncertain, --reorder-failed only", orderPolicy{ReorderFailed: true, Now: now}, st(outcome.Uncertain), true, actionNone},
+		{"uncertain with flag but cooling", all, cooling(st(outcome.Uncertain), time.Hour), true, actionNone},
+		{"failed without flag", plain, st(outcome.Failed), true, actionNone},
+		{"failed with --reorder-failed", orderPolicy{ReorderFailed: true, Now: now}, st(outcome.Failed), true, actionOrder},
+		{"failed, --reorder-uncertain only", orderPolicy{ReorderUncertain: true, Now: now}, st(outcome.Failed), true, actionNone},
+		{"ready, no refresh", plain, ready(10 * year), true, actionNone},
+		{"ready, fresh", all, ready(year - time.Hour), true, actionNone},
+		{"ready, stale", all, ready(year + time.Hour), true, actionRefresh},
+		{"ready, exactly the age", all, ready(year), true, actionRefresh},
+		{"ready, stale but cooling", all, cooling(ready(2*year), time.Hour), true, actionNone},
+		{"not found is final", all, st(outcome.NotFound), true, actionNone},
+		{"rejected is final", all, st(outcome.Rejected), true, actionNone},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
