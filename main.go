@@ -20,8 +20,15 @@ import (
 // approaches it, so a 1,000,000-row run stays under 1 GB.
 const defaultMemoryLimit = 700 << 20
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
+// version, commit and date are set at build time with -ldflags
+// "-X main.version=0.2.0 -X main.commit=1a2b3c4 -X main.date=2026-11-27";
+// unset, they come from the embedded build information. After init, version
+// is the whole version line (see cmd_version.go).
+var (
+	version = ""
+	commit  = ""
+	date    = ""
+)
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -46,18 +53,6 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 	)
 	return root
-}
-
-func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the program version",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), "qccbatch", version)
-			return nil
-		},
-	}
 }
 
 // execute runs the command line and returns the process exit code.
