@@ -155,7 +155,7 @@ func (h *humanHandler) Handle(_ context.Context, r slog.Record) error {
 	if len(attrs) > 0 {
 		// A one-word message is a label ("plan: 12 rows"); a sentence gets
 		// its details in parentheses.
-		if strings.ContainsAny(r.Message, " \t") {
+		if strings.ContainsAny(r.Message, " \t\r\n") {
 			b.WriteString(" (" + strings.Join(attrs, ", ") + ")")
 		} else {
 			b.WriteString(": " + strings.Join(attrs, ", "))
@@ -219,12 +219,13 @@ func (h *humanHandler) appendAttr(dst []string, prefix string, a slog.Attr) []st
 	return append(dst, key+" "+val)
 }
 
-// humanKey turns an attribute key into words: "base_url" → "base URL".
+// humanKey turns an attribute key into words: "base_url" → "base URL",
+// "req.id" (a group) → "req ID".
 func humanKey(k string) string {
 	if k == "req_per_s" {
 		return "req/s"
 	}
-	words := strings.FieldsFunc(k, func(r rune) bool { return r == '_' || r == '-' })
+	words := strings.FieldsFunc(k, func(r rune) bool { return r == '_' || r == '-' || r == '.' })
 	for i, w := range words {
 		switch w {
 		case "url", "api", "eta", "id", "qps":
