@@ -134,6 +134,7 @@ type barSink struct {
 	last    string
 }
 
+// show draws v unless the line would not change.
 func (b *barSink) show(v progressView) {
 	if v.s.TotalRows <= 0 { // the plan is not known yet
 		return
@@ -144,6 +145,7 @@ func (b *barSink) show(v progressView) {
 	}
 }
 
+// finish draws the true final state and ends the line.
 func (b *barSink) finish(v progressView) {
 	if v.s.TotalRows > 0 {
 		b.line.draw(renderProgress(v, b.columns()))
@@ -155,6 +157,7 @@ func (b *barSink) finish(v progressView) {
 // the elapsed time, the ETA and the downloads.
 type logSink struct{ logger *slog.Logger }
 
+// show logs v once the plan is known.
 func (l *logSink) show(v progressView) {
 	if v.s.TotalRows <= 0 {
 		return

@@ -36,10 +36,11 @@ func terminalColumns(w io.Writer) int {
 // Lines are cleared with spaces and carriage returns, not ANSI sequences,
 // which the Windows console shows as text unless told otherwise.
 type statusLine struct {
-	mu   sync.Mutex
-	w    io.Writer
-	line string // the progress line on screen; "" when none
-	col  int    // the cursor's column after drawing it
+	mu     sync.Mutex
+	w      io.Writer
+	line   string // the progress line on screen; "" when none
+	col    int    // the cursor's column after drawing it
+	closed bool   // the program is exiting: draw nothing more
 }
 
 // draw shows line as the progress line, replacing the one on screen.
@@ -50,6 +51,9 @@ func (t *statusLine) draw(line string) {
 }
 
 func (t *statusLine) drawLocked(line string) {
+	if t.closed {
+		return
+	}
 	pad := max(t.col-len(line), 0) // blank what a longer line left
 	io.WriteString(t.w, "\r"+line+strings.Repeat(" ", pad))
 	t.line, t.col = line, len(line)+pad
@@ -60,6 +64,10 @@ func (t *statusLine) drawLocked(line string) {
 func (t *statusLine) end() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.endLocked()
+}
+
+func (t *statusLine) endLocked() {
 	if t.line != "" {
 		io.WriteString(t.w, "\n")
 	}
@@ -106,4 +114,25 @@ func printLine(w io.Writer, msg string) {
 		w = sharedStatusLine(w)
 	}
 	fmt.Fprintln(w, msg)
+}
+
+// printLastLine ends the progress line on w where it stands, writes msg
+// below it and lets no progress line be drawn after that: for a message
+// just before the program exits at once (main's second interrupt), so the
+// shell's prompt starts on a line of its own.
+func printLastLine(w io.Writer, msg string) {
+	if isTerminal(w) {
+		sharedStatusLine(w).printLast(msg)
+		return
+	}
+	fmt.Fprintln(w, msg)
+}
+
+// printLast ends the progress line, writes msg and closes the line.
+func (t *statusLine) printLast(msg string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.endLocked()
+	t.closed = true
+	fmt.Fprintln(t.w, msg)
 }

@@ -301,6 +301,18 @@ func TestProgressStatusLine_MessagesOnTheirOwnLine(t *testing.T) {
 	assert.Same(t, sl, sharedStatusLine(sl))
 }
 
+// TestProgressStatusLine_LastLine: main's message before exiting at once
+// ends the progress line and nothing is drawn after it.
+func TestProgressStatusLine_LastLine(t *testing.T) {
+	var out bytes.Buffer
+	sl := &statusLine{w: &out}
+	sl.draw("  8% [>  ] 1/12")
+	sl.printLast("qccbatch: interrupted twice: exiting now")
+	sl.draw("  8% [>  ] 1/12")
+	sl.end()
+	assert.Equal(t, "\r  8% [>  ] 1/12\nqccbatch: interrupted twice: exiting now\n", out.String())
+}
+
 func TestProgressLogSink_Attributes(t *testing.T) {
 	var out bytes.Buffer
 	h, err := newLogHandler(&out, "text", slog.LevelInfo, time.UTC)
