@@ -2,105 +2,58 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"strings"
+	"math"
 	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
-
 	"github.com/qccbatch/qccbatch/batch"
-	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
-// logEvery is how often progress is logged when stderr is not a terminal.
-const logEvery = 10 * time.Second
+// How often the progress is shown: the terminal line is redrawn five times a
+// second; without a terminal a log line is written every 10 s.
+const (
+	barEvery = 200 * time.Millisecond
+	logEvery = 10 * time.Second
+)
 
-// newLogger returns the slog logger of a run: text or JSON on w; quiet
-// keeps only warnings and errors.
-func newLogger(w io.Writer, format string, quiet bool) (*slog.Logger, error) {
-	level := slog.LevelInfo
-	if quiet {
-		level = slog.LevelWarn
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	switch format {
-	case "text", "":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	}
-	return nil, usagef("--log-format must be text or json, not %q", format)
-}
-
-// isTerminal reports whether a standard stream (an *os.File) is a terminal.
-func isTerminal(stream any) bool {
-	f, ok := stream.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+// rateMeter is what the progress display reads from the rate limiter: the
+// rate actually achieved, not the ceiling.
+type rateMeter interface {
+	RecentRate() float64 // requests per second over the last seconds
+	Granted() int64      // requests let through since the start
 }
 
 // startProgress shows the run's progress until the returned func is called:
-// a bar on a terminal, a log line every 10 s otherwise, nothing when quiet.
+// a progress line on a terminal, a log line every 10 s otherwise, nothing
+// when quiet. The returned func shows the final, true state (never a bar
+// filled for show) and ends the progress line, so that whatever is written
+// next starts on a line of its own.
 func startProgress(ctx context.Context, w io.Writer, p *batch.Progress, lim *ratelimit.Limiter, logger *slog.Logger, noBar, quiet bool) func() {
 	if quiet {
 		return func() {}
 	}
+	l := &progressLoop{p: p, now: time.Now}
+	if lim != nil {
+		l.rates = lim
+	}
+	every := logEvery
+	if !noBar && isTerminal(w) {
+		every = barEvery
+		l.sink = &barSink{line: sharedStatusLine(w), columns: func() int { return terminalColumns(w) }}
+	} else {
+		l.sink = &logSink{logger: logger}
+	}
+	t := time.NewTicker(every)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
-	useBar := !noBar && isTerminal(w)
 	go func() {
 		defer wg.Done()
-		var bar *progressbar.ProgressBar
-		every := logEvery
-		if useBar {
-			every = 200 * time.Millisecond
-		}
-		t := time.NewTicker(every)
 		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				if bar != nil {
-					s := p.Snapshot()
-					_ = bar.Set64(s.FinalRows)
-					_ = bar.Finish()
-					fmt.Fprintln(w)
-				}
-				return
-			case <-ctx.Done():
-			case <-t.C:
-			}
-			s := p.Snapshot()
-			if useBar {
-				if bar == nil && s.TotalRows > 0 {
-					bar = progressbar.NewOptions64(s.TotalRows,
-						progressbar.OptionSetWriter(w),
-						progressbar.OptionThrottle(100*time.Millisecond),
-						progressbar.OptionShowCount(),
-						progressbar.OptionSetPredictTime(true),
-						progressbar.OptionFullWidth(),
-					)
-				}
-				if bar != nil {
-					bar.Describe(progressLine(s, lim))
-					_ = bar.Set64(s.FinalRows)
-				}
-				continue
-			}
-			logger.Info("progress", "rows_final", s.FinalRows, "rows", s.TotalRows, "ordered", s.Ordered,
-				"ready", s.Ready, "pending", s.Pending, "retries", s.Retries, "rate", rateString(lim))
-			if ctx.Err() != nil {
-				<-done
-				return
-			}
-		}
+		l.run(ctx, t.C, done)
 	}()
 	return func() {
 		close(done)
@@ -108,36 +61,131 @@ func startProgress(ctx context.Context, w io.Writer, p *batch.Progress, lim *rat
 	}
 }
 
-func progressLine(s batch.Snapshot, lim *ratelimit.Limiter) string {
-	return fmt.Sprintf("ordered %d · ready %d · pending %d · retries %d · %s", s.Ordered, s.Ready, s.Pending, s.Retries, rateString(lim))
+// progressLoop samples the counters on every tick and shows them.
+type progressLoop struct {
+	p     *batch.Progress
+	rates rateMeter // nil: no limiter
+	now   func() time.Time
+	sink  progressSink
+
+	start    time.Time
+	est      etaEstimator
+	stopping bool
+
+	// iterated, when set (tests), is called after each turn of the loop.
+	iterated func()
 }
 
-func rateString(lim *ratelimit.Limiter) string {
-	if r := lim.Rate(); r > 0 {
-		return fmt.Sprintf("%.1f req/s", r)
+// run shows the progress on every tick until done is closed, then shows
+// the final state. Once ctx is cancelled (Ctrl-C) it shows "stopping" and
+// goes on at the ticker's pace while the run finishes its requests and
+// writes the results: a cancelled context's Done channel is always ready,
+// so the loop stops selecting on it rather than spin.
+func (l *progressLoop) run(ctx context.Context, tick <-chan time.Time, done <-chan struct{}) {
+	l.start = l.now()
+	interrupted := ctx.Done()
+	for {
+		select {
+		case <-done:
+			l.sink.finish(l.view(true))
+			return
+		case <-interrupted:
+			interrupted = nil // a nil channel is never ready
+			l.stopping = true
+			l.sink.show(l.view(false))
+		case <-tick:
+			l.sink.show(l.view(false))
+		}
+		if l.iterated != nil {
+			l.iterated()
+		}
 	}
-	return "unlimited"
 }
 
-// printSummary prints the final summary line of a run: always, even with --quiet.
-func printSummary(w io.Writer, format string, rep *batch.Report, runErr error) {
-	dur := rep.End.Sub(rep.Start).Round(time.Millisecond)
-	if format == "json" {
-		obj := map[string]any{
-			"msg": "summary", "rows": rep.Rows, "companies": rep.Companies, "outcomes": rep.Counts,
-			"new_orders": rep.NewOrders, "api_calls": rep.APICalls, "slow_downs": rep.SlowDowns, "downloaded": rep.Downloaded,
-			"duration_s": dur.Seconds(), "results": rep.Output,
+// view samples the counters and the rates now.
+func (l *progressLoop) view(final bool) progressView {
+	now := l.now()
+	s := l.p.Snapshot()
+	l.est.observe(now, s)
+	v := progressView{s: s, elapsed: now.Sub(l.start), stopping: l.stopping, final: final}
+	v.eta, v.etaKnown = l.est.eta(s, ordersLeft(s))
+	if l.rates != nil {
+		if final { // the whole run's average
+			if sec := v.elapsed.Seconds(); sec >= 1 {
+				v.rate = float64(l.rates.Granted()) / sec
+			}
+		} else {
+			v.rate = l.rates.RecentRate()
 		}
-		if runErr != nil {
-			obj["stopped"] = runErr.Error()
-		}
-		_ = json.NewEncoder(w).Encode(obj)
+	}
+	return v
+}
+
+// progressSink shows the states of a run.
+type progressSink interface {
+	show(v progressView)   // a state during the run
+	finish(v progressView) // the final state, once
+}
+
+// barSink draws the progress line on a terminal.
+type barSink struct {
+	line    *statusLine
+	columns func() int // the terminal's width now
+	last    string
+}
+
+// show draws v unless the line would not change.
+func (b *barSink) show(v progressView) {
+	if v.s.TotalRows <= 0 { // the plan is not known yet
 		return
 	}
-	keys := make([]string, 0, len(rep.Counts))
-	for _, o := range outcome.All() {
-		keys = append(keys, fmt.Sprintf("%s=%d", o, rep.Counts[o]))
+	if line := renderProgress(v, b.columns()); line != b.last {
+		b.line.draw(line)
+		b.last = line
 	}
-	fmt.Fprintf(w, "summary: rows=%d companies=%d %s new_orders=%d api_calls=%d slow_downs=%d downloaded=%d duration=%s results=%s\n",
-		rep.Rows, rep.Companies, strings.Join(keys, " "), rep.NewOrders, rep.APICalls, rep.SlowDowns, rep.Downloaded, dur, rep.Output)
+}
+
+// finish draws the true final state and ends the line.
+func (b *barSink) finish(v progressView) {
+	if v.s.TotalRows > 0 {
+		b.line.draw(renderProgress(v, b.columns()))
+	}
+	b.line.end()
+}
+
+// logSink logs the progress as a record with the counts, the percentage,
+// the elapsed time, the ETA and the downloads.
+type logSink struct{ logger *slog.Logger }
+
+// show logs v once the plan is known.
+func (l *logSink) show(v progressView) {
+	if v.s.TotalRows <= 0 {
+		return
+	}
+	l.logger.Info("progress", progressAttrs(v)...)
+}
+
+// finish logs nothing: the summary follows.
+func (l *logSink) finish(progressView) {}
+
+// progressAttrs are the attributes of a progress log record.
+func progressAttrs(v progressView) []any {
+	s := v.s
+	pct := 0.0
+	if s.TotalRows > 0 { // rounded down: 100 only when every row is final
+		pct = math.Floor(float64(s.FinalRows)*1000/float64(s.TotalRows)) / 10
+	}
+	eta := "unknown"
+	switch {
+	case v.stopping:
+		eta = "stopping"
+	case v.etaKnown:
+		eta = shortDuration(v.eta)
+	}
+	return []any{
+		"percent", pct, "rows_final", s.FinalRows, "rows", s.TotalRows,
+		"ordered", s.Ordered, "ready", s.Ready, "pending", s.Pending, "retries", s.Retries,
+		"downloaded", s.Downloaded, "elapsed", shortDuration(v.elapsed), "eta", eta,
+		"req_per_s", math.Round(v.rate*10) / 10,
+	}
 }

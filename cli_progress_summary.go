@@ -1,0 +1,53 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/outcome"
+)
+
+// printSummary prints the final summary line of a run: always, even with
+// --quiet. format "json" prints one JSON object, any other a key=value line.
+// Start and end are local times with their offset (time.Local, honouring
+// TZ).
+func printSummary(w io.Writer, format string, rep *batch.Report, runErr error) {
+	writeSummary(w, format, rep, runErr, time.Local)
+}
+
+// writeSummary is printSummary with the time zone of the times.
+func writeSummary(w io.Writer, format string, rep *batch.Report, runErr error, loc *time.Location) {
+	dur := rep.End.Sub(rep.Start).Round(time.Millisecond)
+	start, end := localTime(rep.Start, loc), localTime(rep.End, loc)
+	cost := float64(rep.NewOrders) * rep.Price
+	if format == "json" {
+		obj := map[string]any{
+			"msg": "summary", "rows": rep.Rows, "companies": rep.Companies, "outcomes": rep.Counts,
+			"new_orders": rep.NewOrders, "api_calls": rep.APICalls, "slow_downs": rep.SlowDowns, "downloaded": rep.Downloaded,
+			"start": start, "end": end, "duration_s": dur.Seconds(), "results": rep.Output,
+		}
+		if rep.Price > 0 {
+			obj["cost_yuan"] = cost
+		}
+		if runErr != nil {
+			obj["stopped"] = runErr.Error()
+		}
+		_ = json.NewEncoder(w).Encode(obj)
+		return
+	}
+	keys := make([]string, 0, len(rep.Counts))
+	for _, o := range outcome.All() {
+		keys = append(keys, fmt.Sprintf("%s=%d", o, rep.Counts[o]))
+	}
+	costText := ""
+	if rep.Price > 0 {
+		costText = fmt.Sprintf(" cost_yuan=%.2f", cost)
+	}
+	fmt.Fprintf(w, "summary: rows=%d companies=%d %s new_orders=%d%s api_calls=%d slow_downs=%d downloaded=%d start=%s end=%s duration=%s results=%s\n",
+		rep.Rows, rep.Companies, strings.Join(keys, " "), rep.NewOrders, costText, rep.APICalls, rep.SlowDowns, rep.Downloaded,
+		start, end, dur, rep.Output)
+}
