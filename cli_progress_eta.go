@@ -82,10 +82,5 @@ func (e *etaEstimator) eta(s batch.Snapshot, ordersLeft int64) (d time.Duration,
 	return time.Duration(sec * float64(time.Second)), true
 }
 
-// ordersLeft returns the new orders the run has still to place, or -1 when
-// the pipeline does not say.
-//
-// batch.Progress has no count of the orders the plan will place; with a
-// ToOrder counter (set beside TotalRows when the plan is known) this becomes
-// max(s.ToOrder-s.Ordered, 0).
-func ordersLeft(batch.Snapshot) int64 { return -1 }
+// ordersLeft returns the new orders the run has still to place.
+func ordersLeft(s batch.Snapshot) int64 { return max(s.ToOrder-s.Ordered, 0) }

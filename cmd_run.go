@@ -81,7 +81,7 @@ order list, then qccbatch resolve).`,
 	fl.StringVar(&f.keyFile, "key-file", "", "file with QCC_KEY=... and QCC_SECRET_KEY=... lines (dotenv syntax; must be chmod 600)")
 	fl.Float64Var(&f.price, "price", 0, "price of one report in yuan (or QCC_PRICE): the plan, the prompt and the summary show the cost")
 	fl.BoolVarP(&f.yes, "yes", "y", false, "place the orders without asking (a run on a terminal with more than 100 new orders asks first)")
-	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fl.StringVar(&f.logFormat, "log-format", "", "log format: text (logfmt) or json [plain sentences on a terminal, text otherwise]")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress and no log lines, only the final summary and errors")
 	fl.BoolVar(&f.noProgress, "no-progress", false, "no progress bar; log a line every 10s instead")
 	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")

@@ -87,10 +87,10 @@ func main() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		fmt.Fprintln(os.Stderr, "qccbatch: interrupted: stopping cleanly (interrupt again to exit at once)")
+		printLine(os.Stderr, "qccbatch: interrupted: stopping cleanly (interrupt again to exit at once)")
 		cancel()
 		<-sigs
-		fmt.Fprintln(os.Stderr, "qccbatch: interrupted twice: exiting now; the state file is consistent, rerun the same command to resume")
+		printLastLine(os.Stderr, "qccbatch: interrupted twice: exiting now; the state file is consistent, rerun the same command to resume")
 		os.Exit(4)
 	}()
 	os.Exit(execute(ctx, os.Args[1:]))

@@ -6,6 +6,7 @@ import "sync/atomic"
 // the command line reads them to draw a bar or log a line.
 type Progress struct {
 	TotalRows  atomic.Int64 // rows in the input
+	ToOrder    atomic.Int64 // new orders the plan places this run (lowered when ordering stops early)
 	FinalRows  atomic.Int64 // rows whose outcome is final
 	Ordered    atomic.Int64 // orders placed this run
 	Ready      atomic.Int64 // companies ready
@@ -21,13 +22,14 @@ type Progress struct {
 
 // Snapshot is a plain copy of the counters.
 type Snapshot struct {
-	TotalRows, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded, SlowDowns, PollsPending int64
+	TotalRows, ToOrder, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded, SlowDowns, PollsPending int64
 }
 
 // Snapshot returns the counters' current values.
 func (p *Progress) Snapshot() Snapshot {
 	return Snapshot{
 		TotalRows:  p.TotalRows.Load(),
+		ToOrder:    p.ToOrder.Load(),
 		FinalRows:  p.FinalRows.Load(),
 		Ordered:    p.Ordered.Load(),
 		Ready:      p.Ready.Load(),

@@ -169,6 +169,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 // is stopped.
 func (r *runner) execute(pl runPlan) {
 	r.cfg.Progress.TotalRows.Store(int64(r.p.Rows))
+	r.cfg.Progress.ToOrder.Store(int64(len(pl.orders)))
 	r.cfg.Progress.FinalRows.Store(int64(pl.doneRows))
 	r.cfg.Progress.Pending.Store(int64(len(pl.polls)))
 	r.cfg.Progress.Ready.Store(int64(pl.ready))
@@ -208,6 +209,7 @@ func (r *runner) execute(pl runPlan) {
 		orders.Go(func() error { r.placeOrder(i); return nil })
 	}
 	_ = orders.Wait()
+	r.cfg.Progress.ToOrder.Store(r.cfg.Progress.Ordered.Load()) // ordering is over, whatever stopped it
 	r.polls.SetQuantile(0.5) // every order is placed: the budget goes to the slow reports
 	r.sched.producersDone()
 	<-pollDone
