@@ -62,7 +62,7 @@ func TestCLI_ConfirmUnderTerminal(t *testing.T) {
 			return out.String(), procExit(err)
 		case <-time.After(60 * time.Second):
 			_ = cmd.Process.Kill()
-			t.Fatalf("no exit within 60s:\n%s", out.String())
+			require.FailNow(t, "no exit within 60s", "output:\n%s", out.String())
 		}
 		return "", -1
 	}

@@ -55,30 +55,19 @@ func TestSandboxCmd_Serves(t *testing.T) {
 	go func() { done <- root.ExecuteContext(ctx); pw.Close() }()
 
 	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the banner: %v", err)
-	}
-	if strings.Contains(line, "s-test") {
-		t.Errorf("banner %q shows the --secret", line)
-	}
+	require.NoError(t, err, "reading the banner")
+	assert.NotContains(t, line, "s-test", "the banner shows the --secret")
 	fields := strings.Fields(line)
-	if len(fields) < 4 || !strings.HasPrefix(fields[3], "http://127.0.0.1:") {
-		t.Fatalf("banner %q does not give the base URL", line)
-	}
+	require.True(t, len(fields) >= 4 && strings.HasPrefix(fields[3], "http://127.0.0.1:"), "banner %q does not give the base URL", line)
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	c, err := client.New(fields[3], "k-test", "s-test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	no, err := c.CreateReport(ctx, "某公司", client.FormatPDF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if info, err := c.GetReportInfo(ctx, no); err != nil || info.Status != client.ReportSucceeded {
-		t.Errorf("GetReportInfo = %+v, %v; want S", info, err)
+	require.NoError(t, err)
+	info, err := c.GetReportInfo(ctx, no)
+	if assert.NoError(t, err, "GetReportInfo") {
+		assert.Equal(t, client.ReportSucceeded, info.Status, "GetReportInfo = %+v; want S", info)
 	}
 	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("sandbox returned %v after the context ended, want nil", err)
-	}
+	assert.NoError(t, <-done, "sandbox returned an error after the context ended")
 }

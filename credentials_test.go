@@ -298,14 +298,13 @@ func FuzzLoadKeyFile(f *testing.F) {
 			key, sec, err := loadKeyFile(path)
 			if err != nil {
 				msg := err.Error()
-				if strings.Contains(msg, "\n") || !strings.Contains(msg, path) || strings.Contains(msg, secret) {
-					t.Fatalf("bad error text %q for %q", msg, c)
-				}
+				require.NotContains(t, msg, "\n", "bad error text for %q: not one line", c)
+				require.Contains(t, msg, path, "bad error text for %q: the file is not named", c)
+				require.NotContains(t, msg, secret, "bad error text for %q: it holds the secret", c)
 				continue
 			}
-			if valueProblem(key) != "" || valueProblem(sec) != "" {
-				t.Fatalf("accepted unusable values %q, %q from %q", key, sec, c)
-			}
+			require.Empty(t, valueProblem(key), "accepted an unusable key %q from %q", key, c)
+			require.Empty(t, valueProblem(sec), "accepted an unusable secret %q from %q", sec, c)
 		}
 	})
 }

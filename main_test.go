@@ -138,7 +138,7 @@ func TestCLI_SecondInterruptExitsAtOnce(t *testing.T) {
 	for srv.TotalOrders() < 2 {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
-			t.Fatal("the run placed no orders within 30s")
+			require.FailNow(t, "the run placed no orders within 30s")
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -155,6 +155,6 @@ func TestCLI_SecondInterruptExitsAtOnce(t *testing.T) {
 		assert.Less(t, time.Since(start), 3*time.Second, "the second interrupt exits at once")
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
-		t.Fatal("the program did not exit within 30s of the second interrupt")
+		require.FailNow(t, "the program did not exit within 30s of the second interrupt")
 	}
 }

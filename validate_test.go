@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // runCLI runs the command line in-process and returns the exit code main
@@ -55,32 +58,23 @@ func TestValidate_BadInput(t *testing.T) {
 		{file: "does_not_exist.csv", wants: []string{"cannot open", "no such file"}},
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	if len(files) < 12 {
-		t.Fatalf("bad-input corpus has %d files, want at least 12", len(files))
-	}
+	require.GreaterOrEqual(t, len(files), 12, "bad-input corpus has %d files, want at least 12", len(files))
 	covered := map[string]bool{}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			covered[tt.file] = true
 			args := append([]string{"validate", filepath.Join(dir, tt.file)}, tt.args...)
 			code, stdout, line := runCLI(t, args...)
-			if code != 2 {
-				t.Fatalf("exit code %d, want 2 (stdout %q, error %q)", code, stdout, line)
-			}
-			if strings.ContainsAny(line, "\r\n") {
-				t.Errorf("error is not one line: %q", line)
-			}
+			require.Equal(t, 2, code, "exit code (stdout %q, error %q)", stdout, line)
+			assert.NotContains(t, line, "\r", "error is not one line")
+			assert.NotContains(t, line, "\n", "error is not one line")
 			for _, w := range tt.wants {
-				if !strings.Contains(line, w) {
-					t.Errorf("error line %q does not mention %q", line, w)
-				}
+				assert.Contains(t, line, w, "error line does not mention %q", w)
 			}
 		})
 	}
 	for _, f := range files {
-		if !covered[filepath.Base(f)] {
-			t.Errorf("corpus file %s has no test case", filepath.Base(f))
-		}
+		assert.True(t, covered[filepath.Base(f)], "corpus file %s has no test case", filepath.Base(f))
 	}
 }
 
@@ -100,13 +94,9 @@ func TestValidate_Plan(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, line := runCLI(t, tt.args...)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, line)
-			}
+			require.Equal(t, 0, code, "exit code; error %q", line)
 			for _, w := range tt.wants {
-				if !strings.Contains(out, w) {
-					t.Errorf("plan does not contain %q:\n%s", w, out)
-				}
+				assert.Contains(t, out, w, "plan does not contain %q", w)
 			}
 		})
 	}
@@ -115,39 +105,29 @@ func TestValidate_Plan(t *testing.T) {
 func TestValidate_Out(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.csv")
 	code, _, line := runCLI(t, "validate", "testdata/input/numbers_utf16.txt", "-o", out, "--lang", "en")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, line)
-	}
+	require.Equal(t, 0, code, "exit code; error %q", line)
 	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	got := string(b)
 	for _, w := range []string{"search_key,outcome", ",91110108551385082Q,not_ordered,", ",invalid,,empty: fill in", "阿里巴巴（中国）有限公司,not_ordered"} {
-		if !strings.Contains(got, w) {
-			t.Errorf("results do not contain %q:\n%s", w, got)
-		}
+		assert.Contains(t, got, w, "results do not contain %q", w)
 	}
-	if n := strings.Count(strings.TrimSpace(got), "\n"); n != 8 {
-		t.Errorf("results have %d data rows, want 8", n)
-	}
+	assert.Equal(t, 8, strings.Count(strings.TrimSpace(got), "\n"), "data rows in the results")
 
 	t.Run("refuses to overwrite the input", func(t *testing.T) {
 		dir := t.TempDir()
 		in := filepath.Join(dir, "in.csv")
-		os.WriteFile(in, []byte("企业名称\n华为技术有限公司\n"), 0o644)
+		require.NoError(t, os.WriteFile(in, []byte("企业名称\n华为技术有限公司\n"), 0o644))
 		code, _, line := runCLI(t, "validate", in, "-o", in)
-		if code != 2 || !strings.Contains(line, "is the input file") {
-			t.Errorf("exit %d, %q", code, line)
-		}
+		assert.Equal(t, 2, code, "exit %d, %q", code, line)
+		assert.Contains(t, line, "is the input file")
 	})
 	t.Run("xlsx", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "r.xlsx")
-		if code, _, line := runCLI(t, "validate", "testdata/input/formats_lo.xlsx", "-o", out); code != 0 {
-			t.Fatalf("exit %d: %s", code, line)
-		}
-		if st, err := os.Stat(out); err != nil || st.Size() == 0 {
-			t.Fatalf("no results: %v", err)
-		}
+		code, _, line := runCLI(t, "validate", "testdata/input/formats_lo.xlsx", "-o", out)
+		require.Equal(t, 0, code, "exit code; error %q", line)
+		st, err := os.Stat(out)
+		require.NoError(t, err, "no results")
+		assert.NotZero(t, st.Size(), "no results: the file is empty")
 	})
 }

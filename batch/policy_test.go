@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
@@ -57,9 +59,8 @@ func TestOrderPolicy_Decide(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.policy.Decide(tt.state, tt.known); got != tt.want {
-				t.Errorf("Decide = %s, want %s", got, tt.want)
-			}
+			got := tt.policy.Decide(tt.state, tt.known)
+			assert.Equal(t, tt.want, got, "Decide = %s, want %s", got, tt.want)
 		})
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
@@ -23,47 +25,35 @@ func TestScanPortfolio(t *testing.T) {
 		"社会组织,53100000500021676K\n" + // 6: invalid
 		"注册号,440301103097414\n" // 7: company 3 with a warning
 	p := filepath.Join(t.TempDir(), "p.csv")
-	if err := os.WriteFile(p, []byte(csv), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(p, []byte(csv), 0o600))
 	got, err := ScanPortfolio(p, input.Options{}, identifier.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Rows != 8 || got.Duplicates != 2 || len(got.Companies) != 4 || got.Invalid() != 2 {
-		t.Fatalf("rows %d dups %d companies %d invalid %d", got.Rows, got.Duplicates, len(got.Companies), got.Invalid())
-	}
+	require.NoError(t, err)
+	require.Equal(t, 8, got.Rows, "rows")
+	require.Equal(t, 2, got.Duplicates, "duplicates")
+	require.Len(t, got.Companies, 4, "companies")
+	require.Equal(t, 2, got.Invalid(), "invalid")
 	wantRow := []int32{0, 0, 1, 1, -1, 2, -1, 3}
 	for i, w := range wantRow {
-		if got.RowCompany[i] != w {
-			t.Errorf("row %d: company %d, want %d", i, got.RowCompany[i], w)
-		}
+		assert.Equal(t, w, got.RowCompany[i], "row %d: company", i)
 	}
-	if got.Companies[0].Rows != 2 || got.Companies[1].SearchKey != "小米科技有限责任公司" || got.Companies[3].Kind != identifier.KindRegNo {
-		t.Errorf("companies %+v", got.Companies)
-	}
-	if got.InvalidByReason[identifier.ReasonChecksum] != 1 || got.InvalidByReason[identifier.ReasonSocialOrg] != 1 {
-		t.Errorf("invalid by reason %v", got.InvalidByReason)
-	}
-	if !strings.Contains(got.RowMessage[4], "应为 6") || !strings.Contains(got.RowMessage[7], "注册号校验位不符") {
-		t.Errorf("messages %v", got.RowMessage)
-	}
+	assert.Equal(t, 2, got.Companies[0].Rows, "companies %+v", got.Companies)
+	assert.Equal(t, "小米科技有限责任公司", got.Companies[1].SearchKey, "companies %+v", got.Companies)
+	assert.Equal(t, identifier.KindRegNo, got.Companies[3].Kind, "companies %+v", got.Companies)
+	assert.Equal(t, 1, got.InvalidByReason[identifier.ReasonChecksum], "invalid by reason %v", got.InvalidByReason)
+	assert.Equal(t, 1, got.InvalidByReason[identifier.ReasonSocialOrg], "invalid by reason %v", got.InvalidByReason)
+	assert.Contains(t, got.RowMessage[4], "应为 6", "messages %v", got.RowMessage)
+	assert.Contains(t, got.RowMessage[7], "注册号校验位不符", "messages %v", got.RowMessage)
 
 	var plan bytes.Buffer
 	got.WritePlan(&plan)
 	for _, w := range []string{"rows:        8", "invalid:     2", "校验位错误", "暂不支持社会组织", "duplicates:  2",
 		"warnings:    1", "companies:   4 (1 by credit code, 1 by registration number, 2 by name)",
 		`column B "统一社会信用代码", else column A "企业名称"`} {
-		if !strings.Contains(plan.String(), w) {
-			t.Errorf("plan lacks %q:\n%s", w, plan.String())
-		}
+		assert.Contains(t, plan.String(), w, "plan lacks %q", w)
 	}
 
 	allow, err := ScanPortfolio(p, input.Options{}, identifier.Options{AllowBadChecksum: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if allow.Invalid() != 1 || len(allow.Companies) != 5 {
-		t.Errorf("with --allow-bad-checksum: invalid %d companies %d", allow.Invalid(), len(allow.Companies))
-	}
+	require.NoError(t, err)
+	assert.Equal(t, 1, allow.Invalid(), "with --allow-bad-checksum: invalid")
+	assert.Len(t, allow.Companies, 5, "with --allow-bad-checksum: companies")
 }

@@ -263,7 +263,7 @@ func TestLimiter_WaitLaneCancel(t *testing.T) {
 			case err := <-cancelled:
 				require.ErrorIs(t, err, context.Canceled)
 			case <-time.After(deadline):
-				t.Fatal("a cancelled wait did not return")
+				require.FailNow(t, "a cancelled wait did not return")
 			}
 			assert.Equal(t, len(tc.arrive)-1, l.Waiting(Order)+l.Waiting(Poll), "the cancelled caller left its queue")
 

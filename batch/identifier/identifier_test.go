@@ -223,38 +223,34 @@ func FuzzClassify(f *testing.F) {
 		}
 		id := Classify(input.Cell{Value: s, Type: typ}, Options{AllowBadChecksum: allow})
 		if id.Invalid {
-			if id.Reason == "" || id.Message == "" || id.MessageEN == "" || id.SearchKey != "" {
-				t.Fatalf("invalid %q without reason/message or with a search key: %+v", s, id)
-			}
+			require.NotEmpty(t, id.Reason, "invalid %q without a reason: %+v", s, id)
+			require.NotEmpty(t, id.Message, "invalid %q without a message: %+v", s, id)
+			require.NotEmpty(t, id.MessageEN, "invalid %q without an English message: %+v", s, id)
+			require.Empty(t, id.SearchKey, "invalid %q with a search key: %+v", s, id)
 			return
 		}
-		if id.SearchKey == "" || id.Key == "" || !utf8.ValidString(id.SearchKey) {
-			t.Fatalf("valid %q with empty or invalid keys: %+v", s, id)
-		}
+		require.NotEmpty(t, id.SearchKey, "valid %q with an empty search key: %+v", s, id)
+		require.NotEmpty(t, id.Key, "valid %q with an empty key: %+v", s, id)
+		require.True(t, utf8.ValidString(id.SearchKey), "valid %q with a search key of invalid UTF-8: %+v", s, id)
 		switch id.Kind {
 		case KindUSCC:
-			if len(id.SearchKey) != 18 || (!allow && !usccValid(id.SearchKey)) || id.SearchKey[0] == '5' {
-				t.Fatalf("bad USCC %q from %q", id.SearchKey, s)
-			}
+			require.Len(t, id.SearchKey, 18, "bad USCC %q from %q", id.SearchKey, s)
+			require.True(t, allow || usccValid(id.SearchKey), "bad USCC %q from %q: wrong check character", id.SearchKey, s)
+			require.NotEqual(t, byte('5'), id.SearchKey[0], "bad USCC %q from %q: a social organisation", id.SearchKey, s)
 		case KindRegNo:
-			if len(id.SearchKey) != 15 || !allDigits(id.SearchKey) {
-				t.Fatalf("bad reg no %q from %q", id.SearchKey, s)
-			}
+			require.Len(t, id.SearchKey, 15, "bad reg no %q from %q", id.SearchKey, s)
+			require.True(t, allDigits(id.SearchKey), "bad reg no %q from %q", id.SearchKey, s)
 		case KindName:
-			if n := utf8.RuneCountInString(id.SearchKey); n < 2 || n > maxNameRunes {
-				t.Fatalf("name %q of %d runes", id.SearchKey, n)
-			}
-			if id.SearchKey != strings.TrimFunc(id.SearchKey, input.IsTrimmed) {
-				t.Fatalf("name %q not trimmed", id.SearchKey)
-			}
+			n := utf8.RuneCountInString(id.SearchKey)
+			require.True(t, n >= 2 && n <= maxNameRunes, "name %q of %d runes", id.SearchKey, n)
+			require.Equal(t, strings.TrimFunc(id.SearchKey, input.IsTrimmed), id.SearchKey, "name %q not trimmed", id.SearchKey)
 		default:
-			t.Fatalf("valid with kind %v", id.Kind)
+			require.FailNow(t, "valid with an unexpected kind", "kind %v", id.Kind)
 		}
 		// Classifying the search key again gives the same company.
 		again := Classify(input.Cell{Value: id.SearchKey, Type: input.CellString}, Options{AllowBadChecksum: allow})
-		if again.Invalid || again.Key != id.Key {
-			t.Fatalf("search key %q of %q classifies to %+v, want key %q", id.SearchKey, s, again, id.Key)
-		}
+		require.False(t, again.Invalid, "search key %q of %q classifies to %+v", id.SearchKey, s, again)
+		require.Equal(t, id.Key, again.Key, "search key %q of %q classifies to %+v", id.SearchKey, s, again)
 	})
 }
 
