@@ -8,7 +8,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
-	"golang.org/x/text/width"
+	"github.com/qccbatch/qccbatch/batch/results"
 )
 
 // WritePlan writes the plan of `validate` (and of `run --dry-run`) for
@@ -85,7 +85,7 @@ func writeCounts(w io.Writer, m map[string]int) {
 		return keys[i] < keys[j]
 	})
 	for _, k := range keys {
-		fmt.Fprintf(w, "  %-*s %d\n", 24-displayWidth(k)+utf8.RuneCountInString(k), k, m[k])
+		fmt.Fprintf(w, "  %-*s %d\n", 24-results.DisplayWidth(k)+utf8.RuneCountInString(k), k, m[k])
 	}
 }
 
@@ -95,21 +95,6 @@ func sumCounts(m map[string]int) int {
 		n += c
 	}
 	return n
-}
-
-// displayWidth is the terminal width of s: East Asian wide and full-width
-// characters take two columns (x/text/width, as the results writer uses).
-func displayWidth(s string) int {
-	w := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			w += 2
-		default:
-			w++
-		}
-	}
-	return w
 }
 
 // WriteRows lists the invalid rows with their sheet row number and reason,

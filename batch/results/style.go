@@ -121,18 +121,7 @@ func (w colWidths) fit(i int, s string) {
 	if i >= len(w) {
 		return
 	}
-	n := 0.0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth:
-			n += 2
-		default:
-			n++
-		}
-		if n > maxColWidth {
-			break
-		}
-	}
+	n := float64(DisplayWidth(s))
 	n += 2 // padding, and room for the auto-filter button in the header
 	if n > w[i] {
 		w[i] = n
@@ -148,4 +137,20 @@ func (w colWidths) clamped(i int) float64 {
 		return maxColWidth
 	}
 	return w[i]
+}
+
+// DisplayWidth is the width of s in a terminal or a spreadsheet column: East
+// Asian wide and full-width characters count twice (x/text/width). It is
+// the one width rule of the program.
+func DisplayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
