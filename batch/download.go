@@ -53,7 +53,7 @@ func (r *runner) download(i int) {
 	}
 	path, sum, err := r.fetchReport(st)
 	if err != nil {
-		r.perCompany[i].note = "download failed: " + err.Error() + "; rerun to retry"
+		r.perCompany[i].note = r.text(msgDownloadFailed, err)
 		r.downloadsFailed.Add(1)
 		return
 	}

@@ -66,7 +66,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 		res := func(i int) results.Result {
 			c := p.Companies[i]
 			st, known := j.Lookup(journal.Key{ID: c.Key, Format: int(cfg.Format)})
-			return stateResult(c.SearchKey, st, known, "")
+			return stateResult(c.SearchKey, st, known, "", cfg.Lang)
 		}
 		known := 0
 		for i := range p.Companies {
@@ -87,7 +87,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 	var rows []results.Result
 	counts := outcome.NewCounts()
 	j.Each(func(st journal.State) bool {
-		rr := stateResult(st.SearchKey, st, true, "")
+		rr := stateResult(st.SearchKey, st, true, "", cfg.Lang)
 		rows = append(rows, rr)
 		counts[rr.Outcome]++
 		return true

@@ -213,7 +213,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	case client.DecisionPlaced:
 		if err := r.j.Ordered(k, orderNo); err != nil {
 			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
-			r.perCompany[i].note = "order " + orderNo + " was placed but the state file could not record it: keep this order number"
+			r.perCompany[i].note = r.text(msgNotRecorded, orderNo)
 			var nr *journal.OrderNotRecordedError
 			if errors.As(err, &nr) {
 				return err // it names the order, the company and where the number was saved
@@ -229,7 +229,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 			due: r.polls.NextPoll(now, now, now.Add(r.cfg.Timeout))})
 		return nil
 	case client.DecisionAmbiguous:
-		r.perCompany[i].note = "no usable answer to the order (" + err.Error() + "); an order may have been placed: look it up in Qichacha's order list, then `qccbatch resolve`"
+		r.perCompany[i].note = r.text(msgAmbiguous, err)
 		r.markFinal(i)
 		r.orderOutcome(true)
 		return r.j.Ambiguous(k, err.Error())
@@ -248,14 +248,14 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		return r.j.Refused(k, journal.Refusal{Code: ae.Code, Message: ae.Message, Outcome: out})
 	case client.DecisionCooldown:
 		until := r.cfg.Now().Add(cooldownFor)
-		r.perCompany[i].note = cooldownNote(until)
+		r.perCompany[i].note = r.text(msgCooldown, until.Local().Format(time.RFC3339))
 		r.incompleteBecause("cooldown (API 110)")
 		return r.j.Cooldown(k, until, ae.Code, ae.Message)
 	case client.DecisionQuota:
 		r.halt(StopQuota, fmt.Sprintf("API %d %s: daily limit or balance reached; run again later to resume", ae.Code, ae.Message))
 		return r.j.Cancelled(k, err.Error())
 	case client.DecisionRetry: // retries exhausted; certainly not placed
-		r.perCompany[i].note = "not ordered: " + err.Error()
+		r.perCompany[i].note = r.text(msgNotOrdered, err)
 		r.incompleteBecause("some orders failed to reach the API")
 		return r.j.Cancelled(k, err.Error())
 	}

@@ -58,7 +58,7 @@ func (r *runner) plan() runPlan {
 				}
 			}
 			if known && st.Outcome == outcome.NotOrdered && st.CooldownUntil.After(pol.Now) {
-				r.perCompany[i].note = cooldownNote(st.CooldownUntil)
+				r.perCompany[i].note = r.text(msgCooldown, st.CooldownUntil.Local().Format(time.RFC3339))
 				r.incompleteBecause("cooldown (API 110)")
 			}
 		}
@@ -74,8 +74,4 @@ func (r *runner) plan() runPlan {
 		}
 	}
 	return pl
-}
-
-func cooldownNote(until time.Time) string {
-	return "API 110: 相同查询连续出错，冷却至 " + until.Format(time.RFC3339) + "; rerun after that to order"
 }

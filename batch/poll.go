@@ -86,9 +86,9 @@ func (r *runner) nextPoll(it pollItem) time.Time {
 func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 	now := r.cfg.Now()
 	if !now.Before(it.since.Add(r.cfg.Timeout)) {
-		note := fmt.Sprintf("still processing after %s (--timeout); rerun to keep polling", r.cfg.Timeout)
+		note := r.text(msgStillProcessing, r.cfg.Timeout)
 		if cause != "" {
-			note = fmt.Sprintf("no usable poll answer within %s (--timeout): %s; rerun to keep polling", r.cfg.Timeout, cause)
+			note = r.text(msgNoPollAnswer, r.cfg.Timeout, cause)
 		}
 		r.perCompany[it.comp].note = note
 		r.incompleteBecause("polling timed out")
@@ -111,7 +111,7 @@ func (r *runner) pollFailed(it pollItem, err error) {
 		r.halt(StopQuota, fmt.Sprintf("%v: daily limit or balance reached; run again later to resume", err))
 		r.pollsStopped.Store(true) // the polls get the same answer: stop them too
 	default: // retries exhausted, or a row-level code: poll again later
-		r.perCompany[it.comp].note = "last poll failed: " + err.Error()
+		r.perCompany[it.comp].note = r.text(msgPollFailed, err)
 		r.cfg.Progress.Retries.Add(1)
 		now := r.cfg.Now()
 		r.pollLater(it, maxTime(r.nextPoll(it), now.Add(r.cfg.PollInterval)), err.Error())

@@ -15,7 +15,7 @@ import (
 // stateResult returns the appended result columns for a company from its
 // state (known is false when the state file has never heard of it) and what
 // this run noted about it.
-func stateResult(searchKey string, st journal.State, known bool, note string) results.Result {
+func stateResult(searchKey string, st journal.State, known bool, note, lang string) results.Result {
 	rr := results.Result{SearchKey: searchKey, Outcome: outcome.NotOrdered}
 	if known {
 		rr = results.Result{
@@ -37,7 +37,7 @@ func stateResult(searchKey string, st journal.State, known bool, note string) re
 			rr.Outcome = outcome.NotOrdered
 		}
 		if rr.Outcome == outcome.Failed && rr.Message == "" {
-			rr.Message = "报告生成失败 (F); rerun with --reorder-failed to order it again"
+			rr.Message = text(lang, msgReportFailed)
 		}
 	}
 	rr.Message = joinMessage(rr.Message, note)
@@ -121,11 +121,11 @@ func errInputChanged(path string, line int) error {
 // notes. A row left not_ordered by a stop says why.
 func (r *runner) result(i int) results.Result {
 	st, known := r.lookup(i)
-	rr := stateResult(r.p.Companies[i].SearchKey, st, known, r.perCompany[i].note)
+	rr := stateResult(r.p.Companies[i].SearchKey, st, known, r.perCompany[i].note, r.cfg.Lang)
 	if rr.Outcome == outcome.NotOrdered && rr.Message == "" {
 		r.mu.Lock()
 		if r.stop != nil {
-			rr.Message = "not ordered: the run stopped: " + r.stop.Reason
+			rr.Message = r.text(msgStopped, r.stop.Reason)
 		}
 		r.mu.Unlock()
 	}

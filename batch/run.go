@@ -210,7 +210,7 @@ func (r *runner) execute(pl runPlan) {
 	}
 	_ = orders.Wait()
 	r.cfg.Progress.ToOrder.Store(r.cfg.Progress.Ordered.Load()) // ordering is over, whatever stopped it
-	r.polls.SetQuantile(0.5) // every order is placed: the budget goes to the slow reports
+	r.polls.SetQuantile(0.5)                                    // every order is placed: the budget goes to the slow reports
 	r.sched.producersDone()
 	<-pollDone
 }
