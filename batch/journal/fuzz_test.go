@@ -20,12 +20,15 @@ func FuzzReplay(f *testing.F) {
 	n := 0
 	for _, r := range []*record{
 		{Op: opHeader, Version: journalVersion, At: t0},
-		{Op: opIntent, Key: "a", Format: 1, SearchKey: "某公司", At: t0},
+		{Op: opRun, Run: "r1", Kind: "run", Flags: []string{"--qps=1"}, At: t0},
+		{Op: opIntent, Key: "a", Format: 1, SearchKey: "某公司", At: t0, Run: "r1"},
 		{Op: opOrdered, Key: "a", Format: 1, OrderNo: "o1", At: t0},
 		{Op: opPolled, Key: "a", Format: 1, OrderNo: "o1", Status: "S", URL: "u", At: t0},
 		{Op: opIntent, Key: "b", Format: 2, SearchKey: "b", At: t0},
 		{Op: opCooldown, Key: "c", Format: 2, Until: t0, Code: 110, At: t0},
 		{Op: opSnapshot, Key: "d", Format: 1, State: &snapshot{Outcome: outcome.Failed, Orders: 2}},
+		{Op: opEnd, Run: "r1", Exit: 5, Counts: map[outcome.Outcome]int{outcome.Ready: 1}, At: t0},
+		{Op: opRepair, Message: "repaired", At: t0},
 	} {
 		n++
 		valid, _ = encodeRecord(valid, r.withSeq(n))
@@ -103,6 +106,9 @@ func checkReplay(t *testing.T, data []byte) {
 		if err := lw.write(&record{Op: opHeader, Version: journalVersion, At: t0}); err != nil {
 			t.Fatalf("compaction: %v", err)
 		}
+		if err := writeAudit(lw, res.led); err != nil {
+			t.Fatalf("compaction: %v", err)
+		}
 		if err := writeSnapshots(lw, res.led); err != nil {
 			t.Fatalf("compaction: %v", err)
 		}
@@ -112,6 +118,9 @@ func checkReplay(t *testing.T, data []byte) {
 		}
 		if len(again.led.m) != len(res.led.m) {
 			t.Fatalf("compaction kept %d of %d companies", len(again.led.m), len(res.led.m))
+		}
+		if got, want := again.led.runs(""), res.led.runs(""); !reflect.DeepEqual(got, want) {
+			t.Fatalf("runs: compacted %+v, want %+v", got, want)
 		}
 		for k, e := range res.led.m {
 			if got, want := again.led.m[k].state(), e.state(); got != want {

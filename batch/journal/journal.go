@@ -75,6 +75,7 @@ type Journal struct {
 	lineBuf      []byte // reused to encode records
 	ledger       *ledger
 	account      Account // the account the file belongs to
+	run          string  // the run in progress (StartRun), "" if none
 	err          error   // sticky write error
 	closed       bool
 	timer        *time.Timer // pending background fsync, nil if none

@@ -60,6 +60,9 @@ type entry struct {
 type ledger struct {
 	m       map[Key]*entry
 	records int // company records applied (not the header)
+	// audit holds the audit records (runs, resolutions, repairs): few, so
+	// kept whole, for Runs and for compaction to copy.
+	audit []record
 }
 
 func newLedger() *ledger {
@@ -83,6 +86,10 @@ func (l *ledger) get(k Key) *entry {
 // strings of r may share a read buffer (see decodeFast): apply copies every
 // string it keeps.
 func (l *ledger) apply(r *record) {
+	if isAudit(r.Op) {
+		l.addAudit(r)
+		return
+	}
 	l.records++
 	e := l.get(Key{r.Key, r.Format})
 	switch r.Op {

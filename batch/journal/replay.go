@@ -110,7 +110,6 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 			res.account = res.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
 		case rec.Op == opHeader:
 			return nil, &CorruptError{Path: path, Line: lineNo, Reason: "second header record"}
-		case rec.Op == opRepair:
 		default:
 			res.led.apply(&rec)
 		}

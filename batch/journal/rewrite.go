@@ -93,12 +93,16 @@ func (j *Journal) headerRecord() *record {
 		Endpoint: j.account.Endpoint, KeyFP: j.account.KeyFingerprint}
 }
 
-// compact rewrites the journal as a header and one snapshot per company.
+// compact rewrites the journal as a header, the audit records and one
+// snapshot per company.
 // A compaction that fails (done false) leaves the journal as it was and is
 // not an error.
 func (j *Journal) compact() (done bool, err error) {
 	if err := j.rewrite(func(lw *lineWriter) error {
 		if err := lw.write(j.headerRecord()); err != nil {
+			return err
+		}
+		if err := writeAudit(lw, j.ledger); err != nil {
 			return err
 		}
 		return writeSnapshots(lw, j.ledger)
@@ -107,6 +111,17 @@ func (j *Journal) compact() (done bool, err error) {
 	}
 	j.ledger.records = len(j.ledger.m)
 	return true, nil
+}
+
+// writeAudit copies the audit records.
+func writeAudit(lw *lineWriter, led *ledger) error {
+	for i := range led.audit {
+		r := led.audit[i]
+		if err := lw.write(&r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeSnapshots writes one snapshot per company of a settled ledger.
