@@ -75,6 +75,14 @@ func decodeFast(line []byte, r *record) bool {
 			r.Exit = s.int()
 		case "reason":
 			r.Reason = s.str()
+		case "req":
+			r.Req = s.time()
+		case "ordered_at":
+			r.Ordered = s.time()
+		case "done":
+			r.Done = s.time()
+		case "res":
+			r.Res = s.str()
 		case "s":
 			if r.State == nil { // a repeated key merges, as in encoding/json
 				r.State = new(snapshot)

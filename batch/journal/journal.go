@@ -36,6 +36,11 @@ type Options struct {
 	// Journal.Account.
 	Account Account
 
+	// History keeps every order request in memory, for Orders (the ledger
+	// and resolve commands). A run does without: a million-company book
+	// would pay for it in memory.
+	History bool
+
 	// WriteRetry is how long the record of an accepted order is retried
 	// when the state file cannot be written, before the order is saved to
 	// the fallback file [10s].
@@ -153,7 +158,7 @@ func (j *Journal) openReadOnly() error {
 	} else if fi.IsDir() {
 		return fileError(j.path, errors.New("is a directory"))
 	}
-	res, err := replay(j.path, f)
+	res, err := replay(j.path, f, j.opt.History)
 	if err != nil {
 		return err
 	}
@@ -186,7 +191,7 @@ func (j *Journal) openWrite() error {
 	if err := restrictMode(j.f); err != nil {
 		return err
 	}
-	res, err := replay(j.path, sectionAll(j.f))
+	res, err := replay(j.path, sectionAll(j.f), j.opt.History)
 	if err != nil {
 		return err
 	}

@@ -63,10 +63,21 @@ type ledger struct {
 	// audit holds the audit records (runs, resolutions, repairs): few, so
 	// kept whole, for Runs and for compaction to copy.
 	audit []record
+	// hist is the order history, nil unless kept (see history.go).
+	hist *history
 }
 
 func newLedger() *ledger {
 	return &ledger{m: make(map[Key]*entry)}
+}
+
+// each calls fn with every entry until it returns false.
+func (l *ledger) each(fn func(*entry) bool) {
+	for _, e := range l.m {
+		if !fn(e) {
+			return
+		}
+	}
 }
 
 // get returns the entry of k, creating a not_ordered one.
@@ -90,14 +101,21 @@ func (l *ledger) apply(r *record) {
 		l.addAudit(r)
 		return
 	}
+	if r.Op == opOrder {
+		l.hist.addRow(r)
+		return
+	}
 	l.records++
-	e := l.get(Key{r.Key, r.Format})
+	k := Key{r.Key, r.Format}
+	e := l.get(k)
+	h := l.hist
 	switch r.Op {
 	case opIntent:
 		if e.open { // the earlier request was never answered
-			e.markUncertain(MsgNoAnswer)
+			l.settleEntry(e)
 		}
 		e.open = true
+		h.open(e.Key, r.Run, r.At)
 		e.Intents++
 		switch r.SearchKey {
 		case "", e.SearchKey:
@@ -107,18 +125,28 @@ func (l *ledger) apply(r *record) {
 			e.SearchKey = strings.Clone(r.SearchKey)
 		}
 	case opOrdered:
+		h.supersede(e)
+		h.answer(e.Key, r.Run, e.open)
 		e.open = false
 		e.clearOrder()
 		e.base, e.OrderNo, e.OrderedAt = outcome.Pending, strings.Clone(r.OrderNo), r.At
 		e.Orders++
 	case opRefused:
+		h.supersede(e)
+		h.close(e.Key)
 		e.open = false
 		e.clearOrder()
 		e.base = internOutcome(r.Outcome)
 		e.Code, e.Message, e.CompletedAt = codeString(r.Code), strings.Clone(r.Message), r.At
 	case opCancelled:
+		h.close(e.Key)
 		e.open = false
 	case opAmbiguous:
+		if e.open || !(e.base == outcome.Uncertain && e.OrderNo == "") {
+			// A new uncertain request; else the current one's message.
+			h.supersede(e)
+			h.answer(e.Key, r.Run, e.open)
+		}
 		e.open = false
 		e.markUncertain(strings.Clone(r.Message))
 	case opPolled:
@@ -137,11 +165,14 @@ func (l *ledger) apply(r *record) {
 	case opDownloaded:
 		e.File, e.SHA256 = strings.Clone(r.File), strings.Clone(r.SHA256)
 	case opCooldown:
+		h.close(e.Key)
 		e.open = false
 		e.CooldownUntil = r.Until
 		e.Code, e.Message = codeString(r.Code), strings.Clone(r.Message)
 	case opSnapshot:
+		h.supersede(e)
 		e.fromSnapshot(r)
+		h.setCurrent(e.Key, r)
 	}
 }
 
@@ -164,14 +195,22 @@ func (e *entry) markUncertain(msg string) {
 // companies it settled.
 func (l *ledger) settle() []Key {
 	var settled []Key
-	for k, e := range l.m {
+	l.each(func(e *entry) bool {
 		if e.open {
-			e.open = false
-			e.markUncertain(MsgNoAnswer)
-			settled = append(settled, k)
+			l.settleEntry(e)
+			settled = append(settled, e.Key)
 		}
-	}
+		return true
+	})
 	return settled
+}
+
+// settleEntry makes the open intent of e an uncertain request.
+func (l *ledger) settleEntry(e *entry) {
+	l.hist.supersede(e)
+	l.hist.answer(e.Key, "", true)
+	e.open = false
+	e.markUncertain(MsgNoAnswer)
 }
 
 // state returns a copy of the entry as callers see it.

@@ -45,6 +45,7 @@ const (
 	opRepair     = "repair"  // Repair rebuilt the file; Message says what it did
 	opRun        = "run"     // a run, resolution or repair started (audit)
 	opEnd        = "end"     // it ended (audit)
+	opOrder      = "order"   // a superseded order, written by compaction (history)
 )
 
 // isAudit reports whether op is an audit record: about runs, not companies.
@@ -91,6 +92,14 @@ type record struct {
 	Counts    map[outcome.Outcome]int `json:"counts,omitempty"`       // end: companies per outcome
 	Exit      int                     `json:"exit,omitempty"`         // end: exit code
 	Reason    string                  `json:"reason,omitempty"`       // end: why it stopped
+
+	// The fields of an order's row (see OrderRecord) that its company's
+	// state does not hold: in a superseded order's record, and for the
+	// current one in a snapshot (Run, Req, Res).
+	Req     time.Time `json:"req,omitzero"`        // order: when it was requested
+	Ordered time.Time `json:"ordered_at,omitzero"` // order: when it was ordered
+	Done    time.Time `json:"done,omitzero"`       // order: when it became ready or failed
+	Res     string    `json:"res,omitempty"`       // order, snapshot: the resolution's run id
 
 	State *snapshot `json:"s,omitempty"` // opSnapshot only
 	CRC   string    `json:"crc,omitempty"`
@@ -189,6 +198,7 @@ func decodeRecord(line []byte, r *record) error {
 		}
 	}
 	r.At, r.Until = journalTime(r.At), journalTime(r.Until)
+	r.Req, r.Ordered, r.Done = journalTime(r.Req), journalTime(r.Ordered), journalTime(r.Done)
 	if s := r.State; s != nil {
 		s.OrderedAt, s.CompletedAt, s.CooldownUntil = journalTime(s.OrderedAt), journalTime(s.CompletedAt), journalTime(s.CooldownUntil)
 	}
@@ -218,6 +228,10 @@ func (r *record) validate() error {
 	switch r.Op {
 	case opIntent, opOrdered, opCancelled, opAmbiguous, opPolled, opDownloaded, opCooldown:
 		return nil
+	case opOrder:
+		if r.Outcome.Known() && r.Outcome != outcome.Invalid && r.Outcome != outcome.NotOrdered {
+			return nil
+		}
 	case opRefused:
 		if r.Outcome == outcome.NotFound || r.Outcome == outcome.Rejected {
 			return nil
