@@ -29,6 +29,9 @@ func FuzzReplay(f *testing.F) {
 		{Op: opSnapshot, Key: "d", Format: 1, State: &snapshot{Outcome: outcome.Failed, Orders: 2}},
 		{Op: opEnd, Run: "r1", Exit: 5, Counts: map[outcome.Outcome]int{outcome.Ready: 1}, At: t0},
 		{Op: opRepair, Message: "repaired", At: t0},
+		{Op: opAmbiguous, Key: "b", Format: 2, Message: "timeout", At: t0},
+		{Op: opResolved, Key: "b", Format: 2, OrderNo: "o9", Run: "r2", User: "u", File: "l.csv", SHA256: "ff", At: t0},
+		{Op: opResolved, Key: "e", Format: 1, SearchKey: "E", OrderNo: "o8", Ordered: t0, Run: "r2", At: t0},
 	} {
 		n++
 		valid, _ = encodeRecord(valid, r.withSeq(n))

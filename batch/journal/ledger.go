@@ -169,6 +169,8 @@ func (l *ledger) apply(r *record) {
 		e.open = false
 		e.CooldownUntil = r.Until
 		e.Code, e.Message = codeString(r.Code), strings.Clone(r.Message)
+	case opResolved:
+		l.applyResolved(e, r)
 	case opSnapshot:
 		h.supersede(e)
 		e.fromSnapshot(r)

@@ -40,12 +40,13 @@ const (
 	opPolled     = "polled"
 	opDownloaded = "downloaded"
 	opCooldown   = "cooldown"
-	opSnapshot   = "state"   // one company's whole state, written by compaction
-	opAccount    = "account" // the API endpoint and key a state file was adopted by
-	opRepair     = "repair"  // Repair rebuilt the file; Message says what it did
-	opRun        = "run"     // a run, resolution or repair started (audit)
-	opEnd        = "end"     // it ended (audit)
-	opOrder      = "order"   // a superseded order, written by compaction (history)
+	opSnapshot   = "state"    // one company's whole state, written by compaction
+	opAccount    = "account"  // the API endpoint and key a state file was adopted by
+	opRepair     = "repair"   // Repair rebuilt the file; Message says what it did
+	opRun        = "run"      // a run, resolution or repair started (audit)
+	opEnd        = "end"      // it ended (audit)
+	opOrder      = "order"    // a superseded order, written by compaction (history)
+	opResolved   = "resolved" // a person settled an uncertain company (see Resolve)
 )
 
 // isAudit reports whether op is an audit record: about runs, not companies.
@@ -226,7 +227,7 @@ func (r *record) validate() error {
 		return errBadJSON
 	}
 	switch r.Op {
-	case opIntent, opOrdered, opCancelled, opAmbiguous, opPolled, opDownloaded, opCooldown:
+	case opIntent, opOrdered, opCancelled, opAmbiguous, opPolled, opDownloaded, opCooldown, opResolved:
 		return nil
 	case opOrder:
 		if r.Outcome.Known() && r.Outcome != outcome.Invalid && r.Outcome != outcome.NotOrdered {
