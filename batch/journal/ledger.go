@@ -8,10 +8,28 @@ import (
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
+// MsgResolveAdvice ends the message of every uncertain company: what a
+// person should do about it.
+const MsgResolveAdvice = "an order may have been placed: look it up in Qichacha's order list, then `qccbatch resolve`"
+
 // MsgNoAnswer is the message of a company whose order request was announced
 // in the journal but never answered (the program stopped in between): the
 // order may have been placed, so the company is uncertain.
-const MsgNoAnswer = "order request sent but no answer recorded (program stopped): an order may have been placed"
+const MsgNoAnswer = "order request sent but no answer recorded (program stopped): " + MsgResolveAdvice
+
+// uncertainMessage returns the message of an uncertain company whose
+// request ended with cause: the cause and the advice.
+func uncertainMessage(cause string) string {
+	if strings.Contains(cause, "`qccbatch resolve`") {
+		return cause
+	}
+	// Written by an older qccbatch, without the advice.
+	cause = strings.TrimSuffix(cause, ": an order may have been placed")
+	if cause == "" {
+		return MsgResolveAdvice
+	}
+	return cause + ": " + MsgResolveAdvice
+}
 
 // State is what the journal knows about one company and report format.
 type State struct {
@@ -23,6 +41,9 @@ type State struct {
 	// not_found, rejected or uncertain (an intent without an answer).
 	Outcome outcome.Outcome
 
+	// Message is the API's message of a refusal or cooldown; for an
+	// uncertain company, the cause and MsgResolveAdvice.
+
 	OrderNo      string
 	Code         string // API status code of a refusal or cooldown
 	Message      string
@@ -31,7 +52,7 @@ type State struct {
 	File         string // downloaded report
 	SHA256       string
 
-	OrderedAt     time.Time // when the current order was placed
+	OrderedAt     time.Time // when the current order was placed; uncertain: when the request was sent
 	CompletedAt   time.Time // when it became ready, failed, not_found or rejected
 	CooldownUntil time.Time // the search key may not be ordered before this
 
@@ -51,8 +72,9 @@ type Key struct {
 // any open intent: while an intent is open the company shows as uncertain.
 type entry struct {
 	State
-	base outcome.Outcome
-	open bool
+	base      outcome.Outcome
+	open      bool
+	requested time.Time // when the last intent was written
 }
 
 // ledger is the state replayed from the journal: one entry per company, so
@@ -114,7 +136,7 @@ func (l *ledger) apply(r *record) {
 		if e.open { // the earlier request was never answered
 			l.settleEntry(e)
 		}
-		e.open = true
+		e.open, e.requested = true, r.At
 		h.open(e.Key, r.Run, r.At)
 		e.Intents++
 		switch r.SearchKey {
@@ -142,13 +164,20 @@ func (l *ledger) apply(r *record) {
 		h.close(e.Key)
 		e.open = false
 	case opAmbiguous:
-		if e.open || !(e.base == outcome.Uncertain && e.OrderNo == "") {
+		var at time.Time // the request's time, unknown without an intent
+		switch {
+		case e.open:
+			at = e.requested
+			fallthrough
+		case !(e.base == outcome.Uncertain && e.OrderNo == ""):
 			// A new uncertain request; else the current one's message.
 			h.supersede(e)
 			h.answer(e.Key, r.Run, e.open)
+		default:
+			at = e.OrderedAt
 		}
 		e.open = false
-		e.markUncertain(strings.Clone(r.Message))
+		e.markUncertain(uncertainMessage(r.Message), at)
 	case opPolled:
 		if r.OrderNo != e.OrderNo {
 			return
@@ -186,10 +215,12 @@ func (e *entry) clearOrder() {
 }
 
 // markUncertain records that an order may have been placed without an
-// answer: the previous order's details no longer describe the company.
-func (e *entry) markUncertain(msg string) {
+// answer: the previous order's details no longer describe the company. Its
+// OrderedAt is when the request was sent (at), so that a person can look
+// the order up.
+func (e *entry) markUncertain(msg string, at time.Time) {
 	e.clearOrder()
-	e.base, e.Message = outcome.Uncertain, msg
+	e.base, e.Message, e.OrderedAt = outcome.Uncertain, msg, at
 }
 
 // settle turns every intent still open at the end of a replay into
@@ -212,7 +243,7 @@ func (l *ledger) settleEntry(e *entry) {
 	l.hist.supersede(e)
 	l.hist.answer(e.Key, "", true)
 	e.open = false
-	e.markUncertain(MsgNoAnswer)
+	e.markUncertain(MsgNoAnswer, e.requested)
 }
 
 // state returns a copy of the entry as callers see it.

@@ -70,7 +70,7 @@ func TestJournal_Resolve(t *testing.T) {
 	check := func(j *Journal) {
 		t.Helper()
 		want := map[Key]State{
-			{"a", 1}: {Key: Key{"a", 1}, SearchKey: "sk-a", Outcome: outcome.Pending, OrderNo: "oa", OrderedAt: t1, Orders: 1, Intents: 1},
+			{"a", 1}: {Key: Key{"a", 1}, SearchKey: "sk-a", Outcome: outcome.Pending, OrderNo: "oa", OrderedAt: t0, Orders: 1, Intents: 1},
 			{"b", 1}: {Key: Key{"b", 1}, SearchKey: "sk-b", Outcome: outcome.NotOrdered, Intents: 1},
 			{"c", 1}: {Key: Key{"c", 1}, SearchKey: "sk-c", Outcome: outcome.Pending, OrderNo: "oc", OrderedAt: t0, Orders: 1, Intents: 1},
 			{"d", 1}: {Key: Key{"d", 1}, SearchKey: "sk-d", Outcome: outcome.Pending, OrderNo: "od", OrderedAt: t0.Add(time.Minute), Orders: 1, Intents: 1},
@@ -91,7 +91,7 @@ func TestJournal_Resolve(t *testing.T) {
 		assert.Equal(t, rid, runs[3].ID)
 		assert.Equal(t, "bob", runs[3].User)
 		assert.Equal(t, []OrderRecord{
-			{OrderNo: "oa", SearchKey: "sk-a", Key: Key{"a", 1}, RequestedAt: t0, OrderedAt: t1, RunID: run1, Outcome: outcome.Pending,
+			{OrderNo: "oa", SearchKey: "sk-a", Key: Key{"a", 1}, RequestedAt: t0, OrderedAt: t0, RunID: run1, Outcome: outcome.Pending,
 				Resolution: runs[1].ID, Current: true},
 			{OrderNo: "oc", SearchKey: "sk-c", Key: Key{"c", 1}, RequestedAt: t0, OrderedAt: t0, RunID: run1, Outcome: outcome.Pending, Current: true},
 			{OrderNo: "od", SearchKey: "sk-d", Key: Key{"d", 1}, OrderedAt: t0.Add(time.Minute), RunID: rid, Outcome: outcome.Pending,
