@@ -117,8 +117,8 @@ func checkReplay(t *testing.T, data []byte) {
 		if err != nil {
 			t.Fatalf("compacted journal does not replay: %v", err)
 		}
-		if len(again.led.m) != len(res.led.m) {
-			t.Fatalf("compaction kept %d of %d companies", len(again.led.m), len(res.led.m))
+		if again.led.len() != res.led.len() {
+			t.Fatalf("compaction kept %d of %d companies", again.led.len(), res.led.len())
 		}
 		if got, want := again.led.runs(""), res.led.runs(""); !reflect.DeepEqual(got, want) {
 			t.Fatalf("runs: compacted %+v, want %+v", got, want)
@@ -126,9 +126,9 @@ func checkReplay(t *testing.T, data []byte) {
 		if got, want := again.led.orders(), res.led.orders(); !reflect.DeepEqual(got, want) {
 			t.Fatalf("orders: compacted\n%+v\nwant\n%+v", got, want)
 		}
-		for k, e := range res.led.m {
-			if got, want := again.led.m[k].state(), e.state(); got != want {
-				t.Fatalf("%v: compacted %+v, want %+v", k, got, want)
+		for i := 0; i < res.led.len(); i++ {
+			if got, want := again.led.at(i).state(), res.led.at(i).state(); got != want {
+				t.Fatalf("company %d: compacted %+v, want %+v (in the same order)", i, got, want)
 			}
 		}
 	}

@@ -240,7 +240,7 @@ func (j *Journal) openWrite() error {
 			return err
 		}
 	}
-	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*len(j.ledger.m) {
+	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*j.ledger.len() {
 		if _, err := j.compact(); err != nil {
 			return err
 		}

@@ -78,9 +78,15 @@ type entry struct {
 }
 
 // ledger is the state replayed from the journal: one entry per company, so
-// its size follows the number of companies, not of records.
+// its size follows the number of companies, not of records. Entries are
+// kept by value in fixed-size chunks, in the order the journal first saw
+// their companies (so Each is stable from run to run), and index maps a
+// company to its place; an entry never moves, so a pointer to it stays
+// valid.
 type ledger struct {
-	m       map[Key]*entry
+	index   map[Key]int32
+	chunks  []*[chunkLen]entry
+	n       int // entries
 	records int // company records applied (not the header)
 	// audit holds the audit records (runs, resolutions, repairs): few, so
 	// kept whole, for Runs and for compaction to copy.
@@ -89,14 +95,34 @@ type ledger struct {
 	hist *history
 }
 
+// chunkLen is the number of entries per chunk: big enough to cost nothing
+// per entry, small enough that the last chunk's spare room does not count.
+const chunkLen = 1024
+
 func newLedger() *ledger {
-	return &ledger{m: make(map[Key]*entry)}
+	return &ledger{index: make(map[Key]int32)}
 }
 
-// each calls fn with every entry until it returns false.
+// len returns the number of companies.
+func (l *ledger) len() int { return l.n }
+
+// at returns entry i.
+func (l *ledger) at(i int) *entry { return &l.chunks[i/chunkLen][i%chunkLen] }
+
+// find returns the entry of k, nil if none.
+func (l *ledger) find(k Key) *entry {
+	i, ok := l.index[k]
+	if !ok {
+		return nil
+	}
+	return l.at(int(i))
+}
+
+// each calls fn with every entry, in first-seen order, until it returns
+// false.
 func (l *ledger) each(fn func(*entry) bool) {
-	for _, e := range l.m {
-		if !fn(e) {
+	for i := 0; i < l.n; i++ {
+		if !fn(l.at(i)) {
 			return
 		}
 	}
@@ -104,13 +130,18 @@ func (l *ledger) each(fn func(*entry) bool) {
 
 // get returns the entry of k, creating a not_ordered one.
 func (l *ledger) get(k Key) *entry {
-	e := l.m[k]
-	if e == nil {
-		k.ID = strings.Clone(k.ID)
-		e = &entry{base: outcome.NotOrdered}
-		e.Key = k
-		l.m[k] = e
+	if e := l.find(k); e != nil {
+		return e
 	}
+	if l.n%chunkLen == 0 {
+		l.chunks = append(l.chunks, new([chunkLen]entry))
+	}
+	k.ID = strings.Clone(k.ID)
+	e := l.at(l.n)
+	*e = entry{base: outcome.NotOrdered}
+	e.Key = k
+	l.index[k] = int32(l.n)
+	l.n++
 	return e
 }
 

@@ -2,6 +2,8 @@ package journal
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"path/filepath"
 	"testing"
 	"time"
@@ -171,5 +173,41 @@ func TestLedger_UncertainMessage(t *testing.T) {
 		if got := uncertainMessage(cause); got != want {
 			t.Errorf("uncertainMessage(%q) = %q, want %q", cause, got, want)
 		}
+	}
+}
+
+// TestJournal_EachFirstSeenOrder: Each visits companies in the order the
+// state file first saw them, also after reopening and compaction.
+func TestJournal_EachFirstSeenOrder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s")
+	clk := newJournalClock()
+	j := openTestJournal(t, path, clk)
+	var want []Key
+	for i := 0; i < 2500; i++ { // more than one chunk
+		k := Key{fmt.Sprintf("k%04d", (i*7919)%2500), 1 + i%2}
+		want = append(want, k)
+		jmust(t, j.Ordered(k, "o"))
+		jmust(t, j.Polled(want[i/2], Poll{OrderNo: "o", Status: "P"})) // an older company again
+		jmust(t, j.Polled(want[i/2], Poll{OrderNo: "o", Status: "S", URL: "u"}))
+	}
+	keys := func(j *Journal) []Key {
+		var got []Key
+		j.Each(func(s State) bool { got = append(got, s.Key); return true })
+		return got
+	}
+	if got := keys(j); !slices.Equal(got, want) {
+		t.Fatalf("live: order differs")
+	}
+	jmust(t, j.Close())
+	for _, opt := range []Options{{ReadOnly: true}, {compactMin: 10}, {ReadOnly: true}} {
+		r, err := Open(path, opt)
+		jmust(t, err)
+		if got := keys(r); !slices.Equal(got, want) {
+			t.Errorf("%+v: order differs", opt)
+		}
+		if st := r.Stats(); opt.compactMin > 0 && st.Records != st.Companies {
+			t.Errorf("not compacted: %+v", st)
+		}
+		jmust(t, r.Close())
 	}
 }

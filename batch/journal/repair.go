@@ -173,7 +173,7 @@ func Repair(path string, opt RepairOptions) (*RepairReport, error) {
 		if marked[d.Key] {
 			continue
 		}
-		if e := led.m[d.Key]; e != nil {
+		if e := led.find(d.Key); e != nil {
 			st := e.state()
 			if st.OrderNo != "" || st.Outcome == outcome.Uncertain {
 				continue // its order is known (a rerun polls it), or it is uncertain already

@@ -82,7 +82,7 @@ func (j *Journal) Resolve(k Key, r Resolution) error {
 	}
 	j.mu.Lock()
 	st, known := State{}, false
-	if e := j.ledger.m[k]; e != nil {
+	if e := j.ledger.find(k); e != nil {
 		st, known = e.state(), true
 	}
 	run := j.run

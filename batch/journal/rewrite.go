@@ -101,7 +101,7 @@ func (j *Journal) compact() (done bool, err error) {
 	led := j.ledger
 	if led.hist == nil {
 		res, err := replay(j.path, io.NewSectionReader(j.f, 0, j.size), true)
-		if err != nil || len(res.led.m) != len(led.m) {
+		if err != nil || res.led.len() != led.len() {
 			return false, nil
 		}
 		led = res.led
@@ -114,7 +114,7 @@ func (j *Journal) compact() (done bool, err error) {
 	}); err != nil {
 		return false, nil
 	}
-	j.ledger.records = len(j.ledger.m)
+	j.ledger.records = j.ledger.len()
 	return true, nil
 }
 
