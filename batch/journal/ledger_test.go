@@ -3,8 +3,8 @@ package journal
 import (
 	"context"
 	"fmt"
-	"slices"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
