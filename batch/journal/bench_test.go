@@ -113,3 +113,67 @@ func BenchmarkJournal_Replay(b *testing.B) {
 		})
 	}
 }
+
+// writeLedgerJournal writes a compacted state file of n companies, each
+// ready with a sandbox-like order number and report URL (and, with files,
+// a downloaded report): the ledger of a finished million-row book.
+func writeLedgerJournal(b *testing.B, path string, n int, files bool) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	line, _ := encodeRecord(nil, &record{Op: opHeader, Seq: 1, Version: journalVersion, At: t0})
+	w.Write(line)
+	for i := 0; i < n; i++ {
+		key := fmt.Sprintf("91110108%09dX", i)
+		no := fmt.Sprintf("SBX%013d1S%09d", t0.UnixMilli()+int64(i), i)
+		s := &snapshot{Outcome: outcome.Ready, OrderNo: no, Status: "S",
+			URL:       "http://127.0.0.1:41234/reports/" + no + ".pdf",
+			OrderedAt: t0.Add(time.Duration(i) * time.Millisecond), CompletedAt: t0.Add(time.Minute + time.Duration(i)*time.Millisecond),
+			Orders: 1, Intents: 1}
+		if files {
+			s.File, s.SHA256 = "reports/"+key+"_"+no+".pdf", fmt.Sprintf("%064x", i)
+		}
+		line, _ = encodeRecord(line[:0], &record{Op: opSnapshot, Seq: i + 2, Key: key, Format: 1, SearchKey: key, State: s})
+		w.Write(line)
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+}
+
+// BenchmarkJournal_LedgerMemory measures the live heap a ledger of
+// 1,000,000 ready companies keeps, per company: HeapAlloc after a GC,
+// with the journal open, minus HeapAlloc before.
+//
+//	go test -run '^$' -bench Journal_LedgerMemory -benchtime 1x ./batch/journal
+func BenchmarkJournal_LedgerMemory(b *testing.B) {
+	const n = 1_000_000
+	for _, files := range []bool{false, true} {
+		b.Run(fmt.Sprintf("companies=1M/files=%v", files), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "s.qccstate")
+			writeLedgerJournal(b, path, n, files)
+			var perCompany float64
+			for b.Loop() {
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				j, err := Open(path, Options{ReadOnly: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				if st := j.Stats(); st.Companies != n {
+					b.Fatalf("replayed %+v", st)
+				}
+				perCompany = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
+				runtime.KeepAlive(j)
+			}
+			b.ReportMetric(perCompany, "B/company")
+		})
+	}
+}

@@ -54,6 +54,9 @@ func (j *Journal) write(r *record, durable, retry bool) error {
 		return err
 	}
 	r.Seq = j.seq + 1
+	if r.Op == opIntent && r.Run == "" {
+		r.Run = j.run
+	}
 	line, err := encodeRecord(j.lineBuf[:0], r)
 	if err == nil && len(line) > maxRecordLen {
 		err = fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(line))

@@ -3,7 +3,8 @@ package journal
 import "github.com/qccbatch/qccbatch/batch/outcome"
 
 // Mapping the journal's JSON keys to record fields for the fast decoder
-// (journal_jscan.go).
+// (jscan.go). The flags and counts of a run's records are left to
+// encoding/json: they are rare.
 
 // decodeFast decodes a journal line into r (zeroed by the caller) and
 // reports whether it could; if not, r is garbage and the caller falls back
@@ -52,6 +53,36 @@ func decodeFast(line []byte, r *record) bool {
 			r.Until = s.time()
 		case "crc":
 			r.CRC = s.str()
+		case "run":
+			r.Run = s.str()
+		case "kind":
+			r.Kind = s.str()
+		case "prog":
+			r.Prog = s.str()
+		case "host":
+			r.Host = s.str()
+		case "user":
+			r.User = s.str()
+		case "pid":
+			r.PID = s.int()
+		case "input":
+			r.Input = s.str()
+		case "input_sha256":
+			r.InputSHA = s.str()
+		case "new_orders":
+			r.NewOrders = s.int()
+		case "exit":
+			r.Exit = s.int()
+		case "reason":
+			r.Reason = s.str()
+		case "req":
+			r.Req = s.time()
+		case "ordered_at":
+			r.Ordered = s.time()
+		case "done":
+			r.Done = s.time()
+		case "res":
+			r.Res = s.str()
 		case "s":
 			if r.State == nil { // a repeated key merges, as in encoding/json
 				r.State = new(snapshot)

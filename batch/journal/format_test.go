@@ -104,7 +104,7 @@ func TestJournal_UpgradeVersion1(t *testing.T) {
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSuffix(string(after), "\n"), "\n")
 	require.Len(t, lines, 7, "every record kept, and the intent of b settled")
-	assert.Contains(t, lines[0], `"version":2,"endpoint":"https://pro.qcc.com/api/yj","key_fp":"`+Fingerprint("k")+`"`)
+	assert.Contains(t, lines[0], `"version":3,"endpoint":"https://pro.qcc.com/api/yj","key_fp":"`+Fingerprint("k")+`"`)
 	for i, l := range lines {
 		assert.Contains(t, l, fmt.Sprintf(`"n":%d,`, i+1))
 	}
@@ -185,4 +185,35 @@ func TestJournal_Account(t *testing.T) {
 		assert.NotEqual(t, Fingerprint("k"), Fingerprint("k2"))
 		assert.NotContains(t, Fingerprint("secret"), "secret")
 	})
+}
+
+// TestJournal_UpgradeVersion2: a version 2 file (numbered, no runs) opens
+// read-only as it is; a write-open rewrites it as version 3 with every
+// record kept.
+func TestJournal_UpgradeVersion2(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.qccstate")
+	t0 := newJournalClock().t
+	writeJournalFile(t, path,
+		&record{Op: opHeader, Version: 2, At: t0},
+		&record{Op: opIntent, Key: "a", Format: 1, SearchKey: "a", At: t0},
+		&record{Op: opOrdered, Key: "a", Format: 1, OrderNo: "o1", At: t0},
+		&record{Op: opRepair, At: t0, Message: "repaired: kept 2 records", File: "s.qccstate.damaged-x"})
+	ro, err := Open(path, Options{ReadOnly: true})
+	require.NoError(t, err)
+	before := ledgerStates(ro)
+	runs := ro.Runs()
+	require.Len(t, runs, 1)
+	assert.Equal(t, KindRepair, runs[0].Kind)
+	assert.Equal(t, "repair-20250301T090000Z", runs[0].ID)
+	assert.Equal(t, "repaired: kept 2 records", runs[0].Reason)
+
+	j := openTestJournal(t, path, newJournalClock())
+	require.NoError(t, j.Close())
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"version":3`)
+	ro, err = Open(path, Options{ReadOnly: true})
+	require.NoError(t, err)
+	diffStates(t, "upgraded", ledgerStates(ro), before)
+	assert.Equal(t, runs, ro.Runs())
 }

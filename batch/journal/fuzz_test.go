@@ -20,12 +20,18 @@ func FuzzReplay(f *testing.F) {
 	n := 0
 	for _, r := range []*record{
 		{Op: opHeader, Version: journalVersion, At: t0},
-		{Op: opIntent, Key: "a", Format: 1, SearchKey: "某公司", At: t0},
+		{Op: opRun, Run: "r1", Kind: "run", Flags: []string{"--qps=1"}, At: t0},
+		{Op: opIntent, Key: "a", Format: 1, SearchKey: "某公司", At: t0, Run: "r1"},
 		{Op: opOrdered, Key: "a", Format: 1, OrderNo: "o1", At: t0},
 		{Op: opPolled, Key: "a", Format: 1, OrderNo: "o1", Status: "S", URL: "u", At: t0},
 		{Op: opIntent, Key: "b", Format: 2, SearchKey: "b", At: t0},
 		{Op: opCooldown, Key: "c", Format: 2, Until: t0, Code: 110, At: t0},
 		{Op: opSnapshot, Key: "d", Format: 1, State: &snapshot{Outcome: outcome.Failed, Orders: 2}},
+		{Op: opEnd, Run: "r1", Exit: 5, Counts: map[outcome.Outcome]int{outcome.Ready: 1}, At: t0},
+		{Op: opRepair, Message: "repaired", At: t0},
+		{Op: opAmbiguous, Key: "b", Format: 2, Message: "timeout", At: t0},
+		{Op: opResolved, Key: "b", Format: 2, OrderNo: "o9", Run: "r2", User: "u", File: "l.csv", SHA256: "ff", At: t0},
+		{Op: opResolved, Key: "e", Format: 1, SearchKey: "E", OrderNo: "o8", Ordered: t0, Run: "r2", At: t0},
 	} {
 		n++
 		valid, _ = encodeRecord(valid, r.withSeq(n))
@@ -57,6 +63,7 @@ func checkFastDecode(t *testing.T, line []byte) {
 	}
 	norm := func(r *record) {
 		r.At, r.Until = journalTime(r.At), journalTime(r.Until)
+		r.Req, r.Ordered, r.Done = journalTime(r.Req), journalTime(r.Ordered), journalTime(r.Done)
 		if s := r.State; s != nil {
 			s.OrderedAt, s.CompletedAt, s.CooldownUntil = journalTime(s.OrderedAt), journalTime(s.CompletedAt), journalTime(s.CooldownUntil)
 		}
@@ -90,7 +97,7 @@ func sealLines(data []byte) []byte {
 func checkReplay(t *testing.T, data []byte) {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	{
-		res, err := replay("fuzz", bytes.NewReader(data))
+		res, err := replay("fuzz", bytes.NewReader(data), true)
 		if err != nil {
 			return
 		}
@@ -103,19 +110,25 @@ func checkReplay(t *testing.T, data []byte) {
 		if err := lw.write(&record{Op: opHeader, Version: journalVersion, At: t0}); err != nil {
 			t.Fatalf("compaction: %v", err)
 		}
-		if err := writeSnapshots(lw, res.led); err != nil {
+		if err := writeCompacted(lw, res.led); err != nil {
 			t.Fatalf("compaction: %v", err)
 		}
-		again, err := replay("fuzz", &buf)
+		again, err := replay("fuzz", &buf, true)
 		if err != nil {
 			t.Fatalf("compacted journal does not replay: %v", err)
 		}
-		if len(again.led.m) != len(res.led.m) {
-			t.Fatalf("compaction kept %d of %d companies", len(again.led.m), len(res.led.m))
+		if again.led.len() != res.led.len() {
+			t.Fatalf("compaction kept %d of %d companies", again.led.len(), res.led.len())
 		}
-		for k, e := range res.led.m {
-			if got, want := again.led.m[k].state(), e.state(); got != want {
-				t.Fatalf("%v: compacted %+v, want %+v", k, got, want)
+		if got, want := again.led.runs(""), res.led.runs(""); !reflect.DeepEqual(got, want) {
+			t.Fatalf("runs: compacted %+v, want %+v", got, want)
+		}
+		if got, want := again.led.orders(), res.led.orders(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("orders: compacted\n%+v\nwant\n%+v", got, want)
+		}
+		for i := 0; i < res.led.len(); i++ {
+			if got, want := again.led.at(i).state(), res.led.at(i).state(); got != want {
+				t.Fatalf("company %d: compacted %+v, want %+v (in the same order)", i, got, want)
 			}
 		}
 	}

@@ -36,6 +36,11 @@ type Options struct {
 	// Journal.Account.
 	Account Account
 
+	// History keeps every order request in memory, for Orders (the ledger
+	// and resolve commands). A run does without: a million-company book
+	// would pay for it in memory.
+	History bool
+
 	// WriteRetry is how long the record of an accepted order is retried
 	// when the state file cannot be written, before the order is saved to
 	// the fallback file [10s].
@@ -75,6 +80,7 @@ type Journal struct {
 	lineBuf      []byte // reused to encode records
 	ledger       *ledger
 	account      Account // the account the file belongs to
+	run          string  // the run in progress (StartRun), "" if none
 	err          error   // sticky write error
 	closed       bool
 	timer        *time.Timer // pending background fsync, nil if none
@@ -152,7 +158,7 @@ func (j *Journal) openReadOnly() error {
 	} else if fi.IsDir() {
 		return fileError(j.path, errors.New("is a directory"))
 	}
-	res, err := replay(j.path, f)
+	res, err := replay(j.path, f, j.opt.History)
 	if err != nil {
 		return err
 	}
@@ -185,7 +191,7 @@ func (j *Journal) openWrite() error {
 	if err := restrictMode(j.f); err != nil {
 		return err
 	}
-	res, err := replay(j.path, sectionAll(j.f))
+	res, err := replay(j.path, sectionAll(j.f), j.opt.History)
 	if err != nil {
 		return err
 	}
@@ -234,7 +240,7 @@ func (j *Journal) openWrite() error {
 			return err
 		}
 	}
-	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*len(j.ledger.m) {
+	if j.ledger.records >= j.opt.compactMin && j.ledger.records > 2*j.ledger.len() {
 		if _, err := j.compact(); err != nil {
 			return err
 		}

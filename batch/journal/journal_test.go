@@ -46,7 +46,7 @@ func TestJournal_CreateModeAndHeader(t *testing.T) {
 
 	data, err := os.ReadFile(path)
 	jmust(t, err)
-	if !strings.HasPrefix(string(data), `{"op":"header","n":1,"at":"2025-03-01T09:00:00Z","version":2,"crc":"`) {
+	if !strings.HasPrefix(string(data), `{"op":"header","n":1,"at":"2025-03-01T09:00:00Z","version":3,"crc":"`) {
 		t.Errorf("header = %q", data)
 	}
 	if runtime.GOOS != "windows" {
@@ -160,10 +160,10 @@ func TestJournal_OpenErrors(t *testing.T) {
 			}
 		}},
 		{"version mismatch", func(t *testing.T, path string) {
-			writeJournalFile(t, path, &record{Op: opHeader, Version: 3}, ord("a"))
+			writeJournalFile(t, path, &record{Op: opHeader, Version: journalVersion + 1}, ord("a"))
 		}, func(t *testing.T, err error) {
 			var ve *VersionError
-			if !errors.As(err, &ve) || ve.Version != 3 {
+			if !errors.As(err, &ve) || ve.Version != journalVersion+1 {
 				t.Fatalf("err = %v, want *VersionError{Version: 3}", err)
 			}
 		}},

@@ -2,7 +2,9 @@ package journal
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,7 +49,7 @@ func TestLedger_ReplayRules(t *testing.T) {
 		want   State // Key, Format, SearchKey are filled in
 	}{
 		{"bare intent is uncertain", []ledgerEvent{evIntent("a")},
-			State{Outcome: outcome.Uncertain, Message: MsgNoAnswer, Intents: 1}},
+			State{Outcome: outcome.Uncertain, Message: MsgNoAnswer, OrderedAt: t0, Intents: 1}},
 		{"ordered is pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1")},
 			State{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
 		{"poll P stays pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "P", "")},
@@ -68,11 +70,11 @@ func TestLedger_ReplayRules(t *testing.T) {
 		{"cancelled refresh keeps the ready report", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evIntent("a"), evCancelled("a")},
 			State{Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 2}},
 		{"ambiguous is uncertain", []ledgerEvent{evIntent("a"), evAmbiguous("a")},
-			State{Outcome: outcome.Uncertain, Message: "timeout", Intents: 1}},
+			State{Outcome: outcome.Uncertain, Message: "timeout: " + MsgResolveAdvice, OrderedAt: t0, Intents: 1}},
 		{"unanswered intent then a new order", []ledgerEvent{evIntent("a"), evIntent("a"), evOrdered("a", "o2")},
 			State{Outcome: outcome.Pending, OrderNo: "o2", OrderedAt: t0, Orders: 1, Intents: 2}},
 		{"unanswered intent then a cancelled one", []ledgerEvent{evIntent("a"), evIntent("a"), evCancelled("a")},
-			State{Outcome: outcome.Uncertain, Message: MsgNoAnswer, Intents: 2}},
+			State{Outcome: outcome.Uncertain, Message: MsgNoAnswer, OrderedAt: t0, Intents: 2}},
 		{"cooldown is not_ordered", []ledgerEvent{evIntent("a"), evCooldown("a", t0.Add(2*time.Hour))},
 			State{Outcome: outcome.NotOrdered, Code: "110", Message: "cooling", CooldownUntil: t0.Add(2 * time.Hour), Intents: 1}},
 		{"refresh replaces the order", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a"), evIntent("a"), evOrdered("a", "o2")},
@@ -155,5 +157,57 @@ func TestJournal_Stats(t *testing.T) {
 	}
 	if !got.OldestReport.Equal(t0) || !got.NewestReport.Equal(t0.Add(time.Hour)) {
 		t.Errorf("oldest/newest = %v / %v", got.OldestReport, got.NewestReport)
+	}
+}
+
+// TestLedger_UncertainMessage: every uncertain company's message ends with
+// the advice, once, also for messages an older qccbatch wrote.
+func TestLedger_UncertainMessage(t *testing.T) {
+	for cause, want := range map[string]string{
+		"":        MsgResolveAdvice,
+		"timeout": "timeout: " + MsgResolveAdvice,
+		"order request sent but no answer recorded (program stopped): an order may have been placed": MsgNoAnswer,
+		MsgNoAnswer: MsgNoAnswer,
+		MsgRepaired: MsgRepaired,
+	} {
+		if got := uncertainMessage(cause); got != want {
+			t.Errorf("uncertainMessage(%q) = %q, want %q", cause, got, want)
+		}
+	}
+}
+
+// TestJournal_EachFirstSeenOrder: Each visits companies in the order the
+// state file first saw them, also after reopening and compaction.
+func TestJournal_EachFirstSeenOrder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s")
+	clk := newJournalClock()
+	j := openTestJournal(t, path, clk)
+	var want []Key
+	for i := 0; i < 2500; i++ { // more than one chunk
+		k := Key{fmt.Sprintf("k%04d", (i*7919)%2500), 1 + i%2}
+		want = append(want, k)
+		jmust(t, j.Ordered(k, "o"))
+		jmust(t, j.Polled(want[i/2], Poll{OrderNo: "o", Status: "P"})) // an older company again
+		jmust(t, j.Polled(want[i/2], Poll{OrderNo: "o", Status: "S", URL: "u"}))
+	}
+	keys := func(j *Journal) []Key {
+		var got []Key
+		j.Each(func(s State) bool { got = append(got, s.Key); return true })
+		return got
+	}
+	if got := keys(j); !slices.Equal(got, want) {
+		t.Fatalf("live: order differs")
+	}
+	jmust(t, j.Close())
+	for _, opt := range []Options{{ReadOnly: true}, {compactMin: 10}, {ReadOnly: true}} {
+		r, err := Open(path, opt)
+		jmust(t, err)
+		if got := keys(r); !slices.Equal(got, want) {
+			t.Errorf("%+v: order differs", opt)
+		}
+		if st := r.Stats(); opt.compactMin > 0 && st.Records != st.Companies {
+			t.Errorf("not compacted: %+v", st)
+		}
+		jmust(t, r.Close())
 	}
 }

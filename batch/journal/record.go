@@ -19,7 +19,12 @@ import (
 // the account in the header, and adds record kinds an older qccbatch does
 // not know, so it must refuse such a file: a write-open upgrades a version 1
 // file by rewriting it whole (every record kept, numbered).
-const journalVersion = 2
+//
+// Version 3 adds the audit records (runs, resolutions, repairs with their
+// ids), the run id of each intent, resolutions, and the history of
+// superseded orders that compaction keeps. A write-open upgrades a version 1
+// or 2 file the same way.
+const journalVersion = 3
 
 // oldestVersion is the oldest format version still read.
 const oldestVersion = 1
@@ -35,10 +40,18 @@ const (
 	opPolled     = "polled"
 	opDownloaded = "downloaded"
 	opCooldown   = "cooldown"
-	opSnapshot   = "state"   // one company's whole state, written by compaction
-	opAccount    = "account" // the API endpoint and key a state file was adopted by
-	opRepair     = "repair"  // Repair rebuilt the file; Message says what it did
+	opSnapshot   = "state"    // one company's whole state, written by compaction
+	opAccount    = "account"  // the API endpoint and key a state file was adopted by
+	opRepair     = "repair"   // Repair rebuilt the file; Message says what it did
+	opRun        = "run"      // a run, resolution or repair started (audit)
+	opEnd        = "end"      // it ended (audit)
+	opOrder      = "order"    // a superseded order, written by compaction (history)
+	opResolved   = "resolved" // a person settled an uncertain company (see Resolve)
 )
+
+// isAudit reports whether op is an audit record: about runs, not companies.
+// Compaction copies audit records as they are.
+func isAudit(op string) bool { return op == opRun || op == opEnd || op == opRepair }
 
 // record is one line of the journal. Every line is a JSON object whose last
 // member is "crc": the CRC-32C (Castagnoli) of the line with that member
@@ -63,8 +76,34 @@ type record struct {
 	File      string          `json:"file,omitempty"`
 	SHA256    string          `json:"sha256,omitempty"`
 	Until     time.Time       `json:"until,omitzero"`
-	State     *snapshot       `json:"s,omitempty"` // opSnapshot only
-	CRC       string          `json:"crc,omitempty"`
+
+	// Run is the id of the run (or resolution, or repair) a record belongs
+	// to: of an audit record, of an intent (the run that sent it), of a
+	// resolution.
+	Run       string                  `json:"run,omitempty"`
+	Kind      string                  `json:"kind,omitempty"`         // run: run, resolve or repair
+	Prog      string                  `json:"prog,omitempty"`         // run: qccbatch version
+	Host      string                  `json:"host,omitempty"`         // run
+	User      string                  `json:"user,omitempty"`         // run, resolved: OS user
+	PID       int                     `json:"pid,omitempty"`          // run
+	Input     string                  `json:"input,omitempty"`        // run: input (or order list) path
+	InputSHA  string                  `json:"input_sha256,omitempty"` // run: its SHA-256
+	Flags     []string                `json:"flags,omitempty"`        // run: command-line flags, no secret
+	NewOrders int                     `json:"new_orders,omitempty"`   // end
+	Counts    map[outcome.Outcome]int `json:"counts,omitempty"`       // end: companies per outcome
+	Exit      int                     `json:"exit,omitempty"`         // end: exit code
+	Reason    string                  `json:"reason,omitempty"`       // end: why it stopped
+
+	// The fields of an order's row (see OrderRecord) that its company's
+	// state does not hold: in a superseded order's record, and for the
+	// current one in a snapshot (Run, Req, Res).
+	Req     time.Time `json:"req,omitzero"`        // order: when it was requested
+	Ordered time.Time `json:"ordered_at,omitzero"` // order: when it was ordered
+	Done    time.Time `json:"done,omitzero"`       // order: when it became ready or failed
+	Res     string    `json:"res,omitempty"`       // order, snapshot: the resolution's run id
+
+	State *snapshot `json:"s,omitempty"` // opSnapshot only
+	CRC   string    `json:"crc,omitempty"`
 }
 
 // snapshot is the part of a company's state that the events leave behind;
@@ -160,6 +199,7 @@ func decodeRecord(line []byte, r *record) error {
 		}
 	}
 	r.At, r.Until = journalTime(r.At), journalTime(r.Until)
+	r.Req, r.Ordered, r.Done = journalTime(r.Req), journalTime(r.Ordered), journalTime(r.Done)
 	if s := r.State; s != nil {
 		s.OrderedAt, s.CompletedAt, s.CooldownUntil = journalTime(s.OrderedAt), journalTime(s.CompletedAt), journalTime(s.CooldownUntil)
 	}
@@ -172,13 +212,27 @@ func (r *record) validate() error {
 	switch r.Op {
 	case opHeader, opAccount, opRepair:
 		return nil
+	case opRun:
+		if r.Run != "" && validKind(RunKind(r.Kind)) {
+			return nil
+		}
+		return errBadJSON
+	case opEnd:
+		if r.Run != "" {
+			return nil
+		}
+		return errBadJSON
 	}
 	if r.Key == "" || r.Format < 1 || r.Format > 2 {
 		return errBadJSON
 	}
 	switch r.Op {
-	case opIntent, opOrdered, opCancelled, opAmbiguous, opPolled, opDownloaded, opCooldown:
+	case opIntent, opOrdered, opCancelled, opAmbiguous, opPolled, opDownloaded, opCooldown, opResolved:
 		return nil
+	case opOrder:
+		if r.Outcome.Known() && r.Outcome != outcome.Invalid && r.Outcome != outcome.NotOrdered {
+			return nil
+		}
 	case opRefused:
 		if r.Outcome == outcome.NotFound || r.Outcome == outcome.Rejected {
 			return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -29,6 +30,10 @@ type RepairOptions struct {
 	DryRun bool
 	// Now is the clock for the damaged file's name and the records [time.Now].
 	Now func() time.Time
+	// Info says who repairs (Version, Host, User, PID): the repair is on
+	// record as a Run of kind repair (see Journal.Runs). Its other fields
+	// are not used.
+	Info RunInfo
 }
 
 // DroppedLine is a line of a damaged state file that Repair does not keep.
@@ -168,7 +173,7 @@ func Repair(path string, opt RepairOptions) (*RepairReport, error) {
 		if marked[d.Key] {
 			continue
 		}
-		if e := led.m[d.Key]; e != nil {
+		if e := led.find(d.Key); e != nil {
 			st := e.state()
 			if st.OrderNo != "" || st.Outcome == outcome.Uncertain {
 				continue // its order is known (a rerun polls it), or it is uncertain already
@@ -204,7 +209,8 @@ func Repair(path string, opt RepairOptions) (*RepairReport, error) {
 				return err
 			}
 		}
-		if err := lw.write(&record{Op: opRepair, At: now, Message: summary, File: filepath.Base(rep.Damaged)}); err != nil {
+		if err := lw.write(&record{Op: opRepair, At: now, Run: led.newRunID(now), Message: summary, File: filepath.Base(rep.Damaged),
+			Prog: opt.Info.Version, Host: opt.Info.Host, User: opt.Info.User, PID: opt.Info.PID}); err != nil {
 			return err
 		}
 		for _, k := range rep.Uncertain {
@@ -241,6 +247,10 @@ func cloneRecord(r *record) record {
 	c.Op, c.Key, c.SearchKey, c.OrderNo = strings.Clone(r.Op), strings.Clone(r.Key), strings.Clone(r.SearchKey), strings.Clone(r.OrderNo)
 	c.Message, c.Status, c.URL = strings.Clone(r.Message), strings.Clone(r.Status), strings.Clone(r.URL)
 	c.File, c.SHA256, c.Outcome = strings.Clone(r.File), strings.Clone(r.SHA256), outcome.Outcome(strings.Clone(string(r.Outcome)))
+	c.Endpoint, c.KeyFP, c.CRC = strings.Clone(r.Endpoint), strings.Clone(r.KeyFP), ""
+	c.Run, c.Kind, c.Prog, c.Host, c.User = strings.Clone(r.Run), strings.Clone(r.Kind), strings.Clone(r.Prog), strings.Clone(r.Host), strings.Clone(r.User)
+	c.Input, c.InputSHA, c.Reason, c.Flags = strings.Clone(r.Input), strings.Clone(r.InputSHA), strings.Clone(r.Reason), cloneStrings(r.Flags)
+	c.Counts = maps.Clone(r.Counts)
 	if r.State != nil {
 		s := *r.State
 		s.OrderNo, s.Message, s.Status, s.URL = strings.Clone(s.OrderNo), strings.Clone(s.Message), strings.Clone(s.Status), strings.Clone(s.URL)

@@ -54,7 +54,7 @@ func TestRepair(t *testing.T) {
 	assert.Equal(t, damaged, string(got), "a dry run changed the file")
 	assert.NoFileExists(t, dry.Damaged)
 
-	rep, err := Repair(path, RepairOptions{Now: newJournalClock().Now})
+	rep, err := Repair(path, RepairOptions{Now: newJournalClock().Now, Info: RunInfo{Version: "9.9", User: "bob", Host: "h", PID: 3}})
 	require.NoError(t, err)
 	assert.Equal(t, dry.Dropped, rep.Dropped)
 	assert.Equal(t, dry.Uncertain, rep.Uncertain)
@@ -95,6 +95,12 @@ func TestRepair(t *testing.T) {
 	repaired, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Contains(t, string(repaired), `"op":"repair"`)
+	runs := j.Runs()
+	require.Len(t, runs, 1, "the repair is on record")
+	assert.Equal(t, Run{ID: "20250301T090000Z", RunInfo: RunInfo{Kind: KindRepair, Started: newJournalClock().t, Version: "9.9",
+		Host: "h", User: "bob", PID: 3, Input: filepath.Base(rep.Damaged)},
+		RunEnd: RunEnd{Ended: newJournalClock().t, Reason: "repaired: kept 9 records, dropped 4 lines, marked 1 companies uncertain; " +
+			"the damaged file is " + filepath.Base(rep.Damaged)}}, runs[0])
 
 	again, err := Repair(path, RepairOptions{DryRun: true})
 	require.ErrorAs(t, err, new(*LockedError), "a repair while the file is in use")

@@ -41,9 +41,13 @@ var headerPrefix = []byte(`{"op":"header"`)
 // (torn write, bad checksum, bad JSON) at the very end is the end of the log;
 // NUL bytes after it (blocks a power cut allocated but never wrote) are part
 // of that torn tail. A bad record followed by a good one, or by a second bad
-// one, is corruption: a *CorruptError with its line number.
-func replay(path string, rd io.Reader) (*replayed, error) {
+// one, is corruption: a *CorruptError with its line number. With history,
+// the ledger keeps the order history (see history.go).
+func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 	res := &replayed{led: newLedger()}
+	if history {
+		res.led.hist = newHistory()
+	}
 	br := bufio.NewReaderSize(rd, maxRecordLen+1)
 	var (
 		off     int64
@@ -110,7 +114,6 @@ func replay(path string, rd io.Reader) (*replayed, error) {
 			res.account = res.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
 		case rec.Op == opHeader:
 			return nil, &CorruptError{Path: path, Line: lineNo, Reason: "second header record"}
-		case rec.Op == opRepair:
 		default:
 			res.led.apply(&rec)
 		}

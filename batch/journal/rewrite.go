@@ -93,30 +93,68 @@ func (j *Journal) headerRecord() *record {
 		Endpoint: j.account.Endpoint, KeyFP: j.account.KeyFingerprint}
 }
 
-// compact rewrites the journal as a header and one snapshot per company.
-// A compaction that fails (done false) leaves the journal as it was and is
-// not an error.
+// compact rewrites the journal as a header, the audit records, one record
+// per superseded order and one snapshot per company. Without the history
+// in memory, it replays the file once more with it. A compaction that fails
+// (done false) leaves the journal as it was and is not an error.
 func (j *Journal) compact() (done bool, err error) {
+	led := j.ledger
+	if led.hist == nil {
+		res, err := replay(j.path, io.NewSectionReader(j.f, 0, j.size), true)
+		if err != nil || res.led.len() != led.len() {
+			return false, nil
+		}
+		led = res.led
+	}
 	if err := j.rewrite(func(lw *lineWriter) error {
 		if err := lw.write(j.headerRecord()); err != nil {
 			return err
 		}
-		return writeSnapshots(lw, j.ledger)
+		return writeCompacted(lw, led)
 	}); err != nil {
 		return false, nil
 	}
-	j.ledger.records = len(j.ledger.m)
+	j.ledger.records = j.ledger.len()
 	return true, nil
 }
 
-// writeSnapshots writes one snapshot per company of a settled ledger.
-func writeSnapshots(lw *lineWriter, led *ledger) error {
-	for _, e := range led.m {
-		if err := lw.write(e.snapshot()); err != nil {
+// writeCompacted writes what compaction keeps of a settled ledger with its
+// history, after the header.
+func writeCompacted(lw *lineWriter, led *ledger) error {
+	if err := writeAudit(lw, led); err != nil {
+		return err
+	}
+	for i := range led.hist.rows {
+		if err := lw.write(led.hist.rows[i].record()); err != nil {
+			return err
+		}
+	}
+	return writeSnapshots(lw, led)
+}
+
+// writeAudit copies the audit records.
+func writeAudit(lw *lineWriter, led *ledger) error {
+	for i := range led.audit {
+		r := led.audit[i]
+		if err := lw.write(&r); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// writeSnapshots writes one snapshot per company of a settled ledger.
+func writeSnapshots(lw *lineWriter, led *ledger) error {
+	var err error
+	led.each(func(e *entry) bool {
+		r := e.snapshot()
+		if m := led.hist.metaOf(e.Key); m != nil && e.hasRow() {
+			r.Run, r.Req, r.Res = m.run, m.req, m.res
+		}
+		err = lw.write(r)
+		return err == nil
+	})
+	return err
 }
 
 // upgrade rewrites a state file of an older format version in the current

@@ -12,24 +12,21 @@ import (
 func (j *Journal) Lookup(k Key) (State, bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	e := j.ledger.m[k]
+	e := j.ledger.find(k)
 	if e == nil {
 		return State{}, false
 	}
 	return e.state(), true
 }
 
-// Each calls fn with a copy of every company's state, in no particular
-// order, until fn returns false. fn runs with the journal locked: it must
-// not call methods of j.
+// Each calls fn with a copy of every company's state, in the order the
+// state file first saw the companies (stable from run to run, and through
+// compaction), until fn returns false. fn runs with the journal locked: it
+// must not call methods of j.
 func (j *Journal) Each(fn func(State) bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	for _, e := range j.ledger.m {
-		if !fn(e.state()) {
-			return
-		}
-	}
+	j.ledger.each(func(e *entry) bool { return fn(e.state()) })
 }
 
 // Stats summarises a ledger for `qccbatch status` and the results summary.
@@ -48,14 +45,14 @@ func (j *Journal) Stats() Stats {
 	st := Stats{Outcomes: outcome.NewCounts()}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	st.Companies = len(j.ledger.m)
+	st.Companies = j.ledger.len()
 	st.Records = j.ledger.records
-	for _, e := range j.ledger.m {
+	j.ledger.each(func(e *entry) bool {
 		s := e.state()
 		st.Outcomes[s.Outcome]++
 		st.OrdersPlaced += s.Orders
 		if s.Outcome != outcome.Ready || s.CompletedAt.IsZero() {
-			continue
+			return true
 		}
 		if st.OldestReport.IsZero() || s.CompletedAt.Before(st.OldestReport) {
 			st.OldestReport = s.CompletedAt
@@ -63,7 +60,8 @@ func (j *Journal) Stats() Stats {
 		if s.CompletedAt.After(st.NewestReport) {
 			st.NewestReport = s.CompletedAt
 		}
-	}
+		return true
+	})
 	return st
 }
 

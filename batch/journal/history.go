@@ -1,0 +1,225 @@
+package journal
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
+)
+
+// The history of orders: one row per order request that may have been
+// charged, for reconciling the vendor's invoice and for auditors.
+//
+// A company's state describes its current order; the orders it replaced (a
+// refresh, a reorder of a failed report, a refusal after an earlier order)
+// are its superseded rows. The ledger keeps the history only when asked
+// (Options.History): a run does not need it, and a million-company book
+// would pay for it in memory. Compaction replays the file with the history
+// and writes one "order" record per superseded row, and the current row's
+// run, request time and resolution in the company's snapshot, so the
+// history survives it unchanged.
+//
+// What is a row: an intent answered by an order number (OrderNo set), or
+// never answered, or answered ambiguously (OrderNo empty, outcome
+// uncertain); an order recorded without an intent (merged from the
+// fallback file, or resolved from the vendor's order list); a company a
+// repair marked uncertain. Not rows: a cancelled intent (certainly never
+// sent), a refusal (the API placed no order), a cooldown, and an uncertain
+// request a resolution settled as not ordered.
+
+// OrderRecord is one order request that may have been charged.
+type OrderRecord struct {
+	OrderNo   string // "" for an uncertain request
+	SearchKey string // what was sent to the API (the company's ID if unknown)
+	Key              // the company and report format
+	// RequestedAt is when the request was announced (its intent), zero
+	// when unknown (an order merged from the fallback file or resolved
+	// without an intent, a request a repair could not date).
+	RequestedAt time.Time
+	OrderedAt   time.Time // when the order number was recorded (resolved: the list's time, if any)
+	RunID       string    // the run that sent the request (see Runs), "" if unknown
+	// Outcome is the order's outcome: pending, ready or failed for an order
+	// with a number (ready also after a later refresh replaced it), and
+	// uncertain for a request without one.
+	Outcome      outcome.Outcome
+	ReportStatus string    // last GetReportInfo status: N, P, S or F
+	CompletedAt  time.Time // when the report became ready or failed
+	File         string    // downloaded report
+	SHA256       string
+	// Resolution is the id of the resolution (a Run of kind resolve) that
+	// recorded this order's number, "" if the API answered it.
+	Resolution string
+	// Current is set for the order the company's state describes, clear
+	// for a superseded one.
+	Current bool
+}
+
+// rowMeta is what the state does not say about a company's current row,
+// and its open intent.
+type rowMeta struct {
+	run, res string
+	req      time.Time
+	// the open intent: its run and time
+	openRun string
+	openReq time.Time
+}
+
+// history collects the superseded rows while a ledger is replayed.
+type history struct {
+	rows []OrderRecord    // superseded rows, in the order they were replaced
+	meta map[Key]*rowMeta // by company
+}
+
+func newHistory() *history { return &history{meta: make(map[Key]*rowMeta)} }
+
+func (h *history) get(k Key) *rowMeta {
+	m := h.meta[k]
+	if m == nil {
+		m = &rowMeta{}
+		h.meta[k] = m
+	}
+	return m
+}
+
+// hasRow reports whether the company's state describes an order request
+// that may have been charged.
+func (e *entry) hasRow() bool { return e.OrderNo != "" || e.base == outcome.Uncertain }
+
+// row returns the company's current row.
+func (e *entry) row(m *rowMeta) OrderRecord {
+	o := OrderRecord{OrderNo: e.OrderNo, SearchKey: e.SearchKey, Key: e.Key, OrderedAt: e.OrderedAt,
+		Outcome: e.base, ReportStatus: e.ReportStatus, CompletedAt: e.CompletedAt, File: e.File, SHA256: e.SHA256, Current: true}
+	if o.Outcome == outcome.Uncertain {
+		o.OrderedAt = time.Time{}
+	}
+	if o.SearchKey == "" { // ordered without an intent: merged or resolved
+		o.SearchKey = e.ID
+	}
+	if m != nil {
+		o.RunID, o.Resolution, o.RequestedAt = m.run, m.res, m.req
+	}
+	return o
+}
+
+// supersede moves the company's current row, if any, to the history: its
+// state is about to describe another request (or none).
+func (h *history) supersede(e *entry) {
+	if h == nil || !e.hasRow() {
+		return
+	}
+	m := h.meta[e.Key]
+	o := e.row(m)
+	o.Current = false
+	h.rows = append(h.rows, o)
+	if m != nil {
+		m.run, m.res, m.req = "", "", time.Time{}
+	}
+}
+
+// open notes an intent.
+func (h *history) open(k Key, run string, at time.Time) {
+	if h == nil {
+		return
+	}
+	m := h.get(k)
+	m.openRun, m.openReq = strings.Clone(run), at
+}
+
+// answer makes the open intent the company's current row (an order, or an
+// uncertain request); fallbackRun is the run of a row without an intent.
+func (h *history) answer(k Key, fallbackRun string, wasOpen bool) {
+	if h == nil {
+		return
+	}
+	m := h.get(k)
+	if wasOpen {
+		m.run, m.req = m.openRun, m.openReq
+	} else {
+		m.run, m.req = strings.Clone(fallbackRun), time.Time{}
+	}
+	m.res, m.openRun, m.openReq = "", "", time.Time{}
+}
+
+// close forgets the open intent: it was cancelled, refused or cooled down.
+func (h *history) close(k Key) {
+	if h == nil {
+		return
+	}
+	if m := h.meta[k]; m != nil {
+		m.openRun, m.openReq = "", time.Time{}
+	}
+}
+
+// setCurrent sets the current row's meta from a snapshot.
+func (h *history) setCurrent(k Key, r *record) {
+	if h == nil {
+		return
+	}
+	m := h.get(k)
+	*m = rowMeta{run: strings.Clone(r.Run), res: strings.Clone(r.Res), req: r.Req}
+}
+
+// addRow replays a superseded row that compaction wrote.
+func (h *history) addRow(r *record) {
+	if h == nil {
+		return
+	}
+	c := strings.Clone
+	h.rows = append(h.rows, OrderRecord{OrderNo: c(r.OrderNo), SearchKey: c(r.SearchKey), Key: Key{c(r.Key), r.Format},
+		RequestedAt: r.Req, OrderedAt: r.Ordered, RunID: c(r.Run), Outcome: internOutcome(r.Outcome),
+		ReportStatus: internStatus(r.Status), CompletedAt: r.Done, File: c(r.File), SHA256: c(r.SHA256), Resolution: c(r.Res)})
+}
+
+// orderRecord is the record compaction writes for a superseded row.
+func (o *OrderRecord) record() *record {
+	return &record{Op: opOrder, Key: o.ID, Format: o.Format, SearchKey: o.SearchKey, OrderNo: o.OrderNo,
+		Req: o.RequestedAt, Ordered: o.OrderedAt, Run: o.RunID, Outcome: o.Outcome, Status: o.ReportStatus,
+		Done: o.CompletedAt, File: o.File, SHA256: o.SHA256, Res: o.Resolution}
+}
+
+// orders returns every row: the superseded ones and each company's
+// current one, sorted by request time (the order time when the request
+// time is unknown), then company, format and order number.
+func (l *ledger) orders() []OrderRecord {
+	if l.hist == nil {
+		return nil
+	}
+	out := slices.Clone(l.hist.rows)
+	l.each(func(e *entry) bool {
+		if e.hasRow() {
+			out = append(out, e.row(l.hist.metaOf(e.Key)))
+		}
+		return true
+	})
+	when := func(o *OrderRecord) time.Time {
+		if o.RequestedAt.IsZero() {
+			return o.OrderedAt
+		}
+		return o.RequestedAt
+	}
+	slices.SortStableFunc(out, func(a, b OrderRecord) int {
+		return cmp.Or(when(&a).Compare(when(&b)), strings.Compare(a.ID, b.ID), cmp.Compare(a.Format, b.Format),
+			strings.Compare(a.OrderNo, b.OrderNo))
+	})
+	return out
+}
+
+// Orders returns every order request on record that may have been
+// charged, superseded orders included, sorted by request time: the
+// `ledger` command's rows. It needs Options.History; without it, it
+// returns nil.
+func (j *Journal) Orders() []OrderRecord {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.ledger.orders()
+}
+
+// metaOf returns the meta of k's current row, nil if none is known.
+func (h *history) metaOf(k Key) *rowMeta {
+	if h == nil {
+		return nil
+	}
+	return h.meta[k]
+}
