@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
@@ -169,6 +170,10 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		return err
 	}
 	cfg.Logger = logger
+	cfg.ExitCode = exitCode
+	cmd.Flags().Visit(func(fl *pflag.Flag) { // the flags given, for the run's record (no secret is a flag)
+		cfg.Flags = append(cfg.Flags, "--"+fl.Name+"="+fl.Value.String())
+	})
 	qps := f.qps
 	if f.dryRun {
 		plan, err := batch.DryRun(cfg, qps)

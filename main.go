@@ -50,6 +50,8 @@ func newRootCmd() *cobra.Command {
 		newValidateCmd(),
 		newSandboxCmd(),
 		newRepairCmd(),
+		newResolveCmd(),
+		newLedgerCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -56,6 +56,14 @@ type Config struct {
 	DownloadDir string
 	MaxDownload int64 // largest report file accepted [64 MiB]
 
+	// Flags are the command line's flags for the run's record in the state
+	// file (never a secret: the command line leaves them out).
+	Flags []string
+	// ExitCode maps how the run ended to the process exit code, for the
+	// run's record in the state file; the command line owns that mapping.
+	// nil records -1.
+	ExitCode func(error) int
+
 	// Account is the API endpoint and key fingerprint the state file must
 	// belong to (journal.Options.Account).
 	Account journal.Account

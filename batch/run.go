@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -127,6 +128,11 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 			return nil, configErrorf("--download %s: %v", cfg.DownloadDir, fsutil.UnwrapPathError(err))
 		}
 	}
+	runID, err := j.StartRun(r.runInfo())
+	if err != nil {
+		_ = j.Close()
+		return nil, &StopError{Stop: StopStateFile, Reason: "state file: " + err.Error()}
+	}
 	r.execute(pl)
 	var runErr error
 	if err := j.Sync(); err != nil {
@@ -151,6 +157,13 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	var resErr error
 	if cfg.Output != "" {
 		resErr = r.writeResults(rep)
+	}
+	final := end
+	if resErr != nil {
+		final = r.resultsFailed(resErr, runErr)
+	}
+	if err := j.EndRun(runID, r.runEnd(rep, final)); err != nil && end == nil {
+		end = &StopError{Stop: StopStateFile, Reason: "state file: " + err.Error()}
 	}
 	if err := j.Close(); err != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("closing state file: %w", err))
@@ -310,4 +323,45 @@ func checkFreeSpace(state string) error {
 	}
 	return &journal.FileError{Path: state, Err: fmt.Errorf("only %d KiB free beside it; a run needs at least %d MiB to record its orders safely: free some space first",
 		free>>10, journal.MinFreeSpace>>20)}
+}
+
+// runInfo is the start record of this run in the state file.
+func (r *runner) runInfo() journal.RunInfo {
+	host, _ := os.Hostname()
+	sum, _ := fileSHA256(r.cfg.Input)
+	return journal.RunInfo{
+		Started: r.cfg.Now(), Version: r.cfg.Version, Host: host, User: osUser(), PID: os.Getpid(),
+		Input: r.cfg.Input, InputSHA256: sum, Flags: r.cfg.Flags,
+	}
+}
+
+// runEnd is the end record of this run: how it ended, per company.
+func (r *runner) runEnd(rep *Report, end error) journal.RunEnd {
+	counts := outcome.NewCounts()
+	for i := range r.p.Companies {
+		counts[r.result(i).Outcome]++
+	}
+	exit := -1
+	if r.cfg.ExitCode != nil {
+		exit = r.cfg.ExitCode(end)
+	}
+	e := journal.RunEnd{Ended: r.cfg.Now(), NewOrders: rep.NewOrders, Counts: counts, Exit: exit}
+	if end != nil {
+		e.Reason = end.Error()
+	}
+	return e
+}
+
+// osUser names the operating-system user running the program, for the
+// record of who placed the orders.
+func osUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	for _, v := range []string{"USER", "USERNAME", "LOGNAME"} {
+		if s := os.Getenv(v); s != "" {
+			return s
+		}
+	}
+	return ""
 }

@@ -187,3 +187,13 @@ func formulaLike(s string) bool {
 	}
 	return false
 }
+
+// WriteFile writes another report of the program (the ledger, say) the way
+// Write writes the results: to a temporary file beside path (beside its
+// target, for a symlink), fsynced and renamed, mode 0600.
+func WriteFile(path string, write func(w io.Writer) error) error {
+	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
+		return err
+	}
+	return fsutil.WriteFileAtomic(path, 0o600, func(f *os.File) error { return write(f) })
+}

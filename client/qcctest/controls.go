@@ -102,3 +102,20 @@ func (s *Server) allow(now time.Time) bool {
 func (s *Server) chance(p float64) bool {
 	return p > 0 && s.rng.Float64() < p
 }
+
+// PlacedOrder is one order the server accepted (and would charge): a line
+// of the vendor's order list.
+type PlacedOrder struct {
+	OrderNo   string
+	SearchKey string
+	Format    int       // 1 pdf, 2 word
+	At        time.Time // when it was placed, on the server's clock
+}
+
+// OrderList returns every order the server accepted, oldest first: what
+// Qichacha's web console would export as the order list.
+func (s *Server) OrderList() []PlacedOrder {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]PlacedOrder(nil), s.placed...)
+}

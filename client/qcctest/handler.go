@@ -138,6 +138,7 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request, searchKey,
 	if place {
 		s.seq++
 		no = orderNo(now, f, sc.outcome, s.seq)
+		s.placed = append(s.placed, PlacedOrder{OrderNo: no, SearchKey: searchKey, Format: f, At: now})
 		s.orders[searchKey]++
 		s.total++
 		if s.quota > 0 {

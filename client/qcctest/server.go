@@ -41,6 +41,7 @@ type Server struct {
 	rng        *rand.Rand
 	seq        uint64
 	orders     map[string]int // accepted orders per search key
+	placed     []PlacedOrder  // every accepted order, in order: the vendor's order list
 	attempts   map[string]int // CreateReport calls per search key
 	total      int
 	creates    int

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qccbatch/qccbatch/batch"
+)
+
+func newResolveCmd() *cobra.Command {
+	var cfg batch.ResolveConfig
+	var format string
+	cmd := &cobra.Command{
+		Use:   "resolve [--apply] (--orders LIST [--absent-not-ordered] | --key K (--order-no N | --not-ordered)) STATE",
+		Short: "Settle uncertain rows from the vendor's order list (preview without --apply)",
+		Long: `Settle the companies a run left uncertain (an order may have been placed, but no usable
+answer came) from the order list exported from Qichacha's web console (xlsx or csv; columns
+订单号 / 订单编号 / OrderNo, 查询关键字 / 企业名称 / 统一社会信用代码 / searchKey, 下单时间 optional):
+
+  - an uncertain company found in the list (ordered no earlier than 5 minutes before its request,
+    when the list has times) becomes pending with that order number: the next run polls it and
+    orders nothing;
+  - with --absent-not-ordered, an uncertain company absent from the list becomes not_ordered (the
+    next run orders it); refused when the list's time span does not cover its request;
+  - an order in the list for a company of the state file that has none is added the same way;
+    orders for companies the state file does not know are reported, not added.
+
+One company by hand: --key K --order-no N, or --key K --not-ordered.
+Without --apply it prints what it would do and changes nothing. Every resolution is recorded in
+the state file with who, when and the list's SHA-256 (qccbatch ledger --runs shows them). It
+needs the state file's lock: it is refused while a run is going.`,
+		Args: exactArgs(1, "STATE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.State, cfg.Version = args[0], version
+			if cfg.Orders != "" && cfg.Key != "" {
+				return usagef("resolve takes --orders or --key, not both")
+			}
+			if cfg.AbsentNotOrdered && cfg.Orders == "" {
+				return usagef("--absent-not-ordered needs --orders LIST")
+			}
+			f, err := (&outputFlags{lang: "zh", format: format}).check()
+			if err != nil {
+				return err
+			}
+			cfg.Format = int(f)
+			plan, err := batch.Resolve(cfg)
+			if err != nil {
+				return err
+			}
+			printResolve(cmd.OutOrStdout(), plan)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&cfg.Apply, "apply", false, "make the changes (without it, only say what would change)")
+	fl.StringVar(&cfg.Orders, "orders", "", "the order list exported from Qichacha's web console (.xlsx or .csv)")
+	fl.BoolVar(&cfg.AbsentNotOrdered, "absent-not-ordered", false, "uncertain companies absent from the list become not_ordered (the next run orders them)")
+	fl.StringVar(&cfg.Key, "key", "", "one company: its credit code, registration number or name as in the input")
+	fl.StringVar(&cfg.OrderNo, "order-no", "", "with --key: the company's order number in Qichacha's order list")
+	fl.BoolVar(&cfg.NotOrdered, "not-ordered", false, "with --key: Qichacha's order list has no order for it")
+	fl.StringVar(&format, "format", "pdf", "report format of the orders: pdf or word")
+	return cmd
+}
+
+// printResolve says what a resolution did, or would do.
+func printResolve(w io.Writer, p *batch.ResolvePlan) {
+	verb := "would become"
+	if p.Applied {
+		verb = "became"
+	}
+	for _, a := range p.Actions {
+		to := "pending with order " + a.OrderNo
+		if a.NotOrdered {
+			to = "not_ordered"
+		}
+		fmt.Fprintf(w, "%s: %s %s (%s)\n", a.SearchKey, verb, to, a.Why)
+	}
+	for _, o := range p.Unknown {
+		fmt.Fprintf(w, "not in the state file, not added: order %s for %s (row %d)\n", o.OrderNo, o.SearchKey, o.Line)
+	}
+	fmt.Fprintf(w, "%d resolved, %d still uncertain, %d orders for companies the state file does not know\n", len(p.Actions), p.Remaining, len(p.Unknown))
+	if !p.Applied && len(p.Actions) > 0 {
+		fmt.Fprintln(w, "nothing changed: rerun with --apply to record these")
+	}
+}
