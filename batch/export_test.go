@@ -17,6 +17,7 @@ import (
 // while another process holds the state file's lock.
 func TestExport(t *testing.T) {
 	e := newEnv(t, []string{"导出测试公司甲", "这家公司不存在", "导出测试公司甲", "X"})
+	e.cfg.Concurrency = 1 // the state file first sees the companies in input order
 	_, err := e.run(context.Background(), nil)
 	require.NoError(t, err)
 	want := e.results()
@@ -39,11 +40,17 @@ func TestExport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, rep.Companies, "one row per company the state file knows")
 	e.cfg.Output = short
-	got := map[string]string{}
-	for _, r := range e.results() {
-		got[r["search_key"]] = r["outcome"]
+	// One row per company, in the order the state file first saw them,
+	// the same order every time (not map order).
+	for range 5 {
+		_, err = batch.Export(batch.ExportConfig{State: e.cfg.State, Output: short, Lang: "en"})
+		require.NoError(t, err)
+		var got [][2]string
+		for _, r := range e.results() {
+			got = append(got, [2]string{r["search_key"], r["outcome"]})
+		}
+		assert.Equal(t, [][2]string{{"导出测试公司甲", "ready"}, {"这家公司不存在", "not_found"}}, got)
 	}
-	assert.Equal(t, map[string]string{"导出测试公司甲": "ready", "这家公司不存在": "not_found"}, got)
 
 	c2, p2, _ := e.srv.Requests()
 	assert.Equal(t, creates+polls, c2+p2, "export calls nothing")
