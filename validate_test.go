@@ -131,3 +131,28 @@ func TestValidate_Out(t *testing.T) {
 		assert.NotZero(t, st.Size(), "no results: the file is empty")
 	})
 }
+
+// TestValidate_RealBook reads the workbook an ops desk keeps (written by
+// LibreOffice): an instructions sheet first, a merged title row, a maker
+// line, the header on row 4 and a totals row at the bottom (issue 13 item 1,
+// 2 and 4).
+func TestValidate_RealBook(t *testing.T) {
+	code, out, line := runCLI(t, "validate", "--lang", "en", "testdata/input/realbook/realbook.xlsx")
+	require.Equal(t, exitOK, code, line)
+	assert.Contains(t, out, `(sheet "客户名单"), header on row 4`)
+	assert.Contains(t, out, "rows:        9")
+	assert.Contains(t, out, "companies:   8")
+	assert.Regexp(t, `(?m)^  row 13: .*totals row`, out, "the totals row is listed with its sheet row")
+
+	code, _, line = runCLI(t, "validate", "--strict", "testdata/input/realbook/realbook.xlsx")
+	assert.Equal(t, exitPerson, code, "--strict: an invalid row exits 5: %s", line)
+
+	// A column of people is refused by run, warned by validate.
+	code, out, _ = runCLI(t, "validate", "--column", "客户经理", "testdata/input/realbook/realbook.xlsx")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "look like organisations")
+	code, _, line = runCLI(t, "run", "--sandbox", "--quiet", "--column", "客户经理", "-o", filepath.Join(t.TempDir(), "r.csv"),
+		"--state", filepath.Join(t.TempDir(), "s.qccstate"), "testdata/input/realbook/realbook.xlsx")
+	assert.Equal(t, exitUsage, code, line)
+	assert.Contains(t, line, "--name-column")
+}
