@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -130,10 +131,30 @@ func TestCLI_InterruptThenResume(t *testing.T) {
 
 // TestCLI_SecondInterruptExitsAtOnce: the second signal does not wait.
 func TestCLI_SecondInterruptExitsAtOnce(t *testing.T) {
-	srv := qcctest.New(t, qcctest.WithGenDelay(time.Hour), qcctest.WithLatency(200*time.Millisecond))
-	in := writePortfolio(t, 50)
+	// 超时 names: the sandbox places each order and then holds its answer
+	// (35 s), so after the first interrupt the requests in flight keep the
+	// run alive for the whole grace (5 s): only the second interrupt's
+	// immediate exit ends it sooner.
+	srv := qcctest.New(t, qcctest.WithGenDelay(time.Hour))
+	var names strings.Builder
+	names.WriteString("企业名称\n")
+	for i := 1; i <= 50; i++ {
+		fmt.Fprintf(&names, "超时测试有限公司%04d\n", i)
+	}
+	in := filepath.Join(t.TempDir(), "p.csv")
+	require.NoError(t, os.WriteFile(in, []byte(names.String()), 0o600))
 	cmd := qccbatch(t, sandboxEnv, "run", in, "--base-url", srv.BaseURL(), "--qps", "0", "--no-progress")
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
+	lines := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
 	deadline := time.Now().Add(30 * time.Second) // a regression fails, never hangs
 	for srv.TotalOrders() < 2 {
 		if time.Now().After(deadline) {
@@ -143,6 +164,22 @@ func TestCLI_SecondInterruptExitsAtOnce(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+	// Signals are not queued: wait until the first one was handled, or the
+	// second would merge into it.
+	for seen := false; !seen; {
+		select {
+		case l, ok := <-lines:
+			require.True(t, ok, "the program ended before acknowledging the interrupt")
+			seen = strings.Contains(l, "interrupted: stopping cleanly")
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			require.FailNow(t, "no acknowledgement of the first interrupt within 30s")
+		}
+	}
+	go func() {
+		for range lines { // keep draining stderr
+		}
+	}()
 	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
 	start := time.Now()
 	done := make(chan error, 1)
