@@ -85,17 +85,18 @@ func (h *history) get(k Key) *rowMeta {
 
 // hasRow reports whether the company's state describes an order request
 // that may have been charged.
-func (e *entry) hasRow() bool { return e.OrderNo != "" || e.base == outcome.Uncertain }
+func (e *entry) hasRow() bool { return e.orderNo != "" || e.base == cUncertain }
 
 // row returns the company's current row.
 func (e *entry) row(m *rowMeta) OrderRecord {
-	o := OrderRecord{OrderNo: e.OrderNo, SearchKey: e.SearchKey, Key: e.Key, OrderedAt: e.OrderedAt,
-		Outcome: e.base, ReportStatus: e.ReportStatus, CompletedAt: e.CompletedAt, File: e.File, SHA256: e.SHA256, Current: true}
+	file, sha := e.file()
+	o := OrderRecord{OrderNo: e.orderNo, SearchKey: e.searchKey(), Key: e.key(), OrderedAt: unpackTime(e.orderedAt),
+		Outcome: e.outcome(), ReportStatus: e.reportStatus(), CompletedAt: unpackTime(e.completedAt), File: file, SHA256: sha, Current: true}
 	if o.Outcome == outcome.Uncertain {
 		o.OrderedAt = time.Time{}
 	}
 	if o.SearchKey == "" { // ordered without an intent: merged or resolved
-		o.SearchKey = e.ID
+		o.SearchKey = e.id
 	}
 	if m != nil {
 		o.RunID, o.Resolution, o.RequestedAt = m.run, m.res, m.req
@@ -109,7 +110,7 @@ func (h *history) supersede(e *entry) {
 	if h == nil || !e.hasRow() {
 		return
 	}
-	m := h.meta[e.Key]
+	m := h.meta[e.key()]
 	o := e.row(m)
 	o.Current = false
 	h.rows = append(h.rows, o)
@@ -189,7 +190,7 @@ func (l *ledger) orders() []OrderRecord {
 	out := slices.Clone(l.hist.rows)
 	l.each(func(e *entry) bool {
 		if e.hasRow() {
-			out = append(out, e.row(l.hist.metaOf(e.Key)))
+			out = append(out, e.row(l.hist.metaOf(e.key())))
 		}
 		return true
 	})

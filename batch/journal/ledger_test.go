@@ -211,3 +211,105 @@ func TestJournal_EachFirstSeenOrder(t *testing.T) {
 		jmust(t, r.Close())
 	}
 }
+
+// TestLedger_PackedEntry: the packed entry gives back every field as it
+// was recorded, at the journal's precision, also after compaction: times
+// before 1970, at the Unix epoch and far ahead, report URLs with and
+// without the order number in them, unusual statuses and search keys.
+func TestLedger_PackedEntry(t *testing.T) {
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return journalTime(tm)
+	}
+	snap := func(k string, s snapshot, sk string) *record {
+		return &record{Op: opSnapshot, Key: k, Format: 2, SearchKey: sk, State: &s}
+	}
+	recs := []*record{
+		snap("a", snapshot{Outcome: outcome.Ready, OrderNo: "o1", Status: "S", URL: "https://h/r/o1.pdf?x=1",
+			OrderedAt: at("1969-12-31T23:59:59.999Z"), CompletedAt: at("1970-01-01T00:00:00Z"), Orders: 3, Intents: 4}, "a"),
+		snap("b", snapshot{Outcome: outcome.Ready, OrderNo: "o2", Status: "S", URL: "https://elsewhere/report",
+			OrderedAt: at("0001-01-01T00:00:00.001Z"), CompletedAt: at("9999-12-31T23:59:59.999Z")}, "other"),
+		snap("c", snapshot{Outcome: outcome.Pending, OrderNo: "o3", Status: "Q", Code: 201, Message: "m",
+			File: "f", SHA256: "s", CooldownUntil: at("2030-05-06T07:08:09.123Z")}, ""),
+		snap("d", snapshot{Outcome: outcome.Failed, OrderNo: "o4", Status: "F", URL: "o4"}, "d"),
+		{Op: opIntent, Key: "e", Format: 1, SearchKey: "x", At: at("2025-03-01T09:00:00.5Z")},
+		{Op: opOrdered, Key: "e", Format: 1, OrderNo: "o5", At: at("2025-03-01T09:00:01.25Z")},
+		{Op: opPolled, Key: "e", Format: 1, OrderNo: "o5", Status: "S", URL: "https://h/r/o5.pdf?x=1", At: at("2025-03-01T09:01:00Z")},
+	}
+	led := newLedger()
+	for _, r := range recs {
+		led.apply(r)
+	}
+	want := []State{
+		{Key: Key{"a", 2}, SearchKey: "a", Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "https://h/r/o1.pdf?x=1",
+			OrderedAt: at("1969-12-31T23:59:59.999Z"), CompletedAt: at("1970-01-01T00:00:00Z"), Orders: 3, Intents: 4},
+		{Key: Key{"b", 2}, SearchKey: "other", Outcome: outcome.Ready, OrderNo: "o2", ReportStatus: "S", ReportURL: "https://elsewhere/report",
+			OrderedAt: at("0001-01-01T00:00:00.001Z"), CompletedAt: at("9999-12-31T23:59:59.999Z")},
+		{Key: Key{"c", 2}, Outcome: outcome.Pending, OrderNo: "o3", ReportStatus: "Q", Code: "201", Message: "m",
+			File: "f", SHA256: "s", CooldownUntil: at("2030-05-06T07:08:09.123Z")},
+		{Key: Key{"d", 2}, SearchKey: "d", Outcome: outcome.Failed, OrderNo: "o4", ReportStatus: "F", ReportURL: "o4"},
+		{Key: Key{"e", 1}, SearchKey: "x", Outcome: outcome.Ready, OrderNo: "o5", ReportStatus: "S", ReportURL: "https://h/r/o5.pdf?x=1",
+			OrderedAt: at("2025-03-01T09:00:01.25Z"), CompletedAt: at("2025-03-01T09:01:00Z"), Orders: 1, Intents: 1},
+	}
+	check := func(name string, led *ledger) {
+		t.Helper()
+		if led.len() != len(want) {
+			t.Fatalf("%s: %d companies, want %d", name, led.len(), len(want))
+		}
+		for i, w := range want {
+			e := led.find(w.Key)
+			if e == nil {
+				t.Fatalf("%s: %v not found", name, w.Key)
+			}
+			if got := led.state(e); got != w {
+				t.Errorf("%s: company %d:\n got %+v\nwant %+v", name, i, got, w)
+			}
+			if led.at(i) != e {
+				t.Errorf("%s: %v is not entry %d", name, w.Key, i)
+			}
+		}
+		if led.find(Key{"a", 1}) != nil || led.find(Key{"a", 258}) != nil || led.find(Key{"zz", 2}) != nil {
+			t.Errorf("%s: found a company it does not have", name)
+		}
+	}
+	check("replayed", led)
+	again := newLedger()
+	led.each(func(e *entry) bool {
+		r := led.snapshot(e)
+		line, err := encodeRecord(nil, r)
+		jmust(t, err)
+		var back record
+		jmust(t, decodeRecord(line[:len(line)-1], &back))
+		again.apply(&back)
+		return true
+	})
+	check("compacted", again)
+	// A new order forgets the previous one's rare details.
+	led.apply(&record{Op: opOrdered, Key: "c", Format: 2, OrderNo: "o6", At: at("2025-03-02T00:00:00Z")})
+	if e := led.find(Key{"c", 2}); e.rare != nil {
+		t.Errorf("rare kept after a new order: %+v", *e.rare)
+	}
+}
+
+// TestLedger_ManyCompanies: the hash table finds every company of both
+// formats as it grows.
+func TestLedger_ManyCompanies(t *testing.T) {
+	led := newLedger()
+	const n = 5000
+	for i := 0; i < n; i++ {
+		led.apply(&record{Op: opOrdered, Key: fmt.Sprintf("k%d", i/2), Format: 1 + i%2, OrderNo: fmt.Sprint(i)})
+	}
+	if led.len() != n {
+		t.Fatalf("%d companies, want %d", led.len(), n)
+	}
+	for i := 0; i < n; i++ {
+		k := Key{fmt.Sprintf("k%d", i/2), 1 + i%2}
+		e := led.find(k)
+		if e == nil || e.key() != k || e.orderNo != fmt.Sprint(i) || led.at(i) != e {
+			t.Fatalf("company %v: %+v", k, e)
+		}
+	}
+}

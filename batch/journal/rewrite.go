@@ -146,8 +146,8 @@ func writeAudit(lw *lineWriter, led *ledger) error {
 func writeSnapshots(lw *lineWriter, led *ledger) error {
 	var err error
 	led.each(func(e *entry) bool {
-		r := e.snapshot()
-		if m := led.hist.metaOf(e.Key); m != nil && e.hasRow() {
+		r := led.snapshot(e)
+		if m := led.hist.metaOf(e.key()); m != nil && e.hasRow() {
 			r.Run, r.Req, r.Res = m.run, m.req, m.res
 		}
 		err = lw.write(r)
