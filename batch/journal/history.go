@@ -70,9 +70,10 @@ type rowMeta struct {
 type history struct {
 	rows []OrderRecord    // superseded rows, in the order they were replaced
 	meta map[Key]*rowMeta // by company
+	led  *ledger          // whose history it is
 }
 
-func newHistory() *history { return &history{meta: make(map[Key]*rowMeta)} }
+func newHistory(l *ledger) *history { return &history{meta: make(map[Key]*rowMeta), led: l} }
 
 func (h *history) get(k Key) *rowMeta {
 	m := h.meta[k]
@@ -88,8 +89,8 @@ func (h *history) get(k Key) *rowMeta {
 func (e *entry) hasRow() bool { return e.orderNo != "" || e.base == cUncertain }
 
 // row returns the company's current row.
-func (e *entry) row(m *rowMeta) OrderRecord {
-	file, sha := e.file()
+func (l *ledger) row(e *entry, m *rowMeta) OrderRecord {
+	file, sha := l.file(e)
 	o := OrderRecord{OrderNo: e.orderNo, SearchKey: e.searchKey(), Key: e.key(), OrderedAt: unpackTime(e.orderedAt),
 		Outcome: e.outcome(), ReportStatus: e.reportStatus(), CompletedAt: unpackTime(e.completedAt), File: file, SHA256: sha, Current: true}
 	if o.Outcome == outcome.Uncertain {
@@ -111,7 +112,7 @@ func (h *history) supersede(e *entry) {
 		return
 	}
 	m := h.meta[e.key()]
-	o := e.row(m)
+	o := h.led.row(e, m)
 	o.Current = false
 	h.rows = append(h.rows, o)
 	if m != nil {
@@ -190,7 +191,7 @@ func (l *ledger) orders() []OrderRecord {
 	out := slices.Clone(l.hist.rows)
 	l.each(func(e *entry) bool {
 		if e.hasRow() {
-			out = append(out, e.row(l.hist.metaOf(e.key())))
+			out = append(out, l.row(e, l.hist.metaOf(e.key())))
 		}
 		return true
 	})

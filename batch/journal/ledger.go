@@ -1,6 +1,8 @@
 package journal
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"hash/maphash"
 	"strconv"
 	"strings"
@@ -93,6 +95,10 @@ type entry struct {
 	// around the order number that make the report URL.
 	urlPre, urlSuf uint16
 
+	// file is the entry's file slot (ledger.files, 1-based), 0 if none
+	// yet; with fFile it holds the downloaded report.
+	file uint32
+
 	format uint8
 	base   uint8 // outcome code (outcomeCodes) before any open intent
 	status uint8 // report status code (statusCodes)
@@ -103,6 +109,7 @@ const (
 	fOpen        = 1 << iota // an intent is open: the company shows as uncertain
 	fURL                     // the report URL is parts[urlPre] + orderNo + parts[urlSuf]
 	fSearchKeyID             // the search key is the ID; else rare.searchKey (or "")
+	fFile                    // the downloaded report is in the file slot; else in rare
 )
 
 // rare holds what most companies lack, or have in an unusual form.
@@ -263,11 +270,80 @@ func (e *entry) message() string {
 	return e.rare.message
 }
 
-func (e *entry) file() (path, sha256 string) {
+// file returns the downloaded report and its SHA-256.
+func (l *ledger) file(e *entry) (path, sha256 string) {
+	if e.flags&fFile != 0 {
+		f := l.fileAt(e.file)
+		return l.parts[f.pre] + e.id + l.parts[f.mid] + e.orderNo + l.parts[f.suf], hex.EncodeToString(f.sha[:])
+	}
 	if e.rare == nil {
 		return "", ""
 	}
 	return e.rare.file, e.rare.sha256
+}
+
+// fileInfo is a downloaded report whose path is the company's ID and
+// order number among interned parts, and whose SHA-256 is in lower-case
+// hex, as qccbatch names and sums its downloads.
+type fileInfo struct {
+	sha           [sha256.Size]byte
+	pre, mid, suf uint16 // path: parts[pre] + id + parts[mid] + orderNo + parts[suf]
+}
+
+// fileAt returns file slot n (1-based).
+func (l *ledger) fileAt(n uint32) *fileInfo {
+	i := int(n - 1)
+	return &l.files[i/chunkLen][i%chunkLen]
+}
+
+// setFile sets the downloaded report: in a file slot of the entry when it
+// has the usual shape, else whole in rare (copied).
+func (l *ledger) setFile(e *entry, path, sum string) {
+	e.flags &^= fFile
+	if e.rare != nil {
+		e.rare.file, e.rare.sha256 = "", ""
+	}
+	if path == "" && sum == "" {
+		return
+	}
+	if f, ok := l.packFile(e, path, sum); ok {
+		if e.file == 0 { // a slot of its own, reused by later downloads
+			if l.nfiles%chunkLen == 0 {
+				l.files = append(l.files, new([chunkLen]fileInfo))
+			}
+			l.nfiles++
+			e.file = uint32(l.nfiles)
+		}
+		*l.fileAt(e.file) = f
+		e.flags |= fFile
+		return
+	}
+	r := e.r()
+	r.file, r.sha256 = strings.Clone(path), strings.Clone(sum)
+}
+
+// packFile returns the file slot of path and sum, if they have the usual
+// shape.
+func (l *ledger) packFile(e *entry, path, sum string) (f fileInfo, ok bool) {
+	if e.id == "" || e.orderNo == "" || len(sum) != 2*sha256.Size || strings.ToLower(sum) != sum {
+		return f, false
+	}
+	if _, err := hex.Decode(f.sha[:], []byte(sum)); err != nil {
+		return f, false
+	}
+	i := strings.Index(path, e.id)
+	if i < 0 {
+		return f, false
+	}
+	j := strings.LastIndex(path, e.orderNo)
+	if j < i+len(e.id) {
+		return f, false
+	}
+	var ok1, ok2, ok3 bool
+	f.pre, ok1 = l.intern(path[:i])
+	f.mid, ok2 = l.intern(path[i+len(e.id) : j])
+	f.suf, ok3 = l.intern(path[j+len(e.orderNo):])
+	return f, ok1 && ok2 && ok3
 }
 
 func (e *entry) cooldownUntil() int64 {
@@ -284,15 +360,6 @@ func (e *entry) setCodeMessage(code int, msg string) {
 	}
 	r := e.r()
 	r.code, r.message = code, strings.Clone(msg)
-}
-
-// setFile sets the downloaded report (copied).
-func (e *entry) setFile(path, sha256 string) {
-	if path == "" && sha256 == "" && e.rare == nil {
-		return
-	}
-	r := e.r()
-	r.file, r.sha256 = strings.Clone(path), strings.Clone(sha256)
 }
 
 // url returns the report URL.
@@ -366,9 +433,13 @@ type ledger struct {
 	chunks  []*[chunkLen]entry
 	n       int // entries
 	records int // company records applied (not the header)
-	// parts are the interned report URL parts (see setURL).
+	// parts are the interned parts of report URLs and file paths (see
+	// setURL, setFile).
 	parts     []string
 	partIndex map[string]uint16
+	// files are the entries' file slots, in chunks like the entries.
+	files  []*[chunkLen]fileInfo
+	nfiles int
 	// audit holds the audit records (runs, resolutions, repairs): few, so
 	// kept whole, for Runs and for compaction to copy.
 	audit []record
@@ -541,7 +612,7 @@ func (l *ledger) apply(r *record) {
 		}
 		e.tidy()
 	case opDownloaded:
-		e.setFile(r.File, r.SHA256)
+		l.setFile(e, r.File, r.SHA256)
 		e.tidy()
 	case opCooldown:
 		h.close(e.key())
@@ -562,7 +633,7 @@ func (l *ledger) apply(r *record) {
 // the caller sets the outcome.
 func (e *entry) clearOrder() {
 	e.orderNo, e.base, e.status, e.orderedAt, e.completedAt = "", cNotOrdered, 0, 0, 0
-	e.flags &^= fURL
+	e.flags &^= fURL | fFile
 	if r := e.rare; r != nil {
 		*r = rare{searchKey: r.searchKey}
 		e.tidy()
@@ -615,9 +686,10 @@ func (l *ledger) state(e *entry) State {
 		s.Outcome = outcome.Uncertain
 	}
 	if r := e.rare; r != nil {
-		s.Code, s.Message, s.File, s.SHA256 = codeString(r.code), r.message, r.file, r.sha256
+		s.Code, s.Message = codeString(r.code), r.message
 		s.CooldownUntil = unpackTime(r.cooldownUntil)
 	}
+	s.File, s.SHA256 = l.file(e)
 	return s
 }
 
@@ -631,7 +703,7 @@ func codeString(code int) string {
 // snapshot returns the record compaction writes for this entry. Open
 // intents must have been settled first.
 func (l *ledger) snapshot(e *entry) *record {
-	file, sha := e.file()
+	file, sha := l.file(e)
 	return &record{
 		Op: opSnapshot, Key: e.id, Format: int(e.format), SearchKey: e.searchKey(),
 		State: &snapshot{
@@ -657,7 +729,7 @@ func (l *ledger) fromSnapshot(e *entry, r *record) {
 	e.setCodeMessage(s.Code, s.Message)
 	e.setReportStatus(s.Status)
 	l.setURL(e, s.URL)
-	e.setFile(s.File, s.SHA256)
+	l.setFile(e, s.File, s.SHA256)
 	e.orderedAt, e.completedAt = packTime(s.OrderedAt), packTime(s.CompletedAt)
 	if !s.CooldownUntil.IsZero() {
 		e.r().cooldownUntil = packTime(s.CooldownUntil)

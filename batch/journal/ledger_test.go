@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,20 +225,22 @@ func TestLedger_PackedEntry(t *testing.T) {
 		}
 		return journalTime(tm)
 	}
+	const sum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	snap := func(k string, s snapshot, sk string) *record {
 		return &record{Op: opSnapshot, Key: k, Format: 2, SearchKey: sk, State: &s}
 	}
 	recs := []*record{
 		snap("a", snapshot{Outcome: outcome.Ready, OrderNo: "o1", Status: "S", URL: "https://h/r/o1.pdf?x=1",
-			OrderedAt: at("1969-12-31T23:59:59.999Z"), CompletedAt: at("1970-01-01T00:00:00Z"), Orders: 3, Intents: 4}, "a"),
+			File: "dl/a_o1.pdf", SHA256: sum, OrderedAt: at("1969-12-31T23:59:59.999Z"), CompletedAt: at("1970-01-01T00:00:00Z"), Orders: 3, Intents: 4}, "a"),
 		snap("b", snapshot{Outcome: outcome.Ready, OrderNo: "o2", Status: "S", URL: "https://elsewhere/report",
-			OrderedAt: at("0001-01-01T00:00:00.001Z"), CompletedAt: at("9999-12-31T23:59:59.999Z")}, "other"),
+			File: "o2/b", SHA256: strings.ToUpper(sum), OrderedAt: at("0001-01-01T00:00:00.001Z"), CompletedAt: at("9999-12-31T23:59:59.999Z")}, "other"),
 		snap("c", snapshot{Outcome: outcome.Pending, OrderNo: "o3", Status: "Q", Code: 201, Message: "m",
 			File: "f", SHA256: "s", CooldownUntil: at("2030-05-06T07:08:09.123Z")}, ""),
 		snap("d", snapshot{Outcome: outcome.Failed, OrderNo: "o4", Status: "F", URL: "o4"}, "d"),
 		{Op: opIntent, Key: "e", Format: 1, SearchKey: "x", At: at("2025-03-01T09:00:00.5Z")},
 		{Op: opOrdered, Key: "e", Format: 1, OrderNo: "o5", At: at("2025-03-01T09:00:01.25Z")},
 		{Op: opPolled, Key: "e", Format: 1, OrderNo: "o5", Status: "S", URL: "https://h/r/o5.pdf?x=1", At: at("2025-03-01T09:01:00Z")},
+		{Op: opDownloaded, Key: "e", Format: 1, File: "e-o5", SHA256: sum[:63] + "g"},
 	}
 	led := newLedger()
 	for _, r := range recs {
@@ -245,13 +248,14 @@ func TestLedger_PackedEntry(t *testing.T) {
 	}
 	want := []State{
 		{Key: Key{"a", 2}, SearchKey: "a", Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "https://h/r/o1.pdf?x=1",
-			OrderedAt: at("1969-12-31T23:59:59.999Z"), CompletedAt: at("1970-01-01T00:00:00Z"), Orders: 3, Intents: 4},
+			File: "dl/a_o1.pdf", SHA256: sum, OrderedAt: at("1969-12-31T23:59:59.999Z"), CompletedAt: at("1970-01-01T00:00:00Z"), Orders: 3, Intents: 4},
 		{Key: Key{"b", 2}, SearchKey: "other", Outcome: outcome.Ready, OrderNo: "o2", ReportStatus: "S", ReportURL: "https://elsewhere/report",
-			OrderedAt: at("0001-01-01T00:00:00.001Z"), CompletedAt: at("9999-12-31T23:59:59.999Z")},
+			File: "o2/b", SHA256: strings.ToUpper(sum), OrderedAt: at("0001-01-01T00:00:00.001Z"), CompletedAt: at("9999-12-31T23:59:59.999Z")},
 		{Key: Key{"c", 2}, Outcome: outcome.Pending, OrderNo: "o3", ReportStatus: "Q", Code: "201", Message: "m",
 			File: "f", SHA256: "s", CooldownUntil: at("2030-05-06T07:08:09.123Z")},
 		{Key: Key{"d", 2}, SearchKey: "d", Outcome: outcome.Failed, OrderNo: "o4", ReportStatus: "F", ReportURL: "o4"},
 		{Key: Key{"e", 1}, SearchKey: "x", Outcome: outcome.Ready, OrderNo: "o5", ReportStatus: "S", ReportURL: "https://h/r/o5.pdf?x=1",
+			File: "e-o5", SHA256: sum[:63] + "g",
 			OrderedAt: at("2025-03-01T09:00:01.25Z"), CompletedAt: at("2025-03-01T09:01:00Z"), Orders: 1, Intents: 1},
 	}
 	check := func(name string, led *ledger) {
@@ -291,6 +295,13 @@ func TestLedger_PackedEntry(t *testing.T) {
 	led.apply(&record{Op: opOrdered, Key: "c", Format: 2, OrderNo: "o6", At: at("2025-03-02T00:00:00Z")})
 	if e := led.find(Key{"c", 2}); e.rare != nil {
 		t.Errorf("rare kept after a new order: %+v", *e.rare)
+	}
+	if e := led.find(Key{"a", 2}); e.flags&fFile == 0 || e.rare != nil {
+		t.Errorf("usual file not packed: %+v", e)
+	}
+	led.apply(&record{Op: opOrdered, Key: "a", Format: 2, OrderNo: "o7", At: at("2025-03-02T00:00:00Z")})
+	if st := led.state(led.find(Key{"a", 2})); st.File != "" || st.SHA256 != "" || st.ReportURL != "" {
+		t.Errorf("new order kept the old file or URL: %+v", st)
 	}
 }
 
