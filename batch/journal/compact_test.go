@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -42,9 +45,7 @@ func randomEvents(t testing.TB, j *Journal, clk *journalClock, rng *rand.Rand, k
 		case 8:
 			err = j.Cooldown(Key{k, f}, clk.t.Add(2*time.Hour), 110, "cooldown")
 		}
-		if err != nil {
-			t.Fatalf("ledgerEvent %d: %v", i, err)
-		}
+		require.NoError(t, err, "ledgerEvent %d", i)
 	}
 }
 
@@ -60,13 +61,9 @@ func ledgerStates(j *Journal) map[Key]State {
 
 func diffStates(t *testing.T, what string, got, want map[Key]State) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%s: %d companies, want %d", what, len(got), len(want))
-	}
+	assert.Len(t, got, len(want), "%s: companies", what)
 	for k, w := range want {
-		if g := got[k]; g != w {
-			t.Errorf("%s: %v\n got %+v\nwant %+v", what, k, g, w)
-		}
+		assert.Equal(t, w, got[k], "%s: %v", what, k)
 	}
 }
 
@@ -82,32 +79,30 @@ func TestJournal_CompactionEquivalence(t *testing.T) {
 				clk := newJournalClock()
 				rng := rand.New(rand.NewPCG(seed, 7))
 				j, err := Open(path, Options{Now: clk.Now, compactMin: 1 << 30})
-				jmust(t, err)
+				require.NoError(t, err)
 				randomEvents(t, j, clk, rng, 30, 1500)
-				jmust(t, j.Close())
+				require.NoError(t, j.Close())
 				ro, err := Open(path, Options{ReadOnly: true})
-				jmust(t, err)
+				require.NoError(t, err)
 				before := ledgerStates(ro)
 
-				jmust(t, os.WriteFile(path+".tmp", []byte("left by a crash"), 0o600))
+				require.NoError(t, os.WriteFile(path+".tmp", []byte("left by a crash"), 0o600))
 				j, err = Open(path, Options{Now: clk.Now, compactMin: compactMin})
-				jmust(t, err)
+				require.NoError(t, err)
 				diffStates(t, name+": reopened", ledgerStates(j), before)
 				st := j.Stats()
 				randomEvents(t, j, clk, rng, 30, 300)
-				jmust(t, j.Close())
-				if _, err := os.Stat(path + ".tmp"); !os.IsNotExist(err) {
-					t.Errorf("%s: stale temporary file not removed (%v)", name, err)
-				}
+				require.NoError(t, j.Close())
+				_, err = os.Stat(path + ".tmp")
+				assert.ErrorIs(t, err, os.ErrNotExist, "%s: stale temporary file not removed", name)
 				ro, err = Open(path, Options{ReadOnly: true})
-				jmust(t, err)
+				require.NoError(t, err)
 				return ledgerStates(ro), st
 			}
 			compacted, cst := history("compacted", 10)
 			plain, pst := history("plain", 1<<30)
-			if cst.Records != cst.Companies || pst.Records < 1500 {
-				t.Errorf("records after reopen: compacted %d for %d companies, plain %d", cst.Records, cst.Companies, pst.Records)
-			}
+			assert.Equal(t, cst.Companies, cst.Records, "compacted: records after reopen")
+			assert.GreaterOrEqual(t, pst.Records, 1500, "plain: records after reopen")
 			diffStates(t, "compacted vs plain", compacted, plain)
 		})
 	}
@@ -122,30 +117,28 @@ func TestJournal_CompactionFailure(t *testing.T) {
 	j := openTestJournal(t, path, clk)
 	ctx := context.Background()
 	for n := 0; n < 30; n++ {
-		jmust(t, j.Intent(ctx, Key{"a", 1}, "a"))
-		jmust(t, j.Ordered(Key{"a", 1}, fmt.Sprint("o", n)))
+		require.NoError(t, j.Intent(ctx, Key{"a", 1}, "a"))
+		require.NoError(t, j.Ordered(Key{"a", 1}, fmt.Sprint("o", n)))
 	}
-	jmust(t, j.Intent(ctx, Key{"b", 1}, "b")) // never answered
-	jmust(t, j.Close())
+	require.NoError(t, j.Intent(ctx, Key{"b", 1}, "b")) // never answered
+	require.NoError(t, j.Close())
 
 	// A directory that cannot be removed where the temporary file goes.
-	jmust(t, os.MkdirAll(filepath.Join(path+".tmp", "x"), 0o700))
+	require.NoError(t, os.MkdirAll(filepath.Join(path+".tmp", "x"), 0o700))
 	j, err := Open(path, Options{Now: clk.Now, compactMin: 10})
-	jmust(t, err)
-	if st := j.Stats(); st.Records <= st.Companies {
-		t.Errorf("compacted although the temporary file could not be written: %+v", st)
-	}
-	jmust(t, j.Ordered(Key{"a", 1}, "last"))
-	jmust(t, j.Close())
+	require.NoError(t, err)
+	st := j.Stats()
+	assert.Greater(t, st.Records, st.Companies, "compacted although the temporary file could not be written")
+	require.NoError(t, j.Ordered(Key{"a", 1}, "last"))
+	require.NoError(t, j.Close())
 
 	ro, err := Open(path, Options{ReadOnly: true})
-	jmust(t, err)
-	if st, _ := ro.Lookup(Key{"a", 1}); st.OrderNo != "last" || st.Orders != 31 {
-		t.Errorf("a = %+v", st)
-	}
+	require.NoError(t, err)
+	a, _ := ro.Lookup(Key{"a", 1})
+	assert.Equal(t, "last", a.OrderNo)
+	assert.Equal(t, 31, a.Orders)
 	data, err := os.ReadFile(path)
-	jmust(t, err)
-	if !regexp.MustCompile(`"op":"ambiguous","n":\d+,"at":"2025-03-01T09:00:00Z","k":"b"`).Match(data) {
-		t.Errorf("the unanswered intent of b was not settled in the file")
-	}
+	require.NoError(t, err)
+	assert.Regexp(t, regexp.MustCompile(`"op":"ambiguous","n":\d+,"at":"2025-03-01T09:00:00Z","k":"b"`), string(data),
+		"the unanswered intent of b was not settled in the file")
 }

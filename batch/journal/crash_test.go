@@ -210,5 +210,5 @@ func crashModel(i int, steps []crashStep) (State, bool) {
 	}
 	led.settle()
 	k, f := crashKey(i)
-	return led.find(Key{k, f}).state(), true
+	return led.state(led.find(Key{k, f})), true
 }

@@ -97,7 +97,7 @@ func (j *Journal) mergeFallback() error {
 	}
 	for i := range recs {
 		r := &recs[i]
-		if e := j.ledger.find(Key{r.Key, r.Format}); e != nil && e.OrderNo == r.OrderNo {
+		if e := j.ledger.find(Key{r.Key, r.Format}); e != nil && e.orderNo == r.OrderNo {
 			continue
 		}
 		if err := j.append(&record{Op: opOrdered, At: r.At, Key: r.Key, Format: r.Format, OrderNo: r.OrderNo}, false); err != nil {
@@ -115,7 +115,7 @@ func mergeFallbackReadOnly(path string, led *ledger) {
 	recs, _ := readFallback(path)
 	for i := range recs {
 		r := &recs[i]
-		if e := led.find(Key{r.Key, r.Format}); e == nil || e.OrderNo != r.OrderNo {
+		if e := led.find(Key{r.Key, r.Format}); e == nil || e.orderNo != r.OrderNo {
 			led.apply(r)
 		}
 	}

@@ -70,9 +70,10 @@ type rowMeta struct {
 type history struct {
 	rows []OrderRecord    // superseded rows, in the order they were replaced
 	meta map[Key]*rowMeta // by company
+	led  *ledger          // whose history it is
 }
 
-func newHistory() *history { return &history{meta: make(map[Key]*rowMeta)} }
+func newHistory(l *ledger) *history { return &history{meta: make(map[Key]*rowMeta), led: l} }
 
 func (h *history) get(k Key) *rowMeta {
 	m := h.meta[k]
@@ -85,17 +86,18 @@ func (h *history) get(k Key) *rowMeta {
 
 // hasRow reports whether the company's state describes an order request
 // that may have been charged.
-func (e *entry) hasRow() bool { return e.OrderNo != "" || e.base == outcome.Uncertain }
+func (e *entry) hasRow() bool { return e.orderNo != "" || e.base == cUncertain }
 
 // row returns the company's current row.
-func (e *entry) row(m *rowMeta) OrderRecord {
-	o := OrderRecord{OrderNo: e.OrderNo, SearchKey: e.SearchKey, Key: e.Key, OrderedAt: e.OrderedAt,
-		Outcome: e.base, ReportStatus: e.ReportStatus, CompletedAt: e.CompletedAt, File: e.File, SHA256: e.SHA256, Current: true}
+func (l *ledger) row(e *entry, m *rowMeta) OrderRecord {
+	file, sha := l.file(e)
+	o := OrderRecord{OrderNo: e.orderNo, SearchKey: e.searchKey(), Key: e.key(), OrderedAt: unpackTime(e.orderedAt),
+		Outcome: e.outcome(), ReportStatus: e.reportStatus(), CompletedAt: unpackTime(e.completedAt), File: file, SHA256: sha, Current: true}
 	if o.Outcome == outcome.Uncertain {
 		o.OrderedAt = time.Time{}
 	}
 	if o.SearchKey == "" { // ordered without an intent: merged or resolved
-		o.SearchKey = e.ID
+		o.SearchKey = e.id
 	}
 	if m != nil {
 		o.RunID, o.Resolution, o.RequestedAt = m.run, m.res, m.req
@@ -109,8 +111,8 @@ func (h *history) supersede(e *entry) {
 	if h == nil || !e.hasRow() {
 		return
 	}
-	m := h.meta[e.Key]
-	o := e.row(m)
+	m := h.meta[e.key()]
+	o := h.led.row(e, m)
 	o.Current = false
 	h.rows = append(h.rows, o)
 	if m != nil {
@@ -189,7 +191,7 @@ func (l *ledger) orders() []OrderRecord {
 	out := slices.Clone(l.hist.rows)
 	l.each(func(e *entry) bool {
 		if e.hasRow() {
-			out = append(out, e.row(l.hist.metaOf(e.Key)))
+			out = append(out, l.row(e, l.hist.metaOf(e.key())))
 		}
 		return true
 	})

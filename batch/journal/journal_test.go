@@ -2,13 +2,15 @@ package journal
 
 import (
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
@@ -26,35 +28,28 @@ func (c *journalClock) Now() time.Time { return c.t }
 func openTestJournal(t *testing.T, path string, clk *journalClock) *Journal {
 	t.Helper()
 	j, err := Open(path, Options{Now: clk.Now})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
+	require.NoError(t, err, "Open")
 	return j
 }
 
 func jmust(t *testing.T, err error) {
 	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 }
 
 func TestJournal_CreateModeAndHeader(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.qccstate")
 	j := openTestJournal(t, path, newJournalClock())
-	jmust(t, j.Close())
+	require.NoError(t, j.Close())
 
 	data, err := os.ReadFile(path)
-	jmust(t, err)
-	if !strings.HasPrefix(string(data), `{"op":"header","n":1,"at":"2025-03-01T09:00:00Z","version":3,"crc":"`) {
-		t.Errorf("header = %q", data)
-	}
+	require.NoError(t, err)
+	assert.Truef(t, strings.HasPrefix(string(data), `{"op":"header","n":1,"at":"2025-03-01T09:00:00Z","version":3,"crc":"`),
+		"header = %q", data)
 	if runtime.GOOS != "windows" {
 		fi, err := os.Stat(path)
-		jmust(t, err)
-		if got := fi.Mode().Perm(); got != 0o600 {
-			t.Errorf("mode = %o, want 600", got)
-		}
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "mode")
 	}
 }
 
@@ -63,30 +58,25 @@ func TestJournal_ReopenKeepsState(t *testing.T) {
 	clk := newJournalClock()
 	j := openTestJournal(t, path, clk)
 	ctx := context.Background()
-	jmust(t, j.Intent(ctx, Key{"91110000MA01", 1}, "91110000MA01"))
-	jmust(t, j.Ordered(Key{"91110000MA01", 1}, "ORD1"))
+	require.NoError(t, j.Intent(ctx, Key{"91110000MA01", 1}, "91110000MA01"))
+	require.NoError(t, j.Ordered(Key{"91110000MA01", 1}, "ORD1"))
 	clk.t = clk.t.Add(time.Hour)
-	jmust(t, j.Polled(Key{"91110000MA01", 1}, Poll{OrderNo: "ORD1", Status: "S", URL: "https://r/1.pdf"}))
-	jmust(t, j.Downloaded(Key{"91110000MA01", 1}, File{Path: "out/1.pdf", SHA256: "abc"}))
+	require.NoError(t, j.Polled(Key{"91110000MA01", 1}, Poll{OrderNo: "ORD1", Status: "S", URL: "https://r/1.pdf"}))
+	require.NoError(t, j.Downloaded(Key{"91110000MA01", 1}, File{Path: "out/1.pdf", SHA256: "abc"}))
 	want, _ := j.Lookup(Key{"91110000MA01", 1})
-	jmust(t, j.Close())
+	require.NoError(t, j.Close())
 
-	if err := j.Ordered(Key{"x", 1}, "o"); !errors.Is(err, ErrClosed) {
-		t.Errorf("write after Close = %v, want ErrClosed", err)
-	}
+	assert.ErrorIs(t, j.Ordered(Key{"x", 1}, "o"), ErrClosed, "write after Close")
 	for _, ro := range []bool{false, true} {
 		j2, err := Open(path, Options{ReadOnly: ro})
-		jmust(t, err)
+		require.NoError(t, err)
 		got, ok := j2.Lookup(Key{"91110000MA01", 1})
-		if !ok || got != want {
-			t.Errorf("readOnly=%v: replayed\n %+v\nwant\n %+v", ro, got, want)
-		}
+		assert.True(t, ok, "readOnly=%v: not found", ro)
+		assert.Equal(t, want, got, "readOnly=%v: replayed", ro)
 		if ro {
-			if err := j2.Ordered(Key{"a", 1}, "o"); !errors.Is(err, ErrReadOnly) {
-				t.Errorf("write on read-only = %v", err)
-			}
+			assert.ErrorIs(t, j2.Ordered(Key{"a", 1}, "o"), ErrReadOnly, "write on read-only")
 		}
-		jmust(t, j2.Close())
+		require.NoError(t, j2.Close())
 	}
 }
 
@@ -96,25 +86,19 @@ func TestJournal_Lock(t *testing.T) {
 
 	_, err := Open(path, Options{})
 	var le *LockedError
-	if !errors.As(err, &le) {
-		t.Fatalf("second Open = %v, want *LockedError", err)
-	}
-	if le.PID != os.Getpid() {
-		t.Errorf("LockedError.PID = %d, want %d", le.PID, os.Getpid())
-	}
-	if want := "pid " + jitoa(os.Getpid()); !strings.Contains(err.Error(), want) {
-		t.Errorf("error %q does not name %q", err, want)
-	}
+	require.ErrorAs(t, err, &le, "second Open")
+	assert.Equal(t, os.Getpid(), le.PID, "LockedError.PID")
+	assert.Contains(t, err.Error(), "pid "+jitoa(os.Getpid()))
 
 	// Readers need no lock.
 	ro, err := Open(path, Options{ReadOnly: true})
-	jmust(t, err)
-	jmust(t, ro.Close())
+	require.NoError(t, err)
+	require.NoError(t, ro.Close())
 
-	jmust(t, j.Close())
+	require.NoError(t, j.Close())
 	j2, err := Open(path, Options{})
-	jmust(t, err)
-	jmust(t, j2.Close())
+	require.NoError(t, err)
+	require.NoError(t, j2.Close())
 }
 
 func jitoa(n int) string { return codeString(n) }
@@ -130,9 +114,9 @@ func writeJournalFile(t *testing.T, path string, recs ...*record) []byte {
 			r.Seq = i + 1
 		}
 		data, err = encodeRecord(data, r)
-		jmust(t, err)
+		require.NoError(t, err)
 	}
-	jmust(t, os.WriteFile(path, data, 0o600))
+	require.NoError(t, os.WriteFile(path, data, 0o600))
 	return data
 }
 
@@ -149,47 +133,38 @@ func TestJournal_OpenErrors(t *testing.T) {
 			data := writeJournalFile(t, path, journalHeader(), ord("a"), ord("b"), ord("c"))
 			lines := strings.SplitAfter(string(data), "\n")
 			lines[2] = strings.Replace(lines[2], "o-b", "o-X", 1) // line 3: checksum no longer matches
-			jmust(t, os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
+			require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
 		}, func(t *testing.T, err error) {
 			var ce *CorruptError
-			if !errors.As(err, &ce) || ce.Line != 3 {
-				t.Fatalf("err = %v, want *CorruptError at line 3", err)
-			}
-			if !strings.Contains(err.Error(), "line 3") {
-				t.Errorf("message %q lacks the line", err)
-			}
+			require.ErrorAs(t, err, &ce)
+			require.Equal(t, 3, ce.Line)
+			assert.Contains(t, err.Error(), "line 3")
 		}},
 		{"version mismatch", func(t *testing.T, path string) {
 			writeJournalFile(t, path, &record{Op: opHeader, Version: journalVersion + 1}, ord("a"))
 		}, func(t *testing.T, err error) {
 			var ve *VersionError
-			if !errors.As(err, &ve) || ve.Version != journalVersion+1 {
-				t.Fatalf("err = %v, want *VersionError{Version: 3}", err)
-			}
+			require.ErrorAs(t, err, &ve)
+			require.Equal(t, journalVersion+1, ve.Version)
 		}},
 		{"missing header", func(t *testing.T, path string) {
 			writeJournalFile(t, path, ord("a"))
 		}, func(t *testing.T, err error) {
 			var ce *CorruptError
-			if !errors.As(err, &ce) || ce.Line != 1 {
-				t.Fatalf("err = %v, want *CorruptError at line 1", err)
-			}
+			require.ErrorAs(t, err, &ce)
+			require.Equal(t, 1, ce.Line)
 		}},
 		{"not a state file", func(t *testing.T, path string) {
-			jmust(t, os.WriteFile(path, []byte("企业名称,统一社会信用代码\n某公司,911100000000000000\n"), 0o600))
+			require.NoError(t, os.WriteFile(path, []byte("企业名称,统一社会信用代码\n某公司,911100000000000000\n"), 0o600))
 		}, func(t *testing.T, err error) {
 			var ne *NotJournalError
-			if !errors.As(err, &ne) {
-				t.Fatalf("err = %v, want *NotJournalError", err)
-			}
+			require.ErrorAs(t, err, &ne)
 		}},
 		{"not a state file, one line", func(t *testing.T, path string) {
-			jmust(t, os.WriteFile(path, []byte("PK\x03\x04 binary"), 0o600))
+			require.NoError(t, os.WriteFile(path, []byte("PK\x03\x04 binary"), 0o600))
 		}, func(t *testing.T, err error) {
 			var ne *NotJournalError
-			if !errors.As(err, &ne) {
-				t.Fatalf("err = %v, want *NotJournalError", err)
-			}
+			require.ErrorAs(t, err, &ne)
 		}},
 	}
 	for _, tt := range tests {
@@ -202,9 +177,7 @@ func TestJournal_OpenErrors(t *testing.T) {
 				tt.check(t, err)
 			}
 			after, _ := os.ReadFile(path)
-			if string(before) != string(after) {
-				t.Errorf("a refused file was modified")
-			}
+			assert.Equal(t, string(before), string(after), "a refused file was modified")
 		})
 	}
 }
@@ -220,27 +193,23 @@ func TestJournal_TornTail(t *testing.T) {
 		&record{Op: opPolled, Key: "a", Format: 1, OrderNo: "o1", Status: "S", URL: "u"})
 	lastStart := strings.LastIndex(strings.TrimSuffix(string(full), "\n"), "\n") + 1
 	for cut := lastStart; cut < len(full); cut++ {
-		jmust(t, os.WriteFile(path, full[:cut], 0o600))
+		require.NoError(t, os.WriteFile(path, full[:cut], 0o600))
 		ro, err := Open(path, Options{ReadOnly: true})
-		if err != nil {
-			t.Fatalf("cut %d: read-only open: %v", cut, err)
-		}
+		require.NoError(t, err, "cut %d: read-only open", cut)
 		st, _ := ro.Lookup(Key{"a", 1})
-		if st.Outcome != outcome.Pending || st.OrderNo != "o1" {
-			t.Fatalf("cut %d: state %+v, want pending o1", cut, st)
-		}
+		require.Equal(t, outcome.Pending, st.Outcome, "cut %d: %+v", cut, st)
+		require.Equal(t, "o1", st.OrderNo, "cut %d: %+v", cut, st)
 		j := openTestJournal(t, path, newJournalClock())
-		jmust(t, j.Polled(Key{"a", 1}, Poll{OrderNo: "o1", Status: "F", URL: ""}))
-		jmust(t, j.Close())
+		require.NoError(t, j.Polled(Key{"a", 1}, Poll{OrderNo: "o1", Status: "F", URL: ""}))
+		require.NoError(t, j.Close())
 		j = openTestJournal(t, path, newJournalClock())
-		if st, _ := j.Lookup(Key{"a", 1}); st.Outcome != outcome.Failed {
-			t.Fatalf("cut %d: after repair state %+v, want failed", cut, st)
-		}
-		jmust(t, j.Close())
+		st, _ = j.Lookup(Key{"a", 1})
+		require.Equal(t, outcome.Failed, st.Outcome, "cut %d: after repair %+v", cut, st)
+		require.NoError(t, j.Close())
 	}
 
 	// Zero bytes after the last record (a power cut) are a torn tail too.
-	jmust(t, os.WriteFile(path, append(full[:lastStart:lastStart], make([]byte, 300)...), 0o600))
+	require.NoError(t, os.WriteFile(path, append(full[:lastStart:lastStart], make([]byte, 300)...), 0o600))
 	j := openTestJournal(t, path, newJournalClock())
-	jmust(t, j.Close())
+	require.NoError(t, j.Close())
 }

@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
@@ -88,28 +92,23 @@ func TestLedger_ReplayRules(t *testing.T) {
 			clk := newJournalClock()
 			j := openTestJournal(t, path, clk)
 			for i, ev := range tt.events {
-				if err := ev(j); err != nil {
-					t.Fatalf("ledgerEvent %d: %v", i, err)
-				}
+				require.NoError(t, ev(j), "ledgerEvent %d", i)
 			}
 			want := tt.want
 			want.Key, want.SearchKey = Key{"a", 1}, "sk:a"
 			live, _ := j.Lookup(Key{"a", 1})
-			jmust(t, j.Close())
+			require.NoError(t, j.Close())
 			for _, ro := range []bool{true, false} {
 				r, err := Open(path, Options{ReadOnly: ro})
-				jmust(t, err)
+				require.NoError(t, err)
 				got, ok := r.Lookup(Key{"a", 1})
-				jmust(t, r.Close())
-				if !ok || got != want {
-					t.Errorf("replayed (readOnly=%v)\n got %+v\nwant %+v", ro, got, want)
-				}
+				require.NoError(t, r.Close())
+				assert.True(t, ok, "replayed (readOnly=%v): not found", ro)
+				assert.Equal(t, want, got, "replayed (readOnly=%v)", ro)
 			}
 			// Live and replayed differ only for an intent still open, which
 			// is uncertain either way.
-			if live.Outcome != want.Outcome {
-				t.Errorf("live outcome %s, replayed %s", live.Outcome, want.Outcome)
-			}
+			assert.Equal(t, want.Outcome, live.Outcome, "live outcome")
 		})
 	}
 }
@@ -117,15 +116,9 @@ func TestLedger_ReplayRules(t *testing.T) {
 func TestLedger_RefusedNeedsFinalOutcome(t *testing.T) {
 	j := openTestJournal(t, filepath.Join(t.TempDir(), "s"), newJournalClock())
 	defer j.Close()
-	if err := j.Refused(Key{"a", 1}, Refusal{Code: 201, Message: "x", Outcome: outcome.Ready}); err == nil {
-		t.Error("Refused with outcome ready: no error")
-	}
-	if err := j.Ordered(Key{"", 1}, "o"); err == nil {
-		t.Error("Ordered with empty key: no error")
-	}
-	if err := j.Ordered(Key{"a", 3}, "o"); err == nil {
-		t.Error("Ordered with format 3: no error")
-	}
+	assert.Error(t, j.Refused(Key{"a", 1}, Refusal{Code: 201, Message: "x", Outcome: outcome.Ready}), "Refused with outcome ready")
+	assert.Error(t, j.Ordered(Key{"", 1}, "o"), "Ordered with empty key")
+	assert.Error(t, j.Ordered(Key{"a", 3}, "o"), "Ordered with format 3")
 }
 
 func TestJournal_Stats(t *testing.T) {
@@ -135,29 +128,24 @@ func TestJournal_Stats(t *testing.T) {
 	ctx := context.Background()
 	for i, k := range []string{"a", "b", "c"} {
 		clk.t = clk.t.Add(time.Duration(i) * time.Hour)
-		jmust(t, j.Intent(ctx, Key{k, 1}, k))
-		jmust(t, j.Ordered(Key{k, 1}, "o"+k))
+		require.NoError(t, j.Intent(ctx, Key{k, 1}, k))
+		require.NoError(t, j.Ordered(Key{k, 1}, "o"+k))
 		if k != "c" {
-			jmust(t, j.Polled(Key{k, 1}, Poll{OrderNo: "o" + k, Status: "S", URL: "u"}))
+			require.NoError(t, j.Polled(Key{k, 1}, Poll{OrderNo: "o" + k, Status: "S", URL: "u"}))
 		}
 	}
-	jmust(t, j.Intent(ctx, Key{"d", 2}, "d"))
+	require.NoError(t, j.Intent(ctx, Key{"d", 2}, "d"))
 	got := j.Stats()
-	jmust(t, j.Close())
+	require.NoError(t, j.Close())
 	t0 := newJournalClock().t
-	if got.Companies != 4 || got.OrdersPlaced != 3 || got.Records != 9 {
-		t.Errorf("Stats = %+v", got)
-	}
-	wantOut := map[outcome.Outcome]int{outcome.Ready: 2, outcome.Pending: 1, outcome.Uncertain: 1}
-	for _, o := range outcome.All() {
-		n, ok := got.Outcomes[o]
-		if !ok || n != wantOut[o] {
-			t.Errorf("outcome.All()[%s] = %d (present %v), want %d", o, n, ok, wantOut[o])
-		}
-	}
-	if !got.OldestReport.Equal(t0) || !got.NewestReport.Equal(t0.Add(time.Hour)) {
-		t.Errorf("oldest/newest = %v / %v", got.OldestReport, got.NewestReport)
-	}
+	assert.Equal(t, 4, got.Companies, "Companies")
+	assert.Equal(t, 3, got.OrdersPlaced, "OrdersPlaced")
+	assert.Equal(t, 9, got.Records, "Records")
+	wantOut := outcome.NewCounts()
+	wantOut[outcome.Ready], wantOut[outcome.Pending], wantOut[outcome.Uncertain] = 2, 1, 1
+	assert.Equal(t, wantOut, got.Outcomes, "Outcomes (every outcome present)")
+	assert.True(t, got.OldestReport.Equal(t0), "OldestReport = %v, want %v", got.OldestReport, t0)
+	assert.True(t, got.NewestReport.Equal(t0.Add(time.Hour)), "NewestReport = %v, want %v", got.NewestReport, t0.Add(time.Hour))
 }
 
 // TestLedger_UncertainMessage: every uncertain company's message ends with
@@ -170,9 +158,7 @@ func TestLedger_UncertainMessage(t *testing.T) {
 		MsgNoAnswer: MsgNoAnswer,
 		MsgRepaired: MsgRepaired,
 	} {
-		if got := uncertainMessage(cause); got != want {
-			t.Errorf("uncertainMessage(%q) = %q, want %q", cause, got, want)
-		}
+		assert.Equal(t, want, uncertainMessage(cause), "uncertainMessage(%q)", cause)
 	}
 }
 
@@ -186,28 +172,122 @@ func TestJournal_EachFirstSeenOrder(t *testing.T) {
 	for i := 0; i < 2500; i++ { // more than one chunk
 		k := Key{fmt.Sprintf("k%04d", (i*7919)%2500), 1 + i%2}
 		want = append(want, k)
-		jmust(t, j.Ordered(k, "o"))
-		jmust(t, j.Polled(want[i/2], Poll{OrderNo: "o", Status: "P"})) // an older company again
-		jmust(t, j.Polled(want[i/2], Poll{OrderNo: "o", Status: "S", URL: "u"}))
+		require.NoError(t, j.Ordered(k, "o"))
+		require.NoError(t, j.Polled(want[i/2], Poll{OrderNo: "o", Status: "P"})) // an older company again
+		require.NoError(t, j.Polled(want[i/2], Poll{OrderNo: "o", Status: "S", URL: "u"}))
 	}
 	keys := func(j *Journal) []Key {
 		var got []Key
 		j.Each(func(s State) bool { got = append(got, s.Key); return true })
 		return got
 	}
-	if got := keys(j); !slices.Equal(got, want) {
-		t.Fatalf("live: order differs")
-	}
-	jmust(t, j.Close())
+	require.True(t, slices.Equal(keys(j), want), "live: order differs")
+	require.NoError(t, j.Close())
 	for _, opt := range []Options{{ReadOnly: true}, {compactMin: 10}, {ReadOnly: true}} {
 		r, err := Open(path, opt)
-		jmust(t, err)
-		if got := keys(r); !slices.Equal(got, want) {
-			t.Errorf("%+v: order differs", opt)
+		require.NoError(t, err)
+		assert.True(t, slices.Equal(keys(r), want), "%+v: order differs", opt)
+		if st := r.Stats(); opt.compactMin > 0 {
+			assert.Equal(t, st.Companies, st.Records, "not compacted: %+v", st)
 		}
-		if st := r.Stats(); opt.compactMin > 0 && st.Records != st.Companies {
-			t.Errorf("not compacted: %+v", st)
+		require.NoError(t, r.Close())
+	}
+}
+
+// TestLedger_PackedEntry: the packed entry gives back every field as it
+// was recorded, at the journal's precision, also after compaction: times
+// before 1970, at the Unix epoch and far ahead, report URLs with and
+// without the order number in them, unusual statuses and search keys.
+func TestLedger_PackedEntry(t *testing.T) {
+	at := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339Nano, s)
+		require.NoError(t, err)
+		return journalTime(tm)
+	}
+	const sum = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	snap := func(k string, s snapshot, sk string) *record {
+		return &record{Op: opSnapshot, Key: k, Format: 2, SearchKey: sk, State: &s}
+	}
+	recs := []*record{
+		snap("a", snapshot{Outcome: outcome.Ready, OrderNo: "o1", Status: "S", URL: "https://h/r/o1.pdf?x=1",
+			File: "dl/a_o1.pdf", SHA256: sum, OrderedAt: at("1969-12-31T23:59:59.999Z"), CompletedAt: at("1970-01-01T00:00:00Z"), Orders: 3, Intents: 4}, "a"),
+		snap("b", snapshot{Outcome: outcome.Ready, OrderNo: "o2", Status: "S", URL: "https://elsewhere/report",
+			File: "o2/b", SHA256: strings.ToUpper(sum), OrderedAt: at("0001-01-01T00:00:00.001Z"), CompletedAt: at("9999-12-31T23:59:59.999Z")}, "other"),
+		snap("c", snapshot{Outcome: outcome.Pending, OrderNo: "o3", Status: "Q", Code: 201, Message: "m",
+			File: "f", SHA256: "s", CooldownUntil: at("2030-05-06T07:08:09.123Z")}, ""),
+		snap("d", snapshot{Outcome: outcome.Failed, OrderNo: "o4", Status: "F", URL: "o4"}, "d"),
+		{Op: opIntent, Key: "e", Format: 1, SearchKey: "x", At: at("2025-03-01T09:00:00.5Z")},
+		{Op: opOrdered, Key: "e", Format: 1, OrderNo: "o5", At: at("2025-03-01T09:00:01.25Z")},
+		{Op: opPolled, Key: "e", Format: 1, OrderNo: "o5", Status: "S", URL: "https://h/r/o5.pdf?x=1", At: at("2025-03-01T09:01:00Z")},
+		{Op: opDownloaded, Key: "e", Format: 1, File: "e-o5", SHA256: sum[:63] + "g"},
+	}
+	led := newLedger()
+	for _, r := range recs {
+		led.apply(r)
+	}
+	want := []State{
+		{Key: Key{"a", 2}, SearchKey: "a", Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "https://h/r/o1.pdf?x=1",
+			File: "dl/a_o1.pdf", SHA256: sum, OrderedAt: at("1969-12-31T23:59:59.999Z"), CompletedAt: at("1970-01-01T00:00:00Z"), Orders: 3, Intents: 4},
+		{Key: Key{"b", 2}, SearchKey: "other", Outcome: outcome.Ready, OrderNo: "o2", ReportStatus: "S", ReportURL: "https://elsewhere/report",
+			File: "o2/b", SHA256: strings.ToUpper(sum), OrderedAt: at("0001-01-01T00:00:00.001Z"), CompletedAt: at("9999-12-31T23:59:59.999Z")},
+		{Key: Key{"c", 2}, Outcome: outcome.Pending, OrderNo: "o3", ReportStatus: "Q", Code: "201", Message: "m",
+			File: "f", SHA256: "s", CooldownUntil: at("2030-05-06T07:08:09.123Z")},
+		{Key: Key{"d", 2}, SearchKey: "d", Outcome: outcome.Failed, OrderNo: "o4", ReportStatus: "F", ReportURL: "o4"},
+		{Key: Key{"e", 1}, SearchKey: "x", Outcome: outcome.Ready, OrderNo: "o5", ReportStatus: "S", ReportURL: "https://h/r/o5.pdf?x=1",
+			File: "e-o5", SHA256: sum[:63] + "g",
+			OrderedAt: at("2025-03-01T09:00:01.25Z"), CompletedAt: at("2025-03-01T09:01:00Z"), Orders: 1, Intents: 1},
+	}
+	check := func(name string, led *ledger) {
+		t.Helper()
+		require.Equal(t, len(want), led.len(), "%s: companies", name)
+		for i, w := range want {
+			e := led.find(w.Key)
+			require.NotNil(t, e, "%s: %v not found", name, w.Key)
+			assert.Equal(t, w, led.state(e), "%s: company %d", name, i)
+			assert.Same(t, led.at(i), e, "%s: %v is not entry %d", name, w.Key, i)
 		}
-		jmust(t, r.Close())
+		for _, k := range []Key{{"a", 1}, {"a", 258}, {"zz", 2}} {
+			assert.Nil(t, led.find(k), "%s: found %v, which it does not have", name, k)
+		}
+	}
+	check("replayed", led)
+	again := newLedger()
+	led.each(func(e *entry) bool {
+		r := led.snapshot(e)
+		line, err := encodeRecord(nil, r)
+		require.NoError(t, err)
+		var back record
+		require.NoError(t, decodeRecord(line[:len(line)-1], &back))
+		again.apply(&back)
+		return true
+	})
+	check("compacted", again)
+	// A new order forgets the previous one's rare details.
+	led.apply(&record{Op: opOrdered, Key: "c", Format: 2, OrderNo: "o6", At: at("2025-03-02T00:00:00Z")})
+	assert.Nil(t, led.find(Key{"c", 2}).rare, "rare kept after a new order")
+	a := led.find(Key{"a", 2})
+	assert.NotZero(t, a.flags&fFile, "usual file not packed")
+	assert.Nil(t, a.rare, "usual file and URL kept in rare")
+	led.apply(&record{Op: opOrdered, Key: "a", Format: 2, OrderNo: "o7", At: at("2025-03-02T00:00:00Z")})
+	st := led.state(a)
+	assert.Empty(t, st.File+st.SHA256+st.ReportURL, "new order kept the old file or URL: %+v", st)
+}
+
+// TestLedger_ManyCompanies: the hash table finds every company of both
+// formats as it grows.
+func TestLedger_ManyCompanies(t *testing.T) {
+	led := newLedger()
+	const n = 5000
+	for i := 0; i < n; i++ {
+		led.apply(&record{Op: opOrdered, Key: fmt.Sprintf("k%d", i/2), Format: 1 + i%2, OrderNo: fmt.Sprint(i)})
+	}
+	require.Equal(t, n, led.len(), "companies")
+	for i := 0; i < n; i++ {
+		k := Key{fmt.Sprintf("k%d", i/2), 1 + i%2}
+		e := led.find(k)
+		require.NotNil(t, e, "company %v", k)
+		require.Equal(t, k, e.key())
+		require.Equal(t, fmt.Sprint(i), e.orderNo, "company %v", k)
+		require.Same(t, led.at(i), e, "company %v", k)
 	}
 }

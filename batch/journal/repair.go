@@ -174,7 +174,7 @@ func Repair(path string, opt RepairOptions) (*RepairReport, error) {
 			continue
 		}
 		if e := led.find(d.Key); e != nil {
-			st := e.state()
+			st := led.state(e)
 			if st.OrderNo != "" || st.Outcome == outcome.Uncertain {
 				continue // its order is known (a rerun polls it), or it is uncertain already
 			}

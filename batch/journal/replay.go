@@ -46,7 +46,7 @@ var headerPrefix = []byte(`{"op":"header"`)
 func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 	res := &replayed{led: newLedger()}
 	if history {
-		res.led.hist = newHistory()
+		res.led.hist = newHistory(res.led)
 	}
 	br := bufio.NewReaderSize(rd, maxRecordLen+1)
 	var (

@@ -83,7 +83,7 @@ func (j *Journal) Resolve(k Key, r Resolution) error {
 	j.mu.Lock()
 	st, known := State{}, false
 	if e := j.ledger.find(k); e != nil {
-		st, known = e.state(), true
+		st, known = j.ledger.state(e), true
 	}
 	run := j.run
 	j.mu.Unlock()
@@ -123,33 +123,32 @@ func (j *Journal) Resolve(k Key, r Resolution) error {
 // applyResolved folds a resolution into the entry e.
 func (l *ledger) applyResolved(e *entry, r *record) {
 	h := l.hist
-	h.close(e.Key)
-	e.open = false
-	if e.SearchKey == "" && r.SearchKey != "" {
-		e.SearchKey = strings.Clone(r.SearchKey)
+	h.close(e.key())
+	e.flags &^= fOpen
+	if e.searchKey() == "" && r.SearchKey != "" {
+		e.setSearchKey(r.SearchKey)
 	}
 	if r.OrderNo == "" { // not ordered: the uncertain request was no order
-		h.drop(e.Key)
+		h.drop(e.key())
 		e.clearOrder()
-		e.base = outcome.NotOrdered
 		return
 	}
-	ordered := r.Ordered
-	if e.base == outcome.Uncertain && e.OrderNo == "" {
-		if ordered.IsZero() {
-			ordered = e.OrderedAt // the request's time, see markUncertain
+	ordered := packTime(r.Ordered)
+	if e.base == cUncertain && e.orderNo == "" {
+		if ordered == 0 {
+			ordered = e.orderedAt // the request's time, see markUncertain
 		}
 	} else {
 		h.supersede(e)
-		h.answer(e.Key, r.Run, false)
+		h.answer(e.key(), r.Run, false)
 	}
-	if ordered.IsZero() {
-		ordered = r.At
+	if ordered == 0 {
+		ordered = packTime(r.At)
 	}
-	h.resolved(e.Key, r.Run)
+	h.resolved(e.key(), r.Run)
 	e.clearOrder()
-	e.base, e.OrderNo, e.OrderedAt = outcome.Pending, strings.Clone(r.OrderNo), ordered
-	e.Orders++
+	e.base, e.orderNo, e.orderedAt = cPending, strings.Clone(r.OrderNo), ordered
+	e.orders++
 }
 
 // drop forgets the company's current row: it was no order.

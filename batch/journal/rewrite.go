@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 )
@@ -147,8 +146,8 @@ func writeAudit(lw *lineWriter, led *ledger) error {
 func writeSnapshots(lw *lineWriter, led *ledger) error {
 	var err error
 	led.each(func(e *entry) bool {
-		r := e.snapshot()
-		if m := led.hist.metaOf(e.Key); m != nil && e.hasRow() {
+		r := led.snapshot(e)
+		if m := led.hist.metaOf(e.key()); m != nil && e.hasRow() {
 			r.Run, r.Req, r.Res = m.run, m.req, m.res
 		}
 		err = lw.write(r)
@@ -208,6 +207,3 @@ func eachRecord(rd io.Reader, fn func(*record) error) error {
 
 // sectionAll reads a whole file from its start, whatever its offset.
 func sectionAll(f *os.File) io.Reader { return io.NewSectionReader(f, 0, math.MaxInt64) }
-
-// now is the journal's clock, in the journal's precision.
-func (j *Journal) now() time.Time { return journalTime(j.opt.Now()) }

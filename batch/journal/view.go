@@ -16,7 +16,7 @@ func (j *Journal) Lookup(k Key) (State, bool) {
 	if e == nil {
 		return State{}, false
 	}
-	return e.state(), true
+	return j.ledger.state(e), true
 }
 
 // Each calls fn with a copy of every company's state, in the order the
@@ -26,7 +26,7 @@ func (j *Journal) Lookup(k Key) (State, bool) {
 func (j *Journal) Each(fn func(State) bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.ledger.each(func(e *entry) bool { return fn(e.state()) })
+	j.ledger.each(func(e *entry) bool { return fn(j.ledger.state(e)) })
 }
 
 // Stats summarises a ledger for `qccbatch status` and the results summary.
@@ -47,21 +47,26 @@ func (j *Journal) Stats() Stats {
 	defer j.mu.Unlock()
 	st.Companies = j.ledger.len()
 	st.Records = j.ledger.records
+	var oldest, newest int64 // packTime of the ready reports, 0 if none
 	j.ledger.each(func(e *entry) bool {
-		s := e.state()
-		st.Outcomes[s.Outcome]++
-		st.OrdersPlaced += s.Orders
-		if s.Outcome != outcome.Ready || s.CompletedAt.IsZero() {
+		o := e.outcome()
+		if e.open() {
+			o = outcome.Uncertain
+		}
+		st.Outcomes[o]++
+		st.OrdersPlaced += int(e.orders)
+		if o != outcome.Ready || e.completedAt == 0 {
 			return true
 		}
-		if st.OldestReport.IsZero() || s.CompletedAt.Before(st.OldestReport) {
-			st.OldestReport = s.CompletedAt
+		if oldest == 0 || e.completedAt < oldest {
+			oldest = e.completedAt
 		}
-		if s.CompletedAt.After(st.NewestReport) {
-			st.NewestReport = s.CompletedAt
+		if newest == 0 || e.completedAt > newest {
+			newest = e.completedAt
 		}
 		return true
 	})
+	st.OldestReport, st.NewestReport = unpackTime(oldest), unpackTime(newest)
 	return st
 }
 
