@@ -87,6 +87,14 @@ func TestExitCodes(t *testing.T) {
 	require.Equal(t, exitOK, code, line)
 	before, err := os.ReadFile(state)
 	require.NoError(t, err)
+	before2, err := os.ReadFile(in)
+	require.NoError(t, err)
+	code, _, line = runCLI(t, "export", "-o", in, state) // without INPUT: the recorded input is protected
+	assert.Equal(t, exitUsage, code, line)
+	assert.Contains(t, line, "is the input of run")
+	after2, err := os.ReadFile(in)
+	require.NoError(t, err)
+	assert.Equal(t, before2, after2, "the portfolio is untouched")
 	for _, args := range [][]string{
 		{"export", "-o", state, state},
 		{"run", "--sandbox", "--quiet", "--state", state, "-o", state, in},

@@ -45,6 +45,13 @@ func Export(cfg ExportConfig) (*Report, error) {
 		return nil, err
 	}
 	defer j.Close()
+	// Without INPUT the portfolio is not named: refuse every input a run of
+	// this state file read, so an export never replaces a customer's file.
+	for _, run := range j.Runs() {
+		if run.Input != "" && same(cfg.Output, run.Input) {
+			return nil, configErrorf("-o %s is the input of run %s: choose another name (the input is never overwritten)", cfg.Output, run.ID)
+		}
+	}
 	if cfg.Format == 0 { // the format most of the state file's companies were ordered in
 		var n [3]int
 		j.Each(func(st journal.State) bool {

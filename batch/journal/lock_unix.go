@@ -51,3 +51,7 @@ func fileLinkCount(f *os.File) uint64 {
 	}
 	return 1
 }
+
+// replaceOpen renames tmp over the journal's file while both are open: on
+// Unix the open old file simply loses its name.
+func (j *Journal) replaceOpen(tmp string) error { return os.Rename(tmp, j.target) }

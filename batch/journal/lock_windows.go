@@ -70,3 +70,31 @@ func fileLinkCount(f *os.File) uint64 {
 	}
 	return uint64(info.NumberOfLinks)
 }
+
+// replaceOpen renames tmp over the journal's file. Windows refuses to
+// replace a file that is open, even with delete sharing (MoveFileEx answers
+// access denied), so the old file is closed first: its lock goes with it,
+// while tmp's lock is already held. A second opener that locks the old file
+// in between finds, when it checks the path again, that the path names
+// another file, and starts over (see lock.go). If the rename fails, the old
+// file is opened and locked again, so the journal is as it was.
+func (j *Journal) replaceOpen(tmp string) error {
+	if err := j.f.Close(); err != nil {
+		return err
+	}
+	err := os.Rename(tmp, j.target)
+	if err == nil {
+		j.f = nil // closed; rewrite puts the new file in its place
+		return nil
+	}
+	f, oerr := openFile(j.target, os.O_RDWR, 0)
+	if oerr != nil {
+		return errors.Join(err, oerr)
+	}
+	if ok, lerr := tryLock(f); !ok || lerr != nil {
+		_ = f.Close()
+		return errors.Join(err, errors.New("the state file's lock was lost while it was being rewritten"), lerr)
+	}
+	j.f = f
+	return err
+}

@@ -72,7 +72,7 @@ func (j *Journal) rewrite(fill func(lw *lineWriter) error) error {
 			err = j.opt.fsync(f)
 		}
 		if err == nil {
-			err = os.Rename(tmp, j.target)
+			err = j.replaceOpen(tmp)
 		}
 	}
 	if err != nil {
@@ -81,7 +81,9 @@ func (j *Journal) rewrite(fill func(lw *lineWriter) error) error {
 		return err
 	}
 	_ = fsutil.SyncDir(filepath.Dir(j.target))
-	j.f.Close() // releases the old file's lock; the new one's is held
+	if j.f != nil {
+		j.f.Close() // releases the old file's lock; the new one's is held
+	}
 	j.f, j.size, j.seq = f, lw.size, lw.seq
 	return nil
 }
