@@ -12,14 +12,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/identifier"
 )
 
 // code returns the i-th synthetic credit code: 91 + region 110108 + a
 // 9-character organisation code + the GB 32100-2015 check character.
 func code(i int) string {
 	first := fmt.Sprintf("91110108%09d", i)
-	c, ok := batch.USCCCheckChar(first)
+	c, ok := identifier.USCCCheckChar(first)
 	if !ok {
 		panic("bad code " + first)
 	}
