@@ -12,7 +12,10 @@
 #                                       by testdata/tools/mixsandbox)
 #   testdata/bench.sh all               overhead, rate and replay with their defaults
 # RUN_BIN=/path/to/qccbatch runs that binary's `run` (an older build, say) against this
-# checkout's sandbox.
+# checkout's sandbox. POLL_LOG=FILE (poll mode) serves either distribution by
+# testdata/tools/mixsandbox, the lognormal as a one-part mixture of the same median, sigma
+# and cap, and logs every API call to FILE (CSV: time, create/poll, order, order and ready
+# times, status), to see which polls came too early.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -98,20 +101,27 @@ poll() {
   local limit
   limit=$(printf "%.2f" "$(echo "$qps * 1.05" | bc -l)")
   go run ./testdata/tools/genportfolio -n "$n" -o "$work/poll.csv"
+  local mixargs=()
   case $dist in
-    lognormal)
-      start_sandbox --latency 50ms --gen-dist lognormal --gen-median 20s --gen-sigma 0.75 --gen-max 180s \
-        --rate-limit "$limit" ;;
-    bimodal)
-      go build -o "$work/mixsandbox" ./testdata/tools/mixsandbox
-      "$work/mixsandbox" -addr 127.0.0.1:$port -latency 50ms -rate-limit "$limit" \
-        -fast-share 0.7 -fast 10s -slow 90s -sigma 0.3 -max 180s >"$work/sandbox.log" 2>&1 &
-      for _ in $(seq 100); do
-        (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
-        sleep 0.1
-      done ;;
+    lognormal) mixargs=(-fast-share 1 -fast 20s -sigma 0.75 -max 180s) ;;
+    bimodal) mixargs=(-fast-share 0.7 -fast 10s -slow 90s -sigma 0.3 -max 180s) ;;
+  esac
+  [ -n "${POLL_LOG:-}" ] && mixargs+=(-log "$POLL_LOG")
+  case $dist in
+    lognormal) if [ -z "${POLL_LOG:-}" ]; then start_sandbox --latency 50ms --gen-dist lognormal --gen-median 20s --gen-sigma 0.75 --gen-max 180s \
+        --rate-limit "$limit"; fi ;;
+    bimodal) ;;
     *) echo "poll: DIST is lognormal or bimodal"; exit 2 ;;
   esac
+  if [ "$dist" = bimodal ] || [ -n "${POLL_LOG:-}" ]; then
+    go build -o "$work/mixsandbox" ./testdata/tools/mixsandbox
+    "$work/mixsandbox" -addr 127.0.0.1:$port -latency 50ms -rate-limit "$limit" "${mixargs[@]}" \
+      >"$work/sandbox.log" 2>&1 &
+    for _ in $(seq 100); do
+      (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+      sleep 0.1
+    done
+  fi
   echo "load before: $(uptime)"
   rm -f "$work/poll.csv.qccstate"
   local t0 t1

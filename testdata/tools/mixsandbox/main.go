@@ -11,10 +11,14 @@
 // into P until the order's own ready time, drawn from the order number. On
 // SIGINT or SIGTERM it prints the sandbox command's closing line, with
 // polls that found P counted here, plus last_order: when the last order was
-// accepted.
+// accepted. With -log FILE it writes one CSV line per answered API call:
+// time (Unix ms), create or poll, order number, order time and ready time
+// (Unix ms), and the status answered (the order number for a create) — to
+// see when a run polls, at what age, and which polls came too early.
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -77,6 +81,7 @@ type wrapper struct {
 	mu                   sync.Mutex
 	pnd                  int
 	lastOrder, lastReady time.Time
+	log                  *bufio.Writer // nil: no log
 }
 
 type envelope struct {
@@ -104,6 +109,7 @@ func (w *wrapper) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		if at, ok := orderTime(no); ok {
 			ready := at.Add(w.m.genTime(no))
 			w.mu.Lock()
+			status := "created"
 			if create {
 				if at.After(w.lastOrder) {
 					w.lastOrder = at
@@ -113,10 +119,20 @@ func (w *wrapper) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 				}
 			} else if st := env.Result["ReportStatus"]; st == "P" || time.Now().Before(ready) {
 				w.pnd++
+				status = "P"
 				if st != "P" {
 					env.Result = map[string]string{"ReportStatus": "P", "ReportUrl": ""}
 					body, _ = json.Marshal(env)
 				}
+			} else {
+				status = st
+			}
+			if w.log != nil {
+				kind := "poll"
+				if create {
+					kind = "create"
+				}
+				fmt.Fprintf(w.log, "%d,%s,%s,%d,%d,%s\n", time.Now().UnixMilli(), kind, no, at.UnixMilli(), ready.UnixMilli(), status)
 			}
 			w.mu.Unlock()
 		}
@@ -148,6 +164,7 @@ func main() {
 	flag.Float64Var(&m.sigma, "sigma", 0.3, "sigma of the logarithm of each part")
 	flag.DurationVar(&m.max, "max", 180*time.Second, "cap of every generation time (0 = none)")
 	flag.Int64Var(&seed, "seed", 1, "seed of the draws")
+	logPath := flag.String("log", "", "write every API call to this CSV file")
 	flag.Parse()
 	m.seed = uint64(seed)
 	if m.share < 0 || m.share > 1 || m.fast <= 0 || m.slow <= 0 || m.sigma < 0 || m.max < 0 {
@@ -159,6 +176,15 @@ func main() {
 	}
 	srv := qcctest.NewUnstartedServer(qcctest.WithGenDelay(0), qcctest.WithLatency(*latency), qcctest.WithRateLimit(*rateLimit))
 	w := &wrapper{h: srv.Handler(), m: m}
+	if *logPath != "" {
+		f, err := os.Create(*logPath)
+		if err != nil {
+			log.Fatal("mixsandbox: ", err)
+		}
+		defer f.Close()
+		w.log = bufio.NewWriterSize(f, 1<<16)
+		fmt.Fprintln(w.log, "at_ms,kind,order_no,ordered_ms,ready_ms,status")
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal("mixsandbox: ", err)
@@ -175,6 +201,9 @@ func main() {
 	st := srv.Stats()
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.log != nil {
+		_ = w.log.Flush()
+	}
 	fmt.Fprintf(os.Stderr, "sandbox stopped: orders=%d api_calls=%d creates=%d polls=%d polls_pending=%d downloads=%d throttled=%d last_ready=%s last_order=%s\n",
 		st.Orders, st.APICalls, st.Creates, st.Polls, w.pnd, st.Downloads, st.Throttled, stamp(w.lastReady), stamp(w.lastOrder))
 }
