@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"net"
 	"time"
 
@@ -18,6 +19,11 @@ type sandboxFlags struct {
 	latency, genDelay   time.Duration
 	errorRate, dropRate float64
 	rateLimit           float64
+
+	// generation-time distribution: --gen-dist and its parameters
+	genDist           string
+	genMedian, genMax time.Duration
+	genSigma          float64
 }
 
 func newSandboxCmd() *cobra.Command {
@@ -28,8 +34,12 @@ func newSandboxCmd() *cobra.Command {
 		Long: `Serve a fake Qichacha 基础身份报告 API that speaks the documented protocol, for
 trying qccbatch or another client without cost: point --base-url at the URL it prints.
 It checks the key, the Timespan (±300 s) and the Token, generates reports after
---gen-delay and serves them at their ReportUrl. It listens on loopback only and runs
-until Ctrl-C. Its behaviour is deterministic for a given --seed.
+--gen-delay (or, with --gen-dist lognormal, after a time drawn for each order from a
+lognormal distribution of median --gen-median and sigma --gen-sigma, capped at
+--gen-max) and serves them at their ReportUrl. It listens on loopback only and runs
+until Ctrl-C, then prints what it counted: orders, API calls, polls that found the
+report still pending (P), code-120 answers and when the last report became ready.
+Its behaviour is deterministic for a given --seed.
 
 ` + qcctest.Usage,
 		Args: noArgs,
@@ -47,6 +57,10 @@ until Ctrl-C. Its behaviour is deterministic for a given --seed.
 	fl.Float64Var(&f.errorRate, "error-rate", 0, "share (0-1) of API answers replaced by an HTML 502 page")
 	fl.Float64Var(&f.dropRate, "drop-rate", 0, "share (0-1) of accepted orders whose connection is closed before the answer")
 	fl.Float64Var(&f.rateLimit, "rate-limit", 0, "API requests per second before code 120 (0 = no limit)")
+	fl.StringVar(&f.genDist, "gen-dist", qcctest.GenFixed.String(), "generation-time distribution: fixed (every report takes --gen-delay) or lognormal")
+	fl.DurationVar(&f.genMedian, "gen-median", 0, "median generation time of --gen-dist lognormal (0 = --gen-delay)")
+	fl.Float64Var(&f.genSigma, "gen-sigma", qcctest.DefaultGenSigma, "sigma (spread of the logarithm) of --gen-dist lognormal; 0 = every report takes the median")
+	fl.DurationVar(&f.genMax, "gen-max", 0, "longest generation time of --gen-dist lognormal (0 = no cap)")
 	return cmd
 }
 
@@ -70,12 +84,16 @@ func runSandbox(cmd *cobra.Command, f sandboxFlags) error {
 	case f.latency < 0 || f.genDelay < 0:
 		return usagef("--latency and --gen-delay must not be negative")
 	}
-	srv := qcctest.NewUnstartedServer(
+	gen, err := sandboxGenOptions(cmd, f)
+	if err != nil {
+		return err
+	}
+	srv := qcctest.NewUnstartedServer(append([]qcctest.Option{
 		qcctest.WithKey(f.key), qcctest.WithSecret(f.secret), qcctest.WithSeed(f.seed),
 		qcctest.WithLatency(f.latency), qcctest.WithGenDelay(f.genDelay),
 		qcctest.WithErrorRate(f.errorRate), qcctest.WithDropRate(f.dropRate),
 		qcctest.WithRateLimit(f.rateLimit),
-	)
+	}, gen...)...)
 	if err := srv.Start(f.addr); err != nil {
 		return fmt.Errorf("sandbox: %v", err)
 	}
@@ -89,8 +107,55 @@ func runSandbox(cmd *cobra.Command, f sandboxFlags) error {
 		srv.BaseURL(), f.key, secret)
 
 	<-cmd.Context().Done()
-	creates, polls, downloads := srv.Requests()
-	fmt.Fprintf(cmd.ErrOrStderr(), "sandbox stopped: orders accepted %d; requests: CreateReport %d, GetReportInfo %d, downloads %d; answered 120: %d\n",
-		srv.TotalOrders(), creates, polls, downloads, srv.Throttled())
+	fmt.Fprintln(cmd.ErrOrStderr(), sandboxStats(srv.Stats()))
 	return nil
+}
+
+// sandboxGenOptions checks the generation-time flags and returns their
+// server options. The parameters of the lognormal are refused with
+// --gen-dist fixed, where they would silently do nothing.
+func sandboxGenOptions(cmd *cobra.Command, f sandboxFlags) ([]qcctest.Option, error) {
+	dist, err := qcctest.ParseGenDist(f.genDist)
+	if err != nil {
+		return nil, usagef("--gen-dist %q: want fixed or lognormal", f.genDist)
+	}
+	if dist == qcctest.GenFixed {
+		for _, name := range []string{"gen-median", "gen-sigma", "gen-max"} {
+			if cmd.Flags().Changed(name) {
+				return nil, usagef("--%s applies to --gen-dist lognormal; with --gen-dist fixed every report takes --gen-delay", name)
+			}
+		}
+		return []qcctest.Option{qcctest.WithGenDist(dist)}, nil
+	}
+	median := f.genMedian
+	if median == 0 {
+		median = f.genDelay
+	}
+	switch {
+	case f.genMedian < 0:
+		return nil, usagef("--gen-median %v must not be negative", f.genMedian)
+	case f.genMax < 0:
+		return nil, usagef("--gen-max %v must not be negative (0 = no cap)", f.genMax)
+	case math.IsNaN(f.genSigma) || math.IsInf(f.genSigma, 0) || f.genSigma < 0:
+		return nil, usagef("--gen-sigma %v: want 0 or more", f.genSigma)
+	case median <= 0:
+		return nil, usagef("--gen-dist lognormal needs a median above 0: give --gen-median (or --gen-delay)")
+	case f.genMax > 0 && f.genMax < median:
+		return nil, usagef("--gen-max %v is below the median %v: most reports would take exactly --gen-max", f.genMax, median)
+	}
+	return []qcctest.Option{qcctest.WithGenDist(dist), qcctest.WithGenMedian(median),
+		qcctest.WithGenSigma(f.genSigma), qcctest.WithGenMax(f.genMax)}, nil
+}
+
+// sandboxStats is the sandbox's closing line: what it counted, as key=value
+// pairs like the summary line of a run, so that benchmarks can read it.
+// last_ready is when the last accepted order's report became (or becomes)
+// ready, in UTC with milliseconds; "none" when no report will be.
+func sandboxStats(st qcctest.Stats) string {
+	last := "none"
+	if !st.LastReady.IsZero() {
+		last = st.LastReady.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	}
+	return fmt.Sprintf("sandbox stopped: orders=%d api_calls=%d creates=%d polls=%d polls_pending=%d downloads=%d throttled=%d last_ready=%s",
+		st.Orders, st.APICalls, st.Creates, st.Polls, st.PollsPending, st.Downloads, st.Throttled, last)
 }

@@ -3,7 +3,19 @@
 #   testdata/bench.sh overhead [ROWS]   csv -> xlsx and xlsx -> xlsx with --qps 0 (default 100000 rows)
 #   testdata/bench.sh rate [ROWS]       --qps 40 utilisation with 50 ms latency (default 400 rows)
 #   testdata/bench.sh replay [RECORDS]  opening a state file of 1,000,000 records
-#   testdata/bench.sh all               the three with their defaults
+#   testdata/bench.sh poll [N] [QPS] [DIST]
+#                                       polling at the API's limit (SPEC "Performance", issue 15):
+#                                       N companies (default 600) at --qps QPS (default 20) against a
+#                                       sandbox with 50 ms latency whose generation times are DIST:
+#                                       lognormal (median 20s, sigma 0.75, max 180s; the default) or
+#                                       bimodal (70 % ~10s, 30 % ~90s, sigma 0.3, max 180s; served
+#                                       by testdata/tools/mixsandbox)
+#   testdata/bench.sh all               overhead, rate and replay with their defaults
+# RUN_BIN=/path/to/qccbatch runs that binary's `run` (an older build, say) against this
+# checkout's sandbox. POLL_LOG=FILE (poll mode) serves either distribution by
+# testdata/tools/mixsandbox, the lognormal as a one-part mixture of the same median, sigma
+# and cap, and logs every API call to FILE (CSV: time, create/poll, order, order and ready
+# times, status), to see which polls came too early.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -24,6 +36,7 @@ start_sandbox() {
   echo "sandbox did not start"; cat "$work/sandbox.log"; exit 1
 }
 stop_sandbox() { kill %1 2>/dev/null || true; wait 2>/dev/null || true; }
+run_bin=${RUN_BIN:-$bin}
 
 # timed LABEL ROWS CMD...: runs CMD under /usr/bin/time -v and prints the figures.
 timed() {
@@ -76,10 +89,75 @@ replay() {
   timed "replay $n records (status)" "$n" "$bin" status "$work/big.qccstate"
 }
 
+# ms: the time in Unix milliseconds.
+ms() { date +%s%3N; }
+
+# poll N QPS DIST: one run at --qps QPS, orders and polls together, against a sandbox with
+# 50 ms latency and a rate limit 5 % above QPS. Reports calls per company, polls that found
+# P, when the last order was placed, the run's wall time against the moment the last report
+# became ready, and the sandbox's code-120 answers.
+poll() {
+  local n=${1:-600} qps=${2:-20} dist=${3:-lognormal}
+  local limit
+  limit=$(printf "%.2f" "$(echo "$qps * 1.05" | bc -l)")
+  go run ./testdata/tools/genportfolio -n "$n" -o "$work/poll.csv"
+  local mixargs=()
+  case $dist in
+    lognormal) mixargs=(-fast-share 1 -fast 20s -sigma 0.75 -max 180s) ;;
+    bimodal) mixargs=(-fast-share 0.7 -fast 10s -slow 90s -sigma 0.3 -max 180s) ;;
+  esac
+  [ -n "${POLL_LOG:-}" ] && mixargs+=(-log "$POLL_LOG")
+  case $dist in
+    lognormal) if [ -z "${POLL_LOG:-}" ]; then start_sandbox --latency 50ms --gen-dist lognormal --gen-median 20s --gen-sigma 0.75 --gen-max 180s \
+        --rate-limit "$limit"; fi ;;
+    bimodal) ;;
+    *) echo "poll: DIST is lognormal or bimodal"; exit 2 ;;
+  esac
+  if [ "$dist" = bimodal ] || [ -n "${POLL_LOG:-}" ]; then
+    go build -o "$work/mixsandbox" ./testdata/tools/mixsandbox
+    "$work/mixsandbox" -addr 127.0.0.1:$port -latency 50ms -rate-limit "$limit" "${mixargs[@]}" \
+      >"$work/sandbox.log" 2>&1 &
+    for _ in $(seq 100); do
+      (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+      sleep 0.1
+    done
+  fi
+  echo "load before: $(uptime)"
+  rm -f "$work/poll.csv.qccstate"
+  local t0 t1
+  t0=$(ms)
+  "$run_bin" run "$work/poll.csv" --base-url "$base" --qps "$qps" --quiet -o "$work/poll-out.csv" \
+    </dev/null >"$work/out.txt" 2>&1 || echo "run exited $?"
+  t1=$(ms)
+  stop_sandbox
+  echo "load after:  $(uptime)"
+  cat "$work/out.txt"
+  local st
+  st=$(grep '^sandbox stopped' "$work/sandbox.log") || { cat "$work/sandbox.log"; exit 1; }
+  echo "$st"
+  field() { echo "$st" | grep -o " $1=[^ ]*" | cut -d= -f2; }
+  local calls pend thr ready last_order
+  calls=$(field api_calls) pend=$(field polls_pending) thr=$(field throttled)
+  ready=$(date -d "$(field last_ready)" +%s%3N)
+  # the sandbox's order numbers carry their order time: SBX + Unix ms
+  last_order=$(grep -o 'SBX[0-9]\{13\}' "$work/poll-out.csv" | cut -c4- | sort -n | tail -1)
+  awk -v n="$n" -v qps="$qps" -v calls="$calls" -v pend="$pend" -v thr="$thr" -v t0="$t0" -v t1="$t1" \
+    -v ready="$ready" -v lo="$last_order" -v dist="$dist" -v bin="${RUN_BIN:-this checkout}" 'BEGIN {
+    wall = (t1 - t0) / 1000; rdy = (ready - t0) / 1000; last = (lo - t0) / 1000; lim = 1.2 * n / qps
+    printf "poll %s n=%d qps=%d run=%s\n", dist, n, qps, bin
+    printf "  calls/company   %.3f (%d calls; target <= 2.20)\n", calls / n, calls
+    printf "  polls found P   %d (%.1f%% of calls)\n", pend, 100 * pend / calls
+    printf "  last order      +%.1fs (target <= %.1fs: %s)\n", last, lim, last <= lim ? "met" : "MISSED"
+    printf "  wall vs ready   %.1fs vs %.1fs = %.3fx (target <= 1.10)\n", wall, rdy, wall / rdy
+    printf "  code 120        %d (target 0)\n", thr
+  }'
+}
+
 case $mode in
   overhead) overhead "${2:-}" ;;
   rate) rate "${2:-}" ;;
   replay) replay "${2:-}" ;;
+  poll) poll "${2:-}" "${3:-}" "${4:-}" ;;
   all) overhead; rate; replay ;;
-  *) echo "usage: $0 [overhead|rate|replay|all] [N]"; exit 2 ;;
+  *) echo "usage: $0 [overhead|rate|replay|poll|all] [N] [QPS] [DIST]"; exit 2 ;;
 esac

@@ -32,13 +32,13 @@ func gen(path string, n int) error {
 		return err
 	}
 	for i := 0; i < n/4; i++ {
-		key := fmt.Sprintf("91110108%09dX", i)
+		key := journal.Key{ID: fmt.Sprintf("91110108%09dX", i), Format: 1}
 		no := fmt.Sprintf("ORD%012d", i)
 		for _, err := range []error{
-			j.Ordered(journal.Key{ID: key, Format: 1}, no),
-			j.Polled(journal.Key{ID: key, Format: 1}, journal.Poll{OrderNo: no, Status: "P"}),
-			j.Polled(journal.Key{ID: key, Format: 1}, journal.Poll{OrderNo: no, Status: "S", URL: "https://example.invalid/r/" + no + ".pdf"}),
-			j.Downloaded(journal.Key{ID: key, Format: 1}, journal.File{Path: "reports/" + key + "_" + no + ".pdf", SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}),
+			j.Ordered(key, no),
+			j.Polled(key, journal.Poll{OrderNo: no, Status: "P"}),
+			j.Polled(key, journal.Poll{OrderNo: no, Status: "S", URL: "https://example.invalid/r/" + no + ".pdf"}),
+			j.Downloaded(key, journal.File{Path: "reports/" + key.ID + "_" + no + ".pdf", SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}),
 		} {
 			if err != nil {
 				return err
