@@ -158,3 +158,20 @@ func TestRun_FormatChangeRefused(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 20, e.srv.TotalOrders(), "asked for: the word reports")
 }
+
+// TestRun_TooManyRowsForXLSXRefusedBeforeOrdering: more rows than a results
+// sheet holds is refused in the plan, before any order, suggesting -o .csv
+// (issue 12 item 7; the limit is lowered here, 1,048,575 in a run).
+func TestRun_TooManyRowsForXLSXRefusedBeforeOrdering(t *testing.T) {
+	defer batch.SetMaxXLSXRows(3)()
+	e := newEnv(t, companyNames(5))
+	e.cfg.Output = filepath.Join(e.dir, "results.xlsx")
+	_, err := e.run(context.Background(), nil)
+	var ce *batch.ConfigError
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, ce.Problem, "-o "+filepath.Join(e.dir, "results.csv"))
+	assert.Zero(t, e.srv.TotalOrders(), "nothing ordered")
+	e.cfg.Output = filepath.Join(e.dir, "results.csv")
+	_, err = e.run(context.Background(), nil)
+	require.NoError(t, err, "as CSV it runs")
+}
