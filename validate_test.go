@@ -156,3 +156,10 @@ func TestValidate_RealBook(t *testing.T) {
 	assert.Equal(t, exitUsage, code, line)
 	assert.Contains(t, line, "--name-column")
 }
+
+// TestValidate_WrongEncodingSuggestsTheDetectedOne (issue 13 item 15).
+func TestValidate_WrongEncodingSuggestsTheDetectedOne(t *testing.T) {
+	code, _, line := runCLI(t, "validate", "--encoding", "utf-8", "testdata/input/numbers_gbk.csv")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, line, "try --encoding gb18030, or leave --encoding out")
+}

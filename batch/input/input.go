@@ -183,7 +183,11 @@ func open(path string, opt Options) (*Reader, error) {
 			return in, in.readErr(err)
 		}
 		if !res.found {
-			return in, inputErr(path, res.problem("file", opt), res.err)
+			problem := res.problem("file", opt)
+			if opt.Encoding != "" {
+				problem += encodingHint(path, c.encoding)
+			}
+			return in, inputErr(path, problem, res.err)
 		}
 		in.use(res)
 	default:
@@ -420,4 +424,20 @@ func blankRow(r Row) bool {
 		}
 	}
 	return true
+}
+
+// encodingHint suggests the detected encoding when an --encoding override
+// left the header unreadable: "; the file looks like gb18030: try
+// --encoding gb18030, or leave --encoding out".
+func encodingHint(path, used string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	detected, err := sniffEncoding(f, "")
+	if err != nil || detected == used {
+		return ""
+	}
+	return "; the file looks like " + detected + ", not " + used + ": try --encoding " + detected + ", or leave --encoding out"
 }
