@@ -17,9 +17,14 @@ const (
 	DefaultQPS          = 5.0              // API requests per second, orders and polls together
 	DefaultConcurrency  = 8                // requests in flight
 	DefaultPollInterval = 10 * time.Second // poll interval until the schedule has learned
-	DefaultPollMax      = 60 * time.Second // longest gap between two polls of an order
-	DefaultTimeout      = 2 * time.Hour    // stop polling an order after this
-	DefaultGrace        = 5 * time.Second  // requests in flight after an interrupt
+	// DefaultPollMax is the longest gap between two polls of an order. Not
+	// 60 s: the learned schedule's first poll of a slow book (median 20 s,
+	// sigma 0.75) falls near 63 s and of a bimodal one near 107 s; a 60 s
+	// cap polled those too early (measured: 2.53 calls per company instead
+	// of 2.18 on the bimodal book).
+	DefaultPollMax = 120 * time.Second
+	DefaultTimeout = 2 * time.Hour   // stop polling an order after this
+	DefaultGrace   = 5 * time.Second // requests in flight after an interrupt
 )
 
 // Config is everything a run needs, already parsed and checked by the
