@@ -12,7 +12,6 @@ type msgID int
 const (
 	msgDownloadFailed msgID = iota
 	msgNotRecorded
-	msgAmbiguous
 	msgCooldown
 	msgNotOrdered
 	msgStillProcessing
@@ -27,7 +26,6 @@ const (
 var messages = map[msgID][2]string{
 	msgDownloadFailed:  {"报告下载失败：%v；重新运行即可重试", "download failed: %v; rerun to retry"},
 	msgNotRecorded:     {"订单 %s 已下单，但状态文件未能记录：请保留此订单号", "order %s was placed but the state file could not record it: keep this order number"},
-	msgAmbiguous:       {"下单请求未得到有效应答（%v）：可能已下单并计费。请在企查查订单列表中核对，然后运行 qccbatch resolve", "no usable answer to the order (%v); an order may have been placed: look it up in Qichacha's order list, then `qccbatch resolve`"},
 	msgCooldown:        {"API 110：相同查询连续出错，冷却至 %s；之后重新运行即可下单", "API 110: the same query failed repeatedly; cooling down until %s; rerun after that to order"},
 	msgNotOrdered:      {"未下单：%v", "not ordered: %v"},
 	msgStillProcessing: {"运行 %s（--timeout）后仍在生成；重新运行将继续查询", "still processing after %s (--timeout); rerun to keep polling"},

@@ -229,7 +229,8 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 			due: r.polls.NextPoll(now, now, now.Add(r.cfg.Timeout))})
 		return nil
 	case client.DecisionAmbiguous:
-		r.perCompany[i].note = r.text(msgAmbiguous, err)
+		// No run note: the state file's message already carries the cause
+		// and what to do (journal.MsgResolveAdvice); a note said it twice.
 		r.markFinal(i)
 		r.orderOutcome(true)
 		return r.j.Ambiguous(k, err.Error())
