@@ -59,16 +59,25 @@ type resultLookup func(i int) results.Result
 
 // portfolioCounts counts rows per outcome.
 func portfolioCounts(p *Portfolio, res resultLookup) map[outcome.Outcome]int {
-	counts := outcome.NewCounts()
+	rows, _ := outcomeCounts(p, res)
+	return rows
+}
+
+// outcomeCounts counts rows and companies per outcome, in one pass over the
+// companies' results.
+func outcomeCounts(p *Portfolio, res resultLookup) (rows, companies map[outcome.Outcome]int) {
+	rows, companies = outcome.NewCounts(), outcome.NewCounts()
 	for i, c := range p.Companies {
-		counts[res(i).Outcome] += c.Rows
+		o := res(i).Outcome
+		rows[o] += c.Rows
+		companies[o]++
 	}
 	for _, ci := range p.RowCompany {
 		if ci < 0 {
-			counts[outcome.Invalid]++
+			rows[outcome.Invalid]++
 		}
 	}
-	return counts
+	return rows, companies
 }
 
 // writePortfolioResults writes the results table for every row of the
@@ -132,14 +141,17 @@ func (r *runner) result(i int) results.Result {
 	return rr
 }
 
-// report sums up the run.
+// report sums up the run; it also keeps the counts per company for the
+// run's record (runEnd), from the same pass over the results.
 func (r *runner) report(start time.Time) *Report {
+	var rows map[outcome.Outcome]int
+	rows, r.companyCounts = outcomeCounts(r.p, r.result)
 	return &Report{
 		Summary: results.Summary{
 			Input: r.cfg.Input, State: r.cfg.State, Version: r.cfg.Version,
 			Rows:      r.p.Rows,
 			Companies: len(r.p.Companies),
-			Counts:    portfolioCounts(r.p, r.result),
+			Counts:    rows,
 			NewOrders: int(r.cfg.Progress.Ordered.Load()),
 			APICalls:  r.cfg.Progress.APICalls.Load(),
 			Start:     start,

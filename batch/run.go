@@ -53,7 +53,8 @@ type runner struct {
 	recent         [outageWindow]bool // the last order requests: ambiguous?
 	recentN        int
 	ambiguousTotal int
-	incomplete     []string // reasons the run could not finish everything
+	incomplete     []string                // reasons the run could not finish everything
+	companyCounts  map[outcome.Outcome]int // companies per outcome at the end (report)
 	sched          *scheduler
 }
 
@@ -353,15 +354,11 @@ func (r *runner) runInfo() journal.RunInfo {
 
 // runEnd is the end record of this run: how it ended, per company.
 func (r *runner) runEnd(rep *Report, end error) journal.RunEnd {
-	counts := outcome.NewCounts()
-	for i := range r.p.Companies {
-		counts[r.result(i).Outcome]++
-	}
 	exit := -1
 	if r.cfg.ExitCode != nil {
 		exit = r.cfg.ExitCode(end)
 	}
-	e := journal.RunEnd{Ended: r.cfg.Now(), NewOrders: rep.NewOrders, Counts: counts, Exit: exit}
+	e := journal.RunEnd{Ended: r.cfg.Now(), NewOrders: rep.NewOrders, Counts: r.companyCounts, Exit: exit}
 	if end != nil {
 		e.Reason = end.Error()
 	}
