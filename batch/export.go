@@ -70,14 +70,16 @@ func Export(cfg ExportConfig) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		lookup := func(i int) (journal.State, bool) {
+			return j.Lookup(journal.Key{ID: p.Companies[i].Key, Format: int(cfg.Format)})
+		}
 		res := func(i int) results.Result {
-			c := p.Companies[i]
-			st, known := j.Lookup(journal.Key{ID: c.Key, Format: int(cfg.Format)})
-			return stateResult(c.SearchKey, st, known, "", cfg.Lang)
+			st, known := lookup(i)
+			return stateResult(p.Companies[i].SearchKey, st, known, "", cfg.Lang)
 		}
 		known := 0
 		for i := range p.Companies {
-			if _, ok := res0(j, p, i, int(cfg.Format)); ok {
+			if _, ok := lookup(i); ok {
 				known++
 			}
 		}
@@ -111,9 +113,4 @@ func Export(cfg ExportConfig) (*Report, error) {
 		return input.Row{Line: n + 1}, rows[n-1], nil
 	}
 	return rep, results.Write(cfg.Output, nil, next, rep.Summary, cfg.Lang)
-}
-
-// res0 looks company i of p up in j in format f.
-func res0(j *journal.Journal, p *Portfolio, i, f int) (journal.State, bool) {
-	return j.Lookup(journal.Key{ID: p.Companies[i].Key, Format: f})
 }
