@@ -17,6 +17,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/results"
+	"github.com/qccbatch/qccbatch/client"
 )
 
 // ledgerConfig is what `qccbatch ledger` was asked to do.
@@ -80,7 +81,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 			continue
 		}
 		orders = append(orders, o)
-		rows = append(rows, []string{o.OrderNo, o.SearchKey, formatNames[o.Format], ledgerTime(o.RequestedAt), ledgerTime(o.OrderedAt),
+		rows = append(rows, []string{o.OrderNo, o.SearchKey, client.Format(o.Format).String(), ledgerTime(o.RequestedAt), ledgerTime(o.OrderedAt),
 			o.RunID, string(o.Outcome), o.ReportStatus, ledgerTime(o.CompletedAt), o.File, o.SHA256})
 	}
 	switch {
@@ -207,7 +208,7 @@ func invoiceTotals(orders []journal.OrderRecord) []invoiceLine {
 		if at.IsZero() {
 			at = o.RequestedAt
 		}
-		k := [2]string{at.Local().Format("2006-01"), formatNames[o.Format]}
+		k := [2]string{at.Local().Format("2006-01"), client.Format(o.Format).String()}
 		l := m[k]
 		if l == nil {
 			l = &invoiceLine{month: k[0], format: k[1]}

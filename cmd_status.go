@@ -15,6 +15,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
+	"github.com/qccbatch/qccbatch/client"
 )
 
 // statusConfig is what `qccbatch status` was asked to do.
@@ -67,7 +68,7 @@ func runStatus(w io.Writer, cfg statusConfig) error {
 	formats := map[string]int{}
 	j.Each(func(s journal.State) bool {
 		if s.Orders > 0 || s.Intents > 0 {
-			formats[formatNames[s.Format]]++
+			formats[client.Format(s.Format).String()]++
 		}
 		return true
 	})
@@ -100,9 +101,6 @@ func suggestState(path string, err error) error {
 	}
 	return usagef("%s is a portfolio, not a state file: a run on it keeps its state in %s", path, path+".qccstate")
 }
-
-// formatNames names the report formats of the state file.
-var formatNames = map[int]string{1: "pdf", 2: "word"}
 
 func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[string]int) error {
 	out := statusJSON{

@@ -88,7 +88,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 			Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res)}}
 		if st := j.Stats(); known*2 < len(p.Companies) && st.Companies > 0 {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d of the %d companies of %s are in the state file (format %s): is it the right input, state file and --format? The others are written not_ordered",
-				known, len(p.Companies), cfg.Input, formatName(int(cfg.Format))))
+				known, len(p.Companies), cfg.Input, cfg.Format.String()))
 		}
 		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang)
 	}

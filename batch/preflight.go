@@ -11,6 +11,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/client"
 )
 
 // ConfigError is a problem with what the run was asked to do, found before
@@ -184,7 +185,7 @@ func (r *runner) preflight(pl runPlan) error {
 		}
 		if other > 0 {
 			return configErrorf("%d companies of this state file were ordered in another format than --format %s: this run would order them all again; "+
-				"use the format of those orders, or --new-format to order the new format", other, formatName(r.format))
+				"use the format of those orders, or --new-format to order the new format", other, client.Format(r.format).String())
 		}
 	}
 	if r.cfg.Confirm != nil && len(pl.orders) > ConfirmAbove {
@@ -197,11 +198,4 @@ func (r *runner) preflight(pl runPlan) error {
 		}
 	}
 	return nil
-}
-
-func formatName(f int) string {
-	if f == 2 {
-		return "word"
-	}
-	return "pdf"
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
+	"github.com/qccbatch/qccbatch/client"
 )
 
 // resolveSlack is how much earlier than its request an order in the
@@ -98,7 +99,7 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 		st, known := j.Lookup(k)
 		a := ResolveAction{Key: k, SearchKey: id.SearchKey, From: st.Outcome, OrderNo: cfg.OrderNo, NotOrdered: cfg.NotOrdered, Why: "by hand"}
 		if !known {
-			return nil, configErrorf("the state file does not know %s (format %s)", cfg.Key, formatName(cfg.Format))
+			return nil, configErrorf("the state file does not know %s (format %s)", cfg.Key, client.Format(cfg.Format).String())
 		}
 		plan.Actions = append(plan.Actions, a)
 	} else if uncovered := planFromList(j, list, cfg, plan); uncovered > 0 {

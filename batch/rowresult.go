@@ -10,6 +10,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
+	"github.com/qccbatch/qccbatch/client"
 )
 
 // stateResult returns the appended result columns for a company from its
@@ -159,7 +160,7 @@ func (r *runner) report(start time.Time) *Report {
 
 			Price:        r.cfg.Price,
 			PollsPending: r.cfg.Progress.PollsPending.Load(),
-			Formats:      map[string]int{formatName(r.format): len(r.p.Companies)},
+			Formats:      map[string]int{client.Format(r.format).String(): len(r.p.Companies)},
 		},
 		Downloaded: r.cfg.Progress.Downloaded.Load(),
 		SlowDowns:  r.cfg.Progress.SlowDowns.Load(),
