@@ -145,14 +145,11 @@ func planFromList(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *
 		byKey[o.Key] = append(byKey[o.Key], o)
 	}
 	known := map[string]bool{}
-	used := map[string]bool{} // order numbers the state file has, or this plan gives
 	j.Each(func(st journal.State) bool {
 		known[st.ID] = true
-		if st.OrderNo != "" {
-			used[st.OrderNo] = true
-		}
 		return true
 	})
+	used := map[string]bool{} // order numbers the state file has (current ones included), or this plan gives
 	for _, o := range j.Orders() {
 		if o.OrderNo != "" {
 			used[o.OrderNo] = true
