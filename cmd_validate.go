@@ -56,7 +56,7 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 		return err
 	}
 	if cfg.Out != "" {
-		if err := checkOutPath(cfg.Input, cfg.Out); err != nil {
+		if err := batch.CheckOutput(cfg.Input, cfg.Out); err != nil { // a *batch.ConfigError: exit 2
 			return err
 		}
 	}
@@ -76,16 +76,6 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 	}
 	if n := p.Invalid(); cfg.Strict && n > 0 {
 		return &personError{fmt.Sprintf("%d of %d rows are invalid (--strict)", n, p.Rows)}
-	}
-	return nil
-}
-
-// checkOutPath refuses an output that is not .xlsx/.csv or that would
-// overwrite the input (after symlinks, case-insensitively where the file
-// system is), or whose folder cannot be written.
-func checkOutPath(in, out string) error {
-	if err := batch.CheckOutput(in, out); err != nil {
-		return usagef("%v", err)
 	}
 	return nil
 }
