@@ -147,8 +147,8 @@ func writeLedgerFile(out, state string, rows [][]string, orders []journal.OrderR
 	if ext != ".xlsx" && ext != ".csv" {
 		return usagef("-o %s: the ledger file must end in .xlsx or .csv", out)
 	}
-	if err := batch.CheckOutput(state, out); err != nil {
-		return usagef("%v", err)
+	if err := batch.CheckOutput(state, out); err != nil { // a *batch.ConfigError: exit 2
+		return err
 	}
 	return results.WriteFile(out, func(f io.Writer) error {
 		if ext == ".csv" {
