@@ -137,7 +137,7 @@ func ledgerTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Local().Format(time.RFC3339)
+	return localTime(t, time.Local)
 }
 
 // writeLedgerFile writes the ledger as .csv (one table) or .xlsx (the

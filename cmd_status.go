@@ -150,5 +150,5 @@ func reportTime(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.Local().Format(time.RFC3339)
+	return localTime(t, time.Local)
 }
