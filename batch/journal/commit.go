@@ -70,9 +70,10 @@ func (j *Journal) write(r *record, durable, retry bool) error {
 		// Cut off a partial line so the file stays replayable. No intent
 		// is written from now on: no new order.
 		_ = j.f.Truncate(j.size)
-		j.err = fmt.Errorf("write state file %s: %w", j.path, fsutil.UnwrapPathError(err))
+		werr := fmt.Errorf("write state file %s: %w", j.path, fsutil.UnwrapPathError(err))
+		j.err = werr
 		j.mu.Unlock()
-		return j.err
+		return werr
 	}
 	j.seq++
 	j.size += int64(len(line))
