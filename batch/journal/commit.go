@@ -48,22 +48,37 @@ func (j *Journal) append(r *record, durable bool) error {
 // it, except, when retry is set, a retried one (an accepted order), which
 // tries the file again.
 func (j *Journal) write(r *record, durable, retry bool) error {
+	// Encode outside the lock; under it only the line number is spliced in
+	// (and an intent's run id checked: the run cannot change while orders
+	// are sent, but if it did the body is encoded again).
+	setRun := r.Op == opIntent && r.Run == ""
+	if setRun {
+		j.mu.Lock()
+		r.Run = j.run
+		j.mu.Unlock()
+	}
+	body, err := encodeBody(nil, r)
+	if err != nil {
+		return err
+	}
+
 	j.mu.Lock()
 	if err := j.writable(); err != nil && !(retry && err == j.err && !j.syncFailed()) {
 		j.mu.Unlock()
 		return err
 	}
-	r.Seq = j.seq + 1
-	if r.Op == opIntent && r.Run == "" {
+	if setRun && r.Run != j.run {
 		r.Run = j.run
+		if body, err = encodeBody(nil, r); err != nil {
+			j.mu.Unlock()
+			return err
+		}
 	}
-	line, err := encodeRecord(j.lineBuf[:0], r)
-	if err == nil && len(line) > maxRecordLen {
-		err = fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(line))
-	}
-	if err != nil {
+	r.Seq = j.seq + 1
+	line := appendLine(j.lineBuf[:0], body, r.Seq)
+	if len(line) > maxRecordLen {
 		j.mu.Unlock()
-		return err
+		return fmt.Errorf("state file: %s record for %q is too long (%d bytes)", r.Op, r.Key, len(line))
 	}
 	j.lineBuf = line
 	if _, err := j.opt.writeAt(j.f, line, j.size); err != nil {

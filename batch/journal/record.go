@@ -146,25 +146,6 @@ func journalTime(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Millisecond)
 }
 
-// encodeRecord appends r as one checksummed line (with its newline) to dst.
-// URLs keep their & < > unescaped, so the file stays easy to grep.
-func encodeRecord(dst []byte, r *record) ([]byte, error) {
-	r.CRC = ""
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return dst, err
-	}
-	payload := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
-	sum := crc32.Checksum(payload, crcTable)
-	dst = append(dst, payload[:len(payload)-1]...)
-	dst = append(dst, `,"crc":"`...)
-	dst = hex.AppendEncode(dst, []byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
-	dst = append(dst, "\"}\n"...)
-	return dst, nil
-}
-
 var (
 	errBadChecksum = errors.New("checksum mismatch")
 	errNoChecksum  = errors.New("no checksum")
