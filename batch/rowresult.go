@@ -117,7 +117,9 @@ func writePortfolioResults(out string, p *Portfolio, opt input.Options, co ident
 		rr.Message = joinMessage(msg, rr.Message)
 		return r, rr, nil
 	}
-	return results.Write(out, in.Header(), next, sum, lang)
+	src, stop := prefetch(next)
+	defer stop() // before in.Close
+	return results.Write(out, in.Header(), src, sum, lang)
 }
 
 func errInputChanged(path string, line int) error {
