@@ -58,25 +58,26 @@ const (
 
 // send sends one request, holding a --concurrency slot, with the retry
 // policy of SPEC. Every wait (slots, limiter, backoff, Retry-After) ends
-// when the run stops, and, with a time left > 0, when that time is up (a
-// poll's --timeout): then the last real error is returned, so the row can
-// say what went wrong rather than "still processing".
+// when the run stops. With a time left > 0 (a poll's --timeout), no retry
+// starts after that time, and a backoff that would end after it is not
+// waited: the last real error is returned, so the row can say what went
+// wrong rather than "still processing". The first attempt always waits for
+// its turn, however long orders keep the limiter: a poll that came due
+// before its order's deadline is made (waiting for the turn was once
+// bounded by the deadline too, and an order placed while ordering kept
+// every slot could time out without ever being polled).
 func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.Context) error) error {
 	work, calls := r.work, r.calls
+	retries := work // the backoff between attempts
 	if left > 0 {
-		var cancelWork, cancelCalls context.CancelFunc
-		work, cancelWork = context.WithTimeout(work, left)
-		defer cancelWork()
-		calls, cancelCalls = context.WithTimeout(calls, left)
-		defer cancelCalls()
+		var cancel context.CancelFunc
+		retries, cancel = context.WithTimeout(work, left)
+		defer cancel()
 	}
 	var last error
 	stopped := func() error {
-		if r.work.Err() != nil || left <= 0 {
+		if r.work.Err() != nil {
 			return InterruptedError{last}
-		}
-		if last == nil {
-			return fmt.Errorf("no answer within the time left (--timeout): %w", context.DeadlineExceeded)
 		}
 		return last
 	}
@@ -113,12 +114,12 @@ func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.
 		if kind == kindOrder {
 			retry = client.OrderDecision(err) == client.DecisionRetry
 		}
-		if !retry || attempt >= r.cfg.Backoff.Attempts {
+		if !retry || attempt >= r.cfg.Backoff.Attempts || retries.Err() != nil {
 			return err
 		}
 		last = err
 		r.cfg.Progress.Retries.Add(1)
-		if err := r.cfg.Backoff.Wait(work, attempt, client.RetryAfter(err)); err != nil {
+		if err := r.cfg.Backoff.Wait(retries, attempt, client.RetryAfter(err)); err != nil || retries.Err() != nil {
 			return stopped()
 		}
 	}
