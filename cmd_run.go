@@ -180,7 +180,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		if err != nil {
 			return err
 		}
-		plan.Write(cmd.OutOrStdout())
+		plan.Write(cmd.OutOrStdout(), cfg.Lang)
 		return nil
 	}
 
