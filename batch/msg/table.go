@@ -28,6 +28,7 @@ const (
 	StopInterrupted
 	StopCooldown
 	StopQuota
+	StopQuotaErr
 	StopOrdersFailed
 	StopAccount
 	StopAccountClock
@@ -266,6 +267,7 @@ var table = map[ID][2]string{
 	StopInterrupted:       {"已中断", "interrupted"},
 	StopCooldown:          {"冷却中（API 110）", "cooldown (API 110)"},
 	StopQuota:             {"API %d %s：已达每日上限或余额不足；请稍后重新运行以继续", "API %d %s: daily limit or balance reached; run again later to resume"},
+	StopQuotaErr:          {"%v：已达每日上限或余额不足；请稍后重新运行以继续", "%v: daily limit or balance reached; run again later to resume"},
 	StopOrdersFailed:      {"部分订单未能送达 API", "some orders failed to reach the API"},
 	StopAccount:           {"API %d %s：账户问题，已停止全部请求", "API %d %s: account problem, all requests stopped"},
 	StopAccountClock:      {"API %d %s：账户问题，已停止全部请求（请检查系统时钟和 key/secret）", "API %d %s: account problem, all requests stopped (check the system clock and the key/secret)"},
