@@ -165,7 +165,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.quiet)
+	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, cfg.Lang, f.quiet)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	cfg.APIHost = c.Host()
 	cfg.Limiter = ratelimit.New(qps)
 	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
-		cfg.Confirm = confirmOrders(cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Price)
+		cfg.Confirm = confirmOrders(cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
 	}
 
 	ctx := cmd.Context()
@@ -224,7 +224,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
+	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Lang, cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
 	rep, err := batch.Run(ctx, c, cfg)
 	stopProgress()
 	if rep != nil {

@@ -15,6 +15,7 @@ import (
 var symbolsOnly = map[ID]bool{
 	StopJoin:   true, // "；"
 	ConfirmAsk: true, // "%s？[y/N] "
+	LogListSep: true, // "，"
 }
 
 // verbs matches the fmt verbs of a text, flags, width and precision included.

@@ -89,6 +89,23 @@ const (
 	LogSandbox
 	LogError
 	LogWarning
+	LogKeyRows
+	LogKeyCompanies
+	LogKeyToOrder
+	LogKeyToPoll
+	LogKeyToDownload
+	LogKeyRowsFinal
+	LogKeyOrdered
+	LogKeyReady
+	LogKeyPending
+	LogKeyRetries
+	LogKeyDownloaded
+	LogKeyElapsed
+	LogKeyETA
+	LogKeyBaseURL
+	LogKeySearchKey
+	LogKeyOrderNo
+	LogListSep
 	ProgOrdered
 	ProgPending
 	ProgDownloaded
@@ -325,6 +342,23 @@ var table = map[ID][2]string{
 	LogSandbox:       {"使用内置沙箱 API：无需凭据，不产生费用", "using the built-in sandbox API: no credentials, no cost"},
 	LogError:         {"错误：", "error: "},
 	LogWarning:       {"警告：", "warning: "},
+	LogKeyRows:       {"行数", "rows"},
+	LogKeyCompanies:  {"企业", "companies"},
+	LogKeyToOrder:    {"待下单", "to order"},
+	LogKeyToPoll:     {"待查询", "to poll"},
+	LogKeyToDownload: {"待下载", "to download"},
+	LogKeyRowsFinal:  {"已完成行", "rows final"},
+	LogKeyOrdered:    {"已下单", "ordered"},
+	LogKeyReady:      {"已生成", "ready"},
+	LogKeyPending:    {"处理中", "pending"},
+	LogKeyRetries:    {"重试", "retries"},
+	LogKeyDownloaded: {"已下载", "downloaded"},
+	LogKeyElapsed:    {"已用时", "elapsed"},
+	LogKeyETA:        {"剩余时间", "ETA"},
+	LogKeyBaseURL:    {"接口地址", "base URL"},
+	LogKeySearchKey:  {"查询关键字", "search key"},
+	LogKeyOrderNo:    {"订单号", "order no"},
+	LogListSep:       {"，", ", "},
 	ProgOrdered:      {"已下单 %d", "%d ordered"},
 	ProgPending:      {"处理中 %d", "%d pending"},
 	ProgDownloaded:   {"已下载 %d", "%d downloaded"},
