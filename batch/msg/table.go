@@ -147,6 +147,7 @@ const (
 	LedgerWrote
 	LedgerKilled
 	ExportWarning
+	ExportWrote
 
 	// The results workbook (batch/results): the appended columns …
 	ColSearchKey
@@ -398,6 +399,7 @@ var table = map[ID][2]string{
 	RepairBackup:       {"损坏的文件已保留为 %s\n", "the damaged file is kept as %s\n"},
 	LedgerWrote:        {"已写入 %s：%d 个下单请求\n", "wrote %s: %d order requests\n"},
 	LedgerKilled:       {"被终止", "killed"},
+	ExportWrote:        {"已写入 %s：%d 行，%d 家企业\n", "wrote %s: %d rows, %d companies\n"},
 	ExportWarning:      {"qccbatch：警告：", "qccbatch: warning: "},
 
 	ColSearchKey:    {"查询关键字", "search_key"},
