@@ -170,6 +170,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		return err
 	}
 	cfg.Logger = logger
+	runLang.Store(cfg.Lang)
 	cfg.ExitCode = exitCode
 	cmd.Flags().Visit(func(fl *pflag.Flag) { // the flags given, for the run's record (no secret is a flag)
 		cfg.Flags = append(cfg.Flags, "--"+fl.Name+"="+fl.Value.String())
