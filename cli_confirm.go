@@ -5,18 +5,22 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
-// confirmOrders returns the question a run on a terminal asks before placing
-// more than batch.ConfirmAbove new orders: "Place 12,345 orders (≈ ¥370,350)?
-// [y/N]". Anything but y or yes, or the end of input, places nothing.
-func confirmOrders(in io.Reader, out io.Writer, price float64) func(orders int, cost float64) bool {
+// confirmOrders returns the question a run on a terminal asks, in lang,
+// before placing more than batch.ConfirmAbove new orders: "Place 12,345
+// orders (≈ ¥370,350)? [y/N]", "下单 12,345 份报告（约 ¥370,350）？[y/N]".
+// Anything but y, yes or 是, or the end of input, places nothing.
+func confirmOrders(in io.Reader, out io.Writer, lang string, price float64) func(orders int, cost float64) bool {
+	t := msg.For(lang)
 	return func(orders int, cost float64) bool {
-		q := fmt.Sprintf("Place %s orders", groupThousands(int64(orders)))
+		q := t.Text(msg.ConfirmPlace, groupThousands(int64(orders)))
 		if price > 0 {
-			q += fmt.Sprintf(" (≈ ¥%s)", groupThousands(int64(cost+0.5)))
+			q += t.Text(msg.ConfirmCost, groupThousands(int64(cost+0.5)))
 		}
-		fmt.Fprintf(out, "%s? [y/N] ", q)
+		fmt.Fprint(out, t.Text(msg.ConfirmAsk, q))
 		line, err := bufio.NewReader(in).ReadString('\n')
 		if err != nil && line == "" {
 			fmt.Fprintln(out)

@@ -52,6 +52,12 @@ func (o *outputFlags) AddFlags(f *pflag.FlagSet, formatHelp, defaultFormat strin
 }
 
 // check validates the output flags and returns the report format.
+// addLangFlag adds --lang to a command whose only output is for people
+// (status, resolve, repair, ledger); checkLang checks it.
+func addLangFlag(f *pflag.FlagSet, lang *string) {
+	f.StringVar(lang, "lang", "zh", "language of the sentences written: zh or en")
+}
+
 func (o *outputFlags) check() (client.Format, error) {
 	if err := checkLang(o.lang); err != nil {
 		return 0, err

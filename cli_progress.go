@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
@@ -31,11 +32,11 @@ type rateMeter interface {
 // when quiet. The returned func shows the final, true state (never a bar
 // filled for show) and ends the progress line, so that whatever is written
 // next starts on a line of its own.
-func startProgress(ctx context.Context, w io.Writer, p *batch.Progress, lim *ratelimit.Limiter, logger *slog.Logger, noBar, quiet bool) func() {
+func startProgress(ctx context.Context, w io.Writer, lang string, p *batch.Progress, lim *ratelimit.Limiter, logger *slog.Logger, noBar, quiet bool) func() {
 	if quiet {
 		return func() {}
 	}
-	l := &progressLoop{p: p, now: time.Now}
+	l := &progressLoop{p: p, now: time.Now, t: msg.For(lang)}
 	if lim != nil {
 		l.rates = lim
 	}
@@ -66,6 +67,7 @@ type progressLoop struct {
 	p     *batch.Progress
 	rates rateMeter // nil: no limiter
 	now   func() time.Time
+	t     msg.Printer // the language of the bar
 	sink  progressSink
 
 	start    time.Time
@@ -107,7 +109,7 @@ func (l *progressLoop) view(final bool) progressView {
 	now := l.now()
 	s := l.p.Snapshot()
 	l.est.observe(now, s)
-	v := progressView{s: s, elapsed: now.Sub(l.start), stopping: l.stopping, final: final}
+	v := progressView{s: s, elapsed: now.Sub(l.start), stopping: l.stopping, final: final, t: l.t}
 	v.eta, v.etaKnown = l.est.eta(s, ordersLeft(s))
 	if l.rates != nil {
 		if final { // the whole run's average

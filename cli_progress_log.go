@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Time layouts of logs and messages: local time with its offset (RFC 3339),
@@ -24,14 +26,15 @@ func localTime(t time.Time, loc *time.Location) string {
 }
 
 // newLogger returns the slog logger of a run, writing to w. format is
-// "human" (plain sentences for people), "text" (logfmt), "json", or ""
-// (auto: human when w is a terminal, else logfmt). quiet keeps only
+// "human" (plain sentences for people, in lang), "text" (logfmt), "json",
+// or "" (auto: human when w is a terminal, else logfmt); logfmt and JSON
+// keep their fixed English messages and keys. quiet keeps only
 // warnings and errors. Times are local, with their offset (time.Local,
 // honouring TZ).
 //
 // When w is a terminal, records go through its statusLine, so they never
 // land at the end of a progress line.
-func newLogger(w io.Writer, format string, quiet bool) (*slog.Logger, error) {
+func newLogger(w io.Writer, format, lang string, quiet bool) (*slog.Logger, error) {
 	level := slog.LevelInfo
 	if quiet {
 		level = slog.LevelWarn
@@ -46,15 +49,16 @@ func newLogger(w io.Writer, format string, quiet bool) (*slog.Logger, error) {
 			format = "human"
 		}
 	}
-	h, err := newLogHandler(w, format, level, time.Local)
+	h, err := newLogHandler(w, format, lang, level, time.Local)
 	if err != nil {
 		return nil, err
 	}
 	return slog.New(h), nil
 }
 
-// newLogHandler returns the handler of a log format, with times in loc.
-func newLogHandler(w io.Writer, format string, level slog.Leveler, loc *time.Location) (slog.Handler, error) {
+// newLogHandler returns the handler of a log format, with times in loc and
+// human sentences in lang.
+func newLogHandler(w io.Writer, format, lang string, level slog.Leveler, loc *time.Location) (slog.Handler, error) {
 	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 		if a.Value.Kind() == slog.KindTime {
 			layout := localTimeLayout
@@ -67,7 +71,7 @@ func newLogHandler(w io.Writer, format string, level slog.Leveler, loc *time.Loc
 	}}
 	switch format {
 	case "human":
-		return &humanHandler{out: &lockedWriter{w: w}, level: level, loc: loc}, nil
+		return &humanHandler{out: &lockedWriter{w: w}, level: level, loc: loc, t: msg.For(lang)}, nil
 	case "text":
 		return slog.NewTextHandler(w, opts), nil
 	case "json":
@@ -97,11 +101,13 @@ func (l *lockedWriter) write(p []byte) {
 // The clock time is local; warnings and errors say so; a number reads as
 // "12 rows", any other value as "base url http://…", and the values of
 // reason and err stand alone. The component attribute, for filtering
-// machine logs, is left out.
+// machine logs, is left out. The messages and keys the program logs are
+// written in t's language (logMessages, logKeys); values stay as they are.
 type humanHandler struct {
 	out    *lockedWriter
 	level  slog.Leveler
 	loc    *time.Location
+	t      msg.Printer
 	attrs  []string // rendered attributes of With
 	prefix string   // group prefix of WithGroup, "a.b."
 }
@@ -140,13 +146,17 @@ func (h *humanHandler) Handle(_ context.Context, r slog.Record) error {
 	}
 	switch {
 	case r.Level >= slog.LevelError:
-		b.WriteString("error: ")
+		b.WriteString(h.t.Text(msg.LogError))
 	case r.Level >= slog.LevelWarn:
-		b.WriteString("warning: ")
+		b.WriteString(h.t.Text(msg.LogWarning))
 	case r.Level < slog.LevelInfo:
 		b.WriteString("debug: ")
 	}
-	b.WriteString(r.Message)
+	if id, ok := logMessages[r.Message]; ok {
+		b.WriteString(h.t.Text(id))
+	} else {
+		b.WriteString(r.Message)
+	}
 	attrs := append([]string(nil), h.attrs...)
 	r.Attrs(func(a slog.Attr) bool {
 		attrs = h.appendAttr(attrs, h.prefix, a)
@@ -155,10 +165,16 @@ func (h *humanHandler) Handle(_ context.Context, r slog.Record) error {
 	if len(attrs) > 0 {
 		// A one-word message is a label ("plan: 12 rows"); a sentence gets
 		// its details in parentheses.
-		if strings.ContainsAny(r.Message, " \t\r\n") {
-			b.WriteString(" (" + strings.Join(attrs, ", ") + ")")
-		} else {
-			b.WriteString(": " + strings.Join(attrs, ", "))
+		list := strings.Join(attrs, h.t.Text(msg.LogListSep))
+		switch {
+		case h.t.Lang() == "zh" && strings.ContainsAny(r.Message, " \t\r\n"):
+			b.WriteString("（" + list + "）")
+		case h.t.Lang() == "zh":
+			b.WriteString("：" + list)
+		case strings.ContainsAny(r.Message, " \t\r\n"):
+			b.WriteString(" (" + list + ")")
+		default:
+			b.WriteString(": " + list)
 		}
 	}
 	b.WriteByte('\n')
@@ -192,6 +208,10 @@ func (h *humanHandler) appendAttr(dst []string, prefix string, a slog.Attr) []st
 		return dst
 	}
 	key := humanKey(prefix + a.Key)
+	if id, ok := logKeys[prefix+a.Key]; ok {
+		key = h.t.Text(id)
+	}
+	zh := h.t.Lang() == "zh"
 	v := a.Value
 	switch v.Kind() {
 	case slog.KindInt64, slog.KindUint64, slog.KindFloat64:
@@ -201,6 +221,9 @@ func (h *humanHandler) appendAttr(dst []string, prefix string, a slog.Attr) []st
 		}
 		if key == "percent" {
 			return append(dst, val+"%")
+		}
+		if zh {
+			return append(dst, key+" "+val)
 		}
 		return append(dst, val+" "+key)
 	case slog.KindTime:
@@ -215,8 +238,35 @@ func (h *humanHandler) appendAttr(dst []string, prefix string, a slog.Attr) []st
 	switch a.Key {
 	case "reason", "err", "error":
 		return append(dst, val)
+	case "eta":
+		switch val {
+		case "unknown":
+			val = h.t.Text(msg.ProgUnknown)
+		case "stopping":
+			val = h.t.Text(msg.ProgStopping)
+		}
 	}
 	return append(dst, key+" "+val)
+}
+
+// logMessages are the messages the program logs, with their human sentence
+// in the catalogue.
+var logMessages = map[string]msg.ID{
+	"plan":     msg.LogPlan,
+	"progress": msg.LogProgress,
+	"stopping": msg.LogStopping,
+	"order placed but the state file could not record it":     msg.LogNotRecorded,
+	"using the built-in sandbox API: no credentials, no cost": msg.LogSandbox,
+}
+
+// logKeys are the attribute keys the program logs, as words in the
+// catalogue; other keys read as humanKey makes them.
+var logKeys = map[string]msg.ID{
+	"rows": msg.LogKeyRows, "companies": msg.LogKeyCompanies, "to_order": msg.LogKeyToOrder,
+	"to_poll": msg.LogKeyToPoll, "to_download": msg.LogKeyToDownload, "rows_final": msg.LogKeyRowsFinal,
+	"ordered": msg.LogKeyOrdered, "ready": msg.LogKeyReady, "pending": msg.LogKeyPending,
+	"retries": msg.LogKeyRetries, "downloaded": msg.LogKeyDownloaded, "elapsed": msg.LogKeyElapsed,
+	"eta": msg.LogKeyETA, "base_url": msg.LogKeyBaseURL, "search_key": msg.LogKeySearchKey, "order_no": msg.LogKeyOrderNo,
 }
 
 // humanKey turns an attribute key into words: "base_url" → "base URL",

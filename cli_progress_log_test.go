@@ -25,7 +25,7 @@ var at = time.Date(2025, 9, 30, 6, 24, 29, 500e6, time.UTC)
 func logRecord(t *testing.T, format string, loc *time.Location, level slog.Level, msg string, args ...any) string {
 	t.Helper()
 	var out bytes.Buffer
-	h, err := newLogHandler(&out, format, slog.LevelInfo, loc)
+	h, err := newLogHandler(&out, format, "en", slog.LevelInfo, loc)
 	require.NoError(t, err)
 	r := slog.NewRecord(at, level, msg, 0)
 	r.Add(args...)
@@ -72,7 +72,7 @@ func TestLogHuman_Lines(t *testing.T) {
 
 func TestLogHuman_WithAttrsAndGroup(t *testing.T) {
 	var out bytes.Buffer
-	h, err := newLogHandler(&out, "human", slog.LevelInfo, beijing)
+	h, err := newLogHandler(&out, "human", "en", slog.LevelInfo, beijing)
 	require.NoError(t, err)
 	logger := slog.New(h).With("component", "client", "host", "pro.qcc.com").WithGroup("http")
 	r := slog.NewRecord(at, slog.LevelWarn, "the local clock is 45s behind the API's clock", 0)
@@ -107,18 +107,18 @@ func TestLogNewLogger_Formats(t *testing.T) {
 		{"human", " hello: 1 n\n"},
 	} {
 		var out bytes.Buffer
-		logger, err := newLogger(&out, tc.format, false)
+		logger, err := newLogger(&out, tc.format, "en", false)
 		require.NoError(t, err, tc.format)
 		logger.Info("hello", "n", 1)
 		assert.Contains(t, out.String(), tc.want, "format %q", tc.format)
 	}
-	_, err := newLogger(&bytes.Buffer{}, "yaml", false)
+	_, err := newLogger(&bytes.Buffer{}, "yaml", "en", false)
 	var ue *usageError
 	require.ErrorAs(t, err, &ue)
 	assert.Contains(t, err.Error(), "--log-format")
 
 	var out bytes.Buffer
-	logger, err := newLogger(&out, "human", true)
+	logger, err := newLogger(&out, "human", "en", true)
 	require.NoError(t, err)
 	logger.Info("progress", "n", 1)
 	assert.Empty(t, out.String(), "quiet: no info")
@@ -132,7 +132,7 @@ func TestLogNewLogger_Formats(t *testing.T) {
 func TestLogHuman_AboveTheProgressLine(t *testing.T) {
 	var out bytes.Buffer
 	sl := &statusLine{w: &out}
-	h, err := newLogHandler(sl, "human", slog.LevelInfo, beijing)
+	h, err := newLogHandler(sl, "human", "en", slog.LevelInfo, beijing)
 	require.NoError(t, err)
 	sl.draw(" 25% [==>  ] 3/12")
 	r := slog.NewRecord(at, slog.LevelWarn, "stopping", 0)

@@ -132,7 +132,7 @@ func ptyPortfolio(t *testing.T, n int) string {
 func TestProgressPTY_FitsAndEndsTrue(t *testing.T) {
 	srv := qcctest.New(t, qcctest.WithGenDelay(20*time.Millisecond))
 	in := ptyPortfolio(t, 1000)
-	r := startPTY(t, "run", in, "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
+	r := startPTY(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
 		"--yes", "--log-format", "human", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
 	code, out := r.wait(t)
 	require.Equal(t, 0, code, out)
@@ -154,7 +154,7 @@ func TestProgressPTY_FitsAndEndsTrue(t *testing.T) {
 func TestProgressPTY_InterruptShowsTrueCounts(t *testing.T) {
 	srv := qcctest.New(t, qcctest.WithGenDelay(time.Hour))
 	in := ptyPortfolio(t, 12)
-	r := startPTY(t, "run", in, "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
+	r := startPTY(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
 		"--log-format", "human", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
 	r.waitFor(t, regexp.MustCompile(`\r {2}0% \[>[ ]+\] 0/12  12 ordered  12 pending`))
 	_, err := r.stdin.Write([]byte{3}) // Ctrl-C, turned into SIGINT by the terminal

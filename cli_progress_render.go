@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/msg"
+	"github.com/qccbatch/qccbatch/batch/results"
 )
 
 // progressView is everything one progress line or log line shows.
@@ -13,10 +15,11 @@ type progressView struct {
 	s        batch.Snapshot
 	elapsed  time.Duration
 	eta      time.Duration
-	etaKnown bool    // false: no measured rate yet ("ETA ?")
-	rate     float64 // requests per second actually sent (measured, not the cap)
-	stopping bool    // interrupted: requests in flight are finishing
-	final    bool    // the run is over: show the elapsed time instead of an ETA
+	etaKnown bool        // false: no measured rate yet ("ETA ?")
+	rate     float64     // requests per second actually sent (measured, not the cap)
+	stopping bool        // interrupted: requests in flight are finishing
+	final    bool        // the run is over: show the elapsed time instead of an ETA
+	t        msg.Printer // the language of the line (zh when unset)
 }
 
 // Layout of the progress line.
@@ -45,13 +48,13 @@ func (v progressView) percent() int64 {
 func (v progressView) etaText() string {
 	switch {
 	case v.final:
-		return "took " + shortDuration(v.elapsed)
+		return v.t.Text(msg.ProgTook, shortDuration(v.elapsed))
 	case v.stopping:
-		return "stopping"
+		return v.t.Text(msg.ProgStopping)
 	case !v.etaKnown:
-		return "ETA ?"
+		return v.t.Text(msg.ProgETAUnknown)
 	}
-	return "ETA " + shortDuration(v.eta)
+	return v.t.Text(msg.ProgETA, shortDuration(v.eta))
 }
 
 // segment is one optional part of the progress line.
@@ -75,12 +78,12 @@ func renderProgress(v progressView, columns int) string {
 	count := fmt.Sprintf("%d/%d", s.FinalRows, s.TotalRows)
 	// In display order; rank says which stay when the line is too narrow.
 	parts := []segment{
-		{fmt.Sprintf("%d ordered", s.Ordered), 2},
-		{fmt.Sprintf("%d pending", s.Pending), 1},
-		{fmt.Sprintf("%d downloaded", s.Downloaded), 3},
-		{fmt.Sprintf("%d retries", s.Retries), 5},
+		{v.t.Text(msg.ProgOrdered, s.Ordered), 2},
+		{v.t.Text(msg.ProgPending, s.Pending), 1},
+		{v.t.Text(msg.ProgDownloaded, s.Downloaded), 3},
+		{v.t.Text(msg.ProgRetries, s.Retries), 5},
 		{rateText(v.rate), 4},
-		{shortDuration(v.elapsed) + " elapsed", 6},
+		{v.t.Text(msg.ProgElapsed, shortDuration(v.elapsed)), 6},
 		{v.etaText(), 0},
 	}
 	if s.Downloaded == 0 {
@@ -97,7 +100,7 @@ func renderProgress(v progressView, columns int) string {
 	target := min(max(limit/6, barMin), barMax)
 	for {
 		tail := joinSegments(parts)
-		room := limit - (len(head) + 1 + len(count) + 2 + len(tail)) - 3 // "[", "]" and a space
+		room := limit - (len(head) + 1 + len(count) + 2 + results.DisplayWidth(tail)) - 3 // "[", "]" and a space
 		switch {
 		case room >= target:
 			return head + " " + bar(target, s.FinalRows, s.TotalRows) + " " + count + "  " + tail
@@ -109,10 +112,24 @@ func renderProgress(v progressView, columns int) string {
 		break
 	}
 	line := head + " " + count + "  " + joinSegments(parts)
-	if len(line) > limit { // a very narrow terminal
-		line = line[:max(limit, 0)]
+	if results.DisplayWidth(line) > limit { // a very narrow terminal
+		line = clipWidth(line, max(limit, 0))
 	}
 	return line
+}
+
+// clipWidth cuts s to at most width terminal columns, never inside a
+// character (a Han character takes two columns).
+func clipWidth(s string, width int) string {
+	w := 0
+	for i, r := range s {
+		rw := results.DisplayWidth(string(r))
+		if w+rw > width {
+			return s[:i]
+		}
+		w += rw
+	}
+	return s
 }
 
 // joinSegments joins the non-empty segments with two spaces.

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/msg"
+	"github.com/qccbatch/qccbatch/batch/results"
 )
 
 // bigSnapshot returns counters with n digits each, every part shown.
@@ -39,34 +41,39 @@ func TestProgressRender_FitsTheTerminal(t *testing.T) {
 	for _, digits := range []int{1, 4, 6, 7} {
 		for _, cols := range []int{80, 120, 40, 0} {
 			for name, v := range states {
-				t.Run(fmt.Sprintf("%d digits/%d columns/%s", digits, cols, name), func(t *testing.T) {
-					v.s = bigSnapshot(digits)
-					got := renderProgress(v, cols)
-					width := cols
-					if width == 0 {
-						width = fallbackColumns
-					}
-					assert.LessOrEqual(t, len(got), width-lineMargin, got)
-					for _, r := range got {
-						require.Less(t, r, rune(0x80), "ASCII only, one column each: %q", got)
-					}
-					assert.NotContains(t, got, "\n")
-					s := v.s
-					assert.Contains(t, got, fmt.Sprintf("%d/%d", s.FinalRows, s.TotalRows), "the true count always shows")
-					assert.Contains(t, got, fmt.Sprintf("%d%%", v.percent()))
-					if cols >= 80 || cols == 0 {
-						assert.Contains(t, got, v.etaText(), "the ETA shows")
-						assert.Contains(t, got, "[", "a bar at 80 columns: %q", got)
-						assert.Contains(t, got, "pending")
-					}
-				})
+				for _, lang := range []msg.Printer{"en", "zh"} {
+					t.Run(fmt.Sprintf("%d digits/%d columns/%s/%s", digits, cols, name, lang), func(t *testing.T) {
+						v.s = bigSnapshot(digits)
+						v.t = lang
+						got := renderProgress(v, cols)
+						width := cols
+						if width == 0 {
+							width = fallbackColumns
+						}
+						assert.LessOrEqual(t, results.DisplayWidth(got), width-lineMargin, got)
+						for _, r := range got {
+							if lang == "en" {
+								require.Less(t, r, rune(0x80), "ASCII only, one column each: %q", got)
+							}
+						}
+						assert.NotContains(t, got, "\n")
+						s := v.s
+						assert.Contains(t, got, fmt.Sprintf("%d/%d", s.FinalRows, s.TotalRows), "the true count always shows")
+						assert.Contains(t, got, fmt.Sprintf("%d%%", v.percent()))
+						if cols >= 80 || cols == 0 {
+							assert.Contains(t, got, v.etaText(), "the ETA shows")
+							assert.Contains(t, got, "[", "a bar at 80 columns: %q", got)
+							assert.Contains(t, got, v.t.Text(msg.LogKeyPending))
+						}
+					})
+				}
 			}
 		}
 	}
 }
 
 func TestProgressRender_At80Columns(t *testing.T) {
-	v := progressView{
+	v := progressView{t: "en",
 		s:        batch.Snapshot{TotalRows: 1300, FinalRows: 234, Ordered: 300, Pending: 66, Downloaded: 230},
 		etaKnown: true, eta: 6 * time.Second, rate: 31.2, elapsed: 21 * time.Second,
 	}
@@ -80,7 +87,7 @@ func TestProgressRender_At80Columns(t *testing.T) {
 }
 
 func TestProgressRender_TrueCountsOnStop(t *testing.T) {
-	v := progressView{s: batch.Snapshot{TotalRows: 12, FinalRows: 3, Ordered: 12, Pending: 9}, final: true, elapsed: 26 * time.Second}
+	v := progressView{t: "en", s: batch.Snapshot{TotalRows: 12, FinalRows: 3, Ordered: 12, Pending: 9}, final: true, elapsed: 26 * time.Second}
 	got := renderProgress(v, 80)
 	assert.True(t, strings.HasPrefix(got, " 25% ["), got)
 	assert.Contains(t, got, "3/12")
@@ -127,10 +134,10 @@ func TestProgressETAText(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, shortDuration(tc.d), "%v", tc.d)
 	}
-	assert.Equal(t, "ETA ?", progressView{}.etaText())
-	assert.Equal(t, "ETA 12m05s", progressView{etaKnown: true, eta: 725 * time.Second}.etaText())
-	assert.Equal(t, "stopping", progressView{stopping: true, etaKnown: true}.etaText())
-	assert.Equal(t, "took 3m02s", progressView{final: true, elapsed: 182 * time.Second}.etaText())
+	assert.Equal(t, "ETA ?", progressView{t: "en"}.etaText())
+	assert.Equal(t, "ETA 12m05s", progressView{t: "en", etaKnown: true, eta: 725 * time.Second}.etaText())
+	assert.Equal(t, "stopping", progressView{t: "en", stopping: true, etaKnown: true}.etaText())
+	assert.Equal(t, "took 3m02s", progressView{t: "en", final: true, elapsed: 182 * time.Second}.etaText())
 	assert.Equal(t, "31.2 req/s", rateText(31.24))
 	assert.Equal(t, "250 req/s", rateText(250.4))
 }
@@ -206,7 +213,7 @@ func TestProgressLoop_NoBusyLoopAfterInterrupt(t *testing.T) {
 	p.TotalRows.Store(12)
 	sink := &recordingSink{}
 	turns := make(chan struct{})
-	l := &progressLoop{p: p, now: fakeClock(), sink: sink, rates: fakeRates{recent: 3}, iterated: func() { turns <- struct{}{} }}
+	l := &progressLoop{t: "en", p: p, now: fakeClock(), sink: sink, rates: fakeRates{recent: 3}, iterated: func() { turns <- struct{}{} }}
 	ctx, cancel := context.WithCancel(context.Background())
 	tick, done := make(chan time.Time), make(chan struct{})
 	finished := make(chan struct{})
@@ -246,7 +253,7 @@ func TestProgressLoop_StopShowsTrueCounts(t *testing.T) {
 	p.Pending.Store(9)
 	var out bytes.Buffer
 	line := &statusLine{w: &out}
-	l := &progressLoop{p: p, now: fakeClock(), rates: fakeRates{recent: 5, granted: 60},
+	l := &progressLoop{t: "en", p: p, now: fakeClock(), rates: fakeRates{recent: 5, granted: 60},
 		sink: &barSink{line: line, columns: func() int { return 80 }}}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -315,7 +322,7 @@ func TestProgressStatusLine_LastLine(t *testing.T) {
 
 func TestProgressLogSink_Attributes(t *testing.T) {
 	var out bytes.Buffer
-	h, err := newLogHandler(&out, "text", slog.LevelInfo, time.UTC)
+	h, err := newLogHandler(&out, "text", "en", slog.LevelInfo, time.UTC)
 	require.NoError(t, err)
 	sink := &logSink{logger: slog.New(h)}
 	sink.show(progressView{s: batch.Snapshot{}}) // no plan yet: nothing
@@ -340,7 +347,7 @@ func TestProgressLogSink_Attributes(t *testing.T) {
 // TestProgressStart_Quiet: quiet shows nothing and the stop func returns.
 func TestProgressStart_Quiet(t *testing.T) {
 	var out bytes.Buffer
-	stop := startProgress(context.Background(), &out, &batch.Progress{}, nil, slog.New(slog.NewTextHandler(&out, nil)), true, true)
+	stop := startProgress(context.Background(), &out, "en", &batch.Progress{}, nil, slog.New(slog.NewTextHandler(&out, nil)), true, true)
 	stop()
 	assert.Empty(t, out.String())
 }
@@ -352,7 +359,7 @@ func TestProgressStart_NoTerminal(t *testing.T) {
 	p := &batch.Progress{}
 	p.TotalRows.Store(5)
 	ctx, cancel := context.WithCancel(context.Background())
-	stop := startProgress(ctx, &out, p, nil, slog.New(slog.NewTextHandler(&out, nil)), false, false)
+	stop := startProgress(ctx, &out, "en", p, nil, slog.New(slog.NewTextHandler(&out, nil)), false, false)
 	cancel()
 	stop()
 	assert.NotContains(t, out.String(), "\r")

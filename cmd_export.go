@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 func newExportCmd() *cobra.Command {
@@ -40,9 +41,9 @@ It works while a run holds the state file.`,
 				return err
 			}
 			for _, w := range rep.Warnings {
-				fmt.Fprintln(cmd.ErrOrStderr(), "qccbatch: warning:", w)
+				fmt.Fprintln(cmd.ErrOrStderr(), msg.Text(out.lang, msg.ExportWarning)+w)
 			}
-			cmd.Printf("wrote %s: %d rows, %d companies\n", output, rep.Rows, rep.Companies)
+			cmd.Print(msg.Text(out.lang, msg.ExportWrote, output, rep.Rows, rep.Companies))
 			return nil
 		},
 	}

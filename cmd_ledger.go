@@ -16,6 +16,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/results"
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -26,6 +27,7 @@ type ledgerConfig struct {
 	Out          string
 	Since, Until string
 	JSON, Runs   bool
+	Lang         string
 }
 
 func newLedgerCmd() *cobra.Command {
@@ -43,6 +45,9 @@ a run without an end is "killed"). It only reads: it works while a run holds the
 		Args: exactArgs(1, "STATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.State = args[0]
+			if err := checkLang(cfg.Lang); err != nil {
+				return err
+			}
 			return runLedger(cmd.OutOrStdout(), cfg)
 		},
 	}
@@ -51,6 +56,7 @@ a run without an end is "killed"). It only reads: it works while a run holds the
 	fl.StringVar(&cfg.Since, "since", "", "only requests on or after this date (YYYY-MM-DD)")
 	fl.StringVar(&cfg.Until, "until", "", "only requests on or before this date (YYYY-MM-DD)")
 	fl.BoolVar(&cfg.JSON, "json", false, "print JSON for machines")
+	addLangFlag(fl, &cfg.Lang)
 	fl.BoolVar(&cfg.Runs, "runs", false, "list the runs, resolutions and repairs instead of the orders")
 	return cmd
 }
@@ -68,7 +74,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 	}
 	defer j.Close()
 	if cfg.Runs {
-		return printRuns(w, j.Runs(), cfg.JSON)
+		return printRuns(w, cfg.Lang, j.Runs(), cfg.JSON)
 	}
 	var rows [][]string
 	var orders []journal.OrderRecord
@@ -89,7 +95,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 		if err := writeLedgerFile(cfg.Out, cfg.State, rows, orders); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "wrote %s: %d order requests\n", cfg.Out, len(rows))
+		fmt.Fprint(w, msg.Text(cfg.Lang, msg.LedgerWrote, cfg.Out, len(rows)))
 		return nil
 	case cfg.JSON:
 		objs := make([]map[string]string, 0, len(rows))
@@ -238,7 +244,7 @@ func invoiceTotals(orders []journal.OrderRecord) []invoiceLine {
 }
 
 // printRuns lists the runs, resolutions and repairs.
-func printRuns(w io.Writer, runs []journal.Run, asJSON bool) error {
+func printRuns(w io.Writer, lang string, runs []journal.Run, asJSON bool) error {
 	type runJSON struct {
 		Run       string   `json:"run"`
 		Kind      string   `json:"kind"`
@@ -279,7 +285,7 @@ func printRuns(w io.Writer, runs []journal.Run, asJSON bool) error {
 	for _, r := range out {
 		ended, exit := r.EndedAt, "-"
 		if r.Killed {
-			ended = "killed"
+			ended = msg.Text(lang, msg.LedgerKilled)
 		}
 		if r.Exit != nil {
 			exit = fmt.Sprint(*r.Exit)

@@ -7,10 +7,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 func newRepairCmd() *cobra.Command {
 	var apply bool
+	var lang string
 	cmd := &cobra.Command{
 		Use:   "repair [--apply] STATE",
 		Short: "Rebuild a damaged state file from its valid records",
@@ -23,48 +25,53 @@ repaired one takes its place. It needs the state file's lock: no run may be
 using it.`,
 		Args: exactArgs(1, "STATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkLang(lang); err != nil {
+				return err
+			}
 			rep, err := journal.Repair(args[0], journal.RepairOptions{DryRun: !apply})
 			if err != nil {
 				return err
 			}
-			printRepair(cmd.OutOrStdout(), rep)
+			printRepair(cmd.OutOrStdout(), lang, rep)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&apply, "apply", false, "repair the file (without it, only say what would be done)")
+	addLangFlag(cmd.Flags(), &lang)
 	return cmd
 }
 
 // printRepair says what repair did, or would do.
-func printRepair(w io.Writer, rep *journal.RepairReport) {
+func printRepair(w io.Writer, lang string, rep *journal.RepairReport) {
+	t := msg.For(lang)
 	if !rep.Changed() {
-		fmt.Fprintf(w, "%s: no damage found; nothing to do\n", rep.Path)
+		fmt.Fprint(w, t.Text(msg.RepairNoDamage, rep.Path))
 		return
 	}
-	verb := "would keep"
-	if !rep.DryRun {
-		verb = "kept"
+	if rep.DryRun {
+		fmt.Fprint(w, t.Text(msg.RepairWouldKeep, rep.Path, rep.Kept))
+	} else {
+		fmt.Fprint(w, t.Text(msg.RepairKept, rep.Path, rep.Kept))
 	}
-	fmt.Fprintf(w, "%s: %s %d records\n", rep.Path, verb, rep.Kept)
 	for _, d := range rep.Dropped {
 		about := ""
 		if d.Key.ID != "" {
-			about = " (company " + d.Key.ID + ")"
+			about = t.Text(msg.RepairCompany, d.Key.ID)
 		}
-		fmt.Fprintf(w, "  line %d dropped: %s%s\n", d.Line, d.Reason, about)
+		fmt.Fprint(w, t.Text(msg.RepairDropped, d.Line, d.Reason, about))
 	}
 	if n := len(rep.Uncertain); n > 0 {
-		fmt.Fprintf(w, "  %d companies marked uncertain (history incomplete; never re-ordered by themselves):\n", n)
+		fmt.Fprint(w, t.Text(msg.RepairUncertain, n))
 		for _, k := range rep.Uncertain {
 			fmt.Fprintf(w, "    %s\n", k.ID)
 		}
 	}
 	if rep.Unattributed > 0 {
-		fmt.Fprintf(w, "  %d dropped lines name no company: an order may be missing; compare with Qichacha's order list\n", rep.Unattributed)
+		fmt.Fprint(w, t.Text(msg.RepairUnattributed, rep.Unattributed))
 	}
 	if rep.DryRun {
-		fmt.Fprintln(w, "nothing changed: rerun with --apply to repair")
+		fmt.Fprint(w, t.Text(msg.RepairDryRun))
 	} else {
-		fmt.Fprintf(w, "the damaged file is kept as %s\n", rep.Damaged)
+		fmt.Fprint(w, t.Text(msg.RepairBackup, rep.Damaged))
 	}
 }

@@ -7,11 +7,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 func newResolveCmd() *cobra.Command {
 	var cfg batch.ResolveConfig
-	var format string
+	var format, lang string
 	cmd := &cobra.Command{
 		Use:   "resolve [--apply] (--orders LIST [--absent-not-ordered] | --key K (--order-no N | --not-ordered)) STATE",
 		Short: "Settle uncertain rows from the vendor's order list (preview without --apply)",
@@ -40,7 +41,7 @@ needs the state file's lock: it is refused while a run is going.`,
 			if cfg.AbsentNotOrdered && cfg.Orders == "" {
 				return usagef("--absent-not-ordered needs --orders LIST")
 			}
-			f, err := (&outputFlags{lang: "zh", format: format}).check()
+			f, err := (&outputFlags{lang: lang, format: format}).check()
 			if err != nil {
 				return err
 			}
@@ -49,11 +50,12 @@ needs the state file's lock: it is refused while a run is going.`,
 			if err != nil {
 				return err
 			}
-			printResolve(cmd.OutOrStdout(), plan)
+			printResolve(cmd.OutOrStdout(), lang, plan)
 			return nil
 		},
 	}
 	fl := cmd.Flags()
+	addLangFlag(fl, &lang)
 	fl.BoolVar(&cfg.Apply, "apply", false, "make the changes (without it, only say what would change)")
 	fl.StringVar(&cfg.Orders, "orders", "", "the order list exported from Qichacha's web console (.xlsx or .csv)")
 	fl.BoolVar(&cfg.AbsentNotOrdered, "absent-not-ordered", false, "uncertain companies absent from the list become not_ordered (the next run orders them)")
@@ -65,23 +67,24 @@ needs the state file's lock: it is refused while a run is going.`,
 }
 
 // printResolve says what a resolution did, or would do.
-func printResolve(w io.Writer, p *batch.ResolvePlan) {
-	verb := "would become"
+func printResolve(w io.Writer, lang string, p *batch.ResolvePlan) {
+	t := msg.For(lang)
+	verb := msg.ResolveWould
 	if p.Applied {
-		verb = "became"
+		verb = msg.ResolveDid
 	}
 	for _, a := range p.Actions {
-		to := "pending with order " + a.OrderNo
+		to := t.Text(msg.ResolvePending, a.OrderNo)
 		if a.NotOrdered {
-			to = "not_ordered"
+			to = t.Text(msg.ResolveNotOrdered)
 		}
-		fmt.Fprintf(w, "%s: %s %s (%s)\n", a.SearchKey, verb, to, a.Why)
+		fmt.Fprint(w, t.Text(verb, a.SearchKey, to, a.Why))
 	}
 	for _, o := range p.Unknown {
-		fmt.Fprintf(w, "not in the state file, not added: order %s for %s (row %d)\n", o.OrderNo, o.SearchKey, o.Line)
+		fmt.Fprint(w, t.Text(msg.ResolveUnknown, o.OrderNo, o.SearchKey, o.Line))
 	}
-	fmt.Fprintf(w, "%d resolved, %d still uncertain, %d orders for companies the state file does not know\n", len(p.Actions), p.Remaining, len(p.Unknown))
+	fmt.Fprint(w, t.Text(msg.ResolveTotals, len(p.Actions), p.Remaining, len(p.Unknown)))
 	if !p.Applied && len(p.Actions) > 0 {
-		fmt.Fprintln(w, "nothing changed: rerun with --apply to record these")
+		fmt.Fprint(w, t.Text(msg.ResolveDryRun))
 	}
 }

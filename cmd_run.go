@@ -165,11 +165,12 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.quiet)
+	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, cfg.Lang, f.quiet)
 	if err != nil {
 		return err
 	}
 	cfg.Logger = logger
+	runLang.Store(cfg.Lang)
 	cfg.ExitCode = exitCode
 	cmd.Flags().Visit(func(fl *pflag.Flag) { // the flags given, for the run's record (no secret is a flag)
 		cfg.Flags = append(cfg.Flags, "--"+fl.Name+"="+fl.Value.String())
@@ -180,7 +181,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		if err != nil {
 			return err
 		}
-		plan.Write(cmd.OutOrStdout())
+		plan.Write(cmd.OutOrStdout(), cfg.Lang)
 		return nil
 	}
 
@@ -209,7 +210,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	cfg.APIHost = c.Host()
 	cfg.Limiter = ratelimit.New(qps)
 	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
-		cfg.Confirm = confirmOrders(cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Price)
+		cfg.Confirm = confirmOrders(cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
 	}
 
 	ctx := cmd.Context()
@@ -224,7 +225,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
+	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Lang, cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
 	rep, err := batch.Run(ctx, c, cfg)
 	stopProgress()
 	if rep != nil {

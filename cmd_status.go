@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -22,6 +23,7 @@ import (
 type statusConfig struct {
 	State string
 	JSON  bool
+	Lang  string
 }
 
 func newStatusCmd() *cobra.Command {
@@ -36,11 +38,15 @@ record being written at that moment is simply not counted yet.`,
 		Args: exactArgs(1, "STATE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg.State = args[0]
+			if err := checkLang(cfg.Lang); err != nil {
+				return err
+			}
 			return runStatus(cmd.OutOrStdout(), cfg)
 		},
 	}
 	f := cmd.Flags()
 	f.BoolVar(&cfg.JSON, "json", false, "print one JSON object instead of a table")
+	addLangFlag(f, &cfg.Lang)
 	return cmd
 }
 
@@ -124,9 +130,10 @@ func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[str
 }
 
 func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats, formats map[string]int) error {
+	t := msg.For(cfg.Lang)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "state file:\t%s\n", cfg.State)
-	fmt.Fprintf(tw, "companies:\t%d\n", st.Companies)
+	fmt.Fprint(tw, t.Text(msg.StatusState, cfg.State))
+	fmt.Fprint(tw, t.Text(msg.StatusCompanies, st.Companies))
 	if len(formats) > 0 {
 		var parts []string
 		for _, name := range []string{"pdf", "word"} {
@@ -134,14 +141,14 @@ func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats, formats ma
 				parts = append(parts, fmt.Sprintf("%s %d", name, n))
 			}
 		}
-		fmt.Fprintf(tw, "formats:\t%s\n", strings.Join(parts, ", "))
+		fmt.Fprint(tw, t.Text(msg.StatusFormats, strings.Join(parts, ", ")))
 	}
-	fmt.Fprintf(tw, "orders placed:\t%d\n", st.OrdersPlaced)
-	fmt.Fprintf(tw, "oldest report:\t%s\n", reportTime(st.OldestReport))
-	fmt.Fprintf(tw, "newest report:\t%s\n", reportTime(st.NewestReport))
-	fmt.Fprintln(tw, "outcomes:")
+	fmt.Fprint(tw, t.Text(msg.StatusOrdersPlaced, st.OrdersPlaced))
+	fmt.Fprint(tw, t.Text(msg.StatusOldest, reportTime(st.OldestReport)))
+	fmt.Fprint(tw, t.Text(msg.StatusNewest, reportTime(st.NewestReport)))
+	fmt.Fprint(tw, t.Text(msg.StatusOutcomes))
 	for _, o := range outcome.All() {
-		fmt.Fprintf(tw, "  %s\t%d\t%s\n", o, st.Outcomes[o], o.Label("zh"))
+		fmt.Fprintf(tw, "  %s\t%d\t%s\n", o, st.Outcomes[o], o.Label(cfg.Lang))
 	}
 	return tw.Flush()
 }

@@ -75,15 +75,24 @@ func TestStatus_Text(t *testing.T) {
 	require.Equal(t, 0, code, errLine)
 	// The counts, not only the labels: each line of the table.
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`(?m)^companies:\s+5$`),
-		regexp.MustCompile(`(?m)^orders placed:\s+3$`),
-		regexp.MustCompile(`(?m)^oldest report:\s+2025-03-01T\d\d:00:00(Z|[+-]\d\d:\d\d)$`),
+		regexp.MustCompile(`(?m)^企业数：\s+5$`),
+		regexp.MustCompile(`(?m)^已下单数：\s+3$`),
+		regexp.MustCompile(`(?m)^最早报告：\s+2025-03-01T\d\d:00:00(Z|[+-]\d\d:\d\d)$`),
 		regexp.MustCompile(`(?m)^\s+ready\s+2\s+已完成$`),
 		regexp.MustCompile(`(?m)^\s+not_found\s+1\s+查询无结果$`),
 		regexp.MustCompile(`(?m)^\s+uncertain\s+1\s+结果不确定$`),
 		regexp.MustCompile(`(?m)^\s+pending\s+1\s+处理中$`),
 		regexp.MustCompile(`(?m)^\s+not_ordered\s+0\s+未下单$`),
 		regexp.MustCompile(`(?m)^\s+failed\s+0\s+生成失败$`),
+	} {
+		assert.Regexp(t, want, out)
+	}
+	code, out, errLine = runCLI(t, "status", "--lang", "en", path)
+	require.Equal(t, 0, code, errLine)
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`(?m)^companies:\s+5$`),
+		regexp.MustCompile(`(?m)^orders placed:\s+3$`),
+		regexp.MustCompile(`(?m)^\s+ready\s+2\s+ready$`),
 	} {
 		assert.Regexp(t, want, out)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/results"
 )
 
@@ -65,17 +66,17 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 	if err != nil {
 		return err
 	}
-	p.WritePlan(w)
+	p.WritePlan(w, cfg.Output.lang)
 	p.WriteRows(w, cfg.Output.lang, validateShown)
 	if cfg.Out != "" {
 		sum := results.Summary{Input: cfg.Input, Start: start, End: time.Now(), Version: version}
 		if err := p.WriteLocalResults(cfg.Out, cfg.In.read(), cfg.In.classify(), sum, cfg.Output.lang); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "results:     %s\n", cfg.Out)
+		fmt.Fprint(w, msg.Text(cfg.Output.lang, msg.PlanResults, cfg.Out))
 	}
 	if n := p.Invalid(); cfg.Strict && n > 0 {
-		return &personError{fmt.Sprintf("%d of %d rows are invalid (--strict)", n, p.Rows)}
+		return &personError{msg.Text(cfg.Output.lang, msg.PlanStrict, n, p.Rows)}
 	}
 	return nil
 }

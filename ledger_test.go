@@ -42,7 +42,7 @@ func TestLedgerAndResolve_EndToEnd(t *testing.T) {
 	t.Setenv("QCC_KEY", "sandbox")
 	t.Setenv("QCC_SECRET_KEY", "sandbox")
 	run := func() (int, string) {
-		code, out, line := runCLI(t, "run", in, "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "20ms", "--quiet", "-o", filepath.Join(dir, "r.csv"))
+		code, out, line := runCLI(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "20ms", "--quiet", "-o", filepath.Join(dir, "r.csv"))
 		return code, out + line
 	}
 
@@ -82,7 +82,7 @@ func TestLedgerAndResolve_EndToEnd(t *testing.T) {
 	writeVendorList(t, list, placed)
 	before, err := os.ReadFile(state)
 	require.NoError(t, err)
-	code, out, line = runCLI(t, "resolve", "--orders", list, state)
+	code, out, line = runCLI(t, "resolve", "--lang", "en", "--orders", list, state)
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, "would become pending with order")
 	assert.Contains(t, out, "nothing changed")
@@ -90,7 +90,7 @@ func TestLedgerAndResolve_EndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "a preview changes nothing")
 
-	code, out, line = runCLI(t, "resolve", "--orders", list, "--apply", state)
+	code, out, line = runCLI(t, "resolve", "--lang", "en", "--orders", list, "--apply", state)
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, "2 resolved, 0 still uncertain")
 

@@ -10,9 +10,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // defaultMemoryLimit is the Go runtime's soft memory limit (see
@@ -69,6 +72,20 @@ func execute(ctx context.Context, args []string) int {
 	return exitCode(err)
 }
 
+// runLang is the --lang of the run going on, for the interrupt messages of
+// main's signal handler ("" until a run starts: zh).
+var runLang langValue
+
+// langValue is a language read and written from different goroutines.
+type langValue struct{ v atomic.Value }
+
+func (l *langValue) Store(lang string) { l.v.Store(lang) }
+
+func (l *langValue) Load() string {
+	s, _ := l.v.Load().(string)
+	return s
+}
+
 func main() {
 	// The first Ctrl-C or SIGTERM cancels the root context: the run stops
 	// ordering, lets requests in flight finish, writes the state and the
@@ -89,10 +106,10 @@ func main() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		printLine(os.Stderr, "qccbatch: interrupted: stopping cleanly (interrupt again to exit at once)")
+		printLine(os.Stderr, msg.Text(runLang.Load(), msg.Interrupted))
 		cancel()
 		<-sigs
-		printLastLine(os.Stderr, "qccbatch: interrupted twice: exiting now; the state file is consistent, rerun the same command to resume")
+		printLastLine(os.Stderr, msg.Text(runLang.Load(), msg.InterruptedTwice))
 		os.Exit(4)
 	}()
 	os.Exit(execute(ctx, os.Args[1:]))

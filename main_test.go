@@ -143,7 +143,7 @@ func TestCLI_SecondInterruptExitsAtOnce(t *testing.T) {
 	}
 	in := filepath.Join(t.TempDir(), "p.csv")
 	require.NoError(t, os.WriteFile(in, []byte(names.String()), 0o600))
-	cmd := qccbatch(t, sandboxEnv, "run", in, "--base-url", srv.BaseURL(), "--qps", "0", "--no-progress")
+	cmd := qccbatch(t, sandboxEnv, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--no-progress")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

@@ -78,10 +78,10 @@ func TestRepair_NothingOrderedTwice(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, line, "line")
 
-	code, out, line := runCLI(t, "repair", state)
+	code, out, line := runCLI(t, "repair", "--lang", "en", state)
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, "nothing changed")
-	code, out, line = runCLI(t, "repair", "--apply", state)
+	code, out, line = runCLI(t, "repair", "--lang", "en", "--apply", state)
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, "damaged file is kept")
 

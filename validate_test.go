@@ -84,11 +84,13 @@ func TestValidate_Plan(t *testing.T) {
 		args  []string
 		wants []string
 	}{
-		{"xlsx from LibreOffice", []string{"validate", "testdata/input/numbers_lo.xlsx"},
-			[]string{"rows:        8", "invalid:     2", "数字精度已丢失", "空", "duplicates:  1", "companies:   5 ("}},
-		{"flags after the file", []string{"validate", "testdata/input/formats_lo.xlsx", "--sheet", "Other", "--column", "A"},
+		{"xlsx from LibreOffice", []string{"validate", "--lang", "en", "testdata/input/numbers_lo.xlsx"},
+			[]string{"rows:        8", "invalid:     2", "precision lost", "empty", "duplicates:  1", "companies:   5 ("}},
+		{"zh is the default", []string{"validate", "testdata/input/numbers_lo.xlsx"},
+			[]string{"行数：      8", "无效：      2", "数字精度已丢失", "空", "重复：      1", "企业：      5（"}},
+		{"flags after the file", []string{"validate", "--lang", "en", "testdata/input/formats_lo.xlsx", "--sheet", "Other", "--column", "A"},
 			[]string{`sheet "Other"`, "rows:        1", "companies:   1 ("}},
-		{"gbk csv", []string{"validate", "testdata/input/numbers_gbk.csv"},
+		{"gbk csv", []string{"validate", "--lang", "en", "testdata/input/numbers_gbk.csv"},
 			[]string{"gb18030", "invalid:     1", "companies:   6 ("}},
 	}
 	for _, tt := range tests {
@@ -148,7 +150,7 @@ func TestValidate_RealBook(t *testing.T) {
 	assert.Equal(t, exitPerson, code, "--strict: an invalid row exits 5: %s", line)
 
 	// A column of people is refused by run, warned by validate.
-	code, out, _ = runCLI(t, "validate", "--column", "客户经理", "testdata/input/realbook/realbook.xlsx")
+	code, out, _ = runCLI(t, "validate", "--lang", "en", "--column", "客户经理", "testdata/input/realbook/realbook.xlsx")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "look like organisations")
 	code, _, line = runCLI(t, "run", "--sandbox", "--quiet", "--column", "客户经理", "-o", filepath.Join(t.TempDir(), "r.csv"),

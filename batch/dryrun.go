@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // DryRunPlan is the plan of a run that calls nothing: the validation plan
@@ -68,24 +69,25 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	return dp, nil
 }
 
-// Write prints the plan for a person.
-func (d *DryRunPlan) Write(w io.Writer) {
-	d.Portfolio.WritePlan(w)
-	fmt.Fprintf(w, "already done in the state file: %d companies\n", d.Done)
-	fmt.Fprintf(w, "new orders this run:            %d\n", d.ToOrder)
+// Write prints the plan for a person, in lang.
+func (d *DryRunPlan) Write(w io.Writer, lang string) {
+	t := msg.For(lang)
+	d.Portfolio.WritePlan(w, lang)
+	fmt.Fprint(w, t.Text(msg.DryDone, d.Done))
+	fmt.Fprint(w, t.Text(msg.DryNewOrders, d.ToOrder))
 	if d.Cost > 0 {
-		fmt.Fprintf(w, "cost of the new orders:         ¥%.2f\n", d.Cost)
+		fmt.Fprint(w, t.Text(msg.DryCost, d.Cost))
 	}
-	fmt.Fprintf(w, "orders to poll:                 %d\n", d.ToPoll)
+	fmt.Fprint(w, t.Text(msg.DryPoll, d.ToPoll))
 	if d.ToFetch > 0 {
-		fmt.Fprintf(w, "reports to download:            %d\n", d.ToFetch)
+		fmt.Fprint(w, t.Text(msg.DryDownload, d.ToFetch))
 	}
 	switch {
 	case d.Estimate > 0:
-		fmt.Fprintf(w, "estimated duration:             %s\n", d.Estimate.Round(time.Second))
+		fmt.Fprint(w, t.Text(msg.DryDuration, d.Estimate.Round(time.Second)))
 	case d.Estimate == 0:
-		fmt.Fprintf(w, "estimated duration:             nothing to do\n")
+		fmt.Fprint(w, t.Text(msg.DryNothing))
 	default:
-		fmt.Fprintf(w, "estimated duration:             unlimited rate (--qps 0)\n")
+		fmt.Fprint(w, t.Text(msg.DryUnlimited))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -182,10 +183,10 @@ func (r *runner) placeOrder(i int) {
 	}
 	if err := r.j.Intent(r.calls, r.key(i), c.SearchKey); err != nil {
 		if r.calls.Err() != nil { // stopping: nothing was written, nothing sent
-			r.incompleteBecause("interrupted")
+			r.incompleteBecause(r.text(msg.StopInterrupted))
 			return
 		}
-		r.halt(StopStateFile, "state file: "+err.Error())
+		r.halt(StopStateFile, r.text(msg.StopStateFile, err))
 		return
 	}
 	r.perCompany[i].ordersPlaced++
@@ -205,7 +206,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	k := r.key(i)
 	var intr InterruptedError
 	if errors.As(err, &intr) {
-		r.incompleteBecause("interrupted")
+		r.incompleteBecause(r.text(msg.StopInterrupted))
 		return r.j.Cancelled(k, "not sent: "+err.Error())
 	}
 	var ae *client.APIError // set for every decision but placed, retry, ambiguous and fatal
@@ -251,17 +252,17 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	case client.DecisionCooldown:
 		until := r.cfg.Now().Add(cooldownFor)
 		r.perCompany[i].note = r.text(msgCooldown, until.Local().Format(time.RFC3339))
-		r.incompleteBecause("cooldown (API 110)")
+		r.incompleteBecause(r.text(msg.StopCooldown))
 		return r.j.Cooldown(k, until, ae.Code, ae.Message)
 	case client.DecisionQuota:
-		r.halt(StopQuota, fmt.Sprintf("API %d %s: daily limit or balance reached; run again later to resume", ae.Code, ae.Message))
+		r.halt(StopQuota, r.text(msg.StopQuota, ae.Code, ae.Message))
 		return r.j.Cancelled(k, err.Error())
 	case client.DecisionRetry: // retries exhausted; certainly not placed
 		r.perCompany[i].note = r.text(msgNotOrdered, err)
-		r.incompleteBecause("some orders failed to reach the API")
+		r.incompleteBecause(r.text(msg.StopOrdersFailed))
 		return r.j.Cancelled(k, err.Error())
 	}
-	r.halt(StopAccount, fatalReason(err))
+	r.halt(StopAccount, fatalReason(r.cfg.Lang, err))
 	return r.j.Cancelled(k, err.Error())
 }
 
@@ -283,7 +284,7 @@ func (r *runner) orderOutcome(ambiguous bool) {
 	total := r.ambiguousTotal
 	r.mu.Unlock()
 	if n >= outageMin {
-		r.halt(StopFailing, fmt.Sprintf("the API is failing: %d of the last %d orders got no usable answer; %d orders uncertain; rerun later", n, outageWindow, total))
+		r.halt(StopFailing, r.text(msg.StopFailing, n, outageWindow, total))
 	}
 }
 
@@ -298,11 +299,11 @@ func btoi(b bool) int {
 func (r *runner) record(i int, err error) {
 	var nr *journal.OrderNotRecordedError
 	if errors.As(err, &nr) {
-		r.halt(StopStateFile, "state file: "+err.Error())
+		r.halt(StopStateFile, r.text(msg.StopStateFile, err))
 		return
 	}
 	if err != nil {
-		r.halt(StopStateFile, fmt.Sprintf("state file: %v (company %s)", err, r.p.Companies[i].SearchKey))
+		r.halt(StopStateFile, r.text(msg.StopStateFileCompany, err, r.p.Companies[i].SearchKey))
 	}
 }
 
@@ -314,18 +315,17 @@ func (r *runner) markFinal(i int) {
 func (r *runner) checkBreaker() {
 	n, bad := r.answered.Load(), r.badParams.Load()
 	if n >= breakerMin && bad*2 > n {
-		r.halt(StopFailing, fmt.Sprintf("%d of %d orders were rejected as bad parameters (API 202/213/215): is the identifier column right? Check with `qccbatch validate`, fix the input or use --column", bad, n))
+		r.halt(StopFailing, r.text(msg.StopBadParams, bad, n))
 	}
 }
 
-func fatalReason(err error) string {
+func fatalReason(lang string, err error) string {
 	var ae *client.APIError
 	if errors.As(err, &ae) {
-		s := fmt.Sprintf("API %d %s: account problem, all requests stopped", ae.Code, ae.Message)
 		if ae.Code == 115 {
-			s += " (check the system clock and the key/secret)"
+			return text(lang, msg.StopAccountClock, ae.Code, ae.Message)
 		}
-		return s
+		return text(lang, msg.StopAccount, ae.Code, ae.Message)
 	}
-	return "unexpected answer, all requests stopped: " + err.Error()
+	return text(lang, msg.StopUnexpected, err)
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -59,7 +60,7 @@ func (r *runner) plan() runPlan {
 			}
 			if known && st.Outcome == outcome.NotOrdered && st.CooldownUntil.After(pol.Now) {
 				r.perCompany[i].note = r.text(msgCooldown, st.CooldownUntil.Local().Format(time.RFC3339))
-				r.incompleteBecause("cooldown (API 110)")
+				r.incompleteBecause(r.text(msg.StopCooldown))
 			}
 		}
 	}

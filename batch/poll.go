@@ -3,10 +3,10 @@ package batch
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -91,7 +91,7 @@ func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 			note = r.text(msgNoPollAnswer, r.cfg.Timeout, cause)
 		}
 		r.perCompany[it.comp].note = note
-		r.incompleteBecause("polling timed out")
+		r.incompleteBecause(r.text(msg.StopPollTimeout))
 		return
 	}
 	it.due = due
@@ -106,9 +106,9 @@ func (r *runner) pollFailed(it pollItem, err error) {
 	}
 	switch client.ClassOf(err) {
 	case client.ClassFatal:
-		r.halt(StopAccount, fatalReason(err))
+		r.halt(StopAccount, fatalReason(r.cfg.Lang, err))
 	case client.ClassQuota:
-		r.halt(StopQuota, fmt.Sprintf("%v: daily limit or balance reached; run again later to resume", err))
+		r.halt(StopQuota, r.text(msg.StopQuotaErr, err))
 		r.pollsStopped.Store(true) // the polls get the same answer: stop them too
 	default: // retries exhausted, or a row-level code: poll again later
 		r.perCompany[it.comp].note = r.text(msgPollFailed, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -41,10 +42,10 @@ type Portfolio struct {
 	RowLine         []int32        // per data row: its sheet row number (or CSV line), for messages
 	RowMessage      map[int]string // per data row: why it is invalid, or a warning for a valid row (zh)
 	RowMessageEN    map[int]string // the same in English
-	RowReason       map[int]string // per data row: the short reason, for invalid rows and warnings
+	RowReason       map[int]msg.ID // per data row: the short reason, for invalid rows and warnings
 	Companies       []Company      // unique companies, first-appearance order
-	InvalidByReason map[string]int // invalid rows per short reason
-	WarningByReason map[string]int // valid rows with a warning, per short reason
+	InvalidByReason map[msg.ID]int // invalid rows per short reason
+	WarningByReason map[msg.ID]int // valid rows with a warning, per short reason
 	Duplicates      int            // rows naming a company already named by an earlier row
 }
 
@@ -77,9 +78,9 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 		CodeColumn: code, NameColumn: name, HeaderRow: inp.HeaderRow(), PeopleColumn: -1,
 		RowMessage:      map[int]string{},
 		RowMessageEN:    map[int]string{},
-		RowReason:       map[int]string{},
-		InvalidByReason: map[string]int{},
-		WarningByReason: map[string]int{},
+		RowReason:       map[int]msg.ID{},
+		InvalidByReason: map[msg.ID]int{},
+		WarningByReason: map[msg.ID]int{},
 	}
 	index := map[string]int32{}
 	names := map[int]*[2]int{} // per column: names seen, names that look like organisations
@@ -124,9 +125,13 @@ func (p *Portfolio) PeopleError() error {
 	if p.PeopleColumn < 0 {
 		return nil
 	}
-	return configErrorf("%s: only %d of %d names in column %s look like organisations (公司, 厂, 中心, Ltd …): is this a column of people? "+
-		"Name the column of company names with --name-column (and the code column with --column)", p.Path, p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn))
+	return configErrorf("%s: only %d of %d names in column %s look like organisations (%s …): is this a column of people? "+
+		"Name the column of company names with --name-column (and the code column with --column)", p.Path, p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn), organisationWords)
 }
+
+// organisationWords are examples of the words that make a name look like an
+// organisation's, as the people-column warnings quote them.
+const organisationWords = "公司, 厂, 中心, Ltd"
 
 func (p *Portfolio) columnLabel(i int) string {
 	h := ""
@@ -152,7 +157,7 @@ func (p *Portfolio) add(id identifier.ID, index map[string]int32) {
 		p.InvalidByReason[id.Reason]++
 		return
 	}
-	if id.Reason != "" {
+	if id.Reason != msg.None {
 		p.WarningByReason[id.Reason]++
 	}
 	i, seen := index[id.Key]

@@ -8,30 +8,32 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/results"
 )
 
 // WritePlan writes the plan of `validate` (and of `run --dry-run`) for
-// people: what was read, how many rows are invalid and why, how many are
-// duplicates, and how many companies would be ordered.
-func (p *Portfolio) WritePlan(w io.Writer) {
+// people, in lang: what was read, how many rows are invalid and why, how
+// many are duplicates, and how many companies would be ordered.
+func (p *Portfolio) WritePlan(w io.Writer, lang string) {
+	t := msg.For(lang)
 	src := p.Path
 	if p.Sheet != "" {
-		src += fmt.Sprintf(" (sheet %q)", p.Sheet)
+		src += t.Text(msg.PlanSheet, p.Sheet)
 	}
 	if p.HeaderRow > 1 {
-		src += fmt.Sprintf(", header on row %d", p.HeaderRow)
+		src += t.Text(msg.PlanHeaderRow, p.HeaderRow)
 	}
-	fmt.Fprintf(w, "input:       %s, %s\n", src, p.Format)
-	fmt.Fprintf(w, "identifier:  %s\n", p.columnsText())
-	fmt.Fprintf(w, "rows:        %d\n", p.Rows)
+	fmt.Fprint(w, t.Text(msg.PlanInput, src, p.Format))
+	fmt.Fprint(w, t.Text(msg.PlanIdentifier, p.columnsText(t)))
+	fmt.Fprint(w, t.Text(msg.PlanRows, p.Rows))
 	invalid := p.Invalid()
-	fmt.Fprintf(w, "invalid:     %d\n", invalid)
-	writeCounts(w, p.InvalidByReason)
-	fmt.Fprintf(w, "duplicates:  %d (rows naming a company already named above; they share its result)\n", p.Duplicates)
+	fmt.Fprint(w, t.Text(msg.PlanInvalid, invalid))
+	writeCounts(w, t, p.InvalidByReason)
+	fmt.Fprint(w, t.Text(msg.PlanDuplicates, p.Duplicates))
 	if n := sumCounts(p.WarningByReason); n > 0 {
-		fmt.Fprintf(w, "warnings:    %d (ordered, see the message column)\n", n)
-		writeCounts(w, p.WarningByReason)
+		fmt.Fprint(w, t.Text(msg.PlanWarnings, n))
+		writeCounts(w, t, p.WarningByReason)
 	}
 	var codes, regs, names int
 	for _, c := range p.Companies {
@@ -44,52 +46,55 @@ func (p *Portfolio) WritePlan(w io.Writer) {
 			names++
 		}
 	}
-	fmt.Fprintf(w, "companies:   %d (%d by credit code, %d by registration number, %d by name)\n",
-		len(p.Companies), codes, regs, names)
+	fmt.Fprint(w, t.Text(msg.PlanCompanies, len(p.Companies), codes, regs, names))
 	if invalid > 0 {
-		fmt.Fprintf(w, "Invalid rows are never ordered.\n")
+		fmt.Fprint(w, t.Text(msg.PlanInvalidNeverOrdered))
 	}
 }
 
 // columnsText describes the identifier columns, e.g.
-// `C "统一社会信用代码", else B "企业名称" where the code is empty`.
-func (p *Portfolio) columnsText() string {
+// `column C "统一社会信用代码", else column B "企业名称" where the code is empty`.
+func (p *Portfolio) columnsText(t msg.Printer) string {
 	col := func(i int) string {
 		h := ""
 		if i < len(p.Header) {
 			h = p.Header[i]
 		}
-		return fmt.Sprintf("column %s %q", input.ColumnName(i), h)
+		return t.Text(msg.PlanColumn, input.ColumnName(i), h)
 	}
 	switch {
 	case p.CodeColumn >= 0 && p.NameColumn >= 0:
-		return col(p.CodeColumn) + ", else " + col(p.NameColumn) + " where the code is empty"
+		return t.Text(msg.PlanCodeElseName, col(p.CodeColumn), col(p.NameColumn))
 	case p.CodeColumn >= 0:
 		return col(p.CodeColumn)
 	case p.NameColumn >= 0:
 		return col(p.NameColumn)
 	}
-	return "(none)"
+	return t.Text(msg.PlanNoColumn)
 }
 
-// writeCounts lists counts by reason, largest first, then by name.
-func writeCounts(w io.Writer, m map[string]int) {
+// writeCounts lists counts by reason, in t's language, largest first, then
+// by name.
+func writeCounts(w io.Writer, t msg.Printer, m map[msg.ID]int) {
 	keys := make([]string, 0, len(m))
-	for k := range m {
+	counts := make(map[string]int, len(m))
+	for id, n := range m {
+		k := t.Text(id)
 		keys = append(keys, k)
+		counts[k] += n
 	}
 	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]] != m[keys[j]] {
-			return m[keys[i]] > m[keys[j]]
+		if counts[keys[i]] != counts[keys[j]] {
+			return counts[keys[i]] > counts[keys[j]]
 		}
 		return keys[i] < keys[j]
 	})
 	for _, k := range keys {
-		fmt.Fprintf(w, "  %-*s %d\n", 24-results.DisplayWidth(k)+utf8.RuneCountInString(k), k, m[k])
+		fmt.Fprintf(w, "  %-*s %d\n", 24-results.DisplayWidth(k)+utf8.RuneCountInString(k), k, counts[k])
 	}
 }
 
-func sumCounts(m map[string]int) int {
+func sumCounts(m map[msg.ID]int) int {
 	n := 0
 	for _, c := range m {
 		n += c
@@ -99,8 +104,9 @@ func sumCounts(m map[string]int) int {
 
 // WriteRows lists the invalid rows with their sheet row number and reason,
 // then the duplicate rows with the row they repeat: the first max of each
-// on w, then how many more there are.
+// on w, then how many more there are; in lang.
 func (p *Portfolio) WriteRows(w io.Writer, lang string, limit int) {
+	t := msg.For(lang)
 	listed, more := 0, 0
 	for i, ci := range p.RowCompany {
 		if ci >= 0 {
@@ -111,13 +117,13 @@ func (p *Portfolio) WriteRows(w io.Writer, lang string, limit int) {
 			continue
 		}
 		if listed == 0 {
-			fmt.Fprintln(w, "invalid rows:")
+			fmt.Fprint(w, t.Text(msg.PlanInvalidRows))
 		}
 		listed++
-		fmt.Fprintf(w, "  row %d: %s\n", p.RowLine[i], p.Message(i, lang))
+		fmt.Fprint(w, t.Text(msg.PlanInvalidRow, p.RowLine[i], p.Message(i, lang)))
 	}
 	if more > 0 {
-		fmt.Fprintf(w, "  and %d more — write them with -o\n", more)
+		fmt.Fprint(w, t.Text(msg.PlanMore, more))
 	}
 	listed, more = 0, 0
 	for i, ci := range p.RowCompany {
@@ -129,16 +135,15 @@ func (p *Portfolio) WriteRows(w io.Writer, lang string, limit int) {
 			continue
 		}
 		if listed == 0 {
-			fmt.Fprintln(w, "duplicate rows:")
+			fmt.Fprint(w, t.Text(msg.PlanDuplicateRows))
 		}
 		listed++
-		fmt.Fprintf(w, "  row %d repeats row %d (%s)\n", p.RowLine[i], p.RowLine[p.Companies[ci].FirstRow], p.Companies[ci].SearchKey)
+		fmt.Fprint(w, t.Text(msg.PlanDuplicateRow, p.RowLine[i], p.RowLine[p.Companies[ci].FirstRow], p.Companies[ci].SearchKey))
 	}
 	if more > 0 {
-		fmt.Fprintf(w, "  and %d more — write them with -o\n", more)
+		fmt.Fprint(w, t.Text(msg.PlanMore, more))
 	}
 	if p.PeopleColumn >= 0 {
-		fmt.Fprintf(w, "warning: only %d of %d names in column %s look like organisations (公司, 厂, 中心, Ltd …): is this a column of people? "+
-			"run refuses it unless --name-column names it\n", p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn))
+		fmt.Fprint(w, t.Text(msg.PlanPeopleWarning, p.columnLabel(p.PeopleColumn), p.PeopleNames, p.PeopleOrgs, organisationWords))
 	}
 }

@@ -45,11 +45,17 @@ func TestScanPortfolio(t *testing.T) {
 	assert.Contains(t, got.RowMessage[7], "注册号校验位不符", "messages %v", got.RowMessage)
 
 	var plan bytes.Buffer
-	got.WritePlan(&plan)
-	for _, w := range []string{"rows:        8", "invalid:     2", "校验位错误", "暂不支持社会组织", "duplicates:  2",
+	got.WritePlan(&plan, "en")
+	for _, w := range []string{"rows:        8", "invalid:     2", "wrong check character", "social organisation", "duplicates:  2",
 		"warnings:    1", "companies:   4 (1 by credit code, 1 by registration number, 2 by name)",
 		`column B "统一社会信用代码", else column A "企业名称"`} {
 		assert.Contains(t, plan.String(), w, "plan lacks %q", w)
+	}
+	plan.Reset()
+	got.WritePlan(&plan, "zh")
+	for _, w := range []string{"行数：      8", "无效：      2", "校验位错误", "暂不支持社会组织", "重复：      2",
+		"企业：      4（按统一社会信用代码 1，按注册号 1，按名称 2）", `B 列 "统一社会信用代码"，代码为空时用 A 列 "企业名称"`} {
+		assert.Contains(t, plan.String(), w, "zh plan lacks %q", w)
 	}
 
 	allow, err := ScanPortfolio(p, input.Options{}, identifier.Options{AllowBadChecksum: true})

@@ -23,7 +23,7 @@ func stateResult(searchKey string, st journal.State, known bool, note, lang stri
 			SearchKey:    st.SearchKey,
 			Outcome:      st.Outcome,
 			Code:         st.Code,
-			Message:      st.Message,
+			Message:      journalMessage(lang, st.Message),
 			OrderNo:      st.OrderNo,
 			ReportStatus: st.ReportStatus,
 			ReportURL:    st.ReportURL,

@@ -15,6 +15,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/internal/pollsched"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
 	"golang.org/x/sync/errgroup"
@@ -132,12 +133,12 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	runID, err := j.StartRun(r.runInfo())
 	if err != nil {
 		_ = j.Close()
-		return nil, &StopError{Stop: StopStateFile, Reason: "state file: " + err.Error()}
+		return nil, &StopError{Stop: StopStateFile, Reason: r.text(msg.StopStateFile, err)}
 	}
 	r.execute(pl)
 	var runErr error
 	if err := j.Sync(); err != nil {
-		runErr = fmt.Errorf("state file: %w", err)
+		runErr = errors.New(r.text(msg.StopStateFile, err))
 	}
 	rep := r.report(start)
 	var end error // how the run ended, before the results are written
@@ -164,10 +165,10 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		final = r.resultsFailed(resErr, runErr)
 	}
 	if err := j.EndRun(runID, r.runEnd(rep, final)); err != nil && end == nil {
-		end = &StopError{Stop: StopStateFile, Reason: "state file: " + err.Error()}
+		end = &StopError{Stop: StopStateFile, Reason: r.text(msg.StopStateFile, err)}
 	}
 	if err := j.Close(); err != nil {
-		runErr = errors.Join(runErr, fmt.Errorf("closing state file: %w", err))
+		runErr = errors.Join(runErr, errors.New(r.text(msg.StopStateFile, err)))
 		if end == nil {
 			end = &StopError{Stop: StopStateFile, Reason: runErr.Error()}
 		}
@@ -230,7 +231,7 @@ func (r *runner) execute(pl runPlan) {
 			break
 		}
 		if !r.takeBudget() { // in plan order: never-ordered first, oldest refresh first
-			r.incompleteBecause("--max-orders reached")
+			r.incompleteBecause(r.text(msg.StopMaxOrders))
 			break
 		}
 		orders.Go(func() error { r.placeOrder(i); return nil })
@@ -249,16 +250,17 @@ func (r *runner) execute(pl runPlan) {
 // never an input error (exit 2 says nothing was ordered), and a stop keeps
 // its exit code.
 func (r *runner) resultsFailed(err, runErr error) error {
-	msg := "the results could not be written: " + err.Error() + " (the state file is complete: `qccbatch export` writes them again)"
+	why := r.text(msg.StopResultsNotWritten, err)
+	sep := r.text(msg.StopJoin)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stop != nil {
-		return &StopError{Stop: r.stop.Stop, Reason: r.stop.Reason + "; " + msg}
+		return &StopError{Stop: r.stop.Stop, Reason: r.stop.Reason + sep + why}
 	}
 	if runErr != nil {
-		msg = runErr.Error() + "; " + msg
+		why = runErr.Error() + sep + why
 	}
-	return &StopError{Stop: StopResults, Reason: msg}
+	return &StopError{Stop: StopResults, Reason: why}
 }
 
 // halt records the first stop and stops new orders; a stop that is not
@@ -305,25 +307,25 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	defer r.mu.Unlock()
 	left := rep.Counts[outcome.Pending] + rep.Counts[outcome.NotOrdered]
 	if ctx.Err() != nil {
-		return &StopError{Stop: StopIncomplete, Reason: fmt.Sprintf("interrupted: %d rows left pending or not ordered; rerun the same command to resume", left)}
+		return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopInterruptedLeft, left)}
 	}
 	if left == 0 && len(r.incomplete) == 0 {
 		if n := r.downloadsFailed.Load(); n > 0 {
-			return &StopError{Stop: StopIncomplete, Reason: fmt.Sprintf("%d reports could not be downloaded (see the message column); rerun the same command to retry", n)}
+			return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopDownloadsFailed, n)}
 		}
 		if n := rep.Counts[outcome.Uncertain]; n > 0 {
-			return &StopError{Stop: StopUncertain, Reason: fmt.Sprintf("%d rows uncertain: look them up in Qichacha's order list, then `qccbatch resolve --orders LIST %s`", n, r.cfg.State)}
+			return &StopError{Stop: StopUncertain, Reason: r.text(msg.StopUncertain, n, r.cfg.State)}
 		}
 		return nil
 	}
-	reason := "incomplete"
+	reason := r.text(msg.StopIncomplete)
 	if len(r.incomplete) > 0 {
-		reason = strings.Join(r.incomplete, "; ")
+		reason = strings.Join(r.incomplete, r.text(msg.StopJoin))
 	}
 	if left == 0 { // e.g. refreshes skipped by --max-orders: the rows keep their older result
-		return &StopError{Stop: StopIncomplete, Reason: reason + ": some planned orders were not placed; rerun the same command to resume"}
+		return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopNotPlaced, reason)}
 	}
-	return &StopError{Stop: StopIncomplete, Reason: fmt.Sprintf("%s: %d rows left pending or not ordered; rerun the same command to resume", reason, left)}
+	return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopLeft, reason, left)}
 }
 
 // checkFreeSpace refuses to start a run with less than journal.MinFreeSpace

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Real, publicly documented unified social credit codes (from the
@@ -50,7 +51,7 @@ func TestClassify_Mutations(t *testing.T) {
 					m[i] = usccAlphabet[j]
 					id := Classify(input.Cell{Value: string(m), Type: input.CellString}, Options{})
 					require.True(t, id.Invalid, "mutant %s (position %d) classified valid: %+v", m, i+1, id)
-					require.Contains(t, []string{ReasonChecksum, ReasonSocialOrg}, id.Reason, "mutant %s", m)
+					require.Contains(t, []msg.ID{ReasonChecksum, ReasonSocialOrg}, id.Reason, "mutant %s", m)
 				}
 			}
 		})
@@ -67,20 +68,20 @@ func TestClassify(t *testing.T) {
 		kind      Kind
 		searchKey string
 		key       string
-		reason    string // "" for a clean valid row
+		reason    msg.ID // msg.None for a clean valid row
 		msgHas    string
 	}{
-		{"huawei", str("914403001922038216"), Options{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
-		{"xiaomi", str("91110108551385082Q"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
-		{"lower-case check char", str("91110108551385082q"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
-		{"full-width", str("９１１１０１０８５５１３８５０８２Ｑ"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
-		{"spaces NBSP zero-width", str("\u00a0 9111 0108 5513\u200b 8508 2Q\u3000"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", "", ""},
-		{"apostrophe text mark", str("'914403001922038216"), Options{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
-		{"excel =\"\" trick", str(`="914403001922038216"`), Options{}, KindUSCC, "914403001922038216", "914403001922038216", "", ""},
+		{"huawei", str("914403001922038216"), Options{}, KindUSCC, "914403001922038216", "914403001922038216", msg.None, ""},
+		{"xiaomi", str("91110108551385082Q"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", msg.None, ""},
+		{"lower-case check char", str("91110108551385082q"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", msg.None, ""},
+		{"full-width", str("９１１１０１０８５５１３８５０８２Ｑ"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", msg.None, ""},
+		{"spaces NBSP zero-width", str("\u00a0 9111 0108 5513\u200b 8508 2Q\u3000"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", msg.None, ""},
+		{"apostrophe text mark", str("'914403001922038216"), Options{}, KindUSCC, "914403001922038216", "914403001922038216", msg.None, ""},
+		{"excel =\"\" trick", str(`="914403001922038216"`), Options{}, KindUSCC, "914403001922038216", "914403001922038216", msg.None, ""},
 		{"wrong check char", str("914403001922038217"), Options{}, KindInvalid, "", "", ReasonChecksum, "应为 6，实为 7"},
-		{"wrong check char allowed", str("914403001922038217"), Options{AllowBadChecksum: true}, KindUSCC, "914403001922038217", "914403001922038217", "校验位不符（已放行）", "应为 6"},
+		{"wrong check char allowed", str("914403001922038217"), Options{AllowBadChecksum: true}, KindUSCC, "914403001922038217", "914403001922038217", ReasonChecksumAllowed, "应为 6"},
 		{"letter-first code", str("N2110108MA00000002"), Options{}, KindInvalid, "", "", ReasonChecksum, "应为"},
-		{"letter-first code valid", str(withCheck("Y1110108MA0000000")), Options{}, KindUSCC, withCheck("Y1110108MA0000000"), withCheck("Y1110108MA0000000"), "", ""},
+		{"letter-first code valid", str(withCheck("Y1110108MA0000000")), Options{}, KindUSCC, withCheck("Y1110108MA0000000"), withCheck("Y1110108MA0000000"), msg.None, ""},
 		{"social organisation", str("53100000500021676K"), Options{}, KindInvalid, "", "", ReasonSocialOrg, "社会组织"},
 		{"social org even if allowed", str("53100000500021676K"), Options{AllowBadChecksum: true}, KindInvalid, "", "", ReasonSocialOrg, ""},
 		{"letter O for zero", str("9144O3001922038216"), Options{}, KindInvalid, "", "", ReasonBadChar, "第5位 O"},
@@ -110,18 +111,18 @@ func TestClassify(t *testing.T) {
 		{"notes with prose", str("备注：以上数据截至2025年9月30日，由客户经理核对"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
 		{"notes 说明", str("说明"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
 		{"notes 注1", str("注1：代码待补"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
-		{"company starting with 汇总", str("汇总科技有限公司"), Options{}, KindName, "汇总科技有限公司", "汇总科技有限公司", "", ""},
-		{"company starting with 注", str("注塑机械厂"), Options{}, KindName, "注塑机械厂", "注塑机械厂", "", ""},
-		{"reg no number cell", num("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
-		{"reg no number cell sci", num("4.40301103097413E+14"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
-		{"reg no text", str("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", "", ""},
-		{"reg no bad check is a warning", str("440301103097414"), Options{}, KindRegNo, "440301103097414", "440301103097414", "注册号校验位不符", "应为 3"},
+		{"company starting with 汇总", str("汇总科技有限公司"), Options{}, KindName, "汇总科技有限公司", "汇总科技有限公司", msg.None, ""},
+		{"company starting with 注", str("注塑机械厂"), Options{}, KindName, "注塑机械厂", "注塑机械厂", msg.None, ""},
+		{"reg no number cell", num("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", msg.None, ""},
+		{"reg no number cell sci", num("4.40301103097413E+14"), Options{}, KindRegNo, "440301103097413", "440301103097413", msg.None, ""},
+		{"reg no text", str("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", msg.None, ""},
+		{"reg no bad check is a warning", str("440301103097414"), Options{}, KindRegNo, "440301103097414", "440301103097414", ReasonRegNoCheck, "应为 3"},
 		{"small number cell", num("12345"), Options{}, KindInvalid, "", "", ReasonNumber, "12345"},
 		{"fraction number cell", num("4104113.182"), Options{}, KindInvalid, "", "", ReasonNumber, ""},
-		{"name", str(" 华为技术有限公司 "), Options{}, KindName, "华为技术有限公司", "华为技术有限公司", "", ""},
-		{"name full-width brackets kept", str("腾讯科技（深圳）有限公司"), Options{}, KindName, "腾讯科技（深圳）有限公司", "腾讯科技(深圳)有限公司", "", ""},
-		{"name latin case folded in key", str("3M 中国有限公司"), Options{}, KindName, "3M 中国有限公司", "3M 中国有限公司", "", ""},
-		{"name with run of spaces", str("ABB  (中国)\u3000有限公司"), Options{}, KindName, "ABB  (中国)\u3000有限公司", "ABB (中国) 有限公司", "", ""},
+		{"name", str(" 华为技术有限公司 "), Options{}, KindName, "华为技术有限公司", "华为技术有限公司", msg.None, ""},
+		{"name full-width brackets kept", str("腾讯科技（深圳）有限公司"), Options{}, KindName, "腾讯科技（深圳）有限公司", "腾讯科技(深圳)有限公司", msg.None, ""},
+		{"name latin case folded in key", str("3M 中国有限公司"), Options{}, KindName, "3M 中国有限公司", "3M 中国有限公司", msg.None, ""},
+		{"name with run of spaces", str("ABB  (中国)\u3000有限公司"), Options{}, KindName, "ABB  (中国)\u3000有限公司", "ABB (中国) 有限公司", msg.None, ""},
 		{"one character name", str("华"), Options{}, KindInvalid, "", "", ReasonNameTooShort, "不足2个字符"},
 		{"name with line break", str("华为技术\n有限公司"), Options{}, KindInvalid, "", "", ReasonBadChar, ""},
 		{"too long name", str(strings.Repeat("公司", 60)), Options{}, KindInvalid, "", "", ReasonNameTooLong, ""},
@@ -143,7 +144,7 @@ func TestClassify(t *testing.T) {
 			assert.Equal(t, tt.key, got.Key, "key")
 			assert.Equal(t, tt.reason, got.Reason, "reason")
 			assert.Equal(t, tt.kind == KindInvalid || tt.kind == KindEmpty, got.Invalid, "invalid")
-			if tt.reason != "" {
+			if tt.reason != msg.None {
 				assert.NotEmpty(t, got.Message, "message")
 				assert.NotEmpty(t, got.MessageEN, "English message")
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // interopDir holds the interop corpus: one portfolio written by many
@@ -47,7 +48,7 @@ type manifest struct {
 }
 
 // manifestReasons maps the manifest's expected reasons to Classify's.
-var manifestReasons = map[string]string{
+var manifestReasons = map[string]msg.ID{
 	"formula_uncalculated":   identifier.ReasonFormulaUncalculated,
 	"exact_number_18_digits": identifier.ReasonStoredAsNumber,
 	"totals_row":             identifier.ReasonTotalsRow,

@@ -1,0 +1,62 @@
+// Package msg is the one zh/en catalogue of every sentence qccbatch writes
+// for people: row messages, stop reasons, the plan of validate and
+// --dry-run, the results workbook's texts, identifier reasons, the prompt,
+// log sentences on a terminal and the human output of the commands.
+//
+// A message is a typed ID; Text returns it in a language, formatted with
+// fmt.Sprintf. The tables are plain Go, not golang.org/x/text/message: its
+// printer localises numbers (a %d of 12345 becomes "12,345"), which would
+// break row numbers, order numbers and counts that people search for.
+//
+// Texts that embed an API message, an OS error, a file name or a company
+// name take it as an argument and keep it as it came; only the words
+// around it are translated. Machine-readable forms (log keys, JSON, the
+// summary line's keys, outcome codes) are not in the catalogue.
+//
+// The package imports only outcome, whose Lang is the one place that
+// normalises a --lang value, so batch, batch/journal, batch/identifier,
+// batch/results and the command line can all import it.
+package msg
+
+import (
+	"fmt"
+
+	"github.com/qccbatch/qccbatch/batch/outcome"
+)
+
+// ID names one message of the catalogue. The zero ID is None: no message.
+type ID int
+
+// Text returns message id in lang ("en", else zh; see outcome.Lang),
+// formatted with args when there are any. An unknown id returns "".
+func Text(lang string, id ID, args ...any) string {
+	m, ok := table[id]
+	if !ok {
+		return ""
+	}
+	f := m[0]
+	if outcome.Lang(lang) == "en" {
+		f = m[1]
+	}
+	if len(args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, args...)
+}
+
+// Both returns message id in zh and in en.
+func Both(id ID, args ...any) (zh, en string) {
+	return Text("zh", id, args...), Text("en", id, args...)
+}
+
+// Printer writes messages of one language.
+type Printer string
+
+// For returns the printer of lang.
+func For(lang string) Printer { return Printer(outcome.Lang(lang)) }
+
+// Text returns message id in the printer's language.
+func (p Printer) Text(id ID, args ...any) string { return Text(string(p), id, args...) }
+
+// Lang returns the printer's language, "zh" or "en".
+func (p Printer) Lang() string { return outcome.Lang(string(p)) }
