@@ -18,7 +18,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
-	"golang.org/x/sync/errgroup"
 )
 
 // Report is what a finished run tells the command line.
@@ -198,14 +197,13 @@ func (r *runner) execute(pl runPlan) {
 	}
 
 	// Workers never fail: every outcome, errors included, goes to the
-	// journal and the runner's stop state, so the groups only bound and join.
-	var polls errgroup.Group
-	polls.SetLimit(r.cfg.Concurrency)
+	// journal and the runner's stop state, so the pools only bound and join.
+	polls := startWorkers(r.cfg.Concurrency)
 	pollDone := make(chan struct{})
 	go func() {
 		defer close(pollDone)
-		r.sched.run(r.work, &polls, r.poll, r.nextPoll)
-		_ = polls.Wait()
+		r.sched.run(r.work, polls, r.poll, r.nextPoll)
+		polls.Wait()
 	}()
 
 	// While orders remain, polls may hold only half the --concurrency slots:
@@ -221,10 +219,9 @@ func (r *runner) execute(pl runPlan) {
 			reserved++
 		}
 	}
-	var orders errgroup.Group
-	orders.SetLimit(r.cfg.Concurrency)
+	orders := startWorkers(r.cfg.Concurrency)
 	for _, i := range pl.downloads {
-		orders.Go(func() error { r.download(i); return nil })
+		orders.Go(func() { r.download(i) })
 	}
 	for _, i := range pl.orders {
 		if r.work.Err() != nil || r.ordersStopped.Load() {
@@ -234,9 +231,9 @@ func (r *runner) execute(pl runPlan) {
 			r.incompleteBecause(r.text(msg.StopMaxOrders))
 			break
 		}
-		orders.Go(func() error { r.placeOrder(i); return nil })
+		orders.Go(func() { r.placeOrder(i) })
 	}
-	_ = orders.Wait()
+	orders.Wait()
 	for range reserved {
 		<-r.pollSlots
 	}

@@ -5,8 +5,6 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/errgroup"
 )
 
 // pollItem is one order waiting for its next poll.
@@ -75,7 +73,7 @@ func (s *scheduler) producersDone() {
 // is done. fn may add its item back before it returns. When an item comes
 // due, again says when it is due now; a later time puts it back (the
 // schedule learned since the poll was planned).
-func (s *scheduler) run(ctx context.Context, g *errgroup.Group, fn func(pollItem), again func(pollItem) time.Time) {
+func (s *scheduler) run(ctx context.Context, g *workers, fn func(pollItem), again func(pollItem) time.Time) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -122,7 +120,7 @@ func (s *scheduler) run(ctx context.Context, g *errgroup.Group, fn func(pollItem
 			s.mu.Unlock()
 			return
 		}
-		g.Go(func() error {
+		g.Go(func() {
 			defer func() {
 				s.mu.Lock()
 				s.active--
@@ -130,7 +128,6 @@ func (s *scheduler) run(ctx context.Context, g *errgroup.Group, fn func(pollItem
 				s.signal()
 			}()
 			fn(it)
-			return nil
 		})
 	}
 }
