@@ -80,3 +80,57 @@ func TestJournal_GroupCommit(t *testing.T) {
 	t.Logf("%d intents, %d fsyncs", writers*each, n)
 	assert.LessOrEqual(t, n, int64(writers*each-writers+2), "no group commit: the second fsync did not cover the waiting writers")
 }
+
+// TestGroupCommit_Pacing: a writer alone never waits before its fsync;
+// writers that wait together let the leader wait out the rest of an
+// fsync's time first, so one fsync covers more of them, and every record is
+// still durable when its method returns.
+func TestGroupCommit_Pacing(t *testing.T) {
+	open := func(t *testing.T, paced *atomic.Int32, syncs *atomic.Int32) *Journal {
+		fsync := func(f *os.File) error {
+			time.Sleep(time.Millisecond) // a disk's flush
+			syncs.Add(1)
+			return f.Sync()
+		}
+		pace := func(d time.Duration) {
+			require.LessOrEqual(t, d, maxSyncPace)
+			paced.Add(1)
+			time.Sleep(d)
+		}
+		j, err := Open(filepath.Join(t.TempDir(), "s.qccstate"), Options{Now: newJournalClock().Now, fsync: fsync, pace: pace})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = j.Close() })
+		return j
+	}
+	t.Run("alone", func(t *testing.T) {
+		var paced, syncs atomic.Int32
+		j := open(t, &paced, &syncs)
+		for n := range 30 {
+			key := fmt.Sprintf("k%02d", n)
+			require.NoError(t, j.Intent(context.Background(), Key{key, 1}, key))
+		}
+		require.Zero(t, paced.Load(), "a lone writer never waits")
+		require.GreaterOrEqual(t, syncs.Load(), int32(30), "one fsync per intent")
+	})
+	t.Run("together", func(t *testing.T) {
+		var paced, syncs atomic.Int32
+		j := open(t, &paced, &syncs)
+		const writers, each = 16, 20
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Go(func() {
+				for n := range each {
+					key := fmt.Sprintf("w%02dn%02d", w, n)
+					if err := j.Intent(context.Background(), Key{key, 1}, key); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		require.Positive(t, paced.Load(), "leaders waited for company")
+		require.Less(t, syncs.Load(), int32(writers*each/2), "each fsync covered several intents")
+		t.Logf("%d intents, %d fsyncs, %d paced", writers*each, syncs.Load(), paced.Load())
+	})
+}

@@ -50,6 +50,8 @@ type Options struct {
 	fsync func(*os.File) error
 	// writeAt replaces (*os.File).WriteAt for appends in tests.
 	writeAt func(f *os.File, b []byte, off int64) (int, error)
+	// pace replaces time.Sleep for a group commit's pacing in tests.
+	pace func(time.Duration)
 }
 
 const (
@@ -89,9 +91,12 @@ type Journal struct {
 
 	syncMu     sync.Mutex // guards the group-commit fields below
 	syncCond   *sync.Cond
-	syncing    bool   // a leader is in f.Sync
-	synced     uint64 // records known to be on disk
-	syncErr    error  // sticky fsync error
+	syncing    bool          // a leader is in f.Sync
+	synced     uint64        // records known to be on disk
+	syncers    int           // goroutines in syncTo
+	lastSync   time.Duration // how long the last fsync took
+	syncEnded  time.Time     // when it ended
+	syncErr    error         // sticky fsync error
 	fileClosed bool
 }
 
@@ -118,6 +123,9 @@ func Open(path string, opt Options) (*Journal, error) {
 	}
 	if opt.fsync == nil {
 		opt.fsync = (*os.File).Sync
+	}
+	if opt.pace == nil {
+		opt.pace = time.Sleep
 	}
 	if opt.writeAt == nil {
 		opt.writeAt = (*os.File).WriteAt
