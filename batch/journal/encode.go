@@ -20,8 +20,9 @@ import (
 // whole record (tests compare the two).
 //
 // encodeBody writes the records of the hot path (intents, orders, polls,
-// downloads: only scalar fields, strings without characters JSON escapes)
-// by hand, and hands everything else to encoding/json.
+// downloads, and compaction's snapshots: scalar fields, strings without
+// characters JSON escapes) by hand, and hands everything else to
+// encoding/json.
 
 // encodeRecord appends r as one checksummed line (with its newline) to dst.
 // URLs keep their & < > unescaped, so the file stays easy to grep.
@@ -81,7 +82,7 @@ func opMemberEnd(body []byte) int {
 // appendFast appends the body of a record that holds only scalar fields and
 // plain strings, as encoding/json would; ok is false for any other record.
 func appendFast(dst []byte, r *record) (out []byte, ok bool) {
-	if r.State != nil || len(r.Flags) > 0 || len(r.Counts) > 0 || r.Op == "" || !plain(r.Op) {
+	if len(r.Flags) > 0 || len(r.Counts) > 0 || r.Op == "" || !plain(r.Op) {
 		return dst, false
 	}
 	e := fastEncoder{b: dst, ok: true}
@@ -119,6 +120,27 @@ func appendFast(dst []byte, r *record) (out []byte, ok bool) {
 	e.time("ordered_at", r.Ordered)
 	e.time("done", r.Done)
 	e.str("res", r.Res)
+	if st := r.State; st != nil && e.ok { // compaction writes one per company
+		if !plain(string(st.Outcome)) {
+			return dst, false
+		}
+		e.b = append(e.b, `,"s":{"outcome":"`...)
+		e.b = append(e.b, st.Outcome...)
+		e.b = append(e.b, '"')
+		e.str("order_no", st.OrderNo)
+		e.int("code", st.Code)
+		e.str("msg", st.Message)
+		e.str("status", st.Status)
+		e.str("url", st.URL)
+		e.str("file", st.File)
+		e.str("sha256", st.SHA256)
+		e.time("ordered_at", st.OrderedAt)
+		e.time("completed_at", st.CompletedAt)
+		e.time("cooldown_until", st.CooldownUntil)
+		e.int("orders", st.Orders)
+		e.int("intents", st.Intents)
+		e.b = append(e.b, '}')
+	}
 	if !e.ok {
 		return dst, false
 	}
