@@ -229,7 +229,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	rep, err := batch.Run(ctx, c, cfg)
 	stopProgress()
 	if rep != nil {
-		printSummary(cmd.OutOrStdout(), f.logFormat, rep, err)
+		printSummary(cmd.OutOrStdout(), f.logFormat, cfg.Lang, rep, err)
 	}
 	return err
 }

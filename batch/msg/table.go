@@ -119,6 +119,13 @@ const (
 	Interrupted
 	InterruptedTwice
 
+	// The run's summary for people (stdout on a terminal).
+	SummaryRows
+	SummaryOrders
+	SummaryCost
+	SummaryTook
+	SummaryResults
+
 	// Human output of status, resolve, repair, ledger and export.
 	StatusState
 	StatusCompanies
@@ -371,6 +378,11 @@ var table = map[ID][2]string{
 	ProgETA:          {"剩余 %s", "ETA %s"},
 	ProgUnknown:      {"未知", "unknown"},
 	Interrupted:      {"qccbatch：已中断：正在安全停止（再按一次立即退出）", "qccbatch: interrupted: stopping cleanly (interrupt again to exit at once)"},
+	SummaryRows:      {"汇总：%d 行，%d 家企业：%s\n", "summary: %d rows, %d companies: %s\n"},
+	SummaryOrders:    {"新下单 %d%s，API 调用 %d（降速 %d），已下载 %d\n", "new orders %d%s, API calls %d (%d slow-downs), downloaded %d\n"},
+	SummaryCost:      {"（约 ¥%.2f）", " (≈ ¥%.2f)"},
+	SummaryTook:      {"用时 %s（%s 至 %s）\n", "took %s (%s to %s)\n"},
+	SummaryResults:   {"结果文件：%s\n", "results: %s\n"},
 	InterruptedTwice: {"qccbatch：连续两次中断：立即退出；状态文件一致，重新运行同一命令即可继续", "qccbatch: interrupted twice: exiting now; the state file is consistent, rerun the same command to resume"},
 
 	StatusState:        {"状态文件：\t%s\n", "state file:\t%s\n"},
