@@ -59,20 +59,23 @@ const (
 
 // send sends one request, holding a --concurrency slot, with the retry
 // policy of SPEC. Every wait (slots, limiter, backoff, Retry-After) ends
-// when the run stops. With a time left > 0 (a poll's --timeout), no retry
-// starts after that time, and a backoff that would end after it is not
-// waited: the last real error is returned, so the row can say what went
-// wrong rather than "still processing". The first attempt always waits for
-// its turn, however long orders keep the limiter: a poll that came due
-// before its order's deadline is made (waiting for the turn was once
-// bounded by the deadline too, and an order placed while ordering kept
-// every slot could time out without ever being polled).
+// when the run stops. With a time left > 0 (a poll's --timeout), each
+// request's deadline, the backoff and Retry-After pauses are bounded by that
+// time, and no retry starts after it: the last real error is returned, so
+// the row can say what went wrong rather than "still processing". The first
+// attempt, though, always waits for its turn, however long orders keep the
+// limiter, and then has at least min(lastChance, --timeout) to be answered:
+// a poll that came due before its order's deadline is made (when waiting
+// for the turn was bounded too, an order placed while ordering kept the
+// limiter busy could time out without ever being polled).
 func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.Context) error) error {
 	work, calls := r.work, r.calls
 	retries := work // the backoff between attempts
+	var deadline time.Time
 	if left > 0 {
+		deadline = time.Now().Add(left)
 		var cancel context.CancelFunc
-		retries, cancel = context.WithTimeout(work, left)
+		retries, cancel = context.WithDeadline(work, deadline)
 		defer cancel()
 	}
 	var last error
@@ -97,7 +100,7 @@ func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.
 			}
 			r.cfg.Progress.APICalls.Add(1)
 		}
-		err := fn(calls)
+		err := r.call(calls, deadline, attempt, fn)
 		r.release(kind)
 		class := client.ClassOf(err)
 		switch {
@@ -124,6 +127,26 @@ func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.
 			return stopped()
 		}
 	}
+}
+
+// lastChance is the least time the first attempt of a poll has to be
+// answered when its turn came near or after its deadline (see send).
+const lastChance = 10 * time.Second
+
+// call runs one attempt of a request, within the deadline of a poll's
+// --timeout if it has one (zero: none), but giving the first attempt at
+// least min(lastChance, --timeout).
+func (r *runner) call(ctx context.Context, deadline time.Time, attempt int, fn func(ctx context.Context) error) error {
+	if deadline.IsZero() {
+		return fn(ctx)
+	}
+	until := time.Until(deadline)
+	if attempt == 1 {
+		until = max(until, min(lastChance, r.cfg.Timeout))
+	}
+	ctx, cancel := context.WithTimeout(ctx, until)
+	defer cancel()
+	return fn(ctx)
 }
 
 // acquire takes one of the --concurrency slots for a request in flight,
