@@ -83,7 +83,11 @@ func printResolve(w io.Writer, lang string, p *batch.ResolvePlan) {
 	for _, o := range p.Unknown {
 		fmt.Fprint(w, t.Text(msg.ResolveUnknown, o.OrderNo, o.SearchKey, o.Line))
 	}
-	fmt.Fprint(w, t.Text(msg.ResolveTotals, len(p.Actions), p.Remaining, len(p.Unknown)))
+	totals := msg.ResolveTotals
+	if !p.Applied {
+		totals = msg.ResolveWouldTotals
+	}
+	fmt.Fprint(w, t.Text(totals, len(p.Actions), p.Remaining, len(p.Unknown)))
 	if !p.Applied && len(p.Actions) > 0 {
 		fmt.Fprint(w, t.Text(msg.ResolveDryRun))
 	}

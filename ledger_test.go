@@ -86,6 +86,8 @@ func TestLedgerAndResolve_EndToEnd(t *testing.T) {
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, "would become pending with order")
 	assert.Contains(t, out, "nothing changed")
+	assert.Contains(t, out, "2 would be resolved, 0 would stay uncertain", "a preview says what would happen, not what did")
+	assert.NotContains(t, out, "2 resolved")
 	after, err := os.ReadFile(state)
 	require.NoError(t, err)
 	assert.Equal(t, before, after, "a preview changes nothing")

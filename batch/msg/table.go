@@ -140,6 +140,7 @@ const (
 	ResolvePending
 	ResolveNotOrdered
 	ResolveUnknown
+	ResolveWouldTotals
 	ResolveTotals
 	ResolveDryRun
 	RepairNoDamage
@@ -398,6 +399,7 @@ var table = map[ID][2]string{
 	ResolvePending:     {"处理中，订单号 %s", "pending with order %s"},
 	ResolveNotOrdered:  {"未下单", "not_ordered"},
 	ResolveUnknown:     {"不在状态文件中，未添加：订单 %s，企业 %s（第 %d 行）\n", "not in the state file, not added: order %s for %s (row %d)\n"},
+	ResolveWouldTotals: {"可登记 %d 家，之后仍不确定 %d 家，另有 %d 个订单属于状态文件中没有的企业\n", "%d would be resolved, %d would stay uncertain, %d orders for companies the state file does not know\n"},
 	ResolveTotals:      {"已登记 %d 家，仍不确定 %d 家，另有 %d 个订单属于状态文件中没有的企业\n", "%d resolved, %d still uncertain, %d orders for companies the state file does not know\n"},
 	ResolveDryRun:      {"未做任何更改：加 --apply 重新运行即可登记\n", "nothing changed: rerun with --apply to record these\n"},
 	RepairNoDamage:     {"%s：未发现损坏；无需操作\n", "%s: no damage found; nothing to do\n"},
