@@ -36,6 +36,9 @@ func Export(cfg ExportConfig) (*Report, error) {
 	if cfg.Lang == "" {
 		cfg.Lang = "zh"
 	}
+	if cfg.Read.Lang == "" {
+		cfg.Read.Lang = cfg.Lang
+	}
 	start := cfg.Now()
 	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, ""); err != nil {
 		return nil, err

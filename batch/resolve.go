@@ -35,6 +35,8 @@ type ResolveConfig struct {
 	Format     int // report format of the company [1, pdf]
 
 	Now func() time.Time
+	// Lang is the language of the errors [zh].
+	Lang string
 }
 
 // ResolveAction is one change a resolution makes, or would make.
@@ -75,7 +77,7 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 	var list *OrderList
 	if cfg.Orders != "" {
 		var err error
-		if list, err = ReadOrderList(cfg.Orders); err != nil {
+		if list, err = ReadOrderList(cfg.Orders, cfg.Lang); err != nil {
 			return nil, err
 		}
 	} else if cfg.Key == "" || (cfg.OrderNo == "") == !cfg.NotOrdered {
