@@ -57,7 +57,7 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 		return err
 	}
 	if cfg.Out != "" {
-		if err := batch.CheckOutput(cfg.Input, cfg.Out); err != nil { // a *batch.ConfigError: exit 2
+		if err := batch.CheckOutput(cfg.Input, cfg.Out, cfg.Output.lang); err != nil { // a *batch.ConfigError: exit 2
 			return err
 		}
 	}

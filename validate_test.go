@@ -146,7 +146,7 @@ func TestValidate_Out(t *testing.T) {
 		dir := t.TempDir()
 		in := filepath.Join(dir, "in.csv")
 		require.NoError(t, os.WriteFile(in, []byte("企业名称\n华为技术有限公司\n"), 0o644))
-		code, _, line := runCLI(t, "validate", in, "-o", in)
+		code, _, line := runCLI(t, "validate", "--lang", "en", in, "-o", in)
 		assert.Equal(t, 2, code, "exit %d, %q", code, line)
 		assert.Contains(t, line, "is the input file")
 	})

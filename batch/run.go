@@ -72,18 +72,18 @@ type companyRun struct {
 func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
 	start := cfg.Now()
-	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir); err != nil {
+	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir, cfg.Lang); err != nil {
 		return nil, err
 	}
 	p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.PeopleError(); err != nil {
+	if err := p.PeopleError(cfg.Lang); err != nil {
 		return nil, err
 	}
 	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
-		return nil, configErrorf("%s has %d rows, more than a results sheet holds (%d): write the results as CSV with -o %s",
+		return nil, configErrorf(cfg.Lang, msg.CfgTooManyRows,
 			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
 	}
 	if err := checkFreeSpace(cfg.State); err != nil {
@@ -126,7 +126,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if cfg.DownloadDir != "" {
 		if err := os.MkdirAll(cfg.DownloadDir, 0o700); err != nil {
 			_ = j.Close()
-			return nil, configErrorf("--download %s: %v", cfg.DownloadDir, fsutil.UnwrapPathError(err))
+			return nil, configErrorf(cfg.Lang, msg.CfgPath, "--download", cfg.DownloadDir, fsutil.UnwrapPathError(err))
 		}
 	}
 	runID, err := j.StartRun(r.runInfo())
