@@ -68,7 +68,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 	if err != nil {
 		return err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, History: true})
+	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, History: true, Lang: cfg.Lang})
 	if err != nil {
 		return suggestState(cfg.State, err)
 	}

@@ -66,7 +66,7 @@ type statusJSON struct {
 // or newer-format state file exits 2 with one line; an input file given by
 // mistake gets the state file's name suggested.
 func runStatus(w io.Writer, cfg statusConfig) error {
-	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true})
+	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, Lang: cfg.Lang})
 	if err != nil {
 		return suggestState(cfg.State, err)
 	}

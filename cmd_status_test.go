@@ -123,7 +123,7 @@ func TestStatus_Errors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errLine := runCLI(t, "status", tt.path)
+			code, _, errLine := runCLI(t, "status", "--lang", "en", tt.path)
 			assert.Equal(t, 2, code)
 			assert.Contains(t, errLine, tt.want)
 			assert.NotContains(t, errLine, "\n")

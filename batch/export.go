@@ -44,7 +44,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, "", cfg.Lang); err != nil {
 		return nil, err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true, Lang: cfg.Lang})
 	if err != nil {
 		return nil, err
 	}

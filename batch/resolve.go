@@ -85,9 +85,9 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 		return nil, configErrorf(cfg.Lang, msg.CfgResolveNeeds)
 	}
 	if _, err := os.Stat(cfg.State); err != nil {
-		return nil, &journal.FileError{Path: cfg.State, Err: err}
+		return nil, journal.InLang(&journal.FileError{Path: cfg.State, Err: err}, cfg.Lang)
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, History: true})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, History: true, Lang: cfg.Lang})
 	if err != nil {
 		return nil, err
 	}

@@ -109,7 +109,7 @@ var errTable = map[ID][2]string{
 	JFileMissing:        {"状态文件 %s 不存在", "state file %s does not exist"},
 	JFile:               {"状态文件 %s：%v", "state file %s: %v"},
 	JAccountKey:         {"状态文件 %s 属于另一个 API key（指纹 %s；本次运行的 key 指纹为 %s）：其中的订单由那个账户付费。请使用那个 key，或为本次运行指定单独的 --state", "state file %s belongs to another API key (fingerprint %s; this run's key has %s): its orders were paid by that account. Use that key, or give this run its own --state"},
-	JAccountEndpoint:    {"该状态文件属于%s，而不是%s：%s（状态文件 %s）", "this state file belongs to %s, not %s: %s (state file %s)"},
+	JAccountEndpoint:    {"该状态文件属于 %s，而不是 %s：%s（状态文件 %s）", "this state file belongs to %s, not %s: %s (state file %s)"},
 	JAdviceOwnState:     {"请为本次运行指定单独的 --state", "give this run its own --state"},
 	JAdviceSandbox:      {"沙盒试运行不能代替真实订单：请为真实运行指定单独的 --state（--sandbox 运行默认使用 INPUT.sandbox.qccstate）", "a sandbox trial never stands in for real orders: give the real run its own --state (by default a --sandbox run uses INPUT.sandbox.qccstate)"},
 	JEndpointSandbox:    {"内置沙盒（--sandbox）", "the built-in sandbox (--sandbox)"},
@@ -120,6 +120,7 @@ var errTable = map[ID][2]string{
 	JReasonNoHeader:     {"缺少头记录", "missing header record"},
 	JReasonSecondHeader: {"第二个头记录", "second header record"},
 	JReasonSeqDeleted:   {"记录编号为 %d，应为 %d：它之前的一行被删除了", "record number %d where %d was expected: a line before it was deleted"},
+	JLowSpace:           {"旁边只剩 %d KiB 可用空间；运行至少需要 %d MiB 才能安全记录订单：请先释放空间", "only %d KiB free beside it; a run needs at least %d MiB to record its orders safely: free some space first"},
 	JReasonSeqAdded:     {"记录编号为 %d，应为 %d：有一行被添加、重复或移动了", "record number %d where %d was expected: a line was added, repeated or moved"},
 }
 

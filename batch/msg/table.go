@@ -389,6 +389,7 @@ const (
 	JReasonSecondHeader
 	JReasonSeqDeleted
 	JReasonSeqAdded
+	JLowSpace
 
 	count // the number of IDs; not a message
 )
