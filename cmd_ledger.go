@@ -70,7 +70,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 	}
 	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, History: true, Lang: cfg.Lang})
 	if err != nil {
-		return suggestState(cfg.State, err)
+		return suggestState(cfg.State, cfg.Lang, err)
 	}
 	defer j.Close()
 	if cfg.Runs {

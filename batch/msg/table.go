@@ -390,6 +390,8 @@ const (
 	JReasonSeqDeleted
 	JReasonSeqAdded
 	JLowSpace
+	JPortfolioDidYouMean
+	JPortfolioStateIn
 
 	count // the number of IDs; not a message
 )
