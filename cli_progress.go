@@ -89,6 +89,12 @@ func (l *progressLoop) run(ctx context.Context, tick <-chan time.Time, done <-ch
 	for {
 		select {
 		case <-done:
+			select {
+			case <-interrupted: // both ready: the interrupt is shown before the end, whichever select took
+				l.stopping = true
+				l.sink.show(l.view(false))
+			default:
+			}
 			l.sink.finish(l.view(true))
 			return
 		case <-interrupted:

@@ -68,9 +68,9 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 	if err != nil {
 		return err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, History: true})
+	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, History: true, Lang: cfg.Lang})
 	if err != nil {
-		return suggestState(cfg.State, err)
+		return suggestState(cfg.State, cfg.Lang, err)
 	}
 	defer j.Close()
 	if cfg.Runs {
@@ -92,7 +92,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 	}
 	switch {
 	case cfg.Out != "":
-		if err := writeLedgerFile(cfg.Out, cfg.State, rows, orders); err != nil {
+		if err := writeLedgerFile(cfg.Out, cfg.State, cfg.Lang, rows, orders); err != nil {
 			return err
 		}
 		fmt.Fprint(w, msg.Text(cfg.Lang, msg.LedgerWrote, cfg.Out, len(rows)))
@@ -148,12 +148,12 @@ func ledgerTime(t time.Time) string {
 
 // writeLedgerFile writes the ledger as .csv (one table) or .xlsx (the
 // table, and the invoice totals per month and format).
-func writeLedgerFile(out, state string, rows [][]string, orders []journal.OrderRecord) error {
+func writeLedgerFile(out, state, lang string, rows [][]string, orders []journal.OrderRecord) error {
 	ext := strings.ToLower(filepath.Ext(out))
 	if ext != ".xlsx" && ext != ".csv" {
 		return usagef("-o %s: the ledger file must end in .xlsx or .csv", out)
 	}
-	if err := batch.CheckOutput(state, out); err != nil { // a *batch.ConfigError: exit 2
+	if err := batch.CheckOutput(state, out, lang); err != nil { // a *batch.ConfigError: exit 2
 		return err
 	}
 	return results.WriteFile(out, func(f io.Writer) error {

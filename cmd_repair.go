@@ -28,7 +28,7 @@ using it.`,
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			rep, err := journal.Repair(args[0], journal.RepairOptions{DryRun: !apply})
+			rep, err := journal.Repair(args[0], journal.RepairOptions{DryRun: !apply, Lang: lang})
 			if err != nil {
 				return err
 			}

@@ -45,7 +45,7 @@ needs the state file's lock: it is refused while a run is going.`,
 			if err != nil {
 				return err
 			}
-			cfg.Format = int(f)
+			cfg.Format, cfg.Lang = int(f), lang
 			plan, err := batch.Resolve(cfg)
 			if err != nil {
 				return err

@@ -66,9 +66,9 @@ type statusJSON struct {
 // or newer-format state file exits 2 with one line; an input file given by
 // mistake gets the state file's name suggested.
 func runStatus(w io.Writer, cfg statusConfig) error {
-	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true})
+	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, Lang: cfg.Lang})
 	if err != nil {
-		return suggestState(cfg.State, err)
+		return suggestState(cfg.State, cfg.Lang, err)
 	}
 	st := j.Stats()
 	formats := map[string]int{}
@@ -89,7 +89,7 @@ func runStatus(w io.Writer, cfg statusConfig) error {
 // of the state file a run on it would have made, when path looks like a
 // portfolio and that file exists ("status p1.csv": did you mean
 // p1.csv.qccstate?).
-func suggestState(path string, err error) error {
+func suggestState(path, lang string, err error) error {
 	var nje *journal.NotJournalError
 	var fe *journal.FileError
 	if !errors.As(err, &nje) && !errors.As(err, &fe) {
@@ -102,10 +102,10 @@ func suggestState(path string, err error) error {
 	}
 	for _, cand := range []string{path + ".qccstate", path + ".sandbox.qccstate"} {
 		if _, serr := os.Stat(cand); serr == nil {
-			return usagef("%s is a portfolio, not a state file: did you mean %s?", path, cand)
+			return &usageError{errors.New(msg.Text(lang, msg.JPortfolioDidYouMean, path, cand))}
 		}
 	}
-	return usagef("%s is a portfolio, not a state file: a run on it keeps its state in %s", path, path+".qccstate")
+	return &usageError{errors.New(msg.Text(lang, msg.JPortfolioStateIn, path, path+".qccstate"))}
 }
 
 func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[string]int) error {

@@ -123,10 +123,19 @@ func TestStatus_Errors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, errLine := runCLI(t, "status", tt.path)
+			code, _, errLine := runCLI(t, "status", "--lang", "en", tt.path)
 			assert.Equal(t, 2, code)
 			assert.Contains(t, errLine, tt.want)
 			assert.NotContains(t, errLine, "\n")
 		})
 	}
+}
+
+// TestStatus_ErrorsZh: without --lang, a state-file error is a Chinese
+// sentence that names the file as given.
+func TestStatus_ErrorsZh(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nope.qccstate")
+	code, _, errLine := runCLI(t, "status", path)
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "qccbatch: 状态文件 "+path+" 不存在", errLine)
 }

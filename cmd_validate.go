@@ -57,12 +57,14 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 		return err
 	}
 	if cfg.Out != "" {
-		if err := batch.CheckOutput(cfg.Input, cfg.Out); err != nil { // a *batch.ConfigError: exit 2
+		if err := batch.CheckOutput(cfg.Input, cfg.Out, cfg.Output.lang); err != nil { // a *batch.ConfigError: exit 2
 			return err
 		}
 	}
 	start := time.Now()
-	p, err := batch.ScanPortfolio(cfg.Input, cfg.In.read(), cfg.In.classify())
+	read := cfg.In.read()
+	read.Lang = cfg.Output.lang
+	p, err := batch.ScanPortfolio(cfg.Input, read, cfg.In.classify())
 	if err != nil {
 		return err
 	}
@@ -70,7 +72,7 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 	p.WriteRows(w, cfg.Output.lang, validateShown)
 	if cfg.Out != "" {
 		sum := results.Summary{Input: cfg.Input, Start: start, End: time.Now(), Version: version}
-		if err := p.WriteLocalResults(cfg.Out, cfg.In.read(), cfg.In.classify(), sum, cfg.Output.lang); err != nil {
+		if err := p.WriteLocalResults(cfg.Out, read, cfg.In.classify(), sum, cfg.Output.lang); err != nil {
 			return err
 		}
 		fmt.Fprint(w, msg.Text(cfg.Output.lang, msg.PlanResults, cfg.Out))

@@ -89,15 +89,15 @@ func TestExitCodes(t *testing.T) {
 	require.NoError(t, err)
 	before2, err := os.ReadFile(in)
 	require.NoError(t, err)
-	code, _, line = runCLI(t, "export", "-o", in, state) // without INPUT: the recorded input is protected
+	code, _, line = runCLI(t, "export", "--lang", "en", "-o", in, state) // without INPUT: the recorded input is protected
 	assert.Equal(t, exitUsage, code, line)
 	assert.Contains(t, line, "is the input of run")
 	after2, err := os.ReadFile(in)
 	require.NoError(t, err)
 	assert.Equal(t, before2, after2, "the portfolio is untouched")
 	for _, args := range [][]string{
-		{"export", "-o", state, state},
-		{"run", "--sandbox", "--quiet", "--state", state, "-o", state, in},
+		{"export", "--lang", "en", "-o", state, state},
+		{"run", "--sandbox", "--quiet", "--lang", "en", "--state", state, "-o", state, in},
 	} {
 		code, _, line := runCLI(t, args...)
 		assert.Equal(t, exitUsage, code, "%v: %s", args, line)

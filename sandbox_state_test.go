@@ -38,7 +38,7 @@ func TestSandboxThenReal(t *testing.T) {
 	code, _, line = runCLI(t, append(real, "--state", in+".sandbox.qccstate")...)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, line, "sandbox", line)
-	code, _, line = runCLI(t, "run", "--sandbox", "--quiet", "--state", in+".qccstate", in)
+	code, _, line = runCLI(t, "run", "--sandbox", "--quiet", "--lang", "en", "--state", in+".qccstate", in)
 	assert.Equal(t, exitUsage, code)
 	assert.True(t, strings.Contains(line, "belongs to") || strings.Contains(line, "account"), line)
 	assert.Equal(t, 3, srv.TotalOrders(), "nothing ordered by the refused runs")
@@ -74,7 +74,7 @@ func TestRepair_NothingOrderedTwice(t *testing.T) {
 	lines[mid] = strings.Replace(lines[mid], `"op":"`, `"op":"X`, 1) // a damaged record in the middle
 	require.NoError(t, os.WriteFile(state, []byte(strings.Join(lines, "")), 0o600))
 
-	code, _, line = runCLI(t, run...)
+	code, _, line = runCLI(t, append(run, "--lang", "en")...)
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, line, "line")
 

@@ -63,7 +63,7 @@ func TestValidate_BadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			covered[tt.file] = true
-			args := append([]string{"validate", filepath.Join(dir, tt.file)}, tt.args...)
+			args := append([]string{"validate", "--lang", "en", filepath.Join(dir, tt.file)}, tt.args...)
 			code, stdout, line := runCLI(t, args...)
 			require.Equal(t, 2, code, "exit code (stdout %q, error %q)", stdout, line)
 			assert.NotContains(t, line, "\r", "error is not one line")
@@ -75,6 +75,32 @@ func TestValidate_BadInput(t *testing.T) {
 	}
 	for _, f := range files {
 		assert.True(t, covered[filepath.Base(f)], "corpus file %s has no test case", filepath.Base(f))
+	}
+}
+
+// TestValidate_BadInputZh: without --lang, an input error is a Chinese
+// sentence that names the file and quotes its headers as they are.
+func TestValidate_BadInputZh(t *testing.T) {
+	dir := filepath.Join("testdata", "input", "bad")
+	tests := []struct {
+		file  string
+		wants []string
+	}{
+		{"blank_lines.csv", []string{"qccbatch: blank_lines.csv: ", "没有表头"}},
+		{"empty_sheet.xlsx", []string{"qccbatch: empty_sheet.xlsx: ", "没有表头", "工作表"}},
+		{"no_identifier_column.csv", []string{"qccbatch: no_identifier_column.csv: ", "找不到标识列", `"序号"`, `"金额"`}},
+		{"password_protected.xlsx", []string{"密码"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			code, stdout, line := runCLI(t, "validate", filepath.Join(dir, tt.file))
+			require.Equal(t, 2, code, "exit code (stdout %q, error %q)", stdout, line)
+			for _, w := range tt.wants {
+				assert.Contains(t, line, w)
+			}
+			_, _, en := runCLI(t, "validate", "--lang", "en", filepath.Join(dir, tt.file))
+			assert.NotEqual(t, en, line, "--lang en gives another sentence")
+		})
 	}
 }
 
@@ -120,7 +146,7 @@ func TestValidate_Out(t *testing.T) {
 		dir := t.TempDir()
 		in := filepath.Join(dir, "in.csv")
 		require.NoError(t, os.WriteFile(in, []byte("企业名称\n华为技术有限公司\n"), 0o644))
-		code, _, line := runCLI(t, "validate", in, "-o", in)
+		code, _, line := runCLI(t, "validate", "--lang", "en", in, "-o", in)
 		assert.Equal(t, 2, code, "exit %d, %q", code, line)
 		assert.Contains(t, line, "is the input file")
 	})
@@ -161,7 +187,7 @@ func TestValidate_RealBook(t *testing.T) {
 
 // TestValidate_WrongEncodingSuggestsTheDetectedOne (issue 13 item 15).
 func TestValidate_WrongEncodingSuggestsTheDetectedOne(t *testing.T) {
-	code, _, line := runCLI(t, "validate", "--encoding", "utf-8", "testdata/input/numbers_gbk.csv")
+	code, _, line := runCLI(t, "validate", "--lang", "en", "--encoding", "utf-8", "testdata/input/numbers_gbk.csv")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, line, "try --encoding gb18030, or leave --encoding out")
 }

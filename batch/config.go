@@ -109,6 +109,9 @@ func (c Config) withDefaults() Config {
 	if c.Lang == "" {
 		c.Lang = "zh"
 	}
+	if c.Read.Lang == "" {
+		c.Read.Lang = c.Lang
+	}
 	if c.MaxDownload <= 0 {
 		c.MaxDownload = 64 << 20
 	}

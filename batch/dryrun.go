@@ -34,7 +34,7 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	}
 	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), perCompany: make([]companyRun, len(p.Companies))}
 	if _, err := os.Stat(cfg.State); err == nil {
-		j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
+		j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true, Lang: cfg.Lang})
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
 	"github.com/qccbatch/qccbatch/client"
@@ -36,11 +37,14 @@ func Export(cfg ExportConfig) (*Report, error) {
 	if cfg.Lang == "" {
 		cfg.Lang = "zh"
 	}
+	if cfg.Read.Lang == "" {
+		cfg.Read.Lang = cfg.Lang
+	}
 	start := cfg.Now()
-	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, ""); err != nil {
+	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, "", cfg.Lang); err != nil {
 		return nil, err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true, Lang: cfg.Lang})
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +53,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 	// this state file read, so an export never replaces a customer's file.
 	for _, run := range j.Runs() {
 		if run.Input != "" && same(cfg.Output, run.Input) {
-			return nil, configErrorf("-o %s is the input of run %s: choose another name (the input is never overwritten)", cfg.Output, run.ID)
+			return nil, configErrorf(cfg.Lang, msg.CfgExportIsInput, cfg.Output, run.ID)
 		}
 	}
 	if cfg.Format == 0 { // the format most of the state file's companies were ordered in

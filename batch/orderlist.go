@@ -2,7 +2,6 @@ package batch
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // VendorOrder is one line of the order list exported from Qichacha's web
@@ -42,14 +42,14 @@ var (
 // ReadOrderList reads a vendor order list (.xlsx or .csv, header found like
 // the input's). Identifiers are normalised as a portfolio's are, so an
 // order for "９１４４…" matches the company "9144…".
-func ReadOrderList(path string) (*OrderList, error) {
+func ReadOrderList(path, lang string) (*OrderList, error) {
 	sum, err := fileSHA256(path)
 	if err != nil {
-		return nil, &input.Error{Path: path, Problem: "cannot read the order list: " + err.Error(), Err: err}
+		return nil, &input.Error{Path: path, Problem: msg.Text(lang, msg.InOrderListUnreadable, err), Err: err}
 	}
 	var in *input.Reader
 	for _, h := range append([]string{""}, orderKeyHeaders...) {
-		in, err = input.Open(path, input.Options{Column: h})
+		in, err = input.Open(path, input.Options{Column: h, Lang: lang})
 		if err == nil && headerIndex(in.Header(), orderNoHeaders) >= 0 {
 			break
 		}
@@ -59,7 +59,7 @@ func ReadOrderList(path string) (*OrderList, error) {
 		}
 	}
 	if in == nil {
-		return nil, &input.Error{Path: path, Problem: "no order-number column (订单号 / 订单编号 / OrderNo) beside a company column (查询关键字 / 企业名称 / 统一社会信用代码): is this Qichacha's order list?"}
+		return nil, &input.Error{Path: path, Problem: msg.Text(lang, msg.InOrderListColumns, "订单号 / 订单编号 / OrderNo", "查询关键字 / 企业名称 / 统一社会信用代码")}
 	}
 	defer in.Close()
 	noCol := headerIndex(in.Header(), orderNoHeaders)
@@ -82,7 +82,7 @@ func ReadOrderList(path string) (*OrderList, error) {
 		if timeCol >= 0 {
 			t, ok := parseOrderTime(r.Cell(timeCol))
 			if !ok {
-				return nil, &input.Error{Path: path, Problem: fmt.Sprintf("row %d: unreadable order time %q", r.Line, r.Cell(timeCol).Value)}
+				return nil, &input.Error{Path: path, Problem: msg.Text(lang, msg.InOrderListTime, r.Line, r.Cell(timeCol).Value)}
 			}
 			o.OrderedAt = t
 			if l.From.IsZero() || t.Before(l.From) {

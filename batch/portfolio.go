@@ -121,12 +121,11 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 // PeopleError is the refusal of a run whose name column holds people (see
 // Portfolio.PeopleColumn): ordering reports on people's names spends money
 // on nothing.
-func (p *Portfolio) PeopleError() error {
+func (p *Portfolio) PeopleError(lang string) error {
 	if p.PeopleColumn < 0 {
 		return nil
 	}
-	return configErrorf("%s: only %d of %d names in column %s look like organisations (%s …): is this a column of people? "+
-		"Name the column of company names with --name-column (and the code column with --column)", p.Path, p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn), organisationWords)
+	return configErrorf(lang, msg.CfgPeople, p.Path, p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn), organisationWords)
 }
 
 // organisationWords are examples of the words that make a name look like an

@@ -2,7 +2,6 @@ package batch
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -24,20 +24,24 @@ type ConfigError struct {
 
 func (e *ConfigError) Error() string { return e.Problem }
 
-func configErrorf(format string, a ...any) error {
-	return &ConfigError{Problem: fmt.Sprintf(format, a...)}
+// configErrorf returns message id of the catalogue in lang as a
+// *ConfigError. An argument that is an error keeps its own text.
+func configErrorf(lang string, id msg.ID, a ...any) error {
+	return &ConfigError{Problem: msg.Text(lang, id, a...)}
 }
 
 // CheckOutput checks a results path before anything is written: .xlsx or
 // .csv, not the input (after symlinks), in a folder that takes a new file,
 // replaceable if it exists.
-func CheckOutput(input, output string) error {
+//
+// Its errors are sentences in lang (see outcome.Lang).
+func CheckOutput(input, output, lang string) error {
 	switch strings.ToLower(filepath.Ext(output)) {
 	case ".xlsx", ".csv":
 	default:
-		return configErrorf("-o %s: the results file must end in .xlsx or .csv", output)
+		return configErrorf(lang, msg.CfgOutputExt, output)
 	}
-	return checkPaths(input, output, "", "")
+	return checkPaths(input, output, "", "", lang)
 }
 
 // maxXLSXRows is how many data rows a results sheet holds (Excel's
@@ -49,39 +53,39 @@ var maxXLSXRows = 1<<20 - 1 // a variable only so that tests can lower it
 // replaces the input or the other (SPEC "Results"; issue: paths were found
 // wrong only after paying). Every check follows symlinks and compares files
 // case-insensitively where the file system does.
-func checkPaths(input, output, state, downloadDir string) error {
+func checkPaths(input, output, state, downloadDir, lang string) error {
 	named := []struct{ flag, path string }{{"-o", output}, {"--state", state}}
 	for _, n := range named {
 		if n.path == "" {
 			continue
 		}
 		if same(n.path, input) {
-			return configErrorf("%s %s is the input file: choose another name (the input is never overwritten)", n.flag, n.path)
+			return configErrorf(lang, msg.CfgIsInput, n.flag, n.path)
 		}
 	}
 	if output != "" && state != "" && same(output, state) {
-		return configErrorf("-o %s is the state file: the results would replace the ledger of what was bought; choose another name", output)
+		return configErrorf(lang, msg.CfgOutputIsState, output)
 	}
 	for _, n := range named {
 		if n.path == "" {
 			continue
 		}
-		if err := checkWritableDir(n.path); err != nil {
-			return configErrorf("%s %s: %v", n.flag, n.path, err)
+		if err := checkWritableDir(n.path, lang); err != nil {
+			return configErrorf(lang, msg.CfgPath, n.flag, n.path, err)
 		}
 	}
 	if output != "" {
-		if err := checkReplaceable(output); err != nil {
-			return configErrorf("-o %s: %v", output, err)
+		if err := checkReplaceable(output, lang); err != nil {
+			return configErrorf(lang, msg.CfgPath, "-o", output, err)
 		}
 	}
 	if downloadDir != "" {
 		if st, err := os.Stat(downloadDir); err == nil && !st.IsDir() {
-			return configErrorf("--download %s is a file, not a folder", downloadDir)
+			return configErrorf(lang, msg.CfgDownloadIsFile, downloadDir)
 		} else if err != nil {
 			parent := filepath.Dir(filepath.Clean(downloadDir))
 			if st, err := os.Stat(parent); err != nil || !st.IsDir() {
-				return configErrorf("--download %s: its parent folder %s does not exist", downloadDir, parent)
+				return configErrorf(lang, msg.CfgDownloadNoParent, downloadDir, parent)
 			}
 		}
 	}
@@ -115,7 +119,7 @@ func same(a, b string) bool {
 
 // checkWritableDir checks that the folder of path (of its target, for a
 // symlink) exists and takes a new file: it creates and removes one.
-func checkWritableDir(path string) error {
+func checkWritableDir(path, lang string) error {
 	target, err := fsutil.Resolve(path)
 	if err != nil {
 		return err
@@ -124,16 +128,16 @@ func checkWritableDir(path string) error {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("the folder %s does not exist", dir)
+			return errors.New(msg.Text(lang, msg.CfgNoFolder, dir))
 		}
 		return fsutil.UnwrapPathError(err)
 	}
 	if !st.IsDir() {
-		return fmt.Errorf("%s is not a folder", dir)
+		return errors.New(msg.Text(lang, msg.CfgNotFolder, dir))
 	}
 	f, err := os.CreateTemp(dir, ".qccbatch-check-*")
 	if err != nil {
-		return fmt.Errorf("cannot write in %s: %v", dir, fsutil.UnwrapPathError(err))
+		return errors.New(msg.Text(lang, msg.CfgCannotWrite, dir, fsutil.UnwrapPathError(err)))
 	}
 	name := f.Name()
 	_ = f.Close()
@@ -144,7 +148,7 @@ func checkWritableDir(path string) error {
 // checkReplaceable checks that an existing output can be replaced: not a
 // folder, and (on Windows) not open in another program, which would refuse
 // the final rename after every order was paid.
-func checkReplaceable(path string) error {
+func checkReplaceable(path, lang string) error {
 	target, err := fsutil.Resolve(path)
 	if err != nil {
 		return err
@@ -157,9 +161,9 @@ func checkReplaceable(path string) error {
 		return fsutil.UnwrapPathError(err)
 	}
 	if st.IsDir() {
-		return errors.New("is a folder")
+		return errors.New(msg.Text(lang, msg.CfgIsFolder))
 	}
-	return checkNotOpen(target)
+	return checkNotOpen(target, lang)
 }
 
 // ConfirmAbove is how many new orders a run places without asking, when
@@ -184,8 +188,7 @@ func (r *runner) preflight(pl runPlan) error {
 			}
 		}
 		if other > 0 {
-			return configErrorf("%d companies of this state file were ordered in another format than --format %s: this run would order them all again; "+
-				"use the format of those orders, or --new-format to order the new format", other, client.Format(r.format).String())
+			return configErrorf(r.cfg.Lang, msg.CfgOtherFormat, other, client.Format(r.format).String())
 		}
 	}
 	if r.cfg.Confirm != nil && len(pl.orders) > ConfirmAbove {
@@ -194,7 +197,7 @@ func (r *runner) preflight(pl runPlan) error {
 			n = min(n, r.cfg.MaxOrders)
 		}
 		if n > ConfirmAbove && !r.cfg.Confirm(n, float64(n)*r.cfg.Price) {
-			return configErrorf("not confirmed: nothing was ordered")
+			return configErrorf(r.cfg.Lang, msg.CfgNotConfirmed)
 		}
 	}
 	return nil

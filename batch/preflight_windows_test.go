@@ -24,15 +24,15 @@ func TestCheckNotOpen_Windows(t *testing.T) {
 	require.NoError(t, err)
 	h, err := syscall.CreateFile(p, syscall.GENERIC_READ|syscall.GENERIC_WRITE, 0 /* no sharing, as Excel */, nil, syscall.OPEN_EXISTING, syscall.FILE_ATTRIBUTE_NORMAL, 0)
 	require.NoError(t, err)
-	err = checkPaths(filepath.Join(dir, "in.csv"), out, filepath.Join(dir, "s.qccstate"), "")
+	err = checkPaths(filepath.Join(dir, "in.csv"), out, filepath.Join(dir, "s.qccstate"), "", "en")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "close it in Excel")
 	require.NoError(t, syscall.CloseHandle(h))
-	assert.NoError(t, checkPaths(filepath.Join(dir, "in.csv"), out, filepath.Join(dir, "s.qccstate"), ""))
+	assert.NoError(t, checkPaths(filepath.Join(dir, "in.csv"), out, filepath.Join(dir, "s.qccstate"), "", "en"))
 
 	in := filepath.Join(dir, "portfolio.xlsx")
 	require.NoError(t, os.WriteFile(in, []byte("x"), 0o600))
-	err = checkPaths(in, filepath.Join(dir, "PORTFOLIO.XLSX"), filepath.Join(dir, "s.qccstate"), "")
+	err = checkPaths(in, filepath.Join(dir, "PORTFOLIO.XLSX"), filepath.Join(dir, "s.qccstate"), "", "en")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "is the input file")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -35,6 +36,8 @@ type ResolveConfig struct {
 	Format     int // report format of the company [1, pdf]
 
 	Now func() time.Time
+	// Lang is the language of the errors [zh].
+	Lang string
 }
 
 // ResolveAction is one change a resolution makes, or would make.
@@ -75,16 +78,16 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 	var list *OrderList
 	if cfg.Orders != "" {
 		var err error
-		if list, err = ReadOrderList(cfg.Orders); err != nil {
+		if list, err = ReadOrderList(cfg.Orders, cfg.Lang); err != nil {
 			return nil, err
 		}
 	} else if cfg.Key == "" || (cfg.OrderNo == "") == !cfg.NotOrdered {
-		return nil, configErrorf("resolve needs --orders LIST, or --key K with --order-no N or --not-ordered")
+		return nil, configErrorf(cfg.Lang, msg.CfgResolveNeeds)
 	}
 	if _, err := os.Stat(cfg.State); err != nil {
-		return nil, &journal.FileError{Path: cfg.State, Err: err}
+		return nil, journal.InLang(&journal.FileError{Path: cfg.State, Err: err}, cfg.Lang)
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, History: true})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, History: true, Lang: cfg.Lang})
 	if err != nil {
 		return nil, err
 	}
@@ -93,21 +96,25 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 	if list == nil {
 		id := identifier.Classify(input.Cell{Value: cfg.Key, Type: input.CellString}, identifier.Options{AllowBadChecksum: true})
 		if id.Invalid {
-			return nil, configErrorf("--key %q: %s", cfg.Key, id.Message)
+			why := id.Message
+			if outcome.Lang(cfg.Lang) == "en" {
+				why = id.MessageEN
+			}
+			return nil, configErrorf(cfg.Lang, msg.CfgResolveKey, cfg.Key, why)
 		}
 		k := journal.Key{ID: id.Key, Format: cfg.Format}
 		st, known := j.Lookup(k)
 		a := ResolveAction{Key: k, SearchKey: id.SearchKey, From: st.Outcome, OrderNo: cfg.OrderNo, NotOrdered: cfg.NotOrdered, Why: "by hand"}
 		if !known {
-			return nil, configErrorf("the state file does not know %s (format %s)", cfg.Key, client.Format(cfg.Format).String())
+			return nil, configErrorf(cfg.Lang, msg.CfgResolveUnknown, cfg.Key, client.Format(cfg.Format).String())
 		}
 		plan.Actions = append(plan.Actions, a)
 	} else if uncovered := planFromList(j, list, cfg, plan); uncovered > 0 {
-		span := "has no order times"
+		span := msg.Text(cfg.Lang, msg.CfgSpanNone)
 		if !list.From.IsZero() {
-			span = "spans " + list.From.Format(time.RFC3339) + " to " + list.To.Format(time.RFC3339)
+			span = msg.Text(cfg.Lang, msg.CfgSpan, list.From.Format(time.RFC3339), list.To.Format(time.RFC3339))
 		}
-		return nil, configErrorf("--absent-not-ordered: the order list %s, but %d uncertain requests are not covered by it: export a list that covers them (nothing changed)", span, uncovered)
+		return nil, configErrorf(cfg.Lang, msg.CfgResolveUncovered, span, uncovered)
 	}
 	if !cfg.Apply || len(plan.Actions) == 0 {
 		return plan, nil

@@ -81,7 +81,7 @@ func TestResolve_AbsentNeedsACoveringList(t *testing.T) {
 	old := []qcctest.PlacedOrder{{OrderNo: "OLD1", SearchKey: "正常科技有限公司三", At: time.Now().AddDate(0, -1, 0)}}
 	vendorCSV(t, path, old, "")
 	before, _ := os.ReadFile(e.cfg.State)
-	_, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
+	_, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
 	var ce *batch.ConfigError
 	require.ErrorAs(t, err, &ce)
 	assert.Contains(t, ce.Problem, "not covered")

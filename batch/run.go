@@ -3,7 +3,6 @@ package batch
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -72,24 +71,24 @@ type companyRun struct {
 func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
 	start := cfg.Now()
-	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir); err != nil {
+	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir, cfg.Lang); err != nil {
 		return nil, err
 	}
 	p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.PeopleError(); err != nil {
+	if err := p.PeopleError(cfg.Lang); err != nil {
 		return nil, err
 	}
 	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
-		return nil, configErrorf("%s has %d rows, more than a results sheet holds (%d): write the results as CSV with -o %s",
+		return nil, configErrorf(cfg.Lang, msg.CfgTooManyRows,
 			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
 	}
-	if err := checkFreeSpace(cfg.State); err != nil {
+	if err := checkFreeSpace(cfg.State, cfg.Lang); err != nil {
 		return nil, err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, WriteRetry: cfg.StateWriteRetry})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, WriteRetry: cfg.StateWriteRetry, Lang: cfg.Lang})
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +125,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if cfg.DownloadDir != "" {
 		if err := os.MkdirAll(cfg.DownloadDir, 0o700); err != nil {
 			_ = j.Close()
-			return nil, configErrorf("--download %s: %v", cfg.DownloadDir, fsutil.UnwrapPathError(err))
+			return nil, configErrorf(cfg.Lang, msg.CfgPath, "--download", cfg.DownloadDir, fsutil.UnwrapPathError(err))
 		}
 	}
 	runID, err := j.StartRun(r.runInfo())
@@ -328,7 +327,7 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 // checkFreeSpace refuses to start a run with less than journal.MinFreeSpace
 // free beside the state file: an order the API accepts must be recordable.
 // Where the free space cannot be read, the run goes on.
-func checkFreeSpace(state string) error {
+func checkFreeSpace(state, lang string) error {
 	target, err := fsutil.Resolve(state)
 	if err != nil {
 		return nil // the journal reports an unusable path itself
@@ -337,8 +336,7 @@ func checkFreeSpace(state string) error {
 	if err != nil || free >= journal.MinFreeSpace {
 		return nil
 	}
-	return &journal.FileError{Path: state, Err: fmt.Errorf("only %d KiB free beside it; a run needs at least %d MiB to record its orders safely: free some space first",
-		free>>10, journal.MinFreeSpace>>20)}
+	return journal.InLang(&journal.FileError{Path: state, Err: errors.New(msg.Text(lang, msg.JLowSpace, free>>10, journal.MinFreeSpace>>20))}, lang)
 }
 
 // runInfo is the start record of this run in the state file.

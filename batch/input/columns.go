@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Headers recognised as the code and the name column, in order of
@@ -45,7 +47,7 @@ func findColumns(header []string, opt Options) (code, name int, err error) {
 		}
 	}
 	if code < 0 && name < 0 {
-		return -1, -1, fmt.Errorf("%w: expected a header such as 统一社会信用代码 or 企业名称 (or use --column, --name-column); headers seen: %s", errNoIDColumn, listHeaders(header, 20))
+		return -1, -1, &textError{id: msg.InNoIDColumn, args: []any{exampleCodeHeader, exampleNameHeader, listHeaders(header, 20)}, err: errNoIDColumn}
 	}
 	return code, name, nil
 }
@@ -61,11 +63,11 @@ func namedColumn(header []string, column string) (int, error) {
 	}
 	if i, ok := columnLetter(column); ok {
 		if i >= len(header) {
-			return -1, fmt.Errorf("column %s is beyond the header's %d columns; headers seen: %s", strings.ToUpper(column), len(header), listHeaders(header, 20))
+			return -1, errText(msg.InColumnBeyond, strings.ToUpper(column), len(header), listHeaders(header, 20))
 		}
 		return i, nil
 	}
-	return -1, fmt.Errorf("column %q not found; headers seen: %s", column, listHeaders(header, 20))
+	return -1, errText(msg.InColumnNotFound, column, listHeaders(header, 20))
 }
 
 // firstHeader returns the column of the first of names (in order of
@@ -147,7 +149,10 @@ func ColumnName(i int) string {
 
 // listHeaders shows the first limit headers seen, quoted, for an error
 // line; empty cells are left out.
-func listHeaders(header []string, limit int) string {
+//
+// It is an error only to be an argument of a textError: a plainText list,
+// or a *textError "(none)".
+func listHeaders(header []string, limit int) error {
 	parts := make([]string, 0, limit+1)
 	for i, h := range header {
 		if h == "" {
@@ -163,7 +168,12 @@ func listHeaders(header []string, limit int) string {
 		parts = append(parts, fmt.Sprintf("%s=%q", ColumnName(i), h))
 	}
 	if len(parts) == 0 {
-		return "(none)"
+		return errText(msg.InNoHeaders)
 	}
-	return strings.Join(parts, ", ")
+	return plainText(strings.Join(parts, ", "))
 }
+
+// plainText is an error argument that is not translated: names as they came.
+type plainText string
+
+func (t plainText) Error() string { return string(t) }

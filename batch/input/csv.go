@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +12,8 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // csvSource streams the records of a CSV or tab-separated text file in
@@ -77,9 +78,9 @@ func (c *csvSource) read() (Row, error) {
 		case errors.As(err, &le):
 			return Row{}, err
 		case errors.As(err, &pe):
-			return Row{}, fmt.Errorf("CSV record %d (line %d) cannot be read: %v", c.rec+1, pe.StartLine+c.skip, pe.Err)
+			return Row{}, errText(msg.InCSVRecordLine, c.rec+1, pe.StartLine+c.skip, pe.Err)
 		}
-		return Row{}, fmt.Errorf("CSV record %d cannot be read: %v", c.rec+1, err)
+		return Row{}, errText(msg.InCSVRecord, c.rec+1, err)
 	}
 	c.rec++
 	line, _ := c.r.FieldPos(0) // the line in the file, counting blank lines
@@ -87,7 +88,7 @@ func (c *csvSource) read() (Row, error) {
 	row := Row{Line: line, Cells: make([]Cell, len(rec))}
 	for i, v := range rec {
 		if len(v) > MaxCellChars && utf8.RuneCountInString(v) > MaxCellChars {
-			return Row{}, cellTooLong(fmt.Sprintf("line %d, column %s,", line, ColumnName(i)))
+			return Row{}, cellTooLong(errText(msg.InWhereCSVCell, line, ColumnName(i)))
 		}
 		if v != "" {
 			row.Cells[i] = Cell{Value: v, Type: CellString}
@@ -234,12 +235,11 @@ func (g *csvGuard) Read(p []byte) (int, error) {
 	g.state, g.line, g.openLine, g.quoted, g.since = state, line, openLine, quoted, since
 	switch {
 	case fail == errQuoteRunsOn:
-		return n, g.fail(&limitError{fmt.Sprintf("CSV line %d: a quoted field opens here and runs on past %d lines or %d KiB without its closing quote; is a quote (\") missing or extra on that line?",
-			openLine, maxQuotedLines, maxQuotedFieldLen>>10)})
+		return n, g.fail(limitErr(msg.InQuoteRunsOn, openLine, maxQuotedLines, maxQuotedFieldLen>>10))
 	case fail != nil:
 		return n, g.fail(fail)
 	case err == io.EOF && state == gQuoted:
-		return n, g.fail(&limitError{fmt.Sprintf("CSV line %d: a quoted field opens here and is never closed; is a quote (\") missing or extra on that line?", openLine)})
+		return n, g.fail(limitErr(msg.InQuoteNeverClosed, openLine))
 	}
 	return n, err
 }
@@ -252,7 +252,7 @@ func (g *csvGuard) fail(err error) error {
 	return err
 }
 
-var errRecordTooLong = &limitError{"a record longer than 16 MiB (is this really a CSV file?)"}
+var errRecordTooLong = limitErr(msg.InRecordTooLong)
 
 // Encodings a CSV file may be read in.
 const (
@@ -289,5 +289,5 @@ func normaliseEncoding(s string) (string, error) {
 	case "utf-16be":
 		return encUTF16BE, nil
 	}
-	return "", fmt.Errorf("unknown encoding %q: use utf-8, gb18030 (gbk) or utf-16", s)
+	return "", errText(msg.InUnknownEncoding, s)
 }

@@ -2,9 +2,10 @@ package input
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"strings"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // MaxHeaderRow is how far down a sheet the header is looked for: title
@@ -95,28 +96,29 @@ func fallbackOK(opt Options) bool { return opt.Column != "" || opt.NameColumn !=
 // problem says, for an error line, why res has no usable header: what
 // was expected and what was seen.
 func (res *headerScan) problem(what string, opt Options) string {
+	lang := opt.Lang
 	switch {
 	case res.err != nil:
-		return fmt.Sprintf("%s, header row %d: %v", what, res.header.Line, res.err)
+		return msg.Text(lang, msg.InHeaderRowErr, what, res.header.Line, render(lang, res.err))
 	case res.seen.Line == 0:
-		return "no header: the " + what + " has no non-empty row"
+		return msg.Text(lang, msg.InNoHeaderEmpty, what)
 	case opt.HeaderRow > 0:
-		return fmt.Sprintf("no header: row %d of the %s is empty (--header-row %d)", opt.HeaderRow, what, opt.HeaderRow)
+		return msg.Text(lang, msg.InNoHeaderRow, opt.HeaderRow, what, opt.HeaderRow)
 	}
-	return fmt.Sprintf("no identifier column: no row among the first %d of the %s holds a header such as 统一社会信用代码 or 企业名称 (use --header-row, --column or --name-column); headers seen in row %d: %s",
-		MaxHeaderRow, what, res.seen.Line, listHeaders(headerText(res.seen), 20))
+	return msg.Text(lang, msg.InNoIDColumnRows, MaxHeaderRow, what, exampleCodeHeader, exampleNameHeader,
+		res.seen.Line, render(lang, listHeaders(headerText(res.seen), 20)))
 }
 
 // sheetSummary says in a few words what a sheet without a usable header
 // holds, for the error that lists every sheet.
-func (res *headerScan) sheetSummary(name string) string {
+func (res *headerScan) sheetSummary(name, lang string) string {
 	switch {
 	case errors.Is(res.err, errNoIDColumn):
-		return fmt.Sprintf("%q (row %d: %s)", name, res.header.Line, listHeaders(headerText(res.header), 6))
+		return msg.Text(lang, msg.InSheetSummary, name, res.header.Line, render(lang, listHeaders(headerText(res.header), 6)))
 	case res.err != nil:
-		return fmt.Sprintf("%q (row %d: %v)", name, res.header.Line, res.err)
+		return msg.Text(lang, msg.InSheetSummary, name, res.header.Line, render(lang, res.err))
 	case res.seen.Line == 0:
-		return fmt.Sprintf("%q (empty)", name)
+		return msg.Text(lang, msg.InSheetSummaryEmpty, name)
 	}
-	return fmt.Sprintf("%q (row %d: %s)", name, res.seen.Line, listHeaders(headerText(res.seen), 6))
+	return msg.Text(lang, msg.InSheetSummary, name, res.seen.Line, render(lang, listHeaders(headerText(res.seen), 6)))
 }

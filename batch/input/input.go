@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Options choose what to read from a portfolio file.
@@ -30,6 +32,9 @@ type Options struct {
 	// Encoding overrides the CSV encoding: "utf-8", "gb18030" (or "gbk"),
 	// "utf-16". Empty: detected.
 	Encoding string
+	// Lang is the language of the errors' sentences: "en", else zh (see
+	// outcome.Lang). File, sheet and header names keep their text.
+	Lang string
 }
 
 // Error is a portfolio file that cannot be used: not xlsx or CSV,
@@ -58,6 +63,54 @@ func inputErr(path, problem string, err error) *Error {
 	return &Error{Path: path, Problem: problem, Err: err}
 }
 
+// textError is an error below *Error whose sentence is a catalogue
+// message: it is rendered in the reader's language when it becomes the
+// Problem of an *Error (see render), and in English by Error. An argument
+// that is an error is rendered the same way.
+type textError struct {
+	id   msg.ID
+	args []any
+	err  error // wrapped, for errors.Is; may be nil
+}
+
+func errText(id msg.ID, args ...any) *textError { return &textError{id: id, args: args} }
+
+func (e *textError) Error() string { return e.text("en") }
+func (e *textError) Unwrap() error { return e.err }
+
+func (e *textError) text(lang string) string {
+	args := make([]any, len(e.args))
+	for i, a := range e.args {
+		if err, ok := a.(error); ok {
+			a = render(lang, err)
+		}
+		args[i] = a
+	}
+	return msg.Text(lang, e.id, args...)
+}
+
+// render returns the sentence of err in lang: a catalogue message for the
+// errors of this package, the text it came with for any other.
+func render(lang string, err error) string {
+	switch e := err.(type) {
+	case *textError:
+		return e.text(lang)
+	case *limitError:
+		return e.text(lang)
+	}
+	return err.Error()
+}
+
+// excelProtectMenu is where Excel (in Chinese) removes a workbook's
+// password, quoted as the menu reads.
+const excelProtectMenu = "文件 > 信息 > 保护工作簿"
+
+// The headers that errors give as examples of an identifier column.
+const (
+	exampleCodeHeader = "统一社会信用代码"
+	exampleNameHeader = "企业名称"
+)
+
 // oneLine replaces line breaks so an error is always one line.
 func oneLine(s string) string {
 	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
@@ -82,13 +135,16 @@ type rowSource interface {
 // limitError is a file beyond a limit of Excel's or of this reader's (a
 // cell longer than Excel allows, a quoted CSV field that runs on): not
 // damage, but unusable as it is.
-type limitError struct{ msg string }
+type limitError struct{ textError }
 
-func (e *limitError) Error() string { return e.msg }
+func limitErr(id msg.ID, args ...any) *limitError {
+	return &limitError{textError{id: id, args: args}}
+}
 
-// cellTooLong is the error for a cell beyond MaxCellChars.
-func cellTooLong(where string) error {
-	return &limitError{fmt.Sprintf("%s holds more than %d characters (Excel's limit for a cell); is this the right file?", where, MaxCellChars)}
+// cellTooLong is the error for a cell beyond MaxCellChars; where is a
+// textError naming the cell.
+func cellTooLong(where *textError) error {
+	return limitErr(msg.InCellTooLong, where, MaxCellChars)
 }
 
 // Reader reads the data rows of a portfolio: an .xlsx worksheet or a .csv
@@ -104,6 +160,7 @@ type Reader struct {
 	nameCol   int // -1 if none
 	sheet     string
 	format    string
+	lang      string // of the errors
 }
 
 // Open opens a portfolio, finds its header and identifier columns, and
@@ -120,22 +177,23 @@ func Open(path string, opt Options) (*Reader, error) {
 }
 
 func open(path string, opt Options) (*Reader, error) {
-	in := &Reader{path: path, codeCol: -1, nameCol: -1}
+	lang := opt.Lang
+	in := &Reader{path: path, codeCol: -1, nameCol: -1, lang: lang}
 	if opt.HeaderRow < 0 {
-		return in, inputErr(path, fmt.Sprintf("header row %d: rows are numbered from 1", opt.HeaderRow), nil)
+		return in, inputErr(path, msg.Text(lang, msg.InHeaderRowBad, opt.HeaderRow), nil)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return in, inputErr(path, "cannot open the file: "+pathErrText(err), err)
+		return in, inputErr(path, msg.Text(lang, msg.InCannotOpen, pathErrText(err)), err)
 	}
 	st, err := f.Stat()
 	if err != nil || st.IsDir() {
 		f.Close()
-		return in, inputErr(path, "not a file", err)
+		return in, inputErr(path, msg.Text(lang, msg.InNotFile), err)
 	}
 	if st.Size() == 0 {
 		f.Close()
-		return in, inputErr(path, "the file is empty (0 bytes)", nil)
+		return in, inputErr(path, msg.Text(lang, msg.InEmpty), nil)
 	}
 	magic := make([]byte, 8)
 	n, _ := io.ReadFull(f, magic)
@@ -144,10 +202,10 @@ func open(path string, opt Options) (*Reader, error) {
 	switch {
 	case ext == ".ods" || ext == ".numbers":
 		f.Close()
-		return in, inputErr(path, "an OpenDocument (.ods) or Numbers spreadsheet is not supported; save it as .xlsx or as CSV UTF-8", nil)
+		return in, inputErr(path, msg.Text(lang, msg.InODS), nil)
 	case bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")):
 		f.Close()
-		wb, err := openWorkbook(path)
+		wb, err := openWorkbook(path, lang)
 		if err != nil {
 			return in, err
 		}
@@ -158,24 +216,24 @@ func open(path string, opt Options) (*Reader, error) {
 	case bytes.HasPrefix(magic, oleMagic):
 		defer f.Close()
 		if oleEncrypted(f) {
-			return in, inputErr(path, "the workbook is password-protected (encrypted); remove the password in Excel (文件 > 信息 > 保护工作簿) and save it again", nil)
+			return in, inputErr(path, msg.Text(lang, msg.InEncrypted, excelProtectMenu), nil)
 		}
-		return in, inputErr(path, "an Excel 97-2003 (.xls) or WPS (.et) workbook is not supported; save it as .xlsx or as CSV UTF-8", nil)
+		return in, inputErr(path, msg.Text(lang, msg.InXLS), nil)
 	case ext == ".xlsx" || ext == ".xlsm":
 		f.Close()
-		return in, inputErr(path, "not an xlsx workbook (the file is not a zip archive; is it a CSV or web page renamed to "+ext+"?)", nil)
+		return in, inputErr(path, msg.Text(lang, msg.InNotZip, ext), nil)
 	case ext == ".xls" || ext == ".et":
 		f.Close()
-		return in, inputErr(path, "not a readable workbook: "+ext+" files are not supported; save it as .xlsx or as CSV UTF-8", nil)
+		return in, inputErr(path, msg.Text(lang, msg.InExtUnsupported, ext), nil)
 	case ext == ".csv" || ext == ".txt" || ext == ".tsv":
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			f.Close()
-			return in, inputErr(path, "cannot read the file: "+err.Error(), err)
+			return in, inputErr(path, msg.Text(lang, msg.InCannotRead, err), err)
 		}
 		c, err := newCSVSource(f, opt.Encoding)
 		if err != nil {
 			f.Close()
-			return in, inputErr(path, err.Error(), err)
+			return in, inputErr(path, render(lang, err), err)
 		}
 		in.src, in.format = c, "csv ("+c.encoding+", "+delimName(c.comma)+")"
 		res, err := scanHeader(c, opt, fallbackOK(opt))
@@ -183,16 +241,16 @@ func open(path string, opt Options) (*Reader, error) {
 			return in, in.readErr(err)
 		}
 		if !res.found {
-			problem := res.problem("file", opt)
+			problem := res.problem(msg.Text(lang, msg.InWhatFile), opt)
 			if opt.Encoding != "" {
-				problem += encodingHint(path, c.encoding)
+				problem += encodingHint(path, c.encoding, lang)
 			}
 			return in, inputErr(path, problem, res.err)
 		}
 		in.use(res)
 	default:
 		f.Close()
-		return in, inputErr(path, fmt.Sprintf("unsupported file type %q: use an .xlsx workbook or a .csv/.txt file", ext), nil)
+		return in, inputErr(path, msg.Text(lang, msg.InFileType, ext), nil)
 	}
 	return in, in.checkData()
 }
@@ -204,14 +262,14 @@ func (in *Reader) chooseSheet(opt Options) error {
 	if opt.Sheet != "" {
 		s, err := findSheet(sheets, opt.Sheet)
 		if err != nil {
-			return inputErr(in.path, err.Error(), nil)
+			return inputErr(in.path, render(in.lang, err), nil)
 		}
 		res, err := in.trySheet(s, opt, fallbackOK(opt))
 		if err != nil {
 			return err
 		}
 		if !res.found {
-			return inputErr(in.path, res.problem(fmt.Sprintf("worksheet %q", s.Name), opt), res.err)
+			return inputErr(in.path, res.problem(msg.Text(in.lang, msg.InWhatSheet, s.Name), opt), res.err)
 		}
 		return nil
 	}
@@ -246,18 +304,18 @@ func (in *Reader) chooseSheet(opt Options) error {
 		}
 	}
 	if len(cands) == 1 {
-		return inputErr(in.path, results[0].problem(fmt.Sprintf("worksheet %q", cands[0].Name), opt), results[0].err)
+		return inputErr(in.path, results[0].problem(msg.Text(in.lang, msg.InWhatSheet, cands[0].Name), opt), results[0].err)
 	}
 	parts := make([]string, len(cands))
 	for i, s := range cands {
-		parts[i] = results[i].sheetSummary(s.Name)
+		parts[i] = results[i].sheetSummary(s.Name, in.lang)
 	}
-	where := fmt.Sprintf("among the first %d rows", MaxHeaderRow)
+	where := msg.Text(in.lang, msg.InWhereFirstRows, MaxHeaderRow)
 	if opt.HeaderRow > 0 {
-		where = fmt.Sprintf("in row %d", opt.HeaderRow)
+		where = msg.Text(in.lang, msg.InWhereRow, opt.HeaderRow)
 	}
-	return inputErr(in.path, fmt.Sprintf("no identifier column: no worksheet has a header such as 统一社会信用代码 or 企业名称 %s (use --sheet, --header-row, --column or --name-column); the workbook has %d worksheets: %s",
-		where, len(cands), strings.Join(parts, "; ")), nil)
+	return inputErr(in.path, msg.Text(in.lang, msg.InNoIDColumnSheets, exampleCodeHeader, exampleNameHeader,
+		where, len(cands), strings.Join(parts, msg.Text(in.lang, msg.StopJoin))), nil)
 }
 
 // trySheet opens worksheet s and looks for its header. When found, the
@@ -296,7 +354,7 @@ func (in *Reader) use(res headerScan) {
 func (in *Reader) checkData() error {
 	r, err := in.Next()
 	if err == io.EOF {
-		return inputErr(in.path, fmt.Sprintf("no data: the %s has a header (row %d) but no row below it", in.what(), in.headerRow), nil)
+		return inputErr(in.path, msg.Text(in.lang, msg.InNoData, in.what(), in.headerRow), nil)
 	}
 	if err != nil {
 		return err
@@ -312,16 +370,16 @@ func (in *Reader) readErr(err error) error {
 		return err
 	}
 	if in.wb != nil && in.sheet != "" && !strings.HasPrefix(err.Error(), "worksheet ") {
-		return inputErr(in.path, fmt.Sprintf("worksheet %q: %v", in.sheet, err), err)
+		return inputErr(in.path, msg.Text(in.lang, msg.InSheetErr, in.sheet, render(in.lang, err)), err)
 	}
-	return inputErr(in.path, err.Error(), err)
+	return inputErr(in.path, render(in.lang, err), err)
 }
 
 func (in *Reader) what() string {
 	if in.format == "xlsx" {
-		return fmt.Sprintf("worksheet %q", in.sheet)
+		return msg.Text(in.lang, msg.InWhatSheet, in.sheet)
 	}
-	return "file"
+	return msg.Text(in.lang, msg.InWhatFile)
 }
 
 // Header returns the header row, trimmed.
@@ -429,7 +487,7 @@ func blankRow(r Row) bool {
 // encodingHint suggests the detected encoding when an --encoding override
 // left the header unreadable: "; the file looks like gb18030: try
 // --encoding gb18030, or leave --encoding out".
-func encodingHint(path, used string) string {
+func encodingHint(path, used, lang string) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
@@ -439,5 +497,5 @@ func encodingHint(path, used string) string {
 	if err != nil || detected == used {
 		return ""
 	}
-	return "; the file looks like " + detected + ", not " + used + ": try --encoding " + detected + ", or leave --encoding out"
+	return msg.Text(lang, msg.InEncodingHint, detected, used, detected)
 }

@@ -139,12 +139,12 @@ func TestOpenInput_CSVShapes(t *testing.T) {
 // InputErrors naming the place.
 func TestOpenInput_Errors(t *testing.T) {
 	big := "企业名称\n" + strings.Repeat("x", maxCSVRecord+10)
-	err := readErr(t, writeTemp(t, "long.csv", big), Options{})
+	err := readErr(t, writeTemp(t, "long.csv", big), Options{Lang: "en"})
 	var ie *Error
 	require.ErrorAs(t, err, &ie)
 	assert.Contains(t, err.Error(), "longer than 16 MiB")
 
-	in, err := Open("../../testdata/input/bad/damaged_sheet.xlsx", Options{})
+	in, err := Open("../../testdata/input/bad/damaged_sheet.xlsx", Options{Lang: "en"})
 	require.NoError(t, err)
 	defer in.Close()
 	n := 0

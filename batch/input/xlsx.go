@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Limits that keep a crafted workbook (a zip bomb) from exhausting memory or
@@ -39,17 +41,18 @@ type workbook struct {
 	files    map[string]*zip.File // by lower-case name
 	sheets   []xlsxSheet
 	sst      *sharedStrings
-	fullCalc bool // <calcPr fullCalcOnLoad="1"/>: cached formula results may be placeholders
+	fullCalc bool   // <calcPr fullCalcOnLoad="1"/>: cached formula results may be placeholders
+	lang     string // of the errors
 }
 
 // openWorkbook opens the workbook at p, lists its worksheets and loads its
 // shared strings. Transitional and Strict OOXML are both read.
-func openWorkbook(p string) (*workbook, error) {
+func openWorkbook(p, lang string) (*workbook, error) {
 	zr, err := zip.OpenReader(p)
 	if err != nil {
-		return nil, inputErr(p, fmt.Sprintf("not a readable xlsx workbook (damaged zip: %v); open it in Excel and save it again", err), err)
+		return nil, inputErr(p, msg.Text(lang, msg.InDamagedZip, err), err)
 	}
-	wb := &workbook{path: p, zr: zr}
+	wb := &workbook{path: p, zr: zr, lang: lang}
 	if err := wb.load(); err != nil {
 		zr.Close()
 		return nil, err
@@ -58,7 +61,7 @@ func openWorkbook(p string) (*workbook, error) {
 }
 
 func (wb *workbook) load() error {
-	p := wb.path
+	p, lang := wb.path, wb.lang
 	wb.files = make(map[string]*zip.File, len(wb.zr.File))
 	var total uint64
 	for _, f := range wb.zr.File {
@@ -66,7 +69,7 @@ func (wb *workbook) load() error {
 		total += f.UncompressedSize64
 	}
 	if total > maxSheetPart+maxSharedPart {
-		return inputErr(p, fmt.Sprintf("refusing a zip bomb: the workbook expands to %d bytes", total), nil)
+		return inputErr(p, msg.Text(lang, msg.InZipBomb, total), nil)
 	}
 	wbPart := "xl/workbook.xml"
 	var root relationships
@@ -79,17 +82,17 @@ func (wb *workbook) load() error {
 	}
 	var wx workbookXML
 	if err := readXMLPart(wb.files, wbPart, &wx); err != nil {
-		return inputErr(p, "not an xlsx workbook (no readable workbook part: "+err.Error()+")", err)
+		return inputErr(p, msg.Text(lang, msg.InNoWorkbookPart, render(lang, err)), err)
 	}
 	wb.fullCalc = wx.CalcPr.FullCalcOnLoad == "1" || wx.CalcPr.FullCalcOnLoad == "true"
 	var rels relationships
 	relsPart := path.Join(path.Dir(wbPart), "_rels", path.Base(wbPart)+".rels")
 	if err := readXMLPart(wb.files, relsPart, &rels); err != nil {
-		return inputErr(p, "damaged xlsx workbook (workbook relationships: "+err.Error()+")", err)
+		return inputErr(p, msg.Text(lang, msg.InDamagedRels, render(lang, err)), err)
 	}
 	sheets, sst := workbookSheets(wx, rels, path.Dir(wbPart))
 	if len(sheets) == 0 {
-		return inputErr(p, "the workbook has no worksheet", nil)
+		return inputErr(p, msg.Text(lang, msg.InNoWorksheet), nil)
 	}
 	wb.sheets = sheets
 	if sst == "" {
@@ -98,10 +101,10 @@ func (wb *workbook) load() error {
 	strs, err := readSharedStrings(wb.files[strings.ToLower(sst)], maxSharedText)
 	var le *limitError
 	if errors.As(err, &le) {
-		return inputErr(p, le.msg, err)
+		return inputErr(p, le.text(lang), err)
 	}
 	if err != nil {
-		return inputErr(p, "damaged xlsx workbook (shared strings: "+err.Error()+")", err)
+		return inputErr(p, msg.Text(lang, msg.InDamagedShared, render(lang, err)), err)
 	}
 	wb.sst = strs
 	return nil
@@ -109,17 +112,17 @@ func (wb *workbook) load() error {
 
 // openSheet positions a reader on the first row of worksheet s.
 func (wb *workbook) openSheet(s xlsxSheet) (*xlsxSource, error) {
-	p := wb.path
+	p, lang := wb.path, wb.lang
 	f := wb.files[strings.ToLower(s.Part)]
 	if f == nil {
-		return nil, inputErr(p, fmt.Sprintf("damaged xlsx workbook: worksheet %q has no part %s", s.Name, s.Part), nil)
+		return nil, inputErr(p, msg.Text(lang, msg.InNoSheetPart, s.Name, s.Part), nil)
 	}
 	if f.UncompressedSize64 > maxSheetPart {
-		return nil, inputErr(p, fmt.Sprintf("refusing a zip bomb: worksheet %q expands to %d bytes", s.Name, f.UncompressedSize64), nil)
+		return nil, inputErr(p, msg.Text(lang, msg.InSheetZipBomb, s.Name, f.UncompressedSize64), nil)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, inputErr(p, "damaged xlsx workbook: "+err.Error(), err)
+		return nil, inputErr(p, msg.Text(lang, msg.InDamaged, err), err)
 	}
 	sr := newSheetReader(bufio.NewReaderSize(rc, 64<<10), wb.sst)
 	sr.fullCalc = wb.fullCalc
@@ -153,7 +156,7 @@ func findSheet(sheets []xlsxSheet, want string) (xlsxSheet, error) {
 			return s, nil
 		}
 	}
-	return xlsxSheet{}, fmt.Errorf("sheet %q not found; the workbook has: %s", want, sheetNames(sheets))
+	return xlsxSheet{}, errText(msg.InSheetNotFound, want, sheetNames(sheets))
 }
 
 // sheetNames lists the worksheet names, quoted, for an error line.
@@ -234,10 +237,10 @@ func resolvePart(dir, target string) string {
 func readXMLPart(files map[string]*zip.File, name string, v any) error {
 	f := files[strings.ToLower(name)]
 	if f == nil {
-		return fmt.Errorf("%s is missing", name)
+		return errText(msg.InPartMissing, name)
 	}
 	if f.UncompressedSize64 > maxMetaPart {
-		return fmt.Errorf("%s expands to %d bytes, refusing a zip bomb", name, f.UncompressedSize64)
+		return errText(msg.InPartZipBomb, name, f.UncompressedSize64)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -277,7 +280,7 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 		return t, nil
 	}
 	if f.UncompressedSize64 > maxSharedPart {
-		return nil, fmt.Errorf("refusing a zip bomb: %s expands to %d bytes", f.Name, f.UncompressedSize64)
+		return nil, errText(msg.InSharedZipBomb, f.Name, f.UncompressedSize64)
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -307,7 +310,7 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			}
 		case s.is(tokStart, "si") && s.selfClose:
 			if len(t.off) > maxSharedCount {
-				return nil, &limitError{fmt.Sprintf("more than %d shared strings; is this the right file?", maxSharedCount)}
+				return nil, limitErr(msg.InSharedCount, maxSharedCount)
 			}
 			t.off = append(t.off, uint32(len(t.data)))
 		case s.is(tokStart, "si"):
@@ -322,10 +325,10 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			inT = false
 		case s.kind == tokText && inT && phDepth == 0:
 			if len(t.data)+len(s.text) > limit {
-				return nil, &limitError{fmt.Sprintf("the shared strings expand to more than %d MiB of text; is this the right file?", limit>>20)}
+				return nil, limitErr(msg.InSharedText, limit>>20)
 			}
 			if len(t.data)-start+len(s.text) > 7*MaxCellChars { // _xHHHH_ is 7 bytes for 1 character
-				return nil, cellTooLong(fmt.Sprintf("shared string %d", len(t.off)-1))
+				return nil, cellTooLong(errText(msg.InWhereSharedString, len(t.off)-1))
 			}
 			t.data = appendCharData(t.data, s)
 		case s.is(tokEnd, "si"):
@@ -333,10 +336,10 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 				t.data = append(t.data[:start], u...)
 			}
 			if n := len(t.data) - start; n > MaxCellChars && utf8.RuneCount(t.data[start:]) > MaxCellChars {
-				return nil, cellTooLong(fmt.Sprintf("shared string %d", len(t.off)-1))
+				return nil, cellTooLong(errText(msg.InWhereSharedString, len(t.off)-1))
 			}
 			if len(t.off) > maxSharedCount {
-				return nil, &limitError{fmt.Sprintf("more than %d shared strings; is this the right file?", maxSharedCount)}
+				return nil, limitErr(msg.InSharedCount, maxSharedCount)
 			}
 			t.off = append(t.off, uint32(len(t.data)))
 		}

@@ -2,10 +2,11 @@ package input
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // sheetReader turns the <sheetData> of a worksheet part into Rows, one at a
@@ -47,7 +48,7 @@ func (sr *sheetReader) read() (Row, error) {
 				return Row{}, io.EOF
 			}
 			if sr.inData {
-				return Row{}, sr.fail(fmt.Errorf("the worksheet XML ends early"))
+				return Row{}, sr.fail(errText(msg.InXMLEndsEarly))
 			}
 			return Row{}, io.EOF
 		case s.is(tokStart, "sheetData"):
@@ -69,7 +70,7 @@ func (sr *sheetReader) fail(err error) error {
 	if errors.As(err, &le) {
 		return err
 	}
-	return fmt.Errorf("worksheet damaged near row %d: %w", sr.line, err)
+	return &textError{id: msg.InSheetDamaged, args: []any{sr.line, err}, err: err}
 }
 
 func (sr *sheetReader) row() (Row, error) {
@@ -78,12 +79,12 @@ func (sr *sheetReader) row() (Row, error) {
 	if v, ok := attr(s.attrs, "r"); ok {
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n < 1 {
-			return Row{}, sr.fail(fmt.Errorf("bad row number %q", v))
+			return Row{}, sr.fail(errText(msg.InBadRowNumber, v))
 		}
 		line = n
 	}
 	if line > maxExcelRows {
-		return Row{}, sr.fail(fmt.Errorf("more than %d rows", maxExcelRows))
+		return Row{}, sr.fail(errText(msg.InTooManyRows, maxExcelRows))
 	}
 	sr.line = line
 	row := Row{Line: line}
@@ -97,7 +98,7 @@ func (sr *sheetReader) row() (Row, error) {
 		}
 		switch {
 		case s.kind == tokEOF:
-			return Row{}, sr.fail(fmt.Errorf("the worksheet XML ends inside row %d", line))
+			return Row{}, sr.fail(errText(msg.InXMLEndsInRow, line))
 		case s.is(tokEnd, "row"):
 			return row, nil
 		case s.is(tokStart, "c"):
@@ -130,7 +131,7 @@ func (sr *sheetReader) cell(line, prev int) (Cell, int, error) {
 		at = n
 	}
 	if at >= maxExcelColumns {
-		return Cell{}, 0, fmt.Errorf("a cell beyond column XFD")
+		return Cell{}, 0, errText(msg.InBeyondXFD)
 	}
 	typ, _ := attr(s.attrs, "t")
 	t := string(typ) // small strings: no allocation for the common values
@@ -149,7 +150,7 @@ func (sr *sheetReader) cell(line, prev int) (Cell, int, error) {
 		}
 		switch {
 		case s.kind == tokEOF:
-			return Cell{}, 0, fmt.Errorf("the worksheet XML ends inside a cell")
+			return Cell{}, 0, errText(msg.InXMLEndsInCell)
 		case s.is(tokEnd, "c"):
 			sr.scratch, sr.formula = val, formula
 			if hasF && sr.uncalculated(t, val) {
@@ -157,7 +158,7 @@ func (sr *sheetReader) cell(line, prev int) (Cell, int, error) {
 			}
 			c, err := sr.makeCell(t, val, inline)
 			if err == nil && len(c.Value) > MaxCellChars && utf8.RuneCountInString(c.Value) > MaxCellChars {
-				err = cellTooLong(fmt.Sprintf("cell %s%d", ColumnName(at), line))
+				err = cellTooLong(errText(msg.InWhereCell, ColumnName(at), line))
 			}
 			return c, at, err
 		case s.is(tokStart, "f"):
@@ -211,7 +212,7 @@ func (sr *sheetReader) makeCell(t string, val []byte, inline bool) (Cell, error)
 	case "s":
 		i, err := strconv.Atoi(string(val))
 		if err != nil || i < 0 || i >= sr.sst.len() {
-			return Cell{}, fmt.Errorf("shared string %q out of range", val)
+			return Cell{}, errText(msg.InSharedOutOfRange, val)
 		}
 		v := sr.sst.get(i)
 		if v == "" {
@@ -245,11 +246,11 @@ func columnIndex(ref []byte) (int, error) {
 		}
 		n = n*26 + int(c-'A'+1)
 		if n > maxExcelColumns {
-			return 0, fmt.Errorf("cell reference %q beyond column XFD", ref)
+			return 0, errText(msg.InRefBeyondXFD, ref)
 		}
 	}
 	if i == 0 {
-		return 0, fmt.Errorf("bad cell reference %q", ref)
+		return 0, errText(msg.InBadRef, ref)
 	}
 	return n - 1, nil
 }

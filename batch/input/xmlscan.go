@@ -2,11 +2,11 @@ package input
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // xmlScanner is a small pull tokenizer for the worksheet and shared-strings
@@ -48,7 +48,7 @@ const (
 // most 32,767 characters.
 const maxXMLToken = 4 << 20
 
-var errXMLTokenTooLong = errors.New("an XML token longer than 4 MiB")
+var errXMLTokenTooLong = errText(msg.InXMLTokenTooLong)
 
 func newXMLScanner(r io.Reader) *xmlScanner {
 	return &xmlScanner{r: r, buf: make([]byte, 256<<10)}
@@ -157,7 +157,7 @@ func (s *xmlScanner) tag() (done bool, err error) {
 			return false, err
 		}
 		if !more {
-			return false, fmt.Errorf("XML ends inside a tag at byte %d", s.offset+int64(s.pos))
+			return false, errText(msg.InXMLEndsInTag, s.offset+int64(s.pos))
 		}
 	}
 }

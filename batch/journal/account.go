@@ -3,10 +3,11 @@ package journal
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // A state file belongs to one API endpoint and one API key: its orders were
@@ -71,14 +72,14 @@ func (want Account) conflict(have Account) string {
 }
 
 // describeEndpoint names an endpoint for a user.
-func describeEndpoint(e string) string {
+func describeEndpoint(e, lang string) string {
 	if e == SandboxEndpoint {
-		return "the built-in sandbox (--sandbox)"
+		return msg.Text(lang, msg.JEndpointSandbox)
 	}
 	if u, err := url.Parse(e); err == nil {
 		h := u.Hostname()
 		if ip := net.ParseIP(h); (ip != nil && ip.IsLoopback()) || strings.EqualFold(h, "localhost") {
-			return "a test API on this computer (" + e + ", such as `qccbatch sandbox`)"
+			return msg.Text(lang, msg.JEndpointLocal, e)
 		}
 	}
 	return e
@@ -91,18 +92,18 @@ type AccountError struct {
 	Path string
 	Want Account // the run's account
 	Have Account // the state file's account
+
+	lang string // of Error (see InLang)
 }
 
 func (e *AccountError) Error() string {
 	if e.Want.conflict(e.Have) == "key" {
-		return fmt.Sprintf("state file %s belongs to another API key (fingerprint %s; this run's key has %s): its orders "+
-			"were paid by that account. Use that key, or give this run its own --state", e.Path, e.Have.KeyFingerprint, e.Want.KeyFingerprint)
+		return msg.Text(e.lang, msg.JAccountKey, e.Path, e.Have.KeyFingerprint, e.Want.KeyFingerprint)
 	}
-	advice := "give this run its own --state"
+	advice := msg.Text(e.lang, msg.JAdviceOwnState)
 	if e.Have.Endpoint == SandboxEndpoint {
-		advice = "a sandbox trial never stands in for real orders: give the real run its own --state (by default a " +
-			"--sandbox run uses INPUT.sandbox.qccstate)"
+		advice = msg.Text(e.lang, msg.JAdviceSandbox)
 	}
-	return fmt.Sprintf("this state file belongs to %s, not %s: %s (state file %s)",
-		describeEndpoint(e.Have.Endpoint), describeEndpoint(e.Want.Endpoint), advice, e.Path)
+	return msg.Text(e.lang, msg.JAccountEndpoint,
+		describeEndpoint(e.Have.Endpoint, e.lang), describeEndpoint(e.Want.Endpoint, e.lang), advice, e.Path)
 }

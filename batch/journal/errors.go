@@ -2,10 +2,10 @@ package journal
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // ErrClosed is returned by a journal method called after Close.
@@ -20,22 +20,72 @@ type CorruptError struct {
 	Path   string
 	Line   int // 1-based line of the bad record
 	Reason string
+
+	why  reason // Reason in the catalogue, if it is there
+	lang string // of Error (see InLang)
 }
 
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("state file %s: corrupt record at line %d (%s): it was changed outside qccbatch or the disk is damaged; restore it from a backup or move it aside",
-		e.Path, e.Line, e.Reason)
+	return msg.Text(e.lang, msg.JCorrupt, e.Path, e.Line, e.why.text(e.lang, e.Reason))
+}
+
+// reason is a Reason of the catalogue: its id and arguments. The Reason
+// field keeps the English text, as the state file's tools always had it.
+type reason struct {
+	id   msg.ID
+	args []any
+}
+
+func because(id msg.ID, args ...any) reason { return reason{id, args} }
+
+// text returns the reason in lang, or as if it is not in the catalogue
+// (a decoder's error).
+func (r reason) text(lang, as string) string {
+	if r.id == msg.None {
+		return as
+	}
+	return msg.Text(lang, r.id, r.args...)
+}
+
+// en returns the reason's English text, for the Reason field.
+func (r reason) en() string { return msg.Text("en", r.id, r.args...) }
+
+// InLang makes the state-file errors in err's chain (*CorruptError,
+// *VersionError, *NotJournalError, *LockedError, *FileError,
+// *AccountError) write their sentence in lang (see outcome.Lang), and
+// returns err. Open and Repair do it with their options' Lang; a caller
+// that builds one of these errors itself does it too. Unset, the sentence
+// is zh, as every sentence of the program without a --lang.
+func InLang(err error, lang string) error {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch t := e.(type) {
+		case *CorruptError:
+			t.lang = lang
+		case *VersionError:
+			t.lang = lang
+		case *NotJournalError:
+			t.lang = lang
+		case *LockedError:
+			t.lang = lang
+		case *FileError:
+			t.lang = lang
+		case *AccountError:
+			t.lang = lang
+		}
+	}
+	return err
 }
 
 // VersionError reports a state file written in another format version.
 type VersionError struct {
 	Path    string
 	Version int // the file's version
+
+	lang string // of Error (see InLang)
 }
 
 func (e *VersionError) Error() string {
-	return fmt.Sprintf("state file %s has format version %d, this qccbatch reads version %d: use the qccbatch version that wrote it",
-		e.Path, e.Version, journalVersion)
+	return msg.Text(e.lang, msg.JVersion, e.Path, e.Version, journalVersion)
 }
 
 // NotJournalError reports a file that is not a qccbatch state file (no
@@ -47,15 +97,27 @@ type NotJournalError struct {
 	// Reason says what is wrong when the file may have been a state file
 	// ("it is empty (0 bytes)"); empty for a file of other content.
 	Reason string
+
+	why  reason // Reason in the catalogue, if it is there
+	lang string // of Error (see InLang)
 }
 
 func (e *NotJournalError) Error() string {
 	if e.Reason == "" {
-		return fmt.Sprintf("%s is not a qccbatch state file (no header record): refusing to use it", e.Path)
+		return msg.Text(e.lang, msg.JNotJournal, e.Path)
 	}
-	return fmt.Sprintf("state file %s is refused: %s. qccbatch never leaves a state file without its header, so it was "+
-		"truncated or made by another program; taking it as new would order every company again. Restore it from a "+
-		"backup, or delete it if you are sure no order was placed with it", e.Path, e.Reason)
+	return msg.Text(e.lang, msg.JRefused, e.Path, e.why.text(e.lang, e.Reason))
+}
+
+// notJournal returns a *NotJournalError for path with a reason of the
+// catalogue.
+func notJournal(path string, why reason) *NotJournalError {
+	return &NotJournalError{Path: path, Reason: why.en(), why: why}
+}
+
+// corrupt returns a *CorruptError at line with a reason of the catalogue.
+func corrupt(path string, line int, why reason) *CorruptError {
+	return &CorruptError{Path: path, Line: line, Reason: why.en(), why: why}
 }
 
 // LockedError reports a state file in use by another run.
@@ -63,17 +125,19 @@ type LockedError struct {
 	Path string
 	PID  int    // the holder's process id, 0 if unknown
 	Host string // the holder's host name, if known
+
+	lang string // of Error (see InLang)
 }
 
 func (e *LockedError) Error() string {
-	holder := "another qccbatch process"
+	holder := msg.Text(e.lang, msg.JHolder)
 	switch {
 	case e.PID > 0 && e.Host != "":
-		holder = fmt.Sprintf("qccbatch pid %d on %s", e.PID, e.Host)
+		holder = msg.Text(e.lang, msg.JHolderPIDHost, e.PID, e.Host)
 	case e.PID > 0:
-		holder = fmt.Sprintf("qccbatch pid %d", e.PID)
+		holder = msg.Text(e.lang, msg.JHolderPID, e.PID)
 	}
-	return fmt.Sprintf("state file %s is in use by %s: wait for that run to finish or stop it", e.Path, holder)
+	return msg.Text(e.lang, msg.JLocked, e.Path, holder)
 }
 
 // FileError reports a state file that cannot be opened or read: missing
@@ -81,13 +145,15 @@ func (e *LockedError) Error() string {
 type FileError struct {
 	Path string
 	Err  error // the cause, without the path
+
+	lang string // of Error (see InLang)
 }
 
 func (e *FileError) Error() string {
 	if errors.Is(e.Err, fs.ErrNotExist) {
-		return fmt.Sprintf("state file %s does not exist", e.Path)
+		return msg.Text(e.lang, msg.JFileMissing, e.Path)
 	}
-	return fmt.Sprintf("state file %s: %v", e.Path, e.Err)
+	return msg.Text(e.lang, msg.JFile, e.Path, e.Err)
 }
 
 func (e *FileError) Unwrap() error { return e.Err }

@@ -48,7 +48,7 @@ func TestJournal_SequenceNumbers(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "s.qccstate")
 			require.NoError(t, os.WriteFile(p, []byte(strings.Join(tt.lines, "")), 0o600))
 			for _, ro := range []bool{false, true} {
-				_, err := Open(p, Options{ReadOnly: ro})
+				_, err := Open(p, Options{ReadOnly: ro, Lang: "en"})
 				var ce *CorruptError
 				require.ErrorAs(t, err, &ce, "readOnly=%v", ro)
 				assert.Equal(t, tt.line, ce.Line)
@@ -143,7 +143,7 @@ func TestJournal_Account(t *testing.T) {
 			before, err := os.ReadFile(path)
 			require.NoError(t, err)
 
-			j, err = Open(path, Options{Account: tt.want})
+			j, err = Open(path, Options{Account: tt.want, Lang: "en"})
 			if tt.wantError == "" {
 				require.NoError(t, err)
 				assert.Equal(t, tt.have, j.Account())
@@ -175,7 +175,7 @@ func TestJournal_Account(t *testing.T) {
 		ro, err := Open(path, Options{ReadOnly: true})
 		require.NoError(t, err)
 		assert.Equal(t, realAcct, ro.Account())
-		_, err = Open(path, Options{Account: sandbox})
+		_, err = Open(path, Options{Account: sandbox, Lang: "en"})
 		var ae *AccountError
 		require.ErrorAs(t, err, &ae, "the adopted account is kept")
 	})

@@ -35,6 +35,9 @@ type Options struct {
 	// Empty fields are not checked. Read-only opens check nothing: see
 	// Journal.Account.
 	Account Account
+	// Lang is the language of the errors' sentences: "en", else zh (see
+	// InLang).
+	Lang string
 
 	// History keeps every order request in memory, for Orders (the ledger
 	// and resolve commands). A run does without: a million-company book
@@ -112,6 +115,11 @@ type Journal struct {
 // path may be a symlink: the file it leads to is opened, locked and, by
 // compaction, replaced; the link stays a link.
 func Open(path string, opt Options) (*Journal, error) {
+	j, err := open(path, opt)
+	return j, InLang(err, opt.Lang)
+}
+
+func open(path string, opt Options) (*Journal, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}

@@ -84,7 +84,7 @@ func TestJournal_Lock(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.qccstate")
 	j := openTestJournal(t, path, newJournalClock())
 
-	_, err := Open(path, Options{})
+	_, err := Open(path, Options{Lang: "en"})
 	var le *LockedError
 	require.ErrorAs(t, err, &le, "second Open")
 	assert.Equal(t, os.Getpid(), le.PID, "LockedError.PID")
@@ -173,7 +173,7 @@ func TestJournal_OpenErrors(t *testing.T) {
 			tt.build(t, path)
 			before, _ := os.ReadFile(path)
 			for _, ro := range []bool{false, true} {
-				_, err := Open(path, Options{ReadOnly: ro})
+				_, err := Open(path, Options{ReadOnly: ro, Lang: "en"})
 				tt.check(t, err)
 			}
 			after, _ := os.ReadFile(path)

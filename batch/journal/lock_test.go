@@ -15,7 +15,7 @@ import (
 // requireLocked asserts that a write-open of path fails with *LockedError.
 func requireLocked(t *testing.T, path string) *LockedError {
 	t.Helper()
-	j, err := Open(path, Options{})
+	j, err := Open(path, Options{Lang: "en"})
 	if err == nil {
 		j.Close()
 	}
@@ -154,7 +154,7 @@ func TestJournal_RefusesEmptyOrHeaderless(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "s.qccstate")
 			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
 			for _, ro := range []bool{false, true} {
-				_, err := Open(path, Options{ReadOnly: ro})
+				_, err := Open(path, Options{ReadOnly: ro, Lang: "en"})
 				var ne *NotJournalError
 				require.ErrorAs(t, err, &ne, "readOnly=%v", ro)
 				assert.Contains(t, err.Error(), tt.reason)

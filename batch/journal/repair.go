@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -34,6 +35,8 @@ type RepairOptions struct {
 	// record as a Run of kind repair (see Journal.Runs). Its other fields
 	// are not used.
 	Info RunInfo
+	// Lang is the language of the errors' sentences (see InLang).
+	Lang string
 }
 
 // DroppedLine is a line of a damaged state file that Repair does not keep.
@@ -78,6 +81,11 @@ var (
 // single valid record is refused (*NotJournalError). A file that is not
 // damaged is left alone (the report's Changed is false).
 func Repair(path string, opt RepairOptions) (*RepairReport, error) {
+	rep, err := repair(path, opt)
+	return rep, InLang(err, opt.Lang)
+}
+
+func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -157,7 +165,7 @@ func Repair(path string, opt RepairOptions) (*RepairReport, error) {
 		kept = append(kept, cloneRecord(&rec))
 	}
 	if len(kept) == 0 && version == 0 {
-		return nil, &NotJournalError{Path: path, Reason: "it holds no valid record to repair from"}
+		return nil, notJournal(path, because(msg.JReasonNoValid))
 	}
 	rep.Kept = len(kept)
 

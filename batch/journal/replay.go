@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // maxRecordLen bounds one journal line. Longer lines are bad records.
@@ -99,7 +101,7 @@ func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 		}
 		if res.lines == 0 {
 			if rec.Op != opHeader {
-				return nil, &CorruptError{Path: path, Line: lineNo, Reason: "missing header record"}
+				return nil, corrupt(path, lineNo, because(msg.JReasonNoHeader))
 			}
 			if rec.Version < oldestVersion || rec.Version > journalVersion {
 				return nil, &VersionError{Path: path, Version: rec.Version}
@@ -107,13 +109,13 @@ func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 			res.version = rec.Version
 		}
 		if res.version >= 2 && rec.Seq != lineNo {
-			return nil, &CorruptError{Path: path, Line: lineNo, Reason: seqReason(rec.Seq, lineNo)}
+			return nil, corrupt(path, lineNo, seqReason(rec.Seq, lineNo))
 		}
 		switch {
 		case res.lines == 0, rec.Op == opAccount:
 			res.account = res.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
 		case rec.Op == opHeader:
-			return nil, &CorruptError{Path: path, Line: lineNo, Reason: "second header record"}
+			return nil, corrupt(path, lineNo, because(msg.JReasonSecondHeader))
 		default:
 			res.led.apply(&rec)
 		}
@@ -136,17 +138,17 @@ func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 // it as new would order every company again.
 func (res *replayed) notJournal(path string) error {
 	if res.empty {
-		return &NotJournalError{Path: path, Reason: "it is empty (0 bytes)"}
+		return notJournal(path, because(msg.JReasonEmpty))
 	}
-	return &NotJournalError{Path: path, Reason: "its header record is incomplete"}
+	return notJournal(path, because(msg.JReasonIncomplete))
 }
 
 // seqReason explains a record whose number is not its line's.
-func seqReason(seq, line int) string {
+func seqReason(seq, line int) reason {
 	if seq > line {
-		return fmt.Sprintf("record number %d where %d was expected: a line before it was deleted", seq, line)
+		return because(msg.JReasonSeqDeleted, seq, line)
 	}
-	return fmt.Sprintf("record number %d where %d was expected: a line was added, repeated or moved", seq, line)
+	return because(msg.JReasonSeqAdded, seq, line)
 }
 
 // corruptOrForeign explains a bad line that is not the end of the log.

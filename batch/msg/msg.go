@@ -1,7 +1,13 @@
 // Package msg is the one zh/en catalogue of every sentence qccbatch writes
 // for people: row messages, stop reasons, the plan of validate and
 // --dry-run, the results workbook's texts, identifier reasons, the prompt,
-// log sentences on a terminal and the human output of the commands.
+// log sentences on a terminal, the human output of the commands, and the
+// one-line errors that stop a command with exit 2: input errors
+// (*input.Error), configuration errors (*batch.ConfigError) and state-file
+// errors (batch/journal), see errtable.go. Cobra's own flag-parsing errors
+// ("unknown flag", "invalid argument"), the --help texts and the usage
+// errors of the command line (a bad flag value) are not in the catalogue:
+// they stay English.
 //
 // A message is a typed ID; Text returns it in a language, formatted with
 // fmt.Sprintf. The tables are plain Go, not golang.org/x/text/message: its

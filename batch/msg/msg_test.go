@@ -16,6 +16,7 @@ var symbolsOnly = map[ID]bool{
 	StopJoin:   true, // "；"
 	ConfirmAsk: true, // "%s？[y/N] "
 	LogListSep: true, // "，"
+	CfgPath:    true, // "%s %s：%v": a flag, its path and an OS error
 }
 
 // verbs matches the fmt verbs of a text, flags, width and precision included.

@@ -267,6 +267,133 @@ const (
 	IDNameControl
 	IDNotID
 
+	// The errors that stop a command with exit 2 (the program prefixes
+	// "qccbatch: "). Cobra's own flag-parsing errors and the --help texts
+	// are not in the catalogue: they stay English.
+
+	// Input errors (batch/input: *input.Error).
+	InHeaderRowBad
+	InCannotOpen
+	InNotFile
+	InEmpty
+	InODS
+	InEncrypted
+	InXLS
+	InNotZip
+	InExtUnsupported
+	InCannotRead
+	InFileType
+	InNoIDColumnSheets
+	InWhereFirstRows
+	InWhereRow
+	InNoData
+	InWhatSheet
+	InWhatFile
+	InSheetErr
+	InSheetNotFound
+	InHeaderRowErr
+	InNoHeaderEmpty
+	InNoHeaderRow
+	InNoIDColumnRows
+	InSheetSummary
+	InSheetSummaryEmpty
+	InNoIDColumn
+	InColumnBeyond
+	InColumnNotFound
+	InNoHeaders
+	InCSVRecordLine
+	InCSVRecord
+	InCellTooLong
+	InWhereCSVCell
+	InWhereSharedString
+	InWhereCell
+	InQuoteRunsOn
+	InQuoteNeverClosed
+	InRecordTooLong
+	InUnknownEncoding
+	InEncodingHint
+	InDamagedZip
+	InZipBomb
+	InNoWorkbookPart
+	InDamagedRels
+	InNoWorksheet
+	InDamagedShared
+	InNoSheetPart
+	InSheetZipBomb
+	InDamaged
+	InPartMissing
+	InPartZipBomb
+	InSharedZipBomb
+	InSharedCount
+	InSharedText
+	InXMLEndsEarly
+	InSheetDamaged
+	InBadRowNumber
+	InTooManyRows
+	InXMLEndsInRow
+	InBeyondXFD
+	InXMLEndsInCell
+	InSharedOutOfRange
+	InRefBeyondXFD
+	InBadRef
+	InXMLTokenTooLong
+	InXMLEndsInTag
+	InOrderListUnreadable
+	InOrderListColumns
+	InOrderListTime
+
+	// Configuration errors (batch: *batch.ConfigError).
+	CfgOutputExt
+	CfgIsInput
+	CfgOutputIsState
+	CfgPath
+	CfgDownloadIsFile
+	CfgDownloadNoParent
+	CfgOtherFormat
+	CfgNotConfirmed
+	CfgPeople
+	CfgTooManyRows
+	CfgNoFolder
+	CfgNotFolder
+	CfgCannotWrite
+	CfgIsFolder
+	CfgOpenElsewhere
+	CfgExportIsInput
+	CfgResolveNeeds
+	CfgResolveKey
+	CfgResolveUnknown
+	CfgResolveUncovered
+	CfgSpanNone
+	CfgSpan
+
+	// State-file errors (batch/journal).
+	JCorrupt
+	JVersion
+	JNotJournal
+	JRefused
+	JLocked
+	JHolder
+	JHolderPID
+	JHolderPIDHost
+	JFileMissing
+	JFile
+	JAccountKey
+	JAccountEndpoint
+	JAdviceOwnState
+	JAdviceSandbox
+	JEndpointSandbox
+	JEndpointLocal
+	JReasonEmpty
+	JReasonIncomplete
+	JReasonNoValid
+	JReasonNoHeader
+	JReasonSecondHeader
+	JReasonSeqDeleted
+	JReasonSeqAdded
+	JLowSpace
+	JPortfolioDidYouMean
+	JPortfolioStateIn
+
 	count // the number of IDs; not a message
 )
 
