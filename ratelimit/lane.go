@@ -40,6 +40,9 @@ type waiter struct {
 	kick chan struct{}
 	// stop cuts short the head's timed sleep; set and called under mu.
 	stop context.CancelFunc
+	// due is when the head's slot comes due, as the bucket said before it
+	// slept (zero: not known).
+	due time.Time
 }
 
 // wake tells w to look at the queue again. Must be called with mu held.
@@ -71,7 +74,7 @@ func (l *Limiter) WaitLane(ctx context.Context, lane Lane) error {
 	}
 	l.mu.Lock()
 	if l.ahead(lane) == 0 {
-		if ok, _ := l.take(lane); ok {
+		if ok, _ := l.take(lane, time.Time{}); ok {
 			l.mu.Unlock()
 			return nil
 		}
@@ -84,13 +87,14 @@ func (l *Limiter) WaitLane(ctx context.Context, lane Lane) error {
 		l.mu.Lock()
 		wait := time.Duration(-1) // not the head: wait to be kicked
 		if l.head() == w {
-			ok, d := l.take(lane)
+			ok, d := l.take(lane, w.due)
 			if ok {
 				l.leave(w)
 				l.mu.Unlock()
 				return nil
 			}
 			wait = d
+			w.due = l.now().Add(d)
 		}
 		var sleepCtx context.Context
 		var cancel context.CancelFunc
@@ -165,22 +169,48 @@ func (l *Limiter) wakeHead() {
 }
 
 // take grants one slot to a caller of lane if the rate allows it now;
-// otherwise it returns how long to wait before asking again. Must be called
-// with mu held.
-func (l *Limiter) take(lane Lane) (bool, time.Duration) {
+// otherwise it returns how long to wait before asking again. due is when
+// the caller's slot came due by the bucket's reckoning before it slept
+// (zero if it did not sleep): a caller its timer woke late is served as of
+// that time (at most maxLateCredit earlier than now), so the lateness is
+// not lost from the budget. The bucket holds a single slot, so without this
+// every wake-up's lateness (about half a millisecond) was lost, and a run at
+// --qps 40 used 97.6 % of it. The bucket's time never goes back (lastTake),
+// so no slot is granted twice; two slots may go out up to maxLateCredit
+// closer than the rate's spacing. Must be called with mu held.
+func (l *Limiter) take(lane Lane, due time.Time) (bool, time.Duration) {
 	now := l.now()
 	if pause := l.pausedUntil.Sub(now); pause > 0 {
 		return false, pause
 	}
 	if l.lim != nil {
-		tokens := l.lim.TokensAt(now)
-		if tokens < 1 || !l.lim.AllowN(now, 1) {
+		at := now
+		if !due.IsZero() && due.Before(now) {
+			at = latest(due, now.Add(-maxLateCredit), l.lastTake)
+		}
+		tokens := l.lim.TokensAt(at)
+		if tokens < 1 || !l.lim.AllowN(at, 1) {
 			secs := (1 - tokens) / float64(l.lim.Limit())
 			return false, max(time.Duration(math.Ceil(secs*float64(time.Second))), time.Microsecond)
 		}
+		l.lastTake = at
 	}
 	l.granted(now, lane)
 	return true, 0
+}
+
+// maxLateCredit bounds how much of a late wake-up take credits back.
+const maxLateCredit = 2 * time.Millisecond
+
+// latest returns the latest of the times.
+func latest(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
 }
 
 // Waiting returns how many callers wait in lane now.

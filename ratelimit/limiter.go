@@ -24,6 +24,7 @@ import (
 type Limiter struct {
 	mu          sync.Mutex
 	lim         *rate.Limiter // nil while unlimited
+	lastTake    time.Time     // the bucket time of the last slot lim granted (see take)
 	ceiling     float64       // configured requests per second; 0 = unlimited
 	cur         float64       // current rate; 0 = unlimited
 	floor       float64
