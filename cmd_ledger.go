@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -110,7 +109,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(objs)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTableWriter(w, 2)
 	fmt.Fprintln(tw, strings.Join(ledgerHeader[:9], "\t"))
 	for _, r := range rows {
 		fmt.Fprintln(tw, strings.Join(r[:9], "\t"))
@@ -280,7 +279,7 @@ func printRuns(w io.Writer, lang string, runs []journal.Run, asJSON bool) error 
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTableWriter(w, 2)
 	fmt.Fprintln(tw, "run\tkind\tstarted\tended\tuser\thost\tinput\tnew orders\texit")
 	for _, r := range out {
 		ended, exit := r.EndedAt, "-"

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -131,7 +130,7 @@ func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[str
 
 func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats, formats map[string]int) error {
 	t := msg.For(cfg.Lang)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTableWriter(w, 2)
 	fmt.Fprint(tw, t.Text(msg.StatusState, cfg.State))
 	fmt.Fprint(tw, t.Text(msg.StatusCompanies, st.Companies))
 	if len(formats) > 0 {
