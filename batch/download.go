@@ -16,6 +16,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 
 	"github.com/qccbatch/qccbatch/client"
 )
@@ -53,7 +54,7 @@ func (r *runner) download(i int) {
 	}
 	path, sum, err := r.fetchReport(st)
 	if err != nil {
-		r.perCompany[i].note = r.text(msgDownloadFailed, err)
+		r.perCompany[i].note = r.text(msg.DownloadFailed, err)
 		r.downloadsFailed.Add(1)
 		return
 	}

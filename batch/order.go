@@ -238,7 +238,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	case client.DecisionPlaced:
 		if err := r.j.Ordered(k, orderNo); err != nil {
 			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
-			r.perCompany[i].note = r.text(msgNotRecorded, orderNo)
+			r.perCompany[i].note = r.text(msg.NotRecorded, orderNo)
 			var nr *journal.OrderNotRecordedError
 			if errors.As(err, &nr) {
 				return err // it names the order, the company and where the number was saved
@@ -274,14 +274,14 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		return r.j.Refused(k, journal.Refusal{Code: ae.Code, Message: ae.Message, Outcome: out})
 	case client.DecisionCooldown:
 		until := r.cfg.Now().Add(cooldownFor)
-		r.perCompany[i].note = r.text(msgCooldown, until.Local().Format(time.RFC3339))
+		r.perCompany[i].note = r.text(msg.Cooldown, until.Local().Format(time.RFC3339))
 		r.incompleteBecause(r.text(msg.StopCooldown))
 		return r.j.Cooldown(k, until, ae.Code, ae.Message)
 	case client.DecisionQuota:
 		r.halt(StopQuota, r.text(msg.StopQuota, ae.Code, ae.Message))
 		return r.j.Cancelled(k, err.Error())
 	case client.DecisionRetry: // retries exhausted; certainly not placed
-		r.perCompany[i].note = r.text(msgNotOrdered, err)
+		r.perCompany[i].note = r.text(msg.NotOrdered, err)
 		r.incompleteBecause(r.text(msg.StopOrdersFailed))
 		return r.j.Cancelled(k, err.Error())
 	}
@@ -346,9 +346,9 @@ func fatalReason(lang string, err error) string {
 	var ae *client.APIError
 	if errors.As(err, &ae) {
 		if ae.Code == 115 {
-			return text(lang, msg.StopAccountClock, ae.Code, ae.Message)
+			return msg.Text(lang, msg.StopAccountClock, ae.Code, ae.Message)
 		}
-		return text(lang, msg.StopAccount, ae.Code, ae.Message)
+		return msg.Text(lang, msg.StopAccount, ae.Code, ae.Message)
 	}
-	return text(lang, msg.StopUnexpected, err)
+	return msg.Text(lang, msg.StopUnexpected, err)
 }

@@ -59,7 +59,7 @@ func (r *runner) plan() runPlan {
 				}
 			}
 			if known && st.Outcome == outcome.NotOrdered && st.CooldownUntil.After(pol.Now) {
-				r.perCompany[i].note = r.text(msgCooldown, st.CooldownUntil.Local().Format(time.RFC3339))
+				r.perCompany[i].note = r.text(msg.Cooldown, st.CooldownUntil.Local().Format(time.RFC3339))
 				r.incompleteBecause(r.text(msg.StopCooldown))
 			}
 		}

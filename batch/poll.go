@@ -86,9 +86,9 @@ func (r *runner) nextPoll(it pollItem) time.Time {
 func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 	now := r.cfg.Now()
 	if !now.Before(it.since.Add(r.cfg.Timeout)) {
-		note := r.text(msgStillProcessing, r.cfg.Timeout)
+		note := r.text(msg.StillProcessing, r.cfg.Timeout)
 		if cause != "" {
-			note = r.text(msgNoPollAnswer, r.cfg.Timeout, cause)
+			note = r.text(msg.NoPollAnswer, r.cfg.Timeout, cause)
 		}
 		r.perCompany[it.comp].note = note
 		r.incompleteBecause(r.text(msg.StopPollTimeout))
@@ -111,7 +111,7 @@ func (r *runner) pollFailed(it pollItem, err error) {
 		r.halt(StopQuota, r.text(msg.StopQuotaErr, err))
 		r.pollsStopped.Store(true) // the polls get the same answer: stop them too
 	default: // retries exhausted, or a row-level code: poll again later
-		r.perCompany[it.comp].note = r.text(msgPollFailed, err)
+		r.perCompany[it.comp].note = r.text(msg.PollFailed, err)
 		r.cfg.Progress.Retries.Add(1)
 		now := r.cfg.Now()
 		r.pollLater(it, maxTime(r.nextPoll(it), now.Add(r.cfg.PollInterval)), err.Error())

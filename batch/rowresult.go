@@ -8,6 +8,7 @@ import (
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
 	"github.com/qccbatch/qccbatch/client"
@@ -38,7 +39,7 @@ func stateResult(searchKey string, st journal.State, known bool, note, lang stri
 			rr.Outcome = outcome.NotOrdered
 		}
 		if rr.Outcome == outcome.Failed && rr.Message == "" {
-			rr.Message = text(lang, msgReportFailed)
+			rr.Message = msg.Text(lang, msg.ReportFailed)
 		}
 	}
 	rr.Message = joinMessage(rr.Message, note)
@@ -137,7 +138,7 @@ func (r *runner) result(i int) results.Result {
 	if rr.Outcome == outcome.NotOrdered && rr.Message == "" {
 		r.mu.Lock()
 		if r.stop != nil {
-			rr.Message = r.text(msgStopped, r.stop.Reason)
+			rr.Message = r.text(msg.Stopped, r.stop.Reason)
 		}
 		r.mu.Unlock()
 	}
