@@ -166,15 +166,10 @@ func (h *humanHandler) Handle(_ context.Context, r slog.Record) error {
 		// A one-word message is a label ("plan: 12 rows"); a sentence gets
 		// its details in parentheses.
 		list := strings.Join(attrs, h.t.Text(msg.LogListSep))
-		switch {
-		case h.t.Lang() == "zh" && strings.ContainsAny(r.Message, " \t\r\n"):
-			b.WriteString("（" + list + "）")
-		case h.t.Lang() == "zh":
-			b.WriteString("：" + list)
-		case strings.ContainsAny(r.Message, " \t\r\n"):
-			b.WriteString(" (" + list + ")")
-		default:
-			b.WriteString(": " + list)
+		if strings.ContainsAny(r.Message, " \t\r\n") {
+			b.WriteString(h.t.Text(msg.LogDetails, list))
+		} else {
+			b.WriteString(h.t.Text(msg.LogLabelled, list))
 		}
 	}
 	b.WriteByte('\n')

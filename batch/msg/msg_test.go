@@ -13,10 +13,12 @@ import (
 // symbolsOnly are the messages whose zh text is punctuation only, with no
 // Han character to check: a separator and the prompt's question mark.
 var symbolsOnly = map[ID]bool{
-	StopJoin:   true, // "；"
-	ConfirmAsk: true, // "%s？[y/N] "
-	LogListSep: true, // "，"
-	CfgPath:    true, // "%s %s：%v": a flag, its path and an OS error
+	StopJoin:    true, // "；"
+	ConfirmAsk:  true, // "%s？[y/N] "
+	LogListSep:  true, // "，"
+	LogDetails:  true, // "（%s）": a sentence's details
+	LogLabelled: true, // "：%s": a label's details
+	CfgPath:     true, // "%s %s：%v": a flag, its path and an OS error
 }
 
 // verbs matches the fmt verbs of a text, flags, width and precision included.

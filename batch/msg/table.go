@@ -106,6 +106,8 @@ const (
 	LogKeySearchKey
 	LogKeyOrderNo
 	LogListSep
+	LogDetails
+	LogLabelled
 	ProgOrdered
 	ProgPending
 	ProgDownloaded
@@ -495,6 +497,8 @@ var table = map[ID][2]string{
 	LogKeySearchKey:  {"查询关键字", "search key"},
 	LogKeyOrderNo:    {"订单号", "order no"},
 	LogListSep:       {"，", ", "},
+	LogDetails:       {"（%s）", " (%s)"},
+	LogLabelled:      {"：%s", ": %s"},
 	ProgOrdered:      {"已下单 %d", "%d ordered"},
 	ProgPending:      {"处理中 %d", "%d pending"},
 	ProgDownloaded:   {"已下载 %d", "%d downloaded"},
