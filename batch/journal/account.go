@@ -93,7 +93,7 @@ type AccountError struct {
 	Want Account // the run's account
 	Have Account // the state file's account
 
-	lang string // of Error (see InLang)
+	inLang // the language of Error
 }
 
 func (e *AccountError) Error() string {

@@ -21,8 +21,8 @@ type CorruptError struct {
 	Line   int // 1-based line of the bad record
 	Reason string
 
-	why  reason // Reason in the catalogue, if it is there
-	lang string // of Error (see InLang)
+	why    reason // Reason in the catalogue, if it is there
+	inLang        // the language of Error
 }
 
 func (e *CorruptError) Error() string {
@@ -58,30 +58,25 @@ func (r reason) en() string { return msg.Text("en", r.id, r.args...) }
 // is zh, as every sentence of the program without a --lang.
 func InLang(err error, lang string) error {
 	for e := err; e != nil; e = errors.Unwrap(e) {
-		switch t := e.(type) {
-		case *CorruptError:
-			t.lang = lang
-		case *VersionError:
-			t.lang = lang
-		case *NotJournalError:
-			t.lang = lang
-		case *LockedError:
-			t.lang = lang
-		case *FileError:
-			t.lang = lang
-		case *AccountError:
-			t.lang = lang
+		if l, ok := e.(interface{ setLang(string) }); ok {
+			l.setLang(lang)
 		}
 	}
 	return err
 }
+
+// inLang is the language a state-file error writes its sentence in; each
+// of them embeds it, so InLang can set it on any.
+type inLang struct{ lang string }
+
+func (l *inLang) setLang(lang string) { l.lang = lang }
 
 // VersionError reports a state file written in another format version.
 type VersionError struct {
 	Path    string
 	Version int // the file's version
 
-	lang string // of Error (see InLang)
+	inLang // the language of Error
 }
 
 func (e *VersionError) Error() string {
@@ -98,8 +93,8 @@ type NotJournalError struct {
 	// ("it is empty (0 bytes)"); empty for a file of other content.
 	Reason string
 
-	why  reason // Reason in the catalogue, if it is there
-	lang string // of Error (see InLang)
+	why    reason // Reason in the catalogue, if it is there
+	inLang        // the language of Error
 }
 
 func (e *NotJournalError) Error() string {
@@ -126,7 +121,7 @@ type LockedError struct {
 	PID  int    // the holder's process id, 0 if unknown
 	Host string // the holder's host name, if known
 
-	lang string // of Error (see InLang)
+	inLang // the language of Error
 }
 
 func (e *LockedError) Error() string {
@@ -146,7 +141,7 @@ type FileError struct {
 	Path string
 	Err  error // the cause, without the path
 
-	lang string // of Error (see InLang)
+	inLang // the language of Error
 }
 
 func (e *FileError) Error() string {
