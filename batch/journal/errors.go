@@ -20,12 +20,19 @@ type CorruptError struct {
 	Path   string
 	Line   int // 1-based line of the bad record
 	Reason string
+	// State is the state file to repair when Path is its fallback file
+	// (STATE.pending-orders, see fallback.go); "" when Path is the state
+	// file.
+	State string
 
 	why    reason // Reason in the catalogue, if it is there
 	inLang        // the language of Error
 }
 
 func (e *CorruptError) Error() string {
+	if e.State != "" {
+		return msg.Text(e.lang, msg.JFallbackCorrupt, e.Path, e.Line, e.why.text(e.lang, e.Reason), e.State)
+	}
 	return msg.Text(e.lang, msg.JCorrupt, e.Path, e.Line, e.why.text(e.lang, e.Reason))
 }
 

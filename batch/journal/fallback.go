@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -61,39 +62,78 @@ func (e *OrderNotRecordedError) Error() string {
 
 func (e *OrderNotRecordedError) Unwrap() error { return e.Err }
 
-// readFallback returns the orders saved in a fallback file: checksummed
-// ordered records, up to the first line that is not one (the zero reserve).
-func readFallback(path string) ([]record, error) {
+// readFallback returns the orders saved in a fallback file (checksummed
+// ordered records) and its damaged lines: every line that is not one, but
+// the zero reserve after the last record. A line torn while it was written
+// is damaged too: the order it held may be lost, so it is never skipped
+// silently.
+func readFallback(path string) (recs []record, bad []DroppedLine, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
-	var recs []record
-	br := bufio.NewReader(f)
-	for {
-		line, _, err := readLine(br)
-		var r record
-		if line == nil || decodeRecord(line, &r) != nil || r.Op != opOrdered || r.OrderNo == "" {
-			return recs, nil
+	br := bufio.NewReaderSize(f, maxRecordLen+1)
+	reserve := 0 // the line where the zero reserve started, 0 before it
+	for lineNo := 1; ; lineNo++ {
+		line, n, rerr := readLine(br)
+		if n == 0 && rerr == io.EOF {
+			break
 		}
-		// r's strings share the read buffer (see decodeFast): copy them.
-		recs = append(recs, record{Op: opOrdered, At: r.At, Key: strings.Clone(r.Key), Format: r.Format, OrderNo: strings.Clone(r.OrderNo)})
-		if err == io.EOF {
-			return recs, nil
+		if rerr != nil && rerr != io.EOF {
+			return nil, nil, rerr
+		}
+		if isNULs(line) {
+			if reserve == 0 {
+				reserve = lineNo
+			}
+			continue
+		}
+		var r record
+		derr := errNoNewline
+		if line != nil && rerr == nil {
+			derr = decodeRecord(line, &r)
+		}
+		switch {
+		case derr != nil:
+			bad = append(bad, DroppedLine{Line: lineNo, Reason: derr.Error(), Key: guessKey(line)})
+		case r.Op != opOrdered || r.OrderNo == "":
+			bad = append(bad, DroppedLine{Line: lineNo, Reason: "not an order's record", Key: Key{strings.Clone(r.Key), r.Format}})
+		default:
+			// r's strings share the read buffer (see decodeFast): copy them.
+			recs = append(recs, record{Op: opOrdered, At: r.At, Key: strings.Clone(r.Key), Format: r.Format, OrderNo: strings.Clone(r.OrderNo)})
+		}
+		if reserve != 0 { // a line after zero bytes: they were no reserve
+			bad = append(bad, DroppedLine{Line: reserve, Reason: "zero bytes"})
+			reserve = 0
+		}
+		if rerr == io.EOF {
+			break
 		}
 	}
+	slices.SortFunc(bad, func(a, b DroppedLine) int { return a.Line - b.Line })
+	return recs, bad, nil
+}
+
+// fallbackError refuses a fallback file with damaged lines.
+func fallbackError(path, state string, bad []DroppedLine) *CorruptError {
+	return &CorruptError{Path: path, Line: bad[0].Line, Reason: bad[0].Reason, State: state}
 }
 
 // mergeFallback records the orders a previous run saved to the fallback
-// file, before anything else. An order the ledger already has is skipped.
+// file, before anything else, and makes them durable. An order the ledger
+// already has is skipped. A fallback file with a damaged line is refused
+// (*CorruptError naming `qccbatch repair`) after its valid orders are
+// merged, and kept as it is: only once every order number in it is durable
+// in the state file does the caller replace it (openFallback).
 func (j *Journal) mergeFallback() error {
-	recs, err := readFallback(fallbackPath(j.target))
+	p := fallbackPath(j.target)
+	recs, bad, err := readFallback(p)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", fallbackPath(j.target), err)
+		return fmt.Errorf("read %s: %w", p, err)
 	}
 	for i := range recs {
 		r := &recs[i]
@@ -105,14 +145,19 @@ func (j *Journal) mergeFallback() error {
 		}
 	}
 	if len(recs) > 0 {
-		return j.Sync()
+		if err := j.Sync(); err != nil {
+			return err
+		}
+	}
+	if len(bad) > 0 {
+		return fallbackError(p, j.path, bad)
 	}
 	return nil
 }
 
-// mergeFallbackReadOnly applies the fallback file's orders in memory.
+// mergeFallbackReadOnly applies the fallback file's valid orders in memory.
 func mergeFallbackReadOnly(path string, led *ledger) {
-	recs, _ := readFallback(path)
+	recs, _, _ := readFallback(path)
 	for i := range recs {
 		r := &recs[i]
 		if e := led.find(Key{r.Key, r.Format}); e == nil || e.orderNo != r.OrderNo {

@@ -97,7 +97,7 @@ func sealLines(data []byte) []byte {
 func checkReplay(t *testing.T, data []byte) {
 	t0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	{
-		res, err := replay("fuzz", bytes.NewReader(data), true)
+		res, err := replay("fuzz", bytes.NewReader(data), true, true)
 		if err != nil {
 			return
 		}
@@ -113,7 +113,7 @@ func checkReplay(t *testing.T, data []byte) {
 		if err := writeCompacted(lw, res.led); err != nil {
 			t.Fatalf("compaction: %v", err)
 		}
-		again, err := replay("fuzz", &buf, true)
+		again, err := replay("fuzz", &buf, true, true)
 		if err != nil {
 			t.Fatalf("compacted journal does not replay: %v", err)
 		}

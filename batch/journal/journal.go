@@ -72,6 +72,9 @@ type Journal struct {
 	// repairing is set while Repair rewrites the file, which then has a
 	// second name on purpose (the damaged copy).
 	repairing bool
+	// crashed is set when the last writer did not close the file (see
+	// crashEvidence).
+	crashed bool
 
 	mu sync.Mutex // guards the fields below and the ledger
 	f  *os.File
@@ -157,7 +160,11 @@ func open(path string, opt Options) (*Journal, error) {
 	}
 	j.f, j.target = f, target
 	if err := j.openWrite(); err != nil {
-		j.release()
+		if j.crashed {
+			j.f.Close() // keep the holder file: it is the evidence of the crash
+		} else {
+			j.release()
+		}
 		return nil, err
 	}
 	return j, nil
@@ -174,14 +181,15 @@ func (j *Journal) openReadOnly() error {
 	} else if fi.IsDir() {
 		return fileError(j.path, errors.New("is a directory"))
 	}
-	res, err := replay(j.path, f, j.opt.History)
+	target, terr := fsutil.Resolve(j.path)
+	res, err := replay(j.path, f, j.opt.History, terr != nil || crashEvidence(target))
 	if err != nil {
 		return err
 	}
 	if res.fresh {
 		return res.notJournal(j.path)
 	}
-	if target, err := fsutil.Resolve(j.path); err == nil {
+	if terr == nil {
 		mergeFallbackReadOnly(fallbackPath(target), res.led)
 	}
 	res.led.settle()
@@ -201,13 +209,14 @@ func (j *Journal) Account() Account {
 // openWrite replays the journal under the lock, repairs a torn tail,
 // compacts if worthwhile and leaves j.f open for appends.
 func (j *Journal) openWrite() error {
+	j.crashed = crashEvidence(j.target)
 	writeHolder(j.target, holderInfo())
 	sweepNewTemps(j.target)
 	os.Remove(j.target + ".tmp") // a compaction that never finished
 	if err := restrictMode(j.f); err != nil {
 		return err
 	}
-	res, err := replay(j.path, sectionAll(j.f), j.opt.History)
+	res, err := replay(j.path, sectionAll(j.f), j.opt.History, j.crashed)
 	if err != nil {
 		return err
 	}

@@ -208,8 +208,14 @@ func TestJournal_TornTail(t *testing.T) {
 		require.NoError(t, j.Close())
 	}
 
-	// Zero bytes after the last record (a power cut) are a torn tail too.
-	require.NoError(t, os.WriteFile(path, append(full[:lastStart:lastStart], make([]byte, 300)...), 0o600))
+	// Zero bytes after the last record (a power cut) are a torn tail too,
+	// when the last writer never closed the file: its holder file is left.
+	zeroed := append(full[:lastStart:lastStart], make([]byte, 300)...)
+	require.NoError(t, os.WriteFile(path, zeroed, 0o600))
+	_, err := Open(path, Options{})
+	var ce *CorruptError
+	require.ErrorAs(t, err, &ce, "after a clean close, zero bytes at the end are damage")
+	require.NoError(t, os.WriteFile(holderPath(path), []byte("pid=1 host=h\n"), 0o600))
 	j := openTestJournal(t, path, newJournalClock())
 	require.NoError(t, j.Close())
 }

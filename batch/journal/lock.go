@@ -185,7 +185,16 @@ func writeHolder(target, info string) {
 		_ = os.Remove(holderPath(target))
 		return
 	}
-	_ = os.WriteFile(holderPath(target), []byte(info+"\n"), 0o600)
+	// Made durable: after a power cut, the holder file is the evidence that
+	// the file may end in a torn record (see crashEvidence).
+	f, err := os.OpenFile(holderPath(target), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return
+	}
+	if _, err := f.WriteString(info + "\n"); err == nil {
+		_ = f.Sync()
+	}
+	_ = f.Close()
 }
 
 // holderInfo describes this process for writeHolder.

@@ -47,11 +47,15 @@ const (
 	opEnd        = "end"      // it ended (audit)
 	opOrder      = "order"    // a superseded order, written by compaction (history)
 	opResolved   = "resolved" // a person settled an uncertain company (see Resolve)
+	opDamage     = "damage"   // Repair found records lost: new orders wait (see damage.go)
+	opCleared    = "cleared"  // a resolution from the vendor's order list settled the damage
 )
 
 // isAudit reports whether op is an audit record: about runs, not companies.
 // Compaction copies audit records as they are.
-func isAudit(op string) bool { return op == opRun || op == opEnd || op == opRepair }
+func isAudit(op string) bool {
+	return op == opRun || op == opEnd || op == opRepair || op == opDamage || op == opCleared
+}
 
 // record is one line of the journal. Every line is a JSON object whose last
 // member is "crc": the CRC-32C (Castagnoli) of the line with that member
@@ -191,7 +195,7 @@ func decodeRecord(line []byte, r *record) error {
 // record with a good checksum but impossible content is not applied.
 func (r *record) validate() error {
 	switch r.Op {
-	case opHeader, opAccount, opRepair:
+	case opHeader, opAccount, opRepair, opDamage, opCleared:
 		return nil
 	case opRun:
 		if r.Run != "" && validKind(RunKind(r.Kind)) {

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +45,16 @@ type DroppedLine struct {
 	Line   int    // 1-based line number in the damaged file
 	Reason string // why it is not kept
 	Key    Key    // the company it seems to be about; zero if unknown
+	// Lost is set where complete records may have been lost: a gap in the
+	// record numbers, zero bytes that are not a torn tail, a line no
+	// company can be told of.
+	Lost bool
+	// Fallback is set for a line of the fallback file (STATE.pending-orders)
+	// rather than of the state file.
+	Fallback bool
+
+	nul     bool // the line holds zero bytes
+	missing bool // records before this line are missing
 }
 
 // RepairReport says what Repair did (or, in a dry run, would do).
@@ -60,11 +71,27 @@ type RepairReport struct {
 	// order of a company the file has no other record of may be lost with
 	// one; check the vendor's order list.
 	Unattributed int
-	DryRun       bool
+	// Lost counts the places where complete records may have been lost
+	// (DroppedLine.Lost): the repaired file then records the damage, and no
+	// run places a new order until a resolution from the vendor's order
+	// list clears it (see Damage).
+	Lost int
+	// Fallback is the fallback file whose orders Repair merged, "" if none;
+	// FallbackOrders counts them and FallbackDamaged is where the file is
+	// kept when it had damaged lines ("" otherwise).
+	Fallback        string
+	FallbackOrders  int
+	FallbackDamaged string
+	// Leftovers are the files an interrupted repair left, which this one
+	// recovered (removed, or reused as the damaged copy).
+	Leftovers []string
+	DryRun    bool
 }
 
 // Changed reports whether the file needed repair at all.
-func (r *RepairReport) Changed() bool { return len(r.Dropped) > 0 || len(r.Uncertain) > 0 }
+func (r *RepairReport) Changed() bool {
+	return len(r.Dropped) > 0 || len(r.Uncertain) > 0 || r.FallbackDamaged != ""
+}
 
 // keyRE and formatRE find the company of a damaged line, best effort.
 var (
@@ -74,15 +101,108 @@ var (
 
 // Repair rebuilds a damaged state file from its valid records: it keeps
 // every record that reads well (in order, renumbered), drops the others,
-// marks uncertain every company a dropped line was about whose kept history
-// shows no order (so it is never re-ordered silently), records the repair
-// in the new file, and keeps the damaged file as STATE.damaged-<time>. The
+// merges the valid orders of the fallback file, marks uncertain every
+// company a dropped line was about whose kept history shows no order (so
+// it is never re-ordered silently), records the repair in the new file, and
+// keeps the damaged file as STATE.damaged-<time> (and a damaged fallback
+// file as STATE.pending-orders.damaged-<time>). Where complete records may
+// have been lost, whose companies cannot be named, it records the damage:
+// no run places a new order until a resolution from the vendor's order list
+// clears it (see Damage). What an interrupted repair left is recovered. The
 // state file must not be in use (*LockedError otherwise). A file without a
 // single valid record is refused (*NotJournalError). A file that is not
 // damaged is left alone (the report's Changed is false).
 func Repair(path string, opt RepairOptions) (*RepairReport, error) {
 	rep, err := repair(path, opt)
 	return rep, InLang(err, opt.Lang)
+}
+
+// scanned is what scanDamaged read of a damaged state file.
+type scanned struct {
+	led      *ledger
+	kept     []record // every valid record but the header and account records
+	dropped  []DroppedLine
+	account  Account
+	version  int
+	lastKept int // line of the last valid record
+}
+
+// scanDamaged reads a state file past its damage: every record that reads
+// well, in order, is applied to a ledger (and kept, with keep), and every
+// other line is a DroppedLine, as are runs of missing lines (told by the
+// record numbers). crashed says whether zero bytes at the end may be a torn
+// tail (see crashEvidence).
+func scanDamaged(path string, rd io.Reader, keep, crashed bool) (*scanned, error) {
+	sc := &scanned{led: newLedger()}
+	lastSeq := 0
+	shift := 0 // record number minus line number, from deleted lines
+	br := bufio.NewReaderSize(rd, maxRecordLen+1)
+	for lineNo := 1; ; lineNo++ {
+		line, n, rerr := readLine(br)
+		if n == 0 && rerr != nil {
+			if rerr == io.EOF {
+				break
+			}
+			return nil, fileError(path, rerr)
+		}
+		var rec record
+		derr := errNoNewline
+		if line != nil && rerr == nil {
+			derr = decodeRecord(line, &rec)
+		}
+		switch {
+		case isNULs(line):
+			sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: "zero bytes", nul: true})
+			continue
+		case derr != nil:
+			sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: derr.Error(), Key: guessKey(line), nul: bytes.IndexByte(line, 0) >= 0})
+			continue
+		case rec.Op == opHeader:
+			if lineNo != 1 || rec.Version < oldestVersion || rec.Version > journalVersion {
+				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: "a header record out of place"})
+				continue
+			}
+			sc.version, lastSeq = rec.Version, 1
+			sc.account = sc.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
+			sc.lastKept = lineNo
+			continue
+		}
+		if sc.version >= 2 || rec.Seq > 0 {
+			if rec.Seq <= lastSeq {
+				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: fmt.Sprintf("record number %d repeated or moved", rec.Seq),
+					Key: Key{strings.Clone(rec.Key), rec.Format}})
+				continue
+			}
+			// Lines are numbered from the header: a number ahead of its
+			// line by more than before means lines were deleted.
+			if d := rec.Seq - lineNo; d > shift {
+				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: fmt.Sprintf("%d records before this line are missing", d-shift), missing: true})
+				shift = d
+			}
+			lastSeq = rec.Seq
+		}
+		sc.lastKept = lineNo
+		if rec.Op == opAccount {
+			sc.account = sc.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
+			continue
+		}
+		sc.led.apply(&rec)
+		if keep {
+			sc.kept = append(sc.kept, cloneRecord(&rec))
+		}
+	}
+	for i := range sc.dropped {
+		d := &sc.dropped[i]
+		switch {
+		case d.Line > sc.lastKept:
+			// The end of the file: a torn tail after a crash; zero bytes
+			// after a clean close are a zeroed block of durable records.
+			d.Lost = d.nul && !crashed
+		default:
+			d.Lost = d.missing || d.nul || d.Key.ID == ""
+		}
+	}
+	return sc, nil
 }
 
 func repair(path string, opt RepairOptions) (*RepairReport, error) {
@@ -102,78 +222,70 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	}
 	defer f.Close()
 	now := journalTime(opt.Now())
-	rep := &RepairReport{Path: path, DryRun: opt.DryRun,
-		Damaged: target + ".damaged-" + now.Format("20060102T150405Z")}
+	stamp := now.Format("20060102T150405Z")
+	rep := &RepairReport{Path: path, DryRun: opt.DryRun, Damaged: target + ".damaged-" + stamp}
+	crashed := crashEvidence(target)
 
-	var (
-		kept    []record
-		account Account
-		version int
-		lastSeq int
-		shift   int // record number minus line number, from deleted lines
-	)
-	led := newLedger()
-	br := bufio.NewReaderSize(sectionAll(f), maxRecordLen+1)
-	for lineNo := 1; ; lineNo++ {
-		line, n, rerr := readLine(br)
-		if n == 0 && rerr != nil {
-			if rerr == io.EOF {
-				break
-			}
-			return nil, fileError(path, rerr)
-		}
-		var rec record
-		derr := errNoNewline
-		if line != nil && rerr == nil {
-			derr = decodeRecord(line, &rec)
-		}
-		switch {
-		case isNULs(line):
-			rep.Dropped = append(rep.Dropped, DroppedLine{Line: lineNo, Reason: "zero bytes"})
-			continue
-		case derr != nil:
-			rep.Dropped = append(rep.Dropped, DroppedLine{Line: lineNo, Reason: derr.Error(), Key: guessKey(line)})
-			continue
-		case rec.Op == opHeader:
-			if lineNo != 1 || rec.Version < oldestVersion || rec.Version > journalVersion {
-				rep.Dropped = append(rep.Dropped, DroppedLine{Line: lineNo, Reason: "a header record out of place"})
-				continue
-			}
-			version, lastSeq = rec.Version, 1
-			account = account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
-			continue
-		}
-		if version >= 2 || rec.Seq > 0 {
-			if rec.Seq <= lastSeq {
-				rep.Dropped = append(rep.Dropped, DroppedLine{Line: lineNo, Reason: fmt.Sprintf("record number %d repeated or moved", rec.Seq),
-					Key: Key{strings.Clone(rec.Key), rec.Format}})
-				continue
-			}
-			// Lines are numbered from the header: a number ahead of its
-			// line by more than before means lines were deleted.
-			if d := rec.Seq - lineNo; d > shift {
-				rep.Dropped = append(rep.Dropped, DroppedLine{Line: lineNo, Reason: fmt.Sprintf("%d records before this line are missing", d-shift)})
-				shift = d
-			}
-			lastSeq = rec.Seq
-		}
-		if rec.Op == opAccount {
-			account = account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
-			continue
-		}
-		led.apply(&rec)
-		kept = append(kept, cloneRecord(&rec))
+	// What an interrupted repair left: its new file, never renamed into
+	// place (the lock is ours, so no compaction is writing it), and the
+	// damaged file's second name, which this repair reuses.
+	tmp := target + ".tmp"
+	if _, err := os.Lstat(tmp); err == nil {
+		rep.Leftovers = append(rep.Leftovers, tmp)
 	}
-	if len(kept) == 0 && version == 0 {
+	own := ownDamagedNames(target, f)
+	if len(own) > 0 {
+		rep.Damaged = own[0]
+		rep.Leftovers = append(rep.Leftovers, own...)
+	}
+
+	sc, err := scanDamaged(path, sectionAll(f), true, crashed)
+	if err != nil {
+		return nil, err
+	}
+	if len(sc.kept) == 0 && sc.version == 0 {
 		return nil, notJournal(path, because(msg.JReasonNoValid))
+	}
+	led, kept := sc.led, sc.kept
+	rep.Dropped = sc.dropped
+
+	// The fallback file's orders: the valid ones are kept, its damaged
+	// lines are dropped like the state file's.
+	fb := fallbackPath(target)
+	recs, bad, err := readFallback(fb)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", fb, err)
+	}
+	for i := range recs {
+		r := &recs[i]
+		if e := led.find(Key{r.Key, r.Format}); e != nil && e.orderNo == r.OrderNo {
+			continue
+		}
+		led.apply(r)
+		kept = append(kept, *r)
+		rep.FallbackOrders++
+	}
+	if rep.FallbackOrders > 0 || len(bad) > 0 {
+		rep.Fallback = fb
+	}
+	for _, d := range bad {
+		d.Fallback, d.Lost = true, d.Key.ID == ""
+		d.Reason = filepath.Base(fb) + ": " + d.Reason
+		rep.Dropped = append(rep.Dropped, d)
+	}
+	if len(bad) > 0 {
+		rep.FallbackDamaged = fb + ".damaged-" + stamp
 	}
 	rep.Kept = len(kept)
 
 	// Companies a dropped line was about, whose kept history shows no order.
 	marked := map[Key]bool{}
 	for _, d := range rep.Dropped {
+		if d.Lost {
+			rep.Lost++
+		}
 		if d.Key.ID == "" {
-			if d.Reason != "zero bytes" {
+			if !d.nul {
 				rep.Unattributed++
 			}
 			continue
@@ -191,23 +303,31 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 		rep.Uncertain = append(rep.Uncertain, d.Key)
 	}
 	if !rep.Changed() || opt.DryRun {
+		if !rep.Changed() && !opt.DryRun && len(rep.Leftovers) > 0 {
+			os.Remove(tmp) // nothing else to do: the interrupted repair had finished
+		}
 		return rep, nil
 	}
+	os.Remove(tmp)
 
-	if fileLinkCount(f) > 1 {
+	if n := fileLinkCount(f); n > 1+uint64(len(own)) {
 		return nil, fmt.Errorf("state file %s has more than one name (hard links): make it a file of its own, then repair it", path)
 	}
 	// Keep the damaged file under its new name, then put the repaired one
-	// in place: a crash in between leaves the damaged file at both names.
-	if err := os.Link(target, rep.Damaged); err != nil {
-		if err := copyFile(f, rep.Damaged); err != nil {
-			return nil, fmt.Errorf("keep the damaged state file as %s: %w", rep.Damaged, err)
+	// in place: a crash in between leaves the damaged file at both names,
+	// which the next repair finds (ownDamagedNames).
+	if len(own) == 0 {
+		if err := os.Link(target, rep.Damaged); err != nil {
+			if err := copyFile(f, rep.Damaged); err != nil {
+				return nil, fmt.Errorf("keep the damaged state file as %s: %w", rep.Damaged, err)
+			}
 		}
 	}
-	j := &Journal{path: path, target: target, f: f, account: account, repairing: true,
+	j := &Journal{path: path, target: target, f: f, account: sc.account, repairing: true,
 		opt: Options{Now: func() time.Time { return now }, fsync: (*os.File).Sync}}
 	summary := fmt.Sprintf("repaired: kept %d records, dropped %d lines, marked %d companies uncertain; the damaged file is %s",
 		rep.Kept, len(rep.Dropped), len(rep.Uncertain), filepath.Base(rep.Damaged))
+	runID := led.newRunID(now)
 	err = j.rewrite(func(lw *lineWriter) error {
 		if err := lw.write(j.headerRecord()); err != nil {
 			return err
@@ -217,9 +337,14 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 				return err
 			}
 		}
-		if err := lw.write(&record{Op: opRepair, At: now, Run: led.newRunID(now), Message: summary, File: filepath.Base(rep.Damaged),
+		if err := lw.write(&record{Op: opRepair, At: now, Run: runID, Message: summary, File: filepath.Base(rep.Damaged),
 			Prog: opt.Info.Version, Host: opt.Info.Host, User: opt.Info.User, PID: opt.Info.PID}); err != nil {
 			return err
+		}
+		if rep.Lost > 0 {
+			if err := lw.write(&record{Op: opDamage, At: now, Run: runID, File: filepath.Base(rep.Damaged), Message: damageSummary(rep)}); err != nil {
+				return err
+			}
 		}
 		for _, k := range rep.Uncertain {
 			if err := lw.write(&record{Op: opAmbiguous, At: now, Key: k.ID, Format: k.Format, Message: MsgRepaired}); err != nil {
@@ -232,7 +357,59 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 		return nil, fmt.Errorf("repair state file %s: %w", path, err)
 	}
 	j.f.Close() // the new file, locked by rewrite
+	// Only now, with its orders durable in the state file, may the
+	// fallback file go: a damaged one is kept aside; a valid one is merged
+	// again (skipped) and emptied by the next run.
+	if rep.FallbackDamaged != "" {
+		if err := os.Rename(fb, rep.FallbackDamaged); err != nil {
+			return nil, fmt.Errorf("keep the damaged fallback file as %s: %w", rep.FallbackDamaged, err)
+		}
+		_ = fsutil.SyncDir(filepath.Dir(target))
+	}
 	return rep, nil
+}
+
+// damageSummary says where records were lost, for the damage record.
+func damageSummary(rep *RepairReport) string {
+	var where []string
+	for _, d := range rep.Dropped {
+		if !d.Lost {
+			continue
+		}
+		w := fmt.Sprintf("line %d (%s)", d.Line, d.Reason)
+		if len(where) == 10 {
+			w = fmt.Sprintf("%d more", rep.Lost-10)
+		}
+		where = append(where, w)
+		if len(where) > 10 {
+			break
+		}
+	}
+	return fmt.Sprintf("complete records lost at %d places: %s; companies the state file no longer shows may have been ordered",
+		rep.Lost, strings.Join(where, ", "))
+}
+
+// ownDamagedNames returns the names STATE.damaged-<time> of the open state
+// file f itself: the hard link an interrupted repair made before it could
+// put the repaired file in place.
+func ownDamagedNames(target string, f *os.File) []string {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	entries, _ := os.ReadDir(filepath.Dir(target))
+	prefix := filepath.Base(target) + ".damaged-"
+	var own []string
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		n := filepath.Join(filepath.Dir(target), e.Name())
+		if gi, err := os.Lstat(n); err == nil && os.SameFile(fi, gi) {
+			own = append(own, n)
+		}
+	}
+	return own
 }
 
 // guessKey finds the company a damaged line seems to be about.

@@ -45,7 +45,12 @@ var headerPrefix = []byte(`{"op":"header"`)
 // of that torn tail. A bad record followed by a good one, or by a second bad
 // one, is corruption: a *CorruptError with its line number. With history,
 // the ledger keeps the order history (see history.go).
-func replay(path string, rd io.Reader, history bool) (*replayed, error) {
+//
+// Zero bytes in the bad tail are a torn tail only when crashed is set (the
+// last writer never closed the file, see crashEvidence): after a clean
+// close every record was durable, so zeros at the end are a zeroed block of
+// complete records, lost, and a *CorruptError too.
+func replay(path string, rd io.Reader, history, crashed bool) (*replayed, error) {
 	res := &replayed{led: newLedger()}
 	if history {
 		res.led.hist = newHistory(res.led)
@@ -58,6 +63,7 @@ func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 		badLine int   // first bad line after the last good one, 0 if none
 		badErr  error // why it is bad
 		badText bool  // a bad line that is not only NUL bytes was seen
+		badNUL  bool  // a bad line holds NUL bytes
 		foreign bool  // that line, before any header, does not look like one
 	)
 	for {
@@ -76,6 +82,7 @@ func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 			if badLine == 0 {
 				badLine, badErr = lineNo, errors.New("zero bytes")
 			}
+			badNUL = true
 			continue
 		}
 		derr := errNoChecksum
@@ -90,6 +97,7 @@ func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 				return nil, corruptOrForeign(path, badLine, badErr, foreign)
 			}
 			badText = true
+			badNUL = badNUL || bytes.IndexByte(line, 0) >= 0
 			foreign = res.lines == 0 && !looksLikeHeader(line)
 			if badLine == 0 {
 				badLine, badErr = lineNo, derr
@@ -121,6 +129,9 @@ func replay(path string, rd io.Reader, history bool) (*replayed, error) {
 		}
 		res.lines = lineNo
 		res.end = off
+	}
+	if badNUL && !crashed && res.lines > 0 {
+		return nil, corrupt(path, badLine, because(msg.JReasonZeroedEnd))
 	}
 	if res.lines == 0 {
 		if foreign {

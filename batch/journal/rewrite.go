@@ -101,7 +101,7 @@ func (j *Journal) headerRecord() *record {
 func (j *Journal) compact() (done bool, err error) {
 	led := j.ledger
 	if led.hist == nil {
-		res, err := replay(j.path, io.NewSectionReader(j.f, 0, j.size), true)
+		res, err := replay(j.path, io.NewSectionReader(j.f, 0, j.size), true, true)
 		if err != nil || res.led.len() != led.len() {
 			return false, nil
 		}

@@ -98,7 +98,7 @@ var errTable = map[ID][2]string{
 	CfgSpanNone:         {"没有下单时间", "has no order times"},
 	CfgSpan:             {"的时间范围为 %s 至 %s", "spans %s to %s"},
 
-	JCorrupt:             {"状态文件 %s：第 %d 行的记录已损坏（%s）：文件在 qccbatch 之外被修改过，或磁盘已损坏；请从备份恢复，或把它移到别处", "state file %s: corrupt record at line %d (%s): it was changed outside qccbatch or the disk is damaged; restore it from a backup or move it aside"},
+	JCorrupt:             {"状态文件 %s：第 %d 行的记录已损坏（%s）：文件在 qccbatch 之外被修改过，或磁盘已损坏；请运行 `qccbatch repair %[1]s`（它保留每条有效记录，绝不重新下单）", "state file %s: corrupt record at line %d (%s): it was changed outside qccbatch or the disk is damaged; run `qccbatch repair %[1]s` (it keeps every valid record and never re-orders)"},
 	JVersion:             {"状态文件 %s 的格式版本为 %d，本 qccbatch 读取版本 %d：请使用写入它的 qccbatch 版本", "state file %s has format version %d, this qccbatch reads version %d: use the qccbatch version that wrote it"},
 	JNotJournal:          {"%s 不是 qccbatch 状态文件（没有头记录）：拒绝使用", "%s is not a qccbatch state file (no header record): refusing to use it"},
 	JRefused:             {"拒绝使用状态文件 %s：%s。qccbatch 从不留下没有头记录的状态文件，所以它被截断过或由其他程序生成；当作新文件使用会把每家企业重新下单。请从备份恢复；如确定从未用它下过单，可以删除它", "state file %s is refused: %s. qccbatch never leaves a state file without its header, so it was truncated or made by another program; taking it as new would order every company again. Restore it from a backup, or delete it if you are sure no order was placed with it"},
