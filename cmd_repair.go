@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -19,7 +20,13 @@ func newRepairCmd() *cobra.Command {
 		Long: `Read a state file that a run refused as damaged ("corrupt record at line N"),
 keep every valid record, and mark the companies whose history is incomplete
 uncertain, so that no run orders them again by itself (look them up in Qichacha's
-order list, then qccbatch resolve). Without --apply it only prints what it would
+order list, then qccbatch resolve). Where complete records were lost (a gap in
+the record numbers, a zeroed block, a line no company can be told of), no run
+places a new order until qccbatch resolve --orders LIST --apply reconciles the
+vendor's order list with the state file. The valid orders of a damaged fallback
+file (STATE.pending-orders) are merged, and it is kept as
+STATE.pending-orders.damaged-<time>. What an interrupted repair left is
+recovered. Without --apply it only prints what it would
 do. With --apply the damaged file is kept as STATE.damaged-<time> and the
 repaired one takes its place. It needs the state file's lock: no run may be
 using it.`,
@@ -44,6 +51,9 @@ using it.`,
 // printRepair says what repair did, or would do.
 func printRepair(w io.Writer, lang string, rep *journal.RepairReport) {
 	t := msg.For(lang)
+	if len(rep.Leftovers) > 0 {
+		fmt.Fprint(w, t.Text(msg.RepairLeftover, strings.Join(rep.Leftovers, ", ")))
+	}
 	if !rep.Changed() {
 		fmt.Fprint(w, t.Text(msg.RepairNoDamage, rep.Path))
 		return
@@ -68,6 +78,16 @@ func printRepair(w io.Writer, lang string, rep *journal.RepairReport) {
 	}
 	if rep.Unattributed > 0 {
 		fmt.Fprint(w, t.Text(msg.RepairUnattributed, rep.Unattributed))
+	}
+	if rep.FallbackDamaged != "" || rep.FallbackOrders > 0 {
+		kept := rep.FallbackDamaged
+		if kept == "" {
+			kept = rep.Fallback
+		}
+		fmt.Fprint(w, t.Text(msg.RepairFallback, rep.FallbackOrders, rep.Fallback, kept))
+	}
+	if rep.Lost > 0 {
+		fmt.Fprint(w, t.Text(msg.RepairLost, rep.Lost, rep.Path))
 	}
 	if rep.DryRun {
 		fmt.Fprint(w, t.Text(msg.RepairDryRun))

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -88,7 +89,10 @@ func printResolve(w io.Writer, lang string, p *batch.ResolvePlan) {
 		totals = msg.ResolveWouldTotals
 	}
 	fmt.Fprint(w, t.Text(totals, len(p.Actions), p.Remaining, len(p.Unknown)))
-	if !p.Applied && len(p.Actions) > 0 {
+	if p.DamageCleared {
+		fmt.Fprint(w, t.Text(msg.ResolveDamageCleared, p.Damage.At.Local().Format(time.RFC3339)))
+	}
+	if !p.Applied && (len(p.Actions) > 0 || p.Damage != nil) {
 		fmt.Fprint(w, t.Text(msg.ResolveDryRun))
 	}
 }

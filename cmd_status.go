@@ -59,15 +59,43 @@ type statusJSON struct {
 	NewestReport *time.Time     `json:"newest_report,omitempty"`
 	Records      int            `json:"records"`
 	Formats      map[string]int `json:"formats"` // companies ordered per report format
+	// Damaged lists the lines of a damaged state file that could not be
+	// read (the counts are of the rest); absent for a sound file.
+	Damaged []int `json:"damaged_lines,omitempty"`
+	// RecordsLost is the time a repair found records lost, while no
+	// resolution has reconciled them (new orders wait).
+	RecordsLost *time.Time `json:"records_lost,omitempty"`
+}
+
+// statusRead is what status read of a state file beyond its ledger.
+type statusRead struct {
+	damaged []journal.DroppedLine // lines of a damaged file it could not use
+	corrupt error                 // why Open refused the file, nil if it did not
+	lost    *time.Time            // a repair's loss of records, not yet reconciled
 }
 
 // runStatus prints the ledger of cfg.State. A missing, foreign, damaged
 // or newer-format state file exits 2 with one line; an input file given by
 // mistake gets the state file's name suggested.
+//
+// A damaged state file (a corrupt record) is shown as far as it can be
+// read, with a warning, and status still exits 2 naming `qccbatch repair`.
 func runStatus(w io.Writer, cfg statusConfig) error {
+	var rd statusRead
 	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, Lang: cfg.Lang})
-	if err != nil {
+	var ce *journal.CorruptError
+	if errors.As(err, &ce) {
+		var derr error
+		if j, rd.damaged, derr = journal.ReadDamaged(cfg.State, cfg.Lang); derr != nil {
+			return err
+		}
+		rd.corrupt = err
+	} else if err != nil {
 		return suggestState(cfg.State, cfg.Lang, err)
+	}
+	if d, ok := j.Damage(); ok {
+		at := d.At.Local()
+		rd.lost = &at
 	}
 	st := j.Stats()
 	formats := map[string]int{}
@@ -79,9 +107,14 @@ func runStatus(w io.Writer, cfg statusConfig) error {
 	})
 	_ = j.Close()
 	if cfg.JSON {
-		return printStatusJSON(w, cfg.State, st, formats)
+		err = printStatusJSON(w, cfg.State, st, formats, rd)
+	} else {
+		err = printStatusText(w, cfg, st, formats, rd)
 	}
-	return printStatusText(w, cfg, st, formats)
+	if rd.corrupt != nil {
+		return rd.corrupt
+	}
+	return err
 }
 
 // suggestState adds to the error of opening path as a state file the name
@@ -107,8 +140,9 @@ func suggestState(path, lang string, err error) error {
 	return &usageError{errors.New(msg.Text(lang, msg.JPortfolioStateIn, path, path+".qccstate"))}
 }
 
-func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[string]int) error {
+func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[string]int, rd statusRead) error {
 	out := statusJSON{
+		RecordsLost:  rd.lost,
 		State:        path,
 		Formats:      formats,
 		Companies:    st.Companies,
@@ -119,6 +153,9 @@ func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[str
 	for _, o := range outcome.All() {
 		out.Outcomes[string(o)] = st.Outcomes[o]
 	}
+	for _, d := range rd.damaged {
+		out.Damaged = append(out.Damaged, d.Line)
+	}
 	if !st.OldestReport.IsZero() {
 		oldest, newest := st.OldestReport.Local(), st.NewestReport.Local()
 		out.OldestReport, out.NewestReport = &oldest, &newest
@@ -128,8 +165,19 @@ func printStatusJSON(w io.Writer, path string, st journal.Stats, formats map[str
 	return enc.Encode(out)
 }
 
-func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats, formats map[string]int) error {
+func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats, formats map[string]int, rd statusRead) error {
 	t := msg.For(cfg.Lang)
+	if len(rd.damaged) > 0 {
+		lines := make([]string, 0, len(rd.damaged))
+		for i, d := range rd.damaged {
+			if i == 10 {
+				lines = append(lines, "…")
+				break
+			}
+			lines = append(lines, fmt.Sprint(d.Line))
+		}
+		fmt.Fprint(w, t.Text(msg.StatusDamaged, strings.Join(lines, ", "), cfg.State))
+	}
 	tw := newTableWriter(w, 2)
 	fmt.Fprint(tw, t.Text(msg.StatusState, cfg.State))
 	fmt.Fprint(tw, t.Text(msg.StatusCompanies, st.Companies))
@@ -143,6 +191,9 @@ func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats, formats ma
 		fmt.Fprint(tw, t.Text(msg.StatusFormats, strings.Join(parts, ", ")))
 	}
 	fmt.Fprint(tw, t.Text(msg.StatusOrdersPlaced, st.OrdersPlaced))
+	if rd.lost != nil {
+		fmt.Fprint(tw, t.Text(msg.StatusDamagePending, localTime(*rd.lost, time.Local), cfg.State))
+	}
 	fmt.Fprint(tw, t.Text(msg.StatusOldest, reportTime(st.OldestReport)))
 	fmt.Fprint(tw, t.Text(msg.StatusNewest, reportTime(st.NewestReport)))
 	fmt.Fprint(tw, t.Text(msg.StatusOutcomes))

@@ -56,6 +56,11 @@ type ResolvePlan struct {
 	Unknown   []VendorOrder // list orders for companies the state file does not know: reported, not added
 	Remaining int           // uncertain companies left uncertain
 	Applied   bool
+	// Damage is the state file's loss of records that holds back new
+	// orders (see journal.Damage), nil if none; DamageCleared is set when
+	// this resolution reconciled it (resolve_damage.go).
+	Damage        *journal.Damage
+	DamageCleared bool
 }
 
 // Resolve settles uncertain companies of a state file from the vendor's
@@ -116,7 +121,10 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 		}
 		return nil, configErrorf(cfg.Lang, msg.CfgResolveUncovered, span, uncovered)
 	}
-	if !cfg.Apply || len(plan.Actions) == 0 {
+	if list != nil {
+		plan.Damage = planDamage(j, list, cfg, plan)
+	}
+	if !cfg.Apply || (len(plan.Actions) == 0 && plan.Damage == nil) {
 		return plan, nil
 	}
 	src, sum := cfg.Orders, ""
@@ -137,6 +145,10 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 		if a.OrderNo != "" {
 			placed++
 		}
+	}
+	if err := clearDamage(j, list, plan); err != nil {
+		_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: err.Error()})
+		return nil, err
 	}
 	plan.Applied = true
 	return plan, j.EndRun(runID, journal.RunEnd{NewOrders: placed})

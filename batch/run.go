@@ -55,6 +55,9 @@ type runner struct {
 	incomplete     []string                // reasons the run could not finish everything
 	companyCounts  map[outcome.Outcome]int // companies per outcome at the end (report)
 	sched          *scheduler
+	// damageHeld says why the run places no new order: the state file lost
+	// records that no resolution has reconciled yet (see holdForDamage).
+	damageHeld string
 }
 
 // companyRun is what a run learns about one company beyond the journal.
@@ -118,6 +121,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	}()
 
 	pl := r.plan()
+	r.holdForDamage(&pl)
 	if err := r.preflight(pl); err != nil {
 		_ = j.Close()
 		return nil, err
@@ -148,6 +152,8 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		end = stop
 	case runErr != nil:
 		end = &StopError{Stop: StopStateFile, Reason: runErr.Error()}
+	case r.damageHeld != "" && ctx.Err() == nil:
+		end = &StopError{Stop: StopUncertain, Reason: r.damageHeld}
 	default:
 		end = r.verdict(ctx, rep)
 	}
@@ -176,6 +182,26 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		return rep, r.resultsFailed(resErr, runErr)
 	}
 	return rep, end
+}
+
+// holdForDamage takes every new order out of the plan while the state
+// file has lost records no resolution has reconciled (journal.Damage):
+// the companies of the lost records cannot be told, so any company the
+// ledger shows as never ordered (or due for a refresh) may have been
+// ordered already. Polls and downloads of known orders go on; the run ends
+// with exit 5, naming `qccbatch resolve`.
+func (r *runner) holdForDamage(pl *runPlan) {
+	d, ok := r.j.Damage()
+	if !ok || len(pl.orders) == 0 {
+		return
+	}
+	note := r.text(msg.NotOrdered, r.text(msg.RowDamageHeld))
+	for _, i := range pl.orders {
+		r.perCompany[i].note = note
+	}
+	r.damageHeld = r.text(msg.StopDamage, d.At.Local().Format(time.RFC3339), len(pl.orders), r.cfg.State)
+	r.cfg.Logger.Warn("no new orders: the state file lost records", "repair", d.Repair, "held", len(pl.orders))
+	pl.orders = nil
 }
 
 // execute orders, polls and downloads until nothing is left to do or the run

@@ -2,7 +2,11 @@ package journal
 
 import (
 	"os"
+	"sync"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Damage never re-orders.
@@ -88,4 +92,37 @@ func (j *Journal) ClearDamage(c Clearance) error {
 func crashEvidence(target string) bool {
 	_, err := os.Lstat(holderPath(target))
 	return err == nil
+}
+
+// ReadDamaged reads what it can of a state file that Open refuses as
+// damaged (*CorruptError), for `qccbatch status`: a read-only journal of
+// every record that reads well, as Repair would keep them, and the lines
+// it could not use. It changes nothing; Repair is what mends the file.
+func ReadDamaged(path, lang string) (*Journal, []DroppedLine, error) {
+	j, dropped, err := readDamaged(path)
+	return j, dropped, InLang(err, lang)
+}
+
+func readDamaged(path string) (*Journal, []DroppedLine, error) {
+	target, err := fsutil.Resolve(path)
+	if err != nil {
+		return nil, nil, fileError(path, err)
+	}
+	f, err := os.Open(target)
+	if err != nil {
+		return nil, nil, fileError(path, err)
+	}
+	defer f.Close()
+	sc, err := scanDamaged(path, f, false, crashEvidence(target))
+	if err != nil {
+		return nil, nil, err
+	}
+	if sc.version == 0 && sc.led.len() == 0 {
+		return nil, nil, notJournal(path, because(msg.JReasonNoValid))
+	}
+	mergeFallbackReadOnly(fallbackPath(target), sc.led)
+	sc.led.settle()
+	j := &Journal{path: path, target: target, readOnly: true, ledger: sc.led, account: sc.account, opt: Options{Now: time.Now}}
+	j.syncCond = sync.NewCond(&j.syncMu)
+	return j, sc.dropped, nil
 }

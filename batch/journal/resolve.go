@@ -86,13 +86,17 @@ func (j *Journal) Resolve(k Key, r Resolution) error {
 		st, known = j.ledger.state(e), true
 	}
 	run := j.run
+	_, damaged := j.ledger.pendingDamage()
 	j.mu.Unlock()
 	ok := false
 	switch {
 	case r.NotOrdered:
 		ok = known && st.Outcome == outcome.Uncertain
 	default:
-		ok = !known || st.Outcome == outcome.Uncertain || (st.OrderNo == "" && st.Outcome != outcome.Pending)
+		ok = !known || st.Outcome == outcome.Uncertain || (st.OrderNo == "" && st.Outcome != outcome.Pending) ||
+			// The state file lost records: a newer order of the list is
+			// one of them.
+			(damaged && st.OrderNo != r.OrderNo && r.OrderedAt.After(st.OrderedAt))
 	}
 	if !ok {
 		return &ResolveError{Key: k, Known: known, Outcome: st.Outcome, OrderNo: st.OrderNo, Resolution: r}

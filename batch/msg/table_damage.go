@@ -24,6 +24,9 @@ const (
 	// ResolveDamageAdded is an order of the list recorded for a company the
 	// damaged state file no longer knows.
 	ResolveDamageAdded
+	// RowDamageHeld is the row message of a company not ordered because of
+	// the damage.
+	RowDamageHeld
 )
 
 var damageTable = map[ID][2]string{
@@ -38,13 +41,14 @@ var damageTable = map[ID][2]string{
 	RepairLeftover: {"  已清理上次中断的修复留下的文件：%s\n", "  cleaned up what an interrupted repair left: %s\n"},
 	StopDamage: {"状态文件丢失了记录（%s 由 qccbatch repair 发现）：%d 个新订单暂不下单，直到用企查查订单列表核对：`qccbatch resolve --orders LIST --apply %s`",
 		"the state file lost records (found by qccbatch repair at %s): %d new orders wait until Qichacha's order list is reconciled: `qccbatch resolve --orders LIST --apply %s`"},
-	StatusDamaged: {"警告：状态文件已损坏（%s）；以下只是能读出的部分。请运行 `qccbatch repair %s`\n",
-		"warning: the state file is damaged (%s); below is what can be read. Run `qccbatch repair %s`\n"},
+	StatusDamaged: {"警告：状态文件已损坏（无法读取的行：%s）；以下只是能读出的部分。请运行 `qccbatch repair %s`\n",
+		"warning: the state file is damaged (lines that cannot be read: %s); below is what can be read. Run `qccbatch repair %s`\n"},
 	StatusDamagePending: {"丢失记录：\t%s 修复时发现；新订单等待 `qccbatch resolve --orders LIST --apply %s`\n",
 		"records lost:\tfound by the repair at %s; new orders wait for `qccbatch resolve --orders LIST --apply %s`\n"},
 	ResolveDamageCleared: {"状态文件的记录丢失（%s 修复时发现）已用订单列表核对：可以再下新订单\n",
 		"the state file's lost records (found by the repair at %s) are reconciled with the order list: new orders may be placed again\n"},
 	ResolveDamageAdded: {"订单列表中的订单，属于损坏的状态文件不再知道的企业（第 %d 行）", "an order of the list for a company the damaged state file no longer knows (row %d)"},
+	RowDamageHeld:      {"状态文件丢失了记录，新订单等待 qccbatch resolve 核对订单列表", "the state file lost records; new orders wait for qccbatch resolve to reconcile the order list"},
 }
 
 func init() {
