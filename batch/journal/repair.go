@@ -223,7 +223,7 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	defer f.Close()
 	now := journalTime(opt.Now())
 	stamp := now.Format("20060102T150405Z")
-	rep := &RepairReport{Path: path, DryRun: opt.DryRun, Damaged: target + ".damaged-" + stamp}
+	rep := &RepairReport{Path: path, DryRun: opt.DryRun, Damaged: freeName(target + ".damaged-" + stamp)}
 	crashed := crashEvidence(target)
 
 	// What an interrupted repair left: its new file, never renamed into
@@ -274,7 +274,7 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 		rep.Dropped = append(rep.Dropped, d)
 	}
 	if len(bad) > 0 {
-		rep.FallbackDamaged = fb + ".damaged-" + stamp
+		rep.FallbackDamaged = freeName(fb + ".damaged-" + stamp)
 	}
 	rep.Kept = len(kept)
 
@@ -367,6 +367,18 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 		_ = fsutil.SyncDir(filepath.Dir(target))
 	}
 	return rep, nil
+}
+
+// freeName returns name, or name-2, name-3 ... the first that no file has
+// (an earlier repair within the same second kept its file at name).
+func freeName(name string) string {
+	n := name
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(n); err != nil {
+			return n
+		}
+		n = fmt.Sprintf("%s-%d", name, i)
+	}
 }
 
 // damageSummary says where records were lost, for the damage record.
