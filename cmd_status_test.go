@@ -139,3 +139,38 @@ func TestStatus_ErrorsZh(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Equal(t, "qccbatch: 状态文件 "+path+" 不存在", errLine)
 }
+
+// TestStatus_Damaged: status of a damaged state file prints what it can
+// read, under a warning naming repair, and exits 2 (zh and en); after a
+// repair that found records lost, it says new orders wait for resolve.
+func TestStatus_Damaged(t *testing.T) {
+	j, path := writeState(t)
+	require.NoError(t, j.Close())
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	lines[2] = strings.Replace(lines[2], `"k":"a"`, `"k":"z"`, 1) // a's intent
+	lines = append(lines[:5], lines[6:]...)                      // b's intent deleted
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
+
+	code, out, errLine := runCLI(t, "status", "--lang", "en", path)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errLine, "line 3")
+	assert.Contains(t, errLine, "qccbatch repair "+path)
+	assert.NotContains(t, errLine, "move it aside")
+	assert.Contains(t, out, "warning: the state file is damaged (lines that cannot be read: 3, 6)")
+	assert.Regexp(t, regexp.MustCompile(`(?m)^companies:\s+5$`), out, "what can be read is shown")
+
+	code, out, errLine = runCLI(t, "status", path)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errLine, "请运行 `qccbatch repair "+path+"`")
+	assert.Contains(t, out, "警告：状态文件已损坏")
+
+	code, out, errLine = runCLI(t, "repair", "--apply", "--lang", "en", path)
+	require.Equal(t, 0, code, errLine)
+	assert.Contains(t, out, "complete records were lost")
+	assert.Contains(t, out, "qccbatch resolve --orders LIST --apply "+path)
+	code, out, errLine = runCLI(t, "status", "--lang", "en", path)
+	require.Equal(t, 0, code, errLine)
+	assert.Contains(t, out, "records lost:")
+}
