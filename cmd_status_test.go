@@ -150,7 +150,7 @@ func TestStatus_Damaged(t *testing.T) {
 	require.NoError(t, err)
 	lines := strings.SplitAfter(string(data), "\n")
 	lines[2] = strings.Replace(lines[2], `"k":"a"`, `"k":"z"`, 1) // a's intent
-	lines = append(lines[:5], lines[6:]...)                      // b's intent deleted
+	lines = append(lines[:5], lines[6:]...)                       // b's intent deleted
 	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600))
 
 	code, out, errLine := runCLI(t, "status", "--lang", "en", path)
