@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -119,7 +120,7 @@ func TestFallback_UnattributedLineIsLoss(t *testing.T) {
 	assert.True(t, damaged, "new orders wait for resolve")
 }
 
-// damagedFile writes a state file of n companies, ready, with a snapshot
+// snapshotsFile writes a state file of n companies, ready, with a snapshot
 // each, and returns its bytes.
 func snapshotsFile(t *testing.T, path string, n int) []byte {
 	t.Helper()
@@ -228,4 +229,25 @@ func TestReadDamaged(t *testing.T) {
 	assert.Equal(t, 4, j.Stats().Companies)
 	require.Len(t, dropped, 1)
 	assert.Equal(t, 3, dropped[0].Line)
+}
+
+// TestResolve_NewerOrderWhileDamaged: while records are lost, a newer
+// order of the vendor's list for a company with an order is one of them
+// and is recorded; otherwise it is refused as before.
+func TestResolve_NewerOrderWhileDamaged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.qccstate")
+	snapshotsFile(t, path, 3)
+	clk := newJournalClock()
+	j, err := Open(path, Options{Now: clk.Now})
+	require.NoError(t, err)
+	later := clk.Now().Add(48 * time.Hour)
+	k := Key{"c001", 1}
+	var re *ResolveError
+	require.ErrorAs(t, j.Resolve(k, Resolution{OrderNo: "O-new", OrderedAt: later}), &re, "no damage: refused")
+	require.NoError(t, j.append(&record{Op: opDamage, At: clk.Now(), Run: "r1", Message: "lost"}, false))
+	require.NoError(t, j.Resolve(k, Resolution{OrderNo: "O-new", OrderedAt: later}))
+	st, _ := j.Lookup(k)
+	assert.Equal(t, outcome.Pending, st.Outcome)
+	assert.Equal(t, "O-new", st.OrderNo)
+	require.NoError(t, j.Close())
 }
