@@ -144,7 +144,9 @@ func TestResolve_ListWithNameAndCodeColumns(t *testing.T) {
 }
 
 // (c) One order number on lines of two companies, or a number the state
-// file has for another company: refused naming the lines.
+// file has for another company: refused naming the lines. (Such a line was
+// skipped, and with --absent-not-ordered its company counted as absent
+// and was bought again.)
 func TestResolve_OrderNumberOfAnotherCompany(t *testing.T) {
 	e := uncertainEnv(t)
 	one, three := placedOf(e.srv, "掉线科技有限公司一"), placedOf(e.srv, "正常科技有限公司三")
@@ -155,7 +157,7 @@ func TestResolve_OrderNumberOfAnotherCompany(t *testing.T) {
 	two := one
 	two.SearchKey = "掉线科技有限公司二"
 	vendorCSV(t, path, []qcctest.PlacedOrder{one, two}, "")
-	_, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, Apply: true, Lang: "en"})
+	_, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
 	requireRefused(t, e, before, err, "one order number to two companies", one.OrderNo, "rows 2, 3")
 
 	// The state file's order of 正常三, given to 掉线二 (row 3): it would
@@ -163,11 +165,11 @@ func TestResolve_OrderNumberOfAnotherCompany(t *testing.T) {
 	stolen := three
 	stolen.SearchKey = "掉线科技有限公司二"
 	vendorCSV(t, path, []qcctest.PlacedOrder{one, stolen}, "")
-	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, Apply: true, Lang: "en"})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
 	requireRefused(t, e, before, err, "row 3 has order "+three.OrderNo+" for 掉线科技有限公司二", "for 正常科技有限公司三")
 
 	_, err = e.runCtx(30 * time.Second)
-	assert.Equal(t, 3, e.srv.TotalOrders())
+	assert.Equal(t, 3, e.srv.TotalOrders(), "no company ordered again: a line whose number is taken is no proof of absence")
 	rows := e.results()
 	assert.Equal(t, "uncertain", rows[1]["outcome"], "掉线二 has no report but its own")
 	requireFinal(t, err)
