@@ -120,7 +120,7 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 	defer j.Close()
 	plan := &ResolvePlan{}
 	if list == nil {
-		a, err := resolveByHand(ctx, j, cfg)
+		a, err := resolveByHand(j, cfg)
 		if err != nil {
 			return nil, err
 		}

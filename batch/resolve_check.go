@@ -28,7 +28,7 @@ const maxNamed = 20
 // company must be known, an order number must not be another company's
 // nor an earlier order of the same company, and the state file must
 // accept the resolution.
-func resolveByHand(_ context.Context, j *journal.Journal, cfg ResolveConfig) (ResolveAction, error) {
+func resolveByHand(j *journal.Journal, cfg ResolveConfig) (ResolveAction, error) {
 	id := identifier.Classify(input.Cell{Value: cfg.Key, Type: input.CellString}, identifier.Options{AllowBadChecksum: true})
 	if id.Invalid {
 		why := id.Message
