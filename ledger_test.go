@@ -12,17 +12,18 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
 // writeVendorList writes the fake API's order list as Qichacha's console
-// exports it: csv with a BOM, Chinese headers, local times.
+// exports it: csv with a BOM, Chinese headers, China times (UTC+8).
 func writeVendorList(t *testing.T, path string, orders []qcctest.PlacedOrder) {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString("\ufeff订单号,查询关键字,下单时间,报告类型\r\n")
 	for _, o := range orders {
-		fmt.Fprintf(&b, "%s,%s,%s,基础身份报告\r\n", o.OrderNo, o.SearchKey, o.At.Local().Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(&b, "%s,%s,%s,基础身份报告\r\n", o.OrderNo, o.SearchKey, o.At.In(batch.ChinaTime).Format("2006-01-02 15:04:05"))
 	}
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
 }

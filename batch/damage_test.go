@@ -68,7 +68,7 @@ func reconcile(t *testing.T, ctx context.Context, e *env, n int) {
 	t.Helper()
 	list := filepath.Join(e.dir, "orders.csv")
 	vendorCSV(t, list, e.srv.OrderList(), "")
-	plan, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: list, Apply: true})
+	plan, err := batch.Resolve(ctx, batch.ResolveConfig{State: e.cfg.State, Orders: list, Apply: true})
 	require.NoError(t, err)
 	require.True(t, plan.DamageCleared, "the order list reconciles the damage")
 	rep, err := e.run(ctx, nil)

@@ -23,13 +23,13 @@ func TestReadOrderList(t *testing.T) {
 		"SBX002,９１１１０１０８５５１３８５０８２Ｑ,2026-11-03 10:00:00,30\r\n" +
 		",合计,,60\r\n"
 	require.NoError(t, os.WriteFile(csvPath, []byte(data), 0o600))
-	l, err := batch.ReadOrderList(csvPath, "en")
+	l, err := batch.ReadOrderList(csvPath, "en", nil)
 	require.NoError(t, err)
 	require.Len(t, l.Orders, 2)
 	assert.Equal(t, "SBX001", l.Orders[0].OrderNo)
 	assert.Equal(t, "测试科技有限公司0001", l.Orders[0].SearchKey)
 	assert.Equal(t, "91110108551385082Q", l.Orders[1].Key, "normalised like the input")
-	assert.Equal(t, time.Date(2026, 11, 2, 9, 15, 0, 0, time.Local), l.Orders[0].OrderedAt)
+	assert.Equal(t, time.Date(2026, 11, 2, 1, 15, 0, 0, time.UTC), l.Orders[0].OrderedAt.UTC(), "China time, whatever the machine's zone")
 	assert.Equal(t, l.Orders[0].OrderedAt, l.From)
 	assert.Equal(t, l.Orders[1].OrderedAt, l.To)
 	assert.Len(t, l.SHA256, 64)
@@ -41,7 +41,7 @@ func TestReadOrderList(t *testing.T) {
 	require.NoError(t, f.SetSheetRow("Sheet1", "A4", &[]any{"SBX003", "测试科技有限公司0003"}))
 	xlsxPath := filepath.Join(dir, "orders.xlsx")
 	require.NoError(t, f.SaveAs(xlsxPath))
-	l, err = batch.ReadOrderList(xlsxPath, "en")
+	l, err = batch.ReadOrderList(xlsxPath, "en", nil)
 	require.NoError(t, err)
 	require.Len(t, l.Orders, 1)
 	assert.Equal(t, "SBX003", l.Orders[0].OrderNo)
@@ -50,7 +50,7 @@ func TestReadOrderList(t *testing.T) {
 	// Not an order list.
 	bad := filepath.Join(dir, "book.csv")
 	require.NoError(t, os.WriteFile(bad, []byte("企业名称\n某某有限公司\n"), 0o600))
-	_, err = batch.ReadOrderList(bad, "en")
+	_, err = batch.ReadOrderList(bad, "en", nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "订单号")
 }

@@ -104,6 +104,9 @@ func (r *runner) pollFailed(it pollItem, err error) {
 	if errors.As(err, &intr) {
 		return // the order stays pending; a rerun polls it
 	}
+	if r.unknownOrder(it, err) {
+		return
+	}
 	switch client.ClassOf(err) {
 	case client.ClassFatal:
 		r.halt(StopAccount, fatalReason(r.cfg.Lang, err))

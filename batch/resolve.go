@@ -1,12 +1,12 @@
 package batch
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
-	"github.com/qccbatch/qccbatch/batch/identifier"
-	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
@@ -27,6 +27,9 @@ type ResolveConfig struct {
 	// From the vendor's order list:
 	Orders           string // the list (xlsx or csv)
 	AbsentNotOrdered bool   // uncertain companies absent from the list become not_ordered
+	// OrdersTZ is the time zone of the list's times that carry no offset
+	// (--orders-tz, see ParseOrdersTZ) [China time, UTC+8].
+	OrdersTZ string
 
 	// One company by hand (Orders empty): Key is its identifier as in the
 	// input (normalised like the input's), with OrderNo or NotOrdered.
@@ -35,9 +38,19 @@ type ResolveConfig struct {
 	NotOrdered bool
 	Format     int // report format of the company [1, pdf]
 
+	// API checks an OrderNo given by hand with one GetReportInfo before it
+	// is applied; it is needed for Apply with OrderNo.
+	API ReportInfoAPI
+
 	Now func() time.Time
 	// Lang is the language of the errors [zh].
 	Lang string
+}
+
+// ReportInfoAPI is what a resolution needs of the API: to ask whether it
+// knows an order number. *client.Client satisfies it.
+type ReportInfoAPI interface {
+	GetReportInfo(ctx context.Context, orderNo string) (client.ReportInfo, error)
 }
 
 // ResolveAction is one change a resolution makes, or would make.
@@ -73,7 +86,17 @@ type ResolvePlan struct {
 // Apply nothing changes; with it, every resolution is journaled with who,
 // when and the list's SHA-256. The state file's lock is taken either way, so
 // a resolve during a run is refused.
-func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
+//
+// The list is not trusted (see checkList): it is refused when one order
+// number is given to two companies, or to a company other than the state
+// file's, when its times are in the future or before the state file began
+// (times without an offset are China time, or OrdersTZ), and, with
+// AbsentNotOrdered, when an order of the state file within its span is
+// missing from it. By hand, an order number of another company or an
+// earlier order of the same company is refused, and the API must know the
+// number (one GetReportInfo) before it is applied. Every refusal is a
+// *ConfigError and changes nothing.
+func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -82,8 +105,11 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 	}
 	var list *OrderList
 	if cfg.Orders != "" {
-		var err error
-		if list, err = ReadOrderList(cfg.Orders, cfg.Lang); err != nil {
+		loc, err := ParseOrdersTZ(cfg.OrdersTZ, cfg.Lang)
+		if err != nil {
+			return nil, err
+		}
+		if list, err = ReadOrderList(cfg.Orders, cfg.Lang, loc); err != nil {
 			return nil, err
 		}
 	} else if cfg.Key == "" || (cfg.OrderNo == "") == !cfg.NotOrdered {
@@ -99,33 +125,33 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 	defer j.Close()
 	plan := &ResolvePlan{}
 	if list == nil {
-		id := identifier.Classify(input.Cell{Value: cfg.Key, Type: input.CellString}, identifier.Options{AllowBadChecksum: true})
-		if id.Invalid {
-			why := id.Message
-			if outcome.Lang(cfg.Lang) == "en" {
-				why = id.MessageEN
-			}
-			return nil, configErrorf(cfg.Lang, msg.CfgResolveKey, cfg.Key, why)
-		}
-		k := journal.Key{ID: id.Key, Format: cfg.Format}
-		st, known := j.Lookup(k)
-		a := ResolveAction{Key: k, SearchKey: id.SearchKey, From: st.Outcome, OrderNo: cfg.OrderNo, NotOrdered: cfg.NotOrdered, Why: "by hand"}
-		if !known {
-			return nil, configErrorf(cfg.Lang, msg.CfgResolveUnknown, cfg.Key, client.Format(cfg.Format).String())
+		a, err := resolveByHand(j, cfg)
+		if err != nil {
+			return nil, err
 		}
 		plan.Actions = append(plan.Actions, a)
-	} else if uncovered := planFromList(j, list, cfg, plan); uncovered > 0 {
-		span := msg.Text(cfg.Lang, msg.CfgSpanNone)
-		if !list.From.IsZero() {
-			span = msg.Text(cfg.Lang, msg.CfgSpan, list.From.Format(time.RFC3339), list.To.Format(time.RFC3339))
+	} else {
+		if err := checkList(j, list, cfg); err != nil {
+			return nil, err
 		}
-		return nil, configErrorf(cfg.Lang, msg.CfgResolveUncovered, span, uncovered)
+		if uncovered := planFromList(j, list, cfg, plan); uncovered > 0 {
+			span := msg.Text(cfg.Lang, msg.CfgSpanNone)
+			if !list.From.IsZero() {
+				span = msg.Text(cfg.Lang, msg.CfgSpan, list.From.Format(time.RFC3339), list.To.Format(time.RFC3339))
+			}
+			return nil, configErrorf(cfg.Lang, msg.CfgResolveUncovered, span, uncovered)
+		}
 	}
 	if list != nil {
 		plan.Damage = planDamage(j, list, cfg, plan)
 	}
 	if !cfg.Apply || (len(plan.Actions) == 0 && plan.Damage == nil) {
 		return plan, nil
+	}
+	if list == nil && cfg.OrderNo != "" {
+		if err := checkOrderNo(ctx, cfg); err != nil {
+			return nil, err
+		}
 	}
 	src, sum := cfg.Orders, ""
 	if list != nil {
@@ -140,7 +166,7 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 		res := journal.Resolution{OrderNo: a.OrderNo, NotOrdered: a.NotOrdered, SearchKey: a.SearchKey, By: osUser(), Source: src, SourceSHA256: sum}
 		if err := j.Resolve(a.Key, res); err != nil {
 			_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: err.Error()})
-			return nil, err
+			return nil, refusedResolution(cfg.Lang, err)
 		}
 		if a.OrderNo != "" {
 			placed++
@@ -159,9 +185,11 @@ func Resolve(cfg ResolveConfig) (*ResolvePlan, error) {
 // cannot speak for (with AbsentNotOrdered): their requests fall outside its
 // time span, or it has no times.
 func planFromList(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *ResolvePlan) (uncovered int) {
-	byKey := map[string][]VendorOrder{}
+	byKey := map[string][]VendorOrder{} // by every identifier of the line
 	for _, o := range list.Orders {
-		byKey[o.Key] = append(byKey[o.Key], o)
+		for _, k := range o.Keys {
+			byKey[k] = append(byKey[k], o)
+		}
 	}
 	known := map[string]bool{}
 	j.Each(func(st journal.State) bool {
@@ -217,7 +245,7 @@ func planFromList(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *
 		return true
 	})
 	for _, o := range list.Orders {
-		if !known[o.Key] {
+		if !slices.ContainsFunc(o.Keys, func(k string) bool { return known[k] }) {
 			plan.Unknown = append(plan.Unknown, o)
 		}
 	}

@@ -34,7 +34,7 @@ func vendorCSV(t *testing.T, path string, orders []qcctest.PlacedOrder, extra st
 	var b strings.Builder
 	b.WriteString("\ufeff订单号,查询关键字,下单时间\r\n")
 	for _, o := range orders {
-		fmt.Fprintf(&b, "%s,%s,%s\r\n", o.OrderNo, o.SearchKey, o.At.Local().Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(&b, "%s,%s,%s\r\n", o.OrderNo, o.SearchKey, o.At.In(batch.ChinaTime).Format("2006-01-02 15:04:05"))
 	}
 	b.WriteString(extra)
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
@@ -53,7 +53,7 @@ func TestResolve_AbsentNotOrdered(t *testing.T) {
 	}
 	path := filepath.Join(e.dir, "orders.csv")
 	vendorCSV(t, path, list, "")
-	plan, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
+	plan, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	require.NoError(t, err)
 	require.Len(t, plan.Actions, 2)
 	got := map[string]string{}
@@ -77,14 +77,20 @@ func TestResolve_AbsentNotOrdered(t *testing.T) {
 func TestResolve_AbsentNeedsACoveringList(t *testing.T) {
 	e := uncertainEnv(t)
 	path := filepath.Join(e.dir, "orders.csv")
-	// A list from last month: it cannot prove today's requests absent.
-	old := []qcctest.PlacedOrder{{OrderNo: "OLD1", SearchKey: "正常科技有限公司三", At: time.Now().AddDate(0, -1, 0)}}
-	vendorCSV(t, path, old, "")
 	before, _ := os.ReadFile(e.cfg.State)
-	_, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	// A list without times cannot prove any request absent.
+	require.NoError(t, os.WriteFile(path, []byte("订单号,查询关键字\r\nOLD1,别人的科技有限公司\r\n"), 0o600))
+	_, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
 	var ce *batch.ConfigError
 	require.ErrorAs(t, err, &ce)
 	assert.Contains(t, ce.Problem, "not covered")
+	// A list from last month cannot either: it is refused outright, its
+	// times being before the state file began.
+	old := []qcctest.PlacedOrder{{OrderNo: "OLD1", SearchKey: "正常科技有限公司三", At: time.Now().AddDate(0, -1, 0)}}
+	vendorCSV(t, path, old, "")
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	require.ErrorAs(t, err, &ce)
+	assert.Contains(t, ce.Problem, "before the state file began")
 	after, _ := os.ReadFile(e.cfg.State)
 	assert.Equal(t, before, after, "refused: nothing changed")
 }
@@ -97,14 +103,15 @@ func TestResolve_ByHand(t *testing.T) {
 			no = o.OrderNo
 		}
 	}
-	_, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Key: "掉线科技有限公司一", OrderNo: no, Apply: true})
+	_, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Key: "掉线科技有限公司一", OrderNo: no, Apply: true,
+		API: e.client("sandbox", "sandbox")})
 	require.NoError(t, err)
-	_, err = batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Key: "掉线科技有限公司二", NotOrdered: true, Apply: true})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Key: "掉线科技有限公司二", NotOrdered: true, Apply: true})
 	require.NoError(t, err)
 	// A company that is not uncertain cannot be marked not ordered.
-	_, err = batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Key: "正常科技有限公司三", NotOrdered: true, Apply: true})
-	var re *journal.ResolveError
-	require.ErrorAs(t, err, &re)
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Key: "正常科技有限公司三", NotOrdered: true, Apply: true})
+	var ce *batch.ConfigError
+	require.ErrorAs(t, err, &ce, "exit 2")
 
 	_, err = e.run(context.Background(), nil)
 	requireFinal(t, err)
@@ -120,13 +127,13 @@ func TestResolve_XLSXListAndUnknownCompanies(t *testing.T) {
 	require.NoError(t, f.SetSheetRow("Sheet1", "A1", &[]any{"订单编号", "企业名称", "下单时间"}))
 	r := 2
 	for _, o := range e.srv.OrderList() {
-		require.NoError(t, f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", r), &[]any{o.OrderNo, o.SearchKey, o.At.Local().Format("2006-01-02 15:04:05")}))
+		require.NoError(t, f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", r), &[]any{o.OrderNo, o.SearchKey, o.At.In(batch.ChinaTime).Format("2006-01-02 15:04:05")}))
 		r++
 	}
-	require.NoError(t, f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", r), &[]any{"SBXOTHER", "别人的科技有限公司", time.Now().Format("2006-01-02 15:04:05")}))
+	require.NoError(t, f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", r), &[]any{"SBXOTHER", "别人的科技有限公司", time.Now().In(batch.ChinaTime).Format("2006-01-02 15:04:05")}))
 	path := filepath.Join(e.dir, "orders.xlsx")
 	require.NoError(t, f.SaveAs(path))
-	plan, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path, Apply: true})
+	plan, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, Apply: true})
 	require.NoError(t, err)
 	assert.Len(t, plan.Actions, 2)
 	require.Len(t, plan.Unknown, 1, "reported, not added")
@@ -146,7 +153,7 @@ func TestResolve_RefusedWhileARunHoldsTheLock(t *testing.T) {
 	defer j.Close()
 	path := filepath.Join(e.dir, "orders.csv")
 	vendorCSV(t, path, e.srv.OrderList(), "")
-	_, err = batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path, Apply: true})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, Apply: true})
 	var le *journal.LockedError
 	require.ErrorAs(t, err, &le)
 }

@@ -163,7 +163,7 @@ func TestClient_GetReportInfo(t *testing.T) {
 	assert.True(t, info.Done())
 
 	_, err = c.GetReportInfo(ctx, "no-such-order")
-	assert.Equal(t, ClassRejected, ClassOf(err), "unknown order: %v", err)
+	assert.Equal(t, ClassNotFound, ClassOf(err), "unknown order (201): %v", err)
 	_, err = c.GetReportInfo(ctx, " ")
 	assert.Error(t, err, "empty order number accepted")
 }

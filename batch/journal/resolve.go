@@ -55,6 +55,8 @@ func (e *ResolveError) Error() string {
 	switch {
 	case e.Resolution.NotOrdered && !e.Known:
 		return fmt.Sprintf("cannot mark %s not ordered: the state file does not know it", e.Key.ID)
+	case e.Resolution.NotOrdered && e.Outcome == outcome.Pending:
+		return fmt.Sprintf("cannot mark %s not ordered: it is pending, not uncertain (order %s came from the API; only an order a resolution recorded can be undone)", e.Key.ID, e.OrderNo)
 	case e.Resolution.NotOrdered:
 		return fmt.Sprintf("cannot mark %s not ordered: it is %s, not uncertain", e.Key.ID, e.Outcome)
 	case e.OrderNo == e.Resolution.OrderNo:
@@ -69,9 +71,12 @@ func (e *ResolveError) Error() string {
 // Resolve settles company k (see Resolution) and records who did it, when
 // and from which list. It fails with *ResolveError when the company is not
 // uncertain, except that an order may be recorded for a company that has
-// none. Within a run of kind resolve (StartRun), the resolution belongs to
-// it; otherwise Resolve records a resolve run of its own around it. Resolve
-// must not race with the writes of a run in the same process.
+// none, and that a company pending with an order a resolution recorded may
+// be marked not ordered (the resolution is undone; this needs
+// Options.History, which knows where an order came from). Within a run of
+// kind resolve (StartRun), the resolution belongs to it; otherwise Resolve
+// records a resolve run of its own around it. Resolve must not race with
+// the writes of a run in the same process.
 func (j *Journal) Resolve(k Key, r Resolution) error {
 	if (r.OrderNo == "") == !r.NotOrdered {
 		return errors.New("state file: a resolution gives either an order number or not ordered")
@@ -80,27 +85,12 @@ func (j *Journal) Resolve(k Key, r Resolution) error {
 	if r.At.IsZero() {
 		r.At = j.opt.Now()
 	}
+	if err := j.CanResolve(k, r); err != nil {
+		return err
+	}
 	j.mu.Lock()
-	st, known := State{}, false
-	if e := j.ledger.find(k); e != nil {
-		st, known = j.ledger.state(e), true
-	}
-	run := j.run
-	_, damaged := j.ledger.pendingDamage()
+	run, known := j.run, j.ledger.find(k) != nil
 	j.mu.Unlock()
-	ok := false
-	switch {
-	case r.NotOrdered:
-		ok = known && st.Outcome == outcome.Uncertain
-	default:
-		ok = !known || st.Outcome == outcome.Uncertain || (st.OrderNo == "" && st.Outcome != outcome.Pending) ||
-			// The state file lost records: a newer order of the list is
-			// one of them.
-			(damaged && st.OrderNo != r.OrderNo && r.OrderedAt.After(st.OrderedAt))
-	}
-	if !ok {
-		return &ResolveError{Key: k, Known: known, Outcome: st.Outcome, OrderNo: st.OrderNo, Resolution: r}
-	}
 	own := run == ""
 	if own {
 		var err error
@@ -124,6 +114,35 @@ func (j *Journal) Resolve(k Key, r Resolution) error {
 	return j.EndRun(run, end)
 }
 
+// CanResolve reports, as Resolve would, whether resolution r fits company
+// k: nil, or a *ResolveError. It writes nothing.
+func (j *Journal) CanResolve(k Key, r Resolution) error {
+	j.mu.Lock()
+	st, known, byResolution := State{}, false, false
+	if e := j.ledger.find(k); e != nil {
+		st, known = j.ledger.state(e), true
+		if m := j.ledger.hist.metaOf(k); m != nil && m.res != "" && e.hasRow() {
+			byResolution = true
+		}
+	}
+	_, damaged := j.ledger.pendingDamage()
+	j.mu.Unlock()
+	ok := false
+	switch {
+	case r.NotOrdered:
+		ok = known && (st.Outcome == outcome.Uncertain || (st.Outcome == outcome.Pending && byResolution))
+	default:
+		ok = !known || st.Outcome == outcome.Uncertain || (st.OrderNo == "" && st.Outcome != outcome.Pending) ||
+			// The state file lost records: a newer order of the list is
+			// one of them.
+			(damaged && st.OrderNo != r.OrderNo && r.OrderedAt.After(st.OrderedAt))
+	}
+	if !ok {
+		return &ResolveError{Key: k, Known: known, Outcome: st.Outcome, OrderNo: st.OrderNo, Resolution: r}
+	}
+	return nil
+}
+
 // applyResolved folds a resolution into the entry e.
 func (l *ledger) applyResolved(e *entry, r *record) {
 	h := l.hist
@@ -133,6 +152,9 @@ func (l *ledger) applyResolved(e *entry, r *record) {
 		e.setSearchKey(r.SearchKey)
 	}
 	if r.OrderNo == "" { // not ordered: the uncertain request was no order
+		if e.base == cPending && e.orderNo != "" && e.orders > 0 {
+			e.orders-- // an earlier resolution's order, undone
+		}
 		h.drop(e.key())
 		e.clearOrder()
 		return

@@ -112,3 +112,57 @@ func TestJournal_Resolve(t *testing.T) {
 	require.NoError(t, err)
 	check(ro)
 }
+
+// TestJournal_ResolveUndo: a company pending with an order a resolution
+// recorded may be marked not ordered (the resolution undone); one pending
+// with an order the API answered may not. The undo survives replay and
+// compaction, and the undone order is no row of the history.
+func TestJournal_ResolveUndo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.qccstate")
+	clk := newJournalClock()
+	ctx := context.Background()
+	j, err := Open(path, Options{Now: clk.Now, History: true})
+	require.NoError(t, err)
+	_, err = j.StartRun(RunInfo{})
+	require.NoError(t, err)
+	for _, k := range []string{"a", "b"} {
+		require.NoError(t, j.Intent(ctx, Key{k, 1}, "sk-"+k))
+	}
+	require.NoError(t, j.Ambiguous(Key{"a", 1}, "timeout"))
+	require.NoError(t, j.Ordered(Key{"b", 1}, "ob"))
+	require.NoError(t, j.Close())
+
+	j, err = Open(path, Options{Now: clk.Now, History: true})
+	require.NoError(t, err)
+	require.NoError(t, j.Resolve(Key{"a", 1}, Resolution{OrderNo: "wrong", By: "alice"}))
+	var re *ResolveError
+	require.ErrorAs(t, j.Resolve(Key{"b", 1}, Resolution{NotOrdered: true, By: "alice"}), &re, "the API's order is not undone")
+	assert.Contains(t, re.Error(), "came from the API")
+	require.NoError(t, j.Resolve(Key{"a", 1}, Resolution{NotOrdered: true, By: "alice"}))
+	require.NoError(t, j.Close())
+
+	// Without the history, where the order came from is unknown: refused.
+	j, err = Open(path, Options{Now: clk.Now})
+	require.NoError(t, err)
+	require.NoError(t, j.Resolve(Key{"a", 1}, Resolution{OrderNo: "wrong2", By: "alice"}))
+	require.ErrorAs(t, j.Resolve(Key{"a", 1}, Resolution{NotOrdered: true, By: "alice"}), &re)
+	require.NoError(t, j.Close())
+	j, err = Open(path, Options{Now: clk.Now, History: true})
+	require.NoError(t, err)
+	require.NoError(t, j.Resolve(Key{"a", 1}, Resolution{NotOrdered: true, By: "alice"}))
+	require.NoError(t, j.Close())
+
+	for _, min := range []int{1 << 30, 1} { // as written, then compacted
+		j, err := Open(path, Options{Now: clk.Now, History: true, compactMin: min})
+		require.NoError(t, err)
+		st, ok := j.Lookup(Key{"a", 1})
+		require.True(t, ok)
+		assert.Equal(t, outcome.NotOrdered, st.Outcome)
+		assert.Zero(t, st.Orders)
+		assert.Empty(t, st.OrderNo)
+		for _, o := range j.Orders() {
+			assert.NotEqual(t, Key{"a", 1}, o.Key, "an undone resolution leaves no row: %+v", o)
+		}
+		require.NoError(t, j.Close())
+	}
+}

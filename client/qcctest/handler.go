@@ -173,8 +173,12 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request, searchKey,
 
 func (s *Server) getReportInfo(w http.ResponseWriter, r *http.Request, no string, now time.Time) {
 	o, ok := parseOrderNo(no)
-	if !ok {
+	switch {
+	case strings.TrimSpace(no) == "":
 		writeCode(w, 202)
+		return
+	case !ok: // not a number this sandbox gives: it knows no such order
+		writeCode(w, 201)
 		return
 	}
 	res := map[string]string{"ReportStatus": o.status(now, s.genTime(o)), "ReportUrl": ""}

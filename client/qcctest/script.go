@@ -36,6 +36,7 @@ Protocol: POST /api/yj/ReportBaseId/CreateReport?key=K&searchKey=S&reportFormat=
           headers Timespan (Unix seconds, within 300 s of the server clock) and
           Token (upper-case hex MD5 of key+Timespan+secret), else 115; unknown key 101.
           Every answer has a Date header from the sandbox's clock.
+GetReportInfo of a number that is not one the sandbox gives answers 201 (查询无结果).
 Reports are served at the ReportUrl of an S answer (a small PDF, or DOCX for format 2).`
 
 // holdAnswer is how long a 超时 order's answer is held back.

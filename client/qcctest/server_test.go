@@ -105,7 +105,8 @@ func TestServer_Protocol(t *testing.T) {
 		{"no search key", http.MethodPost, "CreateReport", url.Values{}, `"Status":"202"`},
 		{"bad format", http.MethodPost, "CreateReport", url.Values{"searchKey": {"某公司"}, "reportFormat": {"3"}}, `"Status":"202"`},
 		{"word", http.MethodPost, "CreateReport", url.Values{"searchKey": {"某公司"}, "reportFormat": {"2"}}, `"Status":"200"`},
-		{"unknown order", http.MethodGet, "GetReportInfo", url.Values{"orderNo": {"SBX1"}}, `"Status":"202"`},
+		{"unknown order", http.MethodGet, "GetReportInfo", url.Values{"orderNo": {"SBX1"}}, `"Status":"201"`},
+		{"no order number", http.MethodGet, "GetReportInfo", url.Values{}, `"Status":"202"`},
 		{"old order of another instance", http.MethodGet, "GetReportInfo",
 			url.Values{"orderNo": {"SBX160000000000010000000001"}}, `"ReportStatus":"S"`},
 	}
