@@ -24,10 +24,6 @@ const StaleTempAge = time.Minute
 // hook); litestream's file replica client syncs the same way.
 var fsyncFile = (*os.File).Sync
 
-// syncDir is the fsync of the directory after WriteFileAtomic's rename.
-// Tests replace it to prove the rename is made durable.
-var syncDir = SyncDir
-
 // tempPattern returns the os.CreateTemp pattern for the temporaries of path.
 func tempPattern(path string) string {
 	return "." + filepath.Base(path) + tempInfix + "*"
@@ -108,7 +104,7 @@ func WriteFileAtomic(path string, perm fs.FileMode, write func(f *os.File) error
 	if err = os.Rename(tmpName, target); err != nil {
 		return fmt.Errorf("replace %s (is it open in another program?): %w", path, UnwrapPathError(err))
 	}
-	if err = syncDir(dir); err != nil {
+	if err = SyncDir(dir); err != nil {
 		// The new file is in place; only the durability of the rename is in
 		// doubt. Report it, but do not remove anything.
 		return fmt.Errorf("write %s: sync directory: %w", path, UnwrapPathError(err))

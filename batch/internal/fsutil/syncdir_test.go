@@ -20,13 +20,12 @@ func TestWriteFileAtomic_SyncsDirAfterRename(t *testing.T) {
 	path := filepath.Join(dir, "out.csv")
 	require.NoError(t, os.WriteFile(path, []byte("old"), 0o600))
 	var synced []string
-	syncDir = func(d string) error {
+	t.Cleanup(SetSyncDirHook(func(d string) error {
 		b, err := os.ReadFile(path)
 		require.NoError(t, err)
 		synced = append(synced, d+"="+string(b))
-		return SyncDir(d)
-	}
-	t.Cleanup(func() { syncDir = SyncDir })
+		return nil
+	}))
 
 	require.NoError(t, WriteFileAtomic(path, 0o600, func(f *os.File) error { _, err := f.WriteString("new"); return err }))
 	assert.Equal(t, []string{dir + "=new"}, synced, "the directory is fsynced once, after the rename")
@@ -38,7 +37,7 @@ func TestWriteFileAtomic_SyncsDirAfterRename(t *testing.T) {
 	assert.Equal(t, []string{dir + "=new"}, synced, "the directory of a new file is fsynced too")
 
 	// A failed directory sync is reported; the new file stays in place.
-	syncDir = func(string) error { return errors.New("EIO") }
+	SetSyncDirHook(func(string) error { return errors.New("EIO") })
 	err := WriteFileAtomic(path, 0o600, func(f *os.File) error { _, err := f.WriteString("newer"); return err })
 	require.ErrorContains(t, err, "sync directory: EIO")
 	b, _ := os.ReadFile(path)
@@ -57,8 +56,7 @@ func TestWriteFileAtomic_SyncsTheTargetsDir(t *testing.T) {
 	require.NoError(t, os.WriteFile(target, []byte("old"), 0o600))
 	require.NoError(t, os.Symlink(target, link))
 	var synced []string
-	syncDir = func(d string) error { synced = append(synced, d); return SyncDir(d) }
-	t.Cleanup(func() { syncDir = SyncDir })
+	t.Cleanup(SetSyncDirHook(func(d string) error { synced = append(synced, d); return nil }))
 
 	require.NoError(t, WriteFileAtomic(link, 0o600, func(f *os.File) error { _, err := f.WriteString("new"); return err }))
 	assert.Equal(t, []string{vol}, synced)
