@@ -43,6 +43,7 @@ func TestRun_OneWriterWhateverThePath(t *testing.T) {
 		b := *e
 		b.cfg.State = state
 		b.cfg.Output = filepath.Join(e.dir, name+".csv")
+		b.cfg.Timeout = secondRunTimeout
 		_, err := b.run(context.Background(), nil)
 		var le *journal.LockedError
 		assert.ErrorAs(t, err, &le, "%s: a second writer is refused", name)
@@ -50,6 +51,7 @@ func TestRun_OneWriterWhateverThePath(t *testing.T) {
 	require.NoError(t, os.Remove(e.cfg.State+".lock"))
 	b := *e
 	b.cfg.Output = filepath.Join(e.dir, "nolock.csv")
+	b.cfg.Timeout = secondRunTimeout
 	_, err = b.run(context.Background(), nil)
 	var le *journal.LockedError
 	assert.ErrorAs(t, err, &le, "a deleted lock file admits no second writer")
@@ -64,6 +66,11 @@ func TestRun_OneWriterWhateverThePath(t *testing.T) {
 		assert.Equal(t, 1, n, "%s ordered %d times", key, n)
 	}
 }
+
+// secondRunTimeout is the --timeout of a second writer that should have
+// been refused: if it is not, its polls of reports that take an hour end
+// soon and the test fails instead of hanging.
+const secondRunTimeout = 2 * time.Second
 
 func mustGetwd(t *testing.T) string {
 	t.Helper()

@@ -67,7 +67,12 @@ func (e *env) client(key, secret string) *client.Client {
 	return c
 }
 
-// run runs the pipeline with the sandbox credentials.
+// runDeadline bounds a run whose context has no deadline of its own, so a
+// regression that makes a run hang fails its test instead of hanging it.
+const runDeadline = 60 * time.Second
+
+// run runs the pipeline with the sandbox credentials, within ctx's deadline
+// or, without one, runDeadline.
 func (e *env) run(ctx context.Context, api batch.API) (*batch.Report, error) {
 	e.t.Helper()
 	if api == nil {
@@ -75,6 +80,16 @@ func (e *env) run(ctx context.Context, api batch.API) (*batch.Report, error) {
 	}
 	cfg := e.cfg
 	cfg.Limiter = ratelimit.New(0)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, runDeadline)
+		defer cancel()
+		defer func() {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				e.t.Errorf("the run did not end within %s (the test's default deadline)", runDeadline)
+			}
+		}()
+	}
 	return batch.Run(ctx, api, cfg)
 }
 

@@ -4,8 +4,8 @@ package fsutil
 
 import "os"
 
-// SyncDir fsyncs a directory so that a rename inside it survives a crash.
-func SyncDir(dir string) error {
+// syncDirOS fsyncs a directory.
+func syncDirOS(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

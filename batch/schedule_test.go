@@ -1,0 +1,75 @@
+package batch
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestScheduler_EarliestDueFirst: the scheduler hands out polls in order of
+// their due times, whatever the order they were added in. A reversed heap
+// (latest first) passed every pipeline test: they only check that each
+// order is polled at all.
+func TestScheduler_EarliestDueFirst(t *testing.T) {
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	s := newScheduler(func() time.Time { return now })
+	const n = 50
+	for _, i := range rand.New(rand.NewPCG(1, 2)).Perm(n) {
+		// All due already, comp i due i seconds after the earliest.
+		s.add(pollItem{due: now.Add(time.Duration(i-n) * time.Second), comp: i})
+	}
+	s.producersDone()
+
+	var mu sync.Mutex
+	var got []int
+	g := startWorkers(1) // one worker: polls run in the order handed out
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.run(ctx, g, func(it pollItem) {
+		mu.Lock()
+		got = append(got, it.comp)
+		mu.Unlock()
+	}, func(pollItem) time.Time { return time.Time{} })
+	g.Wait()
+	require.NoError(t, ctx.Err(), "the scheduler returned because of the deadline, not because it was done")
+
+	want := make([]int, n)
+	for i := range want {
+		want[i] = i
+	}
+	assert.Equal(t, want, got, "polls in order of due time")
+}
+
+// TestScheduler_WaitsForTheEarliest: with polls due in the future, the one
+// due first is handed out first, and not before it is due.
+func TestScheduler_WaitsForTheEarliest(t *testing.T) {
+	start := time.Now()
+	s := newScheduler(time.Now)
+	s.add(pollItem{due: start.Add(60 * time.Millisecond), comp: 2})
+	s.add(pollItem{due: start.Add(40 * time.Millisecond), comp: 1})
+	s.add(pollItem{due: start.Add(80 * time.Millisecond), comp: 3})
+	s.producersDone()
+
+	var mu sync.Mutex
+	var got []int
+	var at []time.Time
+	g := startWorkers(1)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.run(ctx, g, func(it pollItem) {
+		mu.Lock()
+		got = append(got, it.comp)
+		at = append(at, time.Now())
+		mu.Unlock()
+	}, func(pollItem) time.Time { return time.Time{} })
+	g.Wait()
+	require.NoError(t, ctx.Err())
+	assert.Equal(t, []int{1, 2, 3}, got, "the earliest due is handed out first")
+	require.Len(t, at, 3)
+	assert.False(t, at[0].Before(start.Add(40*time.Millisecond)), "not before it is due")
+}
