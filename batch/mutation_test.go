@@ -95,7 +95,7 @@ func mutVendorList(t *testing.T, path string, rows ...[3]string) {
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
 }
 
-func mutListTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
+func mutListTime(t time.Time) string { return t.In(batch.ChinaTime).Format("2006-01-02 15:04:05") }
 
 // TestResolve_WindowIsFiveMinutes: an order placed 6 minutes before the
 // request is an earlier order of the company, not this request's; one
@@ -103,10 +103,17 @@ func mutListTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04
 // to 10 minutes, which takes the 6-minute-old order listed first.
 func TestResolve_WindowIsFiveMinutes(t *testing.T) {
 	const name = "掉线窗口科技有限公司"
-	e := newEnv(t, []string{name})
+	e := newEnv(t, []string{"早先科技有限公司", name})
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	// The ledger began an hour before the request (resolve refuses list
+	// times before it): its first run ordered another company.
+	e.cfg.MaxOrders = 1
+	e.cfg.Now = func() time.Time { return time.Now().Add(-time.Hour) }
 	_, err := e.run(ctx, nil)
+	require.Error(t, err, "capped at one order")
+	e.cfg.MaxOrders, e.cfg.Now = 0, nil
+	_, err = e.run(ctx, nil)
 	requireFinal(t, err)
 	req := mutRequestTime(t, e.cfg.State, name)
 
@@ -114,14 +121,14 @@ func TestResolve_WindowIsFiveMinutes(t *testing.T) {
 	mutVendorList(t, path,
 		[3]string{"SBXSIXMINUTES", name, mutListTime(req.Add(-6 * time.Minute))},
 		[3]string{"SBXFOURMINUTES", name, mutListTime(req.Add(-4 * time.Minute))})
-	plan, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path})
+	plan, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path})
 	require.NoError(t, err)
 	require.Len(t, plan.Actions, 1)
 	assert.Equal(t, "SBXFOURMINUTES", plan.Actions[0].OrderNo, "the order within 5 minutes before the request")
 
 	// Only the 6-minute-old order listed: the company stays uncertain.
 	mutVendorList(t, path, [3]string{"SBXSIXMINUTES", name, mutListTime(req.Add(-6 * time.Minute))})
-	plan, err = batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path})
+	plan, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path})
 	require.NoError(t, err)
 	assert.Empty(t, plan.Actions, "an order 6 minutes before the request is not its order")
 	assert.Equal(t, 1, plan.Remaining)
@@ -159,7 +166,7 @@ func TestResolve_KnownOrderNumbersAreUsed(t *testing.T) {
 	mutVendorList(t, path,
 		[3]string{list[0].OrderNo, name, mutListTime(list[0].At)},
 		[3]string{list[1].OrderNo, name, mutListTime(list[1].At)})
-	plan, err := batch.Resolve(batch.ResolveConfig{State: e.cfg.State, Orders: path, Apply: true})
+	plan, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, Apply: true})
 	require.NoError(t, err)
 	require.Len(t, plan.Actions, 1)
 	assert.Equal(t, list[1].OrderNo, plan.Actions[0].OrderNo, "the new order, not the failed one the state file knows")
