@@ -45,6 +45,7 @@ type runner struct {
 	budget                      atomic.Int64 // orders left this run; < 0 = unlimited
 	answered, badParams         atomic.Int64
 	ordersStopped, pollsStopped atomic.Bool
+	bound                       atomic.Bool // the state file belongs to the run's account (see bindOnAnswer)
 	downloadsFailed             atomic.Int64
 
 	mu             sync.Mutex
@@ -88,7 +89,11 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if err := checkFreeSpace(cfg.State, cfg.Lang); err != nil {
 		return nil, err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, WriteRetry: cfg.StateWriteRetry, Lang: cfg.Lang})
+	if err := checkLedgerBeside(cfg); err != nil {
+		return nil, err
+	}
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, NewEndpoint: cfg.NewEndpoint,
+		WriteRetry: cfg.StateWriteRetry, Lang: cfg.Lang})
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +103,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}
+	r.bound.Store(j.Bound())
 	r.budget.Store(-1) // no limit
 	if cfg.MaxOrders > 0 {
 		r.budget.Store(int64(cfg.MaxOrders))
@@ -229,6 +235,14 @@ func (r *runner) execute(pl runPlan) {
 		if !r.takeBudget() { // in plan order: never-ordered first, oldest refresh first
 			r.incompleteBecause(r.text(msg.StopMaxOrders))
 			break
+		}
+		if !r.bound.Load() {
+			// The API has not accepted the run's key yet: this order goes
+			// alone, and its answer binds the state file to the key (or,
+			// an account error, stops the run) before another intent is
+			// written.
+			r.placeOrder(i)
+			continue
 		}
 		orders.Go(func() { r.placeOrder(i) })
 	}

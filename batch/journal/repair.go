@@ -158,7 +158,7 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 			lastSeq = rec.Seq
 		}
 		if rec.Op == opAccount {
-			account = account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
+			account = account.rebind(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
 			continue
 		}
 		led.apply(&rec)
