@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,4 +103,45 @@ func TestRun_NewLedgerBesideNamedForInput(t *testing.T) {
 	assert.Equal(t, exitUsage, code, line)
 	assert.Contains(t, line, "book-2024.qccstate")
 	assert.Equal(t, 2, srv.TotalOrders())
+}
+
+// TestRun_NewEndpointFlag: the same key through another host name is
+// refused naming --new-endpoint; with it the run re-binds the ledger, and
+// `ledger --runs --json` shows the change.
+func TestRun_NewEndpointFlag(t *testing.T) {
+	srv := qcctest.New(t, qcctest.WithGenDelay(0))
+	dir := t.TempDir()
+	in := filepath.Join(dir, "book.csv")
+	require.NoError(t, os.WriteFile(in, []byte("企业名称\n甲科技有限公司\n"), 0o600))
+	t.Setenv("QCC_KEY", "sandbox")
+	t.Setenv("QCC_SECRET_KEY", "sandbox")
+	base := srv.BaseURL() // http://127.0.0.1:PORT/api/yj
+	other := "http://localhost" + base[strings.LastIndexByte(base, ':'):]
+	run := func(url string, args ...string) (int, string) {
+		code, _, line := runCLIWithin(t, append([]string{"run", "--quiet", "--lang", "en", "--base-url", url, "--qps", "0", "--poll-interval", "20ms", in}, args...)...)
+		return code, line
+	}
+	code, line := run(base)
+	require.Equal(t, exitOK, code, line)
+	code, line = run(strings.Replace(base, "http://", "HTTP://", 1) + "/")
+	require.Equal(t, exitOK, code, "the same endpoint spelled differently: %s", line)
+
+	require.NoError(t, os.WriteFile(in, []byte("企业名称\n甲科技有限公司\n乙科技有限公司\n"), 0o600))
+	code, line = run(other)
+	assert.Equal(t, exitUsage, code, line)
+	assert.Contains(t, line, "--new-endpoint")
+	assert.NotContains(t, line, "--state")
+	assert.Equal(t, 1, srv.TotalOrders())
+
+	code, line = run(other, "--new-endpoint")
+	require.Equal(t, exitOK, code, line)
+	assert.Equal(t, 1, srv.Orders("乙科技有限公司"))
+	assert.Equal(t, 1, srv.Orders("甲科技有限公司"))
+
+	code, out, line := runCLIWithin(t, "ledger", "--runs", "--json", in+".qccstate")
+	require.Equal(t, exitOK, code, line)
+	assert.Contains(t, out, `"prev_endpoint": "`+base+`"`)
+	assert.Contains(t, out, `"endpoint": "`+other+`"`)
+	code, line = run(other)
+	assert.Equal(t, exitOK, code, "re-bound: %s", line)
 }
