@@ -75,6 +75,26 @@ func TestRun_NewLedgerBeside(t *testing.T) {
 	code, _, line = runCLIWithin(t, append(run, "--state", fresh, "--new-ledger")...)
 	require.Equal(t, exitOK, code, line)
 	assert.Equal(t, 6, srv.TotalOrders(), "--new-ledger confirmed ordering the book again")
+
+	// Two ledgers that hold orders now: each resumes without --new-ledger.
+	code, _, line = runCLIWithin(t, append(run, "--state", fresh)...)
+	assert.Equal(t, exitOK, code, line)
+	code, _, line = runCLIWithin(t, run...)
+	assert.Equal(t, exitOK, code, line)
+	assert.Equal(t, 6, srv.TotalOrders())
+
+	// An existing ledger with no order yet is a new one too.
+	empty := filepath.Join(dir, "empty.qccstate")
+	wrongKey := append(append([]string{}, run...), "--state", empty)
+	t.Setenv("QCC_KEY", "typo")
+	code, _, line = runCLIWithin(t, wrongKey...) // another key's: not a ledger beside
+	require.NotEqual(t, exitOK, code, "the API refuses the mistyped key: %s", line)
+	require.FileExists(t, empty)
+	t.Setenv("QCC_KEY", "sandbox")
+	code, _, line = runCLIWithin(t, wrongKey...)
+	assert.Equal(t, exitUsage, code, line)
+	assert.Contains(t, line, "--new-ledger")
+	assert.Equal(t, 6, srv.TotalOrders())
 }
 
 // TestRun_NewLedgerBesideNamedForInput: a state file named for the input

@@ -63,7 +63,7 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	dp := &DryRunPlan{Portfolio: p, Done: pl.done, ToOrder: orders, ToPoll: len(pl.polls), ToFetch: len(pl.downloads)}
 	dp.Cost = float64(orders) * cfg.Price
 	dp.State, dp.NewLedger = cfg.State, cfg.NewLedger
-	if o, ok := ledgerBeside(cfg); ok {
+	if o, ok := ledgerBeside(cfg); ok && r.j.HeldOrders() == 0 { // only a new ledger would order them again
 		dp.Beside = o
 	}
 	// The schedule a run follows: orders first at --qps, then about 1.2

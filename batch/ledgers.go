@@ -88,8 +88,10 @@ func ordersOfKey(path string, cfg Config) int {
 	return j.HeldOrders()
 }
 
-// checkLedgerBeside refuses a run on a new ledger beside the input's own,
-// unless cfg.NewLedger.
+// checkLedgerBeside refuses a run on a new ledger (a state file that does
+// not exist or holds no order) beside the input's own, unless
+// cfg.NewLedger. A run on a ledger that holds orders resumes it: it is
+// not refused because another one exists.
 func checkLedgerBeside(cfg Config) error {
 	if cfg.NewLedger {
 		return nil

@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -89,13 +90,22 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if err := checkFreeSpace(cfg.State, cfg.Lang); err != nil {
 		return nil, err
 	}
-	if err := checkLedgerBeside(cfg); err != nil {
-		return nil, err
+	_, statErr := os.Lstat(cfg.State)
+	if errors.Is(statErr, fs.ErrNotExist) { // a new ledger: refused before it is created
+		if err := checkLedgerBeside(cfg); err != nil {
+			return nil, err
+		}
 	}
 	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, NewEndpoint: cfg.NewEndpoint,
 		WriteRetry: cfg.StateWriteRetry, Lang: cfg.Lang})
 	if err != nil {
 		return nil, err
+	}
+	if statErr == nil && j.HeldOrders() == 0 { // a ledger with no order yet is a new one too
+		if err := checkLedgerBeside(cfg); err != nil {
+			_ = j.Close()
+			return nil, err
+		}
 	}
 	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format),
 		perCompany: make([]companyRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency),
