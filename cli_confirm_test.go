@@ -87,8 +87,9 @@ func TestCLI_ConfirmUnderTerminal(t *testing.T) {
 	assert.Equal(t, exitOK, code, out)
 	assert.Equal(t, 101, srv.TotalOrders())
 
-	// A new state file (101 new orders again), on a terminal, with --yes.
-	out, code = run(t, "", true, "--yes", "--state", in+".second.qccstate")
+	// A new state file (101 new orders again, confirmed by --new-ledger),
+	// on a terminal, with --yes.
+	out, code = run(t, "", true, "--yes", "--new-ledger", "--state", in+".second.qccstate")
 	assert.NotContains(t, out, "[y/N]", "--yes never asks")
 	assert.Equal(t, exitOK, code, out)
 	assert.Equal(t, 202, srv.TotalOrders())

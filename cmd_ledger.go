@@ -257,6 +257,7 @@ func printRuns(w io.Writer, lang string, runs []journal.Run, asJSON bool) error 
 		InputSHA  string   `json:"input_sha256"`
 		Flags     []string `json:"flags"`
 		Endpoint  string   `json:"endpoint"`
+		PrevEP    string   `json:"prev_endpoint,omitempty"` // the endpoint the run re-bound the ledger from (--new-endpoint)
 		Key       string   `json:"key_fingerprint"`
 		NewOrders int      `json:"new_orders"`
 		Exit      *int     `json:"exit"`
@@ -267,7 +268,7 @@ func printRuns(w io.Writer, lang string, runs []journal.Run, asJSON bool) error 
 	for _, r := range runs {
 		j := runJSON{Run: r.ID, Kind: string(r.Kind), StartedAt: ledgerTime(r.Started), EndedAt: ledgerTime(r.Ended), Version: r.Version,
 			Host: r.Host, User: r.User, PID: r.PID, Input: r.Input, InputSHA: r.InputSHA256, Flags: r.Flags, Endpoint: r.Endpoint,
-			Key: r.KeyFingerprint, NewOrders: r.NewOrders, Killed: r.Killed, Reason: r.Reason}
+			PrevEP: r.PrevEndpoint, Key: r.KeyFingerprint, NewOrders: r.NewOrders, Killed: r.Killed, Reason: r.Reason}
 		if !r.Ended.IsZero() {
 			exit := r.Exit
 			j.Exit = &exit

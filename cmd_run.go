@@ -35,6 +35,7 @@ type runFlags struct {
 	pollInterval, timeout                                            time.Duration
 	refreshAfter                                                     durationValue
 	reorderFailed, reorderUncertain, newFormat                       bool
+	newEndpoint, newLedger                                           bool
 	dryRun, sandbox, quiet, noProgress, yes                          bool
 }
 
@@ -75,6 +76,8 @@ order list, then qccbatch resolve).`,
 	fl.BoolVar(&f.reorderFailed, "reorder-failed", false, "order again companies whose report generation failed (F); at most one new order per company per run")
 	fl.BoolVar(&f.reorderUncertain, "reorder-uncertain", false, "order again rows left uncertain (an order may already have been placed and paid)")
 	fl.BoolVar(&f.newFormat, "new-format", false, "confirm ordering in a --format other than the one the state file's orders have")
+	fl.BoolVar(&f.newEndpoint, "new-endpoint", false, "confirm re-binding the state file to another API host of the same key (a new proxy, a renamed API host); the run's record names the change")
+	fl.BoolVar(&f.newLedger, "new-ledger", false, "confirm a --state other than the input's own state file while that one holds orders of the same key (the companies are ordered again)")
 	fl.StringVar(&f.download, "download", "", "download every ready report into this directory")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan, the cost and the estimated time; call nothing, create nothing")
 	fl.BoolVar(&f.sandbox, "sandbox", false, "use the built-in sandbox API in-process: no credentials, no cost")
@@ -128,6 +131,8 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 		ReorderFailed:    f.reorderFailed,
 		ReorderUncertain: f.reorderUncertain,
 		NewFormat:        f.newFormat,
+		NewEndpoint:      f.newEndpoint,
+		NewLedger:        f.newLedger,
 		DownloadDir:      f.download,
 		Price:            price,
 		Progress:         &batch.Progress{},
@@ -177,6 +182,14 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	})
 	qps := f.qps
 	if f.dryRun {
+		// The dry run calls nothing, but names a ledger of the same key
+		// beside the input when the credentials are at hand (of any key
+		// when they are not).
+		if f.sandbox {
+			cfg.Account = journal.Account{Endpoint: journal.SandboxEndpoint}
+		} else if key, _, err := loadCredentials(f.keyFile, os.Getenv); err == nil {
+			cfg.Account = journal.Account{Endpoint: f.baseURL, KeyFingerprint: journal.Fingerprint(key)}
+		}
 		plan, err := batch.DryRun(cfg, qps)
 		if err != nil {
 			return err

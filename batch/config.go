@@ -48,6 +48,13 @@ type Config struct {
 
 	ReorderFailed    bool
 	ReorderUncertain bool
+	// NewEndpoint confirms re-binding a state file of the same key to
+	// another API host (journal.Options.NewEndpoint).
+	NewEndpoint bool
+	// NewLedger confirms a state file other than the input's own while
+	// that one holds orders of the same key: without it such a run
+	// refuses (it would order the book again).
+	NewLedger bool
 	// NewFormat confirms ordering in a Format other than the one the state
 	// file's orders have: without it such a run refuses (it would re-order
 	// every company).

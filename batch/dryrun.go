@@ -22,6 +22,15 @@ type DryRunPlan struct {
 	ToFetch   int
 	Cost      float64       // ToOrder × Config.Price, in yuan (0 when no price is known)
 	Estimate  time.Duration // at the configured rate; 0: nothing to do; < 0: unlimited rate
+
+	// Beside is the state file beside the input that holds orders of the
+	// run's key while the run names another (--state NEW), with the number
+	// of its orders; Beside.Path is "" when there is none. State is the run's
+	// state file and NewLedger says whether --new-ledger confirms it: a
+	// run without it is refused.
+	Beside    LedgerBeside
+	State     string
+	NewLedger bool
 }
 
 // DryRun computes the plan of cfg without sending a request or changing
@@ -53,6 +62,10 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	}
 	dp := &DryRunPlan{Portfolio: p, Done: pl.done, ToOrder: orders, ToPoll: len(pl.polls), ToFetch: len(pl.downloads)}
 	dp.Cost = float64(orders) * cfg.Price
+	dp.State, dp.NewLedger = cfg.State, cfg.NewLedger
+	if o, ok := ledgerBeside(cfg); ok && r.j.HeldOrders() == 0 { // only a new ledger would order them again
+		dp.Beside = o
+	}
 	// The schedule a run follows: orders first at --qps, then about 1.2
 	// polls per order (the learned schedule's measured figure) plus one per
 	// order already pending and one call per download, at --qps; reports
@@ -89,5 +102,12 @@ func (d *DryRunPlan) Write(w io.Writer, lang string) {
 		fmt.Fprint(w, t.Text(msg.DryNothing))
 	default:
 		fmt.Fprint(w, t.Text(msg.DryUnlimited))
+	}
+	switch {
+	case d.Beside.Path == "":
+	case d.NewLedger:
+		fmt.Fprint(w, t.Text(msg.KBDryLedgerBesideNew, d.Beside.Path, d.Beside.Orders, d.State))
+	default:
+		fmt.Fprint(w, t.Text(msg.KBDryLedgerBeside, d.Beside.Path, d.Beside.Orders, d.State))
 	}
 }

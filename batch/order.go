@@ -219,6 +219,7 @@ func (r *runner) placeOrder(i int) {
 		orderNo, err = r.api.CreateReport(ctx, c.SearchKey, r.cfg.Format)
 		return err
 	})
+	r.bindOnAnswer(err)
 	r.record(i, r.answer(i, orderNo, err))
 }
 

@@ -24,6 +24,7 @@ func (r *runner) poll(it pollItem) {
 		info, err = r.api.GetReportInfo(ctx, st.OrderNo)
 		return err
 	})
+	r.bindOnAnswer(err)
 	if err != nil {
 		r.pollFailed(it, err)
 		return

@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -45,6 +46,7 @@ type runner struct {
 	budget                      atomic.Int64 // orders left this run; < 0 = unlimited
 	answered, badParams         atomic.Int64
 	ordersStopped, pollsStopped atomic.Bool
+	bound                       atomic.Bool // the state file belongs to the run's account (see bindOnAnswer)
 	downloadsFailed             atomic.Int64
 
 	mu             sync.Mutex
@@ -91,9 +93,22 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if err := checkFreeSpace(cfg.State, cfg.Lang); err != nil {
 		return nil, err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, WriteRetry: cfg.StateWriteRetry, Lang: cfg.Lang})
+	_, statErr := os.Lstat(cfg.State)
+	if errors.Is(statErr, fs.ErrNotExist) { // a new ledger: refused before it is created
+		if err := checkLedgerBeside(cfg); err != nil {
+			return nil, err
+		}
+	}
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, NewEndpoint: cfg.NewEndpoint,
+		WriteRetry: cfg.StateWriteRetry, Lang: cfg.Lang})
 	if err != nil {
 		return nil, err
+	}
+	if statErr == nil && j.HeldOrders() == 0 { // a ledger with no order yet is a new one too
+		if err := checkLedgerBeside(cfg); err != nil {
+			_ = j.Close()
+			return nil, err
+		}
 	}
 	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format),
 		perCompany: make([]companyRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency),
@@ -101,6 +116,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}
+	r.bound.Store(j.Bound())
 	r.budget.Store(-1) // no limit
 	if cfg.MaxOrders > 0 {
 		r.budget.Store(int64(cfg.MaxOrders))
@@ -255,6 +271,14 @@ func (r *runner) execute(pl runPlan) {
 		if !r.takeBudget() { // in plan order: never-ordered first, oldest refresh first
 			r.incompleteBecause(r.text(msg.StopMaxOrders))
 			break
+		}
+		if !r.bound.Load() {
+			// The API has not accepted the run's key yet: this order goes
+			// alone, and its answer binds the state file to the key (or,
+			// an account error, stops the run) before another intent is
+			// written.
+			r.placeOrder(i)
+			continue
 		}
 		orders.Go(func() { r.placeOrder(i) })
 	}

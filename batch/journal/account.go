@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net"
 	"net/url"
+	"path"
 	"strings"
 
 	"github.com/qccbatch/qccbatch/batch/msg"
@@ -13,6 +14,13 @@ import (
 // A state file belongs to one API endpoint and one API key: its orders were
 // paid by that account, so another account's run must not take them as its
 // own (a sandbox trial standing in for the real ledger, or the reverse).
+//
+// The binding is written when the API first accepts the run's key (Bind),
+// not when the file is opened: a first run with a mistyped key, which the
+// API refuses (101), must not bind the ledger to that key, or every run
+// with the right key would be refused and a new ledger would order the
+// whole book again. A state file that holds no order yet, bound or not,
+// takes the key and endpoint of the first run the API accepts.
 
 // SandboxEndpoint is the Endpoint of the built-in sandbox (--sandbox),
 // whose address changes from run to run.
@@ -20,8 +28,8 @@ const SandboxEndpoint = "sandbox"
 
 // Account names the API account a state file belongs to.
 type Account struct {
-	// Endpoint is the API base URL (normalised: lower-case scheme and host,
-	// no trailing slash), or SandboxEndpoint.
+	// Endpoint is the API base URL (normalised, see NormalizeEndpoint), or
+	// SandboxEndpoint.
 	Endpoint string
 	// KeyFingerprint is Fingerprint of the API key; never the key itself,
 	// nor the secret key.
@@ -36,14 +44,39 @@ func Fingerprint(key string) string {
 	return hex.EncodeToString(sum[:])[:12]
 }
 
-// normalize returns a with its endpoint in the form it is recorded in.
-func (a Account) normalize() Account {
-	e := strings.TrimSpace(a.Endpoint)
-	if u, err := url.Parse(e); err == nil && u.Scheme != "" && u.Host != "" {
-		u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
-		e = u.String()
+// NormalizeEndpoint returns the form of an API base URL in which two
+// spellings of the same endpoint are equal: scheme and host in lower case,
+// the scheme's default port dropped, dot segments resolved, no trailing
+// slash, no query or fragment. Anything that is not an absolute URL
+// (SandboxEndpoint) is returned trimmed.
+func NormalizeEndpoint(e string) string {
+	e = strings.TrimSpace(e)
+	u, err := url.Parse(e)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return strings.TrimRight(e, "/")
 	}
-	a.Endpoint = strings.TrimRight(e, "/")
+	scheme := strings.ToLower(u.Scheme)
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+		port = ""
+	}
+	if port != "" {
+		host = net.JoinHostPort(host, port)
+	} else if strings.Contains(host, ":") { // an IPv6 literal
+		host = "[" + host + "]"
+	}
+	p := u.EscapedPath()
+	if p != "" {
+		p = path.Clean("/" + p)
+	}
+	p = strings.TrimRight(p, "/")
+	return scheme + "://" + host + p
+}
+
+// normalize returns a with its endpoint in the form it is compared and
+// recorded in.
+func (a Account) normalize() Account {
+	a.Endpoint = NormalizeEndpoint(a.Endpoint)
 	return a
 }
 
@@ -58,22 +91,42 @@ func (a Account) merge(b Account) Account {
 	return a
 }
 
-// conflict returns the field in which the file's account have differs from
-// the run's want ("endpoint" or "key"), or "" if none. A field either side
-// does not know does not conflict.
+// rebind returns a with the fields b knows replaced: a later account
+// record (a re-binding) overrides the header's.
+func (a Account) rebind(b Account) Account {
+	return b.merge(a)
+}
+
+// isSandbox reports whether an endpoint is the built-in sandbox.
+func isSandbox(e string) bool { return e == SandboxEndpoint }
+
+// Conflicts of a run's account with a state file's (AccountError.Kind).
+const (
+	ConflictKey      = "key"      // another API key: refused
+	ConflictEndpoint = "endpoint" // another host, same key: refused without --new-endpoint
+	ConflictSandbox  = "sandbox"  // a sandbox file and a real run, or the reverse: always refused
+)
+
+// conflict returns how the file's account have differs from the run's
+// want (one of the Conflict constants), or "" if it does not. A field
+// either side does not know does not conflict; endpoints are compared
+// normalised.
 func (want Account) conflict(have Account) string {
+	we, he := NormalizeEndpoint(want.Endpoint), NormalizeEndpoint(have.Endpoint)
 	switch {
-	case want.Endpoint != "" && have.Endpoint != "" && want.Endpoint != have.Endpoint:
-		return "endpoint"
+	case we != "" && he != "" && isSandbox(we) != isSandbox(he):
+		return ConflictSandbox
 	case want.KeyFingerprint != "" && have.KeyFingerprint != "" && want.KeyFingerprint != have.KeyFingerprint:
-		return "key"
+		return ConflictKey
+	case we != "" && he != "" && we != he:
+		return ConflictEndpoint
 	}
 	return ""
 }
 
 // describeEndpoint names an endpoint for a user.
 func describeEndpoint(e, lang string) string {
-	if e == SandboxEndpoint {
+	if isSandbox(e) {
 		return msg.Text(lang, msg.JEndpointSandbox)
 	}
 	if u, err := url.Parse(e); err == nil {
@@ -85,9 +138,10 @@ func describeEndpoint(e, lang string) string {
 	return e
 }
 
-// AccountError reports a write-open of a state file that belongs to another
-// API endpoint or key than the run's: its orders were placed with the other
-// account. Nothing was changed.
+// AccountError reports a write-open of a state file that holds orders of
+// another API key or endpoint than the run's: its orders were placed with
+// the other account. Nothing was changed. It never advises another state
+// file, which would order the book again.
 type AccountError struct {
 	Path string
 	Want Account // the run's account
@@ -96,14 +150,51 @@ type AccountError struct {
 	inLang // the language of Error
 }
 
+// Kind returns how the accounts differ: ConflictKey, ConflictEndpoint or
+// ConflictSandbox.
+func (e *AccountError) Kind() string { return e.Want.conflict(e.Have) }
+
 func (e *AccountError) Error() string {
-	if e.Want.conflict(e.Have) == "key" {
-		return msg.Text(e.lang, msg.JAccountKey, e.Path, e.Have.KeyFingerprint, e.Want.KeyFingerprint)
+	have, want := describeEndpoint(e.Have.Endpoint, e.lang), describeEndpoint(e.Want.Endpoint, e.lang)
+	switch e.Kind() {
+	case ConflictKey:
+		return msg.Text(e.lang, msg.KBAccountKey, e.Path, e.Have.KeyFingerprint, e.Want.KeyFingerprint)
+	case ConflictSandbox:
+		return msg.Text(e.lang, msg.KBAccountSandbox, e.Path, have, want)
 	}
-	advice := msg.Text(e.lang, msg.JAdviceOwnState)
-	if e.Have.Endpoint == SandboxEndpoint {
-		advice = msg.Text(e.lang, msg.JAdviceSandbox)
-	}
-	return msg.Text(e.lang, msg.JAccountEndpoint,
-		describeEndpoint(e.Have.Endpoint, e.lang), describeEndpoint(e.Want.Endpoint, e.lang), advice, e.Path)
+	return msg.Text(e.lang, msg.KBAccountEndpoint, e.Path, have, want)
+}
+
+// heldOrders counts the companies whose orders the account paid, or may
+// have paid: an order number on record, an uncertain request, or a request
+// left open by a run that was killed.
+func (l *ledger) heldOrders() int {
+	n := 0
+	l.each(func(e *entry) bool {
+		if e.orders > 0 || e.open() || e.base == cUncertain {
+			n++
+		}
+		return true
+	})
+	return n
+}
+
+// holdsOrders reports whether heldOrders is not 0.
+func (l *ledger) holdsOrders() bool {
+	found := false
+	l.each(func(e *entry) bool {
+		found = e.orders > 0 || e.open() || e.base == cUncertain
+		return !found
+	})
+	return found
+}
+
+// HeldOrders counts the companies of the state file whose orders its
+// account paid or may have paid (ordered, uncertain, or requested by a run
+// that was killed). A state file with none belongs to no account yet, in
+// the sense that any key the API accepts may take it (see Bind).
+func (j *Journal) HeldOrders() int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.ledger.heldOrders()
 }

@@ -93,6 +93,7 @@ func appendFast(dst []byte, r *record) (out []byte, ok bool) {
 	e.int("version", r.Version)
 	e.str("endpoint", r.Endpoint)
 	e.str("key_fp", r.KeyFP)
+	e.str("prev_endpoint", r.FromEP)
 	e.str("k", r.Key)
 	e.int("f", r.Format)
 	e.str("sk", r.SearchKey)

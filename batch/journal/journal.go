@@ -30,11 +30,19 @@ type Options struct {
 	// compacted (tests lower it) [defaultCompactMin].
 	compactMin int
 	// Account is the API endpoint and key of this run. A write-open of a
-	// state file that belongs to another fails with *AccountError; a state
-	// file that does not record them yet is adopted (they are recorded).
-	// Empty fields are not checked. Read-only opens check nothing: see
-	// Journal.Account.
+	// state file that holds orders of another key, or of another endpoint
+	// of the same key (unless NewEndpoint), fails with *AccountError, and a
+	// sandbox file never opens for a real run nor the reverse. The run's
+	// account is recorded only by Bind, once the API has accepted the key;
+	// a state file that holds no order takes the account of the first run
+	// that binds it. Empty fields are not checked. Read-only opens check
+	// nothing: see Journal.Account.
 	Account Account
+	// NewEndpoint confirms that the run's endpoint replaces the one the
+	// state file belongs to (the same key through a new proxy or a renamed
+	// API host): Bind re-binds the file, and the run's record (StartRun)
+	// names the endpoint it replaces. A sandbox file stays a sandbox file.
+	NewEndpoint bool
 	// Lang is the language of the errors' sentences: "en", else zh (see
 	// InLang).
 	Lang string
@@ -87,13 +95,16 @@ type Journal struct {
 	seq          int    // number of the last line in the file
 	lineBuf      []byte // reused to encode records
 	ledger       *ledger
-	account      Account // the account the file belongs to
+	account      Account // the account the file belongs to ("" fields: not bound yet)
+	want         Account // the run's account (Options.Account, normalised), recorded by Bind
 	run          string  // the run in progress (StartRun), "" if none
 	err          error   // sticky write error
 	closed       bool
 	timer        *time.Timer // pending background fsync, nil if none
 
 	writtenSeq atomic.Uint64 // = written, readable without mu
+
+	bindMu sync.Mutex // serialises Bind
 
 	syncMu     sync.Mutex // guards the group-commit fields below
 	syncCond   *sync.Cond
@@ -149,7 +160,9 @@ func open(path string, opt Options) (*Journal, error) {
 	if opt.ReadOnly {
 		return j, j.openReadOnly()
 	}
-	j.account = opt.Account.normalize()
+	// A new file's header names no account: Bind records it once the API
+	// has accepted the run's key.
+	j.want = opt.Account.normalize()
 	header, err := encodeRecord(nil, j.headerRecord().withSeq(1))
 	if err != nil {
 		return nil, err
@@ -198,12 +211,54 @@ func (j *Journal) openReadOnly() error {
 }
 
 // Account returns the API endpoint and key fingerprint the state file
-// belongs to; empty fields are not recorded yet (a file from an older
-// qccbatch, or one never opened with Options.Account).
+// belongs to; empty fields are not recorded yet (a new file whose run's key
+// the API has not accepted yet, a file from an older qccbatch, or one
+// never opened with Options.Account).
 func (j *Journal) Account() Account {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.account
+}
+
+// Bound reports whether the state file already belongs to the run's
+// account (Options.Account): Bind has nothing to record.
+func (j *Journal) Bound() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.bound()
+}
+
+func (j *Journal) bound() bool {
+	next := j.account.rebind(j.want)
+	return NormalizeEndpoint(next.Endpoint) == NormalizeEndpoint(j.account.Endpoint) &&
+		next.KeyFingerprint == j.account.KeyFingerprint
+}
+
+// Bind records that the state file belongs to the run's account
+// (Options.Account). The caller binds once the API has accepted the run's
+// key (its first answer that is not an account error) and before any
+// other order is requested: a key the API refused never binds a ledger.
+// It re-binds a file that holds no order yet, or, with
+// Options.NewEndpoint, one of another endpoint of the same key. Binding a
+// bound file records nothing.
+func (j *Journal) Bind() error {
+	j.bindMu.Lock()
+	defer j.bindMu.Unlock()
+	j.mu.Lock()
+	if j.bound() {
+		j.mu.Unlock()
+		return nil
+	}
+	next := j.account.rebind(j.want)
+	run := j.run
+	j.mu.Unlock()
+	if err := j.append(&record{Op: opAccount, Run: run, Endpoint: next.Endpoint, KeyFP: next.KeyFingerprint}, false); err != nil {
+		return err
+	}
+	j.mu.Lock()
+	j.account = next
+	j.mu.Unlock()
+	return nil
 }
 
 // openWrite replays the journal under the lock, repairs a torn tail,
@@ -223,11 +278,11 @@ func (j *Journal) openWrite() error {
 	if res.fresh {
 		return res.notJournal(j.path)
 	}
-	want := j.opt.Account.normalize()
-	if want.conflict(res.account) != "" {
-		return &AccountError{Path: j.path, Want: want, Have: res.account}
+	if c := j.want.conflict(res.account); c == ConflictSandbox ||
+		c != "" && res.led.holdsOrders() && (c != ConflictEndpoint || !j.opt.NewEndpoint) {
+		return &AccountError{Path: j.path, Want: j.want, Have: res.account}
 	}
-	j.account = res.account.merge(want)
+	j.account = res.account
 	j.ledger = res.led
 	if fi, err := j.f.Stat(); err != nil {
 		return err
@@ -243,12 +298,6 @@ func (j *Journal) openWrite() error {
 	j.size, j.seq = res.end, res.lines
 	if res.version < journalVersion {
 		if err := j.upgrade(res.end); err != nil {
-			return err
-		}
-	} else if j.account != res.account {
-		// An older state file is adopted by the first run that names its
-		// account.
-		if err := j.append(&record{Op: opAccount, Endpoint: j.account.Endpoint, KeyFP: j.account.KeyFingerprint}, false); err != nil {
 			return err
 		}
 	}

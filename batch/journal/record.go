@@ -65,9 +65,10 @@ type record struct {
 	Op        string          `json:"op"`
 	Seq       int             `json:"n,omitempty"` // line number, from version 2
 	At        time.Time       `json:"at,omitzero"`
-	Version   int             `json:"version,omitempty"`  // header only
-	Endpoint  string          `json:"endpoint,omitempty"` // header, account
-	KeyFP     string          `json:"key_fp,omitempty"`   // header, account
+	Version   int             `json:"version,omitempty"`       // header only
+	Endpoint  string          `json:"endpoint,omitempty"`      // header, account
+	KeyFP     string          `json:"key_fp,omitempty"`        // header, account
+	FromEP    string          `json:"prev_endpoint,omitempty"` // run: the endpoint it re-bound the file from
 	Key       string          `json:"k,omitempty"`
 	Format    int             `json:"f,omitempty"`
 	SearchKey string          `json:"sk,omitempty"`

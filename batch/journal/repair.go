@@ -183,7 +183,7 @@ func scanDamaged(path string, rd io.Reader, keep, crashed bool) (*scanned, error
 		}
 		sc.lastKept = lineNo
 		if rec.Op == opAccount {
-			sc.account = sc.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
+			sc.account = sc.account.rebind(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
 			continue
 		}
 		sc.led.apply(&rec)

@@ -120,8 +120,8 @@ func replay(path string, rd io.Reader, history, crashed bool) (*replayed, error)
 			return nil, corrupt(path, lineNo, seqReason(rec.Seq, lineNo))
 		}
 		switch {
-		case res.lines == 0, rec.Op == opAccount:
-			res.account = res.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
+		case res.lines == 0, rec.Op == opAccount: // a later account record re-binds the file
+			res.account = res.account.rebind(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
 		case rec.Op == opHeader:
 			return nil, corrupt(path, lineNo, because(msg.JReasonSecondHeader))
 		default:

@@ -46,10 +46,15 @@ type RunInfo struct {
 	// (for example "--qps=20"). The journal stores them as given: the
 	// caller must leave out every secret (API key, secret key, token).
 	Flags []string
-	// Endpoint and KeyFingerprint name the API account [the state file's,
-	// see Journal.Account].
+	// Endpoint and KeyFingerprint name the API account [the run's
+	// (Options.Account), else the state file's, see Journal.Account].
 	Endpoint       string
 	KeyFingerprint string
+	// PrevEndpoint is the endpoint the state file belonged to when the run
+	// started, if the run's is another one (Options.NewEndpoint, or a file
+	// with no order yet): the change of endpoint, on record [set by
+	// StartRun].
+	PrevEndpoint string
 }
 
 // RunEnd describes how a run ended.
@@ -92,11 +97,15 @@ func (j *Journal) StartRun(info RunInfo) (string, error) {
 	if info.Started.IsZero() {
 		info.Started = j.opt.Now()
 	}
+	j.mu.Lock()
 	if info.Endpoint == "" && info.KeyFingerprint == "" {
-		acct := j.Account()
+		acct := j.account.rebind(j.want)
 		info.Endpoint, info.KeyFingerprint = acct.Endpoint, acct.KeyFingerprint
 	}
-	j.mu.Lock()
+	if have := j.account.Endpoint; info.PrevEndpoint == "" && have != "" && info.Endpoint != "" &&
+		NormalizeEndpoint(have) != NormalizeEndpoint(info.Endpoint) {
+		info.PrevEndpoint = have
+	}
 	if j.run != "" {
 		id := j.run
 		j.mu.Unlock()
@@ -107,7 +116,7 @@ func (j *Journal) StartRun(info RunInfo) (string, error) {
 	j.mu.Unlock()
 	err := j.append(&record{Op: opRun, Run: id, At: info.Started, Kind: string(info.Kind), Prog: info.Version,
 		Host: info.Host, User: info.User, PID: info.PID, Input: info.Input, InputSHA: info.InputSHA256,
-		Flags: info.Flags, Endpoint: info.Endpoint, KeyFP: info.KeyFingerprint}, false)
+		Flags: info.Flags, Endpoint: info.Endpoint, KeyFP: info.KeyFingerprint, FromEP: info.PrevEndpoint}, false)
 	if err != nil {
 		j.mu.Lock()
 		j.run = ""
@@ -183,7 +192,7 @@ func (l *ledger) runs(running string) []Run {
 			index[r.Run] = len(out)
 			out = append(out, Run{ID: r.Run, RunInfo: RunInfo{Kind: RunKind(r.Kind), Started: r.At, Version: r.Prog,
 				Host: r.Host, User: r.User, PID: r.PID, Input: r.Input, InputSHA256: r.InputSHA,
-				Flags: slices.Clone(r.Flags), Endpoint: r.Endpoint, KeyFingerprint: r.KeyFP}})
+				Flags: slices.Clone(r.Flags), Endpoint: r.Endpoint, KeyFingerprint: r.KeyFP, PrevEndpoint: r.FromEP}})
 		case opEnd:
 			if k, ok := index[r.Run]; ok {
 				out[k].RunEnd = RunEnd{Ended: r.At, NewOrders: r.NewOrders, Counts: maps.Clone(r.Counts), Exit: r.Exit, Reason: r.Reason}

@@ -379,10 +379,6 @@ const (
 	JHolderPIDHost
 	JFileMissing
 	JFile
-	JAccountKey
-	JAccountEndpoint
-	JAdviceOwnState
-	JAdviceSandbox
 	JEndpointSandbox
 	JEndpointLocal
 	JReasonEmpty
