@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -34,7 +34,7 @@ const maxKeyFileSize = 64 << 10
 // whitespace. Every error is one line with exit code 2, names the missing
 // or unusable variable, and never contains a key or secret value.
 //
-// It replaces credentials in cmd_run.go:
+// It replaces credentials in run.go:
 //
 //	key, secret, err = loadCredentials(f.keyFile, os.Getenv)
 func loadCredentials(keyFile string, getenv func(string) string) (key, secret string, err error) {

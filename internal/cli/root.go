@@ -1,8 +1,4 @@
-// Command qccbatch orders Qichacha basic corporate identity reports
-// (基础身份报告) for a whole portfolio: it reads identifiers from an XLSX or
-// CSV file, places rate-limited orders, keeps a crash-safe state file, polls
-// until every report is ready, downloads them and writes a results workbook.
-package main
+package cli
 
 import (
 	"context"
@@ -23,15 +19,9 @@ import (
 // approaches it, so a 1,000,000-row run stays under 1 GB.
 const defaultMemoryLimit = 700 << 20
 
-// version, commit and date are set at build time with -ldflags
-// "-X main.version=0.2.0 -X main.commit=1a2b3c4 -X main.date=2026-11-27";
-// unset, they come from the embedded build information. After init, version
-// is the whole version line (see cmd_version.go).
-var (
-	version = ""
-	commit  = ""
-	date    = ""
-)
+// version is the whole version line (see version.go): from the embedded
+// build information until Main sets it from the release build's -ldflags.
+var version = describeBuildInfo(Build{})
 
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
@@ -73,7 +63,7 @@ func execute(ctx context.Context, args []string) int {
 }
 
 // runLang is the --lang of the run going on, for the interrupt messages of
-// main's signal handler ("" until a run starts: zh).
+// Main's signal handler ("" until a run starts: zh).
 var runLang langValue
 
 // langValue is a language read and written from different goroutines.
@@ -86,7 +76,12 @@ func (l *langValue) Load() string {
 	return s
 }
 
-func main() {
+// Main runs the program with args (the command line without the program
+// name) and returns the process exit code (SPEC "Exit codes"); b is the
+// version a release build set with -ldflags. It sets the runtime's memory
+// limit and handles Ctrl-C and SIGTERM; a second signal exits 4 at once.
+func Main(args []string, b Build) int {
+	version = describeBuildInfo(b)
 	// The first Ctrl-C or SIGTERM cancels the root context: the run stops
 	// ordering, lets requests in flight finish, writes the state and the
 	// results, and exits 4. A second one exits at once: every record is
@@ -102,6 +97,7 @@ func main() {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
@@ -112,5 +108,5 @@ func main() {
 		printLastLine(os.Stderr, msg.Text(runLang.Load(), msg.InterruptedTwice))
 		os.Exit(4)
 	}()
-	os.Exit(execute(ctx, os.Args[1:]))
+	return execute(ctx, args)
 }

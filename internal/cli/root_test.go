@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -24,9 +24,7 @@ import (
 // re-executed test binary is qccbatch itself, signals and exit codes included.
 func TestMain(m *testing.M) {
 	if os.Getenv("QCCBATCH_BE_MAIN") == "1" {
-		os.Args = append([]string{"qccbatch"}, strings.Fields(os.Getenv("QCCBATCH_ARGS"))...)
-		main()
-		return
+		os.Exit(Main(strings.Fields(os.Getenv("QCCBATCH_ARGS")), Build{}))
 	}
 	os.Exit(m.Run())
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -31,7 +31,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, errLine string) {
 // TestValidate_BadInput runs validate on every file of the bad-input corpus:
 // each must exit 2 with one line that names the problem.
 func TestValidate_BadInput(t *testing.T) {
-	dir := filepath.Join("testdata", "input", "bad")
+	dir := filepath.Join("..", "..", "testdata", "input", "bad")
 	tests := []struct {
 		file  string
 		args  []string
@@ -81,7 +81,7 @@ func TestValidate_BadInput(t *testing.T) {
 // TestValidate_BadInputZh: without --lang, an input error is a Chinese
 // sentence that names the file and quotes its headers as they are.
 func TestValidate_BadInputZh(t *testing.T) {
-	dir := filepath.Join("testdata", "input", "bad")
+	dir := filepath.Join("..", "..", "testdata", "input", "bad")
 	tests := []struct {
 		file  string
 		wants []string
@@ -110,13 +110,13 @@ func TestValidate_Plan(t *testing.T) {
 		args  []string
 		wants []string
 	}{
-		{"xlsx from LibreOffice", []string{"validate", "--lang", "en", "testdata/input/numbers_lo.xlsx"},
+		{"xlsx from LibreOffice", []string{"validate", "--lang", "en", "../../testdata/input/numbers_lo.xlsx"},
 			[]string{"rows:        8", "invalid:     2", "precision lost", "empty", "duplicates:  1", "companies:   5 ("}},
-		{"zh is the default", []string{"validate", "testdata/input/numbers_lo.xlsx"},
+		{"zh is the default", []string{"validate", "../../testdata/input/numbers_lo.xlsx"},
 			[]string{"行数：      8", "无效：      2", "数字精度已丢失", "空", "重复：      1", "企业：      5（"}},
-		{"flags after the file", []string{"validate", "--lang", "en", "testdata/input/formats_lo.xlsx", "--sheet", "Other", "--column", "A"},
+		{"flags after the file", []string{"validate", "--lang", "en", "../../testdata/input/formats_lo.xlsx", "--sheet", "Other", "--column", "A"},
 			[]string{`sheet "Other"`, "rows:        1", "companies:   1 ("}},
-		{"gbk csv", []string{"validate", "--lang", "en", "testdata/input/numbers_gbk.csv"},
+		{"gbk csv", []string{"validate", "--lang", "en", "../../testdata/input/numbers_gbk.csv"},
 			[]string{"gb18030", "invalid:     1", "companies:   6 ("}},
 	}
 	for _, tt := range tests {
@@ -132,7 +132,7 @@ func TestValidate_Plan(t *testing.T) {
 
 func TestValidate_Out(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.csv")
-	code, _, line := runCLI(t, "validate", "testdata/input/numbers_utf16.txt", "-o", out, "--lang", "en")
+	code, _, line := runCLI(t, "validate", "../../testdata/input/numbers_utf16.txt", "-o", out, "--lang", "en")
 	require.Equal(t, 0, code, "exit code; error %q", line)
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -152,7 +152,7 @@ func TestValidate_Out(t *testing.T) {
 	})
 	t.Run("xlsx", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "r.xlsx")
-		code, _, line := runCLI(t, "validate", "testdata/input/formats_lo.xlsx", "-o", out)
+		code, _, line := runCLI(t, "validate", "../../testdata/input/formats_lo.xlsx", "-o", out)
 		require.Equal(t, 0, code, "exit code; error %q", line)
 		st, err := os.Stat(out)
 		require.NoError(t, err, "no results")
@@ -165,29 +165,29 @@ func TestValidate_Out(t *testing.T) {
 // line, the header on row 4 and a totals row at the bottom (issue 13 item 1,
 // 2 and 4).
 func TestValidate_RealBook(t *testing.T) {
-	code, out, line := runCLI(t, "validate", "--lang", "en", "testdata/input/realbook/realbook.xlsx")
+	code, out, line := runCLI(t, "validate", "--lang", "en", "../../testdata/input/realbook/realbook.xlsx")
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, `(sheet "客户名单"), header on row 4`)
 	assert.Contains(t, out, "rows:        9")
 	assert.Contains(t, out, "companies:   8")
 	assert.Regexp(t, `(?m)^  row 13: .*totals row`, out, "the totals row is listed with its sheet row")
 
-	code, _, line = runCLI(t, "validate", "--strict", "testdata/input/realbook/realbook.xlsx")
+	code, _, line = runCLI(t, "validate", "--strict", "../../testdata/input/realbook/realbook.xlsx")
 	assert.Equal(t, exitPerson, code, "--strict: an invalid row exits 5: %s", line)
 
 	// A column of people is refused by run, warned by validate.
-	code, out, _ = runCLI(t, "validate", "--lang", "en", "--column", "客户经理", "testdata/input/realbook/realbook.xlsx")
+	code, out, _ = runCLI(t, "validate", "--lang", "en", "--column", "客户经理", "../../testdata/input/realbook/realbook.xlsx")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "look like organisations")
 	code, _, line = runCLI(t, "run", "--sandbox", "--quiet", "--column", "客户经理", "-o", filepath.Join(t.TempDir(), "r.csv"),
-		"--state", filepath.Join(t.TempDir(), "s.qccstate"), "testdata/input/realbook/realbook.xlsx")
+		"--state", filepath.Join(t.TempDir(), "s.qccstate"), "../../testdata/input/realbook/realbook.xlsx")
 	assert.Equal(t, exitUsage, code, line)
 	assert.Contains(t, line, "--name-column")
 }
 
 // TestValidate_WrongEncodingSuggestsTheDetectedOne (issue 13 item 15).
 func TestValidate_WrongEncodingSuggestsTheDetectedOne(t *testing.T) {
-	code, _, line := runCLI(t, "validate", "--lang", "en", "--encoding", "utf-8", "testdata/input/numbers_gbk.csv")
+	code, _, line := runCLI(t, "validate", "--lang", "en", "--encoding", "utf-8", "../../testdata/input/numbers_gbk.csv")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, line, "try --encoding gb18030, or leave --encoding out")
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -9,22 +9,26 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// The version line. A release build sets version, commit and date with
+// Build is the version of a release build, set with
 //
 //	-ldflags "-X main.version=0.2.0 -X main.commit=1a2b3c4 -X main.date=2026-11-27"
 //
-// (see scripts/release.sh). Without them (go run, go install, go build) the
-// values come from the build information the Go toolchain embeds: the module
-// version for `go install ...@v0.2.0`, and vcs.revision and vcs.modified
-// ("+dirty") for a build in a checkout.
-//
-// init replaces version by the whole line after "qccbatch version ", so
+// on the root package main, which passes it to Main (see scripts/release.sh).
+// Without them (go run, go install, go build) the values come from the build
+// information the Go toolchain embeds: the module version for
+// `go install ...@v0.2.0`, and vcs.revision and vcs.modified ("+dirty") for a
+// build in a checkout.
+type Build struct {
+	Version, Commit, Date string
+}
+
+// describeBuildInfo returns the whole line after "qccbatch version ", so
 // `qccbatch version`, `qccbatch --version` (cobra prints "qccbatch version "
 // + the root's Version) and the results workbook's Summary sheet all name the
 // same build: "0.2.0 (commit 1a2b3c4, built 2026-11-27, go1.26.8 linux/amd64)".
-func init() {
+func describeBuildInfo(b Build) string {
 	info, _ := debug.ReadBuildInfo()
-	version = describeBuild(version, commit, date, info, runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH)
+	return describeBuild(b.Version, b.Commit, b.Date, info, runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH)
 }
 
 func newVersionCmd() *cobra.Command {
