@@ -2,115 +2,29 @@
 // (基础身份报告) for a whole portfolio: it reads identifiers from an XLSX or
 // CSV file, places rate-limited orders, keeps a crash-safe state file, polls
 // until every report is ready, downloads them and writes a results workbook.
+//
+// The command line lives in internal/cli; the pipeline in batch, the API
+// client in client, the shared rate limiter in ratelimit.
+//
+//	go install github.com/qccbatch/qccbatch@latest
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"runtime/debug"
-	"sync/atomic"
-	"syscall"
 
-	"github.com/spf13/cobra"
-
-	"github.com/qccbatch/qccbatch/batch/msg"
+	"github.com/qccbatch/qccbatch/internal/cli"
 )
 
-// defaultMemoryLimit is the Go runtime's soft memory limit (see
-// runtime/debug.SetMemoryLimit): the collector works harder as the heap
-// approaches it, so a 1,000,000-row run stays under 1 GB.
-const defaultMemoryLimit = 700 << 20
-
 // version, commit and date are set at build time with -ldflags
-// "-X main.version=0.2.0 -X main.commit=1a2b3c4 -X main.date=2026-11-27";
-// unset, they come from the embedded build information. After init, version
-// is the whole version line (see cmd_version.go).
+// "-X main.version=0.2.0 -X main.commit=1a2b3c4 -X main.date=2026-11-27"
+// (scripts/release.sh); unset, the version comes from the embedded build
+// information (see internal/cli/version.go).
 var (
 	version = ""
 	commit  = ""
 	date    = ""
 )
 
-func newRootCmd() *cobra.Command {
-	root := &cobra.Command{
-		Use:           "qccbatch",
-		Short:         "Order Qichacha basic identity reports (基础身份报告) for a whole portfolio",
-		SilenceUsage:  true,
-		SilenceErrors: true,
-		Version:       version,
-		Args:          cobra.ArbitraryArgs,
-		RunE:          unknownCommand,
-	}
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usagef("%v (see '%s --help')", err, c.CommandPath())
-	})
-	root.AddCommand(
-		newRunCmd(),
-		newStatusCmd(),
-		newExportCmd(),
-		newValidateCmd(),
-		newSandboxCmd(),
-		newRepairCmd(),
-		newResolveCmd(),
-		newLedgerCmd(),
-		newVersionCmd(),
-	)
-	return root
-}
-
-// execute runs the command line and returns the process exit code.
-func execute(ctx context.Context, args []string) int {
-	root := newRootCmd()
-	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return 0
-	}
-	fmt.Fprintln(os.Stderr, "qccbatch:", err)
-	return exitCode(err)
-}
-
-// runLang is the --lang of the run going on, for the interrupt messages of
-// main's signal handler ("" until a run starts: zh).
-var runLang langValue
-
-// langValue is a language read and written from different goroutines.
-type langValue struct{ v atomic.Value }
-
-func (l *langValue) Store(lang string) { l.v.Store(lang) }
-
-func (l *langValue) Load() string {
-	s, _ := l.v.Load().(string)
-	return s
-}
-
 func main() {
-	// The first Ctrl-C or SIGTERM cancels the root context: the run stops
-	// ordering, lets requests in flight finish, writes the state and the
-	// results, and exits 4. A second one exits at once: every record is
-	// written to the state file before it is acknowledged, so the file is
-	// consistent at any instant. On Windows, closing the console window,
-	// logging off and shutting down arrive as SIGTERM (the Go runtime maps
-	// CTRL_CLOSE_EVENT, CTRL_LOGOFF_EVENT and CTRL_SHUTDOWN_EVENT to it and
-	// holds the handler open), handled the same way with a shorter grace
-	// (windowsGrace), since Windows ends the process about 5 s later.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// Keep the heap near the live data on million-row portfolios instead
-		// of letting the collector wait for twice as much; GOMEMLIMIT overrides.
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	go func() {
-		<-sigs
-		printLine(os.Stderr, msg.Text(runLang.Load(), msg.Interrupted))
-		cancel()
-		<-sigs
-		printLastLine(os.Stderr, msg.Text(runLang.Load(), msg.InterruptedTwice))
-		os.Exit(4)
-	}()
-	os.Exit(execute(ctx, os.Args[1:]))
+	os.Exit(cli.Main(os.Args[1:], cli.Build{Version: version, Commit: commit, Date: date}))
 }

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/msg"
+)
+
+func newExportCmd() *cobra.Command {
+	var in inputFlags
+	var out outputFlags
+	var output string
+	cmd := &cobra.Command{
+		Use:   "export [flags] -o OUT STATE [INPUT]",
+		Short: "Rewrite the results from the state file alone (no API call)",
+		Long: `Rebuild the results table from the state file without calling the API.
+With INPUT, every input row is written with its original columns; without it, one row per company,
+in the order the state file first saw them.
+It works while a run holds the state file.`,
+		Args: rangeArgs(1, 2, "STATE [INPUT]"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output == "" {
+				return usagef("export needs -o OUT (.xlsx or .csv)")
+			}
+			f, err := out.check()
+			if err != nil {
+				return err
+			}
+			cfg := batch.ExportConfig{
+				State: args[0], Output: output, Lang: out.lang, Version: version, Format: f,
+				Read: in.read(), Classify: in.classify(),
+			}
+			if len(args) == 2 {
+				cfg.Input = args[1]
+			}
+			rep, err := batch.Export(cfg)
+			if err != nil {
+				return err
+			}
+			for _, w := range rep.Warnings {
+				fmt.Fprintln(cmd.ErrOrStderr(), msg.Text(out.lang, msg.ExportWarning)+w)
+			}
+			cmd.Print(msg.Text(out.lang, msg.ExportWrote, output, rep.Rows, rep.Companies))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&output, "out", "o", "", "results file, .xlsx or .csv")
+	in.AddFlags(fl)
+	out.AddFlags(fl, "report format of the orders to export: pdf or word [the format the state file's orders have]", "")
+	return cmd
+}

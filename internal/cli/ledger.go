@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
+	"github.com/qccbatch/qccbatch/batch/results"
+	"github.com/qccbatch/qccbatch/client"
+)
+
+// ledgerConfig is what `qccbatch ledger` was asked to do.
+type ledgerConfig struct {
+	State        string
+	Out          string
+	Since, Until string
+	JSON, Runs   bool
+	Lang         string
+}
+
+func newLedgerCmd() *cobra.Command {
+	var cfg ledgerConfig
+	cmd := &cobra.Command{
+		Use:   "ledger [-o FILE.xlsx|.csv] [--since DATE] [--until DATE] [--json] [--runs] STATE",
+		Short: "Every order (or every run) in the state file, for the invoice and the audit",
+		Long: `List every order request that may have been charged, one row each: order_no (empty for an
+uncertain request), search_key, format, requested_at (when the request was sent), ordered_at,
+run, outcome, report_status, completed_at, file, sha256. With -o FILE.xlsx, a second sheet
+totals orders, uncertain requests and failed reports per month and format, to reconcile the
+vendor's invoice. --since and --until (YYYY-MM-DD, local time) bound the request time.
+With --runs, list the runs, resolutions and repairs instead (who, when, which input, exit code;
+a run without an end is "killed"). It only reads: it works while a run holds the state file.`,
+		Args: exactArgs(1, "STATE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.State = args[0]
+			if err := checkLang(cfg.Lang); err != nil {
+				return err
+			}
+			return runLedger(cmd.OutOrStdout(), cfg)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&cfg.Out, "out", "o", "", "write the ledger to FILE (.xlsx with an invoice sheet, or .csv)")
+	fl.StringVar(&cfg.Since, "since", "", "only requests on or after this date (YYYY-MM-DD)")
+	fl.StringVar(&cfg.Until, "until", "", "only requests on or before this date (YYYY-MM-DD)")
+	fl.BoolVar(&cfg.JSON, "json", false, "print JSON for machines")
+	addLangFlag(fl, &cfg.Lang)
+	fl.BoolVar(&cfg.Runs, "runs", false, "list the runs, resolutions and repairs instead of the orders")
+	return cmd
+}
+
+var ledgerHeader = []string{"order_no", "search_key", "format", "requested_at", "ordered_at", "run", "outcome", "report_status", "completed_at", "file", "sha256"}
+
+func runLedger(w io.Writer, cfg ledgerConfig) error {
+	since, until, err := ledgerBounds(cfg.Since, cfg.Until)
+	if err != nil {
+		return err
+	}
+	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, History: true, Lang: cfg.Lang})
+	if err != nil {
+		return suggestState(cfg.State, cfg.Lang, err)
+	}
+	defer j.Close()
+	if cfg.Runs {
+		return printRuns(w, cfg.Lang, j.Runs(), cfg.JSON)
+	}
+	var rows [][]string
+	var orders []journal.OrderRecord
+	for _, o := range j.Orders() {
+		at := o.RequestedAt
+		if at.IsZero() {
+			at = o.OrderedAt
+		}
+		if (!since.IsZero() && at.Before(since)) || (!until.IsZero() && !at.Before(until)) {
+			continue
+		}
+		orders = append(orders, o)
+		rows = append(rows, []string{o.OrderNo, o.SearchKey, client.Format(o.Format).String(), ledgerTime(o.RequestedAt), ledgerTime(o.OrderedAt),
+			o.RunID, string(o.Outcome), o.ReportStatus, ledgerTime(o.CompletedAt), o.File, o.SHA256})
+	}
+	switch {
+	case cfg.Out != "":
+		if err := writeLedgerFile(cfg.Out, cfg.State, cfg.Lang, rows, orders); err != nil {
+			return err
+		}
+		fmt.Fprint(w, msg.Text(cfg.Lang, msg.LedgerWrote, cfg.Out, len(rows)))
+		return nil
+	case cfg.JSON:
+		objs := make([]map[string]string, 0, len(rows))
+		for _, r := range rows {
+			m := map[string]string{}
+			for i, h := range ledgerHeader {
+				m[h] = r[i]
+			}
+			objs = append(objs, m)
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(objs)
+	}
+	tw := newTableWriter(w, 2)
+	fmt.Fprintln(tw, strings.Join(ledgerHeader[:9], "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r[:9], "\t"))
+	}
+	return tw.Flush()
+}
+
+// ledgerBounds parses --since and --until (local dates; until is inclusive).
+func ledgerBounds(since, until string) (from, to time.Time, err error) {
+	parse := func(flag, s string) (time.Time, error) {
+		if s == "" {
+			return time.Time{}, nil
+		}
+		t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+		if err != nil {
+			return time.Time{}, usagef("%s %q: want a date like 2026-11-01", flag, s)
+		}
+		return t, nil
+	}
+	if from, err = parse("--since", since); err != nil {
+		return
+	}
+	if to, err = parse("--until", until); err != nil || to.IsZero() {
+		return
+	}
+	return from, to.AddDate(0, 0, 1), nil
+}
+
+func ledgerTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return localTime(t, time.Local)
+}
+
+// writeLedgerFile writes the ledger as .csv (one table) or .xlsx (the
+// table, and the invoice totals per month and format).
+func writeLedgerFile(out, state, lang string, rows [][]string, orders []journal.OrderRecord) error {
+	ext := strings.ToLower(filepath.Ext(out))
+	if ext != ".xlsx" && ext != ".csv" {
+		return usagef("-o %s: the ledger file must end in .xlsx or .csv", out)
+	}
+	if err := batch.CheckOutput(state, out, lang); err != nil { // a *batch.ConfigError: exit 2
+		return err
+	}
+	return results.WriteFile(out, func(f io.Writer) error {
+		if ext == ".csv" {
+			if _, err := io.WriteString(f, "\ufeff"); err != nil {
+				return err
+			}
+			cw := csv.NewWriter(f)
+			cw.UseCRLF = true
+			_ = cw.Write(ledgerHeader)
+			_ = cw.WriteAll(rows)
+			return cw.Error()
+		}
+		x := excelize.NewFile()
+		defer x.Close()
+		const sheet = "Orders"
+		_ = x.SetSheetName("Sheet1", sheet)
+		_ = x.SetSheetRow(sheet, "A1", &ledgerHeader)
+		for i, r := range rows {
+			vals := make([]any, len(r))
+			for k, v := range r {
+				vals[k] = v
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			if err := x.SetSheetRow(sheet, cell, &vals); err != nil {
+				return err
+			}
+		}
+		_ = x.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+		if len(rows) > 0 {
+			last, _ := excelize.CoordinatesToCellName(len(ledgerHeader), len(rows)+1)
+			_ = x.AutoFilter(sheet, "A1:"+last, nil)
+		}
+		if _, err := x.NewSheet("Invoice"); err != nil {
+			return err
+		}
+		_ = x.SetSheetRow("Invoice", "A1", &[]any{"month", "format", "orders", "uncertain", "failed"})
+		for i, t := range invoiceTotals(orders) {
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			_ = x.SetSheetRow("Invoice", cell, &[]any{t.month, t.format, t.orders, t.uncertain, t.failed})
+		}
+		return x.Write(f)
+	})
+}
+
+type invoiceLine struct {
+	month, format             string
+	orders, uncertain, failed int
+}
+
+// invoiceTotals counts, per month of the order (or of the request, for an
+// uncertain one) and format, the orders with a number, the uncertain
+// requests and the failed reports: what the vendor's monthly invoice lists.
+func invoiceTotals(orders []journal.OrderRecord) []invoiceLine {
+	m := map[[2]string]*invoiceLine{}
+	for _, o := range orders {
+		at := o.OrderedAt
+		if at.IsZero() {
+			at = o.RequestedAt
+		}
+		k := [2]string{at.Local().Format("2006-01"), client.Format(o.Format).String()}
+		l := m[k]
+		if l == nil {
+			l = &invoiceLine{month: k[0], format: k[1]}
+			m[k] = l
+		}
+		switch {
+		case o.OrderNo == "":
+			l.uncertain++
+		default:
+			l.orders++
+			if o.Outcome == "failed" {
+				l.failed++
+			}
+		}
+	}
+	out := make([]invoiceLine, 0, len(m))
+	for _, l := range m {
+		out = append(out, *l)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].month != out[b].month {
+			return out[a].month < out[b].month
+		}
+		return out[a].format < out[b].format
+	})
+	return out
+}
+
+// printRuns lists the runs, resolutions and repairs.
+func printRuns(w io.Writer, lang string, runs []journal.Run, asJSON bool) error {
+	type runJSON struct {
+		Run       string   `json:"run"`
+		Kind      string   `json:"kind"`
+		StartedAt string   `json:"started_at"`
+		EndedAt   string   `json:"ended_at"`
+		Version   string   `json:"version"`
+		Host      string   `json:"host"`
+		User      string   `json:"user"`
+		PID       int      `json:"pid"`
+		Input     string   `json:"input"`
+		InputSHA  string   `json:"input_sha256"`
+		Flags     []string `json:"flags"`
+		Endpoint  string   `json:"endpoint"`
+		PrevEP    string   `json:"prev_endpoint,omitempty"` // the endpoint the run re-bound the ledger from (--new-endpoint)
+		Key       string   `json:"key_fingerprint"`
+		NewOrders int      `json:"new_orders"`
+		Exit      *int     `json:"exit"`
+		Killed    bool     `json:"killed"`
+		Reason    string   `json:"reason,omitempty"`
+	}
+	out := make([]runJSON, 0, len(runs))
+	for _, r := range runs {
+		j := runJSON{Run: r.ID, Kind: string(r.Kind), StartedAt: ledgerTime(r.Started), EndedAt: ledgerTime(r.Ended), Version: r.Version,
+			Host: r.Host, User: r.User, PID: r.PID, Input: r.Input, InputSHA: r.InputSHA256, Flags: r.Flags, Endpoint: r.Endpoint,
+			PrevEP: r.PrevEndpoint, Key: r.KeyFingerprint, NewOrders: r.NewOrders, Killed: r.Killed, Reason: r.Reason}
+		if !r.Ended.IsZero() {
+			exit := r.Exit
+			j.Exit = &exit
+		}
+		out = append(out, j)
+	}
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	tw := newTableWriter(w, 2)
+	fmt.Fprintln(tw, "run\tkind\tstarted\tended\tuser\thost\tinput\tnew orders\texit")
+	for _, r := range out {
+		ended, exit := r.EndedAt, "-"
+		if r.Killed {
+			ended = msg.Text(lang, msg.LedgerKilled)
+		}
+		if r.Exit != nil {
+			exit = fmt.Sprint(*r.Exit)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.Run, r.Kind, r.StartedAt, ended, r.User, r.Host, r.Input, r.NewOrders, exit)
+	}
+	return tw.Flush()
+}
