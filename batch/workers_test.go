@@ -91,8 +91,15 @@ func TestPool_ParentCancelled(t *testing.T) {
 	block := make(chan struct{})
 	p := startPool(ctx, 1, func(int) error { <-block; return nil })
 	require.True(t, p.send(1)) // the only worker is busy now
+	sent := make(chan bool, 1)
+	go func() { sent <- p.send(2) }()
 	cancel()
-	assert.False(t, p.send(2), "a producer blocked on a busy pool returns on cancel")
+	select {
+	case ok := <-sent:
+		assert.False(t, ok, "not handed out after the cancel")
+	case <-time.After(10 * time.Second):
+		t.Error("a producer blocked on a busy pool stayed blocked after the cancel")
+	}
 	close(block)
 	require.NoError(t, p.Wait())
 }
