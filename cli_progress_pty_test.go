@@ -170,27 +170,35 @@ func TestProgressPTY_FitsAndEndsTrue(t *testing.T) {
 }
 
 // TestProgressPTY_InterruptShowsTrueCounts: Ctrl-C typed while 12 reports
-// are generating: the last drawing progressbar/v3 wrote says 0/12 (not
-// 100%), and the line ends before the error message.
+// are generating, in en and zh: the last drawing progressbar/v3 wrote says
+// 0/12 (not 100%), and the line ends before the error message.
 func TestProgressPTY_InterruptShowsTrueCounts(t *testing.T) {
-	srv := qcctest.New(t, qcctest.WithGenDelay(time.Hour))
-	in := ptyPortfolio(t, 12)
-	r := startPTY(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
-		"--log-format", "human", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
-	r.waitFor(t, regexp.MustCompile(`\r {3}0% \[\.+\]  0/12  12 ordered  12 pending`))
-	_, err := r.stdin.Write([]byte{3}) // Ctrl-C, turned into SIGINT by the terminal
-	require.NoError(t, err)
-	code, out := r.wait(t)
-	require.Equal(t, 4, code, out)
-	assert.Equal(t, 12, srv.TotalOrders())
+	for _, tc := range []struct{ lang, running, last, interrupted string }{
+		{"en", `\r {3}0% \[\.+\]  0/12  12 ordered  12 pending`, `^   0% \[\.+\]  0/12  12 ordered  12 pending  .* took \d+s $`, "qccbatch: interrupted"},
+		{"zh", `\r {3}0% [\[|][ .]+[\]|]  0/12  已下单 12  处理中 12`, `^   0% [\[|][ .]+[\]|]  0/12  已下单 12  处理中 12  .* 共用时 \d+s $`, "qccbatch: "},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			srv := qcctest.New(t, qcctest.WithGenDelay(time.Hour))
+			in := ptyPortfolio(t, 12)
+			r := startPTY(t, "run", in, "--lang", tc.lang, "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
+				"--log-format", "human", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
+			r.waitFor(t, regexp.MustCompile(tc.running))
+			_, err := r.stdin.Write([]byte{3}) // Ctrl-C, turned into SIGINT by the terminal
+			require.NoError(t, err)
+			code, out := r.wait(t)
+			require.Equal(t, 4, code, out)
+			assert.Equal(t, 12, srv.TotalOrders())
 
-	frames := progressFrames(out)
-	last := frames[len(frames)-1]
-	assert.Regexp(t, `^   0% \[\.+\]  0/12  12 ordered  12 pending  .* took \d+s $`, last)
-	assert.NotContains(t, out, "100%")
-	assert.NotContains(t, out, "12/12")
-	// The final drawing is followed by a newline: the error is on its own line.
-	assert.Regexp(t, `(?m)took \d+s \x1b\[0K\n(summary: .*\n(.*\n)*?)?qccbatch: interrupted`, out)
+			frames := progressFrames(out)
+			last := frames[len(frames)-1]
+			assert.Regexp(t, tc.last, last)
+			assert.LessOrEqual(t, uniseg.StringWidth(last), 77, "%q", last)
+			assert.NotContains(t, out, "100%")
+			assert.NotContains(t, out, "12/12")
+			// The final drawing is followed by a newline: the error is on its own line.
+			assert.Regexp(t, `(?m)s \x1b\[0K\n(.*\n)*?`+regexp.QuoteMeta(tc.interrupted), out)
+		})
+	}
 }
 
 // stripBlanking removes the blanking of the progress line ("\r   \r") and
