@@ -153,7 +153,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		_ = j.Close()
 		return nil, &StopError{Stop: StopStateFile, Reason: r.text(msg.StopStateFile, err)}
 	}
-	r.execute(pl)
+	execErr := r.execute(pl)
 	var runErr error
 	if err := j.Sync(); err != nil {
 		runErr = errors.New(r.text(msg.StopStateFile, err))
@@ -166,6 +166,8 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	switch {
 	case stop != nil: // the first reason the run stopped explains the rest
 		end = stop
+	case execErr != nil: // a fatal stop is in r.stop too: not reached
+		end = execErr
 	case runErr != nil:
 		end = &StopError{Stop: StopStateFile, Reason: runErr.Error()}
 	case r.damageHeld != "" && ctx.Err() == nil:
@@ -221,8 +223,9 @@ func (r *runner) holdForDamage(pl *runPlan) {
 }
 
 // execute orders, polls and downloads until nothing is left to do or the run
-// is stopped.
-func (r *runner) execute(pl runPlan) {
+// is stopped. It returns the fatal stop that ended it early, if any (the
+// same one r.stop holds).
+func (r *runner) execute(pl runPlan) error {
 	r.cfg.Progress.TotalRows.Store(int64(r.p.Rows))
 	r.cfg.Progress.ToOrder.Store(int64(len(pl.orders)))
 	r.cfg.Progress.FinalRows.Store(int64(pl.doneRows))
@@ -237,14 +240,18 @@ func (r *runner) execute(pl runPlan) {
 		r.sched.add(pollItem{comp: i, due: now, ordered: now, last: now, since: now})
 	}
 
-	// Workers never fail: every outcome, errors included, goes to the
-	// journal and the runner's stop state, so the pools only bound and join.
-	polls := startWorkers(r.cfg.Concurrency)
-	pollDone := make(chan struct{})
+	// A row's outcome, errors included, goes to the journal and the runner's
+	// stop state; a worker returns an error only for a fatal stop (account,
+	// state file), which cancels its pool's producer.
+	polls := startPool(r.work, r.cfg.Concurrency, func(it pollItem) error {
+		defer r.sched.done()
+		r.poll(it)
+		return r.fatal()
+	})
+	pollErr := make(chan error, 1)
 	go func() {
-		defer close(pollDone)
-		r.sched.run(r.work, polls, r.poll, r.nextPoll)
-		polls.Wait()
+		r.sched.run(polls.Context(), polls.send, r.nextPoll)
+		pollErr <- polls.Wait()
 	}()
 
 	// While orders remain, polls may hold only half the --concurrency slots:
@@ -260,17 +267,41 @@ func (r *runner) execute(pl runPlan) {
 			reserved++
 		}
 	}
-	orders := startWorkers(r.cfg.Concurrency)
+	orders := startPool(r.work, r.cfg.Concurrency, func(job func()) error {
+		job()
+		return r.fatal()
+	})
+	r.produceOrders(pl, orders)
+	orderErr := orders.Wait()
+	for range reserved {
+		<-r.pollSlots
+	}
+	r.cfg.Progress.ToOrder.Store(r.cfg.Progress.Ordered.Load()) // ordering is over, whatever stopped it
+	r.polls.SetQuantile(0.5)                                    // every order is placed: the budget goes to the slow reports
+	r.sched.producersDone()
+	if err := <-pollErr; orderErr == nil {
+		orderErr = err
+	}
+	return orderErr
+}
+
+// produceOrders feeds the order pool: the downloads left by an earlier
+// run, then the orders in plan order (never-ordered first, oldest refresh
+// first) while the budget lasts. It stops once the pool's context is done
+// (an interrupt or a fatal stop) or a stop ended new orders.
+func (r *runner) produceOrders(pl runPlan, orders *pool[func()]) {
 	for _, i := range pl.downloads {
-		orders.Go(func() { r.download(i) })
+		if !orders.send(func() { r.download(i) }) {
+			return
+		}
 	}
 	for _, i := range pl.orders {
-		if r.work.Err() != nil || r.ordersStopped.Load() {
-			break
+		if r.ordersStopped.Load() || orders.Context().Err() != nil {
+			return
 		}
-		if !r.takeBudget() { // in plan order: never-ordered first, oldest refresh first
+		if !r.takeBudget() {
 			r.incompleteBecause(r.text(msg.StopMaxOrders))
-			break
+			return
 		}
 		if !r.bound.Load() {
 			// The API has not accepted the run's key yet: this order goes
@@ -280,16 +311,21 @@ func (r *runner) execute(pl runPlan) {
 			r.placeOrder(i)
 			continue
 		}
-		orders.Go(func() { r.placeOrder(i) })
+		if !orders.send(func() { r.placeOrder(i) }) {
+			return
+		}
 	}
-	orders.Wait()
-	for range reserved {
-		<-r.pollSlots
+}
+
+// fatal returns the stop that ended every call (account, state file), or
+// nil: the only error a worker returns. A row's failure never is one.
+func (r *runner) fatal() error {
+	if !r.pollsStopped.Load() { // set by halt for a fatal stop only
+		return nil
 	}
-	r.cfg.Progress.ToOrder.Store(r.cfg.Progress.Ordered.Load()) // ordering is over, whatever stopped it
-	r.polls.SetQuantile(0.5)                                    // every order is placed: the budget goes to the slow reports
-	r.sched.producersDone()
-	<-pollDone
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stop
 }
 
 // resultsFailed is the error of a run whose results could not be written:

@@ -69,11 +69,22 @@ func (s *scheduler) producersDone() {
 	s.signal()
 }
 
-// run dispatches due polls to g until there is nothing left to poll or ctx
-// is done. fn may add its item back before it returns. When an item comes
-// due, again says when it is due now; a later time puts it back (the
-// schedule learned since the poll was planned).
-func (s *scheduler) run(ctx context.Context, g *workers, fn func(pollItem), again func(pollItem) time.Time) {
+// done says a poll handed out by run has returned (after it added its item
+// back, if it did).
+func (s *scheduler) done() {
+	s.mu.Lock()
+	s.active--
+	s.mu.Unlock()
+	s.signal()
+}
+
+// run is the producer of the poll workers: it hands due polls to send
+// until there is nothing left to poll or ctx is done (send then reports
+// false). Each poll handed out must call done when it returns, and may add
+// its item back before. When an item comes due, again says when it is due
+// now; a later time puts it back (the schedule learned since the poll was
+// planned).
+func (s *scheduler) run(ctx context.Context, send func(pollItem) bool, again func(pollItem) time.Time) {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -113,21 +124,12 @@ func (s *scheduler) run(ctx context.Context, g *workers, fn func(pollItem), agai
 		}
 		s.active++
 		s.mu.Unlock()
-		if ctx.Err() != nil {
+		if !send(it) { // ctx is done: the item stays scheduled for the state
 			s.mu.Lock()
 			heap.Push(&s.h, it)
 			s.active--
 			s.mu.Unlock()
 			return
 		}
-		g.Go(func() {
-			defer func() {
-				s.mu.Lock()
-				s.active--
-				s.mu.Unlock()
-				s.signal()
-			}()
-			fn(it)
-		})
 	}
 }

@@ -27,15 +27,17 @@ func TestScheduler_EarliestDueFirst(t *testing.T) {
 
 	var mu sync.Mutex
 	var got []int
-	g := startWorkers(1) // one worker: polls run in the order handed out
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s.run(ctx, g, func(it pollItem) {
+	g := startPool(ctx, 1, func(it pollItem) error { // one worker: polls run in the order handed out
+		defer s.done()
 		mu.Lock()
 		got = append(got, it.comp)
 		mu.Unlock()
-	}, func(pollItem) time.Time { return time.Time{} })
-	g.Wait()
+		return nil
+	})
+	s.run(g.Context(), g.send, func(pollItem) time.Time { return time.Time{} })
+	require.NoError(t, g.Wait())
 	require.NoError(t, ctx.Err(), "the scheduler returned because of the deadline, not because it was done")
 
 	want := make([]int, n)
@@ -58,16 +60,18 @@ func TestScheduler_WaitsForTheEarliest(t *testing.T) {
 	var mu sync.Mutex
 	var got []int
 	var at []time.Time
-	g := startWorkers(1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s.run(ctx, g, func(it pollItem) {
+	g := startPool(ctx, 1, func(it pollItem) error {
+		defer s.done()
 		mu.Lock()
 		got = append(got, it.comp)
 		at = append(at, time.Now())
 		mu.Unlock()
-	}, func(pollItem) time.Time { return time.Time{} })
-	g.Wait()
+		return nil
+	})
+	s.run(g.Context(), g.send, func(pollItem) time.Time { return time.Time{} })
+	require.NoError(t, g.Wait())
 	require.NoError(t, ctx.Err())
 	assert.Equal(t, []int{1, 2, 3}, got, "the earliest due is handed out first")
 	require.Len(t, at, 3)

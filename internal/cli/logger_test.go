@@ -127,17 +127,19 @@ func TestLogNewLogger_Formats(t *testing.T) {
 }
 
 // TestLogHuman_AboveTheProgressLine: through a statusLine, a log record
-// blanks the progress line, starts at the left margin and the progress
-// line comes back below it.
+// clears the progress line that progressbar/v3 drew, starts at the left
+// margin and the library's rendering comes back below it.
 func TestLogHuman_AboveTheProgressLine(t *testing.T) {
 	var out bytes.Buffer
 	sl := &statusLine{w: &out}
 	h, err := newLogHandler(sl, "human", "en", slog.LevelInfo, beijing)
 	require.NoError(t, err)
-	sl.draw(" 25% [==>  ] 3/12")
+	sl.draw(barFrame{desc: "3/12", width: 10, pct: 25, ascii: true})
+	bar := "\r  25% [=>........]  3/12 \x1b[0K"
+	require.Equal(t, bar, out.String())
 	r := slog.NewRecord(at, slog.LevelWarn, "stopping", 0)
 	r.Add("reason", "API 112 余额不足")
 	require.NoError(t, h.Handle(context.Background(), r))
-	assert.Equal(t, "\r 25% [==>  ] 3/12"+"\r"+strings.Repeat(" ", 19)+"\r"+
-		"14:24:29 warning: stopping: API 112 余额不足\n"+"\r 25% [==>  ] 3/12", out.String())
+	assert.Equal(t, bar+"\x1b[2K\r"+
+		"14:24:29 warning: stopping: API 112 余额不足\n"+bar, out.String())
 }

@@ -41,9 +41,10 @@ func startProgress(ctx context.Context, w io.Writer, lang string, p *batch.Progr
 		l.rates = lim
 	}
 	every := logEvery
-	if !noBar && isTerminal(w) {
+	if !noBar && isTerminal(w) && enableANSI(w) {
 		every = barEvery
-		l.sink = &barSink{line: sharedStatusLine(w), columns: func() int { return terminalColumns(w) }}
+		l.sink = &barSink{line: sharedStatusLine(w), columns: func() int { return terminalColumns(w) },
+			ascii: l.t == "en" || wideAmbiguous()}
 	} else {
 		l.sink = &logSink{logger: logger}
 	}
@@ -135,11 +136,12 @@ type progressSink interface {
 	finish(v progressView) // the final state, once
 }
 
-// barSink draws the progress line on a terminal.
+// barSink draws the progress line on a terminal through progressbar/v3.
 type barSink struct {
 	line    *statusLine
 	columns func() int // the terminal's width now
-	last    string
+	ascii   bool       // ThemeASCII: --lang en, or a console of a double-byte code page (GBK)
+	last    barFrame
 }
 
 // show draws v unless the line would not change.
@@ -147,16 +149,16 @@ func (b *barSink) show(v progressView) {
 	if v.s.TotalRows <= 0 { // the plan is not known yet
 		return
 	}
-	if line := renderProgress(v, b.columns()); line != b.last {
-		b.line.draw(line)
-		b.last = line
+	if f := layoutProgress(v, b.columns(), b.ascii); f != b.last {
+		b.line.draw(f)
+		b.last = f
 	}
 }
 
-// finish draws the true final state and ends the line.
+// finish draws the true final state, unthrottled, and ends the line.
 func (b *barSink) finish(v progressView) {
 	if v.s.TotalRows > 0 {
-		b.line.draw(renderProgress(v, b.columns()))
+		b.line.draw(layoutProgress(v, b.columns(), b.ascii))
 	}
 	b.line.end()
 }

@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rivo/uniseg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/qccbatch/qccbatch/batch/results"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
@@ -98,15 +100,22 @@ func (r *ptyRun) wait(t *testing.T) (int, string) {
 }
 
 // progressFrame matches one drawing of the progress line.
-var progressFrame = regexp.MustCompile(`^ {0,2}\d{1,3}% `)
+var progressFrame = regexp.MustCompile(`^ {0,3}\d{1,3}% `)
 
-// progressFrames returns every drawing of the progress line in out.
+// ansiSequence matches an ANSI control sequence, such as the ESC[0K that
+// ends each rendering of progressbar/v3 and the ESC[2K that clears it.
+var ansiSequence = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
+
+// progressFrames returns every drawing of the progress line in out, as
+// progressbar/v3 wrote it and a person sees it: the text after a carriage
+// return, without the ANSI sequences, with the library's trailing space.
 func progressFrames(out string) []string {
 	var frames []string
 	for _, line := range strings.Split(out, "\n") {
 		for _, f := range strings.Split(line, "\r") {
+			f = ansiSequence.ReplaceAllString(f, "")
 			if progressFrame.MatchString(f) {
-				frames = append(frames, strings.TrimRight(f, " "))
+				frames = append(frames, f)
 			}
 		}
 	}
@@ -127,48 +136,69 @@ func ptyPortfolio(t *testing.T, n int) string {
 }
 
 // TestProgressPTY_FitsAndEndsTrue: 1,000 companies on an 80-column
-// terminal: every drawing of the progress line fits in 77 columns, log
-// lines start at the left margin, the last drawing shows 1000/1000.
+// terminal, in zh and en: every drawing progressbar/v3 wrote fits in 77
+// columns (as the library counts them: a Han character takes two), log lines
+// start at the left margin, the last drawing shows 1000/1000.
 func TestProgressPTY_FitsAndEndsTrue(t *testing.T) {
-	srv := qcctest.New(t, qcctest.WithGenDelay(20*time.Millisecond))
-	in := ptyPortfolio(t, 1000)
-	r := startPTY(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
-		"--yes", "--log-format", "human", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
-	code, out := r.wait(t)
-	require.Equal(t, 0, code, out)
-	frames := progressFrames(out)
-	require.NotEmpty(t, frames, out)
-	for _, f := range frames {
-		assert.LessOrEqual(t, len(f), 77, "%q", f)
+	for _, lang := range []string{"en", "zh"} {
+		t.Run(lang, func(t *testing.T) {
+			srv := qcctest.New(t, qcctest.WithGenDelay(20*time.Millisecond))
+			in := ptyPortfolio(t, 1000)
+			r := startPTY(t, "run", in, "--lang", lang, "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
+				"--yes", "--log-format", "human", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
+			code, out := r.wait(t)
+			require.Equal(t, 0, code, out)
+			assert.Contains(t, out, "\x1b[0K", "drawn by progressbar/v3 with OptionUseANSICodes")
+			frames := progressFrames(out)
+			require.NotEmpty(t, frames, out)
+			for _, f := range frames {
+				assert.LessOrEqual(t, uniseg.StringWidth(f), 77, "%q", f)
+				assert.LessOrEqual(t, results.DisplayWidth(f), 77, "%q", f)
+			}
+			last := frames[len(frames)-1]
+			if lang == "en" {
+				assert.Regexp(t, `^ 100% \[=+\]  1000/1000  .* took \d+s $`, last)
+				plan := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d plan: 1000 rows`)
+				assert.Regexp(t, plan, stripBlanking(out), "the log line starts on a line of its own")
+				assert.Regexp(t, `(?m)^summary: 1000 rows, 1000 companies: ready 1000\s*$`, out, "on a terminal the summary is sentences")
+				return
+			}
+			assert.Regexp(t, `^ 100% [\[|][=█]+[\]|]  1000/1000  已下单 1000  .* 共用时 \d+s $`, last)
+			assert.Regexp(t, `(?m)^\d\d:\d\d:\d\d `, stripBlanking(out), "the log line starts on a line of its own")
+		})
 	}
-	last := frames[len(frames)-1]
-	assert.Regexp(t, `^100% \[=+\] 1000/1000 .* took \d+s$`, last)
-	plan := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d plan: 1000 rows`)
-	assert.Regexp(t, plan, stripBlanking(out), "the log line starts on a line of its own")
-	assert.Regexp(t, `(?m)^summary: 1000 rows, 1000 companies: ready 1000\s*$`, out, "on a terminal the summary is sentences")
 }
 
 // TestProgressPTY_InterruptShowsTrueCounts: Ctrl-C typed while 12 reports
-// are generating: the last drawing says 0/12 (not 100%), and the line ends
-// before the error message.
+// are generating, in en and zh: the last drawing progressbar/v3 wrote says
+// 0/12 (not 100%), and the line ends before the error message.
 func TestProgressPTY_InterruptShowsTrueCounts(t *testing.T) {
-	srv := qcctest.New(t, qcctest.WithGenDelay(time.Hour))
-	in := ptyPortfolio(t, 12)
-	r := startPTY(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
-		"--log-format", "human", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
-	r.waitFor(t, regexp.MustCompile(`\r {2}0% \[>[ ]+\] 0/12  12 ordered  12 pending`))
-	_, err := r.stdin.Write([]byte{3}) // Ctrl-C, turned into SIGINT by the terminal
-	require.NoError(t, err)
-	code, out := r.wait(t)
-	require.Equal(t, 4, code, out)
+	for _, tc := range []struct{ lang, running, last, interrupted string }{
+		{"en", `\r {3}0% \[\.+\]  0/12  12 ordered  12 pending`, `^   0% \[\.+\]  0/12  12 ordered  12 pending  .* took \d+s $`, "qccbatch: interrupted"},
+		{"zh", `\r {3}0% [\[|][ .]+[\]|]  0/12  已下单 12  处理中 12`, `^   0% [\[|][ .]+[\]|]  0/12  已下单 12  处理中 12  .* 共用时 \d+s $`, "qccbatch: "},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			srv := qcctest.New(t, qcctest.WithGenDelay(time.Hour))
+			in := ptyPortfolio(t, 12)
+			r := startPTY(t, "run", in, "--lang", tc.lang, "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "10ms",
+				"--log-format", "human", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
+			r.waitFor(t, regexp.MustCompile(tc.running))
+			_, err := r.stdin.Write([]byte{3}) // Ctrl-C, turned into SIGINT by the terminal
+			require.NoError(t, err)
+			code, out := r.wait(t)
+			require.Equal(t, 4, code, out)
+			assert.Equal(t, 12, srv.TotalOrders())
 
-	frames := progressFrames(out)
-	last := frames[len(frames)-1]
-	assert.Regexp(t, `^  0% \[>[ ]+\] 0/12  12 ordered  12 pending  .* took \d+s$`, last)
-	assert.NotContains(t, out, "100%")
-	assert.NotContains(t, out, "12/12")
-	// The final drawing is followed by a newline: the error is on its own line.
-	assert.Regexp(t, `(?m)took \d+s *\n(summary: .*\n(.*\n)*?)?qccbatch: interrupted`, out)
+			frames := progressFrames(out)
+			last := frames[len(frames)-1]
+			assert.Regexp(t, tc.last, last)
+			assert.LessOrEqual(t, uniseg.StringWidth(last), 77, "%q", last)
+			assert.NotContains(t, out, "100%")
+			assert.NotContains(t, out, "12/12")
+			// The final drawing is followed by a newline: the error is on its own line.
+			assert.Regexp(t, `(?m)s \x1b\[0K\n(.*\n)*?`+regexp.QuoteMeta(tc.interrupted), out)
+		})
+	}
 }
 
 // stripBlanking removes the blanking of the progress line ("\r   \r") and

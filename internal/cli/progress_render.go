@@ -31,7 +31,11 @@ const (
 	// fallbackColumns is the width assumed when the terminal cannot say
 	// (and the Windows console's traditional default).
 	fallbackColumns = 80
-	barMin, barMax  = 10, 40 // inner width of the [===>   ] bar
+	barMin, barMax  = 10, 40 // inner width of the [===>...] bar
+	// barFixed is what progressbar/v3 writes around the bar and our text:
+	// "%4d%% ", "[" and "]", then " ", " " before the description and " "
+	// after it (no stats, no predicted or elapsed time: ours are in the text).
+	barFixed = 11
 )
 
 // percent returns the share of final rows, rounded down: 100 only when every
@@ -63,21 +67,37 @@ type segment struct {
 	rank int // kept before parts of a higher rank when the line is too narrow
 }
 
-// renderProgress returns the progress line for a terminal of the given
-// width in columns: plain ASCII (one column per byte, also on a Chinese code
-// page), at most columns-lineMargin long. Parts that do not fit are left out,
+// barFrame is one drawing of the progress line, as progressbar/v3 is given
+// it: our text (the true counts, the measured rate, our ETA) as the bar's
+// description, the bar's inner width, and the percentage.
+type barFrame struct {
+	desc  string
+	width int   // OptionSetWidth
+	pct   int64 // the share of final rows, rounded down
+	ascii bool  // ThemeASCII ("[===>...]") instead of the block bar
+}
+
+// columns is how many terminal columns the library's line takes, a Han
+// character counted as two as its getStringWidth does.
+func (f barFrame) columns() int {
+	return barFixed + f.width + results.DisplayWidth(f.desc)
+}
+
+// layoutProgress chooses the text and the bar width of the progress line
+// for a terminal of the given width in columns, so that the whole line is
+// at most columns-lineMargin wide. Parts that do not fit are left out,
 // least useful first, before the bar shrinks; the percentage, the count of
 // final rows and the ETA stay down to about 40 columns.
-func renderProgress(v progressView, columns int) string {
+func layoutProgress(v progressView, columns int, ascii bool) barFrame {
 	if columns <= 0 {
 		columns = fallbackColumns
 	}
 	limit := columns - lineMargin
 	s := v.s
-	head := fmt.Sprintf("%3d%%", v.percent())
 	count := fmt.Sprintf("%d/%d", s.FinalRows, s.TotalRows)
 	// In display order; rank says which stay when the line is too narrow.
 	parts := []segment{
+		{count, 0},
 		{v.t.Text(msg.ProgOrdered, s.Ordered), 2},
 		{v.t.Text(msg.ProgPending, s.Pending), 1},
 		{v.t.Text(msg.ProgDownloaded, s.Downloaded), 3},
@@ -87,35 +107,36 @@ func renderProgress(v progressView, columns int) string {
 		{v.etaText(), 0},
 	}
 	if s.Downloaded == 0 {
-		parts[2].text = ""
-	}
-	if s.Retries == 0 {
 		parts[3].text = ""
 	}
-	if v.final {
-		parts[5].text = "" // the last part says how long the run took
+	if s.Retries == 0 {
+		parts[4].text = ""
 	}
+	if v.final {
+		parts[6].text = "" // the last part says how long the run took
+	}
+	f := barFrame{pct: v.percent(), ascii: ascii}
 	// The bar keeps one width (a sixth of the line) while parts come and
 	// go; it shrinks only when nothing else is left to drop.
 	target := min(max(limit/6, barMin), barMax)
 	for {
-		tail := joinSegments(parts)
-		room := limit - (len(head) + 1 + len(count) + 2 + results.DisplayWidth(tail)) - 3 // "[", "]" and a space
+		f.desc, f.width = joinSegments(parts), 0
+		room := limit - f.columns()
 		switch {
 		case room >= target:
-			return head + " " + bar(target, s.FinalRows, s.TotalRows) + " " + count + "  " + tail
+			f.width = target
+			return f
 		case dropLowest(parts):
 			continue
 		case room >= barMin:
-			return head + " " + bar(room, s.FinalRows, s.TotalRows) + " " + count + "  " + tail
+			f.width = room
+			return f
 		}
 		break
 	}
-	line := head + " " + count + "  " + joinSegments(parts)
-	if results.DisplayWidth(line) > limit { // a very narrow terminal
-		line = clipWidth(line, max(limit, 0))
-	}
-	return line
+	// A very narrow terminal: an empty bar, and the text cut to fit.
+	f.desc = clipWidth(f.desc, max(limit-barFixed, 0))
+	return f
 }
 
 // clipWidth cuts s to at most width terminal columns, never inside a
@@ -161,24 +182,6 @@ func dropLowest(parts []segment) bool {
 	}
 	parts[worst].text = ""
 	return true
-}
-
-// bar draws done/total as "[=====>    ]" with the given inner width.
-func bar(width int, done, total int64) string {
-	fill := 0
-	if total > 0 {
-		fill = int(int64(width) * min(max(done, 0), total) / total)
-	}
-	var b strings.Builder
-	b.Grow(width + 2)
-	b.WriteByte('[')
-	b.WriteString(strings.Repeat("=", fill))
-	if fill < width {
-		b.WriteByte('>')
-		b.WriteString(strings.Repeat(" ", width-fill-1))
-	}
-	b.WriteByte(']')
-	return b.String()
 }
 
 // rateText says a measured request rate.

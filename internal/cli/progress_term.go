@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync"
 
+	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
@@ -28,38 +28,77 @@ func terminalColumns(w io.Writer) int {
 }
 
 // statusLine serialises the writes to one terminal stream shared by the
-// progress line and log lines. While a progress line is drawn, every other
-// line written through it first blanks the progress line, so it starts at
-// the left margin on a line of its own, and the progress line is drawn again
-// below it.
+// progress line and log lines. The progress line is drawn by
+// github.com/schollz/progressbar/v3, called only under the statusLine's lock
+// (the library's String and its options are not locked by the library).
+// While a progress line is on screen, every other line written through the
+// statusLine first clears it (ESC[2K, then CR), so it starts at the left
+// margin on a line of its own, and the library's last rendering of the
+// progress line is written again below it.
 //
-// Lines are cleared with spaces and carriage returns, not ANSI sequences,
-// which the Windows console shows as text unless told otherwise.
+// ANSI sequences: the library's OptionUseANSICodes ends each rendering with
+// ESC[0K instead of blanking the old line with spaces (or, on Windows, only
+// a carriage return, which left characters behind). On Windows the console
+// is asked to interpret them (enableANSI); where it cannot, no bar is drawn.
 type statusLine struct {
 	mu     sync.Mutex
 	w      io.Writer
-	line   string // the progress line on screen; "" when none
-	col    int    // the cursor's column after drawing it
-	closed bool   // the program is exiting: draw nothing more
+	bar    *progressbar.ProgressBar // the progress line on screen; nil when none
+	closed bool                     // the program is exiting: draw nothing more
 }
 
-// draw shows line as the progress line, replacing the one on screen.
-func (t *statusLine) draw(line string) {
+// barSteps is the progress bar's maximum. The library computes its
+// percentage as int(float64(n)/float64(max)*100), which shows 28 % for 29 of
+// 100 rows (0.29*100 is 28.999...). It is given our percentage instead, as a
+// count of barSteps (a power of two, so that the division is exact).
+const barSteps = 1024
+
+// newBar makes the library's bar for a progress line on w.
+func newBar(w io.Writer, ascii bool) *progressbar.ProgressBar {
+	theme := progressbar.ThemeDefault
+	if ascii {
+		theme = progressbar.ThemeASCII
+	}
+	return progressbar.NewOptions64(barSteps,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionUseANSICodes(true),
+		progressbar.OptionSetTheme(theme),
+		progressbar.OptionShowDescriptionAtLineEnd(),
+		progressbar.OptionSetPredictTime(false), // the ETA is ours, in the description
+		progressbar.OptionSetElapsedTime(false),
+		progressbar.OptionSetWidth(barMin),
+		// No OptionThrottle: the progress loop paces the drawings, and a
+		// throttled library would skip the last state.
+	)
+}
+
+// draw shows f as the progress line, replacing the one on screen: exactly
+// one rendering of the library, with f's text, width and percentage.
+func (t *statusLine) draw(f barFrame) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.drawLocked(line)
-}
-
-func (t *statusLine) drawLocked(line string) {
 	if t.closed {
 		return
 	}
-	pad := max(t.col-len(line), 0) // blank what a longer line left
-	io.WriteString(t.w, "\r"+line+strings.Repeat(" ", pad))
-	t.line, t.col = line, len(line)+pad
+	if t.bar == nil {
+		t.bar = newBar(t.w, f.ascii)
+	}
+	progressbar.OptionSetWidth(f.width)(t.bar)
+	progressbar.OptionSetDescription(f.desc)(t.bar)
+	// Set64 renders only when the percentage changes, and once the library
+	// has drawn a full bar it draws nothing more (with ANSI codes not even
+	// on Describe): each frame starts from a reset state, so Set64 renders
+	// it whenever the percentage is above 0, RenderBlank when it is 0.
+	t.bar.Reset()
+	pct := min(max(f.pct, 0), 100)
+	_ = t.bar.Set64((pct*barSteps + 99) / 100) // the library shows pct exactly
+	if pct == 0 {
+		_ = t.bar.RenderBlank()
+	}
 }
 
-// end leaves the progress line on screen as it is and moves to a new line:
+// end leaves the progress line on screen as it is (the library's Exit keeps
+// its state: never Finish, which fills the bar) and moves to a new line:
 // what is written next starts on a line of its own.
 func (t *statusLine) end() {
 	t.mu.Lock()
@@ -68,10 +107,11 @@ func (t *statusLine) end() {
 }
 
 func (t *statusLine) endLocked() {
-	if t.line != "" {
+	if t.bar != nil {
+		_ = t.bar.Exit()
 		io.WriteString(t.w, "\n")
 	}
-	t.line, t.col = "", 0
+	t.bar = nil
 }
 
 // Write writes p (whole lines, such as a log record) above the progress
@@ -79,15 +119,13 @@ func (t *statusLine) endLocked() {
 func (t *statusLine) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	line := t.line
-	if line != "" {
-		// Two more columns: the terminal may have echoed "^C" after the text.
-		io.WriteString(t.w, "\r"+strings.Repeat(" ", t.col+2)+"\r")
-		t.col = 0
+	if t.bar != nil {
+		// The whole line, with the "^C" the terminal may have echoed.
+		io.WriteString(t.w, "\x1b[2K\r")
 	}
 	n, err := t.w.Write(p)
-	if line != "" && err == nil {
-		t.drawLocked(line)
+	if t.bar != nil && err == nil {
+		io.WriteString(t.w, t.bar.String()) // the library's last rendering
 	}
 	return n, err
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rivo/uniseg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -31,6 +32,22 @@ func bigSnapshot(digits int) batch.Snapshot {
 	}
 }
 
+// drawOnce draws v through a statusLine on a buffer, as the progress loop
+// does, and returns what progressbar/v3 wrote for it as a person sees it
+// (with the trailing space the library writes).
+func drawOnce(t *testing.T, v progressView, columns int) string {
+	t.Helper()
+	var out bytes.Buffer
+	sl := &statusLine{w: &out}
+	sl.draw(layoutProgress(v, columns, v.t == "en"))
+	raw := out.String()
+	require.True(t, strings.HasPrefix(raw, "\r"), "the library starts its line with CR: %q", raw)
+	require.True(t, strings.HasSuffix(raw, "\x1b[0K"), "OptionUseANSICodes: the rest of the line is cleared: %q", raw)
+	frames := progressFrames(raw)
+	require.Len(t, frames, 1, "one rendering per frame: %q", raw)
+	return frames[0]
+}
+
 func TestProgressRender_FitsTheTerminal(t *testing.T) {
 	states := map[string]progressView{
 		"no rate yet": {},
@@ -45,24 +62,27 @@ func TestProgressRender_FitsTheTerminal(t *testing.T) {
 					t.Run(fmt.Sprintf("%d digits/%d columns/%s/%s", digits, cols, name, lang), func(t *testing.T) {
 						v.s = bigSnapshot(digits)
 						v.t = lang
-						got := renderProgress(v, cols)
+						got := drawOnce(t, v, cols)
 						width := cols
 						if width == 0 {
 							width = fallbackColumns
 						}
-						assert.LessOrEqual(t, results.DisplayWidth(got), width-lineMargin, got)
+						// As the library counts it (uniseg: a Han character takes two
+						// columns), and as the project's own table does.
+						assert.LessOrEqual(t, uniseg.StringWidth(got), width-lineMargin, got)
+						assert.Equal(t, results.DisplayWidth(got), uniseg.StringWidth(got), got)
+						assert.Equal(t, layoutProgress(v, cols, lang == "en").columns(), uniseg.StringWidth(got), "the layout counts what the library writes: %q", got)
 						for _, r := range got {
 							if lang == "en" {
 								require.Less(t, r, rune(0x80), "ASCII only, one column each: %q", got)
 							}
 						}
-						assert.NotContains(t, got, "\n")
 						s := v.s
 						assert.Contains(t, got, fmt.Sprintf("%d/%d", s.FinalRows, s.TotalRows), "the true count always shows")
 						assert.Contains(t, got, fmt.Sprintf("%d%%", v.percent()))
 						if cols >= 80 || cols == 0 {
 							assert.Contains(t, got, v.etaText(), "the ETA shows")
-							assert.Contains(t, got, "[", "a bar at 80 columns: %q", got)
+							assert.Regexp(t, `^ {0,3}\d{1,3}% [\[|]`, got, "a bar at 80 columns")
 							assert.Contains(t, got, v.t.Text(msg.LogKeyPending))
 						}
 					})
@@ -77,44 +97,76 @@ func TestProgressRender_At80Columns(t *testing.T) {
 		s:        batch.Snapshot{TotalRows: 1300, FinalRows: 234, Ordered: 300, Pending: 66, Downloaded: 230},
 		etaKnown: true, eta: 6 * time.Second, rate: 31.2, elapsed: 21 * time.Second,
 	}
-	got := renderProgress(v, 80)
-	assert.Equal(t, " 18% [==>         ] 234/1300  300 ordered  66 pending  230 downloaded  ETA 6s", got)
+	// The library's "%4d%% [bar]  " takes one column more than the old line:
+	// at 80 columns the downloads are left out first.
+	assert.Equal(t, "  18% [=>..........]  234/1300  300 ordered  66 pending  ETA 6s ", drawOnce(t, v, 80))
+	assert.Contains(t, drawOnce(t, v, 84), "  66 pending  230 downloaded  ETA 6s ")
 	v.s.Downloaded = 0
-	got = renderProgress(v, 80)
-	assert.Equal(t, " 18% [==>         ] 234/1300  300 ordered  66 pending  31.2 req/s  ETA 6s", got)
-	got = renderProgress(v, 120)
-	assert.Equal(t, " 18% [===>               ] 234/1300  300 ordered  66 pending  31.2 req/s  21s elapsed  ETA 6s", got)
+	assert.Equal(t, "  18% [=>..........]  234/1300  300 ordered  66 pending  31.2 req/s  ETA 6s ", drawOnce(t, v, 80))
+	assert.Equal(t, "  18% [==>................]  234/1300  300 ordered  66 pending  31.2 req/s  21s elapsed  ETA 6s ", drawOnce(t, v, 120))
+	v.t = "zh"
+	zh := drawOnce(t, v, 80)
+	assert.Equal(t, "  18% |██          |  234/1300  已下单 300  处理中 66  31.2 req/s  剩余 6s ", zh)
+	assert.Equal(t, 75, uniseg.StringWidth(zh), "each Han character takes two columns")
 }
 
 func TestProgressRender_TrueCountsOnStop(t *testing.T) {
 	v := progressView{t: "en", s: batch.Snapshot{TotalRows: 12, FinalRows: 3, Ordered: 12, Pending: 9}, final: true, elapsed: 26 * time.Second}
-	got := renderProgress(v, 80)
-	assert.True(t, strings.HasPrefix(got, " 25% ["), got)
+	got := drawOnce(t, v, 80)
+	assert.True(t, strings.HasPrefix(got, "  25% ["), got)
 	assert.Contains(t, got, "3/12")
 	assert.Contains(t, got, "9 pending")
 	assert.Contains(t, got, "took 26s")
 	assert.NotContains(t, got, "100%")
 
 	v.s.FinalRows = 11 // 91.7 %: rounded down, never shown as done
-	assert.True(t, strings.HasPrefix(renderProgress(v, 80), " 91% ["))
+	assert.True(t, strings.HasPrefix(drawOnce(t, v, 80), "  91% ["))
 	v.s.FinalRows = 12
-	assert.True(t, strings.HasPrefix(renderProgress(v, 80), "100% [=========="))
+	assert.True(t, strings.HasPrefix(drawOnce(t, v, 80), " 100% [=========="))
 }
 
-func TestProgressBar(t *testing.T) {
+// TestProgressBar_LibraryPercent: the percentage and the fill progressbar/v3
+// draws are ours, rounded down: the library's own float division would show
+// 28 % for 29 of 100 rows.
+func TestProgressBar_LibraryPercent(t *testing.T) {
 	for _, tc := range []struct {
 		done, total int64
 		want        string
 	}{
-		{0, 12, "[>         ]"},
-		{6, 12, "[=====>    ]"},
-		{11, 12, "[=========>]"},
-		{12, 12, "[==========]"},
-		{0, 0, "[>         ]"},
-		{13, 12, "[==========]"},
+		{0, 12, "   0% [..........]"},
+		{6, 12, "  50% [====>.....]"},
+		{11, 12, "  91% [========>.]"},
+		{12, 12, " 100% [==========]"},
+		{13, 12, " 100% [==========]"},
+		{29, 100, "  29% [=>........]"},
+		{57, 100, "  57% [====>.....]"},
+		{999999, 1000000, "  99% [========>.]"},
 	} {
-		assert.Equal(t, tc.want, bar(10, tc.done, tc.total), "%d/%d", tc.done, tc.total)
+		var out bytes.Buffer
+		sl := &statusLine{w: &out}
+		v := progressView{t: "en", s: batch.Snapshot{TotalRows: tc.total, FinalRows: min(tc.done, tc.total)}}
+		f := layoutProgress(v, 80, true)
+		f.width, f.desc = 10, "x"
+		sl.draw(f)
+		got := progressFrames(out.String())
+		require.Len(t, got, 1, "%q", out.String())
+		assert.Equal(t, tc.want+"  x ", got[0], "%d/%d", tc.done, tc.total)
 	}
+}
+
+// TestProgressStatusLine_FullBarRedrawn: once the library has drawn a full
+// bar it draws nothing more by itself; every later state (the time the run
+// took) is still written.
+func TestProgressStatusLine_FullBarRedrawn(t *testing.T) {
+	var out bytes.Buffer
+	sl := &statusLine{w: &out}
+	sl.draw(barFrame{desc: "12/12  ETA 0s", width: 10, pct: 100, ascii: true})
+	sl.draw(barFrame{desc: "12/12  took 3s", width: 10, pct: 100, ascii: true})
+	sl.end()
+	frames := progressFrames(out.String())
+	require.Len(t, frames, 2, "%q", out.String())
+	assert.Equal(t, " 100% [==========]  12/12  took 3s ", frames[1])
+	assert.True(t, strings.HasSuffix(out.String(), "\n"))
 }
 
 func TestProgressETAText(t *testing.T) {
@@ -244,7 +296,8 @@ func TestProgressLoop_NoBusyLoopAfterInterrupt(t *testing.T) {
 }
 
 // TestProgressLoop_StopShowsTrueCounts: after an interrupt with 3 of 12
-// rows final, the last line says 3/12 and ends with a newline.
+// rows final, the last line progressbar/v3 wrote says 3/12 and ends with a
+// newline.
 func TestProgressLoop_StopShowsTrueCounts(t *testing.T) {
 	p := &batch.Progress{}
 	p.TotalRows.Store(12)
@@ -254,7 +307,7 @@ func TestProgressLoop_StopShowsTrueCounts(t *testing.T) {
 	var out bytes.Buffer
 	line := &statusLine{w: &out}
 	l := &progressLoop{t: "en", p: p, now: fakeClock(), rates: fakeRates{recent: 5, granted: 60},
-		sink: &barSink{line: line, columns: func() int { return 80 }}}
+		sink: &barSink{line: line, columns: func() int { return 80 }, ascii: true}}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tick, done := make(chan time.Time), make(chan struct{})
@@ -268,33 +321,34 @@ func TestProgressLoop_StopShowsTrueCounts(t *testing.T) {
 	<-finished
 
 	got := out.String()
-	require.True(t, strings.HasSuffix(got, "\n"), "the next message starts on a line of its own: %q", got)
-	frames := strings.Split(strings.TrimSuffix(got, "\n"), "\r")
-	last := strings.TrimRight(frames[len(frames)-1], " ")
-	assert.Equal(t, " 25% [===>        ] 3/12  12 ordered  9 pending  20.0 req/s  took 3s", last)
+	require.True(t, strings.HasSuffix(got, "\x1b[0K\n"), "the next message starts on a line of its own: %q", got)
+	frames := progressFrames(got)
+	require.NotEmpty(t, frames)
+	assert.Equal(t, "  25% [==>.........]  3/12  12 ordered  9 pending  20.0 req/s  took 3s ", frames[len(frames)-1])
 	assert.NotContains(t, got, "100%")
 	assert.NotContains(t, got, "12/12")
 	assert.Contains(t, got, "stopping")
+	assert.Nil(t, line.bar, "the bar was ended (Exit)")
 }
 
 func TestProgressStatusLine_MessagesOnTheirOwnLine(t *testing.T) {
 	var out bytes.Buffer
 	sl := &statusLine{w: &out}
 	fmt.Fprintln(sl, "before any bar")
-	sl.draw(" 10% [==>  ] 1/10 rows")
-	sl.draw(" 20% [=>] 2/10 rows") // shorter: the rest is blanked
+	sl.draw(barFrame{desc: "1/10 rows", width: 4, pct: 10, ascii: true})
+	sl.draw(barFrame{desc: "2/10", width: 2, pct: 20, ascii: true}) // shorter: ESC[0K clears the rest
 	fmt.Fprintln(sl, "qccbatch: interrupted")
-	sl.draw(" 30% [==>] 3/10 rows")
+	sl.draw(barFrame{desc: "3/10 rows", width: 4, pct: 30, ascii: true})
 	sl.end()
 	fmt.Fprintln(sl, "summary")
 	sl.end() // no line drawn: nothing to end
 
 	want := "before any bar\n" +
-		"\r 10% [==>  ] 1/10 rows" +
-		"\r 20% [=>] 2/10 rows   " +
-		"\r" + strings.Repeat(" ", 24) + "\r" + "qccbatch: interrupted\n" +
-		"\r 20% [=>] 2/10 rows" + // drawn again below the message
-		"\r 30% [==>] 3/10 rows" +
+		"\r  10% [....]  1/10 rows \x1b[0K" +
+		"\r  20% [..]  2/10 \x1b[0K" +
+		"\x1b[2K\r" + "qccbatch: interrupted\n" +
+		"\r  20% [..]  2/10 \x1b[0K" + // the library's last rendering, below the message
+		"\r  30% [>...]  3/10 rows \x1b[0K" +
 		"\n" + "summary\n"
 	assert.Equal(t, want, out.String())
 
@@ -313,11 +367,12 @@ func TestProgressStatusLine_MessagesOnTheirOwnLine(t *testing.T) {
 func TestProgressStatusLine_LastLine(t *testing.T) {
 	var out bytes.Buffer
 	sl := &statusLine{w: &out}
-	sl.draw("  8% [>  ] 1/12")
+	f := barFrame{desc: "1/12", width: 3, pct: 8, ascii: true}
+	sl.draw(f)
 	sl.printLast("qccbatch: interrupted twice: exiting now")
-	sl.draw("  8% [>  ] 1/12")
+	sl.draw(f)
 	sl.end()
-	assert.Equal(t, "\r  8% [>  ] 1/12\nqccbatch: interrupted twice: exiting now\n", out.String())
+	assert.Equal(t, "\r   8% [...]  1/12 \x1b[0K\nqccbatch: interrupted twice: exiting now\n", out.String())
 }
 
 func TestProgressLogSink_Attributes(t *testing.T) {
