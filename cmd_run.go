@@ -52,9 +52,11 @@ Credentials come from QCC_KEY and QCC_SECRET_KEY (or --key-file); --sandbox need
 and keeps its own state file and results (INPUT.sandbox.qccstate, INPUT-sandbox-results.xlsx).
 
 Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordered),
-3 stopped by an account, quota or failure-rate condition (rerun later), 4 incomplete
+3 stopped by a quota, outage or failure-rate condition (rerun later), 4 incomplete
 (rerun to resume), 5 complete but some rows are uncertain (look them up in Qichacha's
-order list, then qccbatch resolve).`,
+order list, then qccbatch resolve), 6 the key or the account needs a person (API
+101-108, 111, 113-115, 117-119, 121, 214, 223, unknown codes). Schedulers alert on
+1, 2, 5 and 6.`,
 		Args: exactArgs(1, "INPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRun(cmd, args[0], &f)
