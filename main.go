@@ -87,7 +87,8 @@ func (l *langValue) Load() string {
 }
 
 func main() {
-	// The first Ctrl-C or SIGTERM cancels the root context: the run stops
+	// The first Ctrl-C, SIGTERM or SIGHUP (a closed terminal or SSH
+	// session) cancels the root context: the run stops
 	// ordering, lets requests in flight finish, writes the state and the
 	// results, and exits 4. A second one exits at once: every record is
 	// written to the state file before it is acknowledged, so the file is
@@ -102,8 +103,12 @@ func main() {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	// A closed terminal or SSH session leaves stdout and stderr broken
+	// pipes: ignoring SIGPIPE makes a write there fail instead of killing
+	// the run before it writes the state and the results.
+	signal.Ignore(syscall.SIGPIPE)
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-sigs
 		printLine(os.Stderr, msg.Text(runLang.Load(), msg.Interrupted))
