@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,6 +47,18 @@ func namedBook(t *testing.T, prefix string, n int) string {
 	p := filepath.Join(t.TempDir(), "book.csv")
 	require.NoError(t, os.WriteFile(p, []byte(b.String()), 0o600))
 	return p
+}
+
+// statusOutcomes returns `status --json`'s outcomes of state.
+func statusOutcomes(t *testing.T, state string) map[string]int {
+	t.Helper()
+	code, out, line := runRoot(t, "status", "--json", state)
+	require.Equal(t, 0, code, line)
+	var st struct {
+		Outcomes map[string]int `json:"outcomes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &st), out)
+	return st.Outcomes
 }
 
 // TestExit_AccountCodesExit6 (issue 18 item 2): every account code, and a

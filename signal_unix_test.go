@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -16,18 +15,6 @@ import (
 
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
-
-// statusOutcomes returns `status --json`'s outcomes of state.
-func statusOutcomes(t *testing.T, state string) map[string]int {
-	t.Helper()
-	code, out, line := runRoot(t, "status", "--json", state)
-	require.Equal(t, 0, code, line)
-	var st struct {
-		Outcomes map[string]int `json:"outcomes"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(out), &st), out)
-	return st.Outcomes
-}
 
 // TestCLI_HangupStopsCleanly (issue 18 item 10): SIGHUP — a closed terminal
 // or SSH session — is handled like SIGTERM: ordering stops, the requests in

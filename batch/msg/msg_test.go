@@ -29,10 +29,14 @@ func hasHan(s string) bool {
 }
 
 func TestCatalogue(t *testing.T) {
-	require.Len(t, table, int(count)-1, "every ID but None has a text, and only they")
 	for id := None + 1; id < count; id++ {
-		m, ok := table[id]
+		_, ok := table[id]
 		require.True(t, ok, "ID %d has no entry", id)
+	}
+	// Every text, of table.go's block and of the blocks with their own
+	// base (table_*.go), takes the same verbs in zh and en.
+	for id, m := range table {
+		require.NotEqual(t, None, id, "None has no text")
 		zh, en := m[0], m[1]
 		assert.NotEmpty(t, zh, "ID %d: zh", id)
 		assert.NotEmpty(t, en, "ID %d: en", id)
