@@ -212,7 +212,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	cfg.APIHost = c.Host()
 	cfg.Limiter = ratelimit.New(qps)
 	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
-		cfg.Confirm = confirmOrders(cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
+		cfg.Confirm = confirmOrders(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
 	}
 
 	ctx := cmd.Context()
