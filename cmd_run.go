@@ -201,7 +201,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 			cfg.PollInterval = time.Second
 		}
 		logger.Info("using the built-in sandbox API: no credentials, no cost", "base_url", baseURL)
-	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv); err != nil {
+	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err != nil {
 		return err
 	}
 	c, err := client.New(baseURL, key, secret, client.WithLogger(logger))
