@@ -64,6 +64,8 @@ type Config struct {
 	Price float64
 	// Confirm, when set, is asked before a run places more than
 	// ConfirmAbove new orders (a person at a terminal); false places none.
+	// It should return false at once when the run's context ends (Ctrl-C
+	// at the prompt): Run then ends with StopIncomplete, not a refusal.
 	Confirm     func(orders int, cost float64) bool
 	DownloadDir string
 	MaxDownload int64 // largest report file accepted [64 MiB]

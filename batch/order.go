@@ -308,7 +308,23 @@ func (r *runner) orderOutcome(ambiguous bool) {
 	total := r.ambiguousTotal
 	r.mu.Unlock()
 	if n >= outageMin {
-		r.halt(StopFailing, r.text(msg.StopFailing, n, outageWindow, total))
+		if s := r.halt(StopFailing, r.text(msg.StopFailing, n, outageWindow, total)); s != nil {
+			r.mu.Lock()
+			r.outage, r.outageRecent = s, n
+			r.mu.Unlock()
+		}
+	}
+}
+
+// recountOutage, once every request has ended, gives the outage stop the
+// run's final count of uncertain orders: requests in flight when the
+// breaker tripped may have ended ambiguous too, and the stop reason, the
+// summary's "possibly charged" and the ledger must say the same number.
+func (r *runner) recountOutage() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.outage != nil && r.stop == r.outage {
+		r.stop.Reason = r.text(msg.StopFailing, r.outageRecent, outageWindow, r.ambiguousTotal)
 	}
 }
 

@@ -197,6 +197,9 @@ func (r *runner) preflight(pl runPlan) error {
 			n = min(n, r.cfg.MaxOrders)
 		}
 		if n > ConfirmAbove && !r.cfg.Confirm(n, float64(n)*r.cfg.Price) {
+			if r.work.Err() != nil { // interrupted at the prompt: exit 4, not a usage error
+				return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopInterruptedAtPrompt)}
+			}
 			return configErrorf(r.cfg.Lang, msg.CfgNotConfirmed)
 		}
 	}

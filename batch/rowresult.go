@@ -163,12 +163,22 @@ func (r *runner) report(start time.Time) *Report {
 
 			Price:        r.cfg.Price,
 			PollsPending: r.cfg.Progress.PollsPending.Load(),
-			Formats:      map[string]int{client.Format(r.format).String(): len(r.p.Companies)},
+
+			PossiblyCharged: r.possiblyCharged(),
+			Formats:         map[string]int{client.Format(r.format).String(): len(r.p.Companies)},
 		},
 		Downloaded: r.cfg.Progress.Downloaded.Load(),
 		SlowDowns:  r.cfg.Progress.SlowDowns.Load(),
 		Output:     r.cfg.Output,
 	}
+}
+
+// possiblyCharged counts the order requests of this run that got no usable
+// answer (uncertain): the API may have placed and charged them.
+func (r *runner) possiblyCharged() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.ambiguousTotal
 }
 
 func (r *runner) writeResults(rep *Report) error {

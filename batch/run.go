@@ -53,7 +53,9 @@ type runner struct {
 	stop           *StopError         // the first account/quota/breaker stop
 	recent         [outageWindow]bool // the last order requests: ambiguous?
 	recentN        int
-	ambiguousTotal int
+	ambiguousTotal int                     // order requests this run that got no usable answer: possibly charged
+	outage         *StopError              // the outage breaker's stop, if it was the run's stop
+	outageRecent   int                     // ambiguous answers in the window when the breaker tripped
 	incomplete     []string                // reasons the run could not finish everything
 	companyCounts  map[outcome.Outcome]int // companies per outcome at the end (report)
 	sched          *scheduler
@@ -154,6 +156,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		return nil, &StopError{Stop: StopStateFile, Reason: r.text(msg.StopStateFile, err)}
 	}
 	execErr := r.execute(pl)
+	r.recountOutage()
 	var runErr error
 	if err := j.Sync(); err != nil {
 		runErr = errors.New(r.text(msg.StopStateFile, err))
@@ -346,11 +349,14 @@ func (r *runner) resultsFailed(err, runErr error) error {
 }
 
 // halt records the first stop and stops new orders; a stop that is not
-// ordersOnly (account, state file) also ends polling and every call.
-func (r *runner) halt(s Stop, reason string) {
+// ordersOnly (account, state file) also ends polling and every call. It
+// returns the run's stop when this one became it, else nil.
+func (r *runner) halt(s Stop, reason string) *StopError {
+	var first *StopError
 	r.mu.Lock()
 	if r.stop == nil {
 		r.stop = &StopError{Stop: s, Reason: reason}
+		first = r.stop
 		r.cfg.Logger.Warn("stopping", "reason", reason)
 	}
 	r.mu.Unlock()
@@ -359,6 +365,7 @@ func (r *runner) halt(s Stop, reason string) {
 		r.pollsStopped.Store(true)
 		r.stopWork()
 	}
+	return first
 }
 
 // incompleteBecause notes why some rows were left to a later run.

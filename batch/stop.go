@@ -11,7 +11,8 @@ const (
 	// a cooldown, or downloads failed. Rerun the same command to resume.
 	StopIncomplete Stop = iota + 1
 	// StopAccount: the API refused the account (key, token, clock, unknown
-	// code). Every API call stopped.
+	// code). Every API call stopped; a rerun would stop the same way until
+	// a person fixes the key or the account.
 	StopAccount
 	// StopQuota: the daily limit or the balance is used up. New orders
 	// stopped; what had an order number was polled to the end.

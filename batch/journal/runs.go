@@ -74,7 +74,9 @@ type Run struct {
 	// Killed is set for a run whose end was never recorded and that is not
 	// in progress in this Journal: it was killed, or the machine stopped.
 	// A reader (Options.ReadOnly) sees a run in progress in another
-	// process as killed too.
+	// process as killed too. Such a run's NewOrders is counted from its
+	// order records when the journal keeps the history (Options.History),
+	// else 0.
 	Killed bool
 	// Running is set for the run this Journal started and has not ended.
 	Running bool
@@ -208,13 +210,33 @@ func (l *ledger) runs(running string) []Run {
 				RunEnd: RunEnd{Ended: r.At, Reason: r.Message}})
 		}
 	}
+	var placed map[string]int // with the history: orders with a number per run
 	for i := range out {
 		if out[i].Ended.IsZero() {
 			out[i].Running = out[i].ID == running
 			out[i].Killed = !out[i].Running
+			if placed == nil && l.hist != nil {
+				placed = l.ordersPerRun()
+			}
+			// No end record says how many orders it placed: its order
+			// records do (a killed run paid for them all the same).
+			out[i].NewOrders = placed[out[i].ID]
 		}
 	}
 	return out
+}
+
+// ordersPerRun counts, per run, the order requests on record that the API
+// answered with an order number (a resolution's findings are not the
+// run's): what a run's end record calls its new orders.
+func (l *ledger) ordersPerRun() map[string]int {
+	n := map[string]int{}
+	for _, o := range l.orders() {
+		if o.OrderNo != "" && o.Resolution == "" && o.RunID != "" {
+			n[o.RunID]++
+		}
+	}
+	return n
 }
 
 // addAudit keeps a copy of an audit record.

@@ -44,6 +44,11 @@ type Summary struct {
 	// PollsPending counts the report-status polls that found the report
 	// still processing (P) in this run. 0: not shown.
 	PollsPending int64
+	// PossiblyCharged counts this run's order requests that got no usable
+	// answer (rows left uncertain): the API may have placed and charged
+	// them. The outage stop reason and the ledger's Invoice count the same
+	// requests. 0: not shown.
+	PossiblyCharged int
 	// Formats counts the companies per report format ("pdf", "word") of
 	// the orders in the results. Empty: not shown.
 	Formats map[string]int

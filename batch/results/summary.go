@@ -72,6 +72,9 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 	fact(tx.rows, sum.Rows, ss.left)
 	fact(tx.companies, sum.Companies, ss.left)
 	fact(tx.newOrders, sum.NewOrders, ss.left)
+	if sum.PossiblyCharged > 0 {
+		fact(tx.possiblyCharged, sum.PossiblyCharged, ss.left)
+	}
 	if sum.Price > 0 {
 		fact(tx.price, sum.Price, ss.money)
 		fact(tx.spend, float64(sum.NewOrders)*sum.Price, ss.money)

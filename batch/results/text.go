@@ -21,6 +21,7 @@ type catalog struct {
 	input, state, start, end, version, rows, companies string
 	newOrders, price, spend, apiCalls, callsPerOrder   string
 	pollsPending, formats, stopReason                  string
+	possiblyCharged                                    string
 
 	// Section headings.
 	needsAction, rowsCol, whatToDo string
@@ -58,7 +59,7 @@ func newCatalog(lang string) *catalog {
 		newOrders: t.Text(msg.ResNewOrders), price: t.Text(msg.ResPrice), spend: t.Text(msg.ResSpend),
 		apiCalls: t.Text(msg.ResAPICalls), callsPerOrder: t.Text(msg.ResCallsPerOrder),
 		pollsPending: t.Text(msg.ResPollsPending), formats: t.Text(msg.ResFormats),
-		stopReason: t.Text(msg.ResStopReason),
+		stopReason: t.Text(msg.ResStopReason), possiblyCharged: t.Text(msg.ResPossiblyCharged),
 
 		needsAction: t.Text(msg.ResNeedsAction), rowsCol: t.Text(msg.ResRowsCol), whatToDo: t.Text(msg.ResWhatToDo),
 		counts: t.Text(msg.ResCounts), count: t.Text(msg.ResCount),

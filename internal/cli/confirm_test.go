@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"strings"
@@ -23,18 +24,18 @@ func TestGroupThousands(t *testing.T) {
 func TestConfirmOrders(t *testing.T) {
 	for answer, want := range map[string]bool{"y\n": true, "yes\n": true, "Y\n": true, "n\n": false, "\n": false, "": false, "maybe\n": false} {
 		var out bytes.Buffer
-		got := confirmOrders(strings.NewReader(answer), &out, "en", 30)(12345, 370350)
+		got := confirmOrders(context.Background(), strings.NewReader(answer), &out, "en", 30)(12345, 370350)
 		assert.Equal(t, want, got, "answer %q", answer)
 		assert.Equal(t, "Place 12,345 orders (≈ ¥370,350)? [y/N] ", strings.TrimSuffix(out.String(), "\n"))
 	}
 	for answer, want := range map[string]bool{"是\n": true, "y\n": true, "否\n": false, "": false} {
 		var out bytes.Buffer
-		got := confirmOrders(strings.NewReader(answer), &out, "zh", 30)(12345, 370350)
+		got := confirmOrders(context.Background(), strings.NewReader(answer), &out, "zh", 30)(12345, 370350)
 		assert.Equal(t, want, got, "answer %q", answer)
 		assert.Equal(t, "下单 12,345 份报告（约 ¥370,350）？[y/N] ", strings.TrimSuffix(out.String(), "\n"))
 	}
 	var out bytes.Buffer
-	confirmOrders(strings.NewReader("n\n"), &out, "zh", 0)(150, 0)
+	confirmOrders(context.Background(), strings.NewReader("n\n"), &out, "zh", 0)(150, 0)
 	assert.Equal(t, "下单 150 份报告？[y/N] ", out.String(), "no price: no cost")
 }
 

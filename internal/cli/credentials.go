@@ -14,6 +14,8 @@ import (
 	"github.com/joho/godotenv"
 	textunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Names of the two credentials, in the environment and in a key file.
@@ -32,24 +34,25 @@ const maxKeyFileSize = 64 << 10
 // else from the environment variables QCC_KEY and QCC_SECRET_KEY read with
 // getenv (os.Getenv in the program). Values are trimmed of surrounding
 // whitespace. Every error is one line with exit code 2, names the missing
-// or unusable variable, and never contains a key or secret value.
+// or unusable variable, and never contains a key or secret value. A missing
+// variable is reported in lang (--lang: zh or en).
 //
 // It replaces credentials in run.go:
 //
-//	key, secret, err = loadCredentials(f.keyFile, os.Getenv)
-func loadCredentials(keyFile string, getenv func(string) string) (key, secret string, err error) {
+//	key, secret, err = loadCredentials(f.keyFile, os.Getenv, cfg.Lang)
+func loadCredentials(keyFile string, getenv func(string) string, lang string) (key, secret string, err error) {
 	if keyFile != "" {
 		return loadKeyFile(keyFile)
 	}
 	key, secret = trimValue(getenv(envKey)), trimValue(getenv(envSecret))
-	const howTo = `(shell: export QCC_KEY=...; PowerShell: $env:QCC_KEY = "..."), or use --key-file FILE, or --sandbox to try without credentials`
+	t := msg.For(lang)
 	switch {
 	case key == "" && secret == "":
-		return "", "", usagef("QCC_KEY and QCC_SECRET_KEY are not set: set both in the environment %s", howTo)
+		return "", "", &usageError{errors.New(t.Text(msg.CredNeither, t.Text(msg.CredHowTo, envKey)))}
 	case key == "":
-		return "", "", usagef("QCC_KEY is not set (QCC_SECRET_KEY is): set it in the environment %s", howTo)
+		return "", "", &usageError{errors.New(t.Text(msg.CredNoKey, t.Text(msg.CredHowTo, envKey)))}
 	case secret == "":
-		return "", "", usagef("QCC_SECRET_KEY is not set (QCC_KEY is): set it in the environment %s", strings.ReplaceAll(howTo, envKey, envSecret))
+		return "", "", &usageError{errors.New(t.Text(msg.CredNoSecret, t.Text(msg.CredHowTo, envSecret)))}
 	}
 	for _, v := range []struct{ name, value string }{{envKey, key}, {envSecret, secret}} {
 		if problem := valueProblem(v.value); problem != "" {

@@ -224,7 +224,7 @@ func TestLoadKeyFile_CredentialsFromEnvironmentOrFile(t *testing.T) {
 		{name: "secret with a space", vars: map[string]string{"QCC_KEY": testKey, "QCC_SECRET_KEY": testSecret + " x"}, wantErr: []string{"environment variable QCC_SECRET_KEY holds a space"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			key, secret, err := loadCredentials(tc.keyFile, env(tc.vars))
+			key, secret, err := loadCredentials(tc.keyFile, env(tc.vars), "en")
 			if tc.wantErr == nil {
 				require.NoError(t, err)
 				assert.Equal(t, tc.wantKey, key)

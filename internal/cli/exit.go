@@ -14,9 +14,10 @@ const (
 	exitOK         = 0
 	exitInternal   = 1 // a bug, or the state file could not record an event
 	exitUsage      = 2 // usage, input or state-file error: nothing was ordered
-	exitStopped    = 3 // account, quota or failure-rate stop: rerun later
+	exitStopped    = 3 // quota, outage or failure-rate stop: rerun later
 	exitIncomplete = 4 // interrupted, capped, timed out: rerun to resume
 	exitPerson     = 5 // complete, but rows need a person (uncertain; validate --strict: invalid)
+	exitAccount    = 6 // the key or the account needs a person: a rerun would stop the same way
 )
 
 // usageError is a usage problem the command line found itself: a bad flag
@@ -60,7 +61,11 @@ func exitCode(err error) int {
 		return exitOK
 	case errors.As(err, &se):
 		switch se.Stop {
-		case batch.StopAccount, batch.StopQuota, batch.StopFailing:
+		case batch.StopAccount:
+			// Not 3: schedulers treat 3 as "rerun later", and a revoked
+			// key stays revoked (issue 18 item 2).
+			return exitAccount
+		case batch.StopQuota, batch.StopFailing:
 			return exitStopped
 		case batch.StopIncomplete, batch.StopResults:
 			return exitIncomplete

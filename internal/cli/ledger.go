@@ -37,7 +37,7 @@ func newLedgerCmd() *cobra.Command {
 		Long: `List every order request that may have been charged, one row each: order_no (empty for an
 uncertain request), search_key, format, requested_at (when the request was sent), ordered_at,
 run, outcome, report_status, completed_at, file, sha256. With -o FILE.xlsx, a second sheet
-totals orders, uncertain requests and failed reports per month and format, to reconcile the
+totals orders, possibly charged (uncertain) requests and failed reports per month and format, to reconcile the
 vendor's invoice. --since and --until (YYYY-MM-DD, local time) bound the request time.
 With --runs, list the runs, resolutions and repairs instead (who, when, which input, exit code;
 a run without an end is "killed"). It only reads: it works while a run holds the state file.`,
@@ -189,7 +189,7 @@ func writeLedgerFile(out, state, lang string, rows [][]string, orders []journal.
 		if _, err := x.NewSheet("Invoice"); err != nil {
 			return err
 		}
-		_ = x.SetSheetRow("Invoice", "A1", &[]any{"month", "format", "orders", "uncertain", "failed"})
+		_ = x.SetSheetRow("Invoice", "A1", &[]any{"month", "format", "orders", "possibly charged", "failed"})
 		for i, t := range invoiceTotals(orders) {
 			cell, _ := excelize.CoordinatesToCellName(1, i+2)
 			_ = x.SetSheetRow("Invoice", cell, &[]any{t.month, t.format, t.orders, t.uncertain, t.failed})
@@ -205,7 +205,8 @@ type invoiceLine struct {
 
 // invoiceTotals counts, per month of the order (or of the request, for an
 // uncertain one) and format, the orders with a number, the uncertain
-// requests and the failed reports: what the vendor's monthly invoice lists.
+// requests ("possibly charged": the same requests a run's summary counts)
+// and the failed reports: what the vendor's monthly invoice lists.
 func invoiceTotals(orders []journal.OrderRecord) []invoiceLine {
 	m := map[[2]string]*invoiceLine{}
 	for _, o := range orders {

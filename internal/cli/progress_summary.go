@@ -32,7 +32,7 @@ func writeSummary(w io.Writer, format, lang string, rep *batch.Report, runErr er
 	if format == "json" {
 		obj := map[string]any{
 			"msg": "summary", "rows": rep.Rows, "companies": rep.Companies, "outcomes": rep.Counts,
-			"new_orders": rep.NewOrders, "api_calls": rep.APICalls, "slow_downs": rep.SlowDowns, "downloaded": rep.Downloaded,
+			"new_orders": rep.NewOrders, "possibly_charged": rep.PossiblyCharged, "api_calls": rep.APICalls, "slow_downs": rep.SlowDowns, "downloaded": rep.Downloaded,
 			"start": start, "end": end, "duration_s": dur.Seconds(), "results": rep.Output,
 		}
 		if rep.Price > 0 {
@@ -56,8 +56,8 @@ func writeSummary(w io.Writer, format, lang string, rep *batch.Report, runErr er
 	if rep.Price > 0 {
 		costText = fmt.Sprintf(" cost_yuan=%.2f", cost)
 	}
-	fmt.Fprintf(w, "summary: rows=%d companies=%d %s new_orders=%d%s api_calls=%d slow_downs=%d downloaded=%d start=%s end=%s duration=%s results=%s\n",
-		rep.Rows, rep.Companies, strings.Join(keys, " "), rep.NewOrders, costText, rep.APICalls, rep.SlowDowns, rep.Downloaded,
+	fmt.Fprintf(w, "summary: rows=%d companies=%d %s new_orders=%d%s possibly_charged=%d api_calls=%d slow_downs=%d downloaded=%d start=%s end=%s duration=%s results=%s\n",
+		rep.Rows, rep.Companies, strings.Join(keys, " "), rep.NewOrders, costText, rep.PossiblyCharged, rep.APICalls, rep.SlowDowns, rep.Downloaded,
 		start, end, dur, rep.Output)
 }
 
@@ -76,6 +76,9 @@ func writeHumanSummary(w io.Writer, t msg.Printer, rep *batch.Report, start, end
 	}
 	fmt.Fprint(w, t.Text(msg.SummaryRows, rep.Rows, rep.Companies, strings.Join(counts, t.Text(msg.LogListSep))))
 	fmt.Fprint(w, t.Text(msg.SummaryOrders, rep.NewOrders, cost, rep.APICalls, rep.SlowDowns, rep.Downloaded))
+	if rep.PossiblyCharged > 0 {
+		fmt.Fprint(w, t.Text(msg.SummaryPossiblyCharged, rep.PossiblyCharged))
+	}
 	fmt.Fprint(w, t.Text(msg.SummaryTook, dur, start, end))
 	if rep.Output != "" {
 		fmt.Fprint(w, t.Text(msg.SummaryResults, rep.Output))

@@ -66,7 +66,7 @@ needs the state file's lock: it is refused while a run is going.`,
 			}
 			cfg.Format, cfg.Lang = int(f), lang
 			if cfg.Key != "" && cfg.OrderNo != "" && cfg.Apply {
-				api, stop, err := resolveAPI(baseURL, keyFile, sandbox)
+				api, stop, err := resolveAPI(baseURL, keyFile, sandbox, lang)
 				if err != nil {
 					return err
 				}
@@ -100,7 +100,7 @@ needs the state file's lock: it is refused while a run is going.`,
 // resolveAPI is the client that checks an order number given by hand:
 // the built-in sandbox, or the API with the run's credentials. stop ends
 // the sandbox.
-func resolveAPI(baseURL, keyFile string, sandbox bool) (batch.ReportInfoAPI, func(), error) {
+func resolveAPI(baseURL, keyFile string, sandbox bool, lang string) (batch.ReportInfoAPI, func(), error) {
 	key, secret, stop := "", "", func() {}
 	if sandbox {
 		srv := qcctest.NewUnstartedServer()
@@ -110,7 +110,7 @@ func resolveAPI(baseURL, keyFile string, sandbox bool) (batch.ReportInfoAPI, fun
 		baseURL, key, secret, stop = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret, func() { _ = srv.Close() }
 	} else {
 		var err error
-		if key, secret, err = loadCredentials(keyFile, os.Getenv); err != nil {
+		if key, secret, err = loadCredentials(keyFile, os.Getenv, lang); err != nil {
 			return nil, stop, err
 		}
 	}

@@ -79,10 +79,11 @@ func (l *langValue) Load() string {
 // Main runs the program with args (the command line without the program
 // name) and returns the process exit code (SPEC "Exit codes"); b is the
 // version a release build set with -ldflags. It sets the runtime's memory
-// limit and handles Ctrl-C and SIGTERM; a second signal exits 4 at once.
+// limit and handles Ctrl-C, SIGTERM and SIGHUP; a second signal exits 4 at once.
 func Main(args []string, b Build) int {
 	version = describeBuildInfo(b)
-	// The first Ctrl-C or SIGTERM cancels the root context: the run stops
+	// The first Ctrl-C, SIGTERM or SIGHUP (a closed terminal or SSH
+	// session) cancels the root context: the run stops
 	// ordering, lets requests in flight finish, writes the state and the
 	// results, and exits 4. A second one exits at once: every record is
 	// written to the state file before it is acknowledged, so the file is
@@ -98,8 +99,12 @@ func Main(args []string, b Build) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// A closed terminal or SSH session leaves stdout and stderr broken
+	// pipes: ignoring SIGPIPE makes a write there fail instead of killing
+	// the run before it writes the state and the results.
+	signal.Ignore(syscall.SIGPIPE)
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-sigs
 		printLine(os.Stderr, msg.Text(runLang.Load(), msg.Interrupted))

@@ -53,9 +53,11 @@ Credentials come from QCC_KEY and QCC_SECRET_KEY (or --key-file); --sandbox need
 and keeps its own state file and results (INPUT.sandbox.qccstate, INPUT-sandbox-results.xlsx).
 
 Exit codes: 0 complete, 1 internal error, 2 usage or input error (nothing ordered),
-3 stopped by an account, quota or failure-rate condition (rerun later), 4 incomplete
+3 stopped by a quota, outage or failure-rate condition (rerun later), 4 incomplete
 (rerun to resume), 5 complete but some rows are uncertain (look them up in Qichacha's
-order list, then qccbatch resolve).`,
+order list, then qccbatch resolve), 6 the key or the account needs a person (API
+101-108, 111, 113-115, 117-119, 121, 214, 223, unknown codes). Schedulers alert on
+1, 2, 5 and 6.`,
 		Args: exactArgs(1, "INPUT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRun(cmd, args[0], &f)
@@ -187,7 +189,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		// when they are not).
 		if f.sandbox {
 			cfg.Account = journal.Account{Endpoint: journal.SandboxEndpoint}
-		} else if key, _, err := loadCredentials(f.keyFile, os.Getenv); err == nil {
+		} else if key, _, err := loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err == nil {
 			cfg.Account = journal.Account{Endpoint: f.baseURL, KeyFingerprint: journal.Fingerprint(key)}
 		}
 		plan, err := batch.DryRun(cfg, qps)
@@ -212,7 +214,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 			cfg.PollInterval = time.Second
 		}
 		logger.Info("using the built-in sandbox API: no credentials, no cost", "base_url", baseURL)
-	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv); err != nil {
+	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err != nil {
 		return err
 	}
 	c, err := client.New(baseURL, key, secret, client.WithLogger(logger))
@@ -223,7 +225,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	cfg.APIHost = c.Host()
 	cfg.Limiter = ratelimit.New(qps)
 	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
-		cfg.Confirm = confirmOrders(cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
+		cfg.Confirm = confirmOrders(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
 	}
 
 	ctx := cmd.Context()
