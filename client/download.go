@@ -21,11 +21,17 @@ var ErrTooLarge = errors.New("report file larger than the limit")
 // maxBytes > 0 caps the file; past it the download fails with a
 // *TransportError wrapping ErrTooLarge (bytes already written stay in w).
 // A non-2xx answer is a *TransportError with its HTTP status. An error
-// writing to w is returned as it is.
+// writing to w is returned as it is. A report URL, or a redirect, in plain
+// http to a host that is not loopback is refused with ErrPlainHTTPDownload
+// (nothing sent) unless WithPlainHTTPDownloads allows it: the URL is a
+// bearer link.
 func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer, maxBytes int64) (int64, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return 0, fmt.Errorf("qcc Download: report URL is not an http(s) URL")
+	}
+	if c.plainHTTPRefused(u) {
+		return 0, fmt.Errorf("qcc Download: not downloaded from %s: %w", u.Host, ErrPlainHTTPDownload)
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, &TransportError{Op: opDownload, Err: err}
