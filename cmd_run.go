@@ -36,6 +36,7 @@ type runFlags struct {
 	refreshAfter                                                     durationValue
 	reorderFailed, reorderUncertain, newFormat                       bool
 	dryRun, sandbox, quiet, noProgress, yes                          bool
+	allowHTTPDownloads                                               bool // plain-http report links to other hosts
 }
 
 func newRunCmd() *cobra.Command {
@@ -76,6 +77,8 @@ order list, then qccbatch resolve).`,
 	fl.BoolVar(&f.reorderUncertain, "reorder-uncertain", false, "order again rows left uncertain (an order may already have been placed and paid)")
 	fl.BoolVar(&f.newFormat, "new-format", false, "confirm ordering in a --format other than the one the state file's orders have")
 	fl.StringVar(&f.download, "download", "", "download every ready report into this directory")
+	fl.BoolVar(&f.allowHTTPDownloads, "allow-http-downloads", false,
+		"download reports whose address is plain http to a host other than loopback (the link grants access and travels in clear)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan, the cost and the estimated time; call nothing, create nothing")
 	fl.BoolVar(&f.sandbox, "sandbox", false, "use the built-in sandbox API in-process: no credentials, no cost")
 	fl.StringVar(&f.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
@@ -202,7 +205,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv); err != nil {
 		return err
 	}
-	c, err := client.New(baseURL, key, secret, client.WithLogger(logger))
+	c, err := client.New(baseURL, key, secret, client.WithLogger(logger), client.WithPlainHTTPDownloads(f.allowHTTPDownloads))
 	if err != nil {
 		return usagef("--base-url: %v", err)
 	}

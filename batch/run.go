@@ -46,6 +46,7 @@ type runner struct {
 	answered, badParams         atomic.Int64
 	ordersStopped, pollsStopped atomic.Bool
 	downloadsFailed             atomic.Int64
+	orderNos                    orderNos // the order numbers held, so that no two companies share one
 
 	mu             sync.Mutex
 	stop           *StopError         // the first account/quota/breaker stop

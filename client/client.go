@@ -200,7 +200,7 @@ func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastRe
 func (c *Client) downloadRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if c.plainHTTPRefused(req.URL) {
-			return fmt.Errorf("redirected to %s: %w", req.URL.Host, ErrPlainHTTPDownload)
+			return &PlainHTTPError{Host: req.URL.Host, Redirect: true}
 		}
 		if next != nil {
 			return next(req, via)

@@ -31,7 +31,7 @@ func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer, maxBy
 		return 0, fmt.Errorf("qcc Download: report URL is not an http(s) URL")
 	}
 	if c.plainHTTPRefused(u) {
-		return 0, fmt.Errorf("qcc Download: not downloaded from %s: %w", u.Host, ErrPlainHTTPDownload)
+		return 0, &PlainHTTPError{Host: u.Host}
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, &TransportError{Op: opDownload, Err: err}
@@ -50,6 +50,10 @@ func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer, maxBy
 	}
 	req.Header.Set("User-Agent", "qccbatch")
 	resp, err := c.download.Do(req)
+	var pe *PlainHTTPError
+	if errors.As(err, &pe) { // a redirect refused: nothing was sent to it
+		return 0, pe
+	}
 	if err != nil {
 		return 0, c.failure(ctx, rctx, opDownload, c.downloadTimeout, sent.Load(), 0, err, "")
 	}

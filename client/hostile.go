@@ -17,8 +17,26 @@ const MaxOrderNoLen = 64
 // ErrPlainHTTPDownload is the cause of a download refused because the
 // report URL (or a redirect) is plain http to a host that is not loopback:
 // a report URL is a bearer link, and it would travel in clear. A client
-// made with WithPlainHTTPDownloads allows it.
+// made with WithPlainHTTPDownloads allows it. The error is a
+// *PlainHTTPError.
 var ErrPlainHTTPDownload = errors.New("plain http report link to a host that is not loopback")
+
+// PlainHTTPError is a download refused before anything was sent to Host
+// (see ErrPlainHTTPDownload); retrying does not help.
+type PlainHTTPError struct {
+	Host     string // the host the link (or redirect) pointed at
+	Redirect bool   // the refused link was a redirect's
+}
+
+func (e *PlainHTTPError) Error() string {
+	if e.Redirect {
+		return "qcc Download: redirected to " + e.Host + ": " + ErrPlainHTTPDownload.Error()
+	}
+	return "qcc Download: not downloaded from " + e.Host + ": " + ErrPlainHTTPDownload.Error()
+}
+
+// Is makes errors.Is(err, ErrPlainHTTPDownload) true.
+func (e *PlainHTTPError) Is(target error) bool { return target == ErrPlainHTTPDownload }
 
 // checkOrderNo refuses an OrderNo that cannot be an order number: empty,
 // longer than MaxOrderNoLen, not UTF-8, or holding a control, format

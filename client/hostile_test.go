@@ -123,6 +123,10 @@ func TestClient_PlainHTTPDownload(t *testing.T) {
 			if tt.refused {
 				require.Error(t, err)
 				assert.True(t, errors.Is(err, ErrPlainHTTPDownload), "%v", err)
+				var pe *PlainHTTPError
+				require.ErrorAs(t, err, &pe)
+				assert.Equal(t, "reports.example.com", strings.Split(pe.Host, ":")[0])
+				assert.Equal(t, ClassFatal, ClassOf(err), "refused, not retried")
 				assert.NotContains(t, err.Error(), "/ok.pdf", "the bearer link's path stays out of the error")
 				assert.Empty(t, buf.String())
 			} else {
