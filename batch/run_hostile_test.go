@@ -135,6 +135,7 @@ func TestRun_ReadyNeedsReportURL(t *testing.T) {
 	}
 	e := newEnv(t, names)
 	e.cfg.Timeout = 500 * time.Millisecond
+	e.cfg.Backoff.Attempts = 1 // a poll's one attempt is never cut short: the row says what it got
 	byNo := sync.Map{}
 	e.srv.SetRewrite(qcctest.Rewrite{
 		OrderNo: func(searchKey, no string) string { byNo.Store(no, searchKey); return no },
