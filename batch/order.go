@@ -59,8 +59,11 @@ const (
 
 // send sends one request, holding a --concurrency slot, with the retry
 // policy of SPEC. Every wait (slots, limiter, backoff, Retry-After) ends
-// when the run stops. With a time left > 0 (a poll's --timeout), each
-// request's deadline, the backoff and Retry-After pauses are bounded by that
+// when the run stops. A Retry-After is honoured up to maxRetryAfter and
+// never past the deadline; a longer one stops the run (retryAfterStop), or
+// for a download from another host, fails that download. With a time
+// left != 0 (a poll's --timeout; negative when it has passed, 0 for none),
+// each request's deadline, the backoff and Retry-After pauses are bounded by that
 // time, and no retry starts after it: the last real error is returned, so
 // the row can say what went wrong rather than "still processing". The first
 // attempt, though, always waits for its turn, however long orders keep the
@@ -72,7 +75,7 @@ func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.
 	work, calls := r.work, r.calls
 	retries := work // the backoff between attempts
 	var deadline time.Time
-	if left > 0 {
+	if left != 0 { // a poll's: past already when left < 0, so no retry starts
 		deadline = time.Now().Add(left)
 		var cancel context.CancelFunc
 		retries, cancel = context.WithDeadline(work, deadline)
@@ -102,12 +105,19 @@ func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.
 		}
 		err := r.call(calls, deadline, attempt, fn)
 		r.release(kind)
+		wait, tooLong := retryAfter(err, deadline)
+		if tooLong {
+			if kind != kindForeign { // the API: nothing more is sent
+				r.retryAfterStop(client.RetryAfter(err))
+			}
+			return err
+		}
 		class := client.ClassOf(err)
 		switch {
 		case kind == kindForeign:
 		case class == client.ClassSlowDown:
 			r.cfg.Progress.SlowDowns.Add(1)
-			r.cfg.Limiter.SlowDown(client.RetryAfter(err))
+			r.cfg.Limiter.SlowDown(wait)
 		default:
 			r.cfg.Limiter.Success()
 		}
@@ -123,10 +133,38 @@ func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.
 		}
 		last = err
 		r.cfg.Progress.Retries.Add(1)
-		if err := r.cfg.Backoff.Wait(retries, attempt, client.RetryAfter(err)); err != nil || retries.Err() != nil {
+		if err := r.cfg.Backoff.Wait(retries, attempt, wait); err != nil || retries.Err() != nil {
 			return stopped()
 		}
 	}
+}
+
+// maxRetryAfter is the longest Retry-After a run honours (SPEC): a longer
+// one stops the run, which a rerun resumes later.
+const maxRetryAfter = 5 * time.Minute
+
+// retryAfter returns how long the Retry-After of err makes the run wait:
+// at most maxRetryAfter, and never past deadline (a poll's --timeout; zero
+// for none). tooLong is set when the API asked for more than
+// maxRetryAfter: the run does not wait, it stops.
+func retryAfter(err error, deadline time.Time) (wait time.Duration, tooLong bool) {
+	wait = client.RetryAfter(err)
+	if wait > maxRetryAfter {
+		return 0, true
+	}
+	if !deadline.IsZero() {
+		wait = max(min(wait, time.Until(deadline)), 0)
+	}
+	return wait, false
+}
+
+// retryAfterStop stops the run on a Retry-After of ra, longer than the run
+// waits: no order is placed and nothing more is sent (the API asked for
+// none); what is pending stays pending, and a rerun resumes it.
+func (r *runner) retryAfterStop(ra time.Duration) {
+	r.halt(StopQuota, r.text(msg.StopRetryAfter, ra, maxRetryAfter))
+	r.pollsStopped.Store(true)
+	r.stopWork()
 }
 
 // lastChance is the least time the first attempt of a poll has to be
@@ -237,6 +275,11 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	errors.As(err, &ae)
 	switch client.OrderDecision(err) {
 	case client.DecisionPlaced:
+		if r.orderNos.claim(r.j, orderNo, k) { // a hostile or broken answer: not this company's order
+			r.markFinal(i)
+			r.orderOutcome(true)
+			return r.j.Ambiguous(k, r.duplicateOrderNo(orderNo, k))
+		}
 		if err := r.j.Ordered(k, orderNo); err != nil {
 			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
 			r.perCompany[i].note = r.text(msg.NotRecorded, orderNo)
@@ -288,6 +331,20 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	}
 	r.halt(StopAccount, fatalReason(r.cfg.Lang, err))
 	return r.j.Cancelled(k, err.Error())
+}
+
+// duplicateOrderNo says why company k, answered with order number no that
+// another company holds, is uncertain.
+func (r *runner) duplicateOrderNo(no string, k journal.Key) string {
+	h, ok := holder(r.j, no, k)
+	if !ok {
+		return r.text(msg.DupOrderNoThisRun, no)
+	}
+	name := h.ID
+	if h.Format != k.Format {
+		name += " (" + client.Format(h.Format).String() + ")"
+	}
+	return r.text(msg.DupOrderNo, no, name)
 }
 
 // orderOutcome feeds the outage breaker with the end of one order request:

@@ -48,6 +48,7 @@ type runner struct {
 	ordersStopped, pollsStopped atomic.Bool
 	bound                       atomic.Bool // the state file belongs to the run's account (see bindOnAnswer)
 	downloadsFailed             atomic.Int64
+	orderNos                    orderNos // the order numbers held, so that no two companies share one
 
 	mu             sync.Mutex
 	stop           *StopError         // the first account/quota/breaker stop

@@ -44,6 +44,7 @@ type Client struct {
 	timeout         time.Duration
 	downloadTimeout time.Duration
 	maxBody         int64
+	plainHTTP       bool // downloads may use plain http to hosts that are not loopback
 	now             func() time.Time
 	log             *slog.Logger
 
@@ -61,6 +62,7 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) {
 		api, dl := *hc, *hc
 		api.CheckRedirect = noRedirect
+		dl.CheckRedirect = c.downloadRedirect(hc.CheckRedirect)
 		c.api, c.download = &api, &dl
 	}
 }
@@ -137,6 +139,7 @@ func New(baseURL, key, secret string, opts ...Option) (*Client, error) {
 		now:             time.Now,
 		log:             slog.New(slog.DiscardHandler),
 	}
+	c.download.CheckRedirect = c.downloadRedirect(nil)
 	for _, o := range opts {
 		o(c)
 	}
@@ -190,3 +193,21 @@ func Sign(key, timespan, secret string) string {
 }
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// downloadRedirect returns the redirect policy of downloads: next's (the
+// standard one, at most 10 redirects, when nil), and never to plain http on
+// a host that is not loopback unless WithPlainHTTPDownloads allows it.
+func (c *Client) downloadRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if c.plainHTTPRefused(req.URL) {
+			return &PlainHTTPError{Host: req.URL.Host, Redirect: true}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}

@@ -21,11 +21,17 @@ var ErrTooLarge = errors.New("report file larger than the limit")
 // maxBytes > 0 caps the file; past it the download fails with a
 // *TransportError wrapping ErrTooLarge (bytes already written stay in w).
 // A non-2xx answer is a *TransportError with its HTTP status. An error
-// writing to w is returned as it is.
+// writing to w is returned as it is. A report URL, or a redirect, in plain
+// http to a host that is not loopback is refused with ErrPlainHTTPDownload
+// (nothing sent) unless WithPlainHTTPDownloads allows it: the URL is a
+// bearer link.
 func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer, maxBytes int64) (int64, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return 0, fmt.Errorf("qcc Download: report URL is not an http(s) URL")
+	}
+	if c.plainHTTPRefused(u) {
+		return 0, &PlainHTTPError{Host: u.Host}
 	}
 	if err := ctx.Err(); err != nil {
 		return 0, &TransportError{Op: opDownload, Err: err}
@@ -44,6 +50,10 @@ func (c *Client) Download(ctx context.Context, rawURL string, w io.Writer, maxBy
 	}
 	req.Header.Set("User-Agent", "qccbatch")
 	resp, err := c.download.Do(req)
+	var pe *PlainHTTPError
+	if errors.As(err, &pe) { // a redirect refused: nothing was sent to it
+		return 0, pe
+	}
 	if err != nil {
 		return 0, c.failure(ctx, rctx, opDownload, c.downloadTimeout, sent.Load(), 0, err, "")
 	}

@@ -91,12 +91,16 @@ func (c *Client) CreateReport(ctx context.Context, searchKey string, format Form
 	var res struct {
 		OrderNo flexString `json:"OrderNo"`
 	}
-	if err := unmarshalResult(a.Result, &res); err != nil || strings.TrimSpace(string(res.OrderNo)) == "" {
-		// Status 200 says the order was placed, but we cannot tell which one.
-		return "", &TransportError{Op: opCreate, HTTPStatus: http.StatusOK, MaybeSent: true,
-			Err: errors.New("answer with status 200 but no OrderNo")}
+	if err := unmarshalResult(a.Result, &res); err != nil {
+		res.OrderNo = ""
 	}
-	return strings.TrimSpace(string(res.OrderNo)), nil
+	// The number is kept byte for byte; one that cannot be an order number
+	// is like none. Status 200 says an order was placed, but not which one.
+	no := string(res.OrderNo)
+	if err := checkOrderNo(no); err != nil {
+		return "", &TransportError{Op: opCreate, HTTPStatus: http.StatusOK, MaybeSent: true, Err: err}
+	}
+	return no, nil
 }
 
 // GetReportInfo asks for the state of order orderNo. A report still being
@@ -128,9 +132,8 @@ func (c *Client) GetReportInfo(ctx context.Context, orderNo string) (ReportInfo,
 	switch info.Status {
 	case ReportNotGenerated, ReportProcessing, ReportFailed:
 	case ReportSucceeded:
-		if info.URL == "" {
-			return ReportInfo{}, &TransportError{Op: opPoll, HTTPStatus: http.StatusOK, MaybeSent: true,
-				Err: errors.New("report status S without a ReportUrl")}
+		if err := checkReportURL(info.URL); err != nil {
+			return ReportInfo{}, &TransportError{Op: opPoll, HTTPStatus: http.StatusOK, MaybeSent: true, Err: err}
 		}
 	default:
 		return ReportInfo{}, &TransportError{Op: opPoll, HTTPStatus: http.StatusOK, MaybeSent: true,

@@ -26,7 +26,7 @@ func writeCSV(w io.Writer, header []string, next Source, rf rowFormat) error {
 
 	record := make([]string, 0, len(header)+10)
 	for _, h := range Header(header, rf.lang) {
-		record = append(record, csvText(h))
+		record = append(record, SafeText(h))
 	}
 	if err := cw.Write(record); err != nil {
 		return err
@@ -44,7 +44,7 @@ func writeCSV(w io.Writer, header []string, next Source, rf rowFormat) error {
 			record = append(record, csvCell(row.Cell(i)))
 		}
 		for _, s := range rf.texts(res) {
-			record = append(record, csvText(s))
+			record = append(record, SafeText(s))
 		}
 		if err := cw.Write(record); err != nil {
 			return err
@@ -69,14 +69,5 @@ func csvCell(c input.Cell) string {
 		}
 		return "FALSE"
 	}
-	return csvText(c.Value)
-}
-
-// csvText neutralises text that a spreadsheet would evaluate as a formula by
-// prefixing it with an apostrophe (OWASP "CSV injection").
-func csvText(s string) string {
-	if formulaLike(s) {
-		return "'" + s
-	}
-	return s
+	return SafeText(c.Value)
 }

@@ -174,20 +174,6 @@ func cellBool(c input.Cell) (bool, bool) {
 	return b, err == nil
 }
 
-// formulaLike reports whether a spreadsheet could evaluate text s as a
-// formula (or DDE command) when it opens the file: it begins with =, +, -,
-// @, tab or carriage return.
-func formulaLike(s string) bool {
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return true
-	}
-	return false
-}
-
 // WriteFile writes another report of the program (the ledger, say) the way
 // Write writes the results: to a temporary file beside path (beside its
 // target, for a symlink), fsynced and renamed, mode 0600.

@@ -37,12 +37,13 @@ func styleFont(f *excelize.File, fn func(*excelize.Font)) *excelize.Font {
 
 // xlsxStyles holds the style IDs the Results sheet uses.
 type xlsxStyles struct {
-	header   int
-	text     int // text format "@": a cell that must stay text even when edited
-	link     int
-	wrap     int // the message column: wrapped
-	wrapText int // wrap and text format "@"
-	outcome  map[outcome.Outcome]int
+	header     int
+	headerText int // the header, in text format "@": an input header that looks like a formula
+	text       int // text format "@": a cell that must stay text even when edited
+	link       int
+	wrap       int // the message column: wrapped
+	wrapText   int // wrap and text format "@"
+	outcome    map[outcome.Outcome]int
 }
 
 // newXLSXStyles registers the styles in f.
@@ -85,6 +86,15 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 			return nil, err
 		}
 		s.outcome[o] = id
+	}
+	if s.headerText, err = f.NewStyle(&excelize.Style{
+		Font:      styleFont(f, func(ft *excelize.Font) { ft.Bold = true }),
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{headerFill}},
+		Border:    []excelize.Border{{Type: "bottom", Color: "8EA9DB", Style: 1}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+		NumFmt:    49,
+	}); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

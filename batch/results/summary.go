@@ -153,15 +153,18 @@ func formatCounts(m map[string]int) string {
 
 // summaryWriter appends rows to the Summary sheet, keeping the first error.
 type summaryWriter struct {
-	f   *excelize.File
-	n   int // last row written
-	err error
+	f        *excelize.File
+	n        int // last row written
+	err      error
+	textCols map[int]bool // columns of the current row holding formula-like text
+	asText   map[int]int  // style id -> the same style in Text format (@)
 }
 
 // row writes the values in columns A, B, ... of the next row, with labelStyle
 // on column A. Strings are stored as strings, never as formulas.
 func (s *summaryWriter) row(labelStyle int, values ...any) {
 	s.n++
+	clear(s.textCols)
 	for i, v := range values {
 		if s.err != nil {
 			return
@@ -173,6 +176,13 @@ func (s *summaryWriter) row(labelStyle int, values ...any) {
 		}
 		if str, ok := v.(string); ok {
 			s.err = s.f.SetCellStr(summarySheet, cell, str)
+			if FormulaLike(str) { // an input path, a stop reason: edited, it stays text
+				if s.textCols == nil {
+					s.textCols = map[int]bool{}
+				}
+				s.textCols[i+1] = true
+				s.style(0, i+1)
+			}
 		} else {
 			s.err = s.f.SetCellValue(summarySheet, cell, v)
 		}
@@ -182,6 +192,12 @@ func (s *summaryWriter) row(labelStyle int, values ...any) {
 
 // style applies style id to cell (col, current row).
 func (s *summaryWriter) style(id, col int) {
+	if s.err != nil {
+		return
+	}
+	if s.textCols[col] {
+		id = s.textStyle(id)
+	}
 	if s.err != nil || id == 0 {
 		return
 	}
@@ -191,4 +207,29 @@ func (s *summaryWriter) style(id, col int) {
 		return
 	}
 	s.err = s.f.SetCellStyle(summarySheet, cell, cell, id)
+}
+
+// textStyle returns style id in the Text format (@), made once per id (0:
+// the default style).
+func (s *summaryWriter) textStyle(id int) int {
+	if t, ok := s.asText[id]; ok {
+		return t
+	}
+	st := &excelize.Style{}
+	if id != 0 {
+		if st, s.err = s.f.GetStyle(id); s.err != nil {
+			return 0
+		}
+	}
+	st.NumFmt, st.CustomNumFmt = 49, nil
+	t, err := s.f.NewStyle(st)
+	if err != nil {
+		s.err = err
+		return 0
+	}
+	if s.asText == nil {
+		s.asText = map[int]int{}
+	}
+	s.asText[id] = t
+	return t
 }

@@ -171,7 +171,11 @@ func (rw *resultsSheetWriter) write(header []string, next Source) error {
 
 	rw.vals = make([]any, len(full))
 	for i, h := range full {
-		rw.vals[i] = excelize.Cell{StyleID: rw.st.header, Value: h}
+		c := excelize.Cell{StyleID: rw.st.header, Value: h}
+		if FormulaLike(h) {
+			c.StyleID = rw.st.headerText
+		}
+		rw.vals[i] = c
 	}
 	if err := rw.sw.SetRow("A1", rw.vals, excelize.RowOpts{Height: 20}); err != nil {
 		return err
@@ -230,7 +234,7 @@ func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error 
 	if res.Message != "" {
 		c := &rw.cells[colMessage]
 		c.StyleID, c.Value = rw.st.wrap, rw.boxes.box(res.Message)
-		if formulaLike(res.Message) {
+		if FormulaLike(res.Message) {
 			c.StyleID = rw.st.wrapText
 		}
 		v[colMessage] = c
@@ -298,7 +302,7 @@ func (rw *resultsSheetWriter) inputCell(c input.Cell) any {
 // spreadsheet evaluates; text that looks like a formula also gets the Text
 // number format so that editing the cell keeps it text.
 func (rw *resultsSheetWriter) textCell(s string) any {
-	if formulaLike(s) {
+	if FormulaLike(s) {
 		return excelize.Cell{StyleID: rw.st.text, Value: s}
 	}
 	return rw.boxes.box(s)

@@ -167,7 +167,7 @@ func (s *Server) createReport(w http.ResponseWriter, r *http.Request, searchKey,
 	case sc.hold && !s.sleep(r, holdAnswer):
 		return
 	default:
-		writeJSON(w, 200, map[string]string{"OrderNo": no})
+		writeJSON(w, 200, map[string]string{"OrderNo": s.rewriteOrderNo(searchKey, no)})
 	}
 }
 
@@ -192,7 +192,7 @@ func (s *Server) getReportInfo(w http.ResponseWriter, r *http.Request, no string
 		if r.TLS != nil {
 			scheme = "https"
 		}
-		res["ReportUrl"] = fmt.Sprintf("%s://%s/reports/%s.%s", scheme, r.Host, no, o.ext())
+		res["ReportUrl"] = s.rewriteReportURL(no, fmt.Sprintf("%s://%s/reports/%s.%s", scheme, r.Host, no, o.ext()))
 	}
 	writeJSON(w, 200, res)
 }

@@ -53,6 +53,7 @@ type Server struct {
 	httpFault  int
 	faultRetry time.Duration
 	orderFault orderFault
+	rewrite    Rewrite
 	pending    int       // GetReportInfo answers with ReportStatus P
 	lastReady  time.Time // latest ready time of the orders accepted
 	tokens     float64

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -156,28 +155,43 @@ func writeLedgerFile(out, state, lang string, rows [][]string, orders []journal.
 		return err
 	}
 	return results.WriteFile(out, func(f io.Writer) error {
-		if ext == ".csv" {
-			if _, err := io.WriteString(f, "\ufeff"); err != nil {
+		if ext == ".csv" { // every cell through the results' formula-safety (results.SafeText)
+			cw, err := results.NewCSVWriter(f)
+			if err != nil {
 				return err
 			}
-			cw := csv.NewWriter(f)
-			cw.UseCRLF = true
-			_ = cw.Write(ledgerHeader)
-			_ = cw.WriteAll(rows)
-			return cw.Error()
+			if err := cw.Write(ledgerHeader); err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if err := cw.Write(r); err != nil {
+					return err
+				}
+			}
+			return cw.Flush()
 		}
 		x := excelize.NewFile()
 		defer x.Close()
+		text, err := results.TextStyle(x)
+		if err != nil {
+			return err
+		}
 		const sheet = "Orders"
 		_ = x.SetSheetName("Sheet1", sheet)
-		_ = x.SetSheetRow(sheet, "A1", &ledgerHeader)
+		row := func(sheet string, n int, vals ...any) error { return results.SetSafeRow(x, sheet, n, vals, text) }
+		hdr := make([]any, len(ledgerHeader))
+		for k, h := range ledgerHeader {
+			hdr[k] = h
+		}
+		if err := row(sheet, 1, hdr...); err != nil {
+			return err
+		}
 		for i, r := range rows {
 			vals := make([]any, len(r))
 			for k, v := range r {
 				vals[k] = v
 			}
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
-			if err := x.SetSheetRow(sheet, cell, &vals); err != nil {
+			if err := row(sheet, i+2, vals...); err != nil {
 				return err
 			}
 		}
@@ -189,10 +203,13 @@ func writeLedgerFile(out, state, lang string, rows [][]string, orders []journal.
 		if _, err := x.NewSheet("Invoice"); err != nil {
 			return err
 		}
-		_ = x.SetSheetRow("Invoice", "A1", &[]any{"month", "format", "orders", "possibly charged", "failed"})
+		if err := row("Invoice", 1, "month", "format", "orders", "possibly charged", "failed"); err != nil {
+			return err
+		}
 		for i, t := range invoiceTotals(orders) {
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
-			_ = x.SetSheetRow("Invoice", cell, &[]any{t.month, t.format, t.orders, t.uncertain, t.failed})
+			if err := row("Invoice", i+2, t.month, t.format, t.orders, t.uncertain, t.failed); err != nil {
+				return err
+			}
 		}
 		return x.Write(f)
 	})

@@ -37,6 +37,7 @@ type runFlags struct {
 	reorderFailed, reorderUncertain, newFormat                       bool
 	newEndpoint, newLedger                                           bool
 	dryRun, sandbox, quiet, noProgress, yes                          bool
+	allowHTTPDownloads                                               bool // plain-http report links to other hosts
 }
 
 func newRunCmd() *cobra.Command {
@@ -81,6 +82,8 @@ order list, then qccbatch resolve), 6 the key or the account needs a person (API
 	fl.BoolVar(&f.newEndpoint, "new-endpoint", false, "confirm re-binding the state file to another API host of the same key (a new proxy, a renamed API host); the run's record names the change")
 	fl.BoolVar(&f.newLedger, "new-ledger", false, "confirm a --state other than the input's own state file while that one holds orders of the same key (the companies are ordered again)")
 	fl.StringVar(&f.download, "download", "", "download every ready report into this directory")
+	fl.BoolVar(&f.allowHTTPDownloads, "allow-http-downloads", false,
+		"download reports whose address is plain http to a host other than loopback (the link grants access and travels in clear)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print the plan, the cost and the estimated time; call nothing, create nothing")
 	fl.BoolVar(&f.sandbox, "sandbox", false, "use the built-in sandbox API in-process: no credentials, no cost")
 	fl.StringVar(&f.baseURL, "base-url", client.DefaultBaseURL, "API base URL")
@@ -217,7 +220,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err != nil {
 		return err
 	}
-	c, err := client.New(baseURL, key, secret, client.WithLogger(logger))
+	c, err := client.New(baseURL, key, secret, client.WithLogger(logger), client.WithPlainHTTPDownloads(f.allowHTTPDownloads))
 	if err != nil {
 		return usagef("--base-url: %v", err)
 	}
