@@ -54,7 +54,7 @@ func TestUSCCCheckChar_EveryValue(t *testing.T) {
 
 			code := first17 + string(gbCharset[want])
 			id := Classify(input.Cell{Value: code, Type: input.CellString}, Options{})
-			assert.False(t, id.Invalid, "%s is valid: %s", code, id.MessageEN)
+			assert.False(t, id.Invalid, "%s is valid: %s", code, id.Message.In("en"))
 			assert.Equal(t, KindUSCC, id.Kind, code)
 			wrong := first17 + string(gbCharset[(want+1)%31])
 			id = Classify(input.Cell{Value: wrong, Type: input.CellString}, Options{})

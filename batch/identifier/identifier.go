@@ -53,8 +53,7 @@ type ID struct {
 	Key       string // de-duplication key: the folded code, or the NFKC-folded name
 	Invalid   bool   // nothing may be ordered for this row
 	Reason    msg.ID // short category for the plan, e.g. ReasonChecksum; msg.None for a clean valid row
-	Message   string // why the row is invalid and what to do, or a warning for a valid row (Chinese)
-	MessageEN string // Message in English
+	Message   msg.Message // why the row is invalid and what to do, or a warning for a valid row; rendered where it is shown
 }
 
 // Short reasons of invalid rows (and of warnings), as counted in the plan:
@@ -133,15 +132,9 @@ func Classify(c input.Cell, opt Options) ID {
 	return classifyName(raw)
 }
 
-// invalid is an invalid identifier with its reason and message m, in zh
-// and en.
+// invalid is an invalid identifier with its reason and message m.
 func invalid(k Kind, reason, m msg.ID, args ...any) ID {
-	zh, en := msg.Both(m, args...)
-	return invalidText(k, reason, zh, en)
-}
-
-func invalidText(k Kind, reason msg.ID, zh, en string) ID {
-	return ID{Kind: k, Invalid: true, Reason: reason, Message: zh, MessageEN: en}
+	return ID{Kind: k, Invalid: true, Reason: reason, Message: msg.M(m, args...)}
 }
 
 // clip shortens s to n characters for a message.
@@ -182,9 +175,7 @@ func storedAsNumber(digits string) ID {
 			ok = msg.IDStoredAsNumberCheckOK
 		}
 	}
-	return invalidText(KindInvalid, ReasonStoredAsNumber,
-		msg.Text("zh", msg.IDStoredAsNumber, len(digits), digits, msg.Text("zh", ok)),
-		msg.Text("en", msg.IDStoredAsNumber, len(digits), digits, msg.Text("en", ok)))
+	return invalid(KindInvalid, ReasonStoredAsNumber, msg.IDStoredAsNumber, len(digits), digits, msg.M(ok))
 }
 
 // classifyCode classifies a folded, code-like value (ASCII upper case).
@@ -197,7 +188,7 @@ func classifyCode(code string, opt Options) ID {
 		if !GS15Valid(code) {
 			want, _ := gs15Check(code[:14])
 			id.Reason = ReasonRegNoCheck
-			id.Message, id.MessageEN = msg.Both(msg.IDRegNoCheck, want)
+			id.Message = msg.M(msg.IDRegNoCheck, want)
 		}
 		return id
 	}
@@ -214,9 +205,7 @@ func classifyUSCC(code string, opt Options) ID {
 			case 'I':
 				hint = msg.IDBadCharI
 			}
-			return invalidText(KindInvalid, ReasonBadChar,
-				msg.Text("zh", msg.IDBadChar, i+1, code[i], msg.Text("zh", hint)),
-				msg.Text("en", msg.IDBadChar, i+1, code[i], msg.Text("en", hint)))
+			return invalid(KindInvalid, ReasonBadChar, msg.IDBadChar, i+1, code[i], msg.M(hint))
 		}
 	}
 	if code[0] == '5' {
@@ -232,7 +221,7 @@ func classifyUSCC(code string, opt Options) ID {
 	}
 	if opt.AllowBadChecksum {
 		id.Reason = ReasonChecksumAllowed
-		id.Message, id.MessageEN = msg.Both(msg.IDChecksumAllowed, want, code[17])
+		id.Message = msg.M(msg.IDChecksumAllowed, want, code[17])
 		return id
 	}
 	return invalid(KindInvalid, ReasonChecksum, msg.IDChecksum, want, code[17])

@@ -145,10 +145,10 @@ func TestClassify(t *testing.T) {
 			assert.Equal(t, tt.reason, got.Reason, "reason")
 			assert.Equal(t, tt.kind == KindInvalid || tt.kind == KindEmpty, got.Invalid, "invalid")
 			if tt.reason != msg.None {
-				assert.NotEmpty(t, got.Message, "message")
-				assert.NotEmpty(t, got.MessageEN, "English message")
+				assert.NotEmpty(t, got.Message.In("zh"), "message")
+				assert.NotEmpty(t, got.Message.In("en"), "English message")
 			}
-			assert.Contains(t, got.Message, tt.msgHas)
+			assert.Contains(t, got.Message.In("zh"), tt.msgHas)
 		})
 	}
 }
@@ -225,8 +225,8 @@ func FuzzClassify(f *testing.F) {
 		id := Classify(input.Cell{Value: s, Type: typ}, Options{AllowBadChecksum: allow})
 		if id.Invalid {
 			require.NotEmpty(t, id.Reason, "invalid %q without a reason: %+v", s, id)
-			require.NotEmpty(t, id.Message, "invalid %q without a message: %+v", s, id)
-			require.NotEmpty(t, id.MessageEN, "invalid %q without an English message: %+v", s, id)
+			require.NotEmpty(t, id.Message.In("zh"), "invalid %q without a message: %+v", s, id)
+			require.NotEmpty(t, id.Message.In("en"), "invalid %q without an English message: %+v", s, id)
 			require.Empty(t, id.SearchKey, "invalid %q with a search key: %+v", s, id)
 			return
 		}

@@ -71,7 +71,7 @@ func TestOpen_CSVStrayQuote(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := readErr(t, writeTemp(t, "in.csv", tt.content), Options{Lang: "en"})
+			err := inLang(readErr(t, writeTemp(t, "in.csv", tt.content), Options{}), "en")
 			var ie *Error
 			require.ErrorAs(t, err, &ie)
 			for _, w := range tt.wants {
@@ -102,7 +102,7 @@ func TestOpen_CSVHugeQuotedRecord(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	err = readErr(t, p, Options{Lang: "en"})
+	err = inLang(readErr(t, p, Options{}), "en")
 	runtime.ReadMemStats(&after)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "CSV line 2")

@@ -95,30 +95,29 @@ func fallbackOK(opt Options) bool { return opt.Column != "" || opt.NameColumn !=
 
 // problem says, for an error line, why res has no usable header: what
 // was expected and what was seen.
-func (res *headerScan) problem(what string, opt Options) string {
-	lang := opt.Lang
+func (res *headerScan) problem(what msg.Message, opt Options) msg.Message {
 	switch {
 	case res.err != nil:
-		return msg.Text(lang, msg.InHeaderRowErr, what, res.header.Line, render(lang, res.err))
+		return msg.M(msg.InHeaderRowErr, what, res.header.Line, res.err)
 	case res.seen.Line == 0:
-		return msg.Text(lang, msg.InNoHeaderEmpty, what)
+		return msg.M(msg.InNoHeaderEmpty, what)
 	case opt.HeaderRow > 0:
-		return msg.Text(lang, msg.InNoHeaderRow, opt.HeaderRow, what, opt.HeaderRow)
+		return msg.M(msg.InNoHeaderRow, opt.HeaderRow, what, opt.HeaderRow)
 	}
-	return msg.Text(lang, msg.InNoIDColumnRows, MaxHeaderRow, what, exampleCodeHeader, exampleNameHeader,
-		res.seen.Line, render(lang, listHeaders(headerText(res.seen), 20)))
+	return msg.M(msg.InNoIDColumnRows, MaxHeaderRow, what, exampleCodeHeader, exampleNameHeader,
+		res.seen.Line, listHeaders(headerText(res.seen), 20))
 }
 
 // sheetSummary says in a few words what a sheet without a usable header
 // holds, for the error that lists every sheet.
-func (res *headerScan) sheetSummary(name, lang string) string {
+func (res *headerScan) sheetSummary(name string) msg.Message {
 	switch {
 	case errors.Is(res.err, errNoIDColumn):
-		return msg.Text(lang, msg.InSheetSummary, name, res.header.Line, render(lang, listHeaders(headerText(res.header), 6)))
+		return msg.M(msg.InSheetSummary, name, res.header.Line, listHeaders(headerText(res.header), 6))
 	case res.err != nil:
-		return msg.Text(lang, msg.InSheetSummary, name, res.header.Line, render(lang, res.err))
+		return msg.M(msg.InSheetSummary, name, res.header.Line, res.err)
 	case res.seen.Line == 0:
-		return msg.Text(lang, msg.InSheetSummaryEmpty, name)
+		return msg.M(msg.InSheetSummaryEmpty, name)
 	}
-	return msg.Text(lang, msg.InSheetSummary, name, res.seen.Line, render(lang, listHeaders(headerText(res.seen), 6)))
+	return msg.M(msg.InSheetSummary, name, res.seen.Line, listHeaders(headerText(res.seen), 6))
 }

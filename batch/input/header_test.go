@@ -76,19 +76,19 @@ func TestOpen_HeaderErrors(t *testing.T) {
 		opt     Options
 		wants   []string
 	}{
-		{"no known header in 30 rows", strings.Repeat("x\n", 40) + "企业名称\n甲公司\n", Options{Lang: "en"},
+		{"no known header in 30 rows", strings.Repeat("x\n", 40) + "企业名称\n甲公司\n", Options{},
 			[]string{"no identifier column", "first 30", `A="x"`}},
-		{"forced row empty", "企业名称\n\n甲公司\n", Options{Lang: "en", HeaderRow: 2},
+		{"forced row empty", "企业名称\n\n甲公司\n", Options{HeaderRow: 2},
 			[]string{"row 2", "empty"}},
-		{"forced row without identifier column", "企业名称\n序号,金额\n甲公司\n", Options{Lang: "en", HeaderRow: 2},
+		{"forced row without identifier column", "企业名称\n序号,金额\n甲公司\n", Options{HeaderRow: 2},
 			[]string{"header row 2", "no identifier column", `"金额"`}},
-		{"header only", "序号,企业名称\r\n", Options{Lang: "en"}, []string{"no data", "row 1"}},
-		{"negative header row", "企业名称\n甲\n", Options{Lang: "en", HeaderRow: -1}, []string{"header row -1"}},
-		{"--column not in the header", "企业名称\n甲公司\n", Options{Lang: "en", Column: "代码"}, []string{`column "代码" not found`, `"企业名称"`}},
+		{"header only", "序号,企业名称\r\n", Options{}, []string{"no data", "row 1"}},
+		{"negative header row", "企业名称\n甲\n", Options{HeaderRow: -1}, []string{"header row -1"}},
+		{"--column not in the header", "企业名称\n甲公司\n", Options{Column: "代码"}, []string{`column "代码" not found`, `"企业名称"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Open(writeTemp(t, "in.csv", tt.content), tt.opt)
+			_, err := openEN(writeTemp(t, "in.csv", tt.content), tt.opt)
 			var ie *Error
 			require.ErrorAs(t, err, &ie)
 			for _, w := range tt.wants {
@@ -125,12 +125,12 @@ func TestOpen_SheetChoice(t *testing.T) {
 		})
 	}
 
-	_, err := Open(dir+"realbook/realbook.xlsx", Options{Lang: "en", HeaderRow: 2})
+	_, err := openEN(dir+"realbook/realbook.xlsx", Options{HeaderRow: 2})
 	require.Error(t, err)
 	for _, w := range []string{`"说明"`, `"客户名单"`, "2 worksheets", "制表人"} {
 		assert.Contains(t, err.Error(), w)
 	}
-	_, err = Open(dir+"realbook/realbook.xlsx", Options{Lang: "en", Sheet: "说明"})
+	_, err = openEN(dir+"realbook/realbook.xlsx", Options{Sheet: "说明"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `worksheet "说明"`)
 }

@@ -32,9 +32,6 @@ type Options struct {
 	// Encoding overrides the CSV encoding: "utf-8", "gb18030" (or "gbk"),
 	// "utf-16". Empty: detected.
 	Encoding string
-	// Lang is the language of the errors' sentences: "en", else zh (see
-	// outcome.Lang). File, sheet and header names keep their text.
-	Lang string
 }
 
 // Error is a portfolio file that cannot be used: not xlsx or CSV,
@@ -47,26 +44,42 @@ type Options struct {
 // of the file cannot be trusted, and pass 1 finds it before anything is
 // ordered. A cell that merely decodes badly (U+FFFD after CSV decoding) is
 // not: only that row is invalid (see Classify).
+//
+// Its sentence is a message of the catalogue: Error writes it in zh, and
+// In (or msg.Render) in any language. File, sheet and header names keep
+// their text.
 type Error struct {
 	Path    string
-	Problem string // what is wrong, and what to do about it
-	Err     error  // the underlying error, if any
+	Problem msg.Message // what is wrong, and what to do about it
+	Err     error       // the underlying error, if any
 }
 
-func (e *Error) Error() string {
-	return oneLine(filepath.Base(e.Path) + ": " + e.Problem)
+func (e *Error) Error() string { return e.In("zh") }
+
+// In returns the error's one line in language t.
+func (e *Error) In(t msg.Printer) string {
+	return oneLine(filepath.Base(e.Path) + ": " + e.Problem.In(t))
 }
 
 func (e *Error) Unwrap() error { return e.Err }
 
-func inputErr(path, problem string, err error) *Error {
+func inputErr(path string, problem msg.Message, err error) *Error {
 	return &Error{Path: path, Problem: problem, Err: err}
 }
 
+// problemOf is err as the problem of an *Error: its message when it is one
+// of the catalogue, else its text.
+func problemOf(err error) msg.Message {
+	if l, ok := err.(msg.Localized); ok {
+		return l.Msg()
+	}
+	return msg.Plain(err.Error())
+}
+
 // textError is an error below *Error whose sentence is a catalogue
-// message: it is rendered in the reader's language when it becomes the
-// Problem of an *Error (see render), and in English by Error. An argument
-// that is an error is rendered the same way.
+// message: it is rendered in the language of its *Error (see
+// msg.Message.In), and in English by Error. An argument that is an error
+// is rendered the same way.
 type textError struct {
 	id   msg.ID
 	args []any
@@ -75,31 +88,11 @@ type textError struct {
 
 func errText(id msg.ID, args ...any) *textError { return &textError{id: id, args: args} }
 
-func (e *textError) Error() string { return e.text("en") }
+func (e *textError) Error() string { return e.Msg().In("en") }
 func (e *textError) Unwrap() error { return e.err }
 
-func (e *textError) text(lang string) string {
-	args := make([]any, len(e.args))
-	for i, a := range e.args {
-		if err, ok := a.(error); ok {
-			a = render(lang, err)
-		}
-		args[i] = a
-	}
-	return msg.Text(lang, e.id, args...)
-}
-
-// render returns the sentence of err in lang: a catalogue message for the
-// errors of this package, the text it came with for any other.
-func render(lang string, err error) string {
-	switch e := err.(type) {
-	case *textError:
-		return e.text(lang)
-	case *limitError:
-		return e.text(lang)
-	}
-	return err.Error()
-}
+// Msg returns the error's message, for msg.Render.
+func (e *textError) Msg() msg.Message { return msg.M(e.id, e.args...) }
 
 // excelProtectMenu is where Excel (in Chinese) removes a workbook's
 // password, quoted as the menu reads.
@@ -160,7 +153,6 @@ type Reader struct {
 	nameCol   int // -1 if none
 	sheet     string
 	format    string
-	lang      string // of the errors
 }
 
 // Open opens a portfolio, finds its header and identifier columns, and
@@ -177,23 +169,22 @@ func Open(path string, opt Options) (*Reader, error) {
 }
 
 func open(path string, opt Options) (*Reader, error) {
-	lang := opt.Lang
-	in := &Reader{path: path, codeCol: -1, nameCol: -1, lang: lang}
+	in := &Reader{path: path, codeCol: -1, nameCol: -1}
 	if opt.HeaderRow < 0 {
-		return in, inputErr(path, msg.Text(lang, msg.InHeaderRowBad, opt.HeaderRow), nil)
+		return in, inputErr(path, msg.M(msg.InHeaderRowBad, opt.HeaderRow), nil)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return in, inputErr(path, msg.Text(lang, msg.InCannotOpen, pathErrText(err)), err)
+		return in, inputErr(path, msg.M(msg.InCannotOpen, pathErrText(err)), err)
 	}
 	st, err := f.Stat()
 	if err != nil || st.IsDir() {
 		f.Close()
-		return in, inputErr(path, msg.Text(lang, msg.InNotFile), err)
+		return in, inputErr(path, msg.M(msg.InNotFile), err)
 	}
 	if st.Size() == 0 {
 		f.Close()
-		return in, inputErr(path, msg.Text(lang, msg.InEmpty), nil)
+		return in, inputErr(path, msg.M(msg.InEmpty), nil)
 	}
 	magic := make([]byte, 8)
 	n, _ := io.ReadFull(f, magic)
@@ -202,10 +193,10 @@ func open(path string, opt Options) (*Reader, error) {
 	switch {
 	case ext == ".ods" || ext == ".numbers":
 		f.Close()
-		return in, inputErr(path, msg.Text(lang, msg.InODS), nil)
+		return in, inputErr(path, msg.M(msg.InODS), nil)
 	case bytes.HasPrefix(magic, []byte("PK\x03\x04")) || bytes.HasPrefix(magic, []byte("PK\x05\x06")):
 		f.Close()
-		wb, err := openWorkbook(path, lang)
+		wb, err := openWorkbook(path)
 		if err != nil {
 			return in, err
 		}
@@ -216,24 +207,24 @@ func open(path string, opt Options) (*Reader, error) {
 	case bytes.HasPrefix(magic, oleMagic):
 		defer f.Close()
 		if oleEncrypted(f) {
-			return in, inputErr(path, msg.Text(lang, msg.InEncrypted, excelProtectMenu), nil)
+			return in, inputErr(path, msg.M(msg.InEncrypted, excelProtectMenu), nil)
 		}
-		return in, inputErr(path, msg.Text(lang, msg.InXLS), nil)
+		return in, inputErr(path, msg.M(msg.InXLS), nil)
 	case ext == ".xlsx" || ext == ".xlsm":
 		f.Close()
-		return in, inputErr(path, msg.Text(lang, msg.InNotZip, ext), nil)
+		return in, inputErr(path, msg.M(msg.InNotZip, ext), nil)
 	case ext == ".xls" || ext == ".et":
 		f.Close()
-		return in, inputErr(path, msg.Text(lang, msg.InExtUnsupported, ext), nil)
+		return in, inputErr(path, msg.M(msg.InExtUnsupported, ext), nil)
 	case ext == ".csv" || ext == ".txt" || ext == ".tsv":
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			f.Close()
-			return in, inputErr(path, msg.Text(lang, msg.InCannotRead, err), err)
+			return in, inputErr(path, msg.M(msg.InCannotRead, err), err)
 		}
 		c, err := newCSVSource(f, opt.Encoding)
 		if err != nil {
 			f.Close()
-			return in, inputErr(path, render(lang, err), err)
+			return in, inputErr(path, problemOf(err), err)
 		}
 		in.src, in.format = c, "csv ("+c.encoding+", "+delimName(c.comma)+")"
 		res, err := scanHeader(c, opt, fallbackOK(opt))
@@ -241,16 +232,16 @@ func open(path string, opt Options) (*Reader, error) {
 			return in, in.readErr(err)
 		}
 		if !res.found {
-			problem := res.problem(msg.Text(lang, msg.InWhatFile), opt)
+			problem := res.problem(msg.M(msg.InWhatFile), opt)
 			if opt.Encoding != "" {
-				problem += encodingHint(path, c.encoding, lang)
+				problem = msg.Join(msg.None, problem, encodingHint(path, c.encoding))
 			}
 			return in, inputErr(path, problem, res.err)
 		}
 		in.use(res)
 	default:
 		f.Close()
-		return in, inputErr(path, msg.Text(lang, msg.InFileType, ext), nil)
+		return in, inputErr(path, msg.M(msg.InFileType, ext), nil)
 	}
 	return in, in.checkData()
 }
@@ -262,14 +253,14 @@ func (in *Reader) chooseSheet(opt Options) error {
 	if opt.Sheet != "" {
 		s, err := findSheet(sheets, opt.Sheet)
 		if err != nil {
-			return inputErr(in.path, render(in.lang, err), nil)
+			return inputErr(in.path, problemOf(err), nil)
 		}
 		res, err := in.trySheet(s, opt, fallbackOK(opt))
 		if err != nil {
 			return err
 		}
 		if !res.found {
-			return inputErr(in.path, res.problem(msg.Text(in.lang, msg.InWhatSheet, s.Name), opt), res.err)
+			return inputErr(in.path, res.problem(msg.M(msg.InWhatSheet, s.Name), opt), res.err)
 		}
 		return nil
 	}
@@ -304,18 +295,18 @@ func (in *Reader) chooseSheet(opt Options) error {
 		}
 	}
 	if len(cands) == 1 {
-		return inputErr(in.path, results[0].problem(msg.Text(in.lang, msg.InWhatSheet, cands[0].Name), opt), results[0].err)
+		return inputErr(in.path, results[0].problem(msg.M(msg.InWhatSheet, cands[0].Name), opt), results[0].err)
 	}
-	parts := make([]string, len(cands))
+	parts := make([]msg.Message, len(cands))
 	for i, s := range cands {
-		parts[i] = results[i].sheetSummary(s.Name, in.lang)
+		parts[i] = results[i].sheetSummary(s.Name)
 	}
-	where := msg.Text(in.lang, msg.InWhereFirstRows, MaxHeaderRow)
+	where := msg.M(msg.InWhereFirstRows, MaxHeaderRow)
 	if opt.HeaderRow > 0 {
-		where = msg.Text(in.lang, msg.InWhereRow, opt.HeaderRow)
+		where = msg.M(msg.InWhereRow, opt.HeaderRow)
 	}
-	return inputErr(in.path, msg.Text(in.lang, msg.InNoIDColumnSheets, exampleCodeHeader, exampleNameHeader,
-		where, len(cands), strings.Join(parts, msg.Text(in.lang, msg.StopJoin))), nil)
+	return inputErr(in.path, msg.M(msg.InNoIDColumnSheets, exampleCodeHeader, exampleNameHeader,
+		where, len(cands), msg.Join(msg.StopJoin, parts...)), nil)
 }
 
 // trySheet opens worksheet s and looks for its header. When found, the
@@ -354,7 +345,7 @@ func (in *Reader) use(res headerScan) {
 func (in *Reader) checkData() error {
 	r, err := in.Next()
 	if err == io.EOF {
-		return inputErr(in.path, msg.Text(in.lang, msg.InNoData, in.what(), in.headerRow), nil)
+		return inputErr(in.path, msg.M(msg.InNoData, in.what(), in.headerRow), nil)
 	}
 	if err != nil {
 		return err
@@ -370,16 +361,16 @@ func (in *Reader) readErr(err error) error {
 		return err
 	}
 	if in.wb != nil && in.sheet != "" && !strings.HasPrefix(err.Error(), "worksheet ") {
-		return inputErr(in.path, msg.Text(in.lang, msg.InSheetErr, in.sheet, render(in.lang, err)), err)
+		return inputErr(in.path, msg.M(msg.InSheetErr, in.sheet, err), err)
 	}
-	return inputErr(in.path, render(in.lang, err), err)
+	return inputErr(in.path, problemOf(err), err)
 }
 
-func (in *Reader) what() string {
+func (in *Reader) what() msg.Message {
 	if in.format == "xlsx" {
-		return msg.Text(in.lang, msg.InWhatSheet, in.sheet)
+		return msg.M(msg.InWhatSheet, in.sheet)
 	}
-	return msg.Text(in.lang, msg.InWhatFile)
+	return msg.M(msg.InWhatFile)
 }
 
 // Header returns the header row, trimmed.
@@ -487,15 +478,15 @@ func blankRow(r Row) bool {
 // encodingHint suggests the detected encoding when an --encoding override
 // left the header unreadable: "; the file looks like gb18030: try
 // --encoding gb18030, or leave --encoding out".
-func encodingHint(path, used, lang string) string {
+func encodingHint(path, used string) msg.Message {
 	f, err := os.Open(path)
 	if err != nil {
-		return ""
+		return msg.Message{}
 	}
 	defer f.Close()
 	detected, err := sniffEncoding(f, "")
 	if err != nil || detected == used {
-		return ""
+		return msg.Message{}
 	}
-	return msg.Text(lang, msg.InEncodingHint, detected, used, detected)
+	return msg.M(msg.InEncodingHint, detected, used, detected)
 }

@@ -139,12 +139,12 @@ func TestOpenInput_CSVShapes(t *testing.T) {
 // InputErrors naming the place.
 func TestOpenInput_Errors(t *testing.T) {
 	big := "企业名称\n" + strings.Repeat("x", maxCSVRecord+10)
-	err := readErr(t, writeTemp(t, "long.csv", big), Options{Lang: "en"})
+	err := inLang(readErr(t, writeTemp(t, "long.csv", big), Options{}), "en")
 	var ie *Error
 	require.ErrorAs(t, err, &ie)
 	assert.Contains(t, err.Error(), "longer than 16 MiB")
 
-	in, err := Open("../../testdata/input/bad/damaged_sheet.xlsx", Options{Lang: "en"})
+	in, err := openEN("../../testdata/input/bad/damaged_sheet.xlsx", Options{})
 	require.NoError(t, err)
 	defer in.Close()
 	n := 0
@@ -155,6 +155,6 @@ func TestOpenInput_Errors(t *testing.T) {
 		n++
 	}
 	require.ErrorAs(t, err, &ie)
-	assert.Contains(t, err.Error(), "near row 5")
+	assert.Contains(t, inLang(err, "en").Error(), "near row 5")
 	assert.Equal(t, 3, n, "rows before the damage")
 }

@@ -41,18 +41,17 @@ type workbook struct {
 	files    map[string]*zip.File // by lower-case name
 	sheets   []xlsxSheet
 	sst      *sharedStrings
-	fullCalc bool   // <calcPr fullCalcOnLoad="1"/>: cached formula results may be placeholders
-	lang     string // of the errors
+	fullCalc bool // <calcPr fullCalcOnLoad="1"/>: cached formula results may be placeholders
 }
 
 // openWorkbook opens the workbook at p, lists its worksheets and loads its
 // shared strings. Transitional and Strict OOXML are both read.
-func openWorkbook(p, lang string) (*workbook, error) {
+func openWorkbook(p string) (*workbook, error) {
 	zr, err := zip.OpenReader(p)
 	if err != nil {
-		return nil, inputErr(p, msg.Text(lang, msg.InDamagedZip, err), err)
+		return nil, inputErr(p, msg.M(msg.InDamagedZip, err), err)
 	}
-	wb := &workbook{path: p, zr: zr, lang: lang}
+	wb := &workbook{path: p, zr: zr}
 	if err := wb.load(); err != nil {
 		zr.Close()
 		return nil, err
@@ -61,7 +60,7 @@ func openWorkbook(p, lang string) (*workbook, error) {
 }
 
 func (wb *workbook) load() error {
-	p, lang := wb.path, wb.lang
+	p := wb.path
 	wb.files = make(map[string]*zip.File, len(wb.zr.File))
 	var total uint64
 	for _, f := range wb.zr.File {
@@ -69,7 +68,7 @@ func (wb *workbook) load() error {
 		total += f.UncompressedSize64
 	}
 	if total > maxSheetPart+maxSharedPart {
-		return inputErr(p, msg.Text(lang, msg.InZipBomb, total), nil)
+		return inputErr(p, msg.M(msg.InZipBomb, total), nil)
 	}
 	wbPart := "xl/workbook.xml"
 	var root relationships
@@ -82,17 +81,17 @@ func (wb *workbook) load() error {
 	}
 	var wx workbookXML
 	if err := readXMLPart(wb.files, wbPart, &wx); err != nil {
-		return inputErr(p, msg.Text(lang, msg.InNoWorkbookPart, render(lang, err)), err)
+		return inputErr(p, msg.M(msg.InNoWorkbookPart, err), err)
 	}
 	wb.fullCalc = wx.CalcPr.FullCalcOnLoad == "1" || wx.CalcPr.FullCalcOnLoad == "true"
 	var rels relationships
 	relsPart := path.Join(path.Dir(wbPart), "_rels", path.Base(wbPart)+".rels")
 	if err := readXMLPart(wb.files, relsPart, &rels); err != nil {
-		return inputErr(p, msg.Text(lang, msg.InDamagedRels, render(lang, err)), err)
+		return inputErr(p, msg.M(msg.InDamagedRels, err), err)
 	}
 	sheets, sst := workbookSheets(wx, rels, path.Dir(wbPart))
 	if len(sheets) == 0 {
-		return inputErr(p, msg.Text(lang, msg.InNoWorksheet), nil)
+		return inputErr(p, msg.M(msg.InNoWorksheet), nil)
 	}
 	wb.sheets = sheets
 	if sst == "" {
@@ -101,10 +100,10 @@ func (wb *workbook) load() error {
 	strs, err := readSharedStrings(wb.files[strings.ToLower(sst)], maxSharedText)
 	var le *limitError
 	if errors.As(err, &le) {
-		return inputErr(p, le.text(lang), err)
+		return inputErr(p, le.Msg(), err)
 	}
 	if err != nil {
-		return inputErr(p, msg.Text(lang, msg.InDamagedShared, render(lang, err)), err)
+		return inputErr(p, msg.M(msg.InDamagedShared, err), err)
 	}
 	wb.sst = strs
 	return nil
@@ -112,17 +111,17 @@ func (wb *workbook) load() error {
 
 // openSheet positions a reader on the first row of worksheet s.
 func (wb *workbook) openSheet(s xlsxSheet) (*xlsxSource, error) {
-	p, lang := wb.path, wb.lang
+	p := wb.path
 	f := wb.files[strings.ToLower(s.Part)]
 	if f == nil {
-		return nil, inputErr(p, msg.Text(lang, msg.InNoSheetPart, s.Name, s.Part), nil)
+		return nil, inputErr(p, msg.M(msg.InNoSheetPart, s.Name, s.Part), nil)
 	}
 	if f.UncompressedSize64 > maxSheetPart {
-		return nil, inputErr(p, msg.Text(lang, msg.InSheetZipBomb, s.Name, f.UncompressedSize64), nil)
+		return nil, inputErr(p, msg.M(msg.InSheetZipBomb, s.Name, f.UncompressedSize64), nil)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, inputErr(p, msg.Text(lang, msg.InDamaged, err), err)
+		return nil, inputErr(p, msg.M(msg.InDamaged, err), err)
 	}
 	sr := newSheetReader(bufio.NewReaderSize(rc, 64<<10), wb.sst)
 	sr.fullCalc = wb.fullCalc

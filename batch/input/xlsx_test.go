@@ -89,7 +89,7 @@ func TestOpen_XLSXLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := readErr(t, writeWorkbook(t, tt.rows, tt.sst, false), Options{Lang: "en"})
+			err := inLang(readErr(t, writeWorkbook(t, tt.rows, tt.sst, false), Options{}), "en")
 			if tt.wants == nil {
 				require.NoError(t, err)
 				return

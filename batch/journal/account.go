@@ -125,14 +125,14 @@ func (want Account) conflict(have Account) string {
 }
 
 // describeEndpoint names an endpoint for a user.
-func describeEndpoint(e, lang string) string {
+func describeEndpoint(e string) any {
 	if isSandbox(e) {
-		return msg.Text(lang, msg.JEndpointSandbox)
+		return msg.M(msg.JEndpointSandbox)
 	}
 	if u, err := url.Parse(e); err == nil {
 		h := u.Hostname()
 		if ip := net.ParseIP(h); (ip != nil && ip.IsLoopback()) || strings.EqualFold(h, "localhost") {
-			return msg.Text(lang, msg.JEndpointLocal, e)
+			return msg.M(msg.JEndpointLocal, e)
 		}
 	}
 	return e
@@ -146,23 +146,24 @@ type AccountError struct {
 	Path string
 	Want Account // the run's account
 	Have Account // the state file's account
-
-	inLang // the language of Error
 }
 
 // Kind returns how the accounts differ: ConflictKey, ConflictEndpoint or
 // ConflictSandbox.
 func (e *AccountError) Kind() string { return e.Want.conflict(e.Have) }
 
-func (e *AccountError) Error() string {
-	have, want := describeEndpoint(e.Have.Endpoint, e.lang), describeEndpoint(e.Want.Endpoint, e.lang)
+func (e *AccountError) Error() string { return e.Msg().String() }
+
+// Msg returns the error's sentence, for msg.Render.
+func (e *AccountError) Msg() msg.Message {
+	have, want := describeEndpoint(e.Have.Endpoint), describeEndpoint(e.Want.Endpoint)
 	switch e.Kind() {
 	case ConflictKey:
-		return msg.Text(e.lang, msg.KBAccountKey, e.Path, e.Have.KeyFingerprint, e.Want.KeyFingerprint)
+		return msg.M(msg.KBAccountKey, e.Path, e.Have.KeyFingerprint, e.Want.KeyFingerprint)
 	case ConflictSandbox:
-		return msg.Text(e.lang, msg.KBAccountSandbox, e.Path, have, want)
+		return msg.M(msg.KBAccountSandbox, e.Path, have, want)
 	}
-	return msg.Text(e.lang, msg.KBAccountEndpoint, e.Path, have, want)
+	return msg.M(msg.KBAccountEndpoint, e.Path, have, want)
 }
 
 // heldOrders counts the companies whose orders the account paid, or may

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -66,7 +67,7 @@ func TestJournal_Account(t *testing.T) {
 			before, err := os.ReadFile(path)
 			require.NoError(t, err)
 
-			j, err := Open(path, Options{Account: tt.want, NewEndpoint: tt.newEndpoint, Lang: "en"})
+			j, err := Open(path, Options{Account: tt.want, NewEndpoint: tt.newEndpoint})
 			if tt.wantError == "" {
 				require.NoError(t, err)
 				assert.Equal(t, tt.have, j.Account(), "bound by Bind, not by Open")
@@ -75,10 +76,10 @@ func TestJournal_Account(t *testing.T) {
 			}
 			var ae *AccountError
 			require.ErrorAs(t, err, &ae)
-			assert.Contains(t, err.Error(), tt.wantError)
+			assert.Contains(t, en(err), tt.wantError)
 			assert.Equal(t, tt.have, ae.Have)
 			for _, lang := range []string{"en", "zh"} {
-				text := InLang(err, lang).Error()
+				text := msg.Render(err, msg.Printer(lang))
 				for _, advice := range []string{"--state", "aside", "别处", "单独"} {
 					assert.NotContains(t, text, advice, "a refusal must not advise another state file (%s)", lang)
 				}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -183,7 +184,7 @@ func checkCrashState(t *testing.T, seed uint64, j *Journal, scripts [][]crashSte
 		matched := -1
 		for n := acked[i]; n <= acked[i]+1 && n <= len(script); n++ {
 			want, wantKnown := crashModel(i, script[:n])
-			if known == wantKnown && got == want {
+			if known == wantKnown && reflect.DeepEqual(got, want) {
 				matched = n
 				break
 			}

@@ -98,9 +98,8 @@ func crashEvidence(target string) bool {
 // damaged (*CorruptError), for `qccbatch status`: a read-only journal of
 // every record that reads well, as Repair would keep them, and the lines
 // it could not use. It changes nothing; Repair is what mends the file.
-func ReadDamaged(path, lang string) (*Journal, []DroppedLine, error) {
-	j, dropped, err := readDamaged(path)
-	return j, dropped, InLang(err, lang)
+func ReadDamaged(path string) (*Journal, []DroppedLine, error) {
+	return readDamaged(path)
 }
 
 func readDamaged(path string) (*Journal, []DroppedLine, error) {

@@ -39,6 +39,8 @@ func decodeFast(line []byte, r *record) bool {
 			r.Code = s.int()
 		case "msg":
 			r.Message = s.str()
+		case "mid":
+			r.MID = s.str()
 		case "outcome":
 			r.Outcome = outcome.Outcome(s.str())
 		case "status":
@@ -114,6 +116,8 @@ func (s *jscan) snapshot(p *snapshot) {
 			p.Code = s.int()
 		case "msg":
 			p.Message = s.str()
+		case "mid":
+			p.MID = s.str()
 		case "status":
 			p.Status = s.str()
 		case "url":

@@ -82,7 +82,7 @@ func opMemberEnd(body []byte) int {
 // appendFast appends the body of a record that holds only scalar fields and
 // plain strings, as encoding/json would; ok is false for any other record.
 func appendFast(dst []byte, r *record) (out []byte, ok bool) {
-	if len(r.Flags) > 0 || len(r.Counts) > 0 || r.Op == "" || !plain(r.Op) {
+	if len(r.Flags) > 0 || len(r.Counts) > 0 || len(r.MArgs) > 0 || (r.State != nil && len(r.State.MArgs) > 0) || r.Op == "" || !plain(r.Op) {
 		return dst, false
 	}
 	e := fastEncoder{b: dst, ok: true}
@@ -100,6 +100,7 @@ func appendFast(dst []byte, r *record) (out []byte, ok bool) {
 	e.str("order_no", r.OrderNo)
 	e.int("code", r.Code)
 	e.str("msg", r.Message)
+	e.str("mid", r.MID)
 	e.str("outcome", string(r.Outcome))
 	e.str("status", r.Status)
 	e.str("url", r.URL)
@@ -131,6 +132,7 @@ func appendFast(dst []byte, r *record) (out []byte, ok bool) {
 		e.str("order_no", st.OrderNo)
 		e.int("code", st.Code)
 		e.str("msg", st.Message)
+		e.str("mid", st.MID)
 		e.str("status", st.Status)
 		e.str("url", st.URL)
 		e.str("file", st.File)

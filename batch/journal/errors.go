@@ -25,15 +25,18 @@ type CorruptError struct {
 	// file.
 	State string
 
-	why    reason // Reason in the catalogue, if it is there
-	inLang        // the language of Error
+	why reason // Reason in the catalogue, if it is there
 }
 
-func (e *CorruptError) Error() string {
+func (e *CorruptError) Error() string { return e.Msg().String() }
+
+// Msg returns the error's sentence as a message of the catalogue, for
+// msg.Render.
+func (e *CorruptError) Msg() msg.Message {
 	if e.State != "" {
-		return msg.Text(e.lang, msg.JFallbackCorrupt, e.Path, e.Line, e.why.text(e.lang, e.Reason), e.State)
+		return msg.M(msg.JFallbackCorrupt, e.Path, e.Line, e.why.msg(e.Reason), e.State)
 	}
-	return msg.Text(e.lang, msg.JCorrupt, e.Path, e.Line, e.why.text(e.lang, e.Reason))
+	return msg.M(msg.JCorrupt, e.Path, e.Line, e.why.msg(e.Reason))
 }
 
 // reason is a Reason of the catalogue: its id and arguments. The Reason
@@ -45,49 +48,29 @@ type reason struct {
 
 func because(id msg.ID, args ...any) reason { return reason{id, args} }
 
-// text returns the reason in lang, or as if it is not in the catalogue
-// (a decoder's error).
-func (r reason) text(lang, as string) string {
+// msg returns the reason as an argument of a message: of the catalogue,
+// or as if it is not there (a decoder's error).
+func (r reason) msg(as string) any {
 	if r.id == msg.None {
 		return as
 	}
-	return msg.Text(lang, r.id, r.args...)
+	return msg.M(r.id, r.args...)
 }
 
 // en returns the reason's English text, for the Reason field.
 func (r reason) en() string { return msg.Text("en", r.id, r.args...) }
 
-// InLang makes the state-file errors in err's chain (*CorruptError,
-// *VersionError, *NotJournalError, *LockedError, *FileError,
-// *AccountError) write their sentence in lang (see outcome.Lang), and
-// returns err. Open and Repair do it with their options' Lang; a caller
-// that builds one of these errors itself does it too. Unset, the sentence
-// is zh, as every sentence of the program without a --lang.
-func InLang(err error, lang string) error {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if l, ok := e.(interface{ setLang(string) }); ok {
-			l.setLang(lang)
-		}
-	}
-	return err
-}
-
-// inLang is the language a state-file error writes its sentence in; each
-// of them embeds it, so InLang can set it on any.
-type inLang struct{ lang string }
-
-func (l *inLang) setLang(lang string) { l.lang = lang }
-
 // VersionError reports a state file written in another format version.
 type VersionError struct {
 	Path    string
 	Version int // the file's version
-
-	inLang // the language of Error
 }
 
-func (e *VersionError) Error() string {
-	return msg.Text(e.lang, msg.JVersion, e.Path, e.Version, journalVersion)
+func (e *VersionError) Error() string { return e.Msg().String() }
+
+// Msg returns the error's sentence, for msg.Render.
+func (e *VersionError) Msg() msg.Message {
+	return msg.M(msg.JVersion, e.Path, e.Version, journalVersion)
 }
 
 // NotJournalError reports a file that is not a qccbatch state file (no
@@ -100,15 +83,17 @@ type NotJournalError struct {
 	// ("it is empty (0 bytes)"); empty for a file of other content.
 	Reason string
 
-	why    reason // Reason in the catalogue, if it is there
-	inLang        // the language of Error
+	why reason // Reason in the catalogue, if it is there
 }
 
-func (e *NotJournalError) Error() string {
+func (e *NotJournalError) Error() string { return e.Msg().String() }
+
+// Msg returns the error's sentence, for msg.Render.
+func (e *NotJournalError) Msg() msg.Message {
 	if e.Reason == "" {
-		return msg.Text(e.lang, msg.JNotJournal, e.Path)
+		return msg.M(msg.JNotJournal, e.Path)
 	}
-	return msg.Text(e.lang, msg.JRefused, e.Path, e.why.text(e.lang, e.Reason))
+	return msg.M(msg.JRefused, e.Path, e.why.msg(e.Reason))
 }
 
 // notJournal returns a *NotJournalError for path with a reason of the
@@ -127,19 +112,20 @@ type LockedError struct {
 	Path string
 	PID  int    // the holder's process id, 0 if unknown
 	Host string // the holder's host name, if known
-
-	inLang // the language of Error
 }
 
-func (e *LockedError) Error() string {
-	holder := msg.Text(e.lang, msg.JHolder)
+func (e *LockedError) Error() string { return e.Msg().String() }
+
+// Msg returns the error's sentence, for msg.Render.
+func (e *LockedError) Msg() msg.Message {
+	holder := msg.M(msg.JHolder)
 	switch {
 	case e.PID > 0 && e.Host != "":
-		holder = msg.Text(e.lang, msg.JHolderPIDHost, e.PID, e.Host)
+		holder = msg.M(msg.JHolderPIDHost, e.PID, e.Host)
 	case e.PID > 0:
-		holder = msg.Text(e.lang, msg.JHolderPID, e.PID)
+		holder = msg.M(msg.JHolderPID, e.PID)
 	}
-	return msg.Text(e.lang, msg.JLocked, e.Path, holder)
+	return msg.M(msg.JLocked, e.Path, holder)
 }
 
 // FileError reports a state file that cannot be opened or read: missing
@@ -147,15 +133,17 @@ func (e *LockedError) Error() string {
 type FileError struct {
 	Path string
 	Err  error // the cause, without the path
-
-	inLang // the language of Error
 }
 
-func (e *FileError) Error() string {
+func (e *FileError) Error() string { return e.Msg().String() }
+
+// Msg returns the error's sentence, for msg.Render. A cause of the
+// catalogue is rendered in the same language.
+func (e *FileError) Msg() msg.Message {
 	if errors.Is(e.Err, fs.ErrNotExist) {
-		return msg.Text(e.lang, msg.JFileMissing, e.Path)
+		return msg.M(msg.JFileMissing, e.Path)
 	}
-	return msg.Text(e.lang, msg.JFile, e.Path, e.Err)
+	return msg.M(msg.JFile, e.Path, e.Err)
 }
 
 func (e *FileError) Unwrap() error { return e.Err }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -54,9 +55,22 @@ func (j *Journal) Cancelled(k Key, reason string) error {
 
 // Ambiguous records that the CreateReport may have reached the server but
 // no answer came: the company is uncertain and is only ordered again when
-// the user asks for it.
-func (j *Journal) Ambiguous(k Key, msg string) error {
-	return j.append(&record{Op: opAmbiguous, Key: k.ID, Format: k.Format, Message: msg}, false)
+// the user asks for it. cause is why, as it came (a network error, say);
+// the state shows it with what to do about it (State.Note).
+func (j *Journal) Ambiguous(k Key, cause string) error {
+	return j.append(&record{Op: opAmbiguous, Key: k.ID, Format: k.Format, Message: cause}, false)
+}
+
+// AmbiguousBecause is Ambiguous with a cause of the catalogue, which the
+// state file keeps as its stable name and arguments (see NoteName), never
+// as a sentence: it is rendered in a language where it is shown. A
+// message without such a name is an error.
+func (j *Journal) AmbiguousBecause(k Key, why msg.Message) error {
+	mid, margs, err := noteRecord(why)
+	if err != nil {
+		return err
+	}
+	return j.append(&record{Op: opAmbiguous, Key: k.ID, Format: k.Format, MID: mid, MArgs: margs}, false)
 }
 
 // Poll is a GetReportInfo answer.

@@ -48,11 +48,11 @@ func TestJournal_SequenceNumbers(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "s.qccstate")
 			require.NoError(t, os.WriteFile(p, []byte(strings.Join(tt.lines, "")), 0o600))
 			for _, ro := range []bool{false, true} {
-				_, err := Open(p, Options{ReadOnly: ro, Lang: "en"})
+				_, err := Open(p, Options{ReadOnly: ro})
 				var ce *CorruptError
 				require.ErrorAs(t, err, &ce, "readOnly=%v", ro)
 				assert.Equal(t, tt.line, ce.Line)
-				assert.Contains(t, err.Error(), fmt.Sprintf("line %d", tt.line))
+				assert.Contains(t, en(err), fmt.Sprintf("line %d", tt.line))
 				assert.Contains(t, ce.Reason, tt.reason)
 			}
 		})

@@ -127,7 +127,7 @@ func checkReplay(t *testing.T, data []byte) {
 			t.Fatalf("orders: compacted\n%+v\nwant\n%+v", got, want)
 		}
 		for i := 0; i < res.led.len(); i++ {
-			if got, want := again.led.state(again.led.at(i)), res.led.state(res.led.at(i)); got != want {
+			if got, want := again.led.state(again.led.at(i)), res.led.state(res.led.at(i)); !reflect.DeepEqual(got, want) {
 				t.Fatalf("company %d: compacted %+v, want %+v (in the same order)", i, got, want)
 			}
 		}

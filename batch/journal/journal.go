@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Options configure Open.
@@ -43,9 +44,6 @@ type Options struct {
 	// API host): Bind re-binds the file, and the run's record (StartRun)
 	// names the endpoint it replaces. A sandbox file stays a sandbox file.
 	NewEndpoint bool
-	// Lang is the language of the errors' sentences: "en", else zh (see
-	// InLang).
-	Lang string
 
 	// History keeps every order request in memory, for Orders (the ledger
 	// and resolve commands). A run does without: a million-company book
@@ -129,8 +127,7 @@ type Journal struct {
 // path may be a symlink: the file it leads to is opened, locked and, by
 // compaction, replaced; the link stays a link.
 func Open(path string, opt Options) (*Journal, error) {
-	j, err := open(path, opt)
-	return j, InLang(err, opt.Lang)
+	return open(path, opt)
 }
 
 func open(path string, opt Options) (*Journal, error) {
@@ -310,7 +307,7 @@ func (j *Journal) openWrite() error {
 	// say so in the file, so that no later record can be read as their
 	// answer.
 	for _, k := range j.ledger.settle() {
-		if err := j.append(&record{Op: opAmbiguous, Key: k.ID, Format: k.Format, Message: MsgNoAnswer}, false); err != nil {
+		if err := j.append(&record{Op: opAmbiguous, Key: k.ID, Format: k.Format, MID: noteNames[msg.NoAnswer]}, false); err != nil {
 			return err
 		}
 	}

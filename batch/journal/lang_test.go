@@ -1,15 +1,20 @@
 package journal
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// en renders err in English, as the command line does with --lang en.
+func en(err error) string { return msg.Render(err, "en") }
 
 func hasHan(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
@@ -29,44 +34,48 @@ func TestErrorLang(t *testing.T) {
 
 	tests := []struct {
 		name, path string
-		err        func(lang string) error
+		err        func() error
 	}{
-		{"locked", path, func(lang string) error {
-			_, err := Open(path, Options{Lang: lang})
+		{"locked", path, func() error {
+			_, err := Open(path, Options{})
 			return err
 		}},
-		{"not a state file", empty, func(lang string) error {
-			_, err := Open(empty, Options{ReadOnly: true, Lang: lang})
+		{"not a state file", empty, func() error {
+			_, err := Open(empty, Options{ReadOnly: true})
 			return err
 		}},
-		{"corrupt", path, func(lang string) error {
-			return InLang(corrupt(path, 5, seqReason(6, 5)), lang)
+		{"corrupt", path, func() error {
+			return corrupt(path, 5, seqReason(6, 5))
 		}},
-		{"foreign", path, func(lang string) error {
-			return InLang(&NotJournalError{Path: path}, lang)
+		{"foreign", path, func() error {
+			return &NotJournalError{Path: path}
 		}},
-		{"account", path, func(lang string) error {
-			return InLang(&AccountError{Path: path, Want: Account{Endpoint: "https://pro.qcc.com/api/yj"}, Have: Account{Endpoint: SandboxEndpoint}}, lang)
+		{"account", path, func() error {
+			return &AccountError{Path: path, Want: Account{Endpoint: "https://pro.qcc.com/api/yj"}, Have: Account{Endpoint: SandboxEndpoint}}
 		}},
-		{"missing", path, func(lang string) error {
-			return InLang(&FileError{Path: path, Err: os.ErrNotExist}, lang)
+		{"missing", path, func() error {
+			return &FileError{Path: path, Err: os.ErrNotExist}
+		}},
+		{"wrapped", path, func() error {
+			return fmt.Errorf("opening: %w", &FileError{Path: path, Err: os.ErrNotExist})
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			zh, en := tt.err("zh"), tt.err("en")
-			require.Error(t, zh)
-			require.Error(t, en)
-			assert.Contains(t, zh.Error(), tt.path)
-			assert.Contains(t, en.Error(), tt.path)
-			assert.True(t, hasHan(strings.ReplaceAll(zh.Error(), tt.path, "")), "zh: %q", zh)
-			assert.False(t, hasHan(strings.ReplaceAll(en.Error(), tt.path, "")), "en: %q", en)
-			assert.Equal(t, zh.Error(), tt.err("").Error(), "zh is the default")
+			err := tt.err()
+			require.Error(t, err)
+			zh, en := msg.Render(err, "zh"), msg.Render(err, "en")
+			assert.Contains(t, zh, tt.path)
+			assert.Contains(t, en, tt.path)
+			assert.True(t, hasHan(strings.ReplaceAll(zh, tt.path, "")), "zh: %q", zh)
+			assert.False(t, hasHan(strings.ReplaceAll(en, tt.path, "")), "en: %q", en)
+			assert.Equal(t, zh, err.Error(), "zh is the default")
+			assert.Equal(t, zh, msg.Render(err, ""), "zh is the default")
 			t.Log(zh)
 		})
 	}
 	// The Reason field keeps its English text, whatever the language.
 	var ce *CorruptError
-	require.ErrorAs(t, InLang(corrupt(path, 5, seqReason(6, 5)), "zh"), &ce)
+	require.ErrorAs(t, corrupt(path, 5, seqReason(6, 5)), &ce)
 	assert.Equal(t, "record number 6 where 5 was expected: a line before it was deleted", ce.Reason)
 }

@@ -8,31 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
-
-// MsgResolveAdvice ends the message of every uncertain company: what a
-// person should do about it.
-const MsgResolveAdvice = "an order may have been placed: look it up in Qichacha's order list, then `qccbatch resolve`"
-
-// MsgNoAnswer is the message of a company whose order request was announced
-// in the journal but never answered (the program stopped in between): the
-// order may have been placed, so the company is uncertain.
-const MsgNoAnswer = "order request sent but no answer recorded (program stopped): " + MsgResolveAdvice
-
-// uncertainMessage returns the message of an uncertain company whose
-// request ended with cause: the cause and the advice.
-func uncertainMessage(cause string) string {
-	if strings.Contains(cause, "`qccbatch resolve`") {
-		return cause
-	}
-	// Written by an older qccbatch, without the advice.
-	cause = strings.TrimSuffix(cause, ": an order may have been placed")
-	if cause == "" {
-		return MsgResolveAdvice
-	}
-	return cause + ": " + MsgResolveAdvice
-}
 
 // State is what the journal knows about one company and report format.
 type State struct {
@@ -44,12 +22,15 @@ type State struct {
 	// not_found, rejected or uncertain (an intent without an answer).
 	Outcome outcome.Outcome
 
-	// Message is the API's message of a refusal or cooldown; for an
-	// uncertain company, the cause and MsgResolveAdvice.
+	OrderNo string
+	Code    string // API status code of a refusal or cooldown
+	// Message is the API's message of a refusal or cooldown, as it came.
+	Message string
+	// Note is why an uncertain company is uncertain and what to do about
+	// it (msg.ResolveAdvice): a message of the catalogue, rendered in a
+	// language where it is shown. Zero for any other outcome.
+	Note msg.Message
 
-	OrderNo      string
-	Code         string // API status code of a refusal or cooldown
-	Message      string
 	ReportStatus string // last GetReportInfo status: N, P, S or F
 	ReportURL    string
 	File         string // downloaded report
@@ -114,8 +95,9 @@ const (
 
 // rare holds what most companies lack, or have in an unusual form.
 type rare struct {
-	code          int // API status code of a refusal or cooldown
-	message       string
+	code          int    // API status code of a refusal or cooldown
+	message       string // the API's; of an uncertain company, the cause's own text
+	note          *note  // why an uncertain company is (with message)
 	file, sha256  string
 	url           string // a report URL not of the usual shape
 	searchKey     string // a search key other than the ID
@@ -594,7 +576,8 @@ func (l *ledger) apply(r *record) {
 			at = e.orderedAt
 		}
 		e.flags &^= fOpen
-		e.markUncertain(uncertainMessage(r.Message), at)
+		n, text := recordNote(r.MID, r.MArgs, r.Message)
+		e.markUncertain(n, text, at)
 	case opPolled:
 		if r.OrderNo != e.orderNo {
 			return
@@ -644,14 +627,16 @@ func (e *entry) clearOrder() {
 // answer: the previous order's details no longer describe the company. Its
 // OrderedAt is when the request was sent (at), so that a person can look
 // the order up.
-func (e *entry) markUncertain(msg string, at int64) {
+func (e *entry) markUncertain(n *note, text string, at int64) {
 	e.clearOrder()
 	e.base, e.orderedAt = cUncertain, at
-	if msg != MsgNoAnswer {
-		msg = strings.Clone(msg) // may be the record's, in a read buffer
-	}
-	e.r().message = msg
+	r := e.r()
+	r.note, r.message = n, strings.Clone(text) // text may be the record's, in a read buffer
+	e.tidy()
 }
+
+// noAnswer is the note of every request settled without an answer.
+var noAnswer = &note{id: msg.NoAnswer}
 
 // settle turns every intent still open at the end of a replay into
 // uncertain: the request may have reached the server. It returns the
@@ -673,7 +658,7 @@ func (l *ledger) settleEntry(e *entry) {
 	l.hist.supersede(e)
 	l.hist.answer(e.key(), "", true)
 	e.flags &^= fOpen
-	e.markUncertain(MsgNoAnswer, e.requested)
+	e.markUncertain(noAnswer, "", e.requested)
 }
 
 // state returns the entry as callers see it.
@@ -687,6 +672,9 @@ func (l *ledger) state(e *entry) State {
 	}
 	if r := e.rare; r != nil {
 		s.Code, s.Message = codeString(r.code), r.message
+		if e.base == cUncertain && !e.open() {
+			s.Message, s.Note = "", r.note.message(r.message)
+		}
 		s.CooldownUntil = unpackTime(r.cooldownUntil)
 	}
 	s.File, s.SHA256 = l.file(e)
@@ -704,7 +692,7 @@ func codeString(code int) string {
 // intents must have been settled first.
 func (l *ledger) snapshot(e *entry) *record {
 	file, sha := l.file(e)
-	return &record{
+	rec := &record{
 		Op: opSnapshot, Key: e.id, Format: int(e.format), SearchKey: e.searchKey(),
 		State: &snapshot{
 			Outcome: e.outcome(), OrderNo: e.orderNo, Code: e.code(), Message: e.message(),
@@ -713,6 +701,10 @@ func (l *ledger) snapshot(e *entry) *record {
 			Orders: int(e.orders), Intents: int(e.intents),
 		},
 	}
+	if e.base == cUncertain && e.rare != nil && e.rare.note != nil && !e.rare.note.whole {
+		rec.State.MID, rec.State.MArgs = noteNames[e.rare.note.id], e.rare.note.args
+	}
+	return rec
 }
 
 // fromSnapshot replaces the entry with the state a compaction recorded.
@@ -727,6 +719,11 @@ func (l *ledger) fromSnapshot(e *entry, r *record) {
 	e.setOutcome(s.Outcome)
 	e.orderNo = strings.Clone(s.OrderNo)
 	e.setCodeMessage(s.Code, s.Message)
+	if e.base == cUncertain {
+		n, text := recordNote(s.MID, s.MArgs, s.Message)
+		r := e.r()
+		r.note, r.message = n, strings.Clone(text)
+	}
 	e.setReportStatus(s.Status)
 	l.setURL(e, s.URL)
 	l.setFile(e, s.File, s.SHA256)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -53,7 +54,7 @@ func TestLedger_ReplayRules(t *testing.T) {
 		want   State // Key, Format, SearchKey are filled in
 	}{
 		{"bare intent is uncertain", []ledgerEvent{evIntent("a")},
-			State{Outcome: outcome.Uncertain, Message: MsgNoAnswer, OrderedAt: t0, Intents: 1}},
+			State{Outcome: outcome.Uncertain, Note: msg.M(msg.NoAnswer), OrderedAt: t0, Intents: 1}},
 		{"ordered is pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1")},
 			State{Outcome: outcome.Pending, OrderNo: "o1", OrderedAt: t0, Orders: 1, Intents: 1}},
 		{"poll P stays pending", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "P", "")},
@@ -74,11 +75,11 @@ func TestLedger_ReplayRules(t *testing.T) {
 		{"cancelled refresh keeps the ready report", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evIntent("a"), evCancelled("a")},
 			State{Outcome: outcome.Ready, OrderNo: "o1", ReportStatus: "S", ReportURL: "u1", OrderedAt: t0, CompletedAt: t0, Orders: 1, Intents: 2}},
 		{"ambiguous is uncertain", []ledgerEvent{evIntent("a"), evAmbiguous("a")},
-			State{Outcome: outcome.Uncertain, Message: "timeout: " + MsgResolveAdvice, OrderedAt: t0, Intents: 1}},
+			State{Outcome: outcome.Uncertain, Note: msg.M(msg.CauseResolveAdvice, "timeout"), OrderedAt: t0, Intents: 1}},
 		{"unanswered intent then a new order", []ledgerEvent{evIntent("a"), evIntent("a"), evOrdered("a", "o2")},
 			State{Outcome: outcome.Pending, OrderNo: "o2", OrderedAt: t0, Orders: 1, Intents: 2}},
 		{"unanswered intent then a cancelled one", []ledgerEvent{evIntent("a"), evIntent("a"), evCancelled("a")},
-			State{Outcome: outcome.Uncertain, Message: MsgNoAnswer, OrderedAt: t0, Intents: 2}},
+			State{Outcome: outcome.Uncertain, Note: msg.M(msg.NoAnswer), OrderedAt: t0, Intents: 2}},
 		{"cooldown is not_ordered", []ledgerEvent{evIntent("a"), evCooldown("a", t0.Add(2*time.Hour))},
 			State{Outcome: outcome.NotOrdered, Code: "110", Message: "cooling", CooldownUntil: t0.Add(2 * time.Hour), Intents: 1}},
 		{"refresh replaces the order", []ledgerEvent{evIntent("a"), evOrdered("a", "o1"), evPolled("a", "o1", "S", "u1"), evDownloaded("a"), evIntent("a"), evOrdered("a", "o2")},
@@ -148,17 +149,27 @@ func TestJournal_Stats(t *testing.T) {
 	assert.True(t, got.NewestReport.Equal(t0.Add(time.Hour)), "NewestReport = %v, want %v", got.NewestReport, t0.Add(time.Hour))
 }
 
-// TestLedger_UncertainMessage: every uncertain company's message ends with
-// the advice, once, also for messages an older qccbatch wrote.
+// TestLedger_UncertainMessage: every uncertain company's note ends with
+// the advice, once, also for the English sentences an older qccbatch wrote
+// into the state file, which still read the same.
 func TestLedger_UncertainMessage(t *testing.T) {
-	for cause, want := range map[string]string{
-		"":        MsgResolveAdvice,
-		"timeout": "timeout: " + MsgResolveAdvice,
-		"order request sent but no answer recorded (program stopped): an order may have been placed": MsgNoAnswer,
-		MsgNoAnswer: MsgNoAnswer,
-		MsgRepaired: MsgRepaired,
+	for old, want := range map[string]msg.Message{
+		"":                                       msg.M(msg.ResolveAdvice),
+		"timeout":                                msg.M(msg.CauseResolveAdvice, "timeout"),
+		"timeout: an order may have been placed": msg.M(msg.CauseResolveAdvice, "timeout"),
+		"timeout: " + legacyAdvice:               msg.M(msg.CauseResolveAdvice, "timeout"),
+		legacyAdvice:                             msg.M(msg.ResolveAdvice),
+		"order request sent but no answer recorded (program stopped): an order may have been placed": msg.M(msg.NoAnswer),
+		legacyNoAnswer: msg.M(msg.NoAnswer),
+		legacyRepaired: msg.M(msg.RepairedUncertain),
+		"something else; then `qccbatch resolve`": msg.Plain("something else; then `qccbatch resolve`"),
 	} {
-		assert.Equal(t, want, uncertainMessage(cause), "uncertainMessage(%q)", cause)
+		n, text := legacyNote(old)
+		got := n.message(text)
+		assert.Equal(t, want, got, "legacyNote(%q)", old)
+		if old == legacyNoAnswer || old == legacyRepaired || strings.HasSuffix(old, legacyAdvice) {
+			assert.Equal(t, old, got.In("en"), "an old sentence reads the same")
+		}
 	}
 }
 

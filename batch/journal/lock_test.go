@@ -15,7 +15,7 @@ import (
 // requireLocked asserts that a write-open of path fails with *LockedError.
 func requireLocked(t *testing.T, path string) *LockedError {
 	t.Helper()
-	j, err := Open(path, Options{Lang: "en"})
+	j, err := Open(path, Options{})
 	if err == nil {
 		j.Close()
 	}
@@ -50,7 +50,7 @@ func TestJournal_OneWriterWhateverThePath(t *testing.T) {
 		t.Run(p, func(t *testing.T) {
 			le := requireLocked(t, p)
 			assert.Equal(t, os.Getpid(), le.PID)
-			assert.Contains(t, le.Error(), fmt.Sprintf("in use by qccbatch pid %d on ", os.Getpid()))
+			assert.Contains(t, en(le), fmt.Sprintf("in use by qccbatch pid %d on ", os.Getpid()))
 		})
 	}
 	// The holder's name is found beside the file's name, which a hard link
@@ -61,7 +61,7 @@ func TestJournal_OneWriterWhateverThePath(t *testing.T) {
 		require.NoError(t, os.Remove(path+".lock"))
 		le := requireLocked(t, path)
 		assert.Zero(t, le.PID, "no holder file, no pid")
-		assert.Contains(t, le.Error(), "in use by another qccbatch process")
+		assert.Contains(t, en(le), "in use by another qccbatch process")
 		requireLocked(t, symlink)
 	})
 
@@ -154,11 +154,11 @@ func TestJournal_RefusesEmptyOrHeaderless(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "s.qccstate")
 			require.NoError(t, os.WriteFile(path, []byte(tt.content), 0o600))
 			for _, ro := range []bool{false, true} {
-				_, err := Open(path, Options{ReadOnly: ro, Lang: "en"})
+				_, err := Open(path, Options{ReadOnly: ro})
 				var ne *NotJournalError
 				require.ErrorAs(t, err, &ne, "readOnly=%v", ro)
-				assert.Contains(t, err.Error(), tt.reason)
-				assert.Contains(t, err.Error(), "delete it if you are sure no order was placed")
+				assert.Contains(t, en(err), tt.reason)
+				assert.Contains(t, en(err), "delete it if you are sure no order was placed")
 			}
 			got, err := os.ReadFile(path)
 			require.NoError(t, err)

@@ -75,6 +75,8 @@ type record struct {
 	OrderNo   string          `json:"order_no,omitempty"`
 	Code      int             `json:"code,omitempty"`
 	Message   string          `json:"msg,omitempty"`
+	MID       string          `json:"mid,omitempty"`   // ambiguous: the stable name of its message (see noteIDs)
+	MArgs     []string        `json:"margs,omitempty"` // ambiguous: the message's arguments
 	Outcome   outcome.Outcome `json:"outcome,omitempty"`
 	Status    string          `json:"status,omitempty"`
 	URL       string          `json:"url,omitempty"`
@@ -118,6 +120,8 @@ type snapshot struct {
 	OrderNo       string          `json:"order_no,omitempty"`
 	Code          int             `json:"code,omitempty"`
 	Message       string          `json:"msg,omitempty"`
+	MID           string          `json:"mid,omitempty"`   // uncertain: see record.MID
+	MArgs         []string        `json:"margs,omitempty"` // uncertain: see record.MArgs
 	Status        string          `json:"status,omitempty"`
 	URL           string          `json:"url,omitempty"`
 	File          string          `json:"file,omitempty"`

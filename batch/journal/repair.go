@@ -20,12 +20,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
-// MsgRepaired is the message of a company Repair marked uncertain: a record
-// of it was damaged, so an order may have been placed that the state file
-// no longer shows.
-const MsgRepaired = "a damaged record of this company was dropped by `qccbatch repair`: an order may have been placed; " +
-	"look it up in Qichacha's order list, then `qccbatch resolve`"
-
 // RepairOptions configure Repair.
 type RepairOptions struct {
 	// DryRun reports what Repair would do and changes nothing.
@@ -36,8 +30,6 @@ type RepairOptions struct {
 	// record as a Run of kind repair (see Journal.Runs). Its other fields
 	// are not used.
 	Info RunInfo
-	// Lang is the language of the errors' sentences (see InLang).
-	Lang string
 }
 
 // DroppedLine is a line of a damaged state file that Repair does not keep.
@@ -113,8 +105,7 @@ var (
 // single valid record is refused (*NotJournalError). A file that is not
 // damaged is left alone (the report's Changed is false).
 func Repair(path string, opt RepairOptions) (*RepairReport, error) {
-	rep, err := repair(path, opt)
-	return rep, InLang(err, opt.Lang)
+	return repair(path, opt)
 }
 
 // scanned is what scanDamaged read of a damaged state file.
@@ -347,7 +338,7 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 			}
 		}
 		for _, k := range rep.Uncertain {
-			if err := lw.write(&record{Op: opAmbiguous, At: now, Key: k.ID, Format: k.Format, Message: MsgRepaired}); err != nil {
+			if err := lw.write(&record{Op: opAmbiguous, At: now, Key: k.ID, Format: k.Format, MID: noteNames[msg.RepairedUncertain]}); err != nil {
 				return err
 			}
 		}
@@ -448,8 +439,10 @@ func cloneRecord(r *record) record {
 	c.Run, c.Kind, c.Prog, c.Host, c.User = strings.Clone(r.Run), strings.Clone(r.Kind), strings.Clone(r.Prog), strings.Clone(r.Host), strings.Clone(r.User)
 	c.Input, c.InputSHA, c.Reason, c.Flags = strings.Clone(r.Input), strings.Clone(r.InputSHA), strings.Clone(r.Reason), cloneStrings(r.Flags)
 	c.Counts = maps.Clone(r.Counts)
+	c.MID, c.MArgs = strings.Clone(r.MID), cloneStrings(r.MArgs)
 	if r.State != nil {
 		s := *r.State
+		s.MID, s.MArgs = strings.Clone(s.MID), cloneStrings(s.MArgs)
 		s.OrderNo, s.Message, s.Status, s.URL = strings.Clone(s.OrderNo), strings.Clone(s.Message), strings.Clone(s.Status), strings.Clone(s.URL)
 		s.File, s.SHA256, s.Outcome = strings.Clone(s.File), strings.Clone(s.SHA256), outcome.Outcome(strings.Clone(string(s.Outcome)))
 		c.State = &s

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -61,7 +62,7 @@ func TestRepair_NotOrderedThenLostOrder(t *testing.T) {
 	defer j.Close()
 	st, _ = j.Lookup(lost)
 	assert.Equal(t, outcome.Uncertain, st.Outcome, "a run would not order it again")
-	assert.Equal(t, MsgRepaired, st.Message)
+	assert.Equal(t, msg.M(msg.RepairedUncertain), st.Note)
 	st, _ = j.Lookup(kept)
 	assert.Equal(t, outcome.NotOrdered, st.Outcome, "no damaged line is about the other company: it stays not_ordered")
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -89,7 +90,7 @@ func TestRepair(t *testing.T) {
 		assert.Equal(t, o, st.Outcome, k)
 	}
 	st, _ := j.Lookup(Key{"d", 1})
-	assert.Equal(t, MsgRepaired, st.Message)
+	assert.Equal(t, msg.M(msg.RepairedUncertain), st.Note)
 	st, _ = j.Lookup(Key{"b", 1})
 	assert.Equal(t, "ob", st.OrderNo, "b keeps its order")
 	repaired, err := os.ReadFile(path)

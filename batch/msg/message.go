@@ -1,0 +1,180 @@
+package msg
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Message is a message of the catalogue not yet rendered: its id and its
+// arguments. The engine keeps messages in this form (row notes, stop
+// reasons, errors) and the edge (the command line, the results writer, a
+// web page) renders them once, in the language it was asked for.
+//
+// An argument that is itself a Message, or an error, is rendered in the
+// same language (see Render); any other argument (an API message, a file
+// name, a number) is formatted as it came.
+type Message struct {
+	ID   ID
+	Args []any
+
+	join bool // Args are Messages, joined by ID (see Join)
+}
+
+// M returns message id with args.
+func M(id ID, args ...any) Message { return Message{ID: id, Args: args} }
+
+// Plain returns a text that is not in the catalogue (an API message, an
+// OS error) as a Message: it is the same in every language.
+func Plain(s string) Message { return Message{Args: []any{s}} }
+
+// Zero reports whether m is no message.
+func (m Message) Zero() bool { return m.ID == None && len(m.Args) == 0 }
+
+// Join returns the messages that are not zero, joined by sep (a message
+// such as StopJoin): one message.
+func Join(sep ID, parts ...Message) Message {
+	var args []any
+	for _, p := range parts {
+		if !p.Zero() {
+			args = append(args, p)
+		}
+	}
+	if len(args) == 1 {
+		return args[0].(Message)
+	}
+	return Message{ID: sep, Args: args, join: true}
+}
+
+// In returns m in language t (a Printer: "en", else zh; see outcome.Lang;
+// a constant such as "en" will do). The zero Message is "", a Plain one
+// its text.
+func (m Message) In(t Printer) string {
+	lang := string(t)
+	if m.join {
+		parts := make([]string, len(m.Args))
+		for i, a := range m.Args {
+			parts[i] = a.(Message).In(t)
+		}
+		return strings.Join(parts, Text(lang, m.ID))
+	}
+	if m.ID == None {
+		if len(m.Args) == 1 {
+			return fmt.Sprint(m.Args[0])
+		}
+		return ""
+	}
+	if len(m.Args) == 0 {
+		return Text(lang, m.ID)
+	}
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		switch v := a.(type) {
+		case Message:
+			a = v.In(t)
+		case error:
+			a = Render(v, t)
+		}
+		args[i] = a
+	}
+	return Text(lang, m.ID, args...)
+}
+
+// String returns m in zh, the program's language without a --lang.
+func (m Message) String() string { return m.In("zh") }
+
+// Localized is an error whose sentence is a message of the catalogue.
+// Its Error is the sentence in zh (for logs and tests without a
+// language); Render writes it in any language.
+type Localized interface {
+	error
+	Msg() Message
+}
+
+// Error is an error whose sentence is Message; Err, if set, is the cause
+// it wraps (for errors.Is and errors.As). The message usually names the
+// cause as one of its arguments.
+type Error struct {
+	Message
+	Err error
+}
+
+// Errorf returns an *Error of message id with args. An argument that is
+// an error becomes its Err too, when it is the first one.
+func Errorf(id ID, args ...any) *Error {
+	e := &Error{Message: M(id, args...)}
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			e.Err = err
+			break
+		}
+	}
+	return e
+}
+
+// Error returns the message in zh.
+func (e *Error) Error() string { return e.In("zh") }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Msg returns the message.
+func (e *Error) Msg() Message { return e.Message }
+
+// Render returns err's sentence in language t. An error of the catalogue
+// (Localized, or one with a method In(Printer) string) is rendered from
+// its message; an error that wraps one (say
+// with fmt.Errorf's %w) keeps its own words around the wrapped sentence,
+// which is rendered in lang. Any other error is its Error text.
+func Render(err error, t Printer) string {
+	if err == nil {
+		return ""
+	}
+	if l, ok := err.(interface{ In(Printer) string }); ok { // an error of its own words around a Message
+		return l.In(t)
+	}
+	if l, ok := err.(Localized); ok {
+		return l.Msg().In(t)
+	}
+	s := err.Error()
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		// errors.Join: the sentences one a line, each in lang.
+		es := j.Unwrap()
+		plain, rendered := make([]string, len(es)), make([]string, len(es))
+		for i, e := range es {
+			plain[i], rendered[i] = e.Error(), Render(e, t)
+		}
+		if s == strings.Join(plain, "\n") {
+			return strings.Join(rendered, "\n")
+		}
+	}
+	for e := unwrapOne(err); e != nil; e = unwrapOne(e) {
+		_, in := e.(interface{ In(Printer) string })
+		if _, ok := e.(Localized); ok || in {
+			if inner := e.Error(); inner != "" && strings.Contains(s, inner) {
+				return strings.Replace(s, inner, Render(e, t), 1)
+			}
+			return s
+		}
+	}
+	return s
+}
+
+// unwrapOne returns the error err wraps: the first of a joined error's.
+func unwrapOne(err error) error {
+	if u := errors.Unwrap(err); u != nil {
+		return u
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		if es := j.Unwrap(); len(es) > 0 {
+			return es[0]
+		}
+	}
+	return nil
+}
+
+// Msg returns m in the printer's language.
+func (p Printer) Msg(m Message) string { return m.In(p) }
+
+// Err returns err's sentence in the printer's language (see Render).
+func (p Printer) Err(err error) string { return Render(err, p) }
