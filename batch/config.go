@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"log/slog"
 	"time"
 
@@ -36,8 +37,11 @@ type Config struct {
 	Read     input.Options
 	Classify identifier.Options
 	Format   client.Format
-	Lang     string // "zh" or "en"
-	Version  string
+	// ResultsLang is the language of the results file ("zh" unless "en"):
+	// its one use. Everything else the engine says (errors, stop reasons,
+	// row notes) is a message the caller renders (msg.Render).
+	ResultsLang msg.Printer
+	Version     string
 
 	Concurrency  int           // most requests in flight [DefaultConcurrency]
 	PollInterval time.Duration // poll interval until the schedule has learned [DefaultPollInterval]
@@ -114,12 +118,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Format == 0 {
 		c.Format = client.FormatPDF
-	}
-	if c.Lang == "" {
-		c.Lang = "zh"
-	}
-	if c.Read.Lang == "" {
-		c.Read.Lang = c.Lang
 	}
 	if c.MaxDownload <= 0 {
 		c.MaxDownload = 64 << 20

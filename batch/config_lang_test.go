@@ -1,6 +1,7 @@
 package batch_test
 
 import (
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,9 @@ func hasHan(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }
 
+// en renders err in English, as the command line does with --lang en.
+func en(err error) string { return msg.Render(err, "en") }
+
 // TestConfigErrorLang: a refused path is a sentence in --lang that keeps
 // the path as it was given.
 func TestConfigErrorLang(t *testing.T) {
@@ -31,18 +35,18 @@ func TestConfigErrorLang(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			zh, en := batch.CheckOutput(in, tt.out, "zh"), batch.CheckOutput(in, tt.out, "en")
+			err := batch.CheckOutput(in, tt.out)
 			var ce *batch.ConfigError
-			require.ErrorAs(t, zh, &ce)
-			require.ErrorAs(t, en, &ce)
-			assert.Contains(t, zh.Error(), tt.out)
-			assert.Contains(t, en.Error(), tt.out)
+			require.ErrorAs(t, err, &ce)
+			zh, en := msg.Render(err, "zh"), msg.Render(err, "en")
+			assert.Contains(t, zh, tt.out)
+			assert.Contains(t, en, tt.out)
 			rest := func(s string) string {
 				return strings.ReplaceAll(strings.ReplaceAll(s, tt.out, ""), filepath.Dir(tt.out), "")
 			}
-			assert.True(t, hasHan(rest(zh.Error())), "zh: %q", zh)
-			assert.False(t, hasHan(rest(en.Error())), "en: %q", en)
-			assert.Equal(t, zh.Error(), batch.CheckOutput(in, tt.out, "").Error(), "zh is the default")
+			assert.True(t, hasHan(rest(zh)), "zh: %q", zh)
+			assert.False(t, hasHan(rest(en)), "en: %q", en)
+			assert.Equal(t, zh, err.Error(), "zh is the default")
 			t.Log(zh, " | ", en)
 		})
 	}

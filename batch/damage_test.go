@@ -55,7 +55,7 @@ func requireDamageHeld(t *testing.T, e *env, err error, ordered int) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se, "the run must wait for resolve")
 	assert.Equal(t, batch.StopUncertain, se.Stop, "exit 5")
-	assert.Contains(t, se.Error(), "qccbatch resolve --orders")
+	assert.Contains(t, en(se), "qccbatch resolve --orders")
 	assert.Equal(t, ordered, e.srv.TotalOrders(), "companies ordered again: %d", e.srv.TotalOrders()-ordered)
 	for name, n := range e.srv.OrderCounts() {
 		assert.Equal(t, 1, n, "%s ordered %d times", name, n)
@@ -94,8 +94,8 @@ func TestDamage_ZeroedBlockInCompactedStateOrdersNothing(t *testing.T) {
 	_, err = e.run(ctx, nil)
 	var ce *journal.CorruptError
 	require.ErrorAs(t, err, &ce, "the damage stops the run")
-	assert.Contains(t, err.Error(), "qccbatch repair "+e.cfg.State)
-	assert.NotContains(t, err.Error(), "move it aside")
+	assert.Contains(t, en(err), "qccbatch repair "+e.cfg.State)
+	assert.NotContains(t, en(err), "move it aside")
 	require.Equal(t, n, e.srv.TotalOrders())
 
 	rep, err := journal.Repair(e.cfg.State, journal.RepairOptions{})
@@ -123,7 +123,7 @@ func TestDamage_ZeroedFinalBlockIsNotATornTail(t *testing.T) {
 	_, err := e.run(ctx, nil)
 	var ce *journal.CorruptError
 	require.ErrorAs(t, err, &ce, "zero bytes at the end of a cleanly closed file are damage")
-	assert.Contains(t, err.Error(), "qccbatch repair")
+	assert.Contains(t, en(err), "qccbatch repair")
 	require.Equal(t, n, e.srv.TotalOrders(), "companies ordered again: %d", e.srv.TotalOrders()-n)
 
 	rep, err := journal.Repair(e.cfg.State, journal.RepairOptions{})

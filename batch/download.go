@@ -55,12 +55,12 @@ func (r *runner) download(i int) {
 	path, sum, err := r.fetchReport(st)
 	var pe *client.PlainHTTPError
 	if errors.As(err, &pe) { // a bearer link in clear: not without --allow-http-downloads
-		r.perCompany[i].note = r.text(msg.DownloadPlainHTTP, pe.Host)
+		r.perCompany[i].note = msg.M(msg.DownloadPlainHTTP, pe.Host)
 		r.downloadsFailed.Add(1)
 		return
 	}
 	if err != nil {
-		r.perCompany[i].note = r.text(msg.DownloadFailed, err)
+		r.perCompany[i].note = msg.M(msg.DownloadFailed, err)
 		r.downloadsFailed.Add(1)
 		return
 	}

@@ -43,7 +43,7 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	}
 	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), perCompany: make([]companyRun, len(p.Companies))}
 	if _, err := os.Stat(cfg.State); err == nil {
-		j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true, Lang: cfg.Lang})
+		j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
 		if err != nil {
 			return nil, err
 		}
@@ -82,10 +82,9 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	return dp, nil
 }
 
-// Write prints the plan for a person, in lang.
-func (d *DryRunPlan) Write(w io.Writer, lang string) {
-	t := msg.For(lang)
-	d.Portfolio.WritePlan(w, lang)
+// Write prints the plan for a person, in language t.
+func (d *DryRunPlan) Write(w io.Writer, t msg.Printer) {
+	d.Portfolio.WritePlan(w, t)
 	fmt.Fprint(w, t.Text(msg.DryDone, d.Done))
 	fmt.Fprint(w, t.Text(msg.DryNewOrders, d.ToOrder))
 	if d.Cost > 0 {

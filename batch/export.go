@@ -22,9 +22,10 @@ type ExportConfig struct {
 	Read     input.Options
 	Classify identifier.Options
 	Format   client.Format
-	Lang     string
-	Version  string
-	Now      func() time.Time
+	// ResultsLang is the language of the results ("zh" unless "en").
+	ResultsLang msg.Printer
+	Version     string
+	Now         func() time.Time
 }
 
 // Export rebuilds the results from the state file alone, without calling
@@ -34,17 +35,11 @@ func Export(cfg ExportConfig) (*Report, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Lang == "" {
-		cfg.Lang = "zh"
-	}
-	if cfg.Read.Lang == "" {
-		cfg.Read.Lang = cfg.Lang
-	}
 	start := cfg.Now()
-	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, "", cfg.Lang); err != nil {
+	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, ""); err != nil {
 		return nil, err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true, Lang: cfg.Lang})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +48,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 	// this state file read, so an export never replaces a customer's file.
 	for _, run := range j.Runs() {
 		if run.Input != "" && same(cfg.Output, run.Input) {
-			return nil, configErrorf(cfg.Lang, msg.CfgExportIsInput, cfg.Output, run.ID)
+			return nil, configErrorf(msg.CfgExportIsInput, cfg.Output, run.ID)
 		}
 	}
 	if cfg.Format == 0 { // the format most of the state file's companies were ordered in
@@ -79,7 +74,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 		}
 		res := func(i int) results.Result {
 			st, known := lookup(i)
-			return stateResult(p.Companies[i].SearchKey, st, known, "", cfg.Lang)
+			return stateResult(p.Companies[i].SearchKey, st, known, msg.Message{})
 		}
 		known := 0
 		for i := range p.Companies {
@@ -94,13 +89,13 @@ func Export(cfg ExportConfig) (*Report, error) {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d of the %d companies of %s are in the state file (format %s): is it the right input, state file and --format? The others are written not_ordered",
 				known, len(p.Companies), cfg.Input, cfg.Format.String()))
 		}
-		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang)
+		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.ResultsLang)
 	}
 
 	var rows []results.Result
 	counts := outcome.NewCounts()
 	j.Each(func(st journal.State) bool {
-		rr := stateResult(st.SearchKey, st, true, "", cfg.Lang)
+		rr := stateResult(st.SearchKey, st, true, msg.Message{})
 		rows = append(rows, rr)
 		counts[rr.Outcome]++
 		return true
@@ -116,5 +111,5 @@ func Export(cfg ExportConfig) (*Report, error) {
 		n++
 		return input.Row{Line: n + 1}, rows[n-1], nil
 	}
-	return rep, results.Write(cfg.Output, nil, next, rep.Summary, cfg.Lang)
+	return rep, results.Write(cfg.Output, nil, next, rep.Summary, cfg.ResultsLang)
 }

@@ -29,21 +29,21 @@ func TestExport(t *testing.T) {
 	defer j.Close()
 
 	full := filepath.Join(e.dir, "export-full.csv")
-	rep, err := batch.Export(batch.ExportConfig{State: e.cfg.State, Input: e.cfg.Input, Output: full, Lang: "en"})
+	rep, err := batch.Export(batch.ExportConfig{State: e.cfg.State, Input: e.cfg.Input, Output: full, ResultsLang: "en"})
 	require.NoError(t, err)
 	assert.Equal(t, 4, rep.Rows)
 	e.cfg.Output = full
 	assert.Equal(t, want, e.results(), "export with the input reproduces the run's table")
 
 	short := filepath.Join(e.dir, "export-companies.csv")
-	rep, err = batch.Export(batch.ExportConfig{State: e.cfg.State, Output: short, Lang: "en"})
+	rep, err = batch.Export(batch.ExportConfig{State: e.cfg.State, Output: short, ResultsLang: "en"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, rep.Companies, "one row per company the state file knows")
 	e.cfg.Output = short
 	// One row per company, in the order the state file first saw them,
 	// the same order every time (not map order).
 	for range 5 {
-		_, err = batch.Export(batch.ExportConfig{State: e.cfg.State, Output: short, Lang: "en"})
+		_, err = batch.Export(batch.ExportConfig{State: e.cfg.State, Output: short, ResultsLang: "en"})
 		require.NoError(t, err)
 		var got [][2]string
 		for _, r := range e.results() {

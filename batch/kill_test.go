@@ -32,7 +32,7 @@ func TestHelperChildRun(t *testing.T) {
 	}
 	cfg := batch.Config{
 		Input: os.Getenv("QCC_TEST_INPUT"), Output: os.Getenv("QCC_TEST_OUTPUT"), State: os.Getenv("QCC_TEST_STATE"),
-		Lang: "en", Concurrency: 8, PollInterval: time.Millisecond, PollMax: 5 * time.Millisecond,
+		ResultsLang: "en", Concurrency: 8, PollInterval: time.Millisecond, PollMax: 5 * time.Millisecond,
 		Limiter: ratelimit.New(0),
 	}
 	_, err = batch.Run(context.Background(), c, cfg)

@@ -73,7 +73,7 @@ func namedFor(name, base, stem string) bool {
 // belongs to the run's key (or to no key yet, or the run's key is not
 // known) and to the same kind of endpoint (sandbox or real); else 0.
 func ordersOfKey(path string, cfg Config) int {
-	j, err := journal.Open(path, journal.Options{ReadOnly: true, Lang: cfg.Lang})
+	j, err := journal.Open(path, journal.Options{ReadOnly: true})
 	if err != nil {
 		return 0
 	}
@@ -97,7 +97,7 @@ func checkLedgerBeside(cfg Config) error {
 		return nil
 	}
 	if o, ok := ledgerBeside(cfg); ok {
-		return configErrorf(cfg.Lang, msg.KBLedgerBeside, o.Path, o.Orders, cfg.State, o.Path)
+		return configErrorf(msg.KBLedgerBeside, o.Path, o.Orders, cfg.State, o.Path)
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func (r *runner) bindOnAnswer(err error) {
 		return
 	}
 	if err := r.j.Bind(); err != nil {
-		r.halt(StopStateFile, r.text(msg.StopStateFile, err))
+		r.halt(StopStateFile, msg.M(msg.StopStateFile, err))
 		return
 	}
 	if r.bound.CompareAndSwap(false, true) {

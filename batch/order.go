@@ -162,7 +162,7 @@ func retryAfter(err error, deadline time.Time) (wait time.Duration, tooLong bool
 // waits: no order is placed and nothing more is sent (the API asked for
 // none); what is pending stays pending, and a rerun resumes it.
 func (r *runner) retryAfterStop(ra time.Duration) {
-	r.halt(StopQuota, r.text(msg.StopRetryAfter, ra, maxRetryAfter))
+	r.halt(StopQuota, msg.M(msg.StopRetryAfter, ra, maxRetryAfter))
 	r.pollsStopped.Store(true)
 	r.stopWork()
 }
@@ -244,10 +244,10 @@ func (r *runner) placeOrder(i int) {
 	}
 	if err := r.j.Intent(r.calls, r.key(i), c.SearchKey); err != nil {
 		if r.calls.Err() != nil { // stopping: nothing was written, nothing sent
-			r.incompleteBecause(r.text(msg.StopInterrupted))
+			r.incompleteBecause(msg.M(msg.StopInterrupted))
 			return
 		}
-		r.halt(StopStateFile, r.text(msg.StopStateFile, err))
+		r.halt(StopStateFile, msg.M(msg.StopStateFile, err))
 		return
 	}
 	r.perCompany[i].ordersPlaced++
@@ -268,7 +268,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 	k := r.key(i)
 	var intr InterruptedError
 	if errors.As(err, &intr) {
-		r.incompleteBecause(r.text(msg.StopInterrupted))
+		r.incompleteBecause(msg.M(msg.StopInterrupted))
 		return r.j.Cancelled(k, "not sent: "+err.Error())
 	}
 	var ae *client.APIError // set for every decision but placed, retry, ambiguous and fatal
@@ -278,11 +278,11 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		if r.orderNos.claim(r.j, orderNo, k) { // a hostile or broken answer: not this company's order
 			r.markFinal(i)
 			r.orderOutcome(true)
-			return r.j.Ambiguous(k, r.duplicateOrderNo(orderNo, k))
+			return r.j.AmbiguousBecause(k, r.duplicateOrderNo(orderNo, k))
 		}
 		if err := r.j.Ordered(k, orderNo); err != nil {
 			r.cfg.Logger.Error("order placed but the state file could not record it", "search_key", c.SearchKey, "order_no", orderNo, "err", err)
-			r.perCompany[i].note = r.text(msg.NotRecorded, orderNo)
+			r.perCompany[i].note = msg.M(msg.NotRecorded, orderNo)
 			var nr *journal.OrderNotRecordedError
 			if errors.As(err, &nr) {
 				return err // it names the order, the company and where the number was saved
@@ -299,7 +299,7 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		return nil
 	case client.DecisionAmbiguous:
 		// No run note: the state file's message already carries the cause
-		// and what to do (journal.MsgResolveAdvice); a note said it twice.
+		// and what to do (journal.State.Note); a note said it twice.
 		r.markFinal(i)
 		r.orderOutcome(true)
 		return r.j.Ambiguous(k, err.Error())
@@ -318,33 +318,33 @@ func (r *runner) answer(i int, orderNo string, err error) error {
 		return r.j.Refused(k, journal.Refusal{Code: ae.Code, Message: ae.Message, Outcome: out})
 	case client.DecisionCooldown:
 		until := r.cfg.Now().Add(cooldownFor)
-		r.perCompany[i].note = r.text(msg.Cooldown, until.Local().Format(time.RFC3339))
-		r.incompleteBecause(r.text(msg.StopCooldown))
+		r.perCompany[i].note = msg.M(msg.Cooldown, until.Local().Format(time.RFC3339))
+		r.incompleteBecause(msg.M(msg.StopCooldown))
 		return r.j.Cooldown(k, until, ae.Code, ae.Message)
 	case client.DecisionQuota:
-		r.halt(StopQuota, r.text(msg.StopQuota, ae.Code, ae.Message))
+		r.halt(StopQuota, msg.M(msg.StopQuota, ae.Code, ae.Message))
 		return r.j.Cancelled(k, err.Error())
 	case client.DecisionRetry: // retries exhausted; certainly not placed
-		r.perCompany[i].note = r.text(msg.NotOrdered, err)
-		r.incompleteBecause(r.text(msg.StopOrdersFailed))
+		r.perCompany[i].note = msg.M(msg.NotOrdered, err)
+		r.incompleteBecause(msg.M(msg.StopOrdersFailed))
 		return r.j.Cancelled(k, err.Error())
 	}
-	r.halt(StopAccount, fatalReason(r.cfg.Lang, err))
+	r.halt(StopAccount, fatalReason(err))
 	return r.j.Cancelled(k, err.Error())
 }
 
 // duplicateOrderNo says why company k, answered with order number no that
 // another company holds, is uncertain.
-func (r *runner) duplicateOrderNo(no string, k journal.Key) string {
+func (r *runner) duplicateOrderNo(no string, k journal.Key) msg.Message {
 	h, ok := holder(r.j, no, k)
 	if !ok {
-		return r.text(msg.DupOrderNoThisRun, no)
+		return msg.M(msg.DupOrderNoThisRun, no)
 	}
 	name := h.ID
 	if h.Format != k.Format {
 		name += " (" + client.Format(h.Format).String() + ")"
 	}
-	return r.text(msg.DupOrderNo, no, name)
+	return msg.M(msg.DupOrderNo, no, name)
 }
 
 // orderOutcome feeds the outage breaker with the end of one order request:
@@ -365,7 +365,7 @@ func (r *runner) orderOutcome(ambiguous bool) {
 	total := r.ambiguousTotal
 	r.mu.Unlock()
 	if n >= outageMin {
-		if s := r.halt(StopFailing, r.text(msg.StopFailing, n, outageWindow, total)); s != nil {
+		if s := r.halt(StopFailing, msg.M(msg.StopFailing, n, outageWindow, total)); s != nil {
 			r.mu.Lock()
 			r.outage, r.outageRecent = s, n
 			r.mu.Unlock()
@@ -381,7 +381,7 @@ func (r *runner) recountOutage() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.outage != nil && r.stop == r.outage {
-		r.stop.Reason = r.text(msg.StopFailing, r.outageRecent, outageWindow, r.ambiguousTotal)
+		r.stop.Reason = msg.M(msg.StopFailing, r.outageRecent, outageWindow, r.ambiguousTotal)
 	}
 }
 
@@ -396,11 +396,11 @@ func btoi(b bool) int {
 func (r *runner) record(i int, err error) {
 	var nr *journal.OrderNotRecordedError
 	if errors.As(err, &nr) {
-		r.halt(StopStateFile, r.text(msg.StopStateFile, err))
+		r.halt(StopStateFile, msg.M(msg.StopStateFile, err))
 		return
 	}
 	if err != nil {
-		r.halt(StopStateFile, r.text(msg.StopStateFileCompany, err, r.p.Companies[i].SearchKey))
+		r.halt(StopStateFile, msg.M(msg.StopStateFileCompany, err, r.p.Companies[i].SearchKey))
 	}
 }
 
@@ -412,17 +412,17 @@ func (r *runner) markFinal(i int) {
 func (r *runner) checkBreaker() {
 	n, bad := r.answered.Load(), r.badParams.Load()
 	if n >= breakerMin && bad*2 > n {
-		r.halt(StopFailing, r.text(msg.StopBadParams, bad, n))
+		r.halt(StopFailing, msg.M(msg.StopBadParams, bad, n))
 	}
 }
 
-func fatalReason(lang string, err error) string {
+func fatalReason(err error) msg.Message {
 	var ae *client.APIError
 	if errors.As(err, &ae) {
 		if ae.Code == 115 {
-			return msg.Text(lang, msg.StopAccountClock, ae.Code, ae.Message)
+			return msg.M(msg.StopAccountClock, ae.Code, ae.Message)
 		}
-		return msg.Text(lang, msg.StopAccount, ae.Code, ae.Message)
+		return msg.M(msg.StopAccount, ae.Code, ae.Message)
 	}
-	return msg.Text(lang, msg.StopUnexpected, err)
+	return msg.M(msg.StopUnexpected, err)
 }

@@ -62,17 +62,17 @@ var ChinaTime = time.FixedZone("UTC+8", 8*60*60)
 // the input's). Identifiers are normalised as a portfolio's are, so an
 // order for "９１４４…" matches the company "9144…". Times without an
 // offset are China time (ChinaTime), or in loc when it is not nil.
-func ReadOrderList(path, lang string, loc *time.Location) (*OrderList, error) {
+func ReadOrderList(path string, loc *time.Location) (*OrderList, error) {
 	if loc == nil {
 		loc = ChinaTime
 	}
 	sum, err := fileSHA256(path)
 	if err != nil {
-		return nil, &input.Error{Path: path, Problem: msg.Text(lang, msg.InOrderListUnreadable, err), Err: err}
+		return nil, &input.Error{Path: path, Problem: msg.M(msg.InOrderListUnreadable, err), Err: err}
 	}
 	var in *input.Reader
 	for _, h := range append([]string{""}, orderKeyHeaders...) {
-		in, err = input.Open(path, input.Options{Column: h, Lang: lang})
+		in, err = input.Open(path, input.Options{Column: h})
 		if err == nil && headerIndex(in.Header(), orderNoHeaders) >= 0 {
 			break
 		}
@@ -82,7 +82,7 @@ func ReadOrderList(path, lang string, loc *time.Location) (*OrderList, error) {
 		}
 	}
 	if in == nil {
-		return nil, &input.Error{Path: path, Problem: msg.Text(lang, msg.InOrderListColumns, "订单号 / 订单编号 / OrderNo", "查询关键字 / 企业名称 / 统一社会信用代码")}
+		return nil, &input.Error{Path: path, Problem: msg.M(msg.InOrderListColumns, "订单号 / 订单编号 / OrderNo", "查询关键字 / 企业名称 / 统一社会信用代码")}
 	}
 	defer in.Close()
 	noCol := headerIndex(in.Header(), orderNoHeaders)
@@ -117,7 +117,7 @@ func ReadOrderList(path, lang string, loc *time.Location) (*OrderList, error) {
 		if timeCol >= 0 {
 			t, ok := parseOrderTime(r.Cell(timeCol), loc)
 			if !ok {
-				return nil, &input.Error{Path: path, Problem: msg.Text(lang, msg.InOrderListTime, r.Line, r.Cell(timeCol).Value)}
+				return nil, &input.Error{Path: path, Problem: msg.M(msg.InOrderListTime, r.Line, r.Cell(timeCol).Value)}
 			}
 			o.OrderedAt = t
 			if l.From.IsZero() || t.Before(l.From) {
@@ -172,7 +172,7 @@ func parseOrderTime(c input.Cell, loc *time.Location) (time.Time, bool) {
 // ParseOrdersTZ reads --orders-tz: an offset (+08:00, +8, UTC+8, UTC-05:30),
 // UTC, Local, or an IANA name (Asia/Shanghai; needs the system's zone
 // database). Empty is China time.
-func ParseOrdersTZ(s, lang string) (*time.Location, error) {
+func ParseOrdersTZ(s string) (*time.Location, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return ChinaTime, nil
@@ -199,10 +199,10 @@ func ParseOrdersTZ(s, lang string) (*time.Location, error) {
 		if err1 == nil && err2 == nil && hh >= 0 && hh <= 14 && mm >= 0 && mm < 60 && len(h) <= 2 {
 			return time.FixedZone(s, sign*(hh*3600+mm*60)), nil
 		}
-		return nil, configErrorf(lang, msg.CfgOrdersTZ, s)
+		return nil, configErrorf(msg.CfgOrdersTZ, s)
 	}
 	if loc, err := time.LoadLocation(s); err == nil {
 		return loc, nil
 	}
-	return nil, configErrorf(lang, msg.CfgOrdersTZ, s)
+	return nil, configErrorf(msg.CfgOrdersTZ, s)
 }

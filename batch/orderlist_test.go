@@ -23,7 +23,7 @@ func TestReadOrderList(t *testing.T) {
 		"SBX002,９１１１０１０８５５１３８５０８２Ｑ,2026-11-03 10:00:00,30\r\n" +
 		",合计,,60\r\n"
 	require.NoError(t, os.WriteFile(csvPath, []byte(data), 0o600))
-	l, err := batch.ReadOrderList(csvPath, "en", nil)
+	l, err := batch.ReadOrderList(csvPath, nil)
 	require.NoError(t, err)
 	require.Len(t, l.Orders, 2)
 	assert.Equal(t, "SBX001", l.Orders[0].OrderNo)
@@ -41,7 +41,7 @@ func TestReadOrderList(t *testing.T) {
 	require.NoError(t, f.SetSheetRow("Sheet1", "A4", &[]any{"SBX003", "测试科技有限公司0003"}))
 	xlsxPath := filepath.Join(dir, "orders.xlsx")
 	require.NoError(t, f.SaveAs(xlsxPath))
-	l, err = batch.ReadOrderList(xlsxPath, "en", nil)
+	l, err = batch.ReadOrderList(xlsxPath, nil)
 	require.NoError(t, err)
 	require.Len(t, l.Orders, 1)
 	assert.Equal(t, "SBX003", l.Orders[0].OrderNo)
@@ -50,7 +50,7 @@ func TestReadOrderList(t *testing.T) {
 	// Not an order list.
 	bad := filepath.Join(dir, "book.csv")
 	require.NoError(t, os.WriteFile(bad, []byte("企业名称\n某某有限公司\n"), 0o600))
-	_, err = batch.ReadOrderList(bad, "en", nil)
+	_, err = batch.ReadOrderList(bad, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "订单号")
 }

@@ -59,8 +59,8 @@ func (r *runner) plan() runPlan {
 				}
 			}
 			if known && st.Outcome == outcome.NotOrdered && st.CooldownUntil.After(pol.Now) {
-				r.perCompany[i].note = r.text(msg.Cooldown, st.CooldownUntil.Local().Format(time.RFC3339))
-				r.incompleteBecause(r.text(msg.StopCooldown))
+				r.perCompany[i].note = msg.M(msg.Cooldown, st.CooldownUntil.Local().Format(time.RFC3339))
+				r.incompleteBecause(msg.M(msg.StopCooldown))
 			}
 		}
 	}

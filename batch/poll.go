@@ -33,7 +33,7 @@ func (r *runner) poll(it pollItem) {
 	switch info.Status {
 	case "S":
 		r.learn(it, now, true)
-		r.perCompany[i].note = ""
+		r.perCompany[i].note = msg.Message{}
 		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL}))
 		r.cfg.Progress.Pending.Add(-1)
 		r.cfg.Progress.Ready.Add(1)
@@ -87,12 +87,12 @@ func (r *runner) nextPoll(it pollItem) time.Time {
 func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 	now := r.cfg.Now()
 	if !now.Before(it.since.Add(r.cfg.Timeout)) {
-		note := r.text(msg.StillProcessing, r.cfg.Timeout)
+		note := msg.M(msg.StillProcessing, r.cfg.Timeout)
 		if cause != "" {
-			note = r.text(msg.NoPollAnswer, r.cfg.Timeout, cause)
+			note = msg.M(msg.NoPollAnswer, r.cfg.Timeout, cause)
 		}
 		r.perCompany[it.comp].note = note
-		r.incompleteBecause(r.text(msg.StopPollTimeout))
+		r.incompleteBecause(msg.M(msg.StopPollTimeout))
 		return
 	}
 	it.due = due
@@ -110,12 +110,12 @@ func (r *runner) pollFailed(it pollItem, err error) {
 	}
 	switch client.ClassOf(err) {
 	case client.ClassFatal:
-		r.halt(StopAccount, fatalReason(r.cfg.Lang, err))
+		r.halt(StopAccount, fatalReason(err))
 	case client.ClassQuota:
-		r.halt(StopQuota, r.text(msg.StopQuotaErr, err))
+		r.halt(StopQuota, msg.M(msg.StopQuotaErr, err))
 		r.pollsStopped.Store(true) // the polls get the same answer: stop them too
 	default: // retries exhausted, or a row-level code: poll again later
-		r.perCompany[it.comp].note = r.text(msg.PollFailed, err)
+		r.perCompany[it.comp].note = msg.M(msg.PollFailed, err)
 		r.cfg.Progress.Retries.Add(1)
 		now := r.cfg.Now()
 		r.pollLater(it, maxTime(r.nextPoll(it), now.Add(r.cfg.PollInterval)), err.Error())

@@ -149,7 +149,7 @@ func runSched(t *testing.T, n, never int, qps float64) *schedRun {
 		Input:        in,
 		Output:       filepath.Join(dir, "results.csv"),
 		State:        filepath.Join(dir, "portfolio.qccstate"),
-		Lang:         "en",
+		ResultsLang:  "en",
 		Concurrency:  8,
 		PollInterval: 100 * time.Millisecond, // until the schedule has learned
 		PollMax:      time.Second,            // MaxGap of the schedule
@@ -166,7 +166,7 @@ func runSched(t *testing.T, n, never int, qps float64) *schedRun {
 	if never > 0 {
 		require.ErrorAs(t, err, &se)
 		require.Equal(t, batch.StopIncomplete, se.Stop, "%v", err)
-		require.Contains(t, se.Reason, "polling timed out")
+		require.Contains(t, en(se), "polling timed out")
 	} else {
 		require.NoError(t, err)
 	}

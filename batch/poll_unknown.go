@@ -2,8 +2,9 @@ package batch
 
 import (
 	"errors"
-	"fmt"
+	"strconv"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/client"
 )
 
@@ -21,6 +22,6 @@ func (r *runner) unknownOrder(it pollItem, err error) bool {
 	st, _ := r.lookup(i)
 	r.cfg.Progress.Pending.Add(-1)
 	r.markFinal(i)
-	r.record(i, r.j.Ambiguous(r.key(i), fmt.Sprintf("polls of order %s answer %d (%s): the API does not know the order number", st.OrderNo, ae.Code, ae.Message)))
+	r.record(i, r.j.AmbiguousBecause(r.key(i), msg.M(msg.UnknownOrderNo, st.OrderNo, strconv.Itoa(ae.Code), ae.Message)))
 	return true
 }

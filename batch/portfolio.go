@@ -8,7 +8,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/msg"
-	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // Company is one unique company of a portfolio: what is ordered once.
@@ -37,30 +36,19 @@ type Portfolio struct {
 	PeopleColumn            int
 	PeopleNames, PeopleOrgs int // the names seen in PeopleColumn, and how many look like organisations
 
-	Rows            int            // data rows
-	RowCompany      []int32        // per data row (0-based): index into Companies, or -1 for an invalid row
-	RowLine         []int32        // per data row: its sheet row number (or CSV line), for messages
-	RowMessage      map[int]string // per data row: why it is invalid, or a warning for a valid row (zh)
-	RowMessageEN    map[int]string // the same in English
-	RowReason       map[int]msg.ID // per data row: the short reason, for invalid rows and warnings
-	Companies       []Company      // unique companies, first-appearance order
-	InvalidByReason map[msg.ID]int // invalid rows per short reason
-	WarningByReason map[msg.ID]int // valid rows with a warning, per short reason
-	Duplicates      int            // rows naming a company already named by an earlier row
+	Rows            int                 // data rows
+	RowCompany      []int32             // per data row (0-based): index into Companies, or -1 for an invalid row
+	RowLine         []int32             // per data row: its sheet row number (or CSV line), for messages
+	RowMessage      map[int]msg.Message // per data row: why it is invalid, or a warning for a valid row (rendered where shown)
+	RowReason       map[int]msg.ID      // per data row: the short reason, for invalid rows and warnings
+	Companies       []Company           // unique companies, first-appearance order
+	InvalidByReason map[msg.ID]int      // invalid rows per short reason
+	WarningByReason map[msg.ID]int      // valid rows with a warning, per short reason
+	Duplicates      int                 // rows naming a company already named by an earlier row
 }
 
 // Invalid returns the number of invalid rows.
 func (p *Portfolio) Invalid() int { return sumCounts(p.InvalidByReason) }
-
-// Message returns the message of data row i in lang ("en" or zh).
-func (p *Portfolio) Message(i int, lang string) string {
-	if outcome.Lang(lang) == "en" {
-		if m, ok := p.RowMessageEN[i]; ok {
-			return m
-		}
-	}
-	return p.RowMessage[i]
-}
 
 // ScanPortfolio is pass 1: it reads every data row of the file at path,
 // classifies its identifier and de-duplicates the companies. Memory grows
@@ -76,8 +64,7 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 	p := &Portfolio{
 		Path: path, Sheet: inp.Sheet(), Format: inp.Format(), Header: inp.Header(),
 		CodeColumn: code, NameColumn: name, HeaderRow: inp.HeaderRow(), PeopleColumn: -1,
-		RowMessage:      map[int]string{},
-		RowMessageEN:    map[int]string{},
+		RowMessage:      map[int]msg.Message{},
 		RowReason:       map[int]msg.ID{},
 		InvalidByReason: map[msg.ID]int{},
 		WarningByReason: map[msg.ID]int{},
@@ -121,11 +108,11 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 // PeopleError is the refusal of a run whose name column holds people (see
 // Portfolio.PeopleColumn): ordering reports on people's names spends money
 // on nothing.
-func (p *Portfolio) PeopleError(lang string) error {
+func (p *Portfolio) PeopleError() error {
 	if p.PeopleColumn < 0 {
 		return nil
 	}
-	return configErrorf(lang, msg.CfgPeople, p.Path, p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn), organisationWords)
+	return configErrorf(msg.CfgPeople, p.Path, p.PeopleOrgs, p.PeopleNames, p.columnLabel(p.PeopleColumn), organisationWords)
 }
 
 // organisationWords are examples of the words that make a name look like an
@@ -144,12 +131,9 @@ func (p *Portfolio) columnLabel(i int) string {
 func (p *Portfolio) add(id identifier.ID, index map[string]int32) {
 	row := p.Rows
 	p.Rows++
-	if id.Message != "" {
+	if !id.Message.Zero() {
 		p.RowMessage[row] = id.Message
 		p.RowReason[row] = id.Reason
-		if id.MessageEN != "" {
-			p.RowMessageEN[row] = id.MessageEN
-		}
 	}
 	if id.Invalid {
 		p.RowCompany = append(p.RowCompany, -1)

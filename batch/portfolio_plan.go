@@ -13,10 +13,9 @@ import (
 )
 
 // WritePlan writes the plan of `validate` (and of `run --dry-run`) for
-// people, in lang: what was read, how many rows are invalid and why, how
+// people, in language t: what was read, how many rows are invalid and why, how
 // many are duplicates, and how many companies would be ordered.
-func (p *Portfolio) WritePlan(w io.Writer, lang string) {
-	t := msg.For(lang)
+func (p *Portfolio) WritePlan(w io.Writer, t msg.Printer) {
 	src := p.Path
 	if p.Sheet != "" {
 		src += t.Text(msg.PlanSheet, p.Sheet)
@@ -104,9 +103,8 @@ func sumCounts(m map[msg.ID]int) int {
 
 // WriteRows lists the invalid rows with their sheet row number and reason,
 // then the duplicate rows with the row they repeat: the first max of each
-// on w, then how many more there are; in lang.
-func (p *Portfolio) WriteRows(w io.Writer, lang string, limit int) {
-	t := msg.For(lang)
+// on w, then how many more there are; in language t.
+func (p *Portfolio) WriteRows(w io.Writer, t msg.Printer, limit int) {
 	listed, more := 0, 0
 	for i, ci := range p.RowCompany {
 		if ci >= 0 {
@@ -120,7 +118,7 @@ func (p *Portfolio) WriteRows(w io.Writer, lang string, limit int) {
 			fmt.Fprint(w, t.Text(msg.PlanInvalidRows))
 		}
 		listed++
-		fmt.Fprint(w, t.Text(msg.PlanInvalidRow, p.RowLine[i], p.Message(i, lang)))
+		fmt.Fprint(w, t.Text(msg.PlanInvalidRow, p.RowLine[i], t.Msg(p.RowMessage[i])))
 	}
 	if more > 0 {
 		fmt.Fprint(w, t.Text(msg.PlanMore, more))

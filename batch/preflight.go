@@ -18,30 +18,37 @@ import (
 // any order: an output that would overwrite the input or the state file, a
 // folder that cannot be written, a declined confirmation. Nothing was
 // ordered.
+//
+// Problem is a message of the catalogue: Error writes it in zh, Msg gives
+// it to msg.Render for any language.
 type ConfigError struct {
-	Problem string
+	Problem msg.Message
 }
 
-func (e *ConfigError) Error() string { return e.Problem }
+func (e *ConfigError) Error() string { return e.Problem.String() }
 
-// configErrorf returns message id of the catalogue in lang as a
-// *ConfigError. An argument that is an error keeps its own text.
-func configErrorf(lang string, id msg.ID, a ...any) error {
-	return &ConfigError{Problem: msg.Text(lang, id, a...)}
+// Msg returns the problem, for msg.Render.
+func (e *ConfigError) Msg() msg.Message { return e.Problem }
+
+// configErrorf returns message id of the catalogue as a *ConfigError. An
+// argument that is an error is rendered in the same language (see
+// msg.Message.In).
+func configErrorf(id msg.ID, a ...any) error {
+	return &ConfigError{Problem: msg.M(id, a...)}
 }
 
 // CheckOutput checks a results path before anything is written: .xlsx or
 // .csv, not the input (after symlinks), in a folder that takes a new file,
 // replaceable if it exists.
 //
-// Its errors are sentences in lang (see outcome.Lang).
-func CheckOutput(input, output, lang string) error {
+// Its errors are messages of the catalogue (see msg.Render).
+func CheckOutput(input, output string) error {
 	switch strings.ToLower(filepath.Ext(output)) {
 	case ".xlsx", ".csv":
 	default:
-		return configErrorf(lang, msg.CfgOutputExt, output)
+		return configErrorf(msg.CfgOutputExt, output)
 	}
-	return checkPaths(input, output, "", "", lang)
+	return checkPaths(input, output, "", "")
 }
 
 // maxXLSXRows is how many data rows a results sheet holds (Excel's
@@ -53,39 +60,39 @@ var maxXLSXRows = 1<<20 - 1 // a variable only so that tests can lower it
 // replaces the input or the other (SPEC "Results"; issue: paths were found
 // wrong only after paying). Every check follows symlinks and compares files
 // case-insensitively where the file system does.
-func checkPaths(input, output, state, downloadDir, lang string) error {
+func checkPaths(input, output, state, downloadDir string) error {
 	named := []struct{ flag, path string }{{"-o", output}, {"--state", state}}
 	for _, n := range named {
 		if n.path == "" {
 			continue
 		}
 		if same(n.path, input) {
-			return configErrorf(lang, msg.CfgIsInput, n.flag, n.path)
+			return configErrorf(msg.CfgIsInput, n.flag, n.path)
 		}
 	}
 	if output != "" && state != "" && same(output, state) {
-		return configErrorf(lang, msg.CfgOutputIsState, output)
+		return configErrorf(msg.CfgOutputIsState, output)
 	}
 	for _, n := range named {
 		if n.path == "" {
 			continue
 		}
-		if err := checkWritableDir(n.path, lang); err != nil {
-			return configErrorf(lang, msg.CfgPath, n.flag, n.path, err)
+		if err := checkWritableDir(n.path); err != nil {
+			return configErrorf(msg.CfgPath, n.flag, n.path, err)
 		}
 	}
 	if output != "" {
-		if err := checkReplaceable(output, lang); err != nil {
-			return configErrorf(lang, msg.CfgPath, "-o", output, err)
+		if err := checkReplaceable(output); err != nil {
+			return configErrorf(msg.CfgPath, "-o", output, err)
 		}
 	}
 	if downloadDir != "" {
 		if st, err := os.Stat(downloadDir); err == nil && !st.IsDir() {
-			return configErrorf(lang, msg.CfgDownloadIsFile, downloadDir)
+			return configErrorf(msg.CfgDownloadIsFile, downloadDir)
 		} else if err != nil {
 			parent := filepath.Dir(filepath.Clean(downloadDir))
 			if st, err := os.Stat(parent); err != nil || !st.IsDir() {
-				return configErrorf(lang, msg.CfgDownloadNoParent, downloadDir, parent)
+				return configErrorf(msg.CfgDownloadNoParent, downloadDir, parent)
 			}
 		}
 	}
@@ -119,7 +126,7 @@ func same(a, b string) bool {
 
 // checkWritableDir checks that the folder of path (of its target, for a
 // symlink) exists and takes a new file: it creates and removes one.
-func checkWritableDir(path, lang string) error {
+func checkWritableDir(path string) error {
 	target, err := fsutil.Resolve(path)
 	if err != nil {
 		return err
@@ -128,16 +135,16 @@ func checkWritableDir(path, lang string) error {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return errors.New(msg.Text(lang, msg.CfgNoFolder, dir))
+			return msg.Errorf(msg.CfgNoFolder, dir)
 		}
 		return fsutil.UnwrapPathError(err)
 	}
 	if !st.IsDir() {
-		return errors.New(msg.Text(lang, msg.CfgNotFolder, dir))
+		return msg.Errorf(msg.CfgNotFolder, dir)
 	}
 	f, err := os.CreateTemp(dir, ".qccbatch-check-*")
 	if err != nil {
-		return errors.New(msg.Text(lang, msg.CfgCannotWrite, dir, fsutil.UnwrapPathError(err)))
+		return msg.Errorf(msg.CfgCannotWrite, dir, fsutil.UnwrapPathError(err))
 	}
 	name := f.Name()
 	_ = f.Close()
@@ -148,7 +155,7 @@ func checkWritableDir(path, lang string) error {
 // checkReplaceable checks that an existing output can be replaced: not a
 // folder, and (on Windows) not open in another program, which would refuse
 // the final rename after every order was paid.
-func checkReplaceable(path, lang string) error {
+func checkReplaceable(path string) error {
 	target, err := fsutil.Resolve(path)
 	if err != nil {
 		return err
@@ -161,9 +168,9 @@ func checkReplaceable(path, lang string) error {
 		return fsutil.UnwrapPathError(err)
 	}
 	if st.IsDir() {
-		return errors.New(msg.Text(lang, msg.CfgIsFolder))
+		return msg.Errorf(msg.CfgIsFolder)
 	}
-	return checkNotOpen(target, lang)
+	return checkNotOpen(target)
 }
 
 // ConfirmAbove is how many new orders a run places without asking, when
@@ -188,7 +195,7 @@ func (r *runner) preflight(pl runPlan) error {
 			}
 		}
 		if other > 0 {
-			return configErrorf(r.cfg.Lang, msg.CfgOtherFormat, other, client.Format(r.format).String())
+			return configErrorf(msg.CfgOtherFormat, other, client.Format(r.format).String())
 		}
 	}
 	if r.cfg.Confirm != nil && len(pl.orders) > ConfirmAbove {
@@ -198,9 +205,9 @@ func (r *runner) preflight(pl runPlan) error {
 		}
 		if n > ConfirmAbove && !r.cfg.Confirm(n, float64(n)*r.cfg.Price) {
 			if r.work.Err() != nil { // interrupted at the prompt: exit 4, not a usage error
-				return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopInterruptedAtPrompt)}
+				return &StopError{Stop: StopIncomplete, Reason: msg.M(msg.StopInterruptedAtPrompt)}
 			}
-			return configErrorf(r.cfg.Lang, msg.CfgNotConfirmed)
+			return configErrorf(msg.CfgNotConfirmed)
 		}
 	}
 	return nil

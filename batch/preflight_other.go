@@ -3,4 +3,4 @@
 package batch
 
 // checkNotOpen is a no-op where an open file can be replaced (Unix).
-func checkNotOpen(string, string) error { return nil }
+func checkNotOpen(string) error { return nil }

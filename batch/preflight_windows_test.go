@@ -26,7 +26,7 @@ func TestCheckNotOpen_Windows(t *testing.T) {
 	require.NoError(t, err)
 	err = checkPaths(filepath.Join(dir, "in.csv"), out, filepath.Join(dir, "s.qccstate"), "", "en")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "close it in Excel")
+	assert.Contains(t, en(err), "close it in Excel")
 	require.NoError(t, syscall.CloseHandle(h))
 	assert.NoError(t, checkPaths(filepath.Join(dir, "in.csv"), out, filepath.Join(dir, "s.qccstate"), "", "en"))
 
@@ -34,5 +34,5 @@ func TestCheckNotOpen_Windows(t *testing.T) {
 	require.NoError(t, os.WriteFile(in, []byte("x"), 0o600))
 	err = checkPaths(in, filepath.Join(dir, "PORTFOLIO.XLSX"), filepath.Join(dir, "s.qccstate"), "", "en")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "is the input file")
+	assert.Contains(t, en(err), "is the input file")
 }

@@ -2,7 +2,6 @@ package batch
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"slices"
 	"time"
@@ -43,8 +42,6 @@ type ResolveConfig struct {
 	API ReportInfoAPI
 
 	Now func() time.Time
-	// Lang is the language of the errors [zh].
-	Lang string
 }
 
 // ReportInfoAPI is what a resolution needs of the API: to ask whether it
@@ -60,7 +57,7 @@ type ResolveAction struct {
 	From       outcome.Outcome // the company's outcome before
 	OrderNo    string          // the order it becomes pending with, or ""
 	NotOrdered bool            // it becomes not_ordered
-	Why        string          // for people
+	Why        msg.Message     // for people, rendered where shown
 }
 
 // ResolvePlan is what a resolution does (Applied) or would do.
@@ -105,20 +102,20 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 	}
 	var list *OrderList
 	if cfg.Orders != "" {
-		loc, err := ParseOrdersTZ(cfg.OrdersTZ, cfg.Lang)
+		loc, err := ParseOrdersTZ(cfg.OrdersTZ)
 		if err != nil {
 			return nil, err
 		}
-		if list, err = ReadOrderList(cfg.Orders, cfg.Lang, loc); err != nil {
+		if list, err = ReadOrderList(cfg.Orders, loc); err != nil {
 			return nil, err
 		}
 	} else if cfg.Key == "" || (cfg.OrderNo == "") == !cfg.NotOrdered {
-		return nil, configErrorf(cfg.Lang, msg.CfgResolveNeeds)
+		return nil, configErrorf(msg.CfgResolveNeeds)
 	}
 	if _, err := os.Stat(cfg.State); err != nil {
-		return nil, journal.InLang(&journal.FileError{Path: cfg.State, Err: err}, cfg.Lang)
+		return nil, &journal.FileError{Path: cfg.State, Err: err}
 	}
-	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, History: true, Lang: cfg.Lang})
+	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, History: true})
 	if err != nil {
 		return nil, err
 	}
@@ -135,11 +132,11 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 			return nil, err
 		}
 		if uncovered := planFromList(j, list, cfg, plan); uncovered > 0 {
-			span := msg.Text(cfg.Lang, msg.CfgSpanNone)
+			span := msg.M(msg.CfgSpanNone)
 			if !list.From.IsZero() {
-				span = msg.Text(cfg.Lang, msg.CfgSpan, list.From.Format(time.RFC3339), list.To.Format(time.RFC3339))
+				span = msg.M(msg.CfgSpan, list.From.Format(time.RFC3339), list.To.Format(time.RFC3339))
 			}
-			return nil, configErrorf(cfg.Lang, msg.CfgResolveUncovered, span, uncovered)
+			return nil, configErrorf(msg.CfgResolveUncovered, span, uncovered)
 		}
 	}
 	if list != nil {
@@ -166,7 +163,7 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 		res := journal.Resolution{OrderNo: a.OrderNo, NotOrdered: a.NotOrdered, SearchKey: a.SearchKey, By: osUser(), Source: src, SourceSHA256: sum}
 		if err := j.Resolve(a.Key, res); err != nil {
 			_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: err.Error()})
-			return nil, refusedResolution(cfg.Lang, err)
+			return nil, refusedResolution(err)
 		}
 		if a.OrderNo != "" {
 			placed++
@@ -217,7 +214,7 @@ func planFromList(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *
 				}
 				used[o.OrderNo] = true
 				plan.Actions = append(plan.Actions, ResolveAction{Key: st.Key, SearchKey: st.SearchKey, From: st.Outcome, OrderNo: o.OrderNo,
-					Why: fmt.Sprintf("in the order list (row %d)", o.Line)})
+					Why: msg.M(msg.ResolveInList, o.Line)})
 				return true
 			}
 			if cfg.AbsentNotOrdered {
@@ -227,7 +224,7 @@ func planFromList(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *
 					return true
 				}
 				plan.Actions = append(plan.Actions, ResolveAction{Key: st.Key, SearchKey: st.SearchKey, From: st.Outcome, NotOrdered: true,
-					Why: "absent from the order list, which covers its request"})
+					Why: msg.M(msg.ResolveAbsent)})
 				return true
 			}
 			plan.Remaining++
@@ -238,7 +235,7 @@ func planFromList(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *
 				}
 				used[o.OrderNo] = true
 				plan.Actions = append(plan.Actions, ResolveAction{Key: st.Key, SearchKey: st.SearchKey, From: st.Outcome, OrderNo: o.OrderNo,
-					Why: fmt.Sprintf("an order in the list the state file did not know (row %d)", o.Line)})
+					Why: msg.M(msg.ResolveNewInList, o.Line)})
 				return true
 			}
 		}

@@ -31,16 +31,12 @@ const maxNamed = 20
 func resolveByHand(j *journal.Journal, cfg ResolveConfig) (ResolveAction, error) {
 	id := identifier.Classify(input.Cell{Value: cfg.Key, Type: input.CellString}, identifier.Options{AllowBadChecksum: true})
 	if id.Invalid {
-		why := id.Message
-		if outcome.Lang(cfg.Lang) == "en" {
-			why = id.MessageEN
-		}
-		return ResolveAction{}, configErrorf(cfg.Lang, msg.CfgResolveKey, cfg.Key, why)
+		return ResolveAction{}, configErrorf(msg.CfgResolveKey, cfg.Key, id.Message)
 	}
 	k := journal.Key{ID: id.Key, Format: cfg.Format}
 	st, known := j.Lookup(k)
 	if !known {
-		return ResolveAction{}, configErrorf(cfg.Lang, msg.CfgResolveUnknown, cfg.Key, client.Format(cfg.Format).String())
+		return ResolveAction{}, configErrorf(msg.CfgResolveUnknown, cfg.Key, client.Format(cfg.Format).String())
 	}
 	no := strings.TrimSpace(cfg.OrderNo)
 	if no != "" {
@@ -49,19 +45,19 @@ func resolveByHand(j *journal.Journal, cfg ResolveConfig) (ResolveAction, error)
 				continue
 			}
 			if o.Key != k {
-				return ResolveAction{}, configErrorf(cfg.Lang, msg.CfgResolveOtherCompany, no, companyName(o), cfg.Key)
+				return ResolveAction{}, configErrorf(msg.CfgResolveOtherCompany, no, companyName(o), cfg.Key)
 			}
 			if !o.Current {
-				return ResolveAction{}, configErrorf(cfg.Lang, msg.CfgResolveOlderOrder, no, cfg.Key, orderTime(o).Format(time.RFC3339))
+				return ResolveAction{}, configErrorf(msg.CfgResolveOlderOrder, no, cfg.Key, orderTime(o).Format(time.RFC3339))
 			}
 		}
 	}
 	if err := j.CanResolve(k, journal.Resolution{OrderNo: no, NotOrdered: cfg.NotOrdered}); err != nil {
-		return ResolveAction{}, refusedResolution(cfg.Lang, err)
+		return ResolveAction{}, refusedResolution(err)
 	}
-	why := "by hand"
+	why := msg.M(msg.ResolveByHand)
 	if cfg.NotOrdered && st.Outcome == outcome.Pending {
-		why = "by hand: undoes the resolution that recorded order " + st.OrderNo
+		why = msg.M(msg.ResolveByHandUndo, st.OrderNo)
 	}
 	return ResolveAction{Key: k, SearchKey: id.SearchKey, From: st.Outcome, OrderNo: no, NotOrdered: cfg.NotOrdered, Why: why}, nil
 }
@@ -72,7 +68,7 @@ func resolveByHand(j *journal.Journal, cfg ResolveConfig) (ResolveAction, error)
 func checkOrderNo(ctx context.Context, cfg ResolveConfig) error {
 	no := strings.TrimSpace(cfg.OrderNo)
 	if cfg.API == nil {
-		return configErrorf(cfg.Lang, msg.CfgResolveAPICheck, no, errors.New("no API client"))
+		return configErrorf(msg.CfgResolveAPICheck, no, errors.New("no API client"))
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -83,17 +79,17 @@ func checkOrderNo(ctx context.Context, cfg ResolveConfig) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &ae) && (ae.Code == 201 || ae.Code == 202):
-		return configErrorf(cfg.Lang, msg.CfgResolveAPIUnknown, no, fmt.Sprintf("%d %s", ae.Code, ae.Message))
+		return configErrorf(msg.CfgResolveAPIUnknown, no, fmt.Sprintf("%d %s", ae.Code, ae.Message))
 	}
-	return configErrorf(cfg.Lang, msg.CfgResolveAPICheck, no, err)
+	return configErrorf(msg.CfgResolveAPICheck, no, err)
 }
 
 // refusedResolution turns the state file's refusal of a resolution into a
 // *ConfigError (exit 2); other errors pass unchanged.
-func refusedResolution(lang string, err error) error {
+func refusedResolution(err error) error {
 	var re *journal.ResolveError
 	if errors.As(err, &re) {
-		return configErrorf(lang, msg.CfgResolveRefused, err)
+		return configErrorf(msg.CfgResolveRefused, err)
 	}
 	return err
 }
@@ -113,18 +109,18 @@ func checkList(j *journal.Journal, list *OrderList, cfg ResolveConfig) error {
 		}
 		byNo[o.OrderNo] = append(byNo[o.OrderNo], o)
 	}
-	var items []string
+	var items []msg.Message
 	for _, no := range nos {
 		lines := byNo[no]
 		for _, o := range lines[1:] {
 			if !slices.ContainsFunc(o.Keys, lines[0].Of) {
-				items = append(items, msg.Text(cfg.Lang, msg.CfgOrdersSameNoItem, no, lineNumbers(lines)))
+				items = append(items, msg.M(msg.CfgOrdersSameNoItem, no, lineNumbers(lines)))
 				break
 			}
 		}
 	}
 	if len(items) > 0 {
-		return configErrorf(cfg.Lang, msg.CfgOrdersSameNo, joinNamed(cfg.Lang, items))
+		return configErrorf(msg.CfgOrdersSameNo, joinNamed(items))
 	}
 	// A number the state file gives another company.
 	ledgerNo := map[string][]journal.OrderRecord{}
@@ -136,13 +132,13 @@ func checkList(j *journal.Journal, list *OrderList, cfg ResolveConfig) error {
 	for _, o := range list.Orders {
 		for _, lo := range ledgerNo[o.OrderNo] {
 			if !o.Of(lo.ID) {
-				items = append(items, msg.Text(cfg.Lang, msg.CfgOrdersOtherCompanyItem, o.Line, o.OrderNo, o.SearchKey, companyName(lo)))
+				items = append(items, msg.M(msg.CfgOrdersOtherCompanyItem, o.Line, o.OrderNo, o.SearchKey, companyName(lo)))
 				break
 			}
 		}
 	}
 	if len(items) > 0 {
-		return configErrorf(cfg.Lang, msg.CfgOrdersOtherCompany, joinNamed(cfg.Lang, items))
+		return configErrorf(msg.CfgOrdersOtherCompany, joinNamed(items))
 	}
 	if !cfg.AbsentNotOrdered || list.From.IsZero() {
 		return nil
@@ -155,11 +151,11 @@ func checkList(j *journal.Journal, list *OrderList, cfg ResolveConfig) error {
 			continue
 		}
 		if !slices.ContainsFunc(byNo[lo.OrderNo], func(o VendorOrder) bool { return o.Of(lo.ID) }) {
-			items = append(items, msg.Text(cfg.Lang, msg.CfgOrdersMissingItem, lo.OrderNo, companyName(lo)))
+			items = append(items, msg.M(msg.CfgOrdersMissingItem, lo.OrderNo, companyName(lo)))
 		}
 	}
 	if len(items) > 0 {
-		return configErrorf(cfg.Lang, msg.CfgOrdersMissing, len(items), list.From.Format(time.RFC3339), list.To.Format(time.RFC3339), joinNamed(cfg.Lang, items))
+		return configErrorf(msg.CfgOrdersMissing, len(items), list.From.Format(time.RFC3339), list.To.Format(time.RFC3339), joinNamed(items))
 	}
 	return nil
 }
@@ -183,21 +179,21 @@ func checkListTimes(j *journal.Journal, list *OrderList, cfg ResolveConfig) erro
 			began = t
 		}
 	}
-	var future, early []string
+	var future, early []msg.Message
 	for _, o := range list.Orders {
 		switch {
 		case o.OrderedAt.IsZero():
 		case o.OrderedAt.After(now.Add(resolveSlack)):
-			future = append(future, msg.Text(cfg.Lang, msg.CfgOrdersTimeItem, o.Line, o.OrderedAt.Format(time.RFC3339)))
+			future = append(future, msg.M(msg.CfgOrdersTimeItem, o.Line, o.OrderedAt.Format(time.RFC3339)))
 		case !began.IsZero() && o.OrderedAt.Before(began.Add(-resolveSlack)):
-			early = append(early, msg.Text(cfg.Lang, msg.CfgOrdersTimeItem, o.Line, o.OrderedAt.Format(time.RFC3339)))
+			early = append(early, msg.M(msg.CfgOrdersTimeItem, o.Line, o.OrderedAt.Format(time.RFC3339)))
 		}
 	}
 	if len(future) > 0 {
-		return configErrorf(cfg.Lang, msg.CfgOrdersFuture, now.Format(time.RFC3339), joinNamed(cfg.Lang, future))
+		return configErrorf(msg.CfgOrdersFuture, now.Format(time.RFC3339), joinNamed(future))
 	}
 	if len(early) > 0 {
-		return configErrorf(cfg.Lang, msg.CfgOrdersBeforeLedger, began.Format(time.RFC3339), joinNamed(cfg.Lang, early))
+		return configErrorf(msg.CfgOrdersBeforeLedger, began.Format(time.RFC3339), joinNamed(early))
 	}
 	return nil
 }
@@ -229,10 +225,9 @@ func lineNumbers(os []VendorOrder) string {
 }
 
 // joinNamed joins at most maxNamed items, saying how many more there are.
-func joinNamed(lang string, items []string) string {
-	sep := msg.Text(lang, msg.LogListSep)
+func joinNamed(items []msg.Message) msg.Message {
 	if len(items) <= maxNamed {
-		return strings.Join(items, sep)
+		return msg.Join(msg.LogListSep, items...)
 	}
-	return strings.Join(items[:maxNamed], sep) + sep + msg.Text(lang, msg.CfgOrdersMore, len(items)-maxNamed)
+	return msg.Join(msg.LogListSep, append(items[:maxNamed:maxNamed], msg.M(msg.CfgOrdersMore, len(items)-maxNamed))...)
 }

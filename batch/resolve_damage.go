@@ -38,7 +38,7 @@ func planDamage(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *Re
 		}
 		used[o.OrderNo] = true
 		plan.Actions = append(plan.Actions, ResolveAction{Key: k, SearchKey: o.SearchKey, From: st.Outcome, OrderNo: o.OrderNo,
-			Why: msg.Text(cfg.Lang, msg.ResolveDamageAdded, o.Line)})
+			Why: msg.M(msg.ResolveDamageAdded, o.Line)})
 	}
 	for _, o := range plan.Unknown {
 		if !used[o.OrderNo] {

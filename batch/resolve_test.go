@@ -80,17 +80,17 @@ func TestResolve_AbsentNeedsACoveringList(t *testing.T) {
 	before, _ := os.ReadFile(e.cfg.State)
 	// A list without times cannot prove any request absent.
 	require.NoError(t, os.WriteFile(path, []byte("订单号,查询关键字\r\nOLD1,别人的科技有限公司\r\n"), 0o600))
-	_, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	_, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	var ce *batch.ConfigError
 	require.ErrorAs(t, err, &ce)
-	assert.Contains(t, ce.Problem, "not covered")
+	assert.Contains(t, en(ce), "not covered")
 	// A list from last month cannot either: it is refused outright, its
 	// times being before the state file began.
 	old := []qcctest.PlacedOrder{{OrderNo: "OLD1", SearchKey: "正常科技有限公司三", At: time.Now().AddDate(0, -1, 0)}}
 	vendorCSV(t, path, old, "")
-	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	require.ErrorAs(t, err, &ce)
-	assert.Contains(t, ce.Problem, "before the state file began")
+	assert.Contains(t, en(ce), "before the state file began")
 	after, _ := os.ReadFile(e.cfg.State)
 	assert.Equal(t, before, after, "refused: nothing changed")
 }

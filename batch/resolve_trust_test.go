@@ -30,9 +30,9 @@ func requireRefused(t *testing.T, e *env, before []byte, err error, names ...str
 	t.Helper()
 	var ce *batch.ConfigError
 	if assert.ErrorAs(t, err, &ce) { // not require: a test goes on to show what the next run would buy
-		assert.NotContains(t, ce.Problem, "\n", "one line")
+		assert.NotContains(t, en(ce), "\n", "one line")
 		for _, n := range names {
-			assert.Contains(t, ce.Problem, n)
+			assert.Contains(t, en(ce), n)
 		}
 	}
 	after, rerr := os.ReadFile(e.cfg.State)
@@ -81,7 +81,7 @@ func TestResolve_AbsentNotOrderedRefusesAnIncompleteList(t *testing.T) {
 	path := filepath.Join(e.dir, "orders.csv")
 	vendorCSV(t, path, list, "")
 	before, _ := os.ReadFile(e.cfg.State)
-	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	var missing []string
 	for _, o := range normal[1:19] {
 		missing = append(missing, o.OrderNo)
@@ -100,7 +100,7 @@ func TestResolve_AbsentNotOrderedRefusesAnIncompleteList(t *testing.T) {
 	// The whole list is accepted: the uncertain companies it lacks were
 	// not ordered, and the next run orders them (once more each).
 	vendorCSV(t, path, normal, "")
-	plan, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	plan, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	require.NoError(t, err)
 	assert.Len(t, plan.Actions, 10)
 }
@@ -126,7 +126,7 @@ func TestResolve_ListWithNameAndCodeColumns(t *testing.T) {
 	}
 	path := filepath.Join(e.dir, "orders.csv")
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o600))
-	plan, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	plan, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	require.NoError(t, err)
 	require.Len(t, plan.Actions, 2)
 	for _, a := range plan.Actions {
@@ -157,7 +157,7 @@ func TestResolve_OrderNumberOfAnotherCompany(t *testing.T) {
 	two := one
 	two.SearchKey = "掉线科技有限公司二"
 	vendorCSV(t, path, []qcctest.PlacedOrder{one, two}, "")
-	_, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	_, err := batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	requireRefused(t, e, before, err, "one order number to two companies", one.OrderNo, "rows 2, 3")
 
 	// The state file's order of 正常三, given to 掉线二 (row 3): it would
@@ -165,7 +165,7 @@ func TestResolve_OrderNumberOfAnotherCompany(t *testing.T) {
 	stolen := three
 	stolen.SearchKey = "掉线科技有限公司二"
 	vendorCSV(t, path, []qcctest.PlacedOrder{one, stolen}, "")
-	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	requireRefused(t, e, before, err, "row 3 has order "+three.OrderNo+" for 掉线科技有限公司二", "for 正常科技有限公司三")
 
 	_, err = e.runCtx(30 * time.Second)
@@ -196,12 +196,12 @@ func TestResolve_ListTimesAreChinaTime(t *testing.T) {
 	}
 	path := filepath.Join(e.dir, "orders.csv")
 	vendorCSV(t, path, stale, "")
-	l, err := batch.ReadOrderList(path, "en", nil)
+	l, err := batch.ReadOrderList(path, nil)
 	require.NoError(t, err)
 	assert.WithinDuration(t, now.Add(-7*time.Hour), l.To, time.Second, "China time, not the machine's")
 
 	before, _ := os.ReadFile(e.cfg.State)
-	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true, Lang: "en"})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, AbsentNotOrdered: true, Apply: true})
 	requireRefused(t, e, before, err, "before the state file began", "row 2", "row 3")
 	_, err = e.runCtx(30 * time.Second)
 	assert.Equal(t, 3, e.srv.TotalOrders(), "the uncertain companies were not bought again")
@@ -210,18 +210,18 @@ func TestResolve_ListTimesAreChinaTime(t *testing.T) {
 	// A list in another zone says so with --orders-tz: read in UTC, the
 	// same wall times are 8 hours later.
 	before, _ = os.ReadFile(e.cfg.State)
-	l, err = batch.ReadOrderList(path, "en", time.UTC)
+	l, err = batch.ReadOrderList(path, time.UTC)
 	require.NoError(t, err)
 	assert.WithinDuration(t, now.Add(time.Hour), l.To, time.Second)
-	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, OrdersTZ: "UTC", Lang: "en"})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, OrdersTZ: "UTC"})
 	requireRefused(t, e, before, err, "later than now", "row 3")
-	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, OrdersTZ: "Mars/Olympus", Lang: "en"})
+	_, err = batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Orders: path, OrdersTZ: "Mars/Olympus"})
 	requireRefused(t, e, before, err, "--orders-tz")
 
 	// A time with an offset keeps it.
 	require.NoError(t, os.WriteFile(path, []byte("订单号,查询关键字,下单时间\n"+
 		"O1,别人的科技有限公司一,2026-11-02T09:15:00+01:00\n"), 0o600))
-	l, err = batch.ReadOrderList(path, "en", nil)
+	l, err = batch.ReadOrderList(path, nil)
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2026, 11, 2, 8, 15, 0, 0, time.UTC), l.From.UTC())
 }
@@ -235,7 +235,7 @@ func TestResolve_ByHandChecksTheNumber(t *testing.T) {
 	one, three := placedOf(e.srv, "掉线科技有限公司一"), placedOf(e.srv, "正常科技有限公司三")
 	resolve := func(key, no string, notOrdered bool) (*batch.ResolvePlan, error) {
 		return batch.Resolve(context.Background(), batch.ResolveConfig{State: e.cfg.State, Key: key, OrderNo: no, NotOrdered: notOrdered,
-			Apply: true, API: api, Lang: "en"})
+			Apply: true, API: api})
 	}
 	before, _ := os.ReadFile(e.cfg.State)
 

@@ -3,6 +3,7 @@ package batch
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
@@ -17,14 +18,14 @@ import (
 // stateResult returns the appended result columns for a company from its
 // state (known is false when the state file has never heard of it) and what
 // this run noted about it.
-func stateResult(searchKey string, st journal.State, known bool, note, lang string) results.Result {
+func stateResult(searchKey string, st journal.State, known bool, note msg.Message) results.Result {
 	rr := results.Result{SearchKey: searchKey, Outcome: outcome.NotOrdered}
 	if known {
 		rr = results.Result{
 			SearchKey:    st.SearchKey,
 			Outcome:      st.Outcome,
 			Code:         st.Code,
-			Message:      journalMessage(lang, st.Message),
+			Message:      stateMessage(st),
 			OrderNo:      st.OrderNo,
 			ReportStatus: st.ReportStatus,
 			ReportURL:    st.ReportURL,
@@ -38,22 +39,32 @@ func stateResult(searchKey string, st journal.State, known bool, note, lang stri
 		if rr.Outcome == "" {
 			rr.Outcome = outcome.NotOrdered
 		}
-		if rr.Outcome == outcome.Failed && rr.Message == "" {
-			rr.Message = msg.Text(lang, msg.ReportFailed)
+		if rr.Outcome == outcome.Failed && rr.Message.Zero() {
+			rr.Message = msg.M(msg.ReportFailed)
 		}
 	}
 	rr.Message = joinMessage(rr.Message, note)
 	return rr
 }
 
-func joinMessage(a, b string) string {
-	switch {
-	case a == "":
-		return b
-	case b == "" || a == b:
+// stateMessage is what the state says of a company: why it is uncertain
+// (its note), or the API's message of a refusal or cooldown.
+func stateMessage(st journal.State) msg.Message {
+	if !st.Note.Zero() {
+		return st.Note
+	}
+	if st.Message != "" {
+		return msg.Plain(st.Message)
+	}
+	return msg.Message{}
+}
+
+// joinMessage joins two notes of a row, once if they are the same.
+func joinMessage(a, b msg.Message) msg.Message {
+	if reflect.DeepEqual(a, b) {
 		return a
 	}
-	return a + "; " + b
+	return msg.JoinText("; ", a, b)
 }
 
 // resultLookup gives the result columns of company i of a portfolio.
@@ -87,7 +98,7 @@ func outcomeCounts(p *Portfolio, res resultLookup) (rows, companies map[outcome.
 // identifiers, never the whole table. Each row's identifier is classified
 // again and must still name the company of the first pass: a file edited
 // while a long run went on must not get its results on the wrong rows.
-func writePortfolioResults(out string, p *Portfolio, opt input.Options, co identifier.Options, res resultLookup, sum results.Summary, lang string) error {
+func writePortfolioResults(out string, p *Portfolio, opt input.Options, co identifier.Options, res resultLookup, sum results.Summary, t msg.Printer) error {
 	in, err := input.Open(p.Path, opt)
 	if err != nil {
 		return err
@@ -105,22 +116,22 @@ func writePortfolioResults(out string, p *Portfolio, opt input.Options, co ident
 		if row >= len(p.RowCompany) {
 			return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
 		}
-		ci, msg := p.RowCompany[row], p.Message(row, lang)
+		ci, note := p.RowCompany[row], p.RowMessage[row]
 		row++
 		id := identifier.Classify(in.Identifier(r), co)
 		if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
 			return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
 		}
 		if ci < 0 {
-			return r, results.Result{Outcome: outcome.Invalid, Message: msg}, nil
+			return r, results.Result{Outcome: outcome.Invalid, Message: note}, nil
 		}
 		rr := res(int(ci))
-		rr.Message = joinMessage(msg, rr.Message)
+		rr.Message = joinMessage(note, rr.Message)
 		return r, rr, nil
 	}
 	src, stop := prefetch(next)
 	defer stop() // before in.Close
-	return results.Write(out, in.Header(), src, sum, lang)
+	return results.Write(out, in.Header(), src, sum, t)
 }
 
 func errInputChanged(path string, line int) error {
@@ -134,11 +145,11 @@ func errInputChanged(path string, line int) error {
 // notes. A row left not_ordered by a stop says why.
 func (r *runner) result(i int) results.Result {
 	st, known := r.lookup(i)
-	rr := stateResult(r.p.Companies[i].SearchKey, st, known, r.perCompany[i].note, r.cfg.Lang)
-	if rr.Outcome == outcome.NotOrdered && rr.Message == "" {
+	rr := stateResult(r.p.Companies[i].SearchKey, st, known, r.perCompany[i].note)
+	if rr.Outcome == outcome.NotOrdered && rr.Message.Zero() {
 		r.mu.Lock()
 		if r.stop != nil {
-			rr.Message = r.text(msg.Stopped, r.stop.Reason)
+			rr.Message = msg.M(msg.Stopped, r.stop.Reason)
 		}
 		r.mu.Unlock()
 	}
@@ -184,18 +195,20 @@ func (r *runner) possiblyCharged() int {
 func (r *runner) writeResults(rep *Report) error {
 	sum := rep.Summary
 	sum.End = r.cfg.Now()
-	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.cfg.Classify, r.result, sum, r.cfg.Lang)
+	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.cfg.Classify, r.result, sum, r.cfg.ResultsLang)
 }
 
 // WriteLocalResults writes the results table of a portfolio that was only
 // validated: invalid rows with their reason, every other row not_ordered.
 // It reads the input again like a run does, with the same check that the
 // file did not change meanwhile.
-func (p *Portfolio) WriteLocalResults(out string, opt input.Options, co identifier.Options, sum results.Summary, lang string) error {
+//
+// t is the language of the results.
+func (p *Portfolio) WriteLocalResults(out string, opt input.Options, co identifier.Options, sum results.Summary, t msg.Printer) error {
 	res := func(i int) results.Result {
 		return results.Result{SearchKey: p.Companies[i].SearchKey, Outcome: outcome.NotOrdered}
 	}
 	sum.Counts = portfolioCounts(p, res)
 	sum.Rows, sum.Companies = p.Rows, len(p.Companies)
-	return writePortfolioResults(out, p, opt, co, res, sum, lang)
+	return writePortfolioResults(out, p, opt, co, res, sum, t)
 }

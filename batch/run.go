@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -57,17 +58,17 @@ type runner struct {
 	ambiguousTotal int                     // order requests this run that got no usable answer: possibly charged
 	outage         *StopError              // the outage breaker's stop, if it was the run's stop
 	outageRecent   int                     // ambiguous answers in the window when the breaker tripped
-	incomplete     []string                // reasons the run could not finish everything
+	incomplete     []msg.Message           // reasons the run could not finish everything
 	companyCounts  map[outcome.Outcome]int // companies per outcome at the end (report)
 	sched          *scheduler
 	// damageHeld says why the run places no new order: the state file lost
 	// records that no resolution has reconciled yet (see holdForDamage).
-	damageHeld string
+	damageHeld msg.Message
 }
 
 // companyRun is what a run learns about one company beyond the journal.
 type companyRun struct {
-	note         string // shown in the row's message
+	note         msg.Message // shown in the row's message
 	ordersPlaced int32
 }
 
@@ -79,21 +80,21 @@ type companyRun struct {
 func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
 	start := cfg.Now()
-	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir, cfg.Lang); err != nil {
+	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir); err != nil {
 		return nil, err
 	}
 	p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.PeopleError(cfg.Lang); err != nil {
+	if err := p.PeopleError(); err != nil {
 		return nil, err
 	}
 	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
-		return nil, configErrorf(cfg.Lang, msg.CfgTooManyRows,
+		return nil, configErrorf(msg.CfgTooManyRows,
 			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
 	}
-	if err := checkFreeSpace(cfg.State, cfg.Lang); err != nil {
+	if err := checkFreeSpace(cfg.State); err != nil {
 		return nil, err
 	}
 	_, statErr := os.Lstat(cfg.State)
@@ -103,7 +104,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		}
 	}
 	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, NewEndpoint: cfg.NewEndpoint,
-		WriteRetry: cfg.StateWriteRetry, Lang: cfg.Lang})
+		WriteRetry: cfg.StateWriteRetry})
 	if err != nil {
 		return nil, err
 	}
@@ -148,19 +149,19 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if cfg.DownloadDir != "" {
 		if err := os.MkdirAll(cfg.DownloadDir, 0o700); err != nil {
 			_ = j.Close()
-			return nil, configErrorf(cfg.Lang, msg.CfgPath, "--download", cfg.DownloadDir, fsutil.UnwrapPathError(err))
+			return nil, configErrorf(msg.CfgPath, "--download", cfg.DownloadDir, fsutil.UnwrapPathError(err))
 		}
 	}
 	runID, err := j.StartRun(r.runInfo())
 	if err != nil {
 		_ = j.Close()
-		return nil, &StopError{Stop: StopStateFile, Reason: r.text(msg.StopStateFile, err)}
+		return nil, &StopError{Stop: StopStateFile, Reason: msg.M(msg.StopStateFile, err)}
 	}
 	execErr := r.execute(pl)
 	r.recountOutage()
 	var runErr error
 	if err := j.Sync(); err != nil {
-		runErr = errors.New(r.text(msg.StopStateFile, err))
+		runErr = msg.Errorf(msg.StopStateFile, err)
 	}
 	rep := r.report(start)
 	var end error // how the run ended, before the results are written
@@ -173,14 +174,14 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	case execErr != nil: // a fatal stop is in r.stop too: not reached
 		end = execErr
 	case runErr != nil:
-		end = &StopError{Stop: StopStateFile, Reason: runErr.Error()}
-	case r.damageHeld != "" && ctx.Err() == nil:
+		end = &StopError{Stop: StopStateFile, Reason: msg.Of(runErr)}
+	case !r.damageHeld.Zero() && ctx.Err() == nil:
 		end = &StopError{Stop: StopUncertain, Reason: r.damageHeld}
 	default:
 		end = r.verdict(ctx, rep)
 	}
 	if end != nil {
-		rep.StopReason = end.Error()
+		rep.StopReason = msg.Of(end)
 	}
 	var resErr error
 	if cfg.Output != "" {
@@ -191,13 +192,18 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		final = r.resultsFailed(resErr, runErr)
 	}
 	if err := j.EndRun(runID, r.runEnd(rep, final)); err != nil && end == nil {
-		end = &StopError{Stop: StopStateFile, Reason: r.text(msg.StopStateFile, err)}
+		end = &StopError{Stop: StopStateFile, Reason: msg.M(msg.StopStateFile, err)}
 	}
 	if err := j.Close(); err != nil {
-		runErr = errors.Join(runErr, errors.New(r.text(msg.StopStateFile, err)))
+		closeErr := msg.Errorf(msg.StopStateFile, err)
 		if end == nil {
-			end = &StopError{Stop: StopStateFile, Reason: runErr.Error()}
+			reason := closeErr.Message
+			if runErr != nil {
+				reason = msg.Join(msg.StopJoin, msg.Of(runErr), reason)
+			}
+			end = &StopError{Stop: StopStateFile, Reason: reason}
 		}
+		runErr = errors.Join(runErr, closeErr)
 	}
 	if resErr != nil {
 		rep.Output = "" // the summary must not name a file that was not written
@@ -217,11 +223,11 @@ func (r *runner) holdForDamage(pl *runPlan) {
 	if !ok || len(pl.orders) == 0 {
 		return
 	}
-	note := r.text(msg.NotOrdered, r.text(msg.RowDamageHeld))
+	note := msg.M(msg.NotOrdered, msg.M(msg.RowDamageHeld))
 	for _, i := range pl.orders {
 		r.perCompany[i].note = note
 	}
-	r.damageHeld = r.text(msg.StopDamage, d.At.Local().Format(time.RFC3339), len(pl.orders), r.cfg.State)
+	r.damageHeld = msg.M(msg.StopDamage, d.At.Local().Format(time.RFC3339), len(pl.orders), r.cfg.State)
 	r.cfg.Logger.Warn("no new orders: the state file lost records", "repair", d.Repair, "held", len(pl.orders))
 	pl.orders = nil
 }
@@ -304,7 +310,7 @@ func (r *runner) produceOrders(pl runPlan, orders *pool[func()]) {
 			return
 		}
 		if !r.takeBudget() {
-			r.incompleteBecause(r.text(msg.StopMaxOrders))
+			r.incompleteBecause(msg.M(msg.StopMaxOrders))
 			return
 		}
 		if !r.bound.Load() {
@@ -336,15 +342,14 @@ func (r *runner) fatal() error {
 // never an input error (exit 2 says nothing was ordered), and a stop keeps
 // its exit code.
 func (r *runner) resultsFailed(err, runErr error) error {
-	why := r.text(msg.StopResultsNotWritten, err)
-	sep := r.text(msg.StopJoin)
+	why := msg.M(msg.StopResultsNotWritten, err)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stop != nil {
-		return &StopError{Stop: r.stop.Stop, Reason: r.stop.Reason + sep + why}
+		return &StopError{Stop: r.stop.Stop, Reason: msg.Join(msg.StopJoin, r.stop.Reason, why)}
 	}
 	if runErr != nil {
-		why = runErr.Error() + sep + why
+		why = msg.Join(msg.StopJoin, msg.Of(runErr), why)
 	}
 	return &StopError{Stop: StopResults, Reason: why}
 }
@@ -352,7 +357,7 @@ func (r *runner) resultsFailed(err, runErr error) error {
 // halt records the first stop and stops new orders; a stop that is not
 // ordersOnly (account, state file) also ends polling and every call. It
 // returns the run's stop when this one became it, else nil.
-func (r *runner) halt(s Stop, reason string) *StopError {
+func (r *runner) halt(s Stop, reason msg.Message) *StopError {
 	var first *StopError
 	r.mu.Lock()
 	if r.stop == nil {
@@ -370,11 +375,11 @@ func (r *runner) halt(s Stop, reason string) *StopError {
 }
 
 // incompleteBecause notes why some rows were left to a later run.
-func (r *runner) incompleteBecause(reason string) {
+func (r *runner) incompleteBecause(reason msg.Message) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range r.incomplete {
-		if s == reason {
+		if reflect.DeepEqual(s, reason) {
 			return
 		}
 	}
@@ -397,31 +402,31 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	defer r.mu.Unlock()
 	left := rep.Counts[outcome.Pending] + rep.Counts[outcome.NotOrdered]
 	if ctx.Err() != nil {
-		return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopInterruptedLeft, left)}
+		return &StopError{Stop: StopIncomplete, Reason: msg.M(msg.StopInterruptedLeft, left)}
 	}
 	if left == 0 && len(r.incomplete) == 0 {
 		if n := r.downloadsFailed.Load(); n > 0 {
-			return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopDownloadsFailed, n)}
+			return &StopError{Stop: StopIncomplete, Reason: msg.M(msg.StopDownloadsFailed, n)}
 		}
 		if n := rep.Counts[outcome.Uncertain]; n > 0 {
-			return &StopError{Stop: StopUncertain, Reason: r.text(msg.StopUncertain, n, r.cfg.State)}
+			return &StopError{Stop: StopUncertain, Reason: msg.M(msg.StopUncertain, n, r.cfg.State)}
 		}
 		return nil
 	}
-	reason := r.text(msg.StopIncomplete)
+	reason := msg.M(msg.StopIncomplete)
 	if len(r.incomplete) > 0 {
-		reason = strings.Join(r.incomplete, r.text(msg.StopJoin))
+		reason = msg.Join(msg.StopJoin, r.incomplete...)
 	}
 	if left == 0 { // e.g. refreshes skipped by --max-orders: the rows keep their older result
-		return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopNotPlaced, reason)}
+		return &StopError{Stop: StopIncomplete, Reason: msg.M(msg.StopNotPlaced, reason)}
 	}
-	return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopLeft, reason, left)}
+	return &StopError{Stop: StopIncomplete, Reason: msg.M(msg.StopLeft, reason, left)}
 }
 
 // checkFreeSpace refuses to start a run with less than journal.MinFreeSpace
 // free beside the state file: an order the API accepts must be recordable.
 // Where the free space cannot be read, the run goes on.
-func checkFreeSpace(state, lang string) error {
+func checkFreeSpace(state string) error {
 	target, err := fsutil.Resolve(state)
 	if err != nil {
 		return nil // the journal reports an unusable path itself
@@ -430,7 +435,7 @@ func checkFreeSpace(state, lang string) error {
 	if err != nil || free >= journal.MinFreeSpace {
 		return nil
 	}
-	return journal.InLang(&journal.FileError{Path: state, Err: errors.New(msg.Text(lang, msg.JLowSpace, free>>10, journal.MinFreeSpace>>20))}, lang)
+	return &journal.FileError{Path: state, Err: msg.Errorf(msg.JLowSpace, free>>10, journal.MinFreeSpace>>20)}
 }
 
 // runInfo is the start record of this run in the state file.

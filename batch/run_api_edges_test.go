@@ -57,7 +57,7 @@ func TestRun_OutageBreaker(t *testing.T) {
 			var se *batch.StopError
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, batch.StopFailing, se.Stop)
-			assert.Contains(t, se.Reason, "the API is failing")
+			assert.Contains(t, en(se), "the API is failing")
 			assert.Equal(t, 10, e.srv.TotalOrders(), "ten ambiguous orders trip the breaker")
 			uncertain, notOrdered := 0, 0
 			for _, r := range e.results() {
@@ -143,12 +143,12 @@ func TestRun_FormatChangeRefused(t *testing.T) {
 	_, err = e.run(context.Background(), nil)
 	var ce *batch.ConfigError
 	require.ErrorAs(t, err, &ce)
-	assert.Contains(t, ce.Problem, "10 companies")
-	assert.Contains(t, ce.Problem, "--new-format")
+	assert.Contains(t, en(ce), "10 companies")
+	assert.Contains(t, en(ce), "--new-format")
 	assert.Equal(t, 10, e.srv.TotalOrders(), "nothing ordered")
 
 	out := filepath.Join(e.dir, "export.csv")
-	rep, err := batch.Export(batch.ExportConfig{State: e.cfg.State, Input: e.cfg.Input, Output: out, Lang: "en"})
+	rep, err := batch.Export(batch.ExportConfig{State: e.cfg.State, Input: e.cfg.Input, Output: out, ResultsLang: "en"})
 	require.NoError(t, err)
 	assert.Equal(t, 10, rep.Counts[outcome.Ready], "export reads the pdf orders without --format")
 	assert.Empty(t, rep.Warnings)
@@ -169,7 +169,7 @@ func TestRun_TooManyRowsForXLSXRefusedBeforeOrdering(t *testing.T) {
 	_, err := e.run(context.Background(), nil)
 	var ce *batch.ConfigError
 	require.ErrorAs(t, err, &ce)
-	assert.Contains(t, ce.Problem, "-o "+filepath.Join(e.dir, "results.csv"))
+	assert.Contains(t, en(ce), "-o "+filepath.Join(e.dir, "results.csv"))
 	assert.Zero(t, e.srv.TotalOrders(), "nothing ordered")
 	e.cfg.Output = filepath.Join(e.dir, "results.csv")
 	_, err = e.run(context.Background(), nil)

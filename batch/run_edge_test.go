@@ -40,7 +40,7 @@ func TestRun_RefreshOldestFirstCappedByMaxOrders(t *testing.T) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, batch.StopIncomplete, se.Stop)
-	assert.Contains(t, se.Reason, "max-orders")
+	assert.Contains(t, en(se), "max-orders")
 	assert.Equal(t, 12, e.srv.TotalOrders(), "two refreshes this run")
 	assert.Equal(t, 2, e.srv.Orders(e.names[9]), "the oldest first")
 	assert.Equal(t, 2, e.srv.Orders(e.names[8]), "then the next oldest")
@@ -79,7 +79,7 @@ func TestRun_InputEditedDuringRun(t *testing.T) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, batch.StopResults, se.Stop, "results not written: export writes them")
-	assert.Contains(t, se.Reason, "changed while the run was going on")
+	assert.Contains(t, en(se), "changed while the run was going on")
 	assert.NoFileExists(t, e.cfg.Output, "no results on the wrong rows")
 
 	// The rerun reads the edited file and writes correct results.

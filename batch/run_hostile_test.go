@@ -204,8 +204,8 @@ func TestRun_RetryAfterBeyondCapStops(t *testing.T) {
 			var se *batch.StopError
 			require.ErrorAs(t, err, &se)
 			assert.Equal(t, batch.StopQuota, se.Stop, "exit 3: rerun later")
-			assert.Contains(t, se.Reason, "Retry-After")
-			assert.Contains(t, se.Reason, "24h0m0s")
+			assert.Contains(t, en(se), "Retry-After")
+			assert.Contains(t, en(se), "24h0m0s")
 			want := "not_ordered"
 			if onPoll {
 				want = "pending"

@@ -51,7 +51,7 @@ func newEnv(t *testing.T, names []string, opts ...qcctest.Option) *env {
 		Input:        in,
 		Output:       filepath.Join(dir, "results.csv"),
 		State:        filepath.Join(dir, "portfolio.qccstate"),
-		Lang:         "en",
+		ResultsLang:  "en",
 		Concurrency:  8,
 		PollInterval: time.Millisecond,
 		PollMax:      5 * time.Millisecond,
@@ -248,7 +248,7 @@ func TestRun_ReorderUncertain(t *testing.T) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, batch.StopUncertain, se.Stop, "exit 5: a person is needed")
-	assert.Contains(t, se.Reason, "1 rows uncertain")
+	assert.Contains(t, en(se), "1 rows uncertain")
 	assert.Equal(t, "uncertain", e.results()[0]["outcome"])
 	assert.Equal(t, 1, e.srv.Orders("会掉线的公司"), "the dropped order was accepted by the server")
 
@@ -267,7 +267,7 @@ func TestRun_QuotaStopsThenResumes(t *testing.T) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, batch.StopQuota, se.Stop)
-	assert.Contains(t, se.Reason, "112")
+	assert.Contains(t, en(se), "112")
 	assert.Equal(t, 10, e.srv.TotalOrders())
 	rows := e.results()
 	counts := map[string]int{}
@@ -292,7 +292,7 @@ func TestRun_WrongKeyOrdersNothing(t *testing.T) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, batch.StopAccount, se.Stop)
-	assert.Contains(t, se.Reason, "101")
+	assert.Contains(t, en(se), "101")
 	assert.Equal(t, 0, e.srv.TotalOrders())
 	creates, _, _ := e.srv.Requests()
 	assert.LessOrEqual(t, creates, 8, "stops after the first answers, at most one per worker")
@@ -303,9 +303,9 @@ func TestRun_BadTokenMentionsClock(t *testing.T) {
 	_, err := e.run(context.Background(), e.client("sandbox", "not-the-secret"))
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
-	assert.Contains(t, se.Reason, "115")
-	assert.Contains(t, se.Reason, "clock")
-	assert.NotContains(t, se.Reason, "not-the-secret")
+	assert.Contains(t, en(se), "115")
+	assert.Contains(t, en(se), "clock")
+	assert.NotContains(t, en(se), "not-the-secret")
 }
 
 func TestRun_BreakerStopsWrongColumn(t *testing.T) {
@@ -319,7 +319,7 @@ func TestRun_BreakerStopsWrongColumn(t *testing.T) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, batch.StopFailing, se.Stop)
-	assert.Contains(t, se.Reason, "column")
+	assert.Contains(t, en(se), "column")
 	creates, _, _ := e.srv.Requests()
 	assert.Equal(t, 20, creates, "stopped after 20 answers")
 	assert.Equal(t, 0, e.srv.TotalOrders())
@@ -351,7 +351,7 @@ func TestRun_InterruptThenResume(t *testing.T) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, batch.StopIncomplete, se.Stop)
-	assert.Contains(t, se.Reason, "interrupted")
+	assert.Contains(t, en(se), "interrupted")
 	placed := e.srv.TotalOrders()
 	assert.Less(t, placed, 60)
 	assert.GreaterOrEqual(t, placed, 10)
@@ -372,7 +372,7 @@ func TestRun_MaxOrders(t *testing.T) {
 	var se *batch.StopError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, batch.StopIncomplete, se.Stop)
-	assert.Contains(t, se.Reason, "max-orders")
+	assert.Contains(t, en(se), "max-orders")
 	assert.Equal(t, 10, e.srv.TotalOrders())
 	_, err = e.run(context.Background(), nil)
 	require.Error(t, err)
@@ -406,7 +406,7 @@ func TestRun_SecretNeverWritten(t *testing.T) {
 	e := newEnv(t, companyNames(20), srvOpts...)
 	_, err := e.run(context.Background(), e.client("sandbox", secret))
 	if err != nil {
-		assert.NotContains(t, err.Error(), secret)
+		assert.NotContains(t, en(err), secret)
 	}
 	for _, p := range []string{e.cfg.State, e.cfg.Output} {
 		data, err := os.ReadFile(p)

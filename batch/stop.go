@@ -1,5 +1,7 @@
 package batch
 
+import "github.com/qccbatch/qccbatch/batch/msg"
+
 // Stop says why a run ended before every row was final, or stopped early.
 // The library never knows a process exit code: the command line maps a Stop
 // to one in a single place (restic's main.go switch is the model).
@@ -61,7 +63,11 @@ func (s Stop) ordersOnly() bool {
 // StopError ends a run early or incomplete.
 type StopError struct {
 	Stop   Stop
-	Reason string // one line for people: what happened and what to do
+	Reason msg.Message // one line for people: what happened and what to do
 }
 
-func (e *StopError) Error() string { return e.Reason }
+// Error returns the reason in zh; msg.Render writes it in any language.
+func (e *StopError) Error() string { return e.Reason.String() }
+
+// Msg returns the reason, for msg.Render.
+func (e *StopError) Msg() msg.Message { return e.Reason }

@@ -49,10 +49,10 @@ type Options struct {
 // ID is a classified input identifier.
 type ID struct {
 	Kind      Kind
-	SearchKey string // sent to the API: the folded code, or the name as written (trimmed)
-	Key       string // de-duplication key: the folded code, or the NFKC-folded name
-	Invalid   bool   // nothing may be ordered for this row
-	Reason    msg.ID // short category for the plan, e.g. ReasonChecksum; msg.None for a clean valid row
+	SearchKey string      // sent to the API: the folded code, or the name as written (trimmed)
+	Key       string      // de-duplication key: the folded code, or the NFKC-folded name
+	Invalid   bool        // nothing may be ordered for this row
+	Reason    msg.ID      // short category for the plan, e.g. ReasonChecksum; msg.None for a clean valid row
 	Message   msg.Message // why the row is invalid and what to do, or a warning for a valid row; rendered where it is shown
 }
 

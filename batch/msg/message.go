@@ -3,6 +3,7 @@ package msg
 import (
 	"errors"
 	"fmt"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 	"strings"
 )
 
@@ -18,7 +19,8 @@ type Message struct {
 	ID   ID
 	Args []any
 
-	join bool // Args are Messages, joined by ID (see Join)
+	join bool   // Args are Messages, joined by ID, or by sep when ID is None (see Join)
+	sep  string // the separator of JoinText
 }
 
 // M returns message id with args.
@@ -27,6 +29,20 @@ func M(id ID, args ...any) Message { return Message{ID: id, Args: args} }
 // Plain returns a text that is not in the catalogue (an API message, an
 // OS error) as a Message: it is the same in every language.
 func Plain(s string) Message { return Message{Args: []any{s}} }
+
+// Of returns err as a Message: its sentence, rendered in the message's
+// language (see Render). nil is the zero Message.
+func Of(err error) Message {
+	if err == nil {
+		return Message{}
+	}
+	if l, ok := err.(Localized); ok {
+		if _, own := err.(interface{ In(Printer) string }); !own {
+			return l.Msg()
+		}
+	}
+	return Message{Args: []any{err}}
+}
 
 // Zero reports whether m is no message.
 func (m Message) Zero() bool { return m.ID == None && len(m.Args) == 0 }
@@ -46,6 +62,16 @@ func Join(sep ID, parts ...Message) Message {
 	return Message{ID: sep, Args: args, join: true}
 }
 
+// JoinText is Join with a separator that is the same in every language
+// ("; " between a row's notes, say).
+func JoinText(sep string, parts ...Message) Message {
+	m := Join(None, parts...)
+	if m.join {
+		m.sep = sep
+	}
+	return m
+}
+
 // In returns m in language t (a Printer: "en", else zh; see outcome.Lang;
 // a constant such as "en" will do). The zero Message is "", a Plain one
 // its text.
@@ -56,28 +82,49 @@ func (m Message) In(t Printer) string {
 		for i, a := range m.Args {
 			parts[i] = a.(Message).In(t)
 		}
-		return strings.Join(parts, Text(lang, m.ID))
+		sep := m.sep
+		if m.ID != None {
+			sep = Text(lang, m.ID)
+		}
+		return strings.Join(parts, sep)
 	}
 	if m.ID == None {
-		if len(m.Args) == 1 {
-			return fmt.Sprint(m.Args[0])
+		if len(m.Args) != 1 {
+			return ""
 		}
-		return ""
+		switch v := m.Args[0].(type) {
+		case Message:
+			return v.In(t)
+		case error:
+			return Render(v, t)
+		}
+		return fmt.Sprint(m.Args[0])
 	}
-	if len(m.Args) == 0 {
-		return Text(lang, m.ID)
-	}
-	args := make([]any, len(m.Args))
-	for i, a := range m.Args {
+	return Text(lang, m.ID, m.Args...)
+}
+
+// renderArgs returns args with every Message and error rendered in t; args
+// itself when there is none.
+func renderArgs(t Printer, args []any) []any {
+	var out []any
+	for i, a := range args {
 		switch v := a.(type) {
 		case Message:
 			a = v.In(t)
 		case error:
 			a = Render(v, t)
+		default:
+			continue
 		}
-		args[i] = a
+		if out == nil {
+			out = append([]any(nil), args...)
+		}
+		out[i] = a
 	}
-	return Text(lang, m.ID, args...)
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // String returns m in zh, the program's language without a --lang.
@@ -178,3 +225,12 @@ func (p Printer) Msg(m Message) string { return m.In(p) }
 
 // Err returns err's sentence in the printer's language (see Render).
 func (p Printer) Err(err error) string { return Render(err, p) }
+
+// Outcome returns an outcome as shown to people in the printer's
+// language: its Chinese label in zh, its code in en.
+func (p Printer) Outcome(o outcome.Outcome) string {
+	if p.Lang() == "en" {
+		return string(o)
+	}
+	return o.Chinese()
+}

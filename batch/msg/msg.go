@@ -34,7 +34,9 @@ import (
 type ID int
 
 // Text returns message id in lang ("en", else zh; see outcome.Lang),
-// formatted with args when there are any. An unknown id returns "".
+// formatted with args when there are any. An argument that is a Message
+// or an error is rendered in lang first (see Message.In). An unknown id
+// returns "".
 func Text(lang string, id ID, args ...any) string {
 	m, ok := table[id]
 	if !ok {
@@ -47,7 +49,7 @@ func Text(lang string, id ID, args ...any) string {
 	if len(args) == 0 {
 		return f
 	}
-	return fmt.Sprintf(f, args...)
+	return fmt.Sprintf(f, renderArgs(Printer(lang), args)...)
 }
 
 // Both returns message id in zh and in en.

@@ -52,12 +52,12 @@ func Lang(lang string) string {
 	return "zh"
 }
 
-// Label returns the outcome as shown to users in lang (see Lang).
-func (o Outcome) Label(lang string) string {
-	if Lang(lang) == "zh" {
-		if s, ok := zh[o]; ok {
-			return s
-		}
+// Chinese returns the outcome as shown to users in zh; an unknown outcome
+// as it is. In en an outcome is shown as its code. msg.Printer.Outcome
+// chooses between them.
+func (o Outcome) Chinese() string {
+	if s, ok := zh[o]; ok {
+		return s
 	}
 	return string(o)
 }

@@ -25,11 +25,7 @@ func TestOutcome(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.o), func(t *testing.T) {
-			assert.Equal(t, tt.zh, tt.o.Label("zh"))
-			assert.Equal(t, tt.zh, tt.o.Label(""), "zh is the default")
-			assert.Equal(t, tt.zh, tt.o.Label("fr"), "zh is the default")
-			assert.Equal(t, string(tt.o), tt.o.Label("en"))
-			assert.Equal(t, string(tt.o), tt.o.Label("EN"))
+			assert.Equal(t, tt.zh, tt.o.Chinese())
 			assert.Equal(t, tt.final, tt.o.Final())
 			assert.Equal(t, tt.known, tt.o.Known())
 		})

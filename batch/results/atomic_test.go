@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,7 +151,7 @@ func crashHelper(out string) {
 			return input.Row{}, Result{}, errors.New("excelize never spilled to disk")
 		}
 		return input.Row{Cells: []input.Cell{strCell("company")}}, Result{SearchKey: "company", Outcome: outcome.Ready,
-			Message: "a message long enough to fill the sheet sooner"}, nil
+			Message: msg.Plain("a message long enough to fill the sheet sooner")}, nil
 	}
 	err := Write(out, []string{"name"}, next, Summary{}, "en")
 	fmt.Fprintln(os.Stderr, "helper finished unexpectedly:", err)

@@ -4,6 +4,7 @@ package results
 
 import (
 	"fmt"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"io"
 	"os"
 	"path/filepath"
@@ -58,7 +59,7 @@ func syntheticSource(n int) Source {
 			strCell(""),
 		}
 		o := outcomes[i%len(outcomes)]
-		res := Result{SearchKey: key, Outcome: o, Code: "200", Message: "成功",
+		res := Result{SearchKey: key, Outcome: o, Code: "200", Message: msg.Plain("成功"),
 			OrderNo: fmt.Sprintf("RB%012d", i), ReportStatus: "S"}
 		if o == outcome.Ready {
 			res.ReportURL = "https://report.example.com/r/" + res.OrderNo + ".pdf"

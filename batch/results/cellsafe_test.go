@@ -3,6 +3,7 @@ package results
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"path/filepath"
 	"testing"
 
@@ -81,7 +82,7 @@ func TestSetSafeRow(t *testing.T) {
 // formula (an input named "=1+1", a stop reason) is Text formatted.
 func TestSummary_FormulaLikeTextIsText(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "r.xlsx")
-	require.NoError(t, Write(out, nil, sliceSource(nil), Summary{Input: "=1+1.csv", StopReason: "-stopped"}, "en"))
+	require.NoError(t, Write(out, nil, sliceSource(nil), Summary{Input: "=1+1.csv", StopReason: msg.Plain("-stopped")}, "en"))
 	f, err := excelize.OpenFile(out)
 	require.NoError(t, err)
 	defer func() { _ = f.Close() }()

@@ -3,6 +3,7 @@ package results
 import (
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -11,7 +12,7 @@ type Result struct {
 	SearchKey    string
 	Outcome      outcome.Outcome
 	Code         string
-	Message      string
+	Message      msg.Message // rendered in the results' language by Write
 	OrderNo      string
 	ReportStatus string
 	ReportURL    string
@@ -35,9 +36,10 @@ type Summary struct {
 	APICalls   int64
 
 	// StopReason says why the run stopped before every row was final
-	// (quota, balance, the failure breaker, a cooldown, an interrupt), in
-	// the language of the results; "" when it did not stop early.
-	StopReason string
+	// (quota, balance, the failure breaker, a cooldown, an interrupt),
+	// rendered in the language of the results; zero when it did not stop
+	// early.
+	StopReason msg.Message
 	// Price is the price of one report in yuan (--price, QCC_PRICE); the
 	// Summary shows it and the spend NewOrders × Price. 0: not shown.
 	Price float64

@@ -3,6 +3,7 @@ package results
 import (
 	"errors"
 	"fmt"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"io"
 	"math"
 	"os"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
-	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 // Source yields the rows of the results table in order. It returns
@@ -35,9 +35,9 @@ const (
 )
 
 // Header returns the header row of the results table: the input's
-// header followed by the ten appended columns in lang ("zh" or "en").
-func Header(header []string, lang string) []string {
-	cols := textsFor(lang).columns
+// header followed by the ten appended columns in language t ("zh" or "en").
+func Header(header []string, t msg.Printer) []string {
+	cols := textsFor(t).columns
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)
 	return append(out, cols[:]...)
@@ -53,6 +53,10 @@ func Header(header []string, lang string) []string {
 // for a formula is written so that it never is. If next fails, path is
 // untouched.
 //
+// t is the language of every text the writer adds ("zh", else "en"): the
+// columns, the outcome labels, the rows' messages (Result.Message), the
+// Summary sheet. It is the one place results are rendered.
+//
 // Times are written in RFC 3339 in sum.Location (time.Local when nil, which
 // honours TZ) with their offset, in the workbook and the csv alike.
 //
@@ -63,8 +67,7 @@ func Header(header []string, lang string) []string {
 // never to the system's temporary folder, and are removed when Write returns;
 // stale temporaries of an earlier crashed write (the atomic write's and
 // excelize's) are removed first.
-func Write(path string, header []string, next Source, sum Summary, lang string) error {
-	lang = outcome.Lang(lang)
+func Write(path string, header []string, next Source, sum Summary, t msg.Printer) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".xlsx" && ext != ".csv" {
 		return fmt.Errorf("results file %s: the name must end in .xlsx or .csv", path)
@@ -72,7 +75,7 @@ func Write(path string, header []string, next Source, sum Summary, lang string) 
 	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
 	}
-	write := func(w io.Writer) error { return writeCSV(w, header, next, newRowFormat(lang, sum.Location)) }
+	write := func(w io.Writer) error { return writeCSV(w, header, next, newRowFormat(t, sum.Location)) }
 	if ext == ".xlsx" {
 		target, err := fsutil.Resolve(path)
 		if err != nil {
@@ -83,7 +86,7 @@ func Write(path string, header []string, next Source, sum Summary, lang string) 
 			return err
 		}
 		defer func() { _ = os.RemoveAll(scratch) }()
-		x := xlsxOptions{rf: newRowFormat(lang, sum.Location), tmpDir: scratch, linkBase: linkBase(path)}
+		x := xlsxOptions{rf: newRowFormat(t, sum.Location), tmpDir: scratch, linkBase: linkBase(path)}
 		write = func(w io.Writer) error { return writeXLSX(w, header, next, sum, x) }
 	}
 	return fsutil.WriteFileAtomic(path, resultsFileMode, func(f *os.File) error { return write(f) })
@@ -104,20 +107,19 @@ func nextRow(next Source) (input.Row, Result, bool, error) {
 // rowFormat turns a Result into the texts of the ten appended columns. It
 // remembers the last times it formatted, so one rowFormat serves one writer.
 type rowFormat struct {
-	lang  string
+	lang  msg.Printer
 	tx    *catalog
 	loc   *time.Location
 	times *[2]timeText // ordered_at, completed_at
 }
 
-// newRowFormat returns the format of lang ("zh" or "en") with times in loc
-// (nil: time.Local).
-func newRowFormat(lang string, loc *time.Location) rowFormat {
-	lang = outcome.Lang(lang)
+// newRowFormat returns the format of language t ("zh" or "en") with times
+// in loc (nil: time.Local).
+func newRowFormat(t msg.Printer, loc *time.Location) rowFormat {
 	if loc == nil {
 		loc = time.Local
 	}
-	return rowFormat{lang: lang, tx: textsFor(lang), loc: loc, times: new([2]timeText)}
+	return rowFormat{lang: msg.Printer(t.Lang()), tx: textsFor(t), loc: loc, times: new([2]timeText)}
 }
 
 // texts returns the ten appended columns of res as text: the outcome in the
@@ -125,11 +127,14 @@ func newRowFormat(lang string, loc *time.Location) rowFormat {
 // (empty when zero).
 func (rf rowFormat) texts(res Result) [10]string {
 	return [10]string{
-		res.SearchKey, res.Outcome.Label(rf.lang), res.Code, res.Message, res.OrderNo,
+		res.SearchKey, rf.lang.Outcome(res.Outcome), res.Code, rf.message(res), res.OrderNo,
 		rf.tx.statusText(res.ReportStatus), res.ReportURL, res.File,
 		rf.orderedAt(res), rf.completedAt(res),
 	}
 }
+
+// message returns the row's message in the results' language.
+func (rf rowFormat) message(res Result) string { return res.Message.In(rf.lang) }
 
 // orderedAt returns res.OrderedAt as rf.time does, reusing the last text.
 func (rf rowFormat) orderedAt(res Result) string {

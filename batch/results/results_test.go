@@ -3,6 +3,7 @@ package results
 import (
 	"flag"
 	"fmt"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"io"
 	"os"
 	"os/exec"
@@ -74,24 +75,24 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 	header := []string{"企业名称", "统一社会信用代码", "客户号", "授信额度", "存量客户", "备注"}
 	rows := []sampleRow{
 		{input.Row{Line: 2, Cells: []input.Cell{strCell("小米科技有限责任公司"), strCell("91110108551385082Q"), numCell("1001"), numCell("5000000.5"), {Value: "TRUE", Type: input.CellBool}, strCell("")}},
-			Result{SearchKey: "91110108551385082Q", Outcome: outcome.Ready, Code: "200", Message: "成功",
+			Result{SearchKey: "91110108551385082Q", Outcome: outcome.Ready, Code: "200", Message: msg.Plain("成功"),
 				OrderNo: "RB202503010001", ReportStatus: "S", ReportURL: "https://report.example.com/r/RB202503010001.pdf",
 				File: "reports/91110108551385082Q_RB202503010001.pdf", OrderedAt: t0, CompletedAt: t0.Add(95 * time.Second)}},
 		{input.Row{Line: 3, Cells: []input.Cell{strCell("不存在的公司"), {}, numCell("1002"), numCell("-1"), {Value: "0", Type: input.CellBool}, strCell("=cmd|' /C calc'!A0")}},
-			Result{SearchKey: "不存在的公司", Outcome: outcome.NotFound, Code: "201", Message: "查询无结果", OrderedAt: t0}},
+			Result{SearchKey: "不存在的公司", Outcome: outcome.NotFound, Code: "201", Message: msg.Plain("查询无结果"), OrderedAt: t0}},
 		{input.Row{Line: 4, Cells: []input.Cell{strCell("某某（北京）有限公司"), strCell("91110000ABCDEFGH12"), numCell("1003"), strCell("-1"), {}, strCell("+1")}},
-			Result{SearchKey: "91110000ABCDEFGH12", Outcome: outcome.Invalid, Message: "校验位错误：应为 7"}},
+			Result{SearchKey: "91110000ABCDEFGH12", Outcome: outcome.Invalid, Message: msg.Plain("校验位错误：应为 7")}},
 		{input.Row{Line: 5, Cells: []input.Cell{strCell("生成失败公司"), {}, numCell("1004"), numCell("0"), {}, strCell("@SUM(A1:A2)")}},
 			Result{SearchKey: "生成失败公司", Outcome: outcome.Failed, Code: "200", OrderNo: "RB202503010004",
 				ReportStatus: "F", OrderedAt: t0, CompletedAt: t0.Add(time.Minute)}},
 		{input.Row{Line: 6, Cells: []input.Cell{strCell("超时公司"), {}, numCell("1005"), numCell("1.5E+3"), {}, strCell("\tTAB")}},
-			Result{SearchKey: "超时公司", Outcome: outcome.Uncertain, Message: "timeout after the request was sent", OrderedAt: t0}},
+			Result{SearchKey: "超时公司", Outcome: outcome.Uncertain, Message: msg.Plain("timeout after the request was sent"), OrderedAt: t0}},
 		{input.Row{Line: 7, Cells: []input.Cell{strCell("处理中公司"), {}, numCell("1006"), {}, {}, strCell("\rCR")}},
 			Result{SearchKey: "处理中公司", Outcome: outcome.Pending, Code: "200", OrderNo: "RB202503010006", ReportStatus: "P", OrderedAt: t0}},
 		{input.Row{Line: 8, Cells: []input.Cell{strCell("冷却公司"), {}, numCell("1007")}}, // short row: padded
-			Result{SearchKey: "冷却公司", Outcome: outcome.NotOrdered, Code: "110", Message: "2 小时内不可重复下单"}},
+			Result{SearchKey: "冷却公司", Outcome: outcome.NotOrdered, Code: "110", Message: msg.Plain("2 小时内不可重复下单")}},
 		{input.Row{Line: 9, Cells: []input.Cell{strCell("社会组织"), strCell("51110000500000000X"), numCell("1008"), {}, {}, strCell("-")}},
-			Result{SearchKey: "51110000500000000X", Outcome: outcome.Rejected, Code: "202", Message: "暂不支持"}},
+			Result{SearchKey: "51110000500000000X", Outcome: outcome.Rejected, Code: "202", Message: msg.Plain("暂不支持")}},
 		{input.Row{Line: 10, Cells: []input.Cell{strCell(`Evil "Co"`), {}, numCell("1009"), {}, {}, strCell("")}},
 			Result{SearchKey: `Evil "Co"`, Outcome: outcome.Ready, Code: "200", OrderNo: "RB202503010009", ReportStatus: "S",
 				ReportURL: `https://report.example.com/r?x=")&cmd|'/C calc'!A0&("`, OrderedAt: t0, CompletedAt: t0.Add(2 * time.Minute)}},
@@ -100,7 +101,7 @@ func samplePortfolio() ([]string, []sampleRow, Summary) {
 		Input: "portfolio.xlsx", State: "portfolio.xlsx.qccstate",
 		Start: t0, End: t0.Add(10 * time.Minute), Version: "v1.2.3",
 		Rows: len(rows), Companies: 9, NewOrders: 6, APICalls: 42,
-		StopReason: "余额不足（112）：已停止下单，充值后重新运行即可继续", Price: 30, PollsPending: 5,
+		StopReason: msg.Plain("余额不足（112）：已停止下单，充值后重新运行即可继续"), Price: 30, PollsPending: 5,
 		Formats: map[string]int{"pdf": 8, "word": 1}, Location: cst,
 		Counts: map[outcome.Outcome]int{outcome.Ready: 2, outcome.Invalid: 1, outcome.NotFound: 1, outcome.Rejected: 1,
 			outcome.Failed: 1, outcome.Uncertain: 1, outcome.Pending: 1, outcome.NotOrdered: 1},
@@ -138,7 +139,7 @@ func TestWriteResults_Golden(t *testing.T) {
 			// the relative download paths are relative to the current one.
 			t.Chdir(t.TempDir())
 			out := "results" + tt.ext
-			require.NoError(t, Write(out, tt.header, sliceSource(rows), sum, tt.lang))
+			require.NoError(t, Write(out, tt.header, sliceSource(rows), sum, msg.Printer(tt.lang)))
 			if tt.ext == ".csv" {
 				b, err := os.ReadFile(out)
 				require.NoError(t, err)
@@ -163,7 +164,7 @@ func TestResultsHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
-			got := Header([]string{"a", "b"}, tt.lang)
+			got := Header([]string{"a", "b"}, msg.Printer(tt.lang))
 			require.Len(t, got, 12)
 			assert.Equal(t, "a", got[0])
 			assert.Equal(t, tt.first, got[2])

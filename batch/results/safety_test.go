@@ -3,6 +3,7 @@ package results
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func injectionRows() ([]string, []sampleRow) {
 	for i, p := range injectionPayloads {
 		rows = append(rows, sampleRow{
 			input.Row{Line: i + 2, Cells: []input.Cell{strCell(p.text), numCell("-1")}},
-			Result{SearchKey: p.text, Outcome: outcome.Invalid, Message: p.text},
+			Result{SearchKey: p.text, Outcome: outcome.Invalid, Message: msg.Plain(p.text)},
 		})
 	}
 	return header, rows

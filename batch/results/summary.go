@@ -61,8 +61,8 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 		sh.row(ss.bold, label, value)
 		sh.style(style, 2) // numbers beside their label, not at the far right
 	}
-	if sum.StopReason != "" {
-		fact(tx.stopReason, sum.StopReason, ss.stop)
+	if !sum.StopReason.Zero() {
+		fact(tx.stopReason, sum.StopReason.In(rf.lang), ss.stop)
 	}
 	fact(tx.input, sum.Input, ss.left)
 	fact(tx.state, sum.State, ss.left)
@@ -98,7 +98,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 		labels := make([]string, len(a.outcomes))
 		n := 0
 		for i, o := range a.outcomes {
-			labels[i] = o.Label(rf.lang)
+			labels[i] = rf.lang.Outcome(o)
 			n += sum.Counts[o]
 		}
 		sh.row(st.outcome[a.outcomes[0]], strings.Join(labels, " / "), n, a.todo)
@@ -110,7 +110,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 	sh.row(ss.bold, tx.counts, tx.count)
 	sh.style(ss.bold, 2)
 	for _, o := range outcome.All() {
-		sh.row(st.outcome[o], o.Label(rf.lang), sum.Counts[o])
+		sh.row(st.outcome[o], rf.lang.Outcome(o), sum.Counts[o])
 		sh.style(ss.left, 2)
 	}
 
@@ -119,7 +119,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 	sh.style(ss.bold, 2)
 	sh.style(ss.bold, 3)
 	for _, o := range outcome.All() {
-		sh.row(st.outcome[o], o.Label(rf.lang), tx.meanings[o], tx.reruns[o])
+		sh.row(st.outcome[o], rf.lang.Outcome(o), tx.meanings[o], tx.reruns[o])
 		sh.style(ss.wrap, 2)
 		sh.style(ss.wrap, 3)
 	}

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -47,7 +48,7 @@ func TestSummary_OptionalFacts(t *testing.T) {
 	}
 	assert.Equal(t, "0", got[tx.newOrders])
 
-	sum := Summary{NewOrders: 3, APICalls: 7, Price: 29.9, StopReason: "quota", PollsPending: 2,
+	sum := Summary{NewOrders: 3, APICalls: 7, Price: 29.9, StopReason: msg.Plain("quota"), PollsPending: 2,
 		Formats: map[string]int{"word": 1, "pdf": 2}, Counts: outcome.NewCounts()}
 	require.NoError(t, Write(out, nil, sliceSource(nil), sum, "en"))
 	got = summaryLabels(t, out)

@@ -46,9 +46,8 @@ type action struct {
 // the one zh/en catalogue of the program.
 var catalogs = map[string]*catalog{"zh": newCatalog("zh"), "en": newCatalog("en")}
 
-// newCatalog collects the texts of lang from package msg.
-func newCatalog(lang string) *catalog {
-	t := msg.For(lang)
+// newCatalog collects the texts of language t from package msg.
+func newCatalog(t msg.Printer) *catalog {
 	c := &catalog{
 		title: t.Text(msg.ResTitle),
 		status: map[string]string{"N": t.Text(msg.StatusN), "S": t.Text(msg.StatusS),
@@ -99,9 +98,9 @@ func newCatalog(lang string) *catalog {
 	return c
 }
 
-// textsFor returns the catalog of lang ("zh" unless lang is "en").
-func textsFor(lang string) *catalog {
-	return catalogs[outcome.Lang(lang)]
+// textsFor returns the catalog of language t ("zh" unless t is "en").
+func textsFor(t msg.Printer) *catalog {
+	return catalogs[t.Lang()]
 }
 
 // statusText returns a report status with its meaning, "S 生成成功"; an

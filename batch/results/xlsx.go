@@ -57,7 +57,7 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, x xlsxOpt
 	rw := &resultsSheetWriter{f: f, sw: sw, st: st, ncols: len(header), rf: x.rf, links: newFileLinks(x.linkBase),
 		outcomes: make(map[outcome.Outcome]any), boxes: newBoxCache()}
 	for o, id := range st.outcome {
-		rw.outcomes[o] = excelize.Cell{StyleID: id, Value: o.Label(x.rf.lang)}
+		rw.outcomes[o] = excelize.Cell{StyleID: id, Value: x.rf.lang.Outcome(o)}
 	}
 	if err := rw.write(header, next); err != nil {
 		return err
@@ -231,10 +231,10 @@ func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error 
 	v[colOutcome] = rw.outcomeCell(res.Outcome)
 	v[2] = rw.textCell(res.Code)
 	v[colMessage] = nil
-	if res.Message != "" {
+	if m := rw.rf.message(res); m != "" {
 		c := &rw.cells[colMessage]
-		c.StyleID, c.Value = rw.st.wrap, rw.boxes.box(res.Message)
-		if FormulaLike(res.Message) {
+		c.StyleID, c.Value = rw.st.wrap, rw.boxes.box(m)
+		if FormulaLike(m) {
 			c.StyleID = rw.st.wrapText
 		}
 		v[colMessage] = c
@@ -267,7 +267,7 @@ func (rw *resultsSheetWriter) outcomeCell(o outcome.Outcome) any {
 	if v, ok := rw.outcomes[o]; ok {
 		return v
 	}
-	return rw.textCell(o.Label(rw.rf.lang))
+	return rw.textCell(rw.rf.lang.Outcome(o))
 }
 
 // linkCell returns the cell of column col: a link when makeFormula can make

@@ -28,12 +28,12 @@ func runRoot(t *testing.T, args ...string) (code int, stdout, errLine string) {
 	root.SetOut(&out)
 	root.SetErr(&out)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	require.NoError(t, ctx.Err(), "the command did not end within its deadline")
 	if err == nil {
 		return 0, out.String(), ""
 	}
-	return exitCode(err), out.String(), "qccbatch: " + err.Error()
+	return exitCode(err), out.String(), errorLine(cmd, err)
 }
 
 // namedBook writes a CSV of n companies named prefix0001, prefix0002, ...

@@ -30,7 +30,7 @@ It works while a run holds the state file.`,
 				return err
 			}
 			cfg := batch.ExportConfig{
-				State: args[0], Output: output, Lang: out.lang, Version: version, Format: f,
+				State: args[0], Output: output, ResultsLang: msg.For(out.lang), Version: version, Format: f,
 				Read: in.read(), Classify: in.classify(),
 			}
 			if len(args) == 2 {

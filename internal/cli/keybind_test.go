@@ -25,12 +25,12 @@ func runCLIWithin(t *testing.T, args ...string) (code int, stdout, errLine strin
 	root.SetOut(&out)
 	root.SetErr(&out)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	require.NoError(t, ctx.Err(), "the command did not finish in time")
 	if err == nil {
 		return 0, out.String(), ""
 	}
-	return exitCode(err), out.String(), "qccbatch: " + err.Error()
+	return exitCode(err), out.String(), errorLine(cmd, err)
 }
 
 // TestRun_NewLedgerBeside: run --state NEW while the input's own state file

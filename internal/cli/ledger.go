@@ -66,7 +66,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 	if err != nil {
 		return err
 	}
-	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, History: true, Lang: cfg.Lang})
+	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, History: true})
 	if err != nil {
 		return suggestState(cfg.State, cfg.Lang, err)
 	}
@@ -151,7 +151,7 @@ func writeLedgerFile(out, state, lang string, rows [][]string, orders []journal.
 	if ext != ".xlsx" && ext != ".csv" {
 		return usagef("-o %s: the ledger file must end in .xlsx or .csv", out)
 	}
-	if err := batch.CheckOutput(state, out, lang); err != nil { // a *batch.ConfigError: exit 2
+	if err := batch.CheckOutput(state, out); err != nil { // a *batch.ConfigError: exit 2
 		return err
 	}
 	return results.WriteFile(out, func(f io.Writer) error {

@@ -59,7 +59,9 @@ func newLogger(w io.Writer, format, lang string, quiet bool) (*slog.Logger, erro
 // newLogHandler returns the handler of a log format, with times in loc and
 // human sentences in lang.
 func newLogHandler(w io.Writer, format, lang string, level slog.Leveler, loc *time.Location) (slog.Handler, error) {
+	t := msg.For(lang)
 	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		a = localAttr(a, t)
 		if a.Value.Kind() == slog.KindTime {
 			layout := localTimeLayout
 			if a.Key == slog.TimeKey {
@@ -71,13 +73,28 @@ func newLogHandler(w io.Writer, format, lang string, level slog.Leveler, loc *ti
 	}}
 	switch format {
 	case "human":
-		return &humanHandler{out: &lockedWriter{w: w}, level: level, loc: loc, t: msg.For(lang)}, nil
+		return &humanHandler{out: &lockedWriter{w: w}, level: level, loc: loc, t: t}, nil
 	case "text":
 		return slog.NewTextHandler(w, opts), nil
 	case "json":
 		return slog.NewJSONHandler(w, opts), nil
 	}
 	return nil, usagef("--log-format must be text or json (or human: plain sentences, the default on a terminal), not %q", format)
+}
+
+// localAttr renders a value the library logs as a message (msg.Message,
+// or an error of the catalogue) in t: the library never knows the language.
+func localAttr(a slog.Attr, t msg.Printer) slog.Attr {
+	if a.Value.Kind() != slog.KindAny {
+		return a
+	}
+	switch v := a.Value.Any().(type) {
+	case msg.Message:
+		a.Value = slog.StringValue(v.In(t))
+	case error:
+		a.Value = slog.StringValue(msg.Render(v, t))
+	}
+	return a
 }
 
 // lockedWriter makes the writes of handlers derived from one another
@@ -189,6 +206,7 @@ func oneLine(s string) string {
 // appendAttr renders a for a person and appends it to dst.
 func (h *humanHandler) appendAttr(dst []string, prefix string, a slog.Attr) []string {
 	a.Value = a.Value.Resolve()
+	a = localAttr(a, h.t)
 	if a.Equal(slog.Attr{}) || (prefix == "" && a.Key == "component") {
 		return dst
 	}

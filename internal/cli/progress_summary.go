@@ -39,7 +39,7 @@ func writeSummary(w io.Writer, format, lang string, rep *batch.Report, runErr er
 			obj["cost_yuan"] = cost
 		}
 		if runErr != nil {
-			obj["stopped"] = runErr.Error()
+			obj["stopped"] = msg.Render(runErr, msg.For(lang))
 		}
 		_ = json.NewEncoder(w).Encode(obj)
 		return
@@ -67,7 +67,7 @@ func writeHumanSummary(w io.Writer, t msg.Printer, rep *batch.Report, start, end
 	var counts []string
 	for _, o := range outcome.All() {
 		if n := rep.Counts[o]; n > 0 {
-			counts = append(counts, fmt.Sprintf("%s %d", o.Label(t.Lang()), n))
+			counts = append(counts, fmt.Sprintf("%s %d", t.Outcome(o), n))
 		}
 	}
 	cost := ""

@@ -35,7 +35,7 @@ using it.`,
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			rep, err := journal.Repair(args[0], journal.RepairOptions{DryRun: !apply, Lang: lang})
+			rep, err := journal.Repair(args[0], journal.RepairOptions{DryRun: !apply})
 			if err != nil {
 				return err
 			}

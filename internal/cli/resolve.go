@@ -64,7 +64,7 @@ needs the state file's lock: it is refused while a run is going.`,
 			if err != nil {
 				return err
 			}
-			cfg.Format, cfg.Lang = int(f), lang
+			cfg.Format = int(f)
 			if cfg.Key != "" && cfg.OrderNo != "" && cfg.Apply {
 				api, stop, err := resolveAPI(baseURL, keyFile, sandbox, lang)
 				if err != nil {

@@ -54,12 +54,30 @@ func newRootCmd() *cobra.Command {
 func execute(ctx context.Context, args []string) int {
 	root := newRootCmd()
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(os.Stderr, "qccbatch:", err)
+	fmt.Fprintln(os.Stderr, errorLine(cmd, err))
 	return exitCode(err)
+}
+
+// errorLine is the line that ends a failed command: its error rendered in
+// the command's --lang, once, here (the library returns messages).
+func errorLine(cmd *cobra.Command, err error) string {
+	return "qccbatch: " + msg.Render(err, msg.For(cmdLang(cmd)))
+}
+
+// cmdLang is the --lang of the command that ran ("" without one: zh).
+// Errors are rendered in it here, once: the library returns messages.
+func cmdLang(cmd *cobra.Command) string {
+	if cmd == nil {
+		return ""
+	}
+	if f := cmd.Flags().Lookup("lang"); f != nil {
+		return f.Value.String()
+	}
+	return ""
 }
 
 // runLang is the --lang of the run going on, for the interrupt messages of

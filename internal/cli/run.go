@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -126,7 +127,7 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 		Read:             f.in.read(),
 		Classify:         f.in.classify(),
 		Format:           format,
-		Lang:             f.out.lang,
+		ResultsLang:      msg.For(f.out.lang),
 		Version:          version,
 		Concurrency:      f.concurrency,
 		PollInterval:     f.pollInterval,
@@ -175,12 +176,12 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, cfg.Lang, f.quiet)
+	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, f.out.lang, f.quiet)
 	if err != nil {
 		return err
 	}
 	cfg.Logger = logger
-	runLang.Store(cfg.Lang)
+	runLang.Store(f.out.lang)
 	cfg.ExitCode = exitCode
 	cmd.Flags().Visit(func(fl *pflag.Flag) { // the flags given, for the run's record (no secret is a flag)
 		cfg.Flags = append(cfg.Flags, "--"+fl.Name+"="+fl.Value.String())
@@ -192,14 +193,14 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		// when they are not).
 		if f.sandbox {
 			cfg.Account = journal.Account{Endpoint: journal.SandboxEndpoint}
-		} else if key, _, err := loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err == nil {
+		} else if key, _, err := loadCredentials(f.keyFile, os.Getenv, f.out.lang); err == nil {
 			cfg.Account = journal.Account{Endpoint: f.baseURL, KeyFingerprint: journal.Fingerprint(key)}
 		}
 		plan, err := batch.DryRun(cfg, qps)
 		if err != nil {
 			return err
 		}
-		plan.Write(cmd.OutOrStdout(), cfg.Lang)
+		plan.Write(cmd.OutOrStdout(), msg.For(f.out.lang))
 		return nil
 	}
 
@@ -217,7 +218,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 			cfg.PollInterval = time.Second
 		}
 		logger.Info("using the built-in sandbox API: no credentials, no cost", "base_url", baseURL)
-	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err != nil {
+	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, f.out.lang); err != nil {
 		return err
 	}
 	c, err := client.New(baseURL, key, secret, client.WithLogger(logger), client.WithPlainHTTPDownloads(f.allowHTTPDownloads))
@@ -228,7 +229,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	cfg.APIHost = c.Host()
 	cfg.Limiter = ratelimit.New(qps)
 	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
-		cfg.Confirm = confirmOrders(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
+		cfg.Confirm = confirmOrders(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), f.out.lang, cfg.Price)
 	}
 
 	ctx := cmd.Context()
@@ -243,11 +244,11 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Lang, cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
+	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), f.out.lang, cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
 	rep, err := batch.Run(ctx, c, cfg)
 	stopProgress()
 	if rep != nil {
-		printSummary(cmd.OutOrStdout(), f.logFormat, cfg.Lang, rep, err)
+		printSummary(cmd.OutOrStdout(), f.logFormat, f.out.lang, rep, err)
 	}
 	return err
 }

@@ -82,11 +82,11 @@ type statusRead struct {
 // read, with a warning, and status still exits 2 naming `qccbatch repair`.
 func runStatus(w io.Writer, cfg statusConfig) error {
 	var rd statusRead
-	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true, Lang: cfg.Lang})
+	j, err := journal.Open(cfg.State, journal.Options{ReadOnly: true})
 	var ce *journal.CorruptError
 	if errors.As(err, &ce) {
 		var derr error
-		if j, rd.damaged, derr = journal.ReadDamaged(cfg.State, cfg.Lang); derr != nil {
+		if j, rd.damaged, derr = journal.ReadDamaged(cfg.State); derr != nil {
 			return err
 		}
 		rd.corrupt = err
@@ -198,7 +198,7 @@ func printStatusText(w io.Writer, cfg statusConfig, st journal.Stats, formats ma
 	fmt.Fprint(tw, t.Text(msg.StatusNewest, reportTime(st.NewestReport)))
 	fmt.Fprint(tw, t.Text(msg.StatusOutcomes))
 	for _, o := range outcome.All() {
-		fmt.Fprintf(tw, "  %s\t%d\t%s\n", o, st.Outcomes[o], o.Label(cfg.Lang))
+		fmt.Fprintf(tw, "  %s\t%d\t%s\n", o, st.Outcomes[o], msg.For(cfg.Lang).Outcome(o))
 	}
 	return tw.Flush()
 }

@@ -43,10 +43,10 @@ func runCLIFor(t *testing.T, d time.Duration, args ...string) (code int, out str
 	root.SetOut(&b)
 	root.SetErr(&b)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	require.NoError(t, ctx.Err(), "the command ended before the test deadline")
 	if err != nil {
-		return exitCode(err), b.String() + "qccbatch: " + err.Error()
+		return exitCode(err), b.String() + errorLine(cmd, err)
 	}
 	return 0, b.String()
 }

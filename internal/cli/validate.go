@@ -57,22 +57,21 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 		return err
 	}
 	if cfg.Out != "" {
-		if err := batch.CheckOutput(cfg.Input, cfg.Out, cfg.Output.lang); err != nil { // a *batch.ConfigError: exit 2
+		if err := batch.CheckOutput(cfg.Input, cfg.Out); err != nil { // a *batch.ConfigError: exit 2
 			return err
 		}
 	}
 	start := time.Now()
 	read := cfg.In.read()
-	read.Lang = cfg.Output.lang
 	p, err := batch.ScanPortfolio(cfg.Input, read, cfg.In.classify())
 	if err != nil {
 		return err
 	}
-	p.WritePlan(w, cfg.Output.lang)
-	p.WriteRows(w, cfg.Output.lang, validateShown)
+	p.WritePlan(w, msg.For(cfg.Output.lang))
+	p.WriteRows(w, msg.For(cfg.Output.lang), validateShown)
 	if cfg.Out != "" {
 		sum := results.Summary{Input: cfg.Input, Start: start, End: time.Now(), Version: version}
-		if err := p.WriteLocalResults(cfg.Out, read, cfg.In.classify(), sum, cfg.Output.lang); err != nil {
+		if err := p.WriteLocalResults(cfg.Out, read, cfg.In.classify(), sum, msg.For(cfg.Output.lang)); err != nil {
 			return err
 		}
 		fmt.Fprint(w, msg.Text(cfg.Output.lang, msg.PlanResults, cfg.Out))

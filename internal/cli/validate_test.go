@@ -21,11 +21,11 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, errLine string) {
 	root.SetOut(&out)
 	root.SetErr(&out)
 	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
+	cmd, err := root.ExecuteContextC(context.Background())
 	if err == nil {
 		return 0, out.String(), ""
 	}
-	return exitCode(err), out.String(), "qccbatch: " + err.Error()
+	return exitCode(err), out.String(), errorLine(cmd, err)
 }
 
 // TestValidate_BadInput runs validate on every file of the bad-input corpus:
