@@ -226,28 +226,9 @@ func open(path string, opt Options) (*Reader, error) {
 		f.Close()
 		return in, inputErr(path, msg.Text(lang, msg.InExtUnsupported, ext), nil)
 	case ext == ".csv" || ext == ".txt" || ext == ".tsv":
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			f.Close()
-			return in, inputErr(path, msg.Text(lang, msg.InCannotRead, err), err)
+		if err := in.openCSV(f, opt); err != nil {
+			return in, err
 		}
-		c, err := newCSVSource(f, opt.Encoding)
-		if err != nil {
-			f.Close()
-			return in, inputErr(path, render(lang, err), err)
-		}
-		in.src, in.format = c, "csv ("+c.encoding+", "+delimName(c.comma)+")"
-		res, err := scanHeader(c, opt, fallbackOK(opt))
-		if err != nil {
-			return in, in.readErr(err)
-		}
-		if !res.found {
-			problem := res.problem(msg.Text(lang, msg.InWhatFile), opt)
-			if opt.Encoding != "" {
-				problem += encodingHint(path, c.encoding, lang)
-			}
-			return in, inputErr(path, problem, res.err)
-		}
-		in.use(res)
 	default:
 		f.Close()
 		return in, inputErr(path, msg.Text(lang, msg.InFileType, ext), nil)
@@ -482,20 +463,4 @@ func blankRow(r Row) bool {
 		}
 	}
 	return true
-}
-
-// encodingHint suggests the detected encoding when an --encoding override
-// left the header unreadable: "; the file looks like gb18030: try
-// --encoding gb18030, or leave --encoding out".
-func encodingHint(path, used, lang string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	detected, err := sniffEncoding(f, "")
-	if err != nil || detected == used {
-		return ""
-	}
-	return msg.Text(lang, msg.InEncodingHint, detected, used, detected)
 }

@@ -174,10 +174,10 @@ func cellBool(c input.Cell) (bool, bool) {
 	return b, err == nil
 }
 
-// WriteFile writes another report of the program (the ledger, say) the way
-// Write writes the results: to a temporary file beside path (beside its
-// target, for a symlink), fsynced and renamed, mode 0600.
-func WriteFile(path string, write func(w io.Writer) error) error {
+// writeFile writes another report of the program (the ledger) the way Write
+// writes the results: to a temporary file beside path (beside its target,
+// for a symlink), fsynced and renamed, mode 0600.
+func writeFile(path string, write func(w io.Writer) error) error {
 	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
 	}
