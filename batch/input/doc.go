@@ -12,6 +12,6 @@
 // CellFormulaUncalculated. Every unusable file is an *Error, found before
 // anything is ordered.
 //
-// The package imports nothing of qccbatch; package identifier classifies
-// the cells it returns.
+// Of qccbatch the package imports only the message catalogue (batch/msg),
+// for its errors; package identifier classifies the cells it returns.
 package input

@@ -293,9 +293,8 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 	t.off = append(t.off, 0)
 	s := newXMLScanner(rc)
 	var (
-		inT     bool
-		phDepth int
-		start   int
+		rt    richText
+		start int
 	)
 	for {
 		if err := s.next(); err != nil {
@@ -314,16 +313,8 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			}
 			t.off = append(t.off, uint32(len(t.data)))
 		case s.is(tokStart, "si"):
-			start, inT, phDepth = len(t.data), false, 0
-		case s.is(tokStart, "rPh"):
-			phDepth++
-		case s.is(tokEnd, "rPh"):
-			phDepth--
-		case s.is(tokStart, "t"):
-			inT = !s.selfClose
-		case s.is(tokEnd, "t"):
-			inT = false
-		case s.kind == tokText && inT && phDepth == 0:
+			start, rt = len(t.data), richText{}
+		case rt.text(s):
 			if len(t.data)+len(s.text) > limit {
 				return nil, limitErr(msg.InSharedText, limit>>20)
 			}
@@ -344,6 +335,32 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			t.off = append(t.off, uint32(len(t.data)))
 		}
 	}
+}
+
+// richText is the state machine of a string item, shared (<si>) or inline
+// (<is>): its text is that of its <t> elements, rich-text runs (<r><t>)
+// joined, phonetic runs (<rPh><t>) left out. The zero value starts an item.
+type richText struct {
+	inT     bool
+	phDepth int
+}
+
+// text advances the state on the token of s and reports whether that token
+// is text of the string.
+func (rt *richText) text(s *xmlScanner) bool {
+	switch {
+	case s.kind == tokText:
+		return rt.inT && rt.phDepth == 0
+	case s.is(tokStart, "rPh"):
+		rt.phDepth++
+	case s.is(tokEnd, "rPh"):
+		rt.phDepth--
+	case s.is(tokStart, "t"):
+		rt.inT = !s.selfClose
+	case s.is(tokEnd, "t"):
+		rt.inT = false
+	}
+	return false
 }
 
 // appendCharData appends the current text token, decoded.
