@@ -88,7 +88,7 @@ func (c *csvSource) read() (Row, error) {
 	line += c.skip
 	row := Row{Line: line, Cells: make([]Cell, len(rec))}
 	for i, v := range rec {
-		if len(v) > MaxCellChars && utf8.RuneCountInString(v) > MaxCellChars {
+		if len(v) > maxCellChars && utf8.RuneCountInString(v) > maxCellChars {
 			return Row{}, cellTooLong(errText(msg.InWhereCSVCell, line, ColumnName(i)))
 		}
 		if v != "" {

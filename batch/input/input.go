@@ -27,7 +27,7 @@ type Options struct {
 	// cell is empty uses its name.
 	NameColumn string
 	// HeaderRow is the 1-based row of the header (sheet row; CSV line).
-	// 0: the first row among the first MaxHeaderRow holding a known header.
+	// 0: the first row among the first 30 holding a known header.
 	HeaderRow int
 	// Encoding overrides the CSV encoding: "utf-8", "gb18030" (or "gbk"),
 	// "utf-16". Empty: detected.
@@ -141,10 +141,10 @@ func limitErr(id msg.ID, args ...any) *limitError {
 	return &limitError{textError{id: id, args: args}}
 }
 
-// cellTooLong is the error for a cell beyond MaxCellChars; where is a
+// cellTooLong is the error for a cell beyond maxCellChars; where is a
 // textError naming the cell.
 func cellTooLong(where *textError) error {
-	return limitErr(msg.InCellTooLong, where, MaxCellChars)
+	return limitErr(msg.InCellTooLong, where, maxCellChars)
 }
 
 // Reader reads the data rows of a portfolio: an .xlsx worksheet or a .csv
@@ -291,7 +291,7 @@ func (in *Reader) chooseSheet(opt Options) error {
 	for i, s := range cands {
 		parts[i] = results[i].sheetSummary(s.Name, in.lang)
 	}
-	where := msg.Text(in.lang, msg.InWhereFirstRows, MaxHeaderRow)
+	where := msg.Text(in.lang, msg.InWhereFirstRows, maxHeaderRow)
 	if opt.HeaderRow > 0 {
 		where = msg.Text(in.lang, msg.InWhereRow, opt.HeaderRow)
 	}
@@ -372,9 +372,9 @@ func (in *Reader) Columns() (code, name int) { return in.codeCol, in.nameCol }
 // HeaderRow returns the 1-based row of the header (sheet row; CSV line).
 func (in *Reader) HeaderRow() int { return in.headerRow }
 
-// ColumnLabel names column i for messages: its letter and header, e.g.
+// columnLabel names column i for messages: its letter and header, e.g.
 // `C "统一社会信用代码"`, or "" for a negative i.
-func (in *Reader) ColumnLabel(i int) string {
+func (in *Reader) columnLabel(i int) string {
 	if i < 0 {
 		return ""
 	}
@@ -458,7 +458,7 @@ func (in *Reader) Close() error {
 // blankRow reports whether every cell of r is blank.
 func blankRow(r Row) bool {
 	for _, c := range r.Cells {
-		if !c.Blank() {
+		if !c.isBlank() {
 			return false
 		}
 	}

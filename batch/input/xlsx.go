@@ -272,7 +272,7 @@ func (t *sharedStrings) get(i int) string { return string(t.data[t.off[i]:t.off[
 
 // readSharedStrings loads the shared-string table: the plain text of every
 // <si>, rich-text runs joined, phonetic runs (<rPh>) left out. More than
-// limit bytes of text, or a string longer than MaxCellChars, is a
+// limit bytes of text, or a string longer than maxCellChars, is a
 // *limitError.
 func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 	t := &sharedStrings{}
@@ -318,7 +318,7 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			if len(t.data)+len(s.text) > limit {
 				return nil, limitErr(msg.InSharedText, limit>>20)
 			}
-			if len(t.data)-start+len(s.text) > 7*MaxCellChars { // _xHHHH_ is 7 bytes for 1 character
+			if len(t.data)-start+len(s.text) > 7*maxCellChars { // _xHHHH_ is 7 bytes for 1 character
 				return nil, cellTooLong(errText(msg.InWhereSharedString, len(t.off)-1))
 			}
 			t.data = appendCharData(t.data, s)
@@ -326,7 +326,7 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			if u := unescapeOOXML(t.data[start:]); len(u) != len(t.data)-start {
 				t.data = append(t.data[:start], u...)
 			}
-			if n := len(t.data) - start; n > MaxCellChars && utf8.RuneCount(t.data[start:]) > MaxCellChars {
+			if n := len(t.data) - start; n > maxCellChars && utf8.RuneCount(t.data[start:]) > maxCellChars {
 				return nil, cellTooLong(errText(msg.InWhereSharedString, len(t.off)-1))
 			}
 			if len(t.off) > maxSharedCount {

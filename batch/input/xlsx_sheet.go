@@ -178,7 +178,7 @@ func (sr *sheetReader) cell(line, prev int) (Cell, int, error) {
 				return Cell{Value: string(unescapeOOXML(formula)), Type: CellFormulaUncalculated}, at, nil
 			}
 			c, err := sr.makeCell(t, val, inline)
-			if err == nil && len(c.Value) > MaxCellChars && utf8.RuneCountInString(c.Value) > MaxCellChars {
+			if err == nil && len(c.Value) > maxCellChars && utf8.RuneCountInString(c.Value) > maxCellChars {
 				err = cellTooLong(errText(msg.InWhereCell, ColumnName(at), line))
 			}
 			return c, at, err

@@ -19,7 +19,7 @@ func writeCSV(w io.Writer, header []string, next Source, rf rowFormat) error {
 	if err != nil {
 		return err
 	}
-	if err := cw.write(Header(header, rf.lang)); err != nil {
+	if err := cw.write(resultsHeader(header, rf.lang)); err != nil {
 		return err
 	}
 	record := make([]string, 0, len(header)+10)

@@ -34,9 +34,9 @@ const (
 	colCompletedAt  = 9
 )
 
-// Header returns the header row of the results table: the input's
+// resultsHeader returns the header row of the results table: the input's
 // header followed by the ten appended columns in lang ("zh" or "en").
-func Header(header []string, lang string) []string {
+func resultsHeader(header []string, lang string) []string {
 	cols := textsFor(lang).columns
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)

@@ -124,7 +124,7 @@ type resultsSheetWriter struct {
 // write sets widths, panes and the header, then streams every row and adds
 // the auto-filter.
 func (rw *resultsSheetWriter) write(header []string, next Source) error {
-	full := Header(header, rw.rf.lang)
+	full := resultsHeader(header, rw.rf.lang)
 	// Column widths must be set before the first row: measure a sample.
 	sample, rest, widths, err := rw.sample(full, next)
 	if err != nil {
