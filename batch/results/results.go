@@ -34,9 +34,9 @@ const (
 	colCompletedAt  = 9
 )
 
-// Header returns the header row of the results table: the input's
+// resultsHeader returns the header row of the results table: the input's
 // header followed by the ten appended columns in language t ("zh" or "en").
-func Header(header []string, t msg.Printer) []string {
+func resultsHeader(header []string, t msg.Printer) []string {
 	cols := textsFor(t).columns
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)
@@ -179,10 +179,10 @@ func cellBool(c input.Cell) (bool, bool) {
 	return b, err == nil
 }
 
-// WriteFile writes another report of the program (the ledger, say) the way
-// Write writes the results: to a temporary file beside path (beside its
-// target, for a symlink), fsynced and renamed, mode 0600.
-func WriteFile(path string, write func(w io.Writer) error) error {
+// writeFile writes another report of the program (the ledger) the way Write
+// writes the results: to a temporary file beside path (beside its target,
+// for a symlink), fsynced and renamed, mode 0600.
+func writeFile(path string, write func(w io.Writer) error) error {
 	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
 	}

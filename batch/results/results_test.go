@@ -164,7 +164,7 @@ func TestResultsHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
-			got := Header([]string{"a", "b"}, msg.Printer(tt.lang))
+			got := resultsHeader([]string{"a", "b"}, msg.Printer(tt.lang))
 			require.Len(t, got, 12)
 			assert.Equal(t, "a", got[0])
 			assert.Equal(t, tt.first, got[2])

@@ -130,7 +130,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 
 			var want [][]loField
 			var head []loField
-			for _, h := range Header(header, msg.Printer(lang)) {
+			for _, h := range resultsHeader(header, msg.Printer(lang)) {
 				head = append(head, loField{h, true})
 			}
 			want = append(want, head)
