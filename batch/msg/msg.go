@@ -10,7 +10,15 @@
 // they stay English.
 //
 // A message is a typed ID; Text returns it in a language, formatted with
-// fmt.Sprintf. The tables are plain Go, not golang.org/x/text/message: its
+// fmt.Sprintf. Language is a presentation concern: the engine (batch and
+// its packages) never knows it. It keeps a Message (an ID and its
+// arguments) for every row note, stop reason and error (*Error, and the
+// typed errors of batch, batch/input and batch/journal, which implement
+// Localized), and the edge renders it once, in the language it was asked
+// for: the command line (msg.Render of the error that ends a command, log
+// values), the results writer (results.Write's Printer), the plan
+// writers. The state file keeps the notes of uncertain companies as
+// stable names and arguments (journal.NoteName), never as sentences. The tables are plain Go, not golang.org/x/text/message: its
 // printer localises numbers (a %d of 12345 becomes "12,345"), which would
 // break row numbers, order numbers and counts that people search for.
 //
