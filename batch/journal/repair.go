@@ -33,7 +33,7 @@ type RepairOptions struct {
 	// Now is the clock for the damaged file's name and the records [time.Now].
 	Now func() time.Time
 	// Info says who repairs (Version, Host, User, PID): the repair is on
-	// record as a Run of kind repair (see Journal.Runs). Its other fields
+	// record as a RunRecord of kind repair (see Journal.Runs). Its other fields
 	// are not used.
 	Info RunInfo
 	// Lang is the language of the errors' sentences (see InLang).
