@@ -205,6 +205,10 @@ func scanDamaged(path string, rd io.Reader, keep, crashed bool) (*scanned, error
 	return sc, nil
 }
 
+// repair is Repair, its errors in English: it scans the file past its
+// damage, merges the fallback file's orders, marks uncertain the companies
+// the dropped lines were about, and (unless a dry run) keeps the damaged
+// file aside and writes the repaired one in its place.
 func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -225,19 +229,7 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	stamp := now.Format("20060102T150405Z")
 	rep := &RepairReport{Path: path, DryRun: opt.DryRun, Damaged: freeName(target + ".damaged-" + stamp)}
 	crashed := crashEvidence(target)
-
-	// What an interrupted repair left: its new file, never renamed into
-	// place (the lock is ours, so no compaction is writing it), and the
-	// damaged file's second name, which this repair reuses.
-	tmp := target + ".tmp"
-	if _, err := os.Lstat(tmp); err == nil {
-		rep.Leftovers = append(rep.Leftovers, tmp)
-	}
-	own := ownDamagedNames(target, f)
-	if len(own) > 0 {
-		rep.Damaged = own[0]
-		rep.Leftovers = append(rep.Leftovers, own...)
-	}
+	tmp, own := rep.leftovers(target, f)
 
 	sc, err := scanDamaged(path, sectionAll(f), true, crashed)
 	if err != nil {
@@ -246,12 +238,64 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	if len(sc.kept) == 0 && sc.version == 0 {
 		return nil, notJournal(path, because(msg.JReasonNoValid))
 	}
-	led, kept := sc.led, sc.kept
 	rep.Dropped = sc.dropped
-
-	// The fallback file's orders: the valid ones are kept, its damaged
-	// lines are dropped like the state file's.
 	fb := fallbackPath(target)
+	kept, err := rep.mergeFallback(sc.led, sc.kept, fb, stamp)
+	if err != nil {
+		return nil, err
+	}
+	rep.Kept = len(kept)
+	rep.markDropped(sc.led)
+	if !rep.Changed() || opt.DryRun {
+		if !rep.Changed() && !opt.DryRun && len(rep.Leftovers) > 0 {
+			os.Remove(tmp) // nothing else to do: the interrupted repair had finished
+		}
+		return rep, nil
+	}
+	os.Remove(tmp)
+
+	if err := rep.keepDamaged(path, target, f, own); err != nil {
+		return nil, err
+	}
+	j := &Journal{path: path, target: target, f: f, account: sc.account, repairing: true,
+		opt: Options{Now: func() time.Time { return now }, fsync: (*os.File).Sync}}
+	if err := j.writeRepaired(rep, sc.led.newRunID(now), kept, opt.Info); err != nil {
+		return nil, fmt.Errorf("repair state file %s: %w", path, err)
+	}
+	j.f.Close() // the new file, locked by rewrite
+	// Only now, with its orders durable in the state file, may the
+	// fallback file go: a damaged one is kept aside; a valid one is merged
+	// again (skipped) and emptied by the next run.
+	if rep.FallbackDamaged != "" {
+		if err := os.Rename(fb, rep.FallbackDamaged); err != nil {
+			return nil, fmt.Errorf("keep the damaged fallback file as %s: %w", rep.FallbackDamaged, err)
+		}
+		_ = fsutil.SyncDir(filepath.Dir(target))
+	}
+	return rep, nil
+}
+
+// leftovers finds what an interrupted repair of target (open as f) left:
+// its new file tmp, never renamed into place (the lock is ours, so no
+// compaction is writing it), and own, the damaged file's second names,
+// the first of which this repair reuses.
+func (rep *RepairReport) leftovers(target string, f *os.File) (tmp string, own []string) {
+	tmp = target + ".tmp"
+	if _, err := os.Lstat(tmp); err == nil {
+		rep.Leftovers = append(rep.Leftovers, tmp)
+	}
+	own = ownDamagedNames(target, f)
+	if len(own) > 0 {
+		rep.Damaged = own[0]
+		rep.Leftovers = append(rep.Leftovers, own...)
+	}
+	return tmp, own
+}
+
+// mergeFallback applies the valid orders of the fallback file fb that led
+// does not know and returns kept with them; its damaged lines are dropped
+// like the state file's.
+func (rep *RepairReport) mergeFallback(led *ledger, kept []record, fb, stamp string) ([]record, error) {
 	recs, bad, err := readFallback(fb)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", fb, err)
@@ -276,9 +320,12 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	if len(bad) > 0 {
 		rep.FallbackDamaged = freeName(fb + ".damaged-" + stamp)
 	}
-	rep.Kept = len(kept)
+	return kept, nil
+}
 
-	// Companies a dropped line was about, whose kept history shows no order.
+// markDropped counts the dropped lines and lists as Uncertain the
+// companies a dropped line was about whose kept history shows no order.
+func (rep *RepairReport) markDropped(led *ledger) {
 	marked := map[Key]bool{}
 	for _, d := range rep.Dropped {
 		if d.Lost {
@@ -302,33 +349,35 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 		marked[d.Key] = true
 		rep.Uncertain = append(rep.Uncertain, d.Key)
 	}
-	if !rep.Changed() || opt.DryRun {
-		if !rep.Changed() && !opt.DryRun && len(rep.Leftovers) > 0 {
-			os.Remove(tmp) // nothing else to do: the interrupted repair had finished
-		}
-		return rep, nil
-	}
-	os.Remove(tmp)
+}
 
+// keepDamaged keeps the damaged file (target, open as f) under its new
+// name before the repaired one is put in place: a crash in between leaves
+// the damaged file at both names, which the next repair finds
+// (ownDamagedNames, own).
+func (rep *RepairReport) keepDamaged(path, target string, f *os.File, own []string) error {
 	if n := fileLinkCount(f); n > 1+uint64(len(own)) {
-		return nil, fmt.Errorf("state file %s has more than one name (hard links): make it a file of its own, then repair it", path)
+		return fmt.Errorf("state file %s has more than one name (hard links): make it a file of its own, then repair it", path)
 	}
-	// Keep the damaged file under its new name, then put the repaired one
-	// in place: a crash in between leaves the damaged file at both names,
-	// which the next repair finds (ownDamagedNames).
-	if len(own) == 0 {
-		if err := os.Link(target, rep.Damaged); err != nil {
-			if err := copyFile(f, rep.Damaged); err != nil {
-				return nil, fmt.Errorf("keep the damaged state file as %s: %w", rep.Damaged, err)
-			}
+	if len(own) > 0 {
+		return nil
+	}
+	if err := os.Link(target, rep.Damaged); err != nil {
+		if err := copyFile(f, rep.Damaged); err != nil {
+			return fmt.Errorf("keep the damaged state file as %s: %w", rep.Damaged, err)
 		}
 	}
-	j := &Journal{path: path, target: target, f: f, account: sc.account, repairing: true,
-		opt: Options{Now: func() time.Time { return now }, fsync: (*os.File).Sync}}
+	return nil
+}
+
+// writeRepaired rewrites the state file: the header, the kept records, the
+// repair's record (run runID, by who), the damage if records were lost,
+// and an uncertain record per company rep marks.
+func (j *Journal) writeRepaired(rep *RepairReport, runID string, kept []record, who RunInfo) error {
+	now := j.opt.Now()
 	summary := fmt.Sprintf("repaired: kept %d records, dropped %d lines, marked %d companies uncertain; the damaged file is %s",
 		rep.Kept, len(rep.Dropped), len(rep.Uncertain), filepath.Base(rep.Damaged))
-	runID := led.newRunID(now)
-	err = j.rewrite(func(lw *lineWriter) error {
+	return j.rewrite(func(lw *lineWriter) error {
 		if err := lw.write(j.headerRecord()); err != nil {
 			return err
 		}
@@ -338,7 +387,7 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 			}
 		}
 		if err := lw.write(&record{Op: opRepair, At: now, Run: runID, Message: summary, File: filepath.Base(rep.Damaged),
-			Prog: opt.Info.Version, Host: opt.Info.Host, User: opt.Info.User, PID: opt.Info.PID}); err != nil {
+			Prog: who.Version, Host: who.Host, User: who.User, PID: who.PID}); err != nil {
 			return err
 		}
 		if rep.Lost > 0 {
@@ -353,20 +402,6 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("repair state file %s: %w", path, err)
-	}
-	j.f.Close() // the new file, locked by rewrite
-	// Only now, with its orders durable in the state file, may the
-	// fallback file go: a damaged one is kept aside; a valid one is merged
-	// again (skipped) and emptied by the next run.
-	if rep.FallbackDamaged != "" {
-		if err := os.Rename(fb, rep.FallbackDamaged); err != nil {
-			return nil, fmt.Errorf("keep the damaged fallback file as %s: %w", rep.FallbackDamaged, err)
-		}
-		_ = fsutil.SyncDir(filepath.Dir(target))
-	}
-	return rep, nil
 }
 
 // freeName returns name, or name-2, name-3 ... the first that no file has
