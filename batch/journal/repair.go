@@ -1,17 +1,12 @@
 package journal
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -93,12 +88,6 @@ func (r *RepairReport) Changed() bool {
 	return len(r.Dropped) > 0 || len(r.Uncertain) > 0 || r.FallbackDamaged != ""
 }
 
-// keyRE and formatRE find the company of a damaged line, best effort.
-var (
-	keyRE    = regexp.MustCompile(`"k":"((?:[^"\\]|\\.)*)"`)
-	formatRE = regexp.MustCompile(`"f":([12])[,}]`)
-)
-
 // Repair rebuilds a damaged state file from its valid records: it keeps
 // every record that reads well (in order, renumbered), drops the others,
 // merges the valid orders of the fallback file, marks uncertain every
@@ -115,94 +104,6 @@ var (
 func Repair(path string, opt RepairOptions) (*RepairReport, error) {
 	rep, err := repair(path, opt)
 	return rep, InLang(err, opt.Lang)
-}
-
-// scanned is what scanDamaged read of a damaged state file.
-type scanned struct {
-	led      *ledger
-	kept     []record // every valid record but the header and account records
-	dropped  []DroppedLine
-	account  Account
-	version  int
-	lastKept int // line of the last valid record
-}
-
-// scanDamaged reads a state file past its damage: every record that reads
-// well, in order, is applied to a ledger (and kept, with keep), and every
-// other line is a DroppedLine, as are runs of missing lines (told by the
-// record numbers). crashed says whether zero bytes at the end may be a torn
-// tail (see crashEvidence).
-func scanDamaged(path string, rd io.Reader, keep, crashed bool) (*scanned, error) {
-	sc := &scanned{led: newLedger()}
-	lastSeq := 0
-	shift := 0 // record number minus line number, from deleted lines
-	br := bufio.NewReaderSize(rd, maxRecordLen+1)
-	for lineNo := 1; ; lineNo++ {
-		line, n, rerr := readLine(br)
-		if n == 0 && rerr != nil {
-			if rerr == io.EOF {
-				break
-			}
-			return nil, fileError(path, rerr)
-		}
-		var rec record
-		derr := errNoNewline
-		if line != nil && rerr == nil {
-			derr = decodeRecord(line, &rec)
-		}
-		switch {
-		case isNULs(line):
-			sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: "zero bytes", nul: true})
-			continue
-		case derr != nil:
-			sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: derr.Error(), Key: guessKey(line), nul: bytes.IndexByte(line, 0) >= 0})
-			continue
-		case rec.Op == opHeader:
-			if lineNo != 1 || rec.Version < oldestVersion || rec.Version > journalVersion {
-				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: "a header record out of place"})
-				continue
-			}
-			sc.version, lastSeq = rec.Version, 1
-			sc.account = sc.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
-			sc.lastKept = lineNo
-			continue
-		}
-		if sc.version >= 2 || rec.Seq > 0 {
-			if rec.Seq <= lastSeq {
-				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: fmt.Sprintf("record number %d repeated or moved", rec.Seq),
-					Key: Key{strings.Clone(rec.Key), rec.Format}})
-				continue
-			}
-			// Lines are numbered from the header: a number ahead of its
-			// line by more than before means lines were deleted.
-			if d := rec.Seq - lineNo; d > shift {
-				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: fmt.Sprintf("%d records before this line are missing", d-shift), missing: true})
-				shift = d
-			}
-			lastSeq = rec.Seq
-		}
-		sc.lastKept = lineNo
-		if rec.Op == opAccount {
-			sc.account = sc.account.rebind(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
-			continue
-		}
-		sc.led.apply(&rec)
-		if keep {
-			sc.kept = append(sc.kept, cloneRecord(&rec))
-		}
-	}
-	for i := range sc.dropped {
-		d := &sc.dropped[i]
-		switch {
-		case d.Line > sc.lastKept:
-			// The end of the file: a torn tail after a crash; zero bytes
-			// after a clean close are a zeroed block of durable records.
-			d.Lost = d.nul && !crashed
-		default:
-			d.Lost = d.missing || d.nul || d.Key.ID == ""
-		}
-	}
-	return sc, nil
 }
 
 // repair is Repair, its errors in English: it scans the file past its
@@ -457,39 +358,6 @@ func ownDamagedNames(target string, f *os.File) []string {
 		}
 	}
 	return own
-}
-
-// guessKey finds the company a damaged line seems to be about.
-func guessKey(line []byte) Key {
-	k, f := keyRE.FindSubmatch(line), formatRE.FindSubmatch(line)
-	if k == nil || f == nil {
-		return Key{}
-	}
-	id, err := strconv.Unquote(`"` + string(k[1]) + `"`)
-	if err != nil || id == "" {
-		return Key{}
-	}
-	format, _ := strconv.Atoi(string(f[1]))
-	return Key{id, format}
-}
-
-// cloneRecord copies a decoded record out of the read buffer.
-func cloneRecord(r *record) record {
-	c := *r
-	c.Op, c.Key, c.SearchKey, c.OrderNo = strings.Clone(r.Op), strings.Clone(r.Key), strings.Clone(r.SearchKey), strings.Clone(r.OrderNo)
-	c.Message, c.Status, c.URL = strings.Clone(r.Message), strings.Clone(r.Status), strings.Clone(r.URL)
-	c.File, c.SHA256, c.Outcome = strings.Clone(r.File), strings.Clone(r.SHA256), outcome.Outcome(strings.Clone(string(r.Outcome)))
-	c.Endpoint, c.KeyFP, c.CRC = strings.Clone(r.Endpoint), strings.Clone(r.KeyFP), ""
-	c.Run, c.Kind, c.Prog, c.Host, c.User = strings.Clone(r.Run), strings.Clone(r.Kind), strings.Clone(r.Prog), strings.Clone(r.Host), strings.Clone(r.User)
-	c.Input, c.InputSHA, c.Reason, c.Flags = strings.Clone(r.Input), strings.Clone(r.InputSHA), strings.Clone(r.Reason), cloneStrings(r.Flags)
-	c.Counts = maps.Clone(r.Counts)
-	if r.State != nil {
-		s := *r.State
-		s.OrderNo, s.Message, s.Status, s.URL = strings.Clone(s.OrderNo), strings.Clone(s.Message), strings.Clone(s.Status), strings.Clone(s.URL)
-		s.File, s.SHA256, s.Outcome = strings.Clone(s.File), strings.Clone(s.SHA256), outcome.Outcome(strings.Clone(string(s.Outcome)))
-		c.State = &s
-	}
-	return c
 }
 
 // copyFile copies the open file f to a new file at dst and fsyncs it.
