@@ -7,6 +7,19 @@ import (
 
 // The ledger's table of companies: entries by value in chunks, and slots,
 // an open-addressing hash table of entry numbers (see ledger).
+//
+// Kept against the library (BenchmarkLib_Table: insert n companies, then
+// look each up, against a map[Key]int32 beside the same chunks; benchstat
+// of 5 interleaved runs on the loaded 2-core build machine): the time is
+// the same (100,000: 203 ms against 210 ms; 1,000,000: 4.9 s against
+// 5.2 s, both within noise: creating the entries dominates), but the
+// memory is not: the whole ledger of bare entries keeps 123 B per company
+// against 165 B at 100,000 companies, 120 B against 196 B at 1,000,000
+// (+34 %, +63 %; the map's slots hold a 24-byte Key and grow by doubling,
+// the table's hold 4 bytes). The ledger of a million ready companies with
+// downloaded reports keeps 193 B per company (BenchmarkJournal_LedgerMemory);
+// with the map it would keep about 270 B, over the SPEC's 200. So the
+// table stays.
 
 // chunkLen is the number of entries per chunk: big enough to cost nothing
 // per entry, small enough that the last chunk's spare room does not count.
