@@ -229,3 +229,15 @@ func TestJournal_NewEndpointRecorded(t *testing.T) {
 	require.ErrorAs(t, err, &ae, "and the old one is another host now")
 	assert.Equal(t, ConflictEndpoint, ae.Kind())
 }
+
+// TestJournal_SandboxIsANameNotAURL: the journal takes any endpoint that is
+// not a URL for the built-in sandbox's (batch.SandboxEndpoint), so it needs
+// no constant of the sandbox's own.
+func TestJournal_SandboxIsANameNotAURL(t *testing.T) {
+	assert.True(t, isSandbox(sandboxEndpoint))
+	assert.True(t, isSandbox(normalizeEndpoint(" sandbox/ ")))
+	assert.False(t, isSandbox(""), "an unknown endpoint conflicts with nothing")
+	assert.False(t, isSandbox(normalizeEndpoint("https://pro.qcc.com/api/yj")))
+	assert.False(t, isSandbox(normalizeEndpoint("http://127.0.0.1:8080")))
+	assert.Equal(t, ConflictSandbox, Account{Endpoint: sandboxEndpoint}.conflict(Account{Endpoint: "https://pro.qcc.com/api/yj"}))
+}
