@@ -423,7 +423,12 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	return &StopError{Stop: StopIncomplete, Reason: msg.M(msg.StopLeft, reason, left)}
 }
 
-// checkFreeSpace refuses to start a run with less than journal.MinFreeSpace
+// minFreeSpace is the free space a run needs beside its state file before
+// it starts placing orders: a run that cannot record what it buys must not
+// buy.
+const minFreeSpace = 16 << 20
+
+// checkFreeSpace refuses to start a run with less than minFreeSpace
 // free beside the state file: an order the API accepts must be recordable.
 // Where the free space cannot be read, the run goes on.
 func checkFreeSpace(state string) error {
@@ -431,11 +436,11 @@ func checkFreeSpace(state string) error {
 	if err != nil {
 		return nil // the journal reports an unusable path itself
 	}
-	free, err := journal.FreeSpace(filepath.Dir(target))
-	if err != nil || free >= journal.MinFreeSpace {
+	free, err := fsutil.FreeSpace(filepath.Dir(target))
+	if err != nil || free >= minFreeSpace {
 		return nil
 	}
-	return &journal.FileError{Path: state, Err: msg.Errorf(msg.JLowSpace, free>>10, journal.MinFreeSpace>>20)}
+	return &journal.FileError{Path: state, Err: msg.Errorf(msg.JLowSpace, free>>10, minFreeSpace>>20)}
 }
 
 // runInfo is the start record of this run in the state file.

@@ -28,7 +28,7 @@ func TestErrorLang(t *testing.T) {
 	path := filepath.Join(dir, "客户.qccstate")
 	empty := filepath.Join(dir, "空.qccstate")
 	require.NoError(t, os.WriteFile(empty, nil, 0o600))
-	j, err := Open(path, Options{Account: Account{Endpoint: SandboxEndpoint}})
+	j, err := Open(path, Options{Account: Account{Endpoint: sandboxEndpoint}})
 	require.NoError(t, err)
 	defer j.Close()
 
@@ -51,7 +51,7 @@ func TestErrorLang(t *testing.T) {
 			return &NotJournalError{Path: path}
 		}},
 		{"account", path, func() error {
-			return &AccountError{Path: path, Want: Account{Endpoint: "https://pro.qcc.com/api/yj"}, Have: Account{Endpoint: SandboxEndpoint}}
+			return &AccountError{Path: path, Want: Account{Endpoint: "https://pro.qcc.com/api/yj"}, Have: Account{Endpoint: sandboxEndpoint}}
 		}},
 		{"missing", path, func() error {
 			return &FileError{Path: path, Err: os.ErrNotExist}

@@ -16,7 +16,7 @@ import (
 // the state renders it in any language; compaction keeps it so.
 func TestJournal_NotesAreIDs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.qccstate")
-	j, err := Open(path, Options{Account: Account{Endpoint: SandboxEndpoint}})
+	j, err := Open(path, Options{Account: Account{Endpoint: sandboxEndpoint}})
 	require.NoError(t, err)
 	ctx := context.Background()
 	dup, lost, plain := Key{"dup", 1}, Key{"lost", 1}, Key{"plain", 1}
