@@ -30,7 +30,7 @@ type ExportConfig struct {
 // Export rebuilds the results from the state file alone, without calling
 // the API. With an input it writes every input row with its original
 // columns; without, one row per company in the state file.
-func Export(cfg ExportConfig) (*Report, error) {
+func Export(cfg ExportConfig) (*RunSummary, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -87,7 +87,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 				known++
 			}
 		}
-		rep := &Report{Output: cfg.Output, Summary: results.Summary{
+		rep := &RunSummary{Output: cfg.Output, Summary: results.Summary{
 			Input: cfg.Input, State: cfg.State, Start: start, End: cfg.Now(), Version: cfg.Version,
 			Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res)}}
 		if st := j.Stats(); known*2 < len(p.Companies) && st.Companies > 0 {
@@ -105,7 +105,7 @@ func Export(cfg ExportConfig) (*Report, error) {
 		counts[rr.Outcome]++
 		return true
 	})
-	rep := &Report{Output: cfg.Output, Summary: results.Summary{
+	rep := &RunSummary{Output: cfg.Output, Summary: results.Summary{
 		State: cfg.State, Start: start, End: cfg.Now(), Version: cfg.Version,
 		Rows: len(rows), Companies: len(rows), Counts: counts}}
 	n := 0

@@ -20,14 +20,15 @@ type Progress struct {
 	PollsPending atomic.Int64
 }
 
-// Snapshot is a plain copy of the counters.
-type Snapshot struct {
+// Counters is a plain copy of a run's live counters (Progress), as the
+// progress events carry it.
+type Counters struct {
 	TotalRows, ToOrder, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded, SlowDowns, PollsPending int64
 }
 
-// Snapshot returns the counters' current values.
-func (p *Progress) Snapshot() Snapshot {
-	return Snapshot{
+// Counters returns the counters' current values.
+func (p *Progress) Counters() Counters {
+	return Counters{
 		TotalRows:  p.TotalRows.Load(),
 		ToOrder:    p.ToOrder.Load(),
 		FinalRows:  p.FinalRows.Load(),

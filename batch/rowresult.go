@@ -147,10 +147,10 @@ func (r *runner) result(i int) results.Result {
 
 // report sums up the run; it also keeps the counts per company for the
 // run's record (runEnd), from the same pass over the results.
-func (r *runner) report(start time.Time) *Report {
+func (r *runner) report(start time.Time) *RunSummary {
 	var rows map[outcome.Outcome]int
 	rows, r.companyCounts = outcomeCounts(r.p, r.result)
-	return &Report{
+	return &RunSummary{
 		Summary: results.Summary{
 			Input: r.cfg.Input, State: r.cfg.State, Version: r.cfg.Version,
 			Rows:      r.p.Rows,
@@ -181,7 +181,7 @@ func (r *runner) possiblyCharged() int {
 	return r.ambiguousTotal
 }
 
-func (r *runner) writeResults(rep *Report) error {
+func (r *runner) writeResults(rep *RunSummary) error {
 	sum := rep.Summary
 	sum.End = r.cfg.Now()
 	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.cfg.Classify, r.result, sum, r.cfg.Lang)

@@ -20,8 +20,9 @@ import (
 	"github.com/qccbatch/qccbatch/batch/results"
 )
 
-// Report is what a finished run tells the command line.
-type Report struct {
+// RunSummary is what a finished run tells its front end: the counts of the
+// Summary sheet and what the run did beside them.
+type RunSummary struct {
 	results.Summary       // what the Summary sheet shows: rows, companies, counts per row, new orders, times
 	Downloaded      int64 // report files written this run
 	SlowDowns       int64 // answers that asked the run to slow down
@@ -76,7 +77,7 @@ type companyRun struct {
 // *StopError when the run stopped early or left rows to resume, an
 // *input.Error, *journal.LockedError or *journal.CorruptError for unusable files, and nil when
 // every row is final.
-func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
+func Run(ctx context.Context, api API, cfg Config) (*RunSummary, error) {
 	cfg = cfg.withDefaults()
 	start := cfg.Now()
 	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir, cfg.Lang); err != nil {
@@ -392,7 +393,7 @@ func (r *runner) key(i int) journal.Key {
 
 // verdict maps how a run that was not stopped ended to nil (complete) or a
 // *StopError of StopIncomplete.
-func (r *runner) verdict(ctx context.Context, rep *Report) error {
+func (r *runner) verdict(ctx context.Context, rep *RunSummary) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	left := rep.Counts[outcome.Pending] + rep.Counts[outcome.NotOrdered]
@@ -444,7 +445,7 @@ func (r *runner) runInfo() journal.RunInfo {
 }
 
 // runEnd is the end record of this run: how it ended, per company.
-func (r *runner) runEnd(rep *Report, end error) journal.RunEnd {
+func (r *runner) runEnd(rep *RunSummary, end error) journal.RunEnd {
 	exit := -1
 	if r.cfg.ExitCode != nil {
 		exit = r.cfg.ExitCode(end)

@@ -114,7 +114,7 @@ func (l *progressLoop) run(ctx context.Context, tick <-chan time.Time, done <-ch
 // view samples the counters and the rates now.
 func (l *progressLoop) view(final bool) progressView {
 	now := l.now()
-	s := l.p.Snapshot()
+	s := l.p.Counters()
 	l.est.observe(now, s)
 	v := progressView{s: s, elapsed: now.Sub(l.start), stopping: l.stopping, final: final, t: l.t}
 	v.eta, v.etaKnown = l.est.eta(s, ordersLeft(s))
