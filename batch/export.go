@@ -94,7 +94,7 @@ func Export(cfg ExportConfig) (*RunSummary, error) {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d of the %d companies of %s are in the state file (format %s): is it the right input, state file and --format? The others are written not_ordered",
 				known, len(p.Companies), cfg.Input, cfg.Format.String()))
 		}
-		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang)
+		return rep, writePortfolioResults(cfg.Output, p, res, rep.Summary, cfg.Lang)
 	}
 
 	var rows []results.Result
