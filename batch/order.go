@@ -392,7 +392,9 @@ func btoi(b bool) int {
 	return 0
 }
 
-// record stops the run when the state file cannot be written.
+// record stops the run when the state file cannot be written. Once the
+// company's event is recorded, a company markFinal counted sends its rows'
+// events (rowsFinal).
 func (r *runner) record(i int, err error) {
 	var nr *journal.OrderNotRecordedError
 	if errors.As(err, &nr) {
@@ -402,11 +404,16 @@ func (r *runner) record(i int, err error) {
 	if err != nil {
 		r.halt(StopStateFile, r.text(msg.StopStateFileCompany, err, r.p.Companies[i].SearchKey))
 	}
+	r.rowsFinal(i)
 }
 
-// markFinal counts company i's rows as final in the progress.
+// markFinal counts company i's rows as final in the progress; the next
+// record of the company sends their EventRow.
 func (r *runner) markFinal(i int) {
 	r.cfg.Progress.FinalRows.Add(int64(r.p.Companies[i].Rows))
+	if r.h != nil {
+		r.perCompany[i].final.Store(true)
+	}
 }
 
 func (r *runner) checkBreaker() {
