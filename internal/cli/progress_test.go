@@ -265,7 +265,7 @@ func TestProgressLoop_NoBusyLoopAfterInterrupt(t *testing.T) {
 	p.TotalRows.Store(12)
 	sink := &recordingSink{}
 	turns := make(chan struct{})
-	l := &progressLoop{t: "en", p: p, now: fakeClock(), sink: sink, rates: fakeRates{recent: 3}, iterated: func() { turns <- struct{}{} }}
+	l := &progressLoop{t: "en", counters: p.Counters, now: fakeClock(), sink: sink, rates: fakeRates{recent: 3}, iterated: func() { turns <- struct{}{} }}
 	ctx, cancel := context.WithCancel(context.Background())
 	tick, done := make(chan time.Time), make(chan struct{})
 	finished := make(chan struct{})
@@ -306,7 +306,7 @@ func TestProgressLoop_StopShowsTrueCounts(t *testing.T) {
 	p.Pending.Store(9)
 	var out bytes.Buffer
 	line := &statusLine{w: &out}
-	l := &progressLoop{t: "en", p: p, now: fakeClock(), rates: fakeRates{recent: 5, granted: 60},
+	l := &progressLoop{t: "en", counters: p.Counters, now: fakeClock(), rates: fakeRates{recent: 5, granted: 60},
 		sink: &barSink{line: line, columns: func() int { return 80 }, ascii: true}}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -402,7 +402,7 @@ func TestProgressLogSink_Attributes(t *testing.T) {
 // TestProgressStart_Quiet: quiet shows nothing and the stop func returns.
 func TestProgressStart_Quiet(t *testing.T) {
 	var out bytes.Buffer
-	stop := startProgress(context.Background(), &out, "en", &batch.Progress{}, nil, slog.New(slog.NewTextHandler(&out, nil)), true, true)
+	stop := startProgress(context.Background(), &out, "en", (&batch.Progress{}).Counters, nil, slog.New(slog.NewTextHandler(&out, nil)), true, true)
 	stop()
 	assert.Empty(t, out.String())
 }
@@ -414,7 +414,7 @@ func TestProgressStart_NoTerminal(t *testing.T) {
 	p := &batch.Progress{}
 	p.TotalRows.Store(5)
 	ctx, cancel := context.WithCancel(context.Background())
-	stop := startProgress(ctx, &out, "en", p, nil, slog.New(slog.NewTextHandler(&out, nil)), false, false)
+	stop := startProgress(ctx, &out, "en", p.Counters, nil, slog.New(slog.NewTextHandler(&out, nil)), false, false)
 	cancel()
 	stop()
 	assert.NotContains(t, out.String(), "\r")
