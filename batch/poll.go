@@ -102,7 +102,7 @@ func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 
 // pollFailed handles a GetReportInfo that gave no status.
 func (r *runner) pollFailed(it pollItem, err error) {
-	var intr InterruptedError
+	var intr interruptedError
 	if errors.As(err, &intr) || r.pollsStopped.Load() {
 		return // the order stays pending; a rerun polls it
 	}
