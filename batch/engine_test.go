@@ -68,6 +68,12 @@ func TestEngine_WholeRun(t *testing.T) {
 	assert.True(t, plan.NeedsConfirm())
 	assert.NoError(t, plan.Refusal)
 	assert.NotEmpty(t, plan.Digest)
+	inv := plan.Portfolio.InvalidRows("en")
+	require.Len(t, inv, 1)
+	assert.Equal(t, 153, inv[0].Line, "the sheet row of the empty name")
+	assert.NotEqual(t, msg.None, inv[0].Reason)
+	assert.NotEmpty(t, inv[0].Message)
+	assert.Equal(t, []batch.DuplicateRow{{Row: 150, Line: 152, FirstRow: 0, FirstLine: 2, Company: 0}}, plan.Portfolio.DuplicateRows())
 
 	_, err = batch.Start(ctx, api, cfg, batch.Confirmed{}) // nobody confirmed 150 orders
 	var changed *batch.PlanChangedError
