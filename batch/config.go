@@ -27,8 +27,8 @@ const (
 	DefaultGrace   = 5 * time.Second // requests in flight after an interrupt
 )
 
-// Config is everything a run needs, already parsed and checked by the
-// command line.
+// Config is everything a run needs, already parsed and checked by its
+// front end (the command line, a web server).
 type Config struct {
 	Input    string // portfolio file
 	Output   string // results file, .xlsx or .csv

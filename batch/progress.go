@@ -3,7 +3,8 @@ package batch
 import "sync/atomic"
 
 // Progress holds the live counters of a run. The pipeline only updates them;
-// the command line reads them to draw a bar or log a line.
+// a front end reads them (Handle.Counters, the EventProgress events) to draw
+// a bar or log a line.
 type Progress struct {
 	TotalRows  atomic.Int64 // rows in the input
 	ToOrder    atomic.Int64 // new orders the plan places this run (lowered when ordering stops early)
