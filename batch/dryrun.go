@@ -10,6 +10,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/msg"
+	"github.com/qccbatch/qccbatch/batch/results"
 )
 
 // DryRunPlan is the plan of a run that calls nothing: the validation plan
@@ -31,6 +32,11 @@ type DryRunPlan struct {
 	Beside    LedgerBeside
 	State     string
 	NewLedger bool
+
+	// Ratings are the customers, the due and the oldest report per risk
+	// rating of a refresh by rating; Now is the plan's clock, for ages.
+	Ratings []results.RatingCount
+	Now     time.Time
 }
 
 // DryRun computes the plan of cfg without sending a request or changing
@@ -41,7 +47,11 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), perCompany: make([]companyRun, len(p.Companies))}
+	rule, err := newRefreshRule(cfg, p)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), perCompany: make([]companyRun, len(p.Companies)), refresh: rule}
 	if _, err := os.Stat(cfg.State); err == nil {
 		j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true, Lang: cfg.Lang})
 		if err != nil {
@@ -62,6 +72,9 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 	}
 	dp := &DryRunPlan{Portfolio: p, Done: pl.done, ToOrder: orders, ToPoll: len(pl.polls), ToFetch: len(pl.downloads)}
 	dp.Cost = float64(orders) * cfg.Price
+	if r.ratings != nil && len(rule.rf.Ratings) > 0 {
+		dp.Ratings, dp.Now = r.ratings.counts(), cfg.Now()
+	}
 	dp.State, dp.NewLedger = cfg.State, cfg.NewLedger
 	if o, ok := ledgerBeside(cfg); ok && r.j.HeldOrders() == 0 { // only a new ledger would order them again
 		dp.Beside = o
@@ -86,6 +99,7 @@ func DryRun(cfg Config, qps float64) (*DryRunPlan, error) {
 func (d *DryRunPlan) Write(w io.Writer, lang string) {
 	t := msg.For(lang)
 	d.Portfolio.WritePlan(w, lang)
+	d.writeRatings(w, t)
 	fmt.Fprint(w, t.Text(msg.DryDone, d.Done))
 	fmt.Fprint(w, t.Text(msg.DryNewOrders, d.ToOrder))
 	if d.Cost > 0 {

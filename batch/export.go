@@ -94,7 +94,14 @@ func Export(cfg ExportConfig) (*Report, error) {
 			rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d of the %d companies of %s are in the state file (format %s): is it the right input, state file and --format? The others are written not_ordered",
 				known, len(p.Companies), cfg.Input, cfg.Format.String()))
 		}
-		return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang)
+		if err := writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang); err != nil {
+			return rep, err
+		}
+		rep.Split, err = writeSplits(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang, nil)
+		return rep, err
+	}
+	if cfg.Read.SplitBy != "" {
+		return nil, configErrorf(cfg.Lang, msg.CfgSplitNeedsInput)
 	}
 
 	var rows []results.Result

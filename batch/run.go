@@ -27,6 +27,7 @@ type Report struct {
 	SlowDowns       int64 // answers that asked the run to slow down
 	Output          string
 	Warnings        []string // things the user should check (export: an input that matches few companies)
+	Split           []string // the results files per value of --split-by
 }
 
 // runner is the state of one run.
@@ -63,6 +64,10 @@ type runner struct {
 	// damageHeld says why the run places no new order: the state file lost
 	// records that no resolution has reconciled yet (see holdForDamage).
 	damageHeld string
+	// refresh decides refreshes by risk rating and review date (nil: by
+	// RefreshAfter alone); ratings counts them per rating.
+	refresh *refreshRule
+	ratings *ratingStats
 }
 
 // companyRun is what a run learns about one company beyond the journal.
@@ -87,6 +92,10 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	if err := p.PeopleError(cfg.Lang); err != nil {
+		return nil, err
+	}
+	rule, err := newRefreshRule(cfg, p)
+	if err != nil {
 		return nil, err
 	}
 	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
@@ -119,6 +128,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}
+	r.refresh = rule
 	r.bound.Store(j.Bound())
 	r.budget.Store(-1) // no limit
 	if cfg.MaxOrders > 0 {
@@ -163,6 +173,7 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 		runErr = errors.New(r.text(msg.StopStateFile, err))
 	}
 	rep := r.report(start)
+	r.addRatings(&rep.Summary)
 	var end error // how the run ended, before the results are written
 	r.mu.Lock()
 	stop := r.stop
@@ -185,6 +196,9 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	var resErr error
 	if cfg.Output != "" {
 		resErr = r.writeResults(rep)
+		if resErr == nil {
+			rep.Split, resErr = r.writeSplits(rep)
+		}
 	}
 	final := end
 	if resErr != nil {

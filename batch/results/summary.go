@@ -90,6 +90,8 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 		fact(tx.formats, formatCounts(sum.Formats), ss.left)
 	}
 
+	writeRatingRows(&sh, ss, sum, rf.lang)
+
 	sh.n++
 	sh.row(ss.bold, tx.needsAction, tx.rowsCol, tx.whatToDo)
 	sh.style(ss.bold, 2)
