@@ -119,7 +119,7 @@ func (m *runMetrics) lastSuccess() time.Time {
 	}
 	if f, err := os.Open(m.flags.file); err == nil {
 		defer f.Close()
-		var p expfmt.TextParser
+		p := expfmt.NewTextParser(model.LegacyValidation)
 		if mfs, err := p.TextToMetricFamilies(f); err == nil {
 			if mf := mfs["qccbatch_last_success_timestamp_seconds"]; mf != nil && len(mf.Metric) > 0 && mf.Metric[0].Gauge != nil {
 				if t := time.Unix(int64(mf.Metric[0].Gauge.GetValue()), 0); t.After(last) {
