@@ -332,7 +332,7 @@ func (d *DryRunPlan) writeRatings(w io.Writer, t msg.Printer) {
 		if !r.Oldest.IsZero() {
 			age = ageText(d.Now.Sub(r.Oldest))
 		}
-		pad := 24 - results.DisplayWidth(r.Rating) + utf8.RuneCountInString(r.Rating)
+		pad := 12 - results.DisplayWidth(r.Rating) + utf8.RuneCountInString(r.Rating)
 		fmt.Fprint(w, t.Text(msg.PlanRating, pad, r.Rating, r.Customers, r.Due, age))
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/qccbatch/qccbatch/batch"
 )
@@ -61,8 +62,25 @@ func TestRefresh_ByRating(t *testing.T) {
 
 	e.cfg.Now = time.Now
 	e.cfg.Refresh = ratingAges(t, "高=1s,中=1h,低=1d")
+	csvOut := e.cfg.Output
+	e.cfg.Output = filepath.Join(e.dir, "results.xlsx")
 	rep, err := e.run(context.Background(), nil)
 	require.NoError(t, err)
+	e.cfg.Output = csvOut
+	// The Summary sheet: per rating, due, ordered this run, left for the next run.
+	f, err := excelize.OpenFile(filepath.Join(e.dir, "results.xlsx"))
+	require.NoError(t, err)
+	sum, err := f.GetRows("Summary")
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	var ratingRows [][]string
+	for i, r := range sum {
+		if len(r) > 0 && r[0] == "Risk rating" {
+			ratingRows = sum[i : i+4]
+		}
+	}
+	assert.Equal(t, [][]string{{"Risk rating", "due", "ordered this run", "left for the next run"},
+		{"高", "100", "100", "0"}, {"中", "0", "0", "0"}, {"低", "0", "0", "0"}}, ratingRows)
 	assert.Equal(t, 400, e.srv.TotalOrders(), "the 100 高 customers, no other")
 	for i, n := range e.names {
 		want := 1

@@ -83,6 +83,7 @@ func TestRun_MetricsFile(t *testing.T) {
 	// A new customer, and the key revoked: exit 6; the last success stays.
 	require.NoError(t, os.WriteFile(in, []byte("企业名称,风险等级\n甲科技有限公司,高\n乙科技有限公司,低\n丙科技有限公司,低\n"), 0o600))
 	srv.SetFatal(103)
+	require.NoError(t, os.Remove(prom)) // the last success must come from the state file
 	code, out = runCLIFor(t, 60*time.Second, append(args, "--metrics-label", "book=retail", "--metrics-label", "site=sh")...)
 	require.Equal(t, exitAccount, code, out)
 	m = readMetrics(t, prom)
