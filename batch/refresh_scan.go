@@ -333,6 +333,6 @@ func (d *DryRunPlan) writeRatings(w io.Writer, t msg.Printer) {
 			age = ageText(d.Now.Sub(r.Oldest))
 		}
 		pad := 12 - results.DisplayWidth(r.Rating) + utf8.RuneCountInString(r.Rating)
-		fmt.Fprint(w, t.Text(msg.PlanRating, pad, r.Rating, r.Customers, r.Due, age))
+		fmt.Fprintf(w, "  %-*s %7d %7d  %s\n", pad, r.Rating, r.Customers, r.Due, age)
 	}
 }

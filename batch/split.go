@@ -7,10 +7,12 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
-	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
 )
+
+// splitBlank names the file of the rows whose split cell is empty.
+const splitBlank = "(blank)"
 
 // writeSplits writes, besides the whole results at out, one results file
 // per value of the split column (--split-by): OUT-<value>.xlsx with that
@@ -26,7 +28,7 @@ func writeSplits(out string, p *Portfolio, opt input.Options, co identifier.Opti
 	taken := map[string]int{}
 	var files []string
 	for k, val := range v.Texts {
-		name := results.SafeName(val, msg.Text(lang, msg.SplitBlank))
+		name := results.SafeName(val, splitBlank)
 		fold := strings.ToLower(name) // Windows and macOS names ignore case
 		if n := taken[fold]; n > 0 {
 			name = fmt.Sprintf("%s-%d", name, n+1)

@@ -21,8 +21,6 @@ const (
 	RatingOther
 	// PlanRatings heads the plan's table per rating.
 	PlanRatings
-	// PlanRating is one line of it.
-	PlanRating
 	// PlanRatingNoReport is the oldest report's age of a rating without one.
 	PlanRatingNoReport
 	// SumRatings heads the Summary sheet's table per rating.
@@ -31,15 +29,13 @@ const (
 	SumRatingDue
 	SumRatingOrdered
 	SumRatingLeft
-	// SplitBlank is the value of an empty split cell in a file name.
-	SplitBlank
 	// CfgSplitNeedsInput refuses export --split-by without INPUT.
 	CfgSplitNeedsInput
 )
 
 var riskTable = map[ID][2]string{
 	DueDateUnreadable: {"复核日期 %q 无法识别（应为 2026-03-31、2026/3/31、2026年3月31日或 Excel 日期）：按 --refresh-after 的期限判断",
-		"review date %q cannot be read (use 2026-03-31, 2026/3/31, 2026年3月31日 or an Excel date): judged by the --refresh-after age"},
+		"review date %q cannot be read (use 2026-03-31, 2026/3/31, a date in Chinese or an Excel date): judged by the --refresh-after age"},
 	DueDateReason: {"复核日期无法识别", "review date unreadable"},
 	CfgUnknownRatings: {"%s：--refresh-after 没有列出以下风险等级（可加上它们，或用 *=期限 覆盖其余等级）：%s",
 		"%s: --refresh-after does not list these risk ratings (add them, or cover the rest with *=AGE): %s"},
@@ -48,13 +44,11 @@ var riskTable = map[ID][2]string{
 	RatingBlank:        {"（空）", "(blank)"},
 	RatingOther:        {"其他", "other"},
 	PlanRatings:        {"按风险等级（客户、现在到期、最早的报告已有）：\n", "by risk rating (customers, due now, age of the oldest report):\n"},
-	PlanRating:         {"  %-*s %7d %7d  %s\n", "  %-*s %7d %7d  %s\n"},
 	PlanRatingNoReport: {"无报告", "none"},
 	SumRatings:         {"风险等级", "Risk rating"},
 	SumRatingDue:       {"到期", "due"},
 	SumRatingOrdered:   {"本次已下单", "ordered this run"},
 	SumRatingLeft:      {"留待下次", "left for the next run"},
-	SplitBlank:         {"(blank)", "(blank)"},
 	CfgSplitNeedsInput: {"--split-by 需要输入文件（INPUT）：拆分依据的列在输入文件中", "--split-by needs INPUT: the column to split by is in the input file"},
 }
 
