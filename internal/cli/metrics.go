@@ -69,9 +69,9 @@ func (m *runMetrics) writeFile(err error, now time.Time) error {
 	}
 	code := exitCode(err)
 	gauge("qccbatch_last_run_timestamp_seconds", "When the last run ended (Unix time).", float64(now.Unix()))
-	last := m.lastSuccess()
-	if code == exitOK {
-		last = now
+	last := now
+	if code != exitOK { // replaying the state file costs time: only when needed
+		last = m.lastSuccess()
 	}
 	if !last.IsZero() {
 		gauge("qccbatch_last_success_timestamp_seconds", "When the last run that completed every row (exit 0) ended (Unix time).", float64(last.Unix()))
