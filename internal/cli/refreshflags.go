@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"io"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/input"
 )
 
 // refreshFlags are the flags of a back-book refresh: by one age, by risk
@@ -42,4 +44,24 @@ func (o *refreshFlags) apply(cfg *batch.Config) error {
 // addSplitFlag declares --split-by (run and export).
 func addSplitFlag(f *pflag.FlagSet, v *string) {
 	f.StringVar(v, "split-by", "", "besides the whole results, one results file per value of this column (e.g. 客户经理, 支行): OUT-<value>.xlsx, each with its own Summary")
+}
+
+// validateRatings prints, for validate with a per-rating --refresh-after,
+// the customers, the due now (against the input's state file, when there
+// is one) and the oldest report per rating; a rating the mapping does not
+// cover is the same exit 2 as run's.
+func validateRatings(w io.Writer, cfg validateConfig, read input.Options) error {
+	if cfg.Refresh.refreshAfter == "" && cfg.Refresh.dueColumn == "" {
+		return nil
+	}
+	bc := batch.Config{Input: cfg.Input, State: cfg.Input + ".qccstate", Read: read, Classify: cfg.In.classify(), Lang: cfg.Output.lang}
+	if err := cfg.Refresh.apply(&bc); err != nil {
+		return err
+	}
+	plan, err := batch.DryRun(bc, 0)
+	if err != nil {
+		return err
+	}
+	plan.WriteRatings(w, cfg.Output.lang)
+	return nil
 }
