@@ -321,11 +321,11 @@ func (s *ratingStats) counts() []results.RatingCount {
 }
 
 // WriteRatings prints the plan per risk rating alone, in lang (validate).
-func (d *DryRunPlan) WriteRatings(w io.Writer, lang string) { d.writeRatings(w, msg.For(lang)) }
+func (d *Plan) WriteRatings(w io.Writer, lang string) { d.writeRatings(w, msg.For(lang)) }
 
 // writeRatings prints the plan per risk rating: customers, due now, the
 // oldest report's age.
-func (d *DryRunPlan) writeRatings(w io.Writer, t msg.Printer) {
+func (d *Plan) writeRatings(w io.Writer, t msg.Printer) {
 	if len(d.Ratings) == 0 {
 		return
 	}

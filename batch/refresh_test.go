@@ -98,7 +98,7 @@ func TestRefresh_ByRating(t *testing.T) {
 	// is not: with room for 150 orders, every 高 goes first.
 	e.cfg.Now = shifted(2 * time.Hour)
 	e.cfg.MaxOrders = 150
-	plan, err := batch.DryRun(e.cfg, 0)
+	plan, err := batch.PlanRun(e.cfg)
 	require.NoError(t, err)
 	require.Len(t, plan.Ratings, 3)
 	assert.Equal(t, []int{100, 100, 0}, []int{plan.Ratings[0].Due, plan.Ratings[1].Due, plan.Ratings[2].Due})
@@ -138,7 +138,7 @@ func TestRefresh_UnknownRatingExits2(t *testing.T) {
 	assert.Contains(t, err.Error(), `"关注" in 2 rows (first in row 3)`)
 	assert.Contains(t, err.Error(), `"(blank)" in 1 rows (first in row 6)`)
 	assert.Zero(t, e.srv.TotalOrders(), "nothing ordered")
-	_, err = batch.DryRun(e.cfg, 0)
+	_, err = batch.PlanRun(e.cfg)
 	require.ErrorAs(t, err, &ce, "the dry run refuses it too")
 
 	e.cfg.Refresh = ratingAges(t, "高=1y,低=3y,*=2y")

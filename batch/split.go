@@ -19,8 +19,7 @@ const splitBlank = "(blank)"
 // value's rows and a Summary of its own (its rows, companies, outcomes and
 // the companies ordered this run: ordered(i)). It reads the input once per
 // value. It returns the files written.
-func writeSplits(out string, p *Portfolio, opt input.Options, co identifier.Options, res resultLookup,
-	sum results.Summary, lang string, ordered func(i int) bool) ([]string, error) {
+func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary, lang string, ordered func(i int) bool) ([]string, error) {
 	v := &p.Extra.splits
 	if p.Extra.Split < 0 || out == "" {
 		return nil, nil
@@ -65,7 +64,7 @@ func writeSplits(out string, p *Portfolio, opt input.Options, co identifier.Opti
 			}
 		}
 		keep := func(row int) bool { return v.Row[row] == int32(k) }
-		if err := writeRowsResults(path, p, opt, co, res, s, lang, keep); err != nil {
+		if err := writeRowsResults(path, p, res, s, lang, keep); err != nil {
 			return files, err
 		}
 		files = append(files, path)
@@ -75,9 +74,8 @@ func writeSplits(out string, p *Portfolio, opt input.Options, co identifier.Opti
 
 // writeRowsResults is writePortfolioResults for the rows keep selects:
 // every row is still read and checked against pass 1.
-func writeRowsResults(out string, p *Portfolio, opt input.Options, co identifier.Options, res resultLookup,
-	sum results.Summary, lang string, keep func(row int) bool) error {
-	in, err := input.Open(p.Path, opt)
+func writeRowsResults(out string, p *Portfolio, res resultLookup, sum results.Summary, lang string, keep func(row int) bool) error {
+	in, err := input.Open(p.Path, p.read)
 	if err != nil {
 		return err
 	}
@@ -98,7 +96,7 @@ func writeRowsResults(out string, p *Portfolio, opt input.Options, co identifier
 			i := row
 			row++
 			ci := p.RowCompany[i]
-			id := identifier.Classify(in.Identifier(r), co)
+			id := identifier.Classify(in.Identifier(r), p.classify)
 			if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
 				return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
 			}
@@ -126,10 +124,10 @@ func writeRowsResults(out string, p *Portfolio, opt input.Options, co identifier
 }
 
 // writeSplits writes the run's results per value of --split-by.
-func (r *runner) writeSplits(rep *Report) ([]string, error) {
+func (r *runner) writeSplits(rep *RunSummary) ([]string, error) {
 	sum := rep.Summary
 	sum.End = r.cfg.Now()
-	files, err := writeSplits(r.cfg.Output, r.p, r.cfg.Read, r.cfg.Classify, r.result, sum, r.cfg.Lang,
+	files, err := writeSplits(r.cfg.Output, r.p, r.result, sum, r.cfg.Lang,
 		func(i int) bool { return r.perCompany[i].ordersPlaced > 0 })
 	if len(files) > 0 {
 		r.cfg.Logger.Info("results per value written", "split_by", r.cfg.Read.SplitBy, "files", len(files))

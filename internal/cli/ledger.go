@@ -196,7 +196,7 @@ func invoiceTotals(orders []journal.OrderRecord) []results.InvoiceLine {
 }
 
 // printRuns lists the runs, resolutions and repairs.
-func printRuns(w io.Writer, lang string, runs []journal.Run, asJSON bool) error {
+func printRuns(w io.Writer, lang string, runs []journal.RunRecord, asJSON bool) error {
 	type runJSON struct {
 		Run       string   `json:"run"`
 		Kind      string   `json:"kind"`

@@ -37,7 +37,7 @@ type runMetrics struct {
 	input string
 	state string // the state file, once known: the last success comes from its run records
 	start time.Time
-	rep   *batch.Report
+	rep   *batch.RunSummary
 }
 
 // write writes the metrics file of a run that ended with err (nil: exit 0).

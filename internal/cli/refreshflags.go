@@ -58,7 +58,7 @@ func validateRatings(w io.Writer, cfg validateConfig, read input.Options) error 
 	if err := cfg.Refresh.apply(&bc); err != nil {
 		return err
 	}
-	plan, err := batch.DryRun(bc, 0)
+	plan, err := batch.PlanRun(bc)
 	if err != nil {
 		return err
 	}
