@@ -57,6 +57,9 @@ func Export(cfg ExportConfig) (*RunSummary, error) {
 	if cfg.Input != "" {
 		return exportPortfolio(cfg, j, start)
 	}
+	if cfg.Read.SplitBy != "" {
+		return nil, configErrorf(msg.CfgSplitNeedsInput)
+	}
 	return exportState(cfg, j, start)
 }
 
@@ -104,7 +107,11 @@ func exportPortfolio(cfg ExportConfig, j *journal.Journal, start time.Time) (*Ru
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d of the %d companies of %s are in the state file (format %s): is it the right input, state file and --format? The others are written not_ordered",
 			known, len(p.Companies), cfg.Input, cfg.Format.String()))
 	}
-	return rep, writePortfolioResults(cfg.Output, p, res, rep.Summary, cfg.ResultsLang)
+	if err := writePortfolioResults(cfg.Output, p, res, rep.Summary, cfg.ResultsLang); err != nil {
+		return rep, err
+	}
+	rep.Split, err = writeSplits(cfg.Output, p, res, rep.Summary, cfg.ResultsLang, nil)
+	return rep, err
 }
 
 // exportState writes one row per company of j, in the state file's order.

@@ -29,6 +29,7 @@ type RunSummary struct {
 	SlowDowns       int64 // answers that asked the run to slow down
 	Output          string
 	Warnings        []string // things the user should check (export: an input that matches few companies)
+	Split           []string // the results files per value of --split-by
 }
 
 // runner is the state of one run.
@@ -65,6 +66,10 @@ type runner struct {
 	// damageHeld says why the run places no new order: the state file lost
 	// records that no resolution has reconciled yet (see holdForDamage).
 	damageHeld msg.Message
+	// refresh decides refreshes by risk rating and review date (nil: by
+	// RefreshAfter alone); ratings counts them per rating.
+	refresh *refreshRule
+	ratings *ratingStats
 
 	// h receives the run's events (nil: none are kept, as for Run), and
 	// rowStart, rowIndex list every company's rows (companyRows) for them.
@@ -110,6 +115,10 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if err := p.PeopleError(); err != nil {
 		return nil, runPlan{}, nil, err
 	}
+	rule, err := newRefreshRule(cfg, p)
+	if err != nil {
+		return nil, runPlan{}, nil, err
+	}
 	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
 		return nil, runPlan{}, nil, configErrorf(msg.CfgTooManyRows,
 			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
@@ -143,6 +152,7 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}
+	r.refresh = rule
 	r.bound.Store(j.Bound())
 	r.budget.Store(-1) // no limit
 	if cfg.MaxOrders > 0 {
@@ -182,6 +192,7 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 		runErr = msg.Errorf(msg.StopStateFile, err)
 	}
 	rep := r.report(start)
+	r.addRatings(&rep.Summary)
 	var end error // how the run ended, before the results are written
 	r.mu.Lock()
 	stop := r.stop
@@ -204,6 +215,9 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 	var resErr error
 	if cfg.Output != "" {
 		resErr = r.writeResults(rep)
+		if resErr == nil {
+			rep.Split, resErr = r.writeSplits(rep)
+		}
 	}
 	final := end
 	if resErr != nil {
