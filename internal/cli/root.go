@@ -45,6 +45,7 @@ func newRootCmd() *cobra.Command {
 		newRepairCmd(),
 		newResolveCmd(),
 		newLedgerCmd(),
+		newServeCmd(),
 		newVersionCmd(),
 	)
 	return root
