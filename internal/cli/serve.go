@@ -26,9 +26,9 @@ import (
 // serveFlags are the flags of `qccbatch serve`.
 type serveFlags struct {
 	addr, data, baseURL, keyFile, tlsCert, tlsKey, users, addUser, logFormat string
-	qps, price                                                              float64
-	concurrency, approveAbove                                               int
-	open, sandbox                                                           bool
+	qps, price                                                               float64
+	concurrency, approveAbove                                                int
+	open, sandbox                                                            bool
 }
 
 func newServeCmd() *cobra.Command {

@@ -307,8 +307,8 @@ func (s *Server) runConfig(b *book, lang string) batch.Config {
 	b.mu.Unlock()
 	return batch.Config{
 		Input: b.input(), Output: b.results(".xlsx"), State: b.state(),
-		Read:  input.Options{Sheet: m.Sheet, HeaderRow: m.HeaderRow, Column: m.Column, NameColumn: m.NameColumn},
-		Lang:  lang, Version: s.opt.Version,
+		Read: input.Options{Sheet: m.Sheet, HeaderRow: m.HeaderRow, Column: m.Column, NameColumn: m.NameColumn},
+		Lang: lang, Version: s.opt.Version,
 		Concurrency: s.opt.Concurrency, PollInterval: s.opt.PollInterval,
 		Price: s.opt.Price, DownloadDir: b.reports(),
 		Account: s.opt.Account, APIHost: s.opt.APIHost, Limiter: s.limiter,
@@ -556,5 +556,3 @@ func firstLine(s string) string {
 	}
 	return s
 }
-
-

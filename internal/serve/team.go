@@ -193,4 +193,3 @@ func (s *Server) handleApprove(w http.ResponseWriter, r *http.Request) {
 	s.record(user, "approve", "run", rn.ID, "started_by", starter)
 	writeJSON(w, http.StatusAccepted, map[string]string{"run": rn.ID, "approved_by": user})
 }
-
