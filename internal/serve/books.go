@@ -110,7 +110,11 @@ var errTooLarge = errors.New("too large")
 // body is capped by http.MaxBytesReader: nothing past the cap is read, and
 // the file is never held in memory.
 func (s *Server) receiveUpload(w http.ResponseWriter, r *http.Request, dir, name string, exts map[string]bool) (fields map[string]string, orig, stored string, err error) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.opt.MaxUpload+1<<20) // the form's other fields on top
+	limit := s.opt.MaxUpload + 1<<20 // the form's other fields on top
+	if r.ContentLength > limit {
+		return nil, "", "", errTooLarge
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, "", "", fmt.Errorf("want a multipart/form-data upload with a file field: %v", err)

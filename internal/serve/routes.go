@@ -90,11 +90,15 @@ func (s *Server) handleReports(w http.ResponseWriter, r *http.Request) {
 		if !e.Type().IsRegular() {
 			continue
 		}
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
 		f, err := os.Open(filepath.Join(b.reports(), e.Name()))
 		if err != nil {
 			continue
 		}
-		hw, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name(), Method: zip.Store})
+		hw, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name(), Method: zip.Store, Modified: info.ModTime()})
 		if err == nil {
 			_, err = io.Copy(hw, f)
 		}
