@@ -28,6 +28,7 @@ type serveFlags struct {
 	addr, data, baseURL, keyFile, tlsCert, tlsKey, users, addUser, logFormat string
 	qps, price                                                               float64
 	concurrency, approveAbove                                                int
+	pollInterval                                                             time.Duration
 	open, sandbox                                                            bool
 }
 
@@ -69,6 +70,7 @@ second user's approval.`,
 	fl.StringVar(&f.users, "users", "", "users file of a team server: NAME:BCRYPT-HASH lines")
 	fl.StringVar(&f.addUser, "add-user", "", "append user NAME to --users (password from the terminal or stdin) and exit")
 	fl.IntVar(&f.approveAbove, "approve-above", 0, "team server: a run of more than N new orders waits for a second user's approval (0 = never)")
+	fl.DurationVar(&f.pollInterval, "poll-interval", batch.DefaultPollInterval, "poll interval until a run has learned how long reports take")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text (logfmt) or json")
 	return cmd
 }
@@ -138,7 +140,7 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	}
 
 	baseURL, key, secret, endpoint := f.baseURL, "", "", f.baseURL
-	pollInterval := time.Duration(0)
+	pollInterval := f.pollInterval
 	if f.sandbox {
 		srv := qcctest.NewUnstartedServer()
 		if err := srv.Start("127.0.0.1:0"); err != nil {
@@ -147,7 +149,9 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 		defer srv.Close()
 		baseURL, key, secret = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret
 		endpoint = journal.SandboxEndpoint
-		pollInterval = time.Second
+		if !cmd.Flags().Changed("poll-interval") {
+			pollInterval = time.Second
+		}
 		data = filepath.Join(data, "sandbox") // a trial never touches the real books
 	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, "en"); err != nil {
 		return err
