@@ -470,7 +470,9 @@ type ledgerRun struct {
 	Kind      string    `json:"kind"`
 	Started   time.Time `json:"started"`
 	Ended     time.Time `json:"ended,omitzero"`
-	User      string    `json:"user"`
+	User      string    `json:"user"` // the page's user (--serve-user), else the OS user
+	OSUser    string    `json:"os_user"`
+	Approved  string    `json:"approved_by,omitempty"`
 	Flags     []string  `json:"flags"`
 	NewOrders int       `json:"new_orders"`
 	Exit      int       `json:"exit"`
@@ -531,8 +533,22 @@ func (s *Server) bookInfo(b *book) bookJSON {
 	}
 	defer j.Close()
 	for _, run := range j.Runs() {
-		bj.Runs = append(bj.Runs, ledgerRun{ID: run.ID, Kind: string(run.Kind), Started: run.Started, Ended: run.Ended,
-			User: run.User, Flags: run.Flags, NewOrders: run.NewOrders, Exit: run.Exit, Killed: run.Killed, Running: run.Running})
+		lr := ledgerRun{ID: run.ID, Kind: string(run.Kind), Started: run.Started, Ended: run.Ended,
+			User: run.User, OSUser: run.User, Flags: run.Flags, NewOrders: run.NewOrders, Exit: run.Exit, Killed: run.Killed, Running: run.Running}
+		for _, f := range run.Flags {
+			if v, ok := strings.CutPrefix(f, "--serve-user="); ok {
+				lr.User = v
+			}
+			if v, ok := strings.CutPrefix(f, "--approved-by="); ok {
+				lr.Approved = v
+			}
+		}
+		bj.Runs = append(bj.Runs, lr)
+	}
+	// A reader sees the run in progress as killed (it has no end yet): the
+	// server knows better.
+	if n := len(bj.Runs); n > 0 && bj.Running != "" && bj.Runs[n-1].Killed {
+		bj.Runs[n-1].Killed, bj.Runs[n-1].Running = false, true
 	}
 	st := &bookStats{Outcomes: map[string]int{}}
 	j.Each(func(c journal.State) bool {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/msg"
+	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
 //go:embed web
@@ -58,6 +59,9 @@ func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
 	out := make(map[string]string, len(msg.PageTexts))
 	for name, id := range msg.PageTexts {
 		out[name] = msg.Text(lang, id)
+	}
+	for _, o := range outcome.All() { // the results' own outcome labels
+		out["outcome_"+string(o)] = o.Label(lang)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"lang": lang, "texts": out})
 }

@@ -56,7 +56,8 @@
         n.textContent = t(n.getAttribute("data-msg"));
       }
       document.title = t("title");
-      if (book) showPlan(book);
+      if (book) openBook(book.id, true); // the plan's reasons in the new language
+      listBooks();
     });
   }
 
@@ -108,10 +109,10 @@
     $("type-box").hidden = !typed;
     $("type-count").value = "";
     $("type-label").textContent = t("type_count", p.type_to_confirm_above);
-    $("nothing").hidden = p.new_orders > 0;
+    $("nothing").hidden = p.new_orders > 0 || p.polls === 0;
     $("confirm").textContent = p.new_orders > 0 ? t("confirm", p.new_orders) : t("start");
     $("confirm").disabled = !!p.error || typed || !!p.running;
-    $("confirm-box").hidden = !!p.error;
+    $("confirm-box").hidden = !!p.error || (p.new_orders === 0 && p.polls === 0 && !p.running);
     if (p.running && p.running !== runId) follow(p.running);
   }
   function rows(table, list, text) {
@@ -187,7 +188,7 @@
     $("run-error").textContent = err || "";
     if (s.state === "done") {
       row(f, t("exit"), s.exit, "live-exit");
-      Object.keys(s.outcomes || {}).forEach(function (o) { if (s.outcomes[o]) row(f, o, s.outcomes[o]); });
+      Object.keys(s.outcomes || {}).forEach(function (o) { if (s.outcomes[o]) row(f, t("outcome_" + o), s.outcomes[o]); });
       $("downloads").hidden = false;
       $("dl-xlsx").href = "/api/runs/" + s.run + "/results.xlsx";
       $("dl-csv").href = "/api/runs/" + s.run + "/results.csv";
@@ -195,12 +196,13 @@
       $("dl-reports").href = "/api/books/" + s.book + "/reports.zip";
       $("resume").hidden = s.exit !== 3 && s.exit !== 4;
       listBooks();
+      if (book && book.id === s.book) openBook(s.book, true); // what is left to do now
     }
   }
 
-  function openBook(id) {
+  function openBook(id, stay) {
     api("GET", "/api/books/" + id).then(function (r) {
-      if (r.body && r.body.id) { showPlan(r.body); window.scrollTo(0, 0); }
+      if (r.body && r.body.id) { showPlan(r.body); if (!stay) window.scrollTo(0, 0); }
     });
   }
 
@@ -223,13 +225,13 @@
         if (b.runs.length) {
           var tb = el("table", null, "rows");
           var hr = el("tr");
-          [t("when"), t("kind"), t("user"), t("new_orders"), t("exit")].forEach(function (x) { hr.appendChild(el("th", x)); });
+          [t("when"), t("kind"), t("started_by"), t("new_orders"), t("exit")].forEach(function (x) { hr.appendChild(el("th", x)); });
           tb.appendChild(hr);
           b.runs.forEach(function (run) {
             var tr = el("tr");
             tr.appendChild(el("td", new Date(run.started).toLocaleString()));
             tr.appendChild(el("td", run.kind + (run.killed ? " (killed)" : run.running ? " …" : "")));
-            tr.appendChild(el("td", run.user));
+            tr.appendChild(el("td", run.user + (run.approved_by ? " / " + run.approved_by : "")));
             tr.appendChild(el("td", run.new_orders));
             tr.appendChild(el("td", run.running ? "" : run.exit));
             tb.appendChild(tr);
