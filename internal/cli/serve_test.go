@@ -193,3 +193,9 @@ func TestServe_ResultsEqualRun(t *testing.T) {
 		assert.Equal(t, want[i], got[i], "row %d", i+1)
 	}
 }
+
+func TestServe_DoubleClickRunsServeOpen(t *testing.T) {
+	assert.Equal(t, []string{"serve", "--open"}, defaultArgs(nil, true), "double-clicked: the page")
+	assert.Empty(t, defaultArgs(nil, false), "from a terminal: the help, as before")
+	assert.Equal(t, []string{"run", "x.csv"}, defaultArgs([]string{"run", "x.csv"}, true), "arguments win")
+}
