@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,9 +70,11 @@ func TestServe_Browser(t *testing.T) {
 		require.NoError(t, err, "screenshot %s", name)
 		require.NoError(t, os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644))
 	}
+	// text reads an element's text in one evaluation: the page redraws its
+	// tables on every event, so a node found first may be gone when read.
 	text := func(ctx context.Context, sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(document.querySelector(%q) || {}).textContent || ""`, sel)))
 		require.NoError(t, err, "text of %s", sel)
 		return strings.TrimSpace(s)
 	}
@@ -127,7 +130,9 @@ func TestServe_Browser(t *testing.T) {
 	assert.NotEqual(t, "done", state, "the run is still going when the page reloads")
 	require.NoError(t, chromedp.Do(tab, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#live-final"))))
 	waitFor(tab, `document.getElementById("run-state").className === "state-running"`)
-	assert.Equal(t, text(tab2, "#live-ordered"), text(tab, "#live-ordered"), "the reloaded page shows the run's progress")
+	// Both tabs show the same progress: the 5 orders the fake accepts of the 7 confirmed.
+	waitFor(tab, `(document.getElementById("live-ordered") || {}).textContent === "5 / 7"`)
+	waitFor(tab2, `(document.getElementById("live-ordered") || {}).textContent === "5 / 7"`)
 	shot(tab, "06-reloaded")
 
 	// 6. Both tabs see the end.
