@@ -131,13 +131,6 @@ func (r *run) emitLocked(name string) {
 	r.changed = make(chan struct{})
 }
 
-func (r *run) setState(st string) {
-	r.mu.Lock()
-	r.state = st
-	r.emitLocked("state")
-	r.mu.Unlock()
-}
-
 // activeRun is the run of book id that is not done, or nil.
 func (s *Server) activeRun(id string) *run {
 	s.mu.Lock()
