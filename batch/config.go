@@ -11,6 +11,12 @@ import (
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
+// SandboxEndpoint is the account endpoint of a run against the built-in
+// sandbox (--sandbox), whose address changes from run to run. The state
+// file takes any endpoint that is not a URL for a sandbox's (see
+// journal.Account): a sandbox ledger never stands in for real orders.
+const SandboxEndpoint = "sandbox"
+
 // The defaults of a run, in one place: Config's zero values mean these, and
 // the command line's flags show them.
 const (
@@ -78,8 +84,8 @@ type Config struct {
 	// nil records -1.
 	ExitCode func(error) int
 
-	// Account is the API endpoint and key fingerprint the state file must
-	// belong to (journal.Options.Account).
+	// Account is the API endpoint (or SandboxEndpoint) and key fingerprint
+	// the state file must belong to (journal.Options.Account).
 	Account journal.Account
 	// StateWriteRetry bounds the retries of an accepted order's record when
 	// the state file cannot be written [journal's default, 10s].

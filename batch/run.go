@@ -418,7 +418,12 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopLeft, reason, left)}
 }
 
-// checkFreeSpace refuses to start a run with less than journal.MinFreeSpace
+// minFreeSpace is the free space a run needs beside its state file before
+// it starts placing orders: a run that cannot record what it buys must not
+// buy.
+const minFreeSpace = 16 << 20
+
+// checkFreeSpace refuses to start a run with less than minFreeSpace
 // free beside the state file: an order the API accepts must be recordable.
 // Where the free space cannot be read, the run goes on.
 func checkFreeSpace(state, lang string) error {
@@ -426,11 +431,11 @@ func checkFreeSpace(state, lang string) error {
 	if err != nil {
 		return nil // the journal reports an unusable path itself
 	}
-	free, err := journal.FreeSpace(filepath.Dir(target))
-	if err != nil || free >= journal.MinFreeSpace {
+	free, err := fsutil.FreeSpace(filepath.Dir(target))
+	if err != nil || free >= minFreeSpace {
 		return nil
 	}
-	return journal.InLang(&journal.FileError{Path: state, Err: errors.New(msg.Text(lang, msg.JLowSpace, free>>10, journal.MinFreeSpace>>20))}, lang)
+	return journal.InLang(&journal.FileError{Path: state, Err: errors.New(msg.Text(lang, msg.JLowSpace, free>>10, minFreeSpace>>20))}, lang)
 }
 
 // runInfo is the start record of this run in the state file.

@@ -191,7 +191,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		// beside the input when the credentials are at hand (of any key
 		// when they are not).
 		if f.sandbox {
-			cfg.Account = journal.Account{Endpoint: journal.SandboxEndpoint}
+			cfg.Account = journal.Account{Endpoint: batch.SandboxEndpoint}
 		} else if key, _, err := loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err == nil {
 			cfg.Account = journal.Account{Endpoint: f.baseURL, KeyFingerprint: journal.Fingerprint(key)}
 		}
@@ -212,7 +212,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		}
 		defer srv.Close()
 		baseURL, key, secret = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret
-		endpoint = journal.SandboxEndpoint // its port changes every run
+		endpoint = batch.SandboxEndpoint // its port changes every run
 		if !cmd.Flags().Changed("poll-interval") {
 			cfg.PollInterval = time.Second
 		}
