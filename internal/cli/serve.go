@@ -148,7 +148,7 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 		}
 		defer srv.Close()
 		baseURL, key, secret = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret
-		endpoint = journal.SandboxEndpoint
+		endpoint = batch.SandboxEndpoint
 		if !cmd.Flags().Changed("poll-interval") {
 			pollInterval = time.Second
 		}
