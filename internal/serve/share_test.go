@@ -2,6 +2,7 @@ package serve
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
@@ -191,4 +193,57 @@ func TestTeamApprovalStopped(t *testing.T) {
 	resp.Body.Close()
 	ts.StopAll()
 	assert.Zero(t, ts.fake.TotalOrders())
+}
+
+// TestStopIsCtrlC: Stop ends a run as Ctrl-C does: no new order after it,
+// the results written, exit 4; the next plan polls what was ordered and
+// orders nothing again.
+func TestStopIsCtrlC(t *testing.T) {
+	// The command line's mapping lives in internal/cli (which imports this
+	// package); here the stop kind the run ended with is checked.
+	exit := func(err error) int {
+		var se *batch.StopError
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &se) && se.Stop == batch.StopIncomplete:
+			return 4
+		}
+		return 1
+	}
+	ts := startServer(t, Options{QPS: 20, ExitCode: exit}, qcctest.WithGenDelay(time.Hour))
+	p := ts.upload(t, "p.csv", names("戊", 5))
+	status, out := ts.startRun(t, ts.bearer, p.ID, 5)
+	require.Equal(t, http.StatusAccepted, status, out)
+	run := out["run"].(string)
+	get := func() runJSON {
+		resp := ts.do(t, "GET", "/api/runs/"+run, ts.Token(), nil, nil)
+		defer resp.Body.Close()
+		var r runJSON
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&r))
+		return r
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for get().Progress.Ordered < 5 {
+		require.True(t, time.Now().Before(deadline), "the orders were not placed")
+		time.Sleep(20 * time.Millisecond)
+	}
+	resp := ts.do(t, "POST", "/api/runs/"+run+"/stop", ts.Token(), nil, nil)
+	resp.Body.Close()
+	require.Equal(t, http.StatusAccepted, resp.StatusCode)
+	last, _ := waitDone(t, ts, ts.Token(), run, "")
+	require.NotNil(t, last.Exit)
+	assert.Equal(t, 4, *last.Exit, "stopped: incomplete, rerun to resume")
+	assert.Equal(t, 5, ts.fake.TotalOrders())
+	resp = ts.do(t, "GET", "/api/runs/"+run+"/results.xlsx", ts.Token(), nil, nil)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "the results are written")
+	again := ts.upload(t, "p.csv", names("戊", 5)) // a new book of the same companies has its own ledger
+	assert.Equal(t, 5, again.NewOrders)
+	resp = ts.do(t, "GET", "/api/books/"+p.ID+"?lang=en", ts.Token(), nil, nil)
+	var pj planJSON
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&pj))
+	resp.Body.Close()
+	assert.Equal(t, 0, pj.NewOrders, "resume orders nothing again")
+	assert.Equal(t, 5, pj.Polls, "resume polls the 5 orders")
 }

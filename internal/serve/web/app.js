@@ -112,7 +112,7 @@
     $("nothing").hidden = p.new_orders > 0 || p.polls === 0;
     $("confirm").textContent = p.new_orders > 0 ? t("confirm", p.new_orders) : t("start");
     $("confirm").disabled = !!p.error || typed || !!p.running;
-    $("confirm-box").hidden = !!p.error || (p.new_orders === 0 && p.polls === 0 && !p.running);
+    $("confirm-box").hidden = !!p.error || !!p.running || (p.new_orders === 0 && p.polls === 0);
     if (p.running && p.running !== runId) follow(p.running);
   }
   function rows(table, list, text) {
