@@ -247,3 +247,56 @@ func TestStopIsCtrlC(t *testing.T) {
 	assert.Equal(t, 0, pj.NewOrders, "resume orders nothing again")
 	assert.Equal(t, 5, pj.Polls, "resume polls the 5 orders")
 }
+
+// TestResolveFromUploadedOrderList: a row left uncertain (the order was
+// accepted, the answer lost) is settled from the vendor's order list
+// uploaded on the page: preview changes nothing, apply makes the next run
+// poll that order instead of ordering the company again.
+func TestResolveFromUploadedOrderList(t *testing.T) {
+	ts := startServer(t, Options{QPS: 20})
+	p := ts.upload(t, "p.csv", []byte("企业名称\n掉线科技有限公司\n正常科技有限公司\n"))
+	status, out := ts.startRun(t, ts.bearer, p.ID, 2)
+	require.Equal(t, http.StatusAccepted, status, out)
+	waitDone(t, ts, ts.Token(), out["run"].(string), "")
+	require.Equal(t, 2, ts.fake.TotalOrders())
+
+	info := func() bookJSON {
+		resp := ts.do(t, "GET", "/api/books/"+p.ID+"/info", ts.Token(), nil, nil)
+		defer resp.Body.Close()
+		var b bookJSON
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&b))
+		return b
+	}
+	require.Len(t, info().Uncert, 1)
+	assert.Equal(t, "掉线科技有限公司", info().Uncert[0].SearchKey)
+
+	var b strings.Builder
+	b.WriteString("订单号,查询关键字,下单时间\n")
+	for _, o := range ts.fake.OrderList() {
+		fmt.Fprintf(&b, "%s,%s,%s\n", o.OrderNo, o.SearchKey, o.At.In(time.FixedZone("UTC+8", 8*3600)).Format("2006-01-02 15:04:05"))
+	}
+	body, ct := multipartFile(t, "orders.csv", []byte(b.String()), nil)
+	resp := ts.do(t, "POST", "/api/books/"+p.ID+"/resolve", ts.Token(), body, map[string]string{"Content-Type": ct})
+	var preview resolveJSON
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&preview))
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, preview.Error)
+	require.Len(t, preview.Actions, 1)
+	assert.False(t, preview.Applied)
+	assert.Len(t, info().Uncert, 1, "the preview changes nothing")
+
+	resp = ts.do(t, "POST", "/api/books/"+p.ID+"/resolve/"+preview.List+"/apply", ts.Token(), nil, nil)
+	var applied resolveJSON
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&applied))
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, applied.Error)
+	assert.True(t, applied.Applied)
+	assert.Empty(t, info().Uncert)
+
+	resp = ts.do(t, "GET", "/api/books/"+p.ID, ts.Token(), nil, nil)
+	var pj planJSON
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&pj))
+	resp.Body.Close()
+	assert.Equal(t, 0, pj.NewOrders, "the resolved company is not ordered again")
+	assert.Equal(t, 1, pj.Polls, "its order is polled")
+}
