@@ -1,10 +1,12 @@
 package serve
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -299,4 +301,34 @@ func TestResolveFromUploadedOrderList(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 0, pj.NewOrders, "the resolved company is not ordered again")
 	assert.Equal(t, 1, pj.Polls, "its order is polled")
+}
+
+// TestCLIRunOnTheSameStateRefused: while the page runs a book, a command-
+// line run on the book's state file is refused by the state file's lock,
+// and orders nothing.
+func TestCLIRunOnTheSameStateRefused(t *testing.T) {
+	ts := startServer(t, Options{QPS: 20}, qcctest.WithGenDelay(time.Hour))
+	p := ts.upload(t, "p.csv", names("己", 3))
+	status, out := ts.startRun(t, ts.bearer, p.ID, 3)
+	require.Equal(t, http.StatusAccepted, status, out)
+	run := out["run"].(string)
+	deadline := time.Now().Add(30 * time.Second)
+	for ts.fake.TotalOrders() < 3 {
+		require.True(t, time.Now().Before(deadline), "the orders were not placed")
+		time.Sleep(20 * time.Millisecond)
+	}
+	b := ts.book(p.ID)
+	cfg := ts.runConfig(b, "en")
+	cfg.Output = filepath.Join(t.TempDir(), "cli.xlsx")
+	cfg.DownloadDir = ""
+	cfg.Limiter = nil
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := batch.Run(ctx, ts.opt.API, cfg)
+	var le *journal.LockedError
+	require.ErrorAs(t, err, &le, "a second run on the book's state file")
+	assert.Equal(t, 3, ts.fake.TotalOrders(), "the refused run ordered nothing")
+	resp := ts.do(t, "POST", "/api/runs/"+run+"/stop", ts.Token(), nil, nil)
+	resp.Body.Close()
+	waitDone(t, ts, ts.Token(), run, "")
 }
