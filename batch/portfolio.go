@@ -47,6 +47,11 @@ type Portfolio struct {
 	InvalidByReason map[msg.ID]int // invalid rows per short reason
 	WarningByReason map[msg.ID]int // valid rows with a warning, per short reason
 	Duplicates      int            // rows naming a company already named by an earlier row
+
+	// read and classify are the options of pass 1: the second read (the
+	// results, an export) reads and classifies the file the same way.
+	read     input.Options
+	classify identifier.Options
 }
 
 // Invalid returns the number of invalid rows.
@@ -65,7 +70,8 @@ func (p *Portfolio) Message(i int, lang string) string {
 // ScanPortfolio is pass 1: it reads every data row of the file at path,
 // classifies its identifier and de-duplicates the companies. Memory grows
 // with the identifiers only (a map key per unique company, 4 bytes per
-// row). An unusable file is an *input.Error.
+// row). An unusable file is an *input.Error. The Portfolio keeps in and co
+// for its second read (WriteLocalResults, a run's results).
 func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portfolio, error) {
 	inp, err := input.Open(path, in)
 	if err != nil {
@@ -76,6 +82,7 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 	p := &Portfolio{
 		Path: path, Sheet: inp.Sheet(), Format: inp.Format(), Header: inp.Header(),
 		CodeColumn: code, NameColumn: name, HeaderRow: inp.HeaderRow(), PeopleColumn: -1,
+		read: in, classify: co,
 		RowMessage:      map[int]string{},
 		RowMessageEN:    map[int]string{},
 		RowReason:       map[int]msg.ID{},

@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +19,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -181,11 +186,11 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	}
 	cfg.Logger = logger
 	runLang.Store(cfg.Lang)
-	cfg.ExitCode = exitCode
+	cfg.ExitCodes = runExitCodes
 	cmd.Flags().Visit(func(fl *pflag.Flag) { // the flags given, for the run's record (no secret is a flag)
 		cfg.Flags = append(cfg.Flags, "--"+fl.Name+"="+fl.Value.String())
 	})
-	qps := f.qps
+	cfg.QPS = f.qps
 	if f.dryRun {
 		// The dry run calls nothing, but names a ledger of the same key
 		// beside the input when the credentials are at hand (of any key
@@ -195,7 +200,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		} else if key, _, err := loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err == nil {
 			cfg.Account = journal.Account{Endpoint: f.baseURL, KeyFingerprint: journal.Fingerprint(key)}
 		}
-		plan, err := batch.DryRun(cfg, qps)
+		plan, err := batch.PlanRun(cfg)
 		if err != nil {
 			return err
 		}
@@ -226,10 +231,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	}
 	cfg.Account = journal.Account{Endpoint: endpoint, KeyFingerprint: journal.Fingerprint(key)}
 	cfg.APIHost = c.Host()
-	cfg.Limiter = ratelimit.New(qps)
-	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
-		cfg.Confirm = confirmOrders(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
-	}
+	cfg.Limiter = ratelimit.New(cfg.QPS) // the progress shows the rate it achieves
 
 	ctx := cmd.Context()
 	if f.cpuProfile != "" {
@@ -243,11 +245,83 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Lang, cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
-	rep, err := batch.Run(ctx, c, cfg)
+	var ask func(orders int, cost float64) bool // nil: nobody to ask
+	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
+		ask = confirmOrders(ctx, cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
+	}
+	h, err := startConfirmed(ctx, c, cfg, ask, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	// The progress shows the counters of the run's progress events.
+	var latest atomic.Pointer[batch.Counters]
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		for e := range h.Events() {
+			if e.Kind == batch.EventProgress {
+				latest.Store(&e.Counters)
+			}
+		}
+	}()
+	counters := func() batch.Counters {
+		if c := latest.Load(); c != nil {
+			return *c
+		}
+		return h.Counters()
+	}
+	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Lang, counters, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
+	rep, err := h.Wait()
+	<-drained // the last progress event is in
 	stopProgress()
 	if rep != nil {
 		printSummary(cmd.OutOrStdout(), f.logFormat, cfg.Lang, rep, err)
 	}
 	return err
+}
+
+// runExitCodes are the exit codes the run's record in the state file
+// shows (`ledger --runs`), per way a run ends: exitCode's mapping of a
+// *batch.StopError, key 0 a complete run.
+var runExitCodes = func() map[batch.Stop]int {
+	m := map[batch.Stop]int{0: exitCode(nil)}
+	for s := batch.StopIncomplete; s <= batch.StopUncertain; s++ {
+		m[s] = exitCode(&batch.StopError{Stop: s})
+	}
+	return m
+}()
+
+// startConfirmed starts the run of cfg once a person confirmed its plan:
+// with ask (a terminal), a plan of more than batch.ConfirmAbove new orders
+// is asked about first, and asked again if another run changed it before
+// the start; without ask, whatever the plan is starts. A plan declined is
+// a *batch.ConfigError (exit 2), Ctrl-C at the prompt a StopIncomplete
+// (exit 4); nothing is ordered either way.
+func startConfirmed(ctx context.Context, api batch.API, cfg batch.Config, ask func(orders int, cost float64) bool, errw io.Writer) (*batch.Handle, error) {
+	if ask == nil {
+		return batch.Start(ctx, api, cfg, batch.Confirmed{All: true})
+	}
+	plan, err := batch.PlanRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if plan.Refusal != nil { // refused before asking about money
+			return nil, plan.Refusal
+		}
+		ok := batch.Confirmed{Orders: plan.ToOrder, Digest: plan.Digest}
+		if plan.NeedsConfirm() && !ask(plan.ToOrder, plan.Cost) {
+			if ctx.Err() != nil { // interrupted at the prompt: exit 4, not a usage error
+				return nil, &batch.StopError{Stop: batch.StopIncomplete, Reason: msg.Text(cfg.Lang, msg.StopInterruptedAtPrompt)}
+			}
+			return nil, &batch.ConfigError{Problem: msg.Text(cfg.Lang, msg.CfgNotConfirmed)}
+		}
+		h, err := batch.Start(ctx, api, cfg, ok)
+		var changed *batch.PlanChangedError
+		if !errors.As(err, &changed) {
+			return h, err
+		}
+		fmt.Fprintln(errw, err) // and ask again, about the plan found
+		plan = changed.Plan
+	}
 }

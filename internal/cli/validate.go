@@ -72,7 +72,7 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 	p.WriteRows(w, cfg.Output.lang, validateShown)
 	if cfg.Out != "" {
 		sum := results.Summary{Input: cfg.Input, Start: start, End: time.Now(), Version: version}
-		if err := p.WriteLocalResults(cfg.Out, read, cfg.In.classify(), sum, cfg.Output.lang); err != nil {
+		if err := p.WriteLocalResults(cfg.Out, sum, cfg.Output.lang); err != nil {
 			return err
 		}
 		fmt.Fprint(w, msg.Text(cfg.Output.lang, msg.PlanResults, cfg.Out))
