@@ -79,9 +79,15 @@ const (
 	SrvWhen
 	SrvKind
 	SrvNewBook
+	SrvNeedsAction
+	SrvSearchKey
+
+	srvEnd // one past the last
 )
 
 var serveTable = map[ID][2]string{
+	SrvNeedsAction:    {"需要处理的行", "Rows that need a person"},
+	SrvSearchKey:      {"查询关键字", "Search key"},
 	SrvTitle:          {"qccbatch 批量下单", "qccbatch batch orders"},
 	SrvSubtitle:       {"为整个客户清单订购企查查基础身份报告", "Order Qichacha basic identity reports for a whole portfolio"},
 	SrvDrop:           {"将表格拖放到这里，或选择文件（.xlsx、.csv）", "Drop a sheet here, or choose a file (.xlsx, .csv)"},
@@ -161,6 +167,8 @@ var serveTable = map[ID][2]string{
 
 // PageTexts maps the names the page uses to their messages.
 var PageTexts = map[string]ID{
+	"needs_action":            SrvNeedsAction,
+	"search_key":              SrvSearchKey,
 	"title":                   SrvTitle,
 	"subtitle":                SrvSubtitle,
 	"drop":                    SrvDrop,

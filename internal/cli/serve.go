@@ -164,7 +164,7 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 		Data: data, API: c, APIHost: c.Host(),
 		Account: journal.Account{Endpoint: endpoint, KeyFingerprint: journal.Fingerprint(key)},
 		QPS:     f.qps, Concurrency: f.concurrency, PollInterval: pollInterval, Price: price,
-		Version: version, ExitCode: exitCode, LedgerWorkbook: ledgerWorkbook,
+		Version: version, ExitCode: exitCode, ExitCodes: runExitCodes, LedgerWorkbook: ledgerWorkbook,
 		Users: users, ApproveAbove: f.approveAbove, Logger: logger,
 	})
 	if err != nil {

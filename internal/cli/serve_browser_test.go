@@ -125,7 +125,8 @@ func TestServe_Browser(t *testing.T) {
 	require.NoError(t, chromedp.Do(tab2, chromedp.Navigate(base+"/"+hash), chromedp.WaitVisible(chromedp.CSS("#live-final"))))
 	shot(tab2, "05-second-tab")
 
-	// 5. A reload mid-run reconnects (last_event_id) and goes on.
+	// 5. A reload mid-run reconnects: the new page reads the run's events
+	// again (the rows kept, the latest progress) and goes on.
 	state := text(tab, "#run-state")
 	assert.NotEqual(t, "done", state, "the run is still going when the page reloads")
 	require.NoError(t, chromedp.Do(tab, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#live-final"))))
@@ -141,6 +142,10 @@ func TestServe_Browser(t *testing.T) {
 	assert.Equal(t, "0", text(tab, "#live-exit"))
 	assert.Equal(t, "0", text(tab2, "#live-exit"))
 	assert.Equal(t, text(tab, "#live-final"), text(tab2, "#live-final"))
+	// The rows that need a person appeared as they became final: the
+	// failed, not found and rejected companies, in both tabs.
+	assert.Equal(t, "3", text(tab, "#action-n"))
+	assert.Equal(t, "3", text(tab2, "#action-n"))
 	shot(tab, "07-done")
 
 	// 7. Download the results through the page's link.

@@ -316,7 +316,7 @@ func (s *Server) runConfig(b *book, lang string) batch.Config {
 		Concurrency: s.opt.Concurrency, PollInterval: s.opt.PollInterval,
 		Price: s.opt.Price, DownloadDir: b.reports(),
 		Account: s.opt.Account, APIHost: s.opt.APIHost, Limiter: s.limiter,
-		ExitCode: s.opt.ExitCode, Logger: s.opt.Logger,
+		QPS: s.opt.QPS, ExitCodes: s.opt.ExitCodes, Logger: s.opt.Logger,
 	}
 }
 
@@ -353,6 +353,13 @@ type planJSON struct {
 	TypeToConfirm int `json:"type_to_confirm_above"`
 	// Running is the book's run going on, if any.
 	Running string `json:"running,omitempty"`
+	// Held new orders are held back until a resolution reconciles the
+	// state file's lost records (HeldReason says so).
+	Held       int    `json:"held,omitempty"`
+	HeldReason string `json:"held_reason,omitempty"`
+	// Digest identifies the companies the plan orders: a run may send it
+	// back with its count ({"orders": N, "digest": D}).
+	Digest string `json:"digest"`
 }
 
 // rowNote is one row of the plan: its sheet row number, a reason, and for
@@ -384,15 +391,15 @@ func (s *Server) plan(b *book, lang string) (*planJSON, error) {
 		return pj, err
 	}
 	fillPlan(pj, ep, lang)
-	if err := ep.Dry.Portfolio.PeopleError(lang); err != nil {
-		pj.Error = err.Error()
+	if ep.Refusal != nil { // a column of people, a --format change...: shown, not asked
+		pj.Error = ep.Refusal.Error()
 	}
 	return pj, nil
 }
 
 // fillPlan copies an engine plan into pj.
-func fillPlan(pj *planJSON, ep *enginePlan, lang string) {
-	p := ep.Dry.Portfolio
+func fillPlan(pj *planJSON, ep *batch.Plan, lang string) {
+	p := ep.Portfolio
 	pj.Sheet, pj.HeaderRow, pj.Format = p.Sheet, p.HeaderRow, p.Format
 	if p.Header != nil {
 		pj.Header = p.Header
@@ -435,8 +442,9 @@ func fillPlan(pj *planJSON, ep *enginePlan, lang string) {
 		}
 	}
 	sort.Slice(pj.Warnings, func(a, b int) bool { return pj.Warnings[a].Row < pj.Warnings[b].Row })
-	d := ep.Dry
+	d := ep
 	pj.Done, pj.NewOrders, pj.Polls, pj.Cost = d.Done, d.ToOrder, d.ToPoll, d.Cost
+	pj.Held, pj.HeldReason, pj.Digest = d.Held, d.HeldReason, d.Digest
 	switch {
 	case d.Estimate < 0:
 		pj.EstimateSeconds = -1

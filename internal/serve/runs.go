@@ -37,10 +37,11 @@ type run struct {
 	user       string // who started it
 	approver   string // who approved it (team mode, above --approve-above)
 	orders     int    // new orders confirmed
+	digest     string // the confirmed plan's digest
 	lang       string
 	started    time.Time
 	ended      time.Time
-	progress   batch.Snapshot
+	progress   batch.Counters
 	outcomes   map[string]int
 	exit       *int
 	errText    string
@@ -53,9 +54,10 @@ type run struct {
 	// events is the run's event log for server-sent events: the state
 	// changes, and only the latest progress snapshot (snapshots are
 	// cumulative, so a client that reconnects misses nothing).
-	seq     int
-	events  []sseEvent
-	changed chan struct{} // closed and replaced on every new event
+	seq       int
+	events    []sseEvent
+	rowEvents int
+	changed   chan struct{} // closed and replaced on every new event
 }
 
 type sseEvent struct {
@@ -119,6 +121,34 @@ func (r *run) snapshotLocked() runJSON {
 	return out
 }
 
+// rowJSON is a row that became final and needs a person: the data of a
+// "row" event.
+type rowJSON struct {
+	Row       int    `json:"row"` // its sheet row (CSV line)
+	SearchKey string `json:"search_key"`
+	Outcome   string `json:"outcome"`
+	Label     string `json:"label"`
+	Message   string `json:"message"`
+	OrderNo   string `json:"order_no,omitempty"`
+}
+
+// maxRowEvents bounds the row events a run keeps for its clients.
+const maxRowEvents = 2000
+
+// emitRowLocked appends a row event (kept: a client that reconnects gets
+// the rows it missed).
+func (r *run) emitRowLocked(row rowJSON) {
+	if r.rowEvents >= maxRowEvents {
+		return
+	}
+	r.rowEvents++
+	data, _ := json.Marshal(row)
+	r.seq++
+	r.events = append(r.events, sseEvent{ID: r.seq, Name: "row", Data: data})
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
 // emitLocked appends an event; a progress event replaces the previous one.
 func (r *run) emitLocked(name string) {
 	data, _ := json.Marshal(r.snapshotLocked())
@@ -163,7 +193,8 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Orders *int `json:"orders"`
+		Orders *int   `json:"orders"`
+		Digest string `json:"digest"` // optional: the plan's digest
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<10)).Decode(&in); err != nil || in.Orders == nil || *in.Orders < 0 {
 		apiError(w, http.StatusBadRequest, `want {"orders": N}: the number of new orders of the plan you confirm`)
@@ -203,6 +234,12 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusConflict, map[string]any{"error": fmt.Sprintf("the plan changed: %d new orders now, %d confirmed", pj.NewOrders, *in.Orders), "plan": pj})
 		return
 	}
+	if in.Digest != "" && in.Digest != pj.Digest {
+		s.dropRun(rn)
+		writeJSON(w, http.StatusConflict, map[string]any{"error": "the plan changed: other companies to order than confirmed", "plan": pj})
+		return
+	}
+	rn.digest = pj.Digest
 	s.record(user, "run", "book", b.meta.ID, "run", rn.ID, "orders", *in.Orders)
 	wait := s.team() && s.opt.ApproveAbove > 0 && *in.Orders > s.opt.ApproveAbove
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
@@ -252,7 +289,7 @@ func (s *Server) execute(ctx context.Context, b *book, rn *run, wait bool) {
 		finish("stopped before it started: nothing was ordered", s.opt.ExitCode(&batch.StopError{Stop: batch.StopIncomplete, Reason: "stopped"}))
 		return
 	}
-	user, approver, lang, orders := rn.user, rn.approver, rn.lang, rn.orders
+	user, approver, lang, orders, digest := rn.user, rn.approver, rn.lang, rn.orders, rn.digest
 	rn.mu.Unlock()
 	cfg := s.runConfig(b, lang)
 	cfg.Progress = &batch.Progress{}
@@ -261,14 +298,9 @@ func (s *Server) execute(ctx context.Context, b *book, rn *run, wait bool) {
 		cfg.Flags = append(cfg.Flags, "--approved-by="+approver)
 	}
 	b.mu.Lock() // no options change while the run reads the file
-	h, err := s.eng.Start(ctx, cfg, orders)
+	h, err := s.eng.Start(ctx, cfg, orders, digest)
 	b.mu.Unlock()
-	if err != nil {
-		var pc *planChangedError
-		if errors.As(err, &pc) {
-			finish(err.Error(), s.opt.ExitCode(&batch.ConfigError{}))
-			return
-		}
+	if err != nil { // a *batch.PlanChangedError among them: nothing was ordered
 		finish(err.Error(), s.opt.ExitCode(err))
 		return
 	}
@@ -282,17 +314,27 @@ func (s *Server) execute(ctx context.Context, b *book, rn *run, wait bool) {
 	rn.started = time.Now()
 	rn.emitLocked("state")
 	rn.mu.Unlock()
-	var last engineEvent
+	var rep *batch.RunSummary
+	var runErr error
 	for ev := range h.Events() {
 		rn.mu.Lock()
-		rn.progress = ev.Progress
-		if !ev.Done {
+		switch ev.Kind {
+		case batch.EventProgress:
+			rn.progress = ev.Counters
 			rn.emitLocked("progress")
+		case batch.EventRow:
+			if ev.Row.Outcome != outcome.Ready { // the rows that need a person, as they appear
+				rn.emitRowLocked(rowJSON{Row: ev.Row.Line, SearchKey: ev.Row.SearchKey, Outcome: string(ev.Row.Outcome),
+					Label: ev.Row.Outcome.Label(lang), Message: ev.Row.Message, OrderNo: ev.Row.OrderNo})
+			}
+		case batch.EventStop:
+			rn.stopReason = ev.Stop.Reason
+			rn.emitLocked("state")
+		case batch.EventDone:
+			rep, runErr = ev.Summary, ev.Err
 		}
 		rn.mu.Unlock()
-		last = ev
 	}
-	rep, runErr := last.Report, last.Err
 	if rep != nil && rep.Output != "" { // the CSV from the same state file, as `qccbatch export` writes it
 		b.mu.Lock()
 		_, _ = batch.Export(batch.ExportConfig{State: cfg.State, Input: cfg.Input, Output: b.results(".csv"),

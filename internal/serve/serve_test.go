@@ -388,6 +388,9 @@ func TestPlanChangedIs409(t *testing.T) {
 	assert.Zero(t, ts.fake.TotalOrders())
 }
 
+// rowEvents counts the "row" events the tests' clients received.
+var rowEvents atomic.Int64
+
 // waitDone follows a run's events until its end and returns the last
 // snapshot and the event ids seen.
 func waitDone(t *testing.T, ts *testServer, token, run, lastID string) (runJSON, []int) {
@@ -409,6 +412,9 @@ func waitDone(t *testing.T, ts *testServer, token, run, lastID string) (runJSON,
 	var ids []int
 	for sc.Scan() {
 		line := sc.Text()
+		if v, ok := strings.CutPrefix(line, "event: "); ok && v == "row" {
+			rowEvents.Add(1)
+		}
 		if v, ok := strings.CutPrefix(line, "id: "); ok {
 			n, _ := strconv.Atoi(v)
 			ids = append(ids, n)
@@ -429,8 +435,10 @@ func TestRunEventsResume(t *testing.T) {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&started))
 	resp.Body.Close()
 	require.Equal(t, http.StatusAccepted, resp.StatusCode)
+	rowEvents.Store(0)
 	last, ids := waitDone(t, ts, ts.Token(), started.Run, "")
 	require.NotEmpty(t, ids)
+	assert.EqualValues(t, 3, rowEvents.Load(), "the rows that need a person: failed, not found, rejected")
 	require.NotNil(t, last.Exit)
 	assert.Equal(t, 0, *last.Exit)
 	assert.Equal(t, 5, last.Outcomes["ready"]+last.Outcomes["invalid"]-2, "the outcomes by row")

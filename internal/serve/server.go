@@ -42,8 +42,11 @@ type Options struct {
 	PollInterval time.Duration
 	Price        float64
 	Version      string
-	// ExitCode maps how a run ended to the command line's exit code.
-	ExitCode func(error) int
+	// ExitCode maps how a run ended to the command line's exit code (the
+	// API's "exit"); ExitCodes are the same numbers for the run's record in
+	// the state file (batch.Config.ExitCodes).
+	ExitCode  func(error) int
+	ExitCodes map[batch.Stop]int
 	// LedgerWorkbook writes the ledger of a state file (with its Invoice
 	// sheet) to out, as `qccbatch ledger -o out` does.
 	LedgerWorkbook func(state, out, lang string) error
@@ -104,7 +107,7 @@ func New(opt Options) (*Server, error) {
 	if s.token == "" {
 		s.token = randomID(16)
 	}
-	s.eng = &batchEngine{api: opt.API, qps: opt.QPS}
+	s.eng = &batchEngine{api: opt.API}
 	if err := s.loadBooks(); err != nil {
 		return nil, err
 	}

@@ -142,7 +142,7 @@
     });
   }
 
-  // Progress over server-sent events; a reload resumes from the last id.
+  // Progress over server-sent events.
   function follow(id) {
     if (source) source.close();
     runId = id;
@@ -151,17 +151,40 @@
     $("downloads").hidden = true;
     $("resume").hidden = true;
     $("stop").hidden = false;
-    var last = sessionStorage.getItem("qccbatch-last-" + id);
-    var url = "/api/runs/" + id + "/events" + (last ? "?last_event_id=" + encodeURIComponent(last) : "");
-    source = new EventSource(url);
+    // A new page has drawn nothing yet: it reads the run's events from the
+    // start (rows are kept, progress is coalesced); the EventSource itself
+    // resumes with Last-Event-ID after a dropped connection.
+    source = new EventSource("/api/runs/" + id + "/events");
+    $("action-rows").textContent = "";
+    $("action-box").hidden = true;
+    $("action-n").textContent = "0";
+    source.addEventListener("row", function (e) {
+      addActionRow(JSON.parse(e.data));
+    });
     ["state", "progress", "done"].forEach(function (name) {
       source.addEventListener(name, function (e) {
-        sessionStorage.setItem("qccbatch-last-" + id, e.lastEventId);
         render(JSON.parse(e.data));
         if (name === "done") { source.close(); source = null; }
       });
     });
-    if (last) api("GET", "/api/runs/" + id).then(function (r) { if (r.status === 200) render(r.body); });
+  }
+
+  // A row that became final and needs a person, as it appears.
+  function addActionRow(r) {
+    var table = $("action-rows");
+    if (!table.firstChild) {
+      var h = el("tr");
+      [t("row"), t("search_key"), t("outcome"), t("reason")].forEach(function (x) { h.appendChild(el("th", x)); });
+      table.appendChild(h);
+    }
+    var tr = el("tr");
+    tr.appendChild(el("td", r.row));
+    tr.appendChild(el("td", r.search_key));
+    tr.appendChild(el("td", r.label));
+    tr.appendChild(el("td", r.message));
+    table.appendChild(tr);
+    $("action-box").hidden = false;
+    $("action-n").textContent = table.children.length - 1;
   }
 
   function render(s) {
