@@ -55,6 +55,7 @@ type Config struct {
 	Timeout      time.Duration // stop polling an order after this [DefaultTimeout]
 	MaxOrders    int           // new orders this run; 0 = no limit
 	RefreshAfter time.Duration // re-order reports older than this; 0 = never
+	Refresh      Refresh       // refresh by risk rating and review date (refresh.go)
 
 	ReorderFailed    bool
 	ReorderUncertain bool

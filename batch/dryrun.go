@@ -15,6 +15,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/msg"
+	"github.com/qccbatch/qccbatch/batch/results"
 )
 
 // Plan is what a run of a Config would do, decided from the portfolio and
@@ -51,6 +52,11 @@ type Plan struct {
 	State     string
 	NewLedger bool
 
+	// Ratings are the customers, the due and the oldest report per risk
+	// rating of a refresh by rating; Now is the plan's clock, for ages.
+	Ratings []results.RatingCount
+	Now     time.Time
+
 	// Refusal is the error Start would refuse this plan with before any
 	// order (a *ConfigError: a results path that replaces the input, a
 	// column of people, a --format change, a second ledger): a front end
@@ -81,7 +87,11 @@ func PlanRun(cfg Config) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), perCompany: make([]companyRun, len(p.Companies))}
+	rule, err := newRefreshRule(cfg, p)
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{cfg: cfg, p: p, format: int(cfg.Format), perCompany: make([]companyRun, len(p.Companies)), refresh: rule}
 	if _, err := os.Stat(cfg.State); err == nil {
 		j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, ReadOnly: true, Lang: cfg.Lang})
 		if err != nil {
@@ -135,6 +145,9 @@ func (r *runner) publicPlan(pl runPlan, held int) *Plan {
 	dp := &Plan{Portfolio: r.p, Done: pl.done, ToOrder: orders, ToPoll: len(pl.polls), ToFetch: len(pl.downloads),
 		Held: held, HeldReason: r.damageHeld}
 	dp.Cost = float64(orders) * cfg.Price
+	if r.ratings != nil && len(r.refresh.rf.Ratings) > 0 {
+		dp.Ratings, dp.Now = r.ratings.counts(), cfg.Now()
+	}
 	dp.State, dp.NewLedger = cfg.State, cfg.NewLedger
 	if o, ok := ledgerBeside(cfg); ok && r.j.HeldOrders() == 0 { // only a new ledger would order them again
 		dp.Beside = o
@@ -168,6 +181,7 @@ func (r *runner) publicPlan(pl runPlan, held int) *Plan {
 func (d *Plan) Write(w io.Writer, lang string) {
 	t := msg.For(lang)
 	d.Portfolio.WritePlan(w, lang)
+	d.writeRatings(w, t)
 	fmt.Fprint(w, t.Text(msg.DryDone, d.Done))
 	fmt.Fprint(w, t.Text(msg.DryNewOrders, d.ToOrder))
 	if d.Cost > 0 {

@@ -62,6 +62,9 @@ func Export(cfg ExportConfig) (*RunSummary, error) {
 	if cfg.Input != "" {
 		return exportPortfolio(cfg, j, start)
 	}
+	if cfg.Read.SplitBy != "" {
+		return nil, configErrorf(cfg.Lang, msg.CfgSplitNeedsInput)
+	}
 	return exportState(cfg, j, start)
 }
 
@@ -109,7 +112,11 @@ func exportPortfolio(cfg ExportConfig, j *journal.Journal, start time.Time) (*Ru
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d of the %d companies of %s are in the state file (format %s): is it the right input, state file and --format? The others are written not_ordered",
 			known, len(p.Companies), cfg.Input, cfg.Format.String()))
 	}
-	return rep, writePortfolioResults(cfg.Output, p, res, rep.Summary, cfg.Lang)
+	if err := writePortfolioResults(cfg.Output, p, res, rep.Summary, cfg.Lang); err != nil {
+		return rep, err
+	}
+	rep.Split, err = writeSplits(cfg.Output, p, res, rep.Summary, cfg.Lang, nil)
+	return rep, err
 }
 
 // exportState writes one row per company of j, in the state file's order.

@@ -47,6 +47,9 @@ type Portfolio struct {
 	InvalidByReason map[msg.ID]int // invalid rows per short reason
 	WarningByReason map[msg.ID]int // valid rows with a warning, per short reason
 	Duplicates      int            // rows naming a company already named by an earlier row
+	// Extra holds each row's risk rating, review date and split value
+	// (refresh_scan.go).
+	Extra rowExtras
 
 	// read and classify are the options of pass 1: the second read (the
 	// results, an export) reads and classifies the file the same way.
@@ -89,6 +92,9 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 		InvalidByReason: map[msg.ID]int{},
 		WarningByReason: map[msg.ID]int{},
 	}
+	if err := p.Extra.init(path, p.Header, in); err != nil {
+		return nil, err
+	}
 	index := map[string]int32{}
 	names := map[int]*[2]int{} // per column: names seen, names that look like organisations
 	for {
@@ -114,6 +120,7 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 		}
 		p.RowLine = append(p.RowLine, int32(r.Line))
 		p.add(id, index)
+		p.Extra.add(p, p.Rows-1, r)
 	}
 	for col, n := range names {
 		if n[1]*2 < n[0] && !(in.NameColumn != "" && col == name) {

@@ -28,6 +28,7 @@ type RunSummary struct {
 	SlowDowns       int64 // answers that asked the run to slow down
 	Output          string
 	Warnings        []string // things the user should check (export: an input that matches few companies)
+	Split           []string // the results files per value of --split-by
 }
 
 // runner is the state of one run.
@@ -64,6 +65,10 @@ type runner struct {
 	// damageHeld says why the run places no new order: the state file lost
 	// records that no resolution has reconciled yet (see holdForDamage).
 	damageHeld string
+	// refresh decides refreshes by risk rating and review date (nil: by
+	// RefreshAfter alone); ratings counts them per rating.
+	refresh *refreshRule
+	ratings *ratingStats
 
 	// h receives the run's events (nil: none are kept, as for Run), and
 	// rowStart, rowIndex list every company's rows (companyRows) for them.
@@ -109,6 +114,10 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if err := p.PeopleError(cfg.Lang); err != nil {
 		return nil, runPlan{}, nil, err
 	}
+	rule, err := newRefreshRule(cfg, p)
+	if err != nil {
+		return nil, runPlan{}, nil, err
+	}
 	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
 		return nil, runPlan{}, nil, configErrorf(cfg.Lang, msg.CfgTooManyRows,
 			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
@@ -142,6 +151,7 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}
+	r.refresh = rule
 	r.bound.Store(j.Bound())
 	r.budget.Store(-1) // no limit
 	if cfg.MaxOrders > 0 {
@@ -181,6 +191,7 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 		runErr = errors.New(r.text(msg.StopStateFile, err))
 	}
 	rep := r.report(start)
+	r.addRatings(&rep.Summary)
 	var end error // how the run ended, before the results are written
 	r.mu.Lock()
 	stop := r.stop
@@ -203,6 +214,9 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 	var resErr error
 	if cfg.Output != "" {
 		resErr = r.writeResults(rep)
+		if resErr == nil {
+			rep.Split, resErr = r.writeSplits(rep)
+		}
 	}
 	final := end
 	if resErr != nil {

@@ -38,7 +38,9 @@ type runFlags struct {
 	qps, price                                                       float64
 	concurrency, maxOrders                                           int
 	pollInterval, timeout                                            time.Duration
-	refreshAfter                                                     durationValue
+	refresh                                                          refreshFlags
+	splitBy                                                          string
+	metrics                                                          metricsFlags
 	reorderFailed, reorderUncertain, newFormat                       bool
 	newEndpoint, newLedger                                           bool
 	dryRun, sandbox, quiet, noProgress, yes                          bool
@@ -80,7 +82,9 @@ order list, then qccbatch resolve), 6 the key or the account needs a person (API
 		fmt.Sprintf("poll interval until the run has learned how long reports take; polls are at most %s apart", batch.DefaultPollMax))
 	fl.DurationVar(&f.timeout, "timeout", batch.DefaultTimeout, "stop polling an order after this; the row stays pending and a rerun resumes it")
 	fl.IntVar(&f.maxOrders, "max-orders", 0, "place at most N new orders in this run (0 = no limit)")
-	fl.Var(&f.refreshAfter, "refresh-after", "re-order companies whose last ready report is older than this, e.g. 365d [never]")
+	f.refresh.AddFlags(fl)
+	addSplitFlag(fl, &f.splitBy)
+	f.metrics.AddFlags(fl)
 	fl.BoolVar(&f.reorderFailed, "reorder-failed", false, "order again companies whose report generation failed (F); at most one new order per company per run")
 	fl.BoolVar(&f.reorderUncertain, "reorder-uncertain", false, "order again rows left uncertain (an order may already have been placed and paid)")
 	fl.BoolVar(&f.newFormat, "new-format", false, "confirm ordering in a --format other than the one the state file's orders have")
@@ -137,7 +141,6 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 		PollInterval:     f.pollInterval,
 		Timeout:          f.timeout,
 		MaxOrders:        f.maxOrders,
-		RefreshAfter:     time.Duration(f.refreshAfter),
 		ReorderFailed:    f.reorderFailed,
 		ReorderUncertain: f.reorderUncertain,
 		NewFormat:        f.newFormat,
@@ -147,6 +150,10 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 		Price:            price,
 		Progress:         &batch.Progress{},
 	}
+	if err := f.refresh.apply(&cfg); err != nil {
+		return batch.Config{}, err
+	}
+	cfg.Read.SplitBy = f.splitBy
 	if runtime.GOOS == "windows" {
 		// Closing the console window, logging off or shutting down reaches
 		// the program as an interrupt (SIGTERM), and Windows ends the
@@ -175,11 +182,16 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 	return cfg, nil
 }
 
-func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
+func runRun(cmd *cobra.Command, inPath string, f *runFlags) (err error) {
+	m := &runMetrics{flags: &f.metrics, input: inPath, start: time.Now()}
+	if !f.dryRun { // at the end of every run, failed early or not
+		defer func() { m.write(err, func(s string) { fmt.Fprintln(cmd.ErrOrStderr(), s) }) }()
+	}
 	cfg, err := runConfig(cmd, inPath, f)
 	if err != nil {
 		return err
 	}
+	m.state = cfg.State
 	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, cfg.Lang, f.quiet)
 	if err != nil {
 		return err
@@ -272,6 +284,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	}
 	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Lang, counters, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
 	rep, err := h.Wait()
+	m.rep = rep
 	<-drained // the last progress event is in
 	stopProgress()
 	if rep != nil {
