@@ -33,8 +33,16 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// screenshotDir is where the browser test leaves a picture of each step.
-var screenshotDir = filepath.Join("..", "..", "testdata", "serve-screenshots")
+// screenshotDir is where the browser test leaves a picture of each step:
+// a temporary folder, or testdata/serve-screenshots (kept in the
+// repository) when QCCBATCH_SCREENSHOTS=1, so a test run leaves the
+// checkout clean.
+func screenshotDir(t *testing.T) string {
+	if os.Getenv("QCCBATCH_SCREENSHOTS") == "1" {
+		return filepath.Join("..", "..", "testdata", "serve-screenshots")
+	}
+	return t.TempDir()
+}
 
 // TestServe_Browser drives the page in a real browser (headless chromium):
 // open the printed URL, upload the sample sheet through the file input,
@@ -42,7 +50,8 @@ var screenshotDir = filepath.Join("..", "..", "testdata", "serve-screenshots")
 // and download the results, which equal `qccbatch run`'s.
 func TestServe_Browser(t *testing.T) {
 	exe := chromiumPath(t)
-	require.NoError(t, os.MkdirAll(screenshotDir, 0o755))
+	shots := screenshotDir(t)
+	require.NoError(t, os.MkdirAll(shots, 0o755))
 	// Reports take 8 s to generate: long enough to watch the run, open a
 	// second tab and reload mid-run.
 	fake := qcctest.New(t, qcctest.WithGenDelay(8*time.Second))
@@ -68,7 +77,7 @@ func TestServe_Browser(t *testing.T) {
 		t.Helper()
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err, "screenshot %s", name)
-		require.NoError(t, os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644))
 	}
 	// text reads an element's text in one evaluation: the page redraws its
 	// tables on every event, so a node found first may be gone when read.
