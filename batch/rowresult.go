@@ -120,6 +120,13 @@ func writePortfolioResults(out string, p *Portfolio, opt input.Options, co ident
 	}
 	src, stop := prefetch(next)
 	defer stop() // before in.Close
+	sum.TitleLines = p.TitleLines
+	sum.IdentifierColumns = nil
+	for _, c := range []int{p.CodeColumn, p.NameColumn} {
+		if c >= 0 {
+			sum.IdentifierColumns = append(sum.IdentifierColumns, c)
+		}
+	}
 	return results.Write(out, in.Header(), src, sum, lang)
 }
 
@@ -157,9 +164,12 @@ func (r *runner) report(start time.Time) *Report {
 			Companies: len(r.p.Companies),
 			Counts:    rows,
 			NewOrders: int(r.cfg.Progress.Ordered.Load()),
-			APICalls:  r.cfg.Progress.APICalls.Load(),
-			Start:     start,
-			End:       r.cfg.Now(),
+			ToOrder:   int(r.cfg.Progress.ToOrder.Load()),
+
+			CompanyCounts: r.companyCounts,
+			APICalls:      r.cfg.Progress.APICalls.Load(),
+			Start:         start,
+			End:           r.cfg.Now(),
 
 			Price:        r.cfg.Price,
 			PollsPending: r.cfg.Progress.PollsPending.Load(),
@@ -195,7 +205,7 @@ func (p *Portfolio) WriteLocalResults(out string, opt input.Options, co identifi
 	res := func(i int) results.Result {
 		return results.Result{SearchKey: p.Companies[i].SearchKey, Outcome: outcome.NotOrdered}
 	}
-	sum.Counts = portfolioCounts(p, res)
+	sum.Counts, sum.CompanyCounts = outcomeCounts(p, res)
 	sum.Rows, sum.Companies = p.Rows, len(p.Companies)
 	return writePortfolioResults(out, p, opt, co, res, sum, lang)
 }
