@@ -30,7 +30,7 @@ type ExportConfig struct {
 // Export rebuilds the results from the state file alone, without calling
 // the API. With an input it writes every input row with its original
 // columns; without, one row per company in the state file.
-func Export(cfg ExportConfig) (*Report, error) {
+func Export(cfg ExportConfig) (*RunSummary, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -62,6 +62,9 @@ func Export(cfg ExportConfig) (*Report, error) {
 	if cfg.Input != "" {
 		return exportPortfolio(cfg, j, start)
 	}
+	if cfg.Read.SplitBy != "" {
+		return nil, configErrorf(cfg.Lang, msg.CfgSplitNeedsInput)
+	}
 	return exportState(cfg, j, start)
 }
 
@@ -84,7 +87,7 @@ func usualFormat(j *journal.Journal) client.Format {
 // exportPortfolio writes every row of cfg.Input with the state of its
 // company in j, warning when fewer than half of the companies are there
 // (the wrong input, state file or format).
-func exportPortfolio(cfg ExportConfig, j *journal.Journal, start time.Time) (*Report, error) {
+func exportPortfolio(cfg ExportConfig, j *journal.Journal, start time.Time) (*RunSummary, error) {
 	p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
 	if err != nil {
 		return nil, err
@@ -102,18 +105,22 @@ func exportPortfolio(cfg ExportConfig, j *journal.Journal, start time.Time) (*Re
 			known++
 		}
 	}
-	rep := &Report{Output: cfg.Output, Summary: results.Summary{
+	rep := &RunSummary{Output: cfg.Output, Summary: results.Summary{
 		Input: cfg.Input, State: cfg.State, Start: start, End: cfg.Now(), Version: cfg.Version,
 		Rows: p.Rows, Companies: len(p.Companies), Counts: portfolioCounts(p, res)}}
 	if st := j.Stats(); known*2 < len(p.Companies) && st.Companies > 0 {
 		rep.Warnings = append(rep.Warnings, fmt.Sprintf("only %d of the %d companies of %s are in the state file (format %s): is it the right input, state file and --format? The others are written not_ordered",
 			known, len(p.Companies), cfg.Input, cfg.Format.String()))
 	}
-	return rep, writePortfolioResults(cfg.Output, p, cfg.Read, cfg.Classify, res, rep.Summary, cfg.Lang)
+	if err := writePortfolioResults(cfg.Output, p, res, rep.Summary, cfg.Lang); err != nil {
+		return rep, err
+	}
+	rep.Split, err = writeSplits(cfg.Output, p, res, rep.Summary, cfg.Lang, nil)
+	return rep, err
 }
 
 // exportState writes one row per company of j, in the state file's order.
-func exportState(cfg ExportConfig, j *journal.Journal, start time.Time) (*Report, error) {
+func exportState(cfg ExportConfig, j *journal.Journal, start time.Time) (*RunSummary, error) {
 	var rows []results.Result
 	counts := outcome.NewCounts()
 	j.Each(func(st journal.State) bool {
@@ -122,7 +129,7 @@ func exportState(cfg ExportConfig, j *journal.Journal, start time.Time) (*Report
 		counts[rr.Outcome]++
 		return true
 	})
-	rep := &Report{Output: cfg.Output, Summary: results.Summary{
+	rep := &RunSummary{Output: cfg.Output, Summary: results.Summary{
 		State: cfg.State, Start: start, End: cfg.Now(), Version: cfg.Version,
 		Rows: len(rows), Companies: len(rows), Counts: counts}}
 	n := 0

@@ -19,7 +19,7 @@ import (
 // runAs runs the pipeline with key against the fake API at baseURL,
 // recording endpoint as the run's account (as the command line does with
 // --base-url), within a deadline.
-func (e *env) runAs(endpoint, baseURL, key string, cfg batch.Config) (*batch.Report, error) {
+func (e *env) runAs(endpoint, baseURL, key string, cfg batch.Config) (*batch.RunSummary, error) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

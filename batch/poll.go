@@ -34,22 +34,23 @@ func (r *runner) poll(it pollItem) {
 	case "S":
 		r.learn(it, now, true)
 		r.perCompany[i].note = ""
-		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL}))
 		r.cfg.Progress.Pending.Add(-1)
 		r.cfg.Progress.Ready.Add(1)
 		r.markFinal(i)
+		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL}))
 		if r.cfg.DownloadDir != "" {
 			r.download(i)
 		}
 	case "F":
 		r.learn(it, now, true)
-		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F"}))
 		r.cfg.Progress.Pending.Add(-1)
 		if r.cfg.ReorderFailed && r.perCompany[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
+			r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F"}))
 			r.placeOrder(i) // at most one new order per company per run
 			return
 		}
 		r.markFinal(i)
+		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F"}))
 	default: // P or N: not ready yet; journal only a change of status
 		r.learn(it, now, false)
 		r.cfg.Progress.PollsPending.Add(1)
@@ -101,7 +102,7 @@ func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 
 // pollFailed handles a GetReportInfo that gave no status.
 func (r *runner) pollFailed(it pollItem, err error) {
-	var intr InterruptedError
+	var intr interruptedError
 	if errors.As(err, &intr) || r.pollsStopped.Load() {
 		return // the order stays pending; a rerun polls it
 	}

@@ -32,6 +32,11 @@ type Options struct {
 	// Encoding overrides the CSV encoding: "utf-8", "gb18030" (or "gbk"),
 	// "utf-16". Empty: detected.
 	Encoding string
+	// RiskColumn, DueColumn and SplitBy name the risk-rating, next-review
+	// date and split column (header text or letter), see extras.go.
+	// Empty RiskColumn: found by its header (风险等级, …); empty DueColumn
+	// or SplitBy: none.
+	RiskColumn, DueColumn, SplitBy string
 	// Lang is the language of the errors' sentences: "en", else zh (see
 	// outcome.Lang). File, sheet and header names keep their text.
 	Lang string

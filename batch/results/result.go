@@ -53,6 +53,9 @@ type Summary struct {
 	// Formats counts the companies per report format ("pdf", "word") of
 	// the orders in the results. Empty: not shown.
 	Formats map[string]int
+	// Ratings are the counts per risk rating of a refresh by rating
+	// (ratings.go). Empty: not shown.
+	Ratings []RatingCount
 
 	// TitleLines are the input's title lines, the non-empty rows above its
 	// header (a bank's report title, "制表：…"), each row's cells joined;

@@ -58,6 +58,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 	sh := summaryWriter{f: f}
 	sh.titleLines(ss, sum, rf)
 	sh.facts(ss, sum, rf)
+	writeRatingRows(&sh, ss, sum, rf.lang)
 	sh.actions(ss, st, sum, rf)
 	sh.counts(ss, st, sum, rf)
 	sh.legend(ss, st, rf)
