@@ -153,6 +153,7 @@ func (j *Journal) syncTo(seq uint64) error {
 			return errClosed
 		}
 		j.syncing = true
+		f := j.f // replaced only under syncMu while no fsync runs (swapFile)
 		var pace time.Duration
 		if j.syncers > 1 {
 			pace = j.lastSync - time.Since(j.syncEnded)
@@ -170,7 +171,7 @@ func (j *Journal) syncTo(seq uint64) error {
 		}
 		upTo := j.writtenSeq.Load() // everything written before the fsync starts
 		began := time.Now()
-		err := j.opt.fsync(j.f)
+		err := j.opt.fsync(f)
 		ended := time.Now()
 		j.syncMu.Lock()
 		j.syncing = false
