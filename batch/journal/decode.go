@@ -51,6 +51,8 @@ func decodeFast(line []byte, r *record) bool {
 			r.SHA256 = s.str()
 		case "until":
 			r.Until = s.time()
+		case "pend":
+			r.Pend = s.time()
 		case "crc":
 			r.CRC = s.str()
 		case "run":

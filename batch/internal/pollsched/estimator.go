@@ -299,13 +299,16 @@ func (e *estimator) selfConsistency() {
 
 // Past the edge of the data, where fewer than minAtRisk orders are
 // expected at risk, the estimate knows little (and nothing past the oldest
-// observation, where it stays flat: every order older than those seen so
-// far would wait the longest gap). Early in a run that edge is the age of
-// the oldest orders, so it matters: there the hazard is taken as constant,
-// at its average over the last bins before the edge that hold
-// minTailEvents finished orders (occurrences over exposure). A constant
-// hazard is the least committal tail; for a lognormal, whose hazard falls
-// slowly past its mode, it polls a little early.
+// observation, where it stays flat or falls to 0: every order older than
+// those seen so far would wait the longest gap, or be polled at once).
+// Early in a run that edge is the age of the oldest orders, so it matters:
+// there the hazard is taken as constant, at its average over the last
+// quarter of the ages before the edge, or further back until that holds
+// minTailEvents finished orders (occurrences over exposure). The window is
+// wide because the masses of an interval-censored estimate come in steps:
+// the hazard of the last bins alone may say "all finished by now". A
+// constant hazard is the least committal tail; for a lognormal, whose
+// hazard falls slowly past its mode, it polls a little early.
 const (
 	minAtRisk     = 10
 	minTailEvents = 10
@@ -320,7 +323,8 @@ func (e *estimator) fitTail(last int) {
 		e.edge++
 	}
 	var events, exposure float64
-	for i := e.edge - 1; i >= 0 && events < e.minTailEvents; i-- {
+	window := e.edge - e.edge/4
+	for i := e.edge - 1; i >= 0 && (i >= window || events < e.minTailEvents); i-- {
 		events += e.weight * e.mass[i]
 		exposure += e.weight * e.surv[i]
 	}

@@ -272,3 +272,17 @@ func (s *Schedule) Quantile(p float64) (time.Duration, bool) {
 	s.est.refresh()
 	return s.est.quantileAfter(0, p)
 }
+
+// EndgameOrders is how many pending orders make the end of a run: once
+// every order is placed and no more than these are pending, one of them
+// is the last, and the run ends when its report is seen ready. Their polls
+// are then at most EndgameGap apart, whatever the estimate says: a few
+// calls buy an end close to the last report's ready time.
+const EndgameOrders = 6
+
+// EndgameGap is the longest gap between two polls of an order in the
+// endgame (see EndgameOrders) after elapsed of the run: 2 % of it, at
+// least DefaultMinGap.
+func EndgameGap(elapsed time.Duration) time.Duration {
+	return max(DefaultMinGap, elapsed/50)
+}

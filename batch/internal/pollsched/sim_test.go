@@ -2,6 +2,7 @@ package pollsched_test
 
 import (
 	"container/heap"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -30,10 +31,17 @@ type simConfig struct {
 	// noPending leaves out the polls that found a report pending: the
 	// estimate then sees the finished orders only.
 	noPending bool
+	// endgame pulls in the polls of the last pollsched.EndgameOrders
+	// pending orders once every order is placed, as batch does.
+	endgame bool
+	// trace, if set, sees every poll that found P: the order's age then
+	// and the gap to its next poll.
+	trace func(at, age, gap time.Duration)
 }
 
 type simResult struct {
 	calls, pollsFoundP int
+	firstP             int           // polls that found P at an order's first poll
 	lastOrder          time.Duration // when the last order was answered
 	lastReady          time.Duration // when the last report became ready at the server
 	end                time.Duration // when the last report was seen ready
@@ -94,13 +102,26 @@ func simulateObs(cfg simConfig, prior []pollsched.Observation) (simResult, []pol
 			}
 			continue
 		}
+		if cfg.endgame && next == cfg.companies && open <= pollsched.EndgameOrders {
+			limit := t.Add(pollsched.EndgameGap(t.Sub(t0)))
+			for j := range polls {
+				if polls[j].at.After(limit) {
+					polls[j].at = limit
+				}
+			}
+			heap.Init(&polls)
+		}
 		if polls[0].at.After(t) { // idle until the first poll is due
 			k = int((polls[0].at.Sub(t0)+slot-1)/slot) - 1
 			continue
 		}
 		p := heap.Pop(&polls).(due)
 		if !cfg.noRecheck {
-			if at := s.NextPoll(p.ordered, p.prevAt, p.ordered.Add(cfg.timeout)); at.After(t) {
+			at := s.NextPoll(p.ordered, p.prevAt, p.ordered.Add(cfg.timeout))
+			if cfg.endgame && open <= pollsched.EndgameOrders && next == cfg.companies {
+				at = p.at
+			}
+			if at.After(t) {
 				p.at = at
 				heap.Push(&polls, p)
 				k--
@@ -116,12 +137,27 @@ func simulateObs(cfg simConfig, prior []pollsched.Observation) (simResult, []pol
 			continue
 		}
 		res.pollsFoundP++
+		if p.prevAt.Equal(p.ordered) {
+			res.firstP++
+		}
 		if !cfg.noPending {
 			s.Pending(p.ordered, p.prevAt, answer)
 		}
-		heap.Push(&polls, due{at: s.NextPoll(p.ordered, answer, p.ordered.Add(cfg.timeout)), i: p.i, ordered: p.ordered, prevAt: answer})
+		nextAt := s.NextPoll(p.ordered, answer, p.ordered.Add(cfg.timeout))
+		if cfg.endgame && next == cfg.companies && open <= pollsched.EndgameOrders {
+			nextAt = minTime(nextAt, answer.Add(pollsched.EndgameGap(answer.Sub(t0))))
+		}
+		if cfg.trace != nil {
+			cfg.trace(t.Sub(t0), answer.Sub(p.ordered), nextAt.Sub(answer))
+		}
+		heap.Push(&polls, due{at: nextAt, i: p.i, ordered: p.ordered, prevAt: answer})
 	}
 	return res, seen
+}
+
+// exponential is issue 22's third case: median 20 s, capped at 180 s.
+func exponential(r *rand.Rand) time.Duration {
+	return min(time.Duration(float64(20*time.Second)*math.Log2(1/(1-r.Float64()))), 180*time.Second)
 }
 
 // bimodal is issue 15's second case: 70 % of reports fast, 30 % slow.
@@ -175,7 +211,7 @@ func TestSimulation_Issue15(t *testing.T) {
 				res := simulate(simConfig{
 					companies: tc.companies, qps: 20, latency: 50 * time.Millisecond,
 					gen: tc.gen, seed: seed, timeout: 2 * time.Hour,
-					afterQ: tc.afterQ, noRecheck: tc.noRecheck, noPending: tc.noPending,
+					afterQ: tc.afterQ, noRecheck: tc.noRecheck, noPending: tc.noPending, endgame: true,
 					sched: pollsched.Config{MaxGap: tc.maxGap},
 				})
 				r := res.end.Seconds() / res.lastReady.Seconds()
@@ -212,20 +248,17 @@ func TestSimulation_Issue22ReadyAtOnce(t *testing.T) {
 // TestSimulation_Issue22Prior: a second run given the first's observations
 // as its prior (Schedule.Prior) places its first polls by them from the
 // start: fewer calls than the first run, which polled at --poll-interval
-// until it had learned. Not yet for the lognormal (2.15 first, 2.17
-// second): the prior's "ready at the first poll" observations share one
-// innermost interval from 0, whose mass the estimate puts at 0, and the
-// second run's first polls start too early.
+// until it had learned.
 func TestSimulation_Issue22Prior(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		gen  func(r *rand.Rand) time.Duration
-	}{{"bimodal", bimodal}} {
+	}{{"lognormal", issue15.sample}, {"bimodal", bimodal}, {"exponential", exponential}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var first, second float64
 			for seed := uint64(1); seed <= 5; seed++ {
 				cfg := simConfig{companies: 600, qps: 20, latency: 50 * time.Millisecond, gen: tc.gen, seed: seed,
-					timeout: 2 * time.Hour, afterQ: 0.5}
+					timeout: 2 * time.Hour, afterQ: 0.6, endgame: true}
 				res, obs := simulateObs(cfg, nil)
 				first += res.callsPerCompany(600) / 5
 				cfg.seed += 100
@@ -237,4 +270,11 @@ func TestSimulation_Issue22Prior(t *testing.T) {
 			assert.Less(t, second, first)
 		})
 	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
