@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/internal/pollsched"
@@ -43,6 +44,9 @@ type scheduler struct {
 	wake   chan struct{}
 	now    func() time.Time
 	start  time.Time // when the run began polling
+	// ordered is closed, readable without mu: endgameLimit is asked
+	// from run's again, which holds mu.
+	ordered atomic.Bool
 }
 
 func newScheduler(now func() time.Time) *scheduler {
@@ -53,12 +57,9 @@ func newScheduler(now func() time.Time) *scheduler {
 // pollsched.EndgameOrders orders are pending, the latest the next poll of
 // each may come: one of them is the last report, which ends the run, and
 // their polls are then at most pollsched.EndgameGap apart. ok is false
-// before the endgame.
+// before the endgame. It does not take mu.
 func (s *scheduler) endgameLimit(pending int64) (limit time.Time, ok bool) {
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if !closed || pending > pollsched.EndgameOrders {
+	if !s.ordered.Load() || pending > pollsched.EndgameOrders {
 		return time.Time{}, false
 	}
 	now := s.now()
@@ -103,6 +104,7 @@ func (s *scheduler) producersDone() {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	s.ordered.Store(true)
 	s.signal()
 }
 
