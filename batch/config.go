@@ -11,6 +11,12 @@ import (
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
+// SandboxEndpoint is the account endpoint of a run against the built-in
+// sandbox (--sandbox), whose address changes from run to run. The state
+// file takes any endpoint that is not a URL for a sandbox's (see
+// journal.Account): a sandbox ledger never stands in for real orders.
+const SandboxEndpoint = "sandbox"
+
 // The defaults of a run, in one place: Config's zero values mean these, and
 // the command line's flags show them.
 const (
@@ -27,8 +33,8 @@ const (
 	DefaultGrace   = 5 * time.Second // requests in flight after an interrupt
 )
 
-// Config is everything a run needs, already parsed and checked by the
-// command line.
+// Config is everything a run needs, already parsed and checked by its
+// front end (the command line, a web server).
 type Config struct {
 	Input    string // portfolio file
 	Output   string // results file, .xlsx or .csv
@@ -39,12 +45,17 @@ type Config struct {
 	Lang     string // "zh" or "en"
 	Version  string
 
+	// QPS is the most API requests per second, orders and polls together
+	// (0: unlimited): the rate of the Limiter made when Limiter is nil, and
+	// of the plan's Estimate.
+	QPS          float64
 	Concurrency  int           // most requests in flight [DefaultConcurrency]
 	PollInterval time.Duration // poll interval until the schedule has learned [DefaultPollInterval]
 	PollMax      time.Duration // longest gap between polls [DefaultPollMax]
 	Timeout      time.Duration // stop polling an order after this [DefaultTimeout]
 	MaxOrders    int           // new orders this run; 0 = no limit
 	RefreshAfter time.Duration // re-order reports older than this; 0 = never
+	Refresh      Refresh       // refresh by risk rating and review date (refresh.go)
 
 	ReorderFailed    bool
 	ReorderUncertain bool
@@ -61,25 +72,22 @@ type Config struct {
 	NewFormat bool
 	// Price of one report in yuan (0: unknown): the plan, the prompt and
 	// the summary show the cost.
-	Price float64
-	// Confirm, when set, is asked before a run places more than
-	// ConfirmAbove new orders (a person at a terminal); false places none.
-	// It should return false at once when the run's context ends (Ctrl-C
-	// at the prompt): Run then ends with StopIncomplete, not a refusal.
-	Confirm     func(orders int, cost float64) bool
+	Price       float64
 	DownloadDir string
 	MaxDownload int64 // largest report file accepted [64 MiB]
 
 	// Flags are the command line's flags for the run's record in the state
 	// file (never a secret: the command line leaves them out).
 	Flags []string
-	// ExitCode maps how the run ended to the process exit code, for the
-	// run's record in the state file; the command line owns that mapping.
-	// nil records -1.
-	ExitCode func(error) int
+	// ExitCodes is the number the run's record in the state file shows
+	// for how the run ended (`ledger --runs` prints it as the exit code):
+	// per Stop of the run's *StopError, key 0 for a run that ended
+	// complete. The front end owns the numbers; an end the table does not
+	// name records -1.
+	ExitCodes map[Stop]int
 
-	// Account is the API endpoint and key fingerprint the state file must
-	// belong to (journal.Options.Account).
+	// Account is the API endpoint (or SandboxEndpoint) and key fingerprint
+	// the state file must belong to (journal.Options.Account).
 	Account journal.Account
 	// StateWriteRetry bounds the retries of an accepted order's record when
 	// the state file cannot be written [journal's default, 10s].
@@ -87,6 +95,8 @@ type Config struct {
 
 	// APIHost is the host of the API; downloads from it share the limiter.
 	APIHost string
+	// Limiter paces the requests [ratelimit.New(QPS)]: a front end that
+	// shows the achieved rate passes its own.
 	Limiter *ratelimit.Limiter
 	Backoff Backoff
 	// Grace bounds how long requests in flight may run after an interrupt [DefaultGrace].
@@ -128,7 +138,7 @@ func (c Config) withDefaults() Config {
 		c.Grace = DefaultGrace
 	}
 	if c.Limiter == nil {
-		c.Limiter = ratelimit.New(0)
+		c.Limiter = ratelimit.New(c.QPS)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -72,7 +72,7 @@ func (r *runner) download(i int) {
 // it claims to be, and renames it into place.
 func (r *runner) fetchReport(st journal.State) (path, sum string, err error) {
 	ext := client.Format(st.Format).Ext()
-	path = filepath.Join(r.cfg.DownloadDir, ReportFileName(st.SearchKey, st.OrderNo, ext))
+	path = filepath.Join(r.cfg.DownloadDir, reportFileName(st.SearchKey, st.OrderNo, ext))
 	tmp, err := os.CreateTemp(r.cfg.DownloadDir, ".qccbatch-download-*.tmp")
 	if err != nil {
 		return "", "", err

@@ -15,7 +15,7 @@ const maxFileName = 120
 // longer one (never seen from the API) is cut and tagged with a hash of it.
 const maxOrderPart = 64
 
-// ReportFileName returns the file name of a downloaded report,
+// reportFileName returns the file name of a downloaded report,
 // <search_key>_<order_no>.<ext>, made safe on every operating system:
 //
 //   - it always ends with the order number and the extension: when the name
@@ -32,7 +32,7 @@ const maxOrderPart = 64
 //   - never a Windows device name (CON, PRN, AUX, NUL, COM0–9, LPT0–9,
 //     CONIN$, CONOUT$, with or without an extension): such a name gets a
 //     leading "_".
-func ReportFileName(searchKey, orderNo, ext string) string {
+func reportFileName(searchKey, orderNo, ext string) string {
 	order := cleanNamePart(orderNo)
 	if len(order) > maxOrderPart {
 		sum := sha256.Sum256([]byte(orderNo))

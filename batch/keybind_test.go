@@ -19,7 +19,7 @@ import (
 // runAs runs the pipeline with key against the fake API at baseURL,
 // recording endpoint as the run's account (as the command line does with
 // --base-url), within a deadline.
-func (e *env) runAs(endpoint, baseURL, key string, cfg batch.Config) (*batch.Report, error) {
+func (e *env) runAs(endpoint, baseURL, key string, cfg batch.Config) (*batch.RunSummary, error) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -30,7 +30,7 @@ func (e *env) runAs(endpoint, baseURL, key string, cfg batch.Config) (*batch.Rep
 	return e.run(ctx, c)
 }
 
-func readAccount(t *testing.T, path string) (journal.Account, []journal.Run) {
+func readAccount(t *testing.T, path string) (journal.Account, []journal.RunRecord) {
 	t.Helper()
 	ro, err := journal.Open(path, journal.Options{ReadOnly: true})
 	require.NoError(t, err)
@@ -149,7 +149,7 @@ func TestRun_SandboxNeverReal(t *testing.T) {
 	e := newEnv(t, companyNames(3))
 	base := e.srv.BaseURL()
 	cfg := e.cfg
-	_, err := e.runAs(journal.SandboxEndpoint, base, "sandbox", cfg)
+	_, err := e.runAs(batch.SandboxEndpoint, base, "sandbox", cfg)
 	requireFinal(t, err)
 	require.Equal(t, 3, e.srv.TotalOrders())
 	cfg.NewEndpoint = true
@@ -162,7 +162,7 @@ func TestRun_SandboxNeverReal(t *testing.T) {
 	cfg.State += ".real"
 	_, err = e.runAs(base, base, "sandbox", cfg)
 	requireFinal(t, err)
-	_, err = e.runAs(journal.SandboxEndpoint, base, "sandbox", cfg)
+	_, err = e.runAs(batch.SandboxEndpoint, base, "sandbox", cfg)
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, journal.ConflictSandbox, ae.Kind())
 }

@@ -30,7 +30,7 @@ type LedgerBeside struct {
 // credentials). A sandbox run has none: its orders cost nothing. A state
 // file that cannot be read is passed over.
 func ledgerBeside(cfg Config) (LedgerBeside, bool) {
-	if cfg.Account.Endpoint == journal.SandboxEndpoint {
+	if cfg.Account.Endpoint == SandboxEndpoint {
 		return LedgerBeside{}, false
 	}
 	dir, base := filepath.Split(cfg.Input)
@@ -82,7 +82,7 @@ func ordersOfKey(path string, cfg Config) int {
 	if have.KeyFingerprint != "" && want.KeyFingerprint != "" && have.KeyFingerprint != want.KeyFingerprint {
 		return 0
 	}
-	if have.Endpoint == journal.SandboxEndpoint {
+	if have.Endpoint == SandboxEndpoint {
 		return 0
 	}
 	return j.HeldOrders()

@@ -27,11 +27,11 @@ const (
 	outageMin    = 10
 )
 
-// InterruptedError wraps the last error of a request abandoned because the
+// interruptedError wraps the last error of a request abandoned because the
 // run is stopping; the request it follows was certainly not sent again.
-type InterruptedError struct{ Last error }
+type interruptedError struct{ Last error }
 
-func (e InterruptedError) Error() string {
+func (e interruptedError) Error() string {
 	if e.Last == nil {
 		return "interrupted"
 	}
@@ -39,7 +39,7 @@ func (e InterruptedError) Error() string {
 }
 
 // Unwrap returns the last error before the interruption.
-func (e InterruptedError) Unwrap() error { return e.Last }
+func (e interruptedError) Unwrap() error { return e.Last }
 
 // requestKind says how send treats one request.
 type requestKind int
@@ -84,7 +84,7 @@ func (r *runner) send(kind requestKind, left time.Duration, fn func(ctx context.
 	var last error
 	stopped := func() error {
 		if r.work.Err() != nil {
-			return InterruptedError{last}
+			return interruptedError{last}
 		}
 		return last
 	}
@@ -266,7 +266,7 @@ func (r *runner) placeOrder(i int) {
 func (r *runner) answer(i int, orderNo string, err error) error {
 	c := r.p.Companies[i]
 	k := r.key(i)
-	var intr InterruptedError
+	var intr interruptedError
 	if errors.As(err, &intr) {
 		r.incompleteBecause(r.text(msg.StopInterrupted))
 		return r.j.Cancelled(k, "not sent: "+err.Error())
@@ -392,7 +392,9 @@ func btoi(b bool) int {
 	return 0
 }
 
-// record stops the run when the state file cannot be written.
+// record stops the run when the state file cannot be written. Once the
+// company's event is recorded, a company markFinal counted sends its rows'
+// events (rowsFinal).
 func (r *runner) record(i int, err error) {
 	var nr *journal.OrderNotRecordedError
 	if errors.As(err, &nr) {
@@ -402,11 +404,16 @@ func (r *runner) record(i int, err error) {
 	if err != nil {
 		r.halt(StopStateFile, r.text(msg.StopStateFileCompany, err, r.p.Companies[i].SearchKey))
 	}
+	r.rowsFinal(i)
 }
 
-// markFinal counts company i's rows as final in the progress.
+// markFinal counts company i's rows as final in the progress; the next
+// record of the company sends their EventRow.
 func (r *runner) markFinal(i int) {
 	r.cfg.Progress.FinalRows.Add(int64(r.p.Companies[i].Rows))
+	if r.h != nil {
+		r.perCompany[i].final.Store(true)
+	}
 }
 
 func (r *runner) checkBreaker() {

@@ -37,9 +37,9 @@ func (o VendorOrder) Of(id string) bool {
 	return o.Key == id
 }
 
-// OrderList is a vendor order list, read whole (it is small: one line per
+// orderList is a vendor order list, read whole (it is small: one line per
 // order of a month or so).
-type OrderList struct {
+type orderList struct {
 	Path   string
 	SHA256 string // of the file, for the record of a resolution
 	Orders []VendorOrder
@@ -58,11 +58,11 @@ var (
 // without an offset is read in it, whatever the machine's zone.
 var ChinaTime = time.FixedZone("UTC+8", 8*60*60)
 
-// ReadOrderList reads a vendor order list (.xlsx or .csv, header found like
+// readOrderList reads a vendor order list (.xlsx or .csv, header found like
 // the input's). Identifiers are normalised as a portfolio's are, so an
 // order for "９１４４…" matches the company "9144…". Times without an
 // offset are China time (ChinaTime), or in loc when it is not nil.
-func ReadOrderList(path, lang string, loc *time.Location) (*OrderList, error) {
+func readOrderList(path, lang string, loc *time.Location) (*orderList, error) {
 	if loc == nil {
 		loc = ChinaTime
 	}
@@ -93,7 +93,7 @@ func ReadOrderList(path, lang string, loc *time.Location) (*OrderList, error) {
 			keyCols = append(keyCols, i)
 		}
 	}
-	l := &OrderList{Path: path, SHA256: sum}
+	l := &orderList{Path: path, SHA256: sum}
 	for {
 		r, err := in.Next()
 		if errors.Is(err, io.EOF) {
@@ -169,10 +169,10 @@ func parseOrderTime(c input.Cell, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// ParseOrdersTZ reads --orders-tz: an offset (+08:00, +8, UTC+8, UTC-05:30),
+// parseOrdersTZ reads --orders-tz: an offset (+08:00, +8, UTC+8, UTC-05:30),
 // UTC, Local, or an IANA name (Asia/Shanghai; needs the system's zone
 // database). Empty is China time.
-func ParseOrdersTZ(s, lang string) (*time.Location, error) {
+func parseOrdersTZ(s, lang string) (*time.Location, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return ChinaTime, nil

@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"slices"
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/msg"
@@ -27,6 +26,10 @@ func (r *runner) plan() runPlan {
 		RefreshAfter:     r.cfg.RefreshAfter,
 		Now:              r.cfg.Now(),
 	}
+	if r.refresh != nil { // by rating or review date: decide below
+		pol.RefreshAfter = 0
+		r.ratings = r.refresh.newStats()
+	}
 	var pl runPlan
 	var reorders []int
 	type refresh struct {
@@ -36,7 +39,7 @@ func (r *runner) plan() runPlan {
 	var refreshes []refresh
 	for i, c := range r.p.Companies {
 		st, known := r.lookup(i)
-		switch pol.Decide(st, known) {
+		switch r.decide(pol, i, st, known) {
 		case actionOrder:
 			if known && (st.Outcome == outcome.Uncertain || st.Outcome == outcome.Failed) {
 				reorders = append(reorders, i)
@@ -64,7 +67,8 @@ func (r *runner) plan() runPlan {
 			}
 		}
 	}
-	slices.SortStableFunc(refreshes, func(a, b refresh) int { return a.at.Compare(b.at) }) // oldest first, ties in input order
+	// by rating (in the order --refresh-after lists them), then oldest first, ties in input order
+	sortRefreshes(r.refresh, refreshes, func(f refresh) int { return f.comp }, func(f refresh) time.Time { return f.at })
 	pl.orders = append(pl.orders, reorders...)
 	for _, f := range refreshes {
 		pl.orders = append(pl.orders, f.comp)

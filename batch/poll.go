@@ -35,24 +35,25 @@ func (r *runner) poll(it pollItem) {
 	case "S":
 		r.learn(it, now, true)
 		r.perCompany[i].note = ""
-		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL, Pending: lastPending(it)}))
 		r.cfg.Progress.Pending.Add(-1)
 		r.endgame()
 		r.cfg.Progress.Ready.Add(1)
 		r.markFinal(i)
+		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL, Pending: lastPending(it)}))
 		if r.cfg.DownloadDir != "" {
 			r.download(i)
 		}
 	case "F":
 		r.learn(it, now, true)
-		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))
 		r.cfg.Progress.Pending.Add(-1)
 		r.endgame()
 		if r.cfg.ReorderFailed && r.perCompany[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
+			r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))
 			r.placeOrder(i) // at most one new order per company per run
 			return
 		}
 		r.markFinal(i)
+		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))
 	default: // P or N: not ready yet; journal only a change of status
 		r.learn(it, now, false)
 		r.cfg.Progress.PollsPending.Add(1)
@@ -131,7 +132,7 @@ func (r *runner) pollLater(it pollItem, due time.Time, cause string) {
 
 // pollFailed handles a GetReportInfo that gave no status.
 func (r *runner) pollFailed(it pollItem, err error) {
-	var intr InterruptedError
+	var intr interruptedError
 	if errors.As(err, &intr) || r.pollsStopped.Load() {
 		return // the order stays pending; a rerun polls it
 	}

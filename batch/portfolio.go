@@ -47,6 +47,14 @@ type Portfolio struct {
 	InvalidByReason map[msg.ID]int // invalid rows per short reason
 	WarningByReason map[msg.ID]int // valid rows with a warning, per short reason
 	Duplicates      int            // rows naming a company already named by an earlier row
+	// Extra holds each row's risk rating, review date and split value
+	// (refresh_scan.go).
+	Extra rowExtras
+
+	// read and classify are the options of pass 1: the second read (the
+	// results, an export) reads and classifies the file the same way.
+	read     input.Options
+	classify identifier.Options
 }
 
 // Invalid returns the number of invalid rows.
@@ -65,7 +73,8 @@ func (p *Portfolio) Message(i int, lang string) string {
 // ScanPortfolio is pass 1: it reads every data row of the file at path,
 // classifies its identifier and de-duplicates the companies. Memory grows
 // with the identifiers only (a map key per unique company, 4 bytes per
-// row). An unusable file is an *input.Error.
+// row). An unusable file is an *input.Error. The Portfolio keeps in and co
+// for its second read (WriteLocalResults, a run's results).
 func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portfolio, error) {
 	inp, err := input.Open(path, in)
 	if err != nil {
@@ -76,11 +85,15 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 	p := &Portfolio{
 		Path: path, Sheet: inp.Sheet(), Format: inp.Format(), Header: inp.Header(),
 		CodeColumn: code, NameColumn: name, HeaderRow: inp.HeaderRow(), PeopleColumn: -1,
+		read: in, classify: co,
 		RowMessage:      map[int]string{},
 		RowMessageEN:    map[int]string{},
 		RowReason:       map[int]msg.ID{},
 		InvalidByReason: map[msg.ID]int{},
 		WarningByReason: map[msg.ID]int{},
+	}
+	if err := p.Extra.init(path, p.Header, in); err != nil {
+		return nil, err
 	}
 	index := map[string]int32{}
 	names := map[int]*[2]int{} // per column: names seen, names that look like organisations
@@ -107,6 +120,7 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 		}
 		p.RowLine = append(p.RowLine, int32(r.Line))
 		p.add(id, index)
+		p.Extra.add(p, p.Rows-1, r)
 	}
 	for col, n := range names {
 		if n[1]*2 < n[0] && !(in.NameColumn != "" && col == name) {

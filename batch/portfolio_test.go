@@ -11,6 +11,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch/identifier"
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 func TestScanPortfolio(t *testing.T) {
@@ -39,8 +40,8 @@ func TestScanPortfolio(t *testing.T) {
 	assert.Equal(t, 2, got.Companies[0].Rows, "companies %+v", got.Companies)
 	assert.Equal(t, "小米科技有限责任公司", got.Companies[1].SearchKey, "companies %+v", got.Companies)
 	assert.Equal(t, identifier.KindRegNo, got.Companies[3].Kind, "companies %+v", got.Companies)
-	assert.Equal(t, 1, got.InvalidByReason[identifier.ReasonChecksum], "invalid by reason %v", got.InvalidByReason)
-	assert.Equal(t, 1, got.InvalidByReason[identifier.ReasonSocialOrg], "invalid by reason %v", got.InvalidByReason)
+	assert.Equal(t, 1, got.InvalidByReason[msg.ReasonChecksum], "invalid by reason %v", got.InvalidByReason)
+	assert.Equal(t, 1, got.InvalidByReason[msg.ReasonSocialOrg], "invalid by reason %v", got.InvalidByReason)
 	assert.Contains(t, got.RowMessage[4], "应为 6", "messages %v", got.RowMessage)
 	assert.Contains(t, got.RowMessage[7], "注册号校验位不符", "messages %v", got.RowMessage)
 

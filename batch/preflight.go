@@ -166,42 +166,31 @@ func checkReplaceable(path, lang string) error {
 	return checkNotOpen(target, lang)
 }
 
-// ConfirmAbove is how many new orders a run places without asking, when
-// Config.Confirm is set.
+// ConfirmAbove is how many new orders a run places without a
+// confirmation: a plan of more wants a Confirmed that covers it (Start).
 const ConfirmAbove = 100
 
-// preflight refuses a plan that would spend money the user did not mean to:
-// a --format change that re-orders every company, or a confirmation
-// declined. It runs before any order.
-func (r *runner) preflight(pl runPlan) error {
-	if !r.cfg.NewFormat {
-		other := 0
-		for _, i := range pl.orders {
-			for _, f := range []int{1, 2} {
-				if f == r.format {
-					continue
-				}
-				if st, ok := r.j.Lookup(journal.Key{ID: r.p.Companies[i].Key, Format: f}); ok && st.Orders > 0 {
-					other++
-					break
-				}
+// checkFormat refuses a plan that would re-order every company in a
+// --format other than the one the state file's orders have, unless
+// Config.NewFormat. It runs before any order.
+func (r *runner) checkFormat(pl runPlan) error {
+	if r.cfg.NewFormat {
+		return nil
+	}
+	other := 0
+	for _, i := range pl.orders {
+		for _, f := range []int{1, 2} {
+			if f == r.format {
+				continue
 			}
-		}
-		if other > 0 {
-			return configErrorf(r.cfg.Lang, msg.CfgOtherFormat, other, client.Format(r.format).String())
+			if st, ok := r.j.Lookup(journal.Key{ID: r.p.Companies[i].Key, Format: f}); ok && st.Orders > 0 {
+				other++
+				break
+			}
 		}
 	}
-	if r.cfg.Confirm != nil && len(pl.orders) > ConfirmAbove {
-		n := len(pl.orders)
-		if r.cfg.MaxOrders > 0 {
-			n = min(n, r.cfg.MaxOrders)
-		}
-		if n > ConfirmAbove && !r.cfg.Confirm(n, float64(n)*r.cfg.Price) {
-			if r.work.Err() != nil { // interrupted at the prompt: exit 4, not a usage error
-				return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopInterruptedAtPrompt)}
-			}
-			return configErrorf(r.cfg.Lang, msg.CfgNotConfirmed)
-		}
+	if other > 0 {
+		return configErrorf(r.cfg.Lang, msg.CfgOtherFormat, other, client.Format(r.format).String())
 	}
 	return nil
 }

@@ -3,7 +3,8 @@ package batch
 import "sync/atomic"
 
 // Progress holds the live counters of a run. The pipeline only updates them;
-// the command line reads them to draw a bar or log a line.
+// a front end reads them (Handle.Counters, the EventProgress events) to draw
+// a bar or log a line.
 type Progress struct {
 	TotalRows  atomic.Int64 // rows in the input
 	ToOrder    atomic.Int64 // new orders the plan places this run (lowered when ordering stops early)
@@ -20,14 +21,15 @@ type Progress struct {
 	PollsPending atomic.Int64
 }
 
-// Snapshot is a plain copy of the counters.
-type Snapshot struct {
+// Counters is a plain copy of a run's live counters (Progress), as the
+// progress events carry it.
+type Counters struct {
 	TotalRows, ToOrder, FinalRows, Ordered, Ready, Pending, Retries, APICalls, Downloaded, SlowDowns, PollsPending int64
 }
 
-// Snapshot returns the counters' current values.
-func (p *Progress) Snapshot() Snapshot {
-	return Snapshot{
+// Counters returns the counters' current values.
+func (p *Progress) Counters() Counters {
+	return Counters{
 		TotalRows:  p.TotalRows.Load(),
 		ToOrder:    p.ToOrder.Load(),
 		FinalRows:  p.FinalRows.Load(),

@@ -28,7 +28,7 @@ type ResolveConfig struct {
 	Orders           string // the list (xlsx or csv)
 	AbsentNotOrdered bool   // uncertain companies absent from the list become not_ordered
 	// OrdersTZ is the time zone of the list's times that carry no offset
-	// (--orders-tz, see ParseOrdersTZ) [China time, UTC+8].
+	// (--orders-tz, see parseOrdersTZ) [China time, UTC+8].
 	OrdersTZ string
 
 	// One company by hand (Orders empty): Key is its identifier as in the
@@ -103,13 +103,13 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 	if cfg.Format == 0 {
 		cfg.Format = 1
 	}
-	var list *OrderList
+	var list *orderList
 	if cfg.Orders != "" {
-		loc, err := ParseOrdersTZ(cfg.OrdersTZ, cfg.Lang)
+		loc, err := parseOrdersTZ(cfg.OrdersTZ, cfg.Lang)
 		if err != nil {
 			return nil, err
 		}
-		if list, err = ReadOrderList(cfg.Orders, cfg.Lang, loc); err != nil {
+		if list, err = readOrderList(cfg.Orders, cfg.Lang, loc); err != nil {
 			return nil, err
 		}
 	} else if cfg.Key == "" || (cfg.OrderNo == "") == !cfg.NotOrdered {
@@ -184,7 +184,7 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 // It returns how many uncertain companies absent from the list the list
 // cannot speak for (with AbsentNotOrdered): their requests fall outside its
 // time span, or it has no times.
-func planFromList(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *ResolvePlan) (uncovered int) {
+func planFromList(j *journal.Journal, list *orderList, cfg ResolveConfig, plan *ResolvePlan) (uncovered int) {
 	byKey := map[string][]VendorOrder{} // by every identifier of the line
 	for _, o := range list.Orders {
 		for _, k := range o.Keys {

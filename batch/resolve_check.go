@@ -99,7 +99,7 @@ func refusedResolution(lang string, err error) error {
 }
 
 // checkList refuses an order list that cannot be trusted (see Resolve).
-func checkList(j *journal.Journal, list *OrderList, cfg ResolveConfig) error {
+func checkList(j *journal.Journal, list *orderList, cfg ResolveConfig) error {
 	if err := checkListTimes(j, list, cfg); err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func checkList(j *journal.Journal, list *OrderList, cfg ResolveConfig) error {
 // checkListTimes refuses a list with times later than now or before the
 // state file began: a list read in the wrong time zone, or another
 // account's or another period's.
-func checkListTimes(j *journal.Journal, list *OrderList, cfg ResolveConfig) error {
+func checkListTimes(j *journal.Journal, list *orderList, cfg ResolveConfig) error {
 	if list.From.IsZero() {
 		return nil
 	}

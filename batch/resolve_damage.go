@@ -14,7 +14,7 @@ import (
 
 // planDamage adds to plan, while the state file's damage is pending, the
 // list's orders that the state file lost. It returns the damage, or nil.
-func planDamage(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *ResolvePlan) *journal.Damage {
+func planDamage(j *journal.Journal, list *orderList, cfg ResolveConfig, plan *ResolvePlan) *journal.Damage {
 	d, ok := j.Damage()
 	if !ok {
 		return nil
@@ -51,7 +51,7 @@ func planDamage(j *journal.Journal, list *OrderList, cfg ResolveConfig, plan *Re
 
 // clearDamage records, within the resolution's run, that the order list
 // was reconciled with the damaged state file.
-func clearDamage(j *journal.Journal, list *OrderList, plan *ResolvePlan) error {
+func clearDamage(j *journal.Journal, list *orderList, plan *ResolvePlan) error {
 	if plan.Damage == nil || list == nil {
 		return nil
 	}

@@ -41,7 +41,7 @@ func requireRefused(t *testing.T, e *env, before []byte, err error, names ...str
 }
 
 // runCtx runs the pipeline with a deadline: a test never hangs.
-func (e *env) runCtx(d time.Duration) (*batch.Report, error) {
+func (e *env) runCtx(d time.Duration) (*batch.RunSummary, error) {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()

@@ -87,8 +87,8 @@ func outcomeCounts(p *Portfolio, res resultLookup) (rows, companies map[outcome.
 // identifiers, never the whole table. Each row's identifier is classified
 // again and must still name the company of the first pass: a file edited
 // while a long run went on must not get its results on the wrong rows.
-func writePortfolioResults(out string, p *Portfolio, opt input.Options, co identifier.Options, res resultLookup, sum results.Summary, lang string) error {
-	in, err := input.Open(p.Path, opt)
+func writePortfolioResults(out string, p *Portfolio, res resultLookup, sum results.Summary, lang string) error {
+	in, err := input.Open(p.Path, p.read)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func writePortfolioResults(out string, p *Portfolio, opt input.Options, co ident
 		}
 		ci, msg := p.RowCompany[row], p.Message(row, lang)
 		row++
-		id := identifier.Classify(in.Identifier(r), co)
+		id := identifier.Classify(in.Identifier(r), p.classify)
 		if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
 			return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
 		}
@@ -147,10 +147,10 @@ func (r *runner) result(i int) results.Result {
 
 // report sums up the run; it also keeps the counts per company for the
 // run's record (runEnd), from the same pass over the results.
-func (r *runner) report(start time.Time) *Report {
+func (r *runner) report(start time.Time) *RunSummary {
 	var rows map[outcome.Outcome]int
 	rows, r.companyCounts = outcomeCounts(r.p, r.result)
-	return &Report{
+	return &RunSummary{
 		Summary: results.Summary{
 			Input: r.cfg.Input, State: r.cfg.State, Version: r.cfg.Version,
 			Rows:      r.p.Rows,
@@ -181,21 +181,21 @@ func (r *runner) possiblyCharged() int {
 	return r.ambiguousTotal
 }
 
-func (r *runner) writeResults(rep *Report) error {
+func (r *runner) writeResults(rep *RunSummary) error {
 	sum := rep.Summary
 	sum.End = r.cfg.Now()
-	return writePortfolioResults(r.cfg.Output, r.p, r.cfg.Read, r.cfg.Classify, r.result, sum, r.cfg.Lang)
+	return writePortfolioResults(r.cfg.Output, r.p, r.result, sum, r.cfg.Lang)
 }
 
 // WriteLocalResults writes the results table of a portfolio that was only
 // validated: invalid rows with their reason, every other row not_ordered.
 // It reads the input again like a run does, with the same check that the
 // file did not change meanwhile.
-func (p *Portfolio) WriteLocalResults(out string, opt input.Options, co identifier.Options, sum results.Summary, lang string) error {
+func (p *Portfolio) WriteLocalResults(out string, sum results.Summary, lang string) error {
 	res := func(i int) results.Result {
 		return results.Result{SearchKey: p.Companies[i].SearchKey, Outcome: outcome.NotOrdered}
 	}
 	sum.Counts = portfolioCounts(p, res)
 	sum.Rows, sum.Companies = p.Rows, len(p.Companies)
-	return writePortfolioResults(out, p, opt, co, res, sum, lang)
+	return writePortfolioResults(out, p, res, sum, lang)
 }

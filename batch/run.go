@@ -20,13 +20,15 @@ import (
 	"github.com/qccbatch/qccbatch/batch/results"
 )
 
-// Report is what a finished run tells the command line.
-type Report struct {
+// RunSummary is what a finished run tells its front end: the counts of the
+// Summary sheet and what the run did beside them.
+type RunSummary struct {
 	results.Summary       // what the Summary sheet shows: rows, companies, counts per row, new orders, times
 	Downloaded      int64 // report files written this run
 	SlowDowns       int64 // answers that asked the run to slow down
 	Output          string
 	Warnings        []string // things the user should check (export: an input that matches few companies)
+	Split           []string // the results files per value of --split-by
 }
 
 // runner is the state of one run.
@@ -63,54 +65,84 @@ type runner struct {
 	// damageHeld says why the run places no new order: the state file lost
 	// records that no resolution has reconciled yet (see holdForDamage).
 	damageHeld string
+	// refresh decides refreshes by risk rating and review date (nil: by
+	// RefreshAfter alone); ratings counts them per rating.
+	refresh *refreshRule
+	ratings *ratingStats
+
+	// h receives the run's events (nil: none are kept, as for Run), and
+	// rowStart, rowIndex list every company's rows (companyRows) for them.
+	h                  *Handle
+	rowStart, rowIndex []int32
 }
 
 // companyRun is what a run learns about one company beyond the journal.
 type companyRun struct {
 	note         string // shown in the row's message
 	ordersPlaced int32
+	final        atomic.Bool // markFinal counted it; its EventRow is not sent yet (rowsFinal)
 }
 
-// Run executes the whole pipeline: read and classify the input, replay the
-// state, order, poll, download and write the results. It returns a
-// *StopError when the run stopped early or left rows to resume, an
-// *input.Error, *journal.LockedError or *journal.CorruptError for unusable files, and nil when
-// every row is final.
-func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
-	cfg = cfg.withDefaults()
-	start := cfg.Now()
-	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir, cfg.Lang); err != nil {
-		return nil, err
-	}
-	p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
+// Run executes the whole pipeline without a front end to confirm or watch
+// it: Start with every order confirmed (Confirmed{All: true}) and no
+// events, then Wait. It returns a *StopError when the run stopped early or
+// left rows to resume, an *input.Error, *journal.LockedError or
+// *journal.CorruptError for unusable files, and nil when every row is
+// final.
+func Run(ctx context.Context, api API, cfg Config) (*RunSummary, error) {
+	h, err := start(ctx, api, cfg, Confirmed{All: true}, false)
 	if err != nil {
 		return nil, err
 	}
+	return h.Wait()
+}
+
+// open does everything a run does before its first request: it checks the
+// paths, reads the portfolio, opens (and locks) the state file, plans, and
+// refuses what would spend money the user did not mean to (a column of
+// people, a second ledger, a --format change, a plan of more than
+// ConfirmAbove orders that ok does not cover). On success the state file
+// stays open in the returned runner; on an error it is closed.
+func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
+	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir, cfg.Lang); err != nil {
+		return nil, runPlan{}, nil, err
+	}
+	p, err := ScanPortfolio(cfg.Input, cfg.Read, cfg.Classify)
+	if err != nil {
+		return nil, runPlan{}, nil, err
+	}
 	if err := p.PeopleError(cfg.Lang); err != nil {
-		return nil, err
+		return nil, runPlan{}, nil, err
+	}
+	rule, err := newRefreshRule(cfg, p)
+	if err != nil {
+		return nil, runPlan{}, nil, err
 	}
 	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
-		return nil, configErrorf(cfg.Lang, msg.CfgTooManyRows,
+		return nil, runPlan{}, nil, configErrorf(cfg.Lang, msg.CfgTooManyRows,
 			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
 	}
 	if err := checkFreeSpace(cfg.State, cfg.Lang); err != nil {
-		return nil, err
+		return nil, runPlan{}, nil, err
 	}
 	_, statErr := os.Lstat(cfg.State)
 	if errors.Is(statErr, fs.ErrNotExist) { // a new ledger: refused before it is created
 		if err := checkLedgerBeside(cfg); err != nil {
-			return nil, err
+			return nil, runPlan{}, nil, err
 		}
 	}
 	j, err := journal.Open(cfg.State, journal.Options{Now: cfg.Now, Account: cfg.Account, NewEndpoint: cfg.NewEndpoint,
 		WriteRetry: cfg.StateWriteRetry, Lang: cfg.Lang})
 	if err != nil {
-		return nil, err
+		return nil, runPlan{}, nil, err
+	}
+	fail := func(err error) (*runner, runPlan, *Plan, error) {
+		_ = j.Close()
+		return nil, runPlan{}, nil, err
 	}
 	if statErr == nil && j.HeldOrders() == 0 { // a ledger with no order yet is a new one too
 		if err := checkLedgerBeside(cfg); err != nil {
-			_ = j.Close()
-			return nil, err
+			return fail(err)
 		}
 	}
 	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format),
@@ -120,50 +152,47 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}
+	r.refresh = rule
 	r.bound.Store(j.Bound())
 	r.budget.Store(-1) // no limit
 	if cfg.MaxOrders > 0 {
 		r.budget.Store(int64(cfg.MaxOrders))
 	}
-	r.work, r.stopWork = context.WithCancel(ctx)
-	r.calls, r.stopCalls = context.WithCancel(context.WithoutCancel(ctx))
-	defer r.stopWork()
-	defer r.stopCalls()
-	go func() { // after an interrupt, requests in flight get a short grace
-		<-r.work.Done()
-		t := time.NewTimer(cfg.Grace)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			r.stopCalls()
-		case <-r.calls.Done():
-		}
-	}()
 
 	pl := r.plan()
-	r.holdForDamage(&pl)
-	if err := r.preflight(pl); err != nil {
-		_ = j.Close()
-		return nil, err
+	held := r.holdForDamage(&pl)
+	if held > 0 {
+		cfg.Logger.Warn("no new orders: the state file lost records", "held", held)
+	}
+	if err := r.checkFormat(pl); err != nil {
+		return fail(err)
+	}
+	plan := r.publicPlan(pl, held)
+	if plan.NeedsConfirm() && !ok.covers(plan) {
+		return fail(&PlanChangedError{Plan: plan, Confirmed: ok, lang: cfg.Lang})
 	}
 	if cfg.DownloadDir != "" {
 		if err := os.MkdirAll(cfg.DownloadDir, 0o700); err != nil {
-			_ = j.Close()
-			return nil, configErrorf(cfg.Lang, msg.CfgPath, "--download", cfg.DownloadDir, fsutil.UnwrapPathError(err))
+			return fail(configErrorf(cfg.Lang, msg.CfgPath, "--download", cfg.DownloadDir, fsutil.UnwrapPathError(err)))
 		}
 	}
-	runID, err := j.StartRun(r.runInfo())
-	if err != nil {
-		_ = j.Close()
-		return nil, &StopError{Stop: StopStateFile, Reason: r.text(msg.StopStateFile, err)}
-	}
+	return r, pl, plan, nil
+}
+
+// finish runs the plan to its end: it orders, polls and downloads, writes
+// the results and the run's end record, and closes the state file. ctx is
+// the run's own (Handle.Cancel cancels it).
+func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start time.Time, executed func()) (*RunSummary, error) {
+	cfg, j := r.cfg, r.j
 	execErr := r.execute(pl)
+	executed()
 	r.recountOutage()
 	var runErr error
 	if err := j.Sync(); err != nil {
 		runErr = errors.New(r.text(msg.StopStateFile, err))
 	}
 	rep := r.report(start)
+	r.addRatings(&rep.Summary)
 	var end error // how the run ended, before the results are written
 	r.mu.Lock()
 	stop := r.stop
@@ -186,6 +215,9 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 	var resErr error
 	if cfg.Output != "" {
 		resErr = r.writeResults(rep)
+		if resErr == nil {
+			rep.Split, resErr = r.writeSplits(rep)
+		}
 	}
 	final := end
 	if resErr != nil {
@@ -212,19 +244,21 @@ func Run(ctx context.Context, api API, cfg Config) (*Report, error) {
 // the companies of the lost records cannot be told, so any company the
 // ledger shows as never ordered (or due for a refresh) may have been
 // ordered already. Polls and downloads of known orders go on; the run ends
-// with exit 5, naming `qccbatch resolve`.
-func (r *runner) holdForDamage(pl *runPlan) {
+// with exit 5, naming `qccbatch resolve`. It returns how many orders it
+// held.
+func (r *runner) holdForDamage(pl *runPlan) int {
 	d, ok := r.j.Damage()
 	if !ok || len(pl.orders) == 0 {
-		return
+		return 0
 	}
 	note := r.text(msg.NotOrdered, r.text(msg.RowDamageHeld))
 	for _, i := range pl.orders {
 		r.perCompany[i].note = note
 	}
-	r.damageHeld = r.text(msg.StopDamage, d.At.Local().Format(time.RFC3339), len(pl.orders), r.cfg.State)
-	r.cfg.Logger.Warn("no new orders: the state file lost records", "repair", d.Repair, "held", len(pl.orders))
+	held := len(pl.orders)
+	r.damageHeld = r.text(msg.StopDamage, d.At.Local().Format(time.RFC3339), held, r.cfg.State)
 	pl.orders = nil
+	return held
 }
 
 // execute orders, polls and downloads until nothing is left to do or the run
@@ -361,6 +395,7 @@ func (r *runner) halt(s Stop, reason string) *StopError {
 		r.stop = &StopError{Stop: s, Reason: reason}
 		first = r.stop
 		r.cfg.Logger.Warn("stopping", "reason", reason)
+		r.h.emitStop(r.cfg.Now(), r.stop)
 	}
 	r.mu.Unlock()
 	r.ordersStopped.Store(true)
@@ -394,7 +429,7 @@ func (r *runner) key(i int) journal.Key {
 
 // verdict maps how a run that was not stopped ended to nil (complete) or a
 // *StopError of StopIncomplete.
-func (r *runner) verdict(ctx context.Context, rep *Report) error {
+func (r *runner) verdict(ctx context.Context, rep *RunSummary) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	left := rep.Counts[outcome.Pending] + rep.Counts[outcome.NotOrdered]
@@ -420,7 +455,12 @@ func (r *runner) verdict(ctx context.Context, rep *Report) error {
 	return &StopError{Stop: StopIncomplete, Reason: r.text(msg.StopLeft, reason, left)}
 }
 
-// checkFreeSpace refuses to start a run with less than journal.MinFreeSpace
+// minFreeSpace is the free space a run needs beside its state file before
+// it starts placing orders: a run that cannot record what it buys must not
+// buy.
+const minFreeSpace = 16 << 20
+
+// checkFreeSpace refuses to start a run with less than minFreeSpace
 // free beside the state file: an order the API accepts must be recordable.
 // Where the free space cannot be read, the run goes on.
 func checkFreeSpace(state, lang string) error {
@@ -428,11 +468,11 @@ func checkFreeSpace(state, lang string) error {
 	if err != nil {
 		return nil // the journal reports an unusable path itself
 	}
-	free, err := journal.FreeSpace(filepath.Dir(target))
-	if err != nil || free >= journal.MinFreeSpace {
+	free, err := fsutil.FreeSpace(filepath.Dir(target))
+	if err != nil || free >= minFreeSpace {
 		return nil
 	}
-	return journal.InLang(&journal.FileError{Path: state, Err: errors.New(msg.Text(lang, msg.JLowSpace, free>>10, journal.MinFreeSpace>>20))}, lang)
+	return journal.InLang(&journal.FileError{Path: state, Err: errors.New(msg.Text(lang, msg.JLowSpace, free>>10, minFreeSpace>>20))}, lang)
 }
 
 // runInfo is the start record of this run in the state file.
@@ -446,10 +486,17 @@ func (r *runner) runInfo() journal.RunInfo {
 }
 
 // runEnd is the end record of this run: how it ended, per company.
-func (r *runner) runEnd(rep *Report, end error) journal.RunEnd {
-	exit := -1
-	if r.cfg.ExitCode != nil {
-		exit = r.cfg.ExitCode(end)
+func (r *runner) runEnd(rep *RunSummary, end error) journal.RunEnd {
+	var stop Stop // 0: complete
+	if end != nil {
+		stop = -1 // not a StopError: not reached, every end is one
+		if se, ok := end.(*StopError); ok {
+			stop = se.Stop
+		}
+	}
+	exit, ok := r.cfg.ExitCodes[stop]
+	if !ok {
+		exit = -1
 	}
 	e := journal.RunEnd{Ended: r.cfg.Now(), NewOrders: rep.NewOrders, Counts: r.companyCounts, Exit: exit}
 	if end != nil {

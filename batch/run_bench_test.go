@@ -65,7 +65,7 @@ func BenchmarkRun(b *testing.B) {
 					if g := int64(runtime.NumGoroutine()); g > peakG.Load() {
 						peakG.Store(g)
 					}
-					s := prog.Snapshot()
+					s := prog.Counters()
 					if *benchHeapOut != "" && s.TotalRows > 0 && s.FinalRows == s.TotalRows {
 						writeHeap(b, *benchHeapOut)
 						*benchHeapOut = ""

@@ -73,7 +73,7 @@ const runDeadline = 60 * time.Second
 
 // run runs the pipeline with the sandbox credentials, within ctx's deadline
 // or, without one, runDeadline.
-func (e *env) run(ctx context.Context, api batch.API) (*batch.Report, error) {
+func (e *env) run(ctx context.Context, api batch.API) (*batch.RunSummary, error) {
 	e.t.Helper()
 	if api == nil {
 		api = e.client("sandbox", "sandbox")

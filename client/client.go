@@ -182,9 +182,6 @@ func IsLoopbackHost(host string) bool {
 // caller can tell whether a report URL points at the API host.
 func (c *Client) Host() string { return c.base.Host }
 
-// BaseURL returns the API base URL the client calls.
-func (c *Client) BaseURL() string { return c.base.String() }
-
 // Sign returns the Token header for key, timespan and secret: the
 // upper-case hex MD5 of key + timespan + secret, as the API document says.
 func Sign(key, timespan, secret string) string {

@@ -166,9 +166,6 @@ func (l *Limiter) Rate() float64 {
 	return l.cur
 }
 
-// Ceiling returns the configured maximum rate (0 = unlimited).
-func (l *Limiter) Ceiling() float64 { return l.ceiling }
-
 // SlowDowns returns how many slow-down signals the limiter has received.
 func (l *Limiter) SlowDowns() int64 {
 	l.mu.Lock()

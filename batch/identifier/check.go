@@ -66,9 +66,9 @@ func gs15Check(first14 string) (byte, bool) {
 	return byte('0' + (11-p)%10), true
 }
 
-// GS15Valid reports whether regNo is a 15-digit business registration number
+// gs15Valid reports whether regNo is a 15-digit business registration number
 // whose last digit is the GS15-2006 check digit (ISO 7064 MOD 11,10).
-func GS15Valid(regNo string) bool {
+func gs15Valid(regNo string) bool {
 	if len(regNo) != 15 {
 		return false
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // gbCharset and gbWeights restate GB 32100-2015 here, independently of
@@ -59,7 +60,7 @@ func TestUSCCCheckChar_EveryValue(t *testing.T) {
 			wrong := first17 + string(gbCharset[(want+1)%31])
 			id = Classify(input.Cell{Value: wrong, Type: input.CellString}, Options{})
 			assert.True(t, id.Invalid, "%s has a wrong check character", wrong)
-			assert.Equal(t, ReasonChecksum, id.Reason, wrong)
+			assert.Equal(t, msg.ReasonChecksum, id.Reason, wrong)
 		}
 		// Weight 28 is invertible mod 31: the 31 characters in the last
 		// position give the 31 check values, 0 ('0') and 30 ('Y') included.

@@ -52,44 +52,10 @@ type ID struct {
 	SearchKey string // sent to the API: the folded code, or the name as written (trimmed)
 	Key       string // de-duplication key: the folded code, or the NFKC-folded name
 	Invalid   bool   // nothing may be ordered for this row
-	Reason    msg.ID // short category for the plan, e.g. ReasonChecksum; msg.None for a clean valid row
+	Reason    msg.ID // short category for the plan, e.g. msg.ReasonChecksum; msg.None for a clean valid row
 	Message   string // why the row is invalid and what to do, or a warning for a valid row (Chinese)
 	MessageEN string // Message in English
 }
-
-// Short reasons of invalid rows (and of warnings), as counted in the plan:
-// message IDs of the catalogue (msg.Text gives "校验位错误" or "wrong check
-// character").
-const (
-	ReasonEmpty        = msg.ReasonEmpty
-	ReasonChecksum     = msg.ReasonChecksum
-	ReasonSocialOrg    = msg.ReasonSocialOrg
-	ReasonPrecision    = msg.ReasonPrecision
-	ReasonBadChar      = msg.ReasonBadChar
-	ReasonLength       = msg.ReasonLength
-	ReasonNameTooShort = msg.ReasonNameTooShort
-	ReasonNameTooLong  = msg.ReasonNameTooLong
-	ReasonGarbled      = msg.ReasonGarbled
-	ReasonNumber       = msg.ReasonNumber
-	ReasonFormulaError = msg.ReasonFormulaError
-	ReasonNotID        = msg.ReasonNotID
-	// ReasonTotalsRow is a totals row (合计, 小计, 总计 …), not a company.
-	ReasonTotalsRow = msg.ReasonTotalsRow
-	// ReasonNotesRow is a note under the table (备注, 说明 …), not a company.
-	ReasonNotesRow = msg.ReasonNotesRow
-	// ReasonFormulaUncalculated is a formula whose result the file does
-	// not hold (input.CellFormulaUncalculated).
-	ReasonFormulaUncalculated = msg.ReasonFormulaUncalculated
-	// ReasonStoredAsNumber is a code of more than 15 digits stored as an
-	// exact number: the file holds every digit, but a spreadsheet keeps 15.
-	ReasonStoredAsNumber = msg.ReasonStoredAsNumber
-	// ReasonRegNoCheck warns of a registration number whose check digit
-	// does not match (it is still searched).
-	ReasonRegNoCheck = msg.ReasonRegNoCheck
-	// ReasonChecksumAllowed warns of a credit code with a wrong check
-	// character ordered because of --allow-bad-checksum.
-	ReasonChecksumAllowed = msg.ReasonChecksumAllowed
-)
 
 // maxNameRunes is the longest name accepted; registered names are far shorter.
 const maxNameRunes = 100
@@ -99,26 +65,26 @@ const maxNameRunes = 100
 // message that says what is wrong and what to do.
 func Classify(c input.Cell, opt Options) ID {
 	if c.Type == input.CellFormulaUncalculated {
-		return invalid(KindInvalid, ReasonFormulaUncalculated, msg.IDFormulaUncalculated)
+		return invalid(KindInvalid, msg.ReasonFormulaUncalculated, msg.IDFormulaUncalculated)
 	}
 	raw := input.Trim(c.Value)
 	if raw == "" {
-		return invalid(KindEmpty, ReasonEmpty, msg.IDEmpty)
+		return invalid(KindEmpty, msg.ReasonEmpty, msg.IDEmpty)
 	}
 	if strings.ContainsRune(raw, utf8.RuneError) {
-		return invalid(KindInvalid, ReasonGarbled, msg.IDGarbled)
+		return invalid(KindInvalid, msg.ReasonGarbled, msg.IDGarbled)
 	}
 	if isExcelError(raw) {
-		return invalid(KindInvalid, ReasonFormulaError, msg.IDFormulaError, raw)
+		return invalid(KindInvalid, msg.ReasonFormulaError, msg.IDFormulaError, raw)
 	}
 	if c.Type == input.CellBool {
-		return invalid(KindInvalid, ReasonNotID, msg.IDBool, raw)
+		return invalid(KindInvalid, msg.ReasonNotID, msg.IDBool, raw)
 	}
 	switch rowLabel(raw) {
 	case labelTotals:
-		return invalid(KindInvalid, ReasonTotalsRow, msg.IDTotalsRow, raw)
+		return invalid(KindInvalid, msg.ReasonTotalsRow, msg.IDTotalsRow, raw)
 	case labelNotes:
-		return invalid(KindInvalid, ReasonNotesRow, msg.IDNotesRow, clip(raw, 20))
+		return invalid(KindInvalid, msg.ReasonNotesRow, msg.IDNotesRow, clip(raw, 20))
 	}
 	if c.Type == input.CellNumber {
 		return classifyNumber(raw, opt)
@@ -153,7 +119,7 @@ func clip(s string, n int) string {
 }
 
 func precisionLost() ID {
-	return invalid(KindInvalid, ReasonPrecision, msg.IDPrecision)
+	return invalid(KindInvalid, msg.ReasonPrecision, msg.IDPrecision)
 }
 
 // classifyNumber handles a spreadsheet number cell: only a 15-digit
@@ -168,7 +134,7 @@ func classifyNumber(raw string, opt Options) ID {
 	case ok && len(digits) == 15:
 		return classifyCode(digits, opt)
 	}
-	return invalid(KindInvalid, ReasonNumber, msg.IDNumber, raw)
+	return invalid(KindInvalid, msg.ReasonNumber, msg.IDNumber, raw)
 }
 
 // storedAsNumber is a code of more than 15 digits that the file holds
@@ -182,7 +148,7 @@ func storedAsNumber(digits string) ID {
 			ok = msg.IDStoredAsNumberCheckOK
 		}
 	}
-	return invalidText(KindInvalid, ReasonStoredAsNumber,
+	return invalidText(KindInvalid, msg.ReasonStoredAsNumber,
 		msg.Text("zh", msg.IDStoredAsNumber, len(digits), digits, msg.Text("zh", ok)),
 		msg.Text("en", msg.IDStoredAsNumber, len(digits), digits, msg.Text("en", ok)))
 }
@@ -194,14 +160,14 @@ func classifyCode(code string, opt Options) ID {
 		return classifyUSCC(code, opt)
 	case len(code) == 15 && allDigits(code):
 		id := ID{Kind: KindRegNo, SearchKey: code, Key: code}
-		if !GS15Valid(code) {
+		if !gs15Valid(code) {
 			want, _ := gs15Check(code[:14])
-			id.Reason = ReasonRegNoCheck
+			id.Reason = msg.ReasonRegNoCheck
 			id.Message, id.MessageEN = msg.Both(msg.IDRegNoCheck, want)
 		}
 		return id
 	}
-	return invalid(KindInvalid, ReasonLength, msg.IDLength, code, len(code))
+	return invalid(KindInvalid, msg.ReasonLength, msg.IDLength, code, len(code))
 }
 
 func classifyUSCC(code string, opt Options) ID {
@@ -214,13 +180,13 @@ func classifyUSCC(code string, opt Options) ID {
 			case 'I':
 				hint = msg.IDBadCharI
 			}
-			return invalidText(KindInvalid, ReasonBadChar,
+			return invalidText(KindInvalid, msg.ReasonBadChar,
 				msg.Text("zh", msg.IDBadChar, i+1, code[i], msg.Text("zh", hint)),
 				msg.Text("en", msg.IDBadChar, i+1, code[i], msg.Text("en", hint)))
 		}
 	}
 	if code[0] == '5' {
-		return invalid(KindInvalid, ReasonSocialOrg, msg.IDSocialOrg)
+		return invalid(KindInvalid, msg.ReasonSocialOrg, msg.IDSocialOrg)
 	}
 	id := ID{Kind: KindUSCC, SearchKey: code, Key: code}
 	want, _ := USCCCheckChar(code[:17])
@@ -231,29 +197,29 @@ func classifyUSCC(code string, opt Options) ID {
 		return precisionLost()
 	}
 	if opt.AllowBadChecksum {
-		id.Reason = ReasonChecksumAllowed
+		id.Reason = msg.ReasonChecksumAllowed
 		id.Message, id.MessageEN = msg.Both(msg.IDChecksumAllowed, want, code[17])
 		return id
 	}
-	return invalid(KindInvalid, ReasonChecksum, msg.IDChecksum, want, code[17])
+	return invalid(KindInvalid, msg.ReasonChecksum, msg.IDChecksum, want, code[17])
 }
 
 func classifyName(name string) ID {
 	n := utf8.RuneCountInString(name)
 	switch {
 	case n < 2:
-		return invalid(KindInvalid, ReasonNameTooShort, msg.IDNameTooShort, name)
+		return invalid(KindInvalid, msg.ReasonNameTooShort, msg.IDNameTooShort, name)
 	case n > maxNameRunes:
-		return invalid(KindInvalid, ReasonNameTooLong, msg.IDNameTooLong, n, maxNameRunes)
+		return invalid(KindInvalid, msg.ReasonNameTooLong, msg.IDNameTooLong, n, maxNameRunes)
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) {
-			return invalid(KindInvalid, ReasonBadChar, msg.IDNameControl)
+			return invalid(KindInvalid, msg.ReasonBadChar, msg.IDNameControl)
 		}
 	}
 	key := nameKey(name)
 	if placeholders[key] || !strings.ContainsFunc(name, unicode.IsLetter) {
-		return invalid(KindInvalid, ReasonNotID, msg.IDNotID, name)
+		return invalid(KindInvalid, msg.ReasonNotID, msg.IDNotID, name)
 	}
 	return ID{Kind: KindName, SearchKey: name, Key: key}
 }

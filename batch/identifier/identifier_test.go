@@ -51,7 +51,7 @@ func TestClassify_Mutations(t *testing.T) {
 					m[i] = usccAlphabet[j]
 					id := Classify(input.Cell{Value: string(m), Type: input.CellString}, Options{})
 					require.True(t, id.Invalid, "mutant %s (position %d) classified valid: %+v", m, i+1, id)
-					require.Contains(t, []msg.ID{ReasonChecksum, ReasonSocialOrg}, id.Reason, "mutant %s", m)
+					require.Contains(t, []msg.ID{msg.ReasonChecksum, msg.ReasonSocialOrg}, id.Reason, "mutant %s", m)
 				}
 			}
 		})
@@ -78,63 +78,63 @@ func TestClassify(t *testing.T) {
 		{"spaces NBSP zero-width", str("\u00a0 9111 0108 5513\u200b 8508 2Q\u3000"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", msg.None, ""},
 		{"apostrophe text mark", str("'914403001922038216"), Options{}, KindUSCC, "914403001922038216", "914403001922038216", msg.None, ""},
 		{"excel =\"\" trick", str(`="914403001922038216"`), Options{}, KindUSCC, "914403001922038216", "914403001922038216", msg.None, ""},
-		{"wrong check char", str("914403001922038217"), Options{}, KindInvalid, "", "", ReasonChecksum, "应为 6，实为 7"},
-		{"wrong check char allowed", str("914403001922038217"), Options{AllowBadChecksum: true}, KindUSCC, "914403001922038217", "914403001922038217", ReasonChecksumAllowed, "应为 6"},
-		{"letter-first code", str("N2110108MA00000002"), Options{}, KindInvalid, "", "", ReasonChecksum, "应为"},
+		{"wrong check char", str("914403001922038217"), Options{}, KindInvalid, "", "", msg.ReasonChecksum, "应为 6，实为 7"},
+		{"wrong check char allowed", str("914403001922038217"), Options{AllowBadChecksum: true}, KindUSCC, "914403001922038217", "914403001922038217", msg.ReasonChecksumAllowed, "应为 6"},
+		{"letter-first code", str("N2110108MA00000002"), Options{}, KindInvalid, "", "", msg.ReasonChecksum, "应为"},
 		{"letter-first code valid", str(withCheck("Y1110108MA0000000")), Options{}, KindUSCC, withCheck("Y1110108MA0000000"), withCheck("Y1110108MA0000000"), msg.None, ""},
-		{"social organisation", str("53100000500021676K"), Options{}, KindInvalid, "", "", ReasonSocialOrg, "社会组织"},
-		{"social org even if allowed", str("53100000500021676K"), Options{AllowBadChecksum: true}, KindInvalid, "", "", ReasonSocialOrg, ""},
-		{"letter O for zero", str("9144O3001922038216"), Options{}, KindInvalid, "", "", ReasonBadChar, "第5位 O"},
-		{"17 characters", str("91440300192203821"), Options{}, KindInvalid, "", "", ReasonLength, "17 位"},
-		{"19 characters", str("9144030019220382160"), Options{}, KindInvalid, "", "", ReasonLength, "19 位"},
-		{"digits lost in CSV export", str("914403001922038000"), Options{}, KindInvalid, "", "", ReasonPrecision, "设为文本"},
-		{"scientific notation text", str("9.14403E+17"), Options{}, KindInvalid, "", "", ReasonPrecision, "设为文本"},
-		{"scientific notation full-width", str("９.１４４０３Ｅ＋１７"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"18-digit number cell", num("9.14403001922038E+017"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"18-digit number cell plain", num("914403001922038000"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"16-digit number cell", num("1234567890123456"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"18-digit exact number cell", num("914403001922038216"), Options{}, KindInvalid, "", "", ReasonStoredAsNumber, "数字完整（914403001922038216，校验位正确）"},
-		{"18-digit exact number, not a valid code", num("914403001922038217"), Options{}, KindInvalid, "", "", ReasonStoredAsNumber, "数字完整（914403001922038217）"},
-		{"18 digits a double expands to", num("914403001922038272"), Options{}, KindInvalid, "", "", ReasonPrecision, ""},
-		{"uncalculated formula", input.Cell{Value: `"9144030071526726"&"XG"`, Type: input.CellFormulaUncalculated}, Options{}, KindInvalid, "", "", ReasonFormulaUncalculated, "Excel 或 WPS 中打开并保存"},
-		{"uncalculated shared formula", input.Cell{Type: input.CellFormulaUncalculated}, Options{}, KindInvalid, "", "", ReasonFormulaUncalculated, ""},
-		{"totals 合计", str("合计"), Options{}, KindInvalid, "", "", ReasonTotalsRow, "合计行"},
-		{"totals spaced", str("合 计"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
-		{"totals full-width colon", str("合计："), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
-		{"totals with unit", str("总计（元）"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
-		{"totals 小计", str("小计"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
-		{"totals 汇总", str("汇总"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
-		{"totals with a word", str("合计金额"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
-		{"totals with count", str("合计：8户"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
-		{"totals english", str("Grand Total:"), Options{}, KindInvalid, "", "", ReasonTotalsRow, ""},
-		{"notes 备注", str("备注"), Options{}, KindInvalid, "", "", ReasonNotesRow, "备注行"},
-		{"notes with prose", str("备注：以上数据截至2025年9月30日，由客户经理核对"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
-		{"notes 说明", str("说明"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
-		{"notes 注1", str("注1：代码待补"), Options{}, KindInvalid, "", "", ReasonNotesRow, ""},
+		{"social organisation", str("53100000500021676K"), Options{}, KindInvalid, "", "", msg.ReasonSocialOrg, "社会组织"},
+		{"social org even if allowed", str("53100000500021676K"), Options{AllowBadChecksum: true}, KindInvalid, "", "", msg.ReasonSocialOrg, ""},
+		{"letter O for zero", str("9144O3001922038216"), Options{}, KindInvalid, "", "", msg.ReasonBadChar, "第5位 O"},
+		{"17 characters", str("91440300192203821"), Options{}, KindInvalid, "", "", msg.ReasonLength, "17 位"},
+		{"19 characters", str("9144030019220382160"), Options{}, KindInvalid, "", "", msg.ReasonLength, "19 位"},
+		{"digits lost in CSV export", str("914403001922038000"), Options{}, KindInvalid, "", "", msg.ReasonPrecision, "设为文本"},
+		{"scientific notation text", str("9.14403E+17"), Options{}, KindInvalid, "", "", msg.ReasonPrecision, "设为文本"},
+		{"scientific notation full-width", str("９.１４４０３Ｅ＋１７"), Options{}, KindInvalid, "", "", msg.ReasonPrecision, ""},
+		{"18-digit number cell", num("9.14403001922038E+017"), Options{}, KindInvalid, "", "", msg.ReasonPrecision, ""},
+		{"18-digit number cell plain", num("914403001922038000"), Options{}, KindInvalid, "", "", msg.ReasonPrecision, ""},
+		{"16-digit number cell", num("1234567890123456"), Options{}, KindInvalid, "", "", msg.ReasonPrecision, ""},
+		{"18-digit exact number cell", num("914403001922038216"), Options{}, KindInvalid, "", "", msg.ReasonStoredAsNumber, "数字完整（914403001922038216，校验位正确）"},
+		{"18-digit exact number, not a valid code", num("914403001922038217"), Options{}, KindInvalid, "", "", msg.ReasonStoredAsNumber, "数字完整（914403001922038217）"},
+		{"18 digits a double expands to", num("914403001922038272"), Options{}, KindInvalid, "", "", msg.ReasonPrecision, ""},
+		{"uncalculated formula", input.Cell{Value: `"9144030071526726"&"XG"`, Type: input.CellFormulaUncalculated}, Options{}, KindInvalid, "", "", msg.ReasonFormulaUncalculated, "Excel 或 WPS 中打开并保存"},
+		{"uncalculated shared formula", input.Cell{Type: input.CellFormulaUncalculated}, Options{}, KindInvalid, "", "", msg.ReasonFormulaUncalculated, ""},
+		{"totals 合计", str("合计"), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, "合计行"},
+		{"totals spaced", str("合 计"), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, ""},
+		{"totals full-width colon", str("合计："), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, ""},
+		{"totals with unit", str("总计（元）"), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, ""},
+		{"totals 小计", str("小计"), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, ""},
+		{"totals 汇总", str("汇总"), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, ""},
+		{"totals with a word", str("合计金额"), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, ""},
+		{"totals with count", str("合计：8户"), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, ""},
+		{"totals english", str("Grand Total:"), Options{}, KindInvalid, "", "", msg.ReasonTotalsRow, ""},
+		{"notes 备注", str("备注"), Options{}, KindInvalid, "", "", msg.ReasonNotesRow, "备注行"},
+		{"notes with prose", str("备注：以上数据截至2025年9月30日，由客户经理核对"), Options{}, KindInvalid, "", "", msg.ReasonNotesRow, ""},
+		{"notes 说明", str("说明"), Options{}, KindInvalid, "", "", msg.ReasonNotesRow, ""},
+		{"notes 注1", str("注1：代码待补"), Options{}, KindInvalid, "", "", msg.ReasonNotesRow, ""},
 		{"company starting with 汇总", str("汇总科技有限公司"), Options{}, KindName, "汇总科技有限公司", "汇总科技有限公司", msg.None, ""},
 		{"company starting with 注", str("注塑机械厂"), Options{}, KindName, "注塑机械厂", "注塑机械厂", msg.None, ""},
 		{"reg no number cell", num("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", msg.None, ""},
 		{"reg no number cell sci", num("4.40301103097413E+14"), Options{}, KindRegNo, "440301103097413", "440301103097413", msg.None, ""},
 		{"reg no text", str("440301103097413"), Options{}, KindRegNo, "440301103097413", "440301103097413", msg.None, ""},
-		{"reg no bad check is a warning", str("440301103097414"), Options{}, KindRegNo, "440301103097414", "440301103097414", ReasonRegNoCheck, "应为 3"},
-		{"small number cell", num("12345"), Options{}, KindInvalid, "", "", ReasonNumber, "12345"},
-		{"fraction number cell", num("4104113.182"), Options{}, KindInvalid, "", "", ReasonNumber, ""},
+		{"reg no bad check is a warning", str("440301103097414"), Options{}, KindRegNo, "440301103097414", "440301103097414", msg.ReasonRegNoCheck, "应为 3"},
+		{"small number cell", num("12345"), Options{}, KindInvalid, "", "", msg.ReasonNumber, "12345"},
+		{"fraction number cell", num("4104113.182"), Options{}, KindInvalid, "", "", msg.ReasonNumber, ""},
 		{"name", str(" 华为技术有限公司 "), Options{}, KindName, "华为技术有限公司", "华为技术有限公司", msg.None, ""},
 		{"name full-width brackets kept", str("腾讯科技（深圳）有限公司"), Options{}, KindName, "腾讯科技（深圳）有限公司", "腾讯科技(深圳)有限公司", msg.None, ""},
 		{"name latin case folded in key", str("3M 中国有限公司"), Options{}, KindName, "3M 中国有限公司", "3M 中国有限公司", msg.None, ""},
 		{"name with run of spaces", str("ABB  (中国)\u3000有限公司"), Options{}, KindName, "ABB  (中国)\u3000有限公司", "ABB (中国) 有限公司", msg.None, ""},
-		{"one character name", str("华"), Options{}, KindInvalid, "", "", ReasonNameTooShort, "不足2个字符"},
-		{"name with line break", str("华为技术\n有限公司"), Options{}, KindInvalid, "", "", ReasonBadChar, ""},
-		{"too long name", str(strings.Repeat("公司", 60)), Options{}, KindInvalid, "", "", ReasonNameTooLong, ""},
-		{"garbled", str("华为\ufffd有限公司"), Options{}, KindInvalid, "", "", ReasonGarbled, "--encoding"},
-		{"invalid UTF-8", str("\xff\xfe公司"), Options{}, KindInvalid, "", "", ReasonGarbled, ""},
-		{"excel error", str("#N/A"), Options{}, KindInvalid, "", "", ReasonFormulaError, "#N/A"},
-		{"bool cell", input.Cell{Value: "TRUE", Type: input.CellBool}, Options{}, KindInvalid, "", "", ReasonNotID, "逻辑值"},
-		{"placeholder N/A", str("n/a"), Options{}, KindInvalid, "", "", ReasonNotID, "占位符"},
-		{"placeholder 暂无", str("暂无"), Options{}, KindInvalid, "", "", ReasonNotID, ""},
-		{"only symbols", str("——"), Options{}, KindInvalid, "", "", ReasonNotID, ""},
-		{"empty", str(""), Options{}, KindEmpty, "", "", ReasonEmpty, "为空"},
-		{"only spaces", str(" \u00a0\u3000\u200b"), Options{}, KindEmpty, "", "", ReasonEmpty, ""},
+		{"one character name", str("华"), Options{}, KindInvalid, "", "", msg.ReasonNameTooShort, "不足2个字符"},
+		{"name with line break", str("华为技术\n有限公司"), Options{}, KindInvalid, "", "", msg.ReasonBadChar, ""},
+		{"too long name", str(strings.Repeat("公司", 60)), Options{}, KindInvalid, "", "", msg.ReasonNameTooLong, ""},
+		{"garbled", str("华为\ufffd有限公司"), Options{}, KindInvalid, "", "", msg.ReasonGarbled, "--encoding"},
+		{"invalid UTF-8", str("\xff\xfe公司"), Options{}, KindInvalid, "", "", msg.ReasonGarbled, ""},
+		{"excel error", str("#N/A"), Options{}, KindInvalid, "", "", msg.ReasonFormulaError, "#N/A"},
+		{"bool cell", input.Cell{Value: "TRUE", Type: input.CellBool}, Options{}, KindInvalid, "", "", msg.ReasonNotID, "逻辑值"},
+		{"placeholder N/A", str("n/a"), Options{}, KindInvalid, "", "", msg.ReasonNotID, "占位符"},
+		{"placeholder 暂无", str("暂无"), Options{}, KindInvalid, "", "", msg.ReasonNotID, ""},
+		{"only symbols", str("——"), Options{}, KindInvalid, "", "", msg.ReasonNotID, ""},
+		{"empty", str(""), Options{}, KindEmpty, "", "", msg.ReasonEmpty, "为空"},
+		{"only spaces", str(" \u00a0\u3000\u200b"), Options{}, KindEmpty, "", "", msg.ReasonEmpty, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,7 +171,7 @@ func TestGS15Valid(t *testing.T) {
 		{"", false},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, GS15Valid(tt.in), "GS15Valid(%q)", tt.in)
+		assert.Equal(t, tt.want, gs15Valid(tt.in), "gs15Valid(%q)", tt.in)
 	}
 	// Every single-digit change of a valid number is caught.
 	base := "440301103097413"
@@ -182,7 +182,7 @@ func TestGS15Valid(t *testing.T) {
 				continue
 			}
 			m[i] = d
-			assert.False(t, GS15Valid(string(m)), "mutant %s passes", m)
+			assert.False(t, gs15Valid(string(m)), "mutant %s passes", m)
 		}
 	}
 }

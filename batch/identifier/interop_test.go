@@ -49,9 +49,9 @@ type manifest struct {
 
 // manifestReasons maps the manifest's expected reasons to Classify's.
 var manifestReasons = map[string]msg.ID{
-	"formula_uncalculated":   identifier.ReasonFormulaUncalculated,
-	"exact_number_18_digits": identifier.ReasonStoredAsNumber,
-	"totals_row":             identifier.ReasonTotalsRow,
+	"formula_uncalculated":   msg.ReasonFormulaUncalculated,
+	"exact_number_18_digits": msg.ReasonStoredAsNumber,
+	"totals_row":             msg.ReasonTotalsRow,
 }
 
 // TestInterop reads every file of the interop corpus (and the realbook)

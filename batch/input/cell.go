@@ -21,9 +21,9 @@ const (
 	CellFormulaUncalculated
 )
 
-// MaxCellChars is the most characters a cell holds (Excel's limit); a
+// maxCellChars is the most characters a cell holds (Excel's limit); a
 // longer cell makes the file an input error.
-const MaxCellChars = 32767
+const maxCellChars = 32767
 
 // Cell is one input value: its raw text and its type.
 type Cell struct {
@@ -38,9 +38,9 @@ type Row struct {
 	Cells []Cell
 }
 
-// Blank reports whether c holds nothing: empty, or only white space and
+// isBlank reports whether c holds nothing: empty, or only white space and
 // invisible characters. An uncalculated formula is not blank.
-func (c Cell) Blank() bool {
+func (c Cell) isBlank() bool {
 	return c.Type != CellFormulaUncalculated && strings.TrimFunc(c.Value, IsTrimmed) == ""
 }
 

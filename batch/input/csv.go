@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -87,7 +88,7 @@ func (c *csvSource) read() (Row, error) {
 	line += c.skip
 	row := Row{Line: line, Cells: make([]Cell, len(rec))}
 	for i, v := range rec {
-		if len(v) > MaxCellChars && utf8.RuneCountInString(v) > MaxCellChars {
+		if len(v) > maxCellChars && utf8.RuneCountInString(v) > maxCellChars {
 			return Row{}, cellTooLong(errText(msg.InWhereCSVCell, line, ColumnName(i)))
 		}
 		if v != "" {
@@ -290,4 +291,50 @@ func normaliseEncoding(s string) (string, error) {
 		return encUTF16BE, nil
 	}
 	return "", errText(msg.InUnknownEncoding, s)
+}
+
+// openCSV reads the header of the CSV file f, whose first bytes were read
+// to tell its type: f is the Reader's source from then on, closed by Close
+// (by openCSV when it fails before that).
+func (in *Reader) openCSV(f *os.File, opt Options) error {
+	path, lang := in.path, in.lang
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return inputErr(path, msg.Text(lang, msg.InCannotRead, err), err)
+	}
+	c, err := newCSVSource(f, opt.Encoding)
+	if err != nil {
+		f.Close()
+		return inputErr(path, render(lang, err), err)
+	}
+	in.src, in.format = c, "csv ("+c.encoding+", "+delimName(c.comma)+")"
+	res, err := scanHeader(c, opt, fallbackOK(opt))
+	if err != nil {
+		return in.readErr(err)
+	}
+	if !res.found {
+		problem := res.problem(msg.Text(lang, msg.InWhatFile), opt)
+		if opt.Encoding != "" {
+			problem += encodingHint(path, c.encoding, lang)
+		}
+		return inputErr(path, problem, res.err)
+	}
+	in.use(res)
+	return nil
+}
+
+// encodingHint suggests the detected encoding when an --encoding override
+// left the header unreadable: "; the file looks like gb18030: try
+// --encoding gb18030, or leave --encoding out".
+func encodingHint(path, used, lang string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	detected, err := sniffEncoding(f, "")
+	if err != nil || detected == used {
+		return ""
+	}
+	return msg.Text(lang, msg.InEncodingHint, detected, used, detected)
 }

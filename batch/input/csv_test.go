@@ -67,7 +67,7 @@ func TestOpen_CSVStrayQuote(t *testing.T) {
 		{"never closed", "企业名称,备注\n甲公司,\"x\n乙公司,y\n", []string{"CSV line 2", "never closed"}},
 		{"runs past 64 KiB on one line", "企业名称,备注\n甲公司,\"" + strings.Repeat("x", 70<<10) + "\"\n", []string{"CSV line 2", "64 KiB"}},
 		{"17 lines in a field", "企业名称,备注\n甲公司,\"" + strings.Repeat("行\n", 16) + "\"\n", []string{"CSV line 2", "16 lines"}},
-		{"a cell over 32,767 characters", "企业名称,备注\n甲公司," + strings.Repeat("长", MaxCellChars+1) + "\n", []string{"line 2, column B", "32767"}},
+		{"a cell over 32,767 characters", "企业名称,备注\n甲公司," + strings.Repeat("长", maxCellChars+1) + "\n", []string{"line 2, column B", "32767"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,7 +4,7 @@
 // .txt file (UTF-8 with or without BOM, GB18030/GBK or UTF-16, comma, tab
 // or semicolon, CR, LF or CRLF line ends, an Excel "sep=" line).
 //
-// Open finds the header (the first row among the first MaxHeaderRow that
+// Open finds the header (the first row among the first 30 that
 // holds a known header, or Options.HeaderRow) on the first worksheet that
 // has one, and the code and name columns; Reader.Next streams the data
 // rows and Reader.Identifier picks each row's identifier cell. Cells keep
@@ -12,6 +12,6 @@
 // CellFormulaUncalculated. Every unusable file is an *Error, found before
 // anything is ordered.
 //
-// The package imports nothing of qccbatch; package identifier classifies
-// the cells it returns.
+// Of qccbatch the package imports only the message catalogue (batch/msg),
+// for its errors; package identifier classifies the cells it returns.
 package input

@@ -8,9 +8,9 @@ import (
 	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
-// MaxHeaderRow is how far down a sheet the header is looked for: title
+// maxHeaderRow is how far down a sheet the header is looked for: title
 // rows, a maker line and blank rows above it are skipped.
-const MaxHeaderRow = 30
+const maxHeaderRow = 30
 
 // headerScan is what scanHeader found in one sheet (or CSV file).
 type headerScan struct {
@@ -23,14 +23,14 @@ type headerScan struct {
 }
 
 // scanHeader reads the start of src to find the header: row
-// opt.HeaderRow when set, else the first row among the first MaxHeaderRow
+// opt.HeaderRow when set, else the first row among the first maxHeaderRow
 // that holds a known header (holdsHeader). With fallback, a sheet without
 // one takes its first non-empty row (a column named by letter needs no
 // header text). Only read errors are returned; a missing header is
 // reported in the result.
 func scanHeader(src rowSource, opt Options, fallback bool) (headerScan, error) {
 	res := headerScan{code: -1, name: -1}
-	limit := MaxHeaderRow
+	limit := maxHeaderRow
 	if opt.HeaderRow > 0 {
 		limit = opt.HeaderRow
 	}
@@ -105,7 +105,7 @@ func (res *headerScan) problem(what string, opt Options) string {
 	case opt.HeaderRow > 0:
 		return msg.Text(lang, msg.InNoHeaderRow, opt.HeaderRow, what, opt.HeaderRow)
 	}
-	return msg.Text(lang, msg.InNoIDColumnRows, MaxHeaderRow, what, exampleCodeHeader, exampleNameHeader,
+	return msg.Text(lang, msg.InNoIDColumnRows, maxHeaderRow, what, exampleCodeHeader, exampleNameHeader,
 		res.seen.Line, render(lang, listHeaders(headerText(res.seen), 20)))
 }
 

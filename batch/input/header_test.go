@@ -120,7 +120,7 @@ func TestOpen_SheetChoice(t *testing.T) {
 			assert.Equal(t, tt.sheet, in.Sheet())
 			assert.Equal(t, tt.headerRow, in.HeaderRow())
 			code, name := in.Columns()
-			assert.Equal(t, `C "统一社会信用代码"`, in.ColumnLabel(code))
+			assert.Equal(t, `C "统一社会信用代码"`, in.columnLabel(code))
 			assert.Equal(t, 1, name)
 		})
 	}

@@ -27,11 +27,16 @@ type Options struct {
 	// cell is empty uses its name.
 	NameColumn string
 	// HeaderRow is the 1-based row of the header (sheet row; CSV line).
-	// 0: the first row among the first MaxHeaderRow holding a known header.
+	// 0: the first row among the first 30 holding a known header.
 	HeaderRow int
 	// Encoding overrides the CSV encoding: "utf-8", "gb18030" (or "gbk"),
 	// "utf-16". Empty: detected.
 	Encoding string
+	// RiskColumn, DueColumn and SplitBy name the risk-rating, next-review
+	// date and split column (header text or letter), see extras.go.
+	// Empty RiskColumn: found by its header (风险等级, …); empty DueColumn
+	// or SplitBy: none.
+	RiskColumn, DueColumn, SplitBy string
 	// Lang is the language of the errors' sentences: "en", else zh (see
 	// outcome.Lang). File, sheet and header names keep their text.
 	Lang string
@@ -141,10 +146,10 @@ func limitErr(id msg.ID, args ...any) *limitError {
 	return &limitError{textError{id: id, args: args}}
 }
 
-// cellTooLong is the error for a cell beyond MaxCellChars; where is a
+// cellTooLong is the error for a cell beyond maxCellChars; where is a
 // textError naming the cell.
 func cellTooLong(where *textError) error {
-	return limitErr(msg.InCellTooLong, where, MaxCellChars)
+	return limitErr(msg.InCellTooLong, where, maxCellChars)
 }
 
 // Reader reads the data rows of a portfolio: an .xlsx worksheet or a .csv
@@ -226,28 +231,9 @@ func open(path string, opt Options) (*Reader, error) {
 		f.Close()
 		return in, inputErr(path, msg.Text(lang, msg.InExtUnsupported, ext), nil)
 	case ext == ".csv" || ext == ".txt" || ext == ".tsv":
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			f.Close()
-			return in, inputErr(path, msg.Text(lang, msg.InCannotRead, err), err)
+		if err := in.openCSV(f, opt); err != nil {
+			return in, err
 		}
-		c, err := newCSVSource(f, opt.Encoding)
-		if err != nil {
-			f.Close()
-			return in, inputErr(path, render(lang, err), err)
-		}
-		in.src, in.format = c, "csv ("+c.encoding+", "+delimName(c.comma)+")"
-		res, err := scanHeader(c, opt, fallbackOK(opt))
-		if err != nil {
-			return in, in.readErr(err)
-		}
-		if !res.found {
-			problem := res.problem(msg.Text(lang, msg.InWhatFile), opt)
-			if opt.Encoding != "" {
-				problem += encodingHint(path, c.encoding, lang)
-			}
-			return in, inputErr(path, problem, res.err)
-		}
-		in.use(res)
 	default:
 		f.Close()
 		return in, inputErr(path, msg.Text(lang, msg.InFileType, ext), nil)
@@ -310,7 +296,7 @@ func (in *Reader) chooseSheet(opt Options) error {
 	for i, s := range cands {
 		parts[i] = results[i].sheetSummary(s.Name, in.lang)
 	}
-	where := msg.Text(in.lang, msg.InWhereFirstRows, MaxHeaderRow)
+	where := msg.Text(in.lang, msg.InWhereFirstRows, maxHeaderRow)
 	if opt.HeaderRow > 0 {
 		where = msg.Text(in.lang, msg.InWhereRow, opt.HeaderRow)
 	}
@@ -391,9 +377,9 @@ func (in *Reader) Columns() (code, name int) { return in.codeCol, in.nameCol }
 // HeaderRow returns the 1-based row of the header (sheet row; CSV line).
 func (in *Reader) HeaderRow() int { return in.headerRow }
 
-// ColumnLabel names column i for messages: its letter and header, e.g.
+// columnLabel names column i for messages: its letter and header, e.g.
 // `C "统一社会信用代码"`, or "" for a negative i.
-func (in *Reader) ColumnLabel(i int) string {
+func (in *Reader) columnLabel(i int) string {
 	if i < 0 {
 		return ""
 	}
@@ -477,25 +463,9 @@ func (in *Reader) Close() error {
 // blankRow reports whether every cell of r is blank.
 func blankRow(r Row) bool {
 	for _, c := range r.Cells {
-		if !c.Blank() {
+		if !c.isBlank() {
 			return false
 		}
 	}
 	return true
-}
-
-// encodingHint suggests the detected encoding when an --encoding override
-// left the header unreadable: "; the file looks like gb18030: try
-// --encoding gb18030, or leave --encoding out".
-func encodingHint(path, used, lang string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	detected, err := sniffEncoding(f, "")
-	if err != nil || detected == used {
-		return ""
-	}
-	return msg.Text(lang, msg.InEncodingHint, detected, used, detected)
 }

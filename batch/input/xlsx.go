@@ -272,7 +272,7 @@ func (t *sharedStrings) get(i int) string { return string(t.data[t.off[i]:t.off[
 
 // readSharedStrings loads the shared-string table: the plain text of every
 // <si>, rich-text runs joined, phonetic runs (<rPh>) left out. More than
-// limit bytes of text, or a string longer than MaxCellChars, is a
+// limit bytes of text, or a string longer than maxCellChars, is a
 // *limitError.
 func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 	t := &sharedStrings{}
@@ -293,9 +293,8 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 	t.off = append(t.off, 0)
 	s := newXMLScanner(rc)
 	var (
-		inT     bool
-		phDepth int
-		start   int
+		rt    richText
+		start int
 	)
 	for {
 		if err := s.next(); err != nil {
@@ -314,20 +313,12 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			}
 			t.off = append(t.off, uint32(len(t.data)))
 		case s.is(tokStart, "si"):
-			start, inT, phDepth = len(t.data), false, 0
-		case s.is(tokStart, "rPh"):
-			phDepth++
-		case s.is(tokEnd, "rPh"):
-			phDepth--
-		case s.is(tokStart, "t"):
-			inT = !s.selfClose
-		case s.is(tokEnd, "t"):
-			inT = false
-		case s.kind == tokText && inT && phDepth == 0:
+			start, rt = len(t.data), richText{}
+		case rt.text(s):
 			if len(t.data)+len(s.text) > limit {
 				return nil, limitErr(msg.InSharedText, limit>>20)
 			}
-			if len(t.data)-start+len(s.text) > 7*MaxCellChars { // _xHHHH_ is 7 bytes for 1 character
+			if len(t.data)-start+len(s.text) > 7*maxCellChars { // _xHHHH_ is 7 bytes for 1 character
 				return nil, cellTooLong(errText(msg.InWhereSharedString, len(t.off)-1))
 			}
 			t.data = appendCharData(t.data, s)
@@ -335,7 +326,7 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			if u := unescapeOOXML(t.data[start:]); len(u) != len(t.data)-start {
 				t.data = append(t.data[:start], u...)
 			}
-			if n := len(t.data) - start; n > MaxCellChars && utf8.RuneCount(t.data[start:]) > MaxCellChars {
+			if n := len(t.data) - start; n > maxCellChars && utf8.RuneCount(t.data[start:]) > maxCellChars {
 				return nil, cellTooLong(errText(msg.InWhereSharedString, len(t.off)-1))
 			}
 			if len(t.off) > maxSharedCount {
@@ -344,6 +335,32 @@ func readSharedStrings(f *zip.File, limit int) (*sharedStrings, error) {
 			t.off = append(t.off, uint32(len(t.data)))
 		}
 	}
+}
+
+// richText is the state machine of a string item, shared (<si>) or inline
+// (<is>): its text is that of its <t> elements, rich-text runs (<r><t>)
+// joined, phonetic runs (<rPh><t>) left out. The zero value starts an item.
+type richText struct {
+	inT     bool
+	phDepth int
+}
+
+// text advances the state on the token of s and reports whether that token
+// is text of the string.
+func (rt *richText) text(s *xmlScanner) bool {
+	switch {
+	case s.kind == tokText:
+		return rt.inT && rt.phDepth == 0
+	case s.is(tokStart, "rPh"):
+		rt.phDepth++
+	case s.is(tokEnd, "rPh"):
+		rt.phDepth--
+	case s.is(tokStart, "t"):
+		rt.inT = !s.selfClose
+	case s.is(tokEnd, "t"):
+		rt.inT = false
+	}
+	return false
 }
 
 // appendCharData appends the current text token, decoded.

@@ -76,7 +76,7 @@ func TestOpen_XLSXFormulas(t *testing.T) {
 // TestOpen_XLSXLimits: cells beyond Excel's 32,767 characters and a shared-
 // string table beyond its cap are input errors, not "damaged" files.
 func TestOpen_XLSXLimits(t *testing.T) {
-	long := strings.Repeat("长", MaxCellChars+1)
+	long := strings.Repeat("长", maxCellChars+1)
 	tests := []struct {
 		name  string
 		rows  string
@@ -85,7 +85,7 @@ func TestOpen_XLSXLimits(t *testing.T) {
 	}{
 		{"inline string", `<row r="2"><c r="A2" t="inlineStr"><is><t>` + long + `</t></is></c></row>`, nil, []string{"cell A2", "32767"}},
 		{"shared string", `<row r="2"><c r="A2" t="s"><v>0</v></c></row>`, []string{long}, []string{"shared string 0", "32767"}},
-		{"exactly the limit is fine", `<row r="2"><c r="A2" t="s"><v>0</v></c></row>`, []string{strings.Repeat("长", MaxCellChars)}, nil},
+		{"exactly the limit is fine", `<row r="2"><c r="A2" t="s"><v>0</v></c></row>`, []string{strings.Repeat("长", maxCellChars)}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,14 +22,11 @@ import (
 // whole book again. A state file that holds no order yet, bound or not,
 // takes the key and endpoint of the first run the API accepts.
 
-// SandboxEndpoint is the Endpoint of the built-in sandbox (--sandbox),
-// whose address changes from run to run.
-const SandboxEndpoint = "sandbox"
-
 // Account names the API account a state file belongs to.
 type Account struct {
-	// Endpoint is the API base URL (normalised, see NormalizeEndpoint), or
-	// SandboxEndpoint.
+	// Endpoint is the API base URL (normalised, see normalizeEndpoint), or
+	// for the built-in sandbox, whose address changes from run to run, a
+	// name that is not a URL (batch.SandboxEndpoint).
 	Endpoint string
 	// KeyFingerprint is Fingerprint of the API key; never the key itself,
 	// nor the secret key.
@@ -44,12 +41,12 @@ func Fingerprint(key string) string {
 	return hex.EncodeToString(sum[:])[:12]
 }
 
-// NormalizeEndpoint returns the form of an API base URL in which two
+// normalizeEndpoint returns the form of an API base URL in which two
 // spellings of the same endpoint are equal: scheme and host in lower case,
 // the scheme's default port dropped, dot segments resolved, no trailing
 // slash, no query or fragment. Anything that is not an absolute URL
-// (SandboxEndpoint) is returned trimmed.
-func NormalizeEndpoint(e string) string {
+// (a sandbox's name) is returned trimmed.
+func normalizeEndpoint(e string) string {
 	e = strings.TrimSpace(e)
 	u, err := url.Parse(e)
 	if err != nil || u.Scheme == "" || u.Host == "" {
@@ -76,7 +73,7 @@ func NormalizeEndpoint(e string) string {
 // normalize returns a with its endpoint in the form it is compared and
 // recorded in.
 func (a Account) normalize() Account {
-	a.Endpoint = NormalizeEndpoint(a.Endpoint)
+	a.Endpoint = normalizeEndpoint(a.Endpoint)
 	return a
 }
 
@@ -97,8 +94,9 @@ func (a Account) rebind(b Account) Account {
 	return b.merge(a)
 }
 
-// isSandbox reports whether an endpoint is the built-in sandbox.
-func isSandbox(e string) bool { return e == SandboxEndpoint }
+// isSandbox reports whether an endpoint (normalised) is the built-in
+// sandbox's: a name, not a URL.
+func isSandbox(e string) bool { return e != "" && !strings.Contains(e, "://") }
 
 // Conflicts of a run's account with a state file's (AccountError.Kind).
 const (
@@ -112,7 +110,7 @@ const (
 // either side does not know does not conflict; endpoints are compared
 // normalised.
 func (want Account) conflict(have Account) string {
-	we, he := NormalizeEndpoint(want.Endpoint), NormalizeEndpoint(have.Endpoint)
+	we, he := normalizeEndpoint(want.Endpoint), normalizeEndpoint(have.Endpoint)
 	switch {
 	case we != "" && he != "" && isSandbox(we) != isSandbox(he):
 		return ConflictSandbox

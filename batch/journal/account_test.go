@@ -10,9 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// sandboxEndpoint is batch.SandboxEndpoint.
+const sandboxEndpoint = "sandbox"
+
 var (
 	realAcct = Account{Endpoint: "https://pro.qcc.com/api/yj", KeyFingerprint: Fingerprint("real-key")}
-	sandbox  = Account{Endpoint: SandboxEndpoint, KeyFingerprint: Fingerprint("sandbox")}
+	sandbox  = Account{Endpoint: sandboxEndpoint, KeyFingerprint: Fingerprint("sandbox")}
 )
 
 // boundFile creates a state file bound to acct (as after the API accepted
@@ -171,13 +174,13 @@ func TestJournal_EndpointSpellings(t *testing.T) {
 		"https://pro.qcc.com/api/./yj//",
 		" https://pro.qcc.com/api/yj ",
 	} {
-		assert.Equal(t, "https://pro.qcc.com/api/yj", NormalizeEndpoint(e), e)
+		assert.Equal(t, "https://pro.qcc.com/api/yj", normalizeEndpoint(e), e)
 	}
-	assert.Equal(t, "http://127.0.0.1:8080", NormalizeEndpoint("HTTP://127.0.0.1:8080/"))
-	assert.Equal(t, "http://localhost", NormalizeEndpoint("http://LOCALHOST:80"))
-	assert.Equal(t, "http://[::1]:9", NormalizeEndpoint("http://[::1]:9/"))
-	assert.Equal(t, SandboxEndpoint, NormalizeEndpoint(SandboxEndpoint))
-	assert.NotEqual(t, NormalizeEndpoint("https://pro.qcc.com:8443/api/yj"), NormalizeEndpoint("https://pro.qcc.com/api/yj"))
+	assert.Equal(t, "http://127.0.0.1:8080", normalizeEndpoint("HTTP://127.0.0.1:8080/"))
+	assert.Equal(t, "http://localhost", normalizeEndpoint("http://LOCALHOST:80"))
+	assert.Equal(t, "http://[::1]:9", normalizeEndpoint("http://[::1]:9/"))
+	assert.Equal(t, sandboxEndpoint, normalizeEndpoint(sandboxEndpoint))
+	assert.NotEqual(t, normalizeEndpoint("https://pro.qcc.com:8443/api/yj"), normalizeEndpoint("https://pro.qcc.com/api/yj"))
 
 	for _, e := range []string{"HTTPS://PRO.QCC.COM:443/api/yj/", "https://pro.qcc.com/api/v/../yj/."} {
 		path := boundFile(t, realAcct, true)
@@ -225,4 +228,16 @@ func TestJournal_NewEndpointRecorded(t *testing.T) {
 	var ae *AccountError
 	require.ErrorAs(t, err, &ae, "and the old one is another host now")
 	assert.Equal(t, ConflictEndpoint, ae.Kind())
+}
+
+// TestJournal_SandboxIsANameNotAURL: the journal takes any endpoint that is
+// not a URL for the built-in sandbox's (batch.SandboxEndpoint), so it needs
+// no constant of the sandbox's own.
+func TestJournal_SandboxIsANameNotAURL(t *testing.T) {
+	assert.True(t, isSandbox(sandboxEndpoint))
+	assert.True(t, isSandbox(normalizeEndpoint(" sandbox/ ")))
+	assert.False(t, isSandbox(""), "an unknown endpoint conflicts with nothing")
+	assert.False(t, isSandbox(normalizeEndpoint("https://pro.qcc.com/api/yj")))
+	assert.False(t, isSandbox(normalizeEndpoint("http://127.0.0.1:8080")))
+	assert.Equal(t, ConflictSandbox, Account{Endpoint: sandboxEndpoint}.conflict(Account{Endpoint: "https://pro.qcc.com/api/yj"}))
 }

@@ -17,7 +17,7 @@ import (
 // BenchmarkJournal_Intents measures durable intents per second with 16
 // concurrent writers sharing fsyncs (group commit).
 //
-//	go test -run '^$' -bench Journal_Intents -benchtime 20000x ./batch/
+//	go test -run '^$' -bench Journal_Intents -benchtime 20000x ./batch/journal
 //
 // Measured on the 2-core build machine (ext4, other jobs running):
 // 14,000-17,400 durable intents/s.
@@ -82,7 +82,7 @@ func writeBenchJournal(b *testing.B, path string, records, companies int) {
 // BenchmarkJournal_Replay measures opening a journal of 1,000,000 records
 // read-only, and the heap the ledger keeps, for many and for few companies.
 //
-//	go test -run '^$' -bench Journal_Replay -benchtime 3x ./batch/
+//	go test -run '^$' -bench Journal_Replay -benchtime 3x ./batch/journal
 //
 // Measured on the 2-core build machine (other jobs running): 0.68 s
 // (0.69 s CPU) and 31 MB of heap for 250,000 companies; 0.45 s and 3.4 MB

@@ -25,7 +25,7 @@ import (
 // cannot be written (see fallback.go).
 func (j *Journal) append(r *record, durable bool) error {
 	if j.readOnly {
-		return ErrReadOnly
+		return errReadOnly
 	}
 	if err := r.validate(); err != nil {
 		return fmt.Errorf("state file: refusing to write an invalid %s record for %q", r.Op, r.Key)
@@ -110,7 +110,7 @@ func (j *Journal) write(r *record, durable, retry bool) error {
 // writable reports why no record can be written now. j.mu must be held.
 func (j *Journal) writable() error {
 	if j.closed {
-		return ErrClosed
+		return errClosed
 	}
 	if j.err != nil {
 		return j.err
@@ -150,7 +150,7 @@ func (j *Journal) syncTo(seq uint64) error {
 			continue
 		}
 		if j.fileClosed {
-			return ErrClosed
+			return errClosed
 		}
 		j.syncing = true
 		var pace time.Duration
@@ -200,7 +200,7 @@ func (j *Journal) Sync() error {
 }
 
 // Close makes every record durable, closes the file and releases the lock.
-// Further writes fail with ErrClosed; Lookup, Each and Stats keep
+// Further writes fail with errClosed; Lookup, Each and Stats keep
 // answering from memory.
 func (j *Journal) Close() error {
 	j.mu.Lock()

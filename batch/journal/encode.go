@@ -23,6 +23,15 @@ import (
 // downloads, and compaction's snapshots: scalar fields, strings without
 // characters JSON escapes) by hand, and hands everything else to
 // encoding/json.
+//
+// Kept against the library (BenchmarkLib_Encode, 100,000 records into a
+// reused buffer, appendFast against an encoding/json Encoder with HTML
+// escaping off, and json.Marshal; benchstat of 5 interleaved runs on the
+// loaded 2-core build machine): events 68 ms and no allocation, against
+// 222 ms (+226 %, 600,000 allocations) and 485 ms (+610 %); snapshots
+// 149 ms against 859 ms (+475 %) and 898 ms (+502 %). Intents are encoded
+// on the order path and compaction encodes one snapshot per company, so the
+// encoder stays.
 
 // encodeRecord appends r as one checksummed line (with its newline) to dst.
 // URLs keep their & < > unescaped, so the file stays easy to grep.

@@ -8,11 +8,11 @@ import (
 	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
-// ErrClosed is returned by a journal method called after Close.
-var ErrClosed = errors.New("state file is closed")
+// errClosed is returned by a journal method called after Close.
+var errClosed = errors.New("state file is closed")
 
-// ErrReadOnly is returned by a write on a journal opened read-only.
-var ErrReadOnly = errors.New("state file is open read-only")
+// errReadOnly is returned by a write on a journal opened read-only.
+var errReadOnly = errors.New("state file is open read-only")
 
 // CorruptError reports a damaged record before the end of the state file:
 // replaying past it could misread the ledger, so the program stops (exit 2).

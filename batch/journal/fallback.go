@@ -229,13 +229,13 @@ func (j *Journal) appendOrder(r *record) error {
 		if err = j.write(r, false, true); err == nil {
 			return nil
 		}
-		if errors.Is(err, ErrClosed) || errors.Is(err, ErrReadOnly) || j.syncFailed() || !time.Now().Before(deadline) {
+		if errors.Is(err, errClosed) || errors.Is(err, errReadOnly) || j.syncFailed() || !time.Now().Before(deadline) {
 			break
 		}
 		time.Sleep(min(delay, time.Until(deadline)))
 		delay = min(2*delay, 2*time.Second)
 	}
-	if errors.Is(err, ErrClosed) || errors.Is(err, ErrReadOnly) {
+	if errors.Is(err, errClosed) || errors.Is(err, errReadOnly) {
 		return err
 	}
 	e := &OrderNotRecordedError{Path: j.path, Key: Key{r.Key, r.Format}, OrderNo: r.OrderNo, Err: unwrapWrite(err)}

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -147,9 +148,9 @@ func TestJournal_DiskFull(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
 	path := filepath.Join(dir, "s.qccstate")
-	free, err := FreeSpace(dir)
+	free, err := fsutil.FreeSpace(dir)
 	require.NoError(t, err)
-	assert.Less(t, free, uint64(MinFreeSpace), "a run would refuse to start here")
+	assert.Less(t, free, uint64(16<<20), "a run would refuse to start here (batch's minFreeSpace)")
 
 	j, err := Open(path, Options{WriteRetry: 50 * time.Millisecond})
 	require.NoError(t, err)

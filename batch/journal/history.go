@@ -48,7 +48,7 @@ type OrderRecord struct {
 	CompletedAt  time.Time // when the report became ready or failed
 	File         string    // downloaded report
 	SHA256       string
-	// Resolution is the id of the resolution (a Run of kind resolve) that
+	// Resolution is the id of the resolution (a RunRecord of kind resolve) that
 	// recorded this order's number, "" if the API answered it.
 	Resolution string
 	// Current is set for the order the company's state describes, clear

@@ -18,7 +18,7 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens the journal for status and export: no lock, no
 	// compaction, no truncation of a torn tail, and every write fails with
-	// ErrReadOnly. It works while a run holds the lock.
+	// errReadOnly. It works while a run holds the lock.
 	ReadOnly bool
 	// BatchDelay is how long a record other than an intent may wait for its
 	// fsync [200ms]. Every record reaches the operating system before its
@@ -230,7 +230,7 @@ func (j *Journal) Bound() bool {
 
 func (j *Journal) bound() bool {
 	next := j.account.rebind(j.want)
-	return NormalizeEndpoint(next.Endpoint) == NormalizeEndpoint(j.account.Endpoint) &&
+	return normalizeEndpoint(next.Endpoint) == normalizeEndpoint(j.account.Endpoint) &&
 		next.KeyFingerprint == j.account.KeyFingerprint
 }
 

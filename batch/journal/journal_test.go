@@ -66,7 +66,7 @@ func TestJournal_ReopenKeepsState(t *testing.T) {
 	want, _ := j.Lookup(Key{"91110000MA01", 1})
 	require.NoError(t, j.Close())
 
-	assert.ErrorIs(t, j.Ordered(Key{"x", 1}, "o"), ErrClosed, "write after Close")
+	assert.ErrorIs(t, j.Ordered(Key{"x", 1}, "o"), errClosed, "write after Close")
 	for _, ro := range []bool{false, true} {
 		j2, err := Open(path, Options{ReadOnly: ro})
 		require.NoError(t, err)
@@ -74,7 +74,7 @@ func TestJournal_ReopenKeepsState(t *testing.T) {
 		assert.True(t, ok, "readOnly=%v: not found", ro)
 		assert.Equal(t, want, got, "readOnly=%v: replayed", ro)
 		if ro {
-			assert.ErrorIs(t, j2.Ordered(Key{"a", 1}, "o"), ErrReadOnly, "write on read-only")
+			assert.ErrorIs(t, j2.Ordered(Key{"a", 1}, "o"), errReadOnly, "write on read-only")
 		}
 		require.NoError(t, j2.Close())
 	}

@@ -23,7 +23,7 @@ func TestErrorLang(t *testing.T) {
 	path := filepath.Join(dir, "客户.qccstate")
 	empty := filepath.Join(dir, "空.qccstate")
 	require.NoError(t, os.WriteFile(empty, nil, 0o600))
-	j, err := Open(path, Options{Account: Account{Endpoint: SandboxEndpoint}})
+	j, err := Open(path, Options{Account: Account{Endpoint: sandboxEndpoint}})
 	require.NoError(t, err)
 	defer j.Close()
 
@@ -46,7 +46,7 @@ func TestErrorLang(t *testing.T) {
 			return InLang(&NotJournalError{Path: path}, lang)
 		}},
 		{"account", path, func(lang string) error {
-			return InLang(&AccountError{Path: path, Want: Account{Endpoint: "https://pro.qcc.com/api/yj"}, Have: Account{Endpoint: SandboxEndpoint}}, lang)
+			return InLang(&AccountError{Path: path, Want: Account{Endpoint: "https://pro.qcc.com/api/yj"}, Have: Account{Endpoint: sandboxEndpoint}}, lang)
 		}},
 		{"missing", path, func(lang string) error {
 			return InLang(&FileError{Path: path, Err: os.ErrNotExist}, lang)

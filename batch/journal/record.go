@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/crc32"
+	"maps"
+	"strings"
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/outcome"
@@ -137,6 +139,25 @@ type snapshot struct {
 func (r *record) withSeq(n int) *record {
 	r.Seq = n
 	return r
+}
+
+// cloneRecord copies a decoded record out of the read buffer.
+func cloneRecord(r *record) record {
+	c := *r
+	c.Op, c.Key, c.SearchKey, c.OrderNo = strings.Clone(r.Op), strings.Clone(r.Key), strings.Clone(r.SearchKey), strings.Clone(r.OrderNo)
+	c.Message, c.Status, c.URL = strings.Clone(r.Message), strings.Clone(r.Status), strings.Clone(r.URL)
+	c.File, c.SHA256, c.Outcome = strings.Clone(r.File), strings.Clone(r.SHA256), outcome.Outcome(strings.Clone(string(r.Outcome)))
+	c.Endpoint, c.KeyFP, c.CRC = strings.Clone(r.Endpoint), strings.Clone(r.KeyFP), ""
+	c.Run, c.Kind, c.Prog, c.Host, c.User = strings.Clone(r.Run), strings.Clone(r.Kind), strings.Clone(r.Prog), strings.Clone(r.Host), strings.Clone(r.User)
+	c.Input, c.InputSHA, c.Reason, c.Flags = strings.Clone(r.Input), strings.Clone(r.InputSHA), strings.Clone(r.Reason), cloneStrings(r.Flags)
+	c.Counts = maps.Clone(r.Counts)
+	if r.State != nil {
+		s := *r.State
+		s.OrderNo, s.Message, s.Status, s.URL = strings.Clone(s.OrderNo), strings.Clone(s.Message), strings.Clone(s.Status), strings.Clone(s.URL)
+		s.File, s.SHA256, s.Outcome = strings.Clone(s.File), strings.Clone(s.SHA256), outcome.Outcome(strings.Clone(string(s.Outcome)))
+		c.State = &s
+	}
+	return c
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)

@@ -1,17 +1,12 @@
 package journal
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -33,7 +28,7 @@ type RepairOptions struct {
 	// Now is the clock for the damaged file's name and the records [time.Now].
 	Now func() time.Time
 	// Info says who repairs (Version, Host, User, PID): the repair is on
-	// record as a Run of kind repair (see Journal.Runs). Its other fields
+	// record as a RunRecord of kind repair (see Journal.Runs). Its other fields
 	// are not used.
 	Info RunInfo
 	// Lang is the language of the errors' sentences (see InLang).
@@ -93,12 +88,6 @@ func (r *RepairReport) Changed() bool {
 	return len(r.Dropped) > 0 || len(r.Uncertain) > 0 || r.FallbackDamaged != ""
 }
 
-// keyRE and formatRE find the company of a damaged line, best effort.
-var (
-	keyRE    = regexp.MustCompile(`"k":"((?:[^"\\]|\\.)*)"`)
-	formatRE = regexp.MustCompile(`"f":([12])[,}]`)
-)
-
 // Repair rebuilds a damaged state file from its valid records: it keeps
 // every record that reads well (in order, renumbered), drops the others,
 // merges the valid orders of the fallback file, marks uncertain every
@@ -117,94 +106,10 @@ func Repair(path string, opt RepairOptions) (*RepairReport, error) {
 	return rep, InLang(err, opt.Lang)
 }
 
-// scanned is what scanDamaged read of a damaged state file.
-type scanned struct {
-	led      *ledger
-	kept     []record // every valid record but the header and account records
-	dropped  []DroppedLine
-	account  Account
-	version  int
-	lastKept int // line of the last valid record
-}
-
-// scanDamaged reads a state file past its damage: every record that reads
-// well, in order, is applied to a ledger (and kept, with keep), and every
-// other line is a DroppedLine, as are runs of missing lines (told by the
-// record numbers). crashed says whether zero bytes at the end may be a torn
-// tail (see crashEvidence).
-func scanDamaged(path string, rd io.Reader, keep, crashed bool) (*scanned, error) {
-	sc := &scanned{led: newLedger()}
-	lastSeq := 0
-	shift := 0 // record number minus line number, from deleted lines
-	br := bufio.NewReaderSize(rd, maxRecordLen+1)
-	for lineNo := 1; ; lineNo++ {
-		line, n, rerr := readLine(br)
-		if n == 0 && rerr != nil {
-			if rerr == io.EOF {
-				break
-			}
-			return nil, fileError(path, rerr)
-		}
-		var rec record
-		derr := errNoNewline
-		if line != nil && rerr == nil {
-			derr = decodeRecord(line, &rec)
-		}
-		switch {
-		case isNULs(line):
-			sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: "zero bytes", nul: true})
-			continue
-		case derr != nil:
-			sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: derr.Error(), Key: guessKey(line), nul: bytes.IndexByte(line, 0) >= 0})
-			continue
-		case rec.Op == opHeader:
-			if lineNo != 1 || rec.Version < oldestVersion || rec.Version > journalVersion {
-				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: "a header record out of place"})
-				continue
-			}
-			sc.version, lastSeq = rec.Version, 1
-			sc.account = sc.account.merge(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
-			sc.lastKept = lineNo
-			continue
-		}
-		if sc.version >= 2 || rec.Seq > 0 {
-			if rec.Seq <= lastSeq {
-				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: fmt.Sprintf("record number %d repeated or moved", rec.Seq),
-					Key: Key{strings.Clone(rec.Key), rec.Format}})
-				continue
-			}
-			// Lines are numbered from the header: a number ahead of its
-			// line by more than before means lines were deleted.
-			if d := rec.Seq - lineNo; d > shift {
-				sc.dropped = append(sc.dropped, DroppedLine{Line: lineNo, Reason: fmt.Sprintf("%d records before this line are missing", d-shift), missing: true})
-				shift = d
-			}
-			lastSeq = rec.Seq
-		}
-		sc.lastKept = lineNo
-		if rec.Op == opAccount {
-			sc.account = sc.account.rebind(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
-			continue
-		}
-		sc.led.apply(&rec)
-		if keep {
-			sc.kept = append(sc.kept, cloneRecord(&rec))
-		}
-	}
-	for i := range sc.dropped {
-		d := &sc.dropped[i]
-		switch {
-		case d.Line > sc.lastKept:
-			// The end of the file: a torn tail after a crash; zero bytes
-			// after a clean close are a zeroed block of durable records.
-			d.Lost = d.nul && !crashed
-		default:
-			d.Lost = d.missing || d.nul || d.Key.ID == ""
-		}
-	}
-	return sc, nil
-}
-
+// repair is Repair, its errors in English: it scans the file past its
+// damage, merges the fallback file's orders, marks uncertain the companies
+// the dropped lines were about, and (unless a dry run) keeps the damaged
+// file aside and writes the repaired one in its place.
 func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -225,19 +130,7 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	stamp := now.Format("20060102T150405Z")
 	rep := &RepairReport{Path: path, DryRun: opt.DryRun, Damaged: freeName(target + ".damaged-" + stamp)}
 	crashed := crashEvidence(target)
-
-	// What an interrupted repair left: its new file, never renamed into
-	// place (the lock is ours, so no compaction is writing it), and the
-	// damaged file's second name, which this repair reuses.
-	tmp := target + ".tmp"
-	if _, err := os.Lstat(tmp); err == nil {
-		rep.Leftovers = append(rep.Leftovers, tmp)
-	}
-	own := ownDamagedNames(target, f)
-	if len(own) > 0 {
-		rep.Damaged = own[0]
-		rep.Leftovers = append(rep.Leftovers, own...)
-	}
+	tmp, own := rep.leftovers(target, f)
 
 	sc, err := scanDamaged(path, sectionAll(f), true, crashed)
 	if err != nil {
@@ -246,12 +139,64 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	if len(sc.kept) == 0 && sc.version == 0 {
 		return nil, notJournal(path, because(msg.JReasonNoValid))
 	}
-	led, kept := sc.led, sc.kept
 	rep.Dropped = sc.dropped
-
-	// The fallback file's orders: the valid ones are kept, its damaged
-	// lines are dropped like the state file's.
 	fb := fallbackPath(target)
+	kept, err := rep.mergeFallback(sc.led, sc.kept, fb, stamp)
+	if err != nil {
+		return nil, err
+	}
+	rep.Kept = len(kept)
+	rep.markDropped(sc.led)
+	if !rep.Changed() || opt.DryRun {
+		if !rep.Changed() && !opt.DryRun && len(rep.Leftovers) > 0 {
+			os.Remove(tmp) // nothing else to do: the interrupted repair had finished
+		}
+		return rep, nil
+	}
+	os.Remove(tmp)
+
+	if err := rep.keepDamaged(path, target, f, own); err != nil {
+		return nil, err
+	}
+	j := &Journal{path: path, target: target, f: f, account: sc.account, repairing: true,
+		opt: Options{Now: func() time.Time { return now }, fsync: (*os.File).Sync}}
+	if err := j.writeRepaired(rep, sc.led.newRunID(now), kept, opt.Info); err != nil {
+		return nil, fmt.Errorf("repair state file %s: %w", path, err)
+	}
+	j.f.Close() // the new file, locked by rewrite
+	// Only now, with its orders durable in the state file, may the
+	// fallback file go: a damaged one is kept aside; a valid one is merged
+	// again (skipped) and emptied by the next run.
+	if rep.FallbackDamaged != "" {
+		if err := os.Rename(fb, rep.FallbackDamaged); err != nil {
+			return nil, fmt.Errorf("keep the damaged fallback file as %s: %w", rep.FallbackDamaged, err)
+		}
+		_ = fsutil.SyncDir(filepath.Dir(target))
+	}
+	return rep, nil
+}
+
+// leftovers finds what an interrupted repair of target (open as f) left:
+// its new file tmp, never renamed into place (the lock is ours, so no
+// compaction is writing it), and own, the damaged file's second names,
+// the first of which this repair reuses.
+func (rep *RepairReport) leftovers(target string, f *os.File) (tmp string, own []string) {
+	tmp = target + ".tmp"
+	if _, err := os.Lstat(tmp); err == nil {
+		rep.Leftovers = append(rep.Leftovers, tmp)
+	}
+	own = ownDamagedNames(target, f)
+	if len(own) > 0 {
+		rep.Damaged = own[0]
+		rep.Leftovers = append(rep.Leftovers, own...)
+	}
+	return tmp, own
+}
+
+// mergeFallback applies the valid orders of the fallback file fb that led
+// does not know and returns kept with them; its damaged lines are dropped
+// like the state file's.
+func (rep *RepairReport) mergeFallback(led *ledger, kept []record, fb, stamp string) ([]record, error) {
 	recs, bad, err := readFallback(fb)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", fb, err)
@@ -276,9 +221,12 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 	if len(bad) > 0 {
 		rep.FallbackDamaged = freeName(fb + ".damaged-" + stamp)
 	}
-	rep.Kept = len(kept)
+	return kept, nil
+}
 
-	// Companies a dropped line was about, whose kept history shows no order.
+// markDropped counts the dropped lines and lists as Uncertain the
+// companies a dropped line was about whose kept history shows no order.
+func (rep *RepairReport) markDropped(led *ledger) {
 	marked := map[Key]bool{}
 	for _, d := range rep.Dropped {
 		if d.Lost {
@@ -302,33 +250,35 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 		marked[d.Key] = true
 		rep.Uncertain = append(rep.Uncertain, d.Key)
 	}
-	if !rep.Changed() || opt.DryRun {
-		if !rep.Changed() && !opt.DryRun && len(rep.Leftovers) > 0 {
-			os.Remove(tmp) // nothing else to do: the interrupted repair had finished
-		}
-		return rep, nil
-	}
-	os.Remove(tmp)
+}
 
+// keepDamaged keeps the damaged file (target, open as f) under its new
+// name before the repaired one is put in place: a crash in between leaves
+// the damaged file at both names, which the next repair finds
+// (ownDamagedNames, own).
+func (rep *RepairReport) keepDamaged(path, target string, f *os.File, own []string) error {
 	if n := fileLinkCount(f); n > 1+uint64(len(own)) {
-		return nil, fmt.Errorf("state file %s has more than one name (hard links): make it a file of its own, then repair it", path)
+		return fmt.Errorf("state file %s has more than one name (hard links): make it a file of its own, then repair it", path)
 	}
-	// Keep the damaged file under its new name, then put the repaired one
-	// in place: a crash in between leaves the damaged file at both names,
-	// which the next repair finds (ownDamagedNames).
-	if len(own) == 0 {
-		if err := os.Link(target, rep.Damaged); err != nil {
-			if err := copyFile(f, rep.Damaged); err != nil {
-				return nil, fmt.Errorf("keep the damaged state file as %s: %w", rep.Damaged, err)
-			}
+	if len(own) > 0 {
+		return nil
+	}
+	if err := os.Link(target, rep.Damaged); err != nil {
+		if err := copyFile(f, rep.Damaged); err != nil {
+			return fmt.Errorf("keep the damaged state file as %s: %w", rep.Damaged, err)
 		}
 	}
-	j := &Journal{path: path, target: target, f: f, account: sc.account, repairing: true,
-		opt: Options{Now: func() time.Time { return now }, fsync: (*os.File).Sync}}
+	return nil
+}
+
+// writeRepaired rewrites the state file: the header, the kept records, the
+// repair's record (run runID, by who), the damage if records were lost,
+// and an uncertain record per company rep marks.
+func (j *Journal) writeRepaired(rep *RepairReport, runID string, kept []record, who RunInfo) error {
+	now := j.opt.Now()
 	summary := fmt.Sprintf("repaired: kept %d records, dropped %d lines, marked %d companies uncertain; the damaged file is %s",
 		rep.Kept, len(rep.Dropped), len(rep.Uncertain), filepath.Base(rep.Damaged))
-	runID := led.newRunID(now)
-	err = j.rewrite(func(lw *lineWriter) error {
+	return j.rewrite(func(lw *lineWriter) error {
 		if err := lw.write(j.headerRecord()); err != nil {
 			return err
 		}
@@ -338,7 +288,7 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 			}
 		}
 		if err := lw.write(&record{Op: opRepair, At: now, Run: runID, Message: summary, File: filepath.Base(rep.Damaged),
-			Prog: opt.Info.Version, Host: opt.Info.Host, User: opt.Info.User, PID: opt.Info.PID}); err != nil {
+			Prog: who.Version, Host: who.Host, User: who.User, PID: who.PID}); err != nil {
 			return err
 		}
 		if rep.Lost > 0 {
@@ -353,20 +303,6 @@ func repair(path string, opt RepairOptions) (*RepairReport, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("repair state file %s: %w", path, err)
-	}
-	j.f.Close() // the new file, locked by rewrite
-	// Only now, with its orders durable in the state file, may the
-	// fallback file go: a damaged one is kept aside; a valid one is merged
-	// again (skipped) and emptied by the next run.
-	if rep.FallbackDamaged != "" {
-		if err := os.Rename(fb, rep.FallbackDamaged); err != nil {
-			return nil, fmt.Errorf("keep the damaged fallback file as %s: %w", rep.FallbackDamaged, err)
-		}
-		_ = fsutil.SyncDir(filepath.Dir(target))
-	}
-	return rep, nil
 }
 
 // freeName returns name, or name-2, name-3 ... the first that no file has
@@ -422,39 +358,6 @@ func ownDamagedNames(target string, f *os.File) []string {
 		}
 	}
 	return own
-}
-
-// guessKey finds the company a damaged line seems to be about.
-func guessKey(line []byte) Key {
-	k, f := keyRE.FindSubmatch(line), formatRE.FindSubmatch(line)
-	if k == nil || f == nil {
-		return Key{}
-	}
-	id, err := strconv.Unquote(`"` + string(k[1]) + `"`)
-	if err != nil || id == "" {
-		return Key{}
-	}
-	format, _ := strconv.Atoi(string(f[1]))
-	return Key{id, format}
-}
-
-// cloneRecord copies a decoded record out of the read buffer.
-func cloneRecord(r *record) record {
-	c := *r
-	c.Op, c.Key, c.SearchKey, c.OrderNo = strings.Clone(r.Op), strings.Clone(r.Key), strings.Clone(r.SearchKey), strings.Clone(r.OrderNo)
-	c.Message, c.Status, c.URL = strings.Clone(r.Message), strings.Clone(r.Status), strings.Clone(r.URL)
-	c.File, c.SHA256, c.Outcome = strings.Clone(r.File), strings.Clone(r.SHA256), outcome.Outcome(strings.Clone(string(r.Outcome)))
-	c.Endpoint, c.KeyFP, c.CRC = strings.Clone(r.Endpoint), strings.Clone(r.KeyFP), ""
-	c.Run, c.Kind, c.Prog, c.Host, c.User = strings.Clone(r.Run), strings.Clone(r.Kind), strings.Clone(r.Prog), strings.Clone(r.Host), strings.Clone(r.User)
-	c.Input, c.InputSHA, c.Reason, c.Flags = strings.Clone(r.Input), strings.Clone(r.InputSHA), strings.Clone(r.Reason), cloneStrings(r.Flags)
-	c.Counts = maps.Clone(r.Counts)
-	if r.State != nil {
-		s := *r.State
-		s.OrderNo, s.Message, s.Status, s.URL = strings.Clone(s.OrderNo), strings.Clone(s.Message), strings.Clone(s.Status), strings.Clone(s.URL)
-		s.File, s.SHA256, s.Outcome = strings.Clone(s.File), strings.Clone(s.SHA256), outcome.Outcome(strings.Clone(string(s.Outcome)))
-		c.State = &s
-	}
-	return c
 }
 
 // copyFile copies the open file f to a new file at dst and fsyncs it.

@@ -97,7 +97,7 @@ func TestRepair(t *testing.T) {
 	assert.Contains(t, string(repaired), `"op":"repair"`)
 	runs := j.Runs()
 	require.Len(t, runs, 1, "the repair is on record")
-	assert.Equal(t, Run{ID: "20250301T090000Z", RunInfo: RunInfo{Kind: KindRepair, Started: newJournalClock().t, Version: "9.9",
+	assert.Equal(t, RunRecord{ID: "20250301T090000Z", RunInfo: RunInfo{Kind: KindRepair, Started: newJournalClock().t, Version: "9.9",
 		Host: "h", User: "bob", PID: 3, Input: filepath.Base(rep.Damaged)},
 		RunEnd: RunEnd{Ended: newJournalClock().t, Reason: "repaired: kept 9 records, dropped 4 lines, marked 1 companies uncertain; " +
 			"the damaged file is " + filepath.Base(rep.Damaged)}}, runs[0])

@@ -57,14 +57,10 @@ func replay(path string, rd io.Reader, history, crashed bool) (*replayed, error)
 	}
 	br := bufio.NewReaderSize(rd, maxRecordLen+1)
 	var (
-		off     int64
-		lineNo  int
-		rec     record
-		badLine int   // first bad line after the last good one, 0 if none
-		badErr  error // why it is bad
-		badText bool  // a bad line that is not only NUL bytes was seen
-		badNUL  bool  // a bad line holds NUL bytes
-		foreign bool  // that line, before any header, does not look like one
+		off    int64
+		lineNo int
+		rec    record
+		bad    badTail
 	)
 	for {
 		line, n, err := readLine(br)
@@ -79,10 +75,8 @@ func replay(path string, rd io.Reader, history, crashed bool) (*replayed, error)
 		if isNULs(line) {
 			// Blocks a power cut allocated but never wrote: part of a torn
 			// tail unless a good record follows.
-			if badLine == 0 {
-				badLine, badErr = lineNo, errors.New("zero bytes")
-			}
-			badNUL = true
+			bad.add(lineNo, errors.New("zero bytes"))
+			bad.nul = true
 			continue
 		}
 		derr := errNoChecksum
@@ -93,54 +87,78 @@ func replay(path string, rd io.Reader, history, crashed bool) (*replayed, error)
 			derr = decodeRecord(line, &rec)
 		}
 		if derr != nil {
-			if badText {
-				return nil, corruptOrForeign(path, badLine, badErr, foreign)
+			if bad.text {
+				return nil, corruptOrForeign(path, bad.line, bad.err, bad.foreign)
 			}
-			badText = true
-			badNUL = badNUL || bytes.IndexByte(line, 0) >= 0
-			foreign = res.lines == 0 && !looksLikeHeader(line)
-			if badLine == 0 {
-				badLine, badErr = lineNo, derr
-			}
+			bad.text = true
+			bad.nul = bad.nul || bytes.IndexByte(line, 0) >= 0
+			bad.foreign = res.lines == 0 && !looksLikeHeader(line)
+			bad.add(lineNo, derr)
 			continue
 		}
-		if badLine != 0 {
-			return nil, corruptOrForeign(path, badLine, badErr, foreign)
+		if bad.line != 0 {
+			return nil, corruptOrForeign(path, bad.line, bad.err, bad.foreign)
 		}
-		if res.lines == 0 {
-			if rec.Op != opHeader {
-				return nil, corrupt(path, lineNo, because(msg.JReasonNoHeader))
-			}
-			if rec.Version < oldestVersion || rec.Version > journalVersion {
-				return nil, &VersionError{Path: path, Version: rec.Version}
-			}
-			res.version = rec.Version
+		if err := res.take(path, lineNo, &rec); err != nil {
+			return nil, err
 		}
-		if res.version >= 2 && rec.Seq != lineNo {
-			return nil, corrupt(path, lineNo, seqReason(rec.Seq, lineNo))
-		}
-		switch {
-		case res.lines == 0, rec.Op == opAccount: // a later account record re-binds the file
-			res.account = res.account.rebind(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
-		case rec.Op == opHeader:
-			return nil, corrupt(path, lineNo, because(msg.JReasonSecondHeader))
-		default:
-			res.led.apply(&rec)
-		}
-		res.lines = lineNo
 		res.end = off
 	}
-	if badNUL && !crashed && res.lines > 0 {
-		return nil, corrupt(path, badLine, because(msg.JReasonZeroedEnd))
+	if bad.nul && !crashed && res.lines > 0 {
+		return nil, corrupt(path, bad.line, because(msg.JReasonZeroedEnd))
 	}
 	if res.lines == 0 {
-		if foreign {
+		if bad.foreign {
 			return nil, &NotJournalError{Path: path}
 		}
 		res.fresh = true
 		res.empty = off == 0
 	}
 	return res, nil
+}
+
+// badTail is what replay saw of the bad lines after the last good record:
+// a torn tail if no good record follows, else corruption.
+type badTail struct {
+	line    int   // first bad line after the last good one, 0 if none
+	err     error // why it is bad
+	text    bool  // a bad line that is not only NUL bytes was seen
+	nul     bool  // a bad line holds NUL bytes
+	foreign bool  // that line, before any header, does not look like one
+}
+
+// add notes bad line lineNo, if it is the first.
+func (t *badTail) add(lineNo int, why error) {
+	if t.line == 0 {
+		t.line, t.err = lineNo, why
+	}
+}
+
+// take checks the good record rec of line lineNo against the header and
+// the numbering, and folds it in.
+func (res *replayed) take(path string, lineNo int, rec *record) error {
+	if res.lines == 0 {
+		if rec.Op != opHeader {
+			return corrupt(path, lineNo, because(msg.JReasonNoHeader))
+		}
+		if rec.Version < oldestVersion || rec.Version > journalVersion {
+			return &VersionError{Path: path, Version: rec.Version}
+		}
+		res.version = rec.Version
+	}
+	if res.version >= 2 && rec.Seq != lineNo {
+		return corrupt(path, lineNo, seqReason(rec.Seq, lineNo))
+	}
+	switch {
+	case res.lines == 0, rec.Op == opAccount: // a later account record re-binds the file
+		res.account = res.account.rebind(Account{Endpoint: rec.Endpoint, KeyFingerprint: rec.KeyFP})
+	case rec.Op == opHeader:
+		return corrupt(path, lineNo, because(msg.JReasonSecondHeader))
+	default:
+		res.led.apply(rec)
+	}
+	res.lines = lineNo
+	return nil
 }
 
 // notJournal explains why a file without a header is refused. qccbatch

@@ -14,7 +14,7 @@ import (
 // company becomes pending with its number, and the next run polls it) or it
 // was not (the company becomes not_ordered, and the next run orders it).
 // Each is a "resolved" record with who, when and from which file; it
-// belongs to a Run of kind resolve.
+// belongs to a RunRecord of kind resolve.
 
 // Resolution settles one company. Exactly one of OrderNo and NotOrdered is
 // set.

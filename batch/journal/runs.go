@@ -18,10 +18,10 @@ import (
 // StartRun), so every order request, and the order it led to, is
 // attributed to its run even after compaction (see Orders).
 
-// RunKind says what a Run was.
+// RunKind says what a RunRecord was.
 type RunKind string
 
-// Kinds of Run.
+// Kinds of RunRecord.
 const (
 	KindRun     RunKind = "run"     // qccbatch run
 	KindResolve RunKind = "resolve" // qccbatch resolve --apply (see Resolve)
@@ -66,8 +66,8 @@ type RunEnd struct {
 	Reason    string                  // why it stopped, "" for a complete run
 }
 
-// Run is one run, resolution or repair on record.
-type Run struct {
+// RunRecord is one run, resolution or repair on record.
+type RunRecord struct {
 	ID string
 	RunInfo
 	RunEnd // zero unless it ended
@@ -105,7 +105,7 @@ func (j *Journal) StartRun(info RunInfo) (string, error) {
 		info.Endpoint, info.KeyFingerprint = acct.Endpoint, acct.KeyFingerprint
 	}
 	if have := j.account.Endpoint; info.PrevEndpoint == "" && have != "" && info.Endpoint != "" &&
-		NormalizeEndpoint(have) != NormalizeEndpoint(info.Endpoint) {
+		normalizeEndpoint(have) != normalizeEndpoint(info.Endpoint) {
 		info.PrevEndpoint = have
 	}
 	if j.run != "" {
@@ -162,7 +162,7 @@ func (j *Journal) EndRun(id string, end RunEnd) error {
 
 // Runs returns every run, resolution and repair on record, in the order
 // they started.
-func (j *Journal) Runs() []Run {
+func (j *Journal) Runs() []RunRecord {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	return j.ledger.runs(j.run)
@@ -184,15 +184,15 @@ func (l *ledger) newRunID(t time.Time) string {
 
 // runs builds the runs from the audit records; running is the id of the
 // run in progress in this process, if any.
-func (l *ledger) runs(running string) []Run {
-	var out []Run
+func (l *ledger) runs(running string) []RunRecord {
+	var out []RunRecord
 	index := map[string]int{}
 	for i := range l.audit {
 		r := &l.audit[i]
 		switch r.Op {
 		case opRun:
 			index[r.Run] = len(out)
-			out = append(out, Run{ID: r.Run, RunInfo: RunInfo{Kind: RunKind(r.Kind), Started: r.At, Version: r.Prog,
+			out = append(out, RunRecord{ID: r.Run, RunInfo: RunInfo{Kind: RunKind(r.Kind), Started: r.At, Version: r.Prog,
 				Host: r.Host, User: r.User, PID: r.PID, Input: r.Input, InputSHA256: r.InputSHA,
 				Flags: slices.Clone(r.Flags), Endpoint: r.Endpoint, KeyFingerprint: r.KeyFP, PrevEndpoint: r.FromEP}})
 		case opEnd:
@@ -205,7 +205,7 @@ func (l *ledger) runs(running string) []Run {
 			if id == "" { // written before runs had ids
 				id = "repair-" + r.At.UTC().Format(runIDFormat)
 			}
-			out = append(out, Run{ID: id, RunInfo: RunInfo{Kind: KindRepair, Started: r.At, Version: r.Prog,
+			out = append(out, RunRecord{ID: id, RunInfo: RunInfo{Kind: KindRepair, Started: r.At, Version: r.Prog,
 				Host: r.Host, User: r.User, PID: r.PID, Input: r.File},
 				RunEnd: RunEnd{Ended: r.At, Reason: r.Message}})
 		}

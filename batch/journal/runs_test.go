@@ -55,7 +55,7 @@ func TestJournal_Runs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(data), `"op":"intent","n":3,"at":"2025-03-01T09:00:00Z","k":"a","f":1,"sk":"a","run":"20250301T090000Z"`)
 
-	want := []Run{
+	want := []RunRecord{
 		{ID: id1, RunInfo: RunInfo{Kind: KindRun, Started: t0, Version: "1.2.3", Host: "h1", User: "alice", PID: 42,
 			Input: "book.xlsx", InputSHA256: strings.Repeat("ab", 32), Flags: []string{"--qps=20", "--format=pdf"},
 			Endpoint: acct.Endpoint, KeyFingerprint: acct.KeyFingerprint},

@@ -13,8 +13,8 @@ import (
 // through this file: no spreadsheet that opens it evaluates a cell as a
 // formula or a DDE command, whatever a company name, an order number, an
 // API message or an input cell holds (SPEC "Results"; OWASP "CSV
-// injection"). A new writer uses FormulaLike and SafeText, NewCSVWriter or
-// SetSafeRow; it never writes a string cell by hand.
+// injection"). A new writer uses FormulaLike and safeText, newCSVWriter or
+// setSafeRow; it never writes a string cell by hand.
 //
 // The rule for numbers: a value that is a number in its source — a number
 // cell of the input workbook, a count — is written as a number (a typed
@@ -38,47 +38,51 @@ func FormulaLike(s string) bool {
 	return false
 }
 
-// SafeText returns text s as a cell of a CSV file (or any table without
+// safeText returns text s as a cell of a CSV file (or any table without
 // cell types): formula-like text gets a leading apostrophe, which Excel,
 // WPS and LibreOffice read as "this is text" and do not show.
-func SafeText(s string) string {
+func safeText(s string) string {
 	if FormulaLike(s) {
 		return "'" + s
 	}
 	return s
 }
 
-// CSVWriter writes a table as CSV the way every CSV of the program is
+// csvWriter writes a table as CSV the way every CSV of the program is
 // written: UTF-8 with a BOM (so Excel on Chinese Windows does not read it
-// as GBK), CRLF line ends, and every field through SafeText.
-type CSVWriter struct {
+// as GBK), CRLF line ends, and every field through safeText.
+type csvWriter struct {
 	bw     *bufio.Writer
 	cw     *csv.Writer
 	record []string
 }
 
-// NewCSVWriter starts a CSV table on w, writing the BOM.
-func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
+// newCSVWriter starts a CSV table on w, writing the BOM.
+func newCSVWriter(w io.Writer) (*csvWriter, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString(utf8BOM); err != nil {
 		return nil, err
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
-	return &CSVWriter{bw: bw, cw: cw}, nil
+	return &csvWriter{bw: bw, cw: cw}, nil
 }
 
-// Write writes one record of text fields, each through SafeText.
-func (c *CSVWriter) Write(fields []string) error {
+// write writes one record of text fields, each through safeText.
+func (c *csvWriter) write(fields []string) error {
 	c.record = c.record[:0]
 	for _, f := range fields {
-		c.record = append(c.record, SafeText(f))
+		c.record = append(c.record, safeText(f))
 	}
 	return c.cw.Write(c.record)
 }
 
-// Flush writes what is buffered and returns the first error of the table.
-func (c *CSVWriter) Flush() error {
+// writeSafe writes a record whose fields are formula-safe already: each
+// through safeText, or the digits of a number.
+func (c *csvWriter) writeSafe(record []string) error { return c.cw.Write(record) }
+
+// flush writes what is buffered and returns the first error of the table.
+func (c *csvWriter) flush() error {
 	c.cw.Flush()
 	if err := c.cw.Error(); err != nil {
 		return err
@@ -86,19 +90,19 @@ func (c *CSVWriter) Flush() error {
 	return c.bw.Flush()
 }
 
-// TextStyle returns the id of a style of f with the Text number format
-// (@, format 49), for SetSafeRow.
-func TextStyle(f *excelize.File) (int, error) {
+// newTextStyle returns the id of a style of f with the Text number format
+// (@, format 49), for setSafeRow.
+func newTextStyle(f *excelize.File) (int, error) {
 	return f.NewStyle(&excelize.Style{NumFmt: 49})
 }
 
-// SetSafeRow writes vals into row of sheet of f from column 1, as every
+// setSafeRow writes vals into row of sheet of f from column 1, as every
 // workbook of the program writes a cell (for files built in memory; the
 // results' stream writer does the same in textCell): a string is a text
 // cell, never a formula, and a formula-like one also gets textStyle (see
-// TextStyle) so that editing the cell in Excel keeps it text. Numbers,
+// newTextStyle) so that editing the cell in Excel keeps it text. Numbers,
 // booleans and times keep their type.
-func SetSafeRow(f *excelize.File, sheet string, row int, vals []any, textStyle int) error {
+func setSafeRow(f *excelize.File, sheet string, row int, vals []any, textStyle int) error {
 	for i, v := range vals {
 		cell, err := excelize.CoordinatesToCellName(i+1, row)
 		if err != nil {

@@ -14,24 +14,24 @@ import (
 func TestFormulaLike(t *testing.T) {
 	for _, s := range []string{"=1", "+1", "-5", "-", "@SUM(1)", "\t=1", "\r=1"} {
 		assert.True(t, FormulaLike(s), "%q", s)
-		assert.Equal(t, "'"+s, SafeText(s), "%q", s)
+		assert.Equal(t, "'"+s, safeText(s), "%q", s)
 	}
 	for _, s := range []string{"", "a=1", " =1", "公司", "5", "'=1", "SBX1"} {
 		assert.False(t, FormulaLike(s), "%q", s)
-		assert.Equal(t, s, SafeText(s), "%q", s)
+		assert.Equal(t, s, safeText(s), "%q", s)
 	}
 }
 
-// TestCSVWriter: a table written with NewCSVWriter has a BOM, CRLF line
+// TestCSVWriter: a table written with newCSVWriter has a BOM, CRLF line
 // ends and every formula-like field prefixed.
 func TestCSVWriter(t *testing.T) {
 	var b bytes.Buffer
-	cw, err := NewCSVWriter(&b)
+	cw, err := newCSVWriter(&b)
 	require.NoError(t, err)
-	require.NoError(t, cw.Write([]string{"order_no", "search_key"}))
-	require.NoError(t, cw.Write([]string{"@SUM(A1)", "=HYPERLINK(\"x\")"}))
-	require.NoError(t, cw.Write([]string{"-5", "\t+1"}))
-	require.NoError(t, cw.Flush())
+	require.NoError(t, cw.write([]string{"order_no", "search_key"}))
+	require.NoError(t, cw.write([]string{"@SUM(A1)", "=HYPERLINK(\"x\")"}))
+	require.NoError(t, cw.write([]string{"-5", "\t+1"}))
+	require.NoError(t, cw.flush())
 	data := b.Bytes()
 	require.True(t, bytes.HasPrefix(data, []byte(utf8BOM)))
 	assert.Equal(t, 3, bytes.Count(data, []byte("\r\n")))
@@ -45,9 +45,9 @@ func TestCSVWriter(t *testing.T) {
 func TestSetSafeRow(t *testing.T) {
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
-	text, err := TextStyle(f)
+	text, err := newTextStyle(f)
 	require.NoError(t, err)
-	require.NoError(t, SetSafeRow(f, "Sheet1", 1, []any{"=1+1", "@x", "plain", -5, 3.5}, text))
+	require.NoError(t, setSafeRow(f, "Sheet1", 1, []any{"=1+1", "@x", "plain", -5, 3.5}, text))
 	path := filepath.Join(t.TempDir(), "t.xlsx")
 	require.NoError(t, f.SaveAs(path))
 	g, err := excelize.OpenFile(path)

@@ -1,8 +1,6 @@
 package results
 
 import (
-	"bufio"
-	"encoding/csv"
 	"io"
 	"strings"
 
@@ -17,44 +15,33 @@ const utf8BOM = "\ufeff"
 // every text value that a spreadsheet would evaluate prefixed with '.
 // Numbers of number cells are written as they were read.
 func writeCSV(w io.Writer, header []string, next Source, rf rowFormat) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.WriteString(utf8BOM); err != nil {
+	cw, err := newCSVWriter(w)
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-
+	if err := cw.write(resultsHeader(header, rf.lang)); err != nil {
+		return err
+	}
 	record := make([]string, 0, len(header)+10)
-	for _, h := range Header(header, rf.lang) {
-		record = append(record, SafeText(h))
-	}
-	if err := cw.Write(record); err != nil {
-		return err
-	}
 	for {
 		row, res, done, err := nextRow(next)
 		if err != nil {
 			return err
 		}
 		if done {
-			break
+			return cw.flush()
 		}
 		record = record[:0]
 		for i := range header {
 			record = append(record, csvCell(row.Cell(i)))
 		}
 		for _, s := range rf.texts(res) {
-			record = append(record, SafeText(s))
+			record = append(record, safeText(s))
 		}
-		if err := cw.Write(record); err != nil {
+		if err := cw.writeSafe(record); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
-	return bw.Flush()
 }
 
 // csvCell renders an input cell: a real number as its text, a boolean as
@@ -69,5 +56,5 @@ func csvCell(c input.Cell) string {
 		}
 		return "FALSE"
 	}
-	return SafeText(c.Value)
+	return safeText(c.Value)
 }

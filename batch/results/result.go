@@ -52,6 +52,9 @@ type Summary struct {
 	// Formats counts the companies per report format ("pdf", "word") of
 	// the orders in the results. Empty: not shown.
 	Formats map[string]int
+	// Ratings are the counts per risk rating of a refresh by rating
+	// (ratings.go). Empty: not shown.
+	Ratings []RatingCount
 
 	// Location is the time zone of every time in the results (the Results
 	// table's ordered_at and completed_at, the Summary's start and end),

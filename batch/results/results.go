@@ -34,9 +34,9 @@ const (
 	colCompletedAt  = 9
 )
 
-// Header returns the header row of the results table: the input's
+// resultsHeader returns the header row of the results table: the input's
 // header followed by the ten appended columns in lang ("zh" or "en").
-func Header(header []string, lang string) []string {
+func resultsHeader(header []string, lang string) []string {
 	cols := textsFor(lang).columns
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)
@@ -174,10 +174,10 @@ func cellBool(c input.Cell) (bool, bool) {
 	return b, err == nil
 }
 
-// WriteFile writes another report of the program (the ledger, say) the way
-// Write writes the results: to a temporary file beside path (beside its
-// target, for a symlink), fsynced and renamed, mode 0600.
-func WriteFile(path string, write func(w io.Writer) error) error {
+// writeFile writes another report of the program (the ledger) the way Write
+// writes the results: to a temporary file beside path (beside its target,
+// for a symlink), fsynced and renamed, mode 0600.
+func writeFile(path string, write func(w io.Writer) error) error {
 	if _, err := fsutil.SweepStaleTemps(path, fsutil.StaleTempAge); err != nil {
 		return err
 	}

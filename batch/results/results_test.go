@@ -163,7 +163,7 @@ func TestResultsHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
-			got := Header([]string{"a", "b"}, tt.lang)
+			got := resultsHeader([]string{"a", "b"}, tt.lang)
 			require.Len(t, got, 12)
 			assert.Equal(t, "a", got[0])
 			assert.Equal(t, tt.first, got[2])

@@ -129,7 +129,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 
 			var want [][]loField
 			var head []loField
-			for _, h := range Header(header, lang) {
+			for _, h := range resultsHeader(header, lang) {
 				head = append(head, loField{h, true})
 			}
 			want = append(want, head)

@@ -51,15 +51,41 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 	if _, err := f.NewSheet(summarySheet); err != nil {
 		return err
 	}
-	tx := rf.tx
 	ss, err := newSummaryStyles(f)
 	if err != nil {
 		return err
 	}
 	sh := summaryWriter{f: f}
+	sh.facts(ss, sum, rf)
+	writeRatingRows(&sh, ss, sum, rf.lang)
+	sh.actions(ss, st, sum, rf)
+	sh.counts(ss, st, sum, rf)
+	sh.legend(ss, st, rf)
+	if sh.err != nil {
+		return sh.err
+	}
+	if err := setPrintLayout(f, summarySheet); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		col string
+		w   float64
+	}{{"A", 30}, {"B", 50}, {"C", 60}} {
+		if err := f.SetColWidth(summarySheet, c.col, c.col, c.w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// facts writes the run's facts, label and value, starting with why the run
+// stopped if it did; a fact that does not apply (no price, no uncertain
+// order) is left out.
+func (s *summaryWriter) facts(ss summaryStyles, sum Summary, rf rowFormat) {
+	tx := rf.tx
 	fact := func(label string, value any, style int) {
-		sh.row(ss.bold, label, value)
-		sh.style(style, 2) // numbers beside their label, not at the far right
+		s.row(ss.bold, label, value)
+		s.style(style, 2) // numbers beside their label, not at the far right
 	}
 	if sum.StopReason != "" {
 		fact(tx.stopReason, sum.StopReason, ss.stop)
@@ -89,11 +115,16 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 	if len(sum.Formats) > 0 {
 		fact(tx.formats, formatCounts(sum.Formats), ss.left)
 	}
+}
 
-	sh.n++
-	sh.row(ss.bold, tx.needsAction, tx.rowsCol, tx.whatToDo)
-	sh.style(ss.bold, 2)
-	sh.style(ss.bold, 3)
+// actions writes, after a blank row, the rows that need a person: each
+// group of outcomes, how many rows have them, and what to do.
+func (s *summaryWriter) actions(ss summaryStyles, st *xlsxStyles, sum Summary, rf rowFormat) {
+	tx := rf.tx
+	s.n++
+	s.row(ss.bold, tx.needsAction, tx.rowsCol, tx.whatToDo)
+	s.style(ss.bold, 2)
+	s.style(ss.bold, 3)
 	for _, a := range tx.actions {
 		labels := make([]string, len(a.outcomes))
 		n := 0
@@ -101,43 +132,37 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 			labels[i] = o.Label(rf.lang)
 			n += sum.Counts[o]
 		}
-		sh.row(st.outcome[a.outcomes[0]], strings.Join(labels, " / "), n, a.todo)
-		sh.style(ss.left, 2)
-		sh.style(ss.wrap, 3)
+		s.row(st.outcome[a.outcomes[0]], strings.Join(labels, " / "), n, a.todo)
+		s.style(ss.left, 2)
+		s.style(ss.wrap, 3)
 	}
+}
 
-	sh.n++
-	sh.row(ss.bold, tx.counts, tx.count)
-	sh.style(ss.bold, 2)
+// counts writes, after a blank row, the count of every outcome, zeros
+// included.
+func (s *summaryWriter) counts(ss summaryStyles, st *xlsxStyles, sum Summary, rf rowFormat) {
+	s.n++
+	s.row(ss.bold, rf.tx.counts, rf.tx.count)
+	s.style(ss.bold, 2)
 	for _, o := range outcome.All() {
-		sh.row(st.outcome[o], o.Label(rf.lang), sum.Counts[o])
-		sh.style(ss.left, 2)
+		s.row(st.outcome[o], o.Label(rf.lang), sum.Counts[o])
+		s.style(ss.left, 2)
 	}
+}
 
-	sh.n++
-	sh.row(ss.bold, tx.legend, tx.meaning, tx.onRerun)
-	sh.style(ss.bold, 2)
-	sh.style(ss.bold, 3)
+// legend writes, after a blank row, what each outcome means and what a
+// rerun does with it.
+func (s *summaryWriter) legend(ss summaryStyles, st *xlsxStyles, rf rowFormat) {
+	tx := rf.tx
+	s.n++
+	s.row(ss.bold, tx.legend, tx.meaning, tx.onRerun)
+	s.style(ss.bold, 2)
+	s.style(ss.bold, 3)
 	for _, o := range outcome.All() {
-		sh.row(st.outcome[o], o.Label(rf.lang), tx.meanings[o], tx.reruns[o])
-		sh.style(ss.wrap, 2)
-		sh.style(ss.wrap, 3)
+		s.row(st.outcome[o], o.Label(rf.lang), tx.meanings[o], tx.reruns[o])
+		s.style(ss.wrap, 2)
+		s.style(ss.wrap, 3)
 	}
-	if sh.err != nil {
-		return sh.err
-	}
-	if err := setPrintLayout(f, summarySheet); err != nil {
-		return err
-	}
-	for _, c := range []struct {
-		col string
-		w   float64
-	}{{"A", 30}, {"B", 50}, {"C", 60}} {
-		if err := f.SetColWidth(summarySheet, c.col, c.col, c.w); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // formatCounts renders companies per report format, "pdf 120, word 3", in

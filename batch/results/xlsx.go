@@ -124,60 +124,16 @@ type resultsSheetWriter struct {
 // write sets widths, panes and the header, then streams every row and adds
 // the auto-filter.
 func (rw *resultsSheetWriter) write(header []string, next Source) error {
-	full := Header(header, rw.rf.lang)
-	widths := newColWidths(full)
+	full := resultsHeader(header, rw.rf.lang)
 	// Column widths must be set before the first row: measure a sample.
-	var sample []sampledRow
-	for len(sample) < widthSample {
-		row, res, done, err := nextRow(next)
-		if err != nil {
-			return err
-		}
-		if done {
-			next = nil
-			break
-		}
-		// The source may reuse its Cells slice for the next row.
-		row.Cells = slices.Clone(row.Cells)
-		sample = append(sample, sampledRow{row, res})
-		for i := 0; i < rw.ncols; i++ {
-			widths.fit(i, row.Cell(i).Value)
-		}
-		for i, s := range rw.rf.texts(res) {
-			widths.fit(rw.ncols+i, s)
-		}
-	}
-	// Descending: excelize prepends each new <col>, and Excel wants them sorted.
-	for i := len(full) - 1; i >= 0; i-- {
-		wd := widths.clamped(i)
-		switch i - rw.ncols {
-		case colOrderedAt, colCompletedAt:
-			wd = max(wd, timeColWidth)
-		case colMessage:
-			wd = min(wd, messageColWidth) // wrapped beyond
-		case colReportURL, colFile:
-			wd = min(wd, linkColWidth) // the link works whatever shows
-		}
-		if err := rw.sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
-	}
-	if err := rw.sw.SetPanes(&excelize.Panes{
-		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
-		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
-	}); err != nil {
+	sample, rest, widths, err := rw.sample(full, next)
+	if err != nil {
 		return err
 	}
-
-	rw.vals = make([]any, len(full))
-	for i, h := range full {
-		c := excelize.Cell{StyleID: rw.st.header, Value: h}
-		if FormulaLike(h) {
-			c.StyleID = rw.st.headerText
-		}
-		rw.vals[i] = c
+	if err := rw.setColumns(full, widths); err != nil {
+		return err
 	}
-	if err := rw.sw.SetRow("A1", rw.vals, excelize.RowOpts{Height: 20}); err != nil {
+	if err := rw.writeHeader(full); err != nil {
 		return err
 	}
 	n := 1
@@ -186,8 +142,8 @@ func (rw *resultsSheetWriter) write(header []string, next Source) error {
 			return err
 		}
 	}
-	for next != nil {
-		row, res, done, err := nextRow(next)
+	for rest != nil {
+		row, res, done, err := nextRow(rest)
 		if err != nil {
 			return err
 		}
@@ -207,6 +163,70 @@ func (rw *resultsSheetWriter) write(header []string, next Source) error {
 		return err
 	}
 	return rw.sw.Flush()
+}
+
+// sample reads up to widthSample rows ahead and measures the widths of the
+// columns of full on them. It returns the rows read and the source of the
+// rest: nil when the sample holds every row.
+func (rw *resultsSheetWriter) sample(full []string, next Source) ([]sampledRow, Source, colWidths, error) {
+	widths := newColWidths(full)
+	var sample []sampledRow
+	for len(sample) < widthSample {
+		row, res, done, err := nextRow(next)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if done {
+			return sample, nil, widths, nil
+		}
+		// The source may reuse its Cells slice for the next row.
+		row.Cells = slices.Clone(row.Cells)
+		sample = append(sample, sampledRow{row, res})
+		for i := 0; i < rw.ncols; i++ {
+			widths.fit(i, row.Cell(i).Value)
+		}
+		for i, s := range rw.rf.texts(res) {
+			widths.fit(rw.ncols+i, s)
+		}
+	}
+	return sample, next, widths, nil
+}
+
+// setColumns sets the width of every column (times wide enough, messages
+// and links capped) and freezes the header row.
+func (rw *resultsSheetWriter) setColumns(full []string, widths colWidths) error {
+	// Descending: excelize prepends each new <col>, and Excel wants them sorted.
+	for i := len(full) - 1; i >= 0; i-- {
+		wd := widths.clamped(i)
+		switch i - rw.ncols {
+		case colOrderedAt, colCompletedAt:
+			wd = max(wd, timeColWidth)
+		case colMessage:
+			wd = min(wd, messageColWidth) // wrapped beyond
+		case colReportURL, colFile:
+			wd = min(wd, linkColWidth) // the link works whatever shows
+		}
+		if err := rw.sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	return rw.sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	})
+}
+
+// writeHeader writes the header row full and sizes rw.vals for the rows.
+func (rw *resultsSheetWriter) writeHeader(full []string) error {
+	rw.vals = make([]any, len(full))
+	for i, h := range full {
+		c := excelize.Cell{StyleID: rw.st.header, Value: h}
+		if FormulaLike(h) {
+			c.StyleID = rw.st.headerText
+		}
+		rw.vals[i] = c
+	}
+	return rw.sw.SetRow("A1", rw.vals, excelize.RowOpts{Height: 20})
 }
 
 // sampledRow is a row read ahead to measure column widths.

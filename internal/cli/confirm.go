@@ -15,8 +15,8 @@ import (
 // orders (≈ ¥370,350)? [y/N]", "下单 12,345 份报告（约 ¥370,350）？[y/N]".
 // Anything but y, yes or 是, or the end of input, places nothing. When ctx
 // ends while it waits for the answer (Ctrl-C at the prompt), it returns
-// false at once: the read of in is left behind, and the run reports the
-// interrupt (batch.Run checks its context after a declined confirmation).
+// false at once: the read of in is left behind, and startConfirmed reports
+// the interrupt (it checks the context after a declined confirmation).
 func confirmOrders(ctx context.Context, in io.Reader, out io.Writer, lang string, price float64) func(orders int, cost float64) bool {
 	t := msg.For(lang)
 	return func(orders int, cost float64) bool {

@@ -36,10 +36,6 @@ const maxKeyFileSize = 64 << 10
 // whitespace. Every error is one line with exit code 2, names the missing
 // or unusable variable, and never contains a key or secret value. A missing
 // variable is reported in lang (--lang: zh or en).
-//
-// It replaces credentials in run.go:
-//
-//	key, secret, err = loadCredentials(f.keyFile, os.Getenv, cfg.Lang)
 func loadCredentials(keyFile string, getenv func(string) string, lang string) (key, secret string, err error) {
 	if keyFile != "" {
 		return loadKeyFile(keyFile)

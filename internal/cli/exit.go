@@ -55,6 +55,7 @@ func exitCode(err error) int {
 		nje *journal.NotJournalError
 		ae  *journal.AccountError
 		cfe *batch.ConfigError
+		pce *batch.PlanChangedError
 	)
 	switch {
 	case err == nil:
@@ -76,7 +77,7 @@ func exitCode(err error) int {
 	case errors.As(err, &pe):
 		return exitPerson
 	case errors.As(err, &ue), errors.As(err, &ie), errors.As(err, &fe), errors.As(err, &le),
-		errors.As(err, &ce), errors.As(err, &ve), errors.As(err, &nje), errors.As(err, &ae), errors.As(err, &cfe):
+		errors.As(err, &ce), errors.As(err, &ve), errors.As(err, &nje), errors.As(err, &ae), errors.As(err, &cfe), errors.As(err, &pce):
 		return exitUsage
 	}
 	return exitInternal

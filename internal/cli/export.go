@@ -11,6 +11,7 @@ import (
 
 func newExportCmd() *cobra.Command {
 	var in inputFlags
+	var splitBy string
 	var out outputFlags
 	var output string
 	cmd := &cobra.Command{
@@ -33,6 +34,7 @@ It works while a run holds the state file.`,
 				State: args[0], Output: output, Lang: out.lang, Version: version, Format: f,
 				Read: in.read(), Classify: in.classify(),
 			}
+			cfg.Read.SplitBy = splitBy
 			if len(args) == 2 {
 				cfg.Input = args[1]
 			}
@@ -49,6 +51,7 @@ It works while a run holds the state file.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&output, "out", "o", "", "results file, .xlsx or .csv")
+	addSplitFlag(fl, &splitBy)
 	in.AddFlags(fl)
 	out.AddFlags(fl, "report format of the orders to export: pdf or word [the format the state file's orders have]", "")
 	return cmd

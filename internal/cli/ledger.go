@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
@@ -59,8 +58,6 @@ a run without an end is "killed"). It only reads: it works while a run holds the
 	return cmd
 }
 
-var ledgerHeader = []string{"order_no", "search_key", "format", "requested_at", "ordered_at", "run", "outcome", "report_status", "completed_at", "file", "sha256"}
-
 func runLedger(w io.Writer, cfg ledgerConfig) error {
 	since, until, err := ledgerBounds(cfg.Since, cfg.Until)
 	if err != nil {
@@ -99,7 +96,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 		objs := make([]map[string]string, 0, len(rows))
 		for _, r := range rows {
 			m := map[string]string{}
-			for i, h := range ledgerHeader {
+			for i, h := range results.LedgerHeader {
 				m[h] = r[i]
 			}
 			objs = append(objs, m)
@@ -109,7 +106,7 @@ func runLedger(w io.Writer, cfg ledgerConfig) error {
 		return enc.Encode(objs)
 	}
 	tw := newTableWriter(w, 2)
-	fmt.Fprintln(tw, strings.Join(ledgerHeader[:9], "\t"))
+	fmt.Fprintln(tw, strings.Join(results.LedgerHeader[:9], "\t"))
 	for _, r := range rows {
 		fmt.Fprintln(tw, strings.Join(r[:9], "\t"))
 	}
@@ -145,7 +142,8 @@ func ledgerTime(t time.Time) string {
 }
 
 // writeLedgerFile writes the ledger as .csv (one table) or .xlsx (the
-// table, and the invoice totals per month and format).
+// table, and the invoice totals per month and format): see
+// results.WriteLedger.
 func writeLedgerFile(out, state, lang string, rows [][]string, orders []journal.OrderRecord) error {
 	ext := strings.ToLower(filepath.Ext(out))
 	if ext != ".xlsx" && ext != ".csv" {
@@ -154,78 +152,15 @@ func writeLedgerFile(out, state, lang string, rows [][]string, orders []journal.
 	if err := batch.CheckOutput(state, out, lang); err != nil { // a *batch.ConfigError: exit 2
 		return err
 	}
-	return results.WriteFile(out, func(f io.Writer) error {
-		if ext == ".csv" { // every cell through the results' formula-safety (results.SafeText)
-			cw, err := results.NewCSVWriter(f)
-			if err != nil {
-				return err
-			}
-			if err := cw.Write(ledgerHeader); err != nil {
-				return err
-			}
-			for _, r := range rows {
-				if err := cw.Write(r); err != nil {
-					return err
-				}
-			}
-			return cw.Flush()
-		}
-		x := excelize.NewFile()
-		defer x.Close()
-		text, err := results.TextStyle(x)
-		if err != nil {
-			return err
-		}
-		const sheet = "Orders"
-		_ = x.SetSheetName("Sheet1", sheet)
-		row := func(sheet string, n int, vals ...any) error { return results.SetSafeRow(x, sheet, n, vals, text) }
-		hdr := make([]any, len(ledgerHeader))
-		for k, h := range ledgerHeader {
-			hdr[k] = h
-		}
-		if err := row(sheet, 1, hdr...); err != nil {
-			return err
-		}
-		for i, r := range rows {
-			vals := make([]any, len(r))
-			for k, v := range r {
-				vals[k] = v
-			}
-			if err := row(sheet, i+2, vals...); err != nil {
-				return err
-			}
-		}
-		_ = x.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
-		if len(rows) > 0 {
-			last, _ := excelize.CoordinatesToCellName(len(ledgerHeader), len(rows)+1)
-			_ = x.AutoFilter(sheet, "A1:"+last, nil)
-		}
-		if _, err := x.NewSheet("Invoice"); err != nil {
-			return err
-		}
-		if err := row("Invoice", 1, "month", "format", "orders", "possibly charged", "failed"); err != nil {
-			return err
-		}
-		for i, t := range invoiceTotals(orders) {
-			if err := row("Invoice", i+2, t.month, t.format, t.orders, t.uncertain, t.failed); err != nil {
-				return err
-			}
-		}
-		return x.Write(f)
-	})
-}
-
-type invoiceLine struct {
-	month, format             string
-	orders, uncertain, failed int
+	return results.WriteLedger(out, results.Ledger{Rows: rows, Invoice: invoiceTotals(orders)})
 }
 
 // invoiceTotals counts, per month of the order (or of the request, for an
 // uncertain one) and format, the orders with a number, the uncertain
 // requests ("possibly charged": the same requests a run's summary counts)
 // and the failed reports: what the vendor's monthly invoice lists.
-func invoiceTotals(orders []journal.OrderRecord) []invoiceLine {
-	m := map[[2]string]*invoiceLine{}
+func invoiceTotals(orders []journal.OrderRecord) []results.InvoiceLine {
+	m := map[[2]string]*results.InvoiceLine{}
 	for _, o := range orders {
 		at := o.OrderedAt
 		if at.IsZero() {
@@ -234,34 +169,34 @@ func invoiceTotals(orders []journal.OrderRecord) []invoiceLine {
 		k := [2]string{at.Local().Format("2006-01"), client.Format(o.Format).String()}
 		l := m[k]
 		if l == nil {
-			l = &invoiceLine{month: k[0], format: k[1]}
+			l = &results.InvoiceLine{Month: k[0], Format: k[1]}
 			m[k] = l
 		}
 		switch {
 		case o.OrderNo == "":
-			l.uncertain++
+			l.Uncertain++
 		default:
-			l.orders++
+			l.Orders++
 			if o.Outcome == "failed" {
-				l.failed++
+				l.Failed++
 			}
 		}
 	}
-	out := make([]invoiceLine, 0, len(m))
+	out := make([]results.InvoiceLine, 0, len(m))
 	for _, l := range m {
 		out = append(out, *l)
 	}
 	sort.Slice(out, func(a, b int) bool {
-		if out[a].month != out[b].month {
-			return out[a].month < out[b].month
+		if out[a].Month != out[b].Month {
+			return out[a].Month < out[b].Month
 		}
-		return out[a].format < out[b].format
+		return out[a].Format < out[b].Format
 	})
 	return out
 }
 
 // printRuns lists the runs, resolutions and repairs.
-func printRuns(w io.Writer, lang string, runs []journal.Run, asJSON bool) error {
+func printRuns(w io.Writer, lang string, runs []journal.RunRecord, asJSON bool) error {
 	type runJSON struct {
 		Run       string   `json:"run"`
 		Kind      string   `json:"kind"`

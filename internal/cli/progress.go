@@ -32,11 +32,11 @@ type rateMeter interface {
 // when quiet. The returned func shows the final, true state (never a bar
 // filled for show) and ends the progress line, so that whatever is written
 // next starts on a line of its own.
-func startProgress(ctx context.Context, w io.Writer, lang string, p *batch.Progress, lim *ratelimit.Limiter, logger *slog.Logger, noBar, quiet bool) func() {
+func startProgress(ctx context.Context, w io.Writer, lang string, counters func() batch.Counters, lim *ratelimit.Limiter, logger *slog.Logger, noBar, quiet bool) func() {
 	if quiet {
 		return func() {}
 	}
-	l := &progressLoop{p: p, now: time.Now, t: msg.For(lang)}
+	l := &progressLoop{counters: counters, now: time.Now, t: msg.For(lang)}
 	if lim != nil {
 		l.rates = lim
 	}
@@ -65,11 +65,11 @@ func startProgress(ctx context.Context, w io.Writer, lang string, p *batch.Progr
 
 // progressLoop samples the counters on every tick and shows them.
 type progressLoop struct {
-	p     *batch.Progress
-	rates rateMeter // nil: no limiter
-	now   func() time.Time
-	t     msg.Printer // the language of the bar
-	sink  progressSink
+	counters func() batch.Counters // the run's counters now
+	rates    rateMeter             // nil: no limiter
+	now      func() time.Time
+	t        msg.Printer // the language of the bar
+	sink     progressSink
 
 	start    time.Time
 	est      etaEstimator
@@ -114,7 +114,7 @@ func (l *progressLoop) run(ctx context.Context, tick <-chan time.Time, done <-ch
 // view samples the counters and the rates now.
 func (l *progressLoop) view(final bool) progressView {
 	now := l.now()
-	s := l.p.Snapshot()
+	s := l.counters()
 	l.est.observe(now, s)
 	v := progressView{s: s, elapsed: now.Sub(l.start), stopping: l.stopping, final: final, t: l.t}
 	v.eta, v.etaKnown = l.est.eta(s, ordersLeft(s))

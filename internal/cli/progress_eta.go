@@ -28,7 +28,7 @@ type etaEstimator struct {
 }
 
 // observe adds a sample of the counters taken at now.
-func (e *etaEstimator) observe(now time.Time, s batch.Snapshot) {
+func (e *etaEstimator) observe(now time.Time, s batch.Counters) {
 	if s.TotalRows <= 0 { // the plan is not known yet
 		return
 	}
@@ -62,7 +62,7 @@ func (e *etaEstimator) rates() (final, orders float64) {
 // measured completion rate, and never less than the orders left
 // (ordersLeft; < 0 when unknown) at the measured order rate. ok is false
 // until rows have been seen becoming final.
-func (e *etaEstimator) eta(s batch.Snapshot, ordersLeft int64) (d time.Duration, ok bool) {
+func (e *etaEstimator) eta(s batch.Counters, ordersLeft int64) (d time.Duration, ok bool) {
 	left := s.TotalRows - s.FinalRows
 	if s.TotalRows > 0 && left <= 0 {
 		return 0, true
@@ -83,4 +83,4 @@ func (e *etaEstimator) eta(s batch.Snapshot, ordersLeft int64) (d time.Duration,
 }
 
 // ordersLeft returns the new orders the run has still to place.
-func ordersLeft(s batch.Snapshot) int64 { return max(s.ToOrder-s.Ordered, 0) }
+func ordersLeft(s batch.Counters) int64 { return max(s.ToOrder-s.Ordered, 0) }

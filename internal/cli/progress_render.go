@@ -12,7 +12,7 @@ import (
 
 // progressView is everything one progress line or log line shows.
 type progressView struct {
-	s        batch.Snapshot
+	s        batch.Counters
 	elapsed  time.Duration
 	eta      time.Duration
 	etaKnown bool        // false: no measured rate yet ("ETA ?")

@@ -17,7 +17,7 @@ import (
 // terminal, a few sentences in lang; any other a key=value line for
 // scripts. Start and end are local times with their offset (time.Local,
 // honouring TZ).
-func printSummary(w io.Writer, format, lang string, rep *batch.Report, runErr error) {
+func printSummary(w io.Writer, format, lang string, rep *batch.RunSummary, runErr error) {
 	if format == "" && isTerminal(w) {
 		format = "human"
 	}
@@ -25,7 +25,7 @@ func printSummary(w io.Writer, format, lang string, rep *batch.Report, runErr er
 }
 
 // writeSummary is printSummary with the time zone of the times.
-func writeSummary(w io.Writer, format, lang string, rep *batch.Report, runErr error, loc *time.Location) {
+func writeSummary(w io.Writer, format, lang string, rep *batch.RunSummary, runErr error, loc *time.Location) {
 	dur := rep.End.Sub(rep.Start).Round(time.Millisecond)
 	start, end := localTime(rep.Start, loc), localTime(rep.End, loc)
 	cost := float64(rep.NewOrders) * rep.Price
@@ -63,7 +63,7 @@ func writeSummary(w io.Writer, format, lang string, rep *batch.Report, runErr er
 
 // writeHumanSummary writes the summary as sentences in t's language: the
 // outcomes that occurred, orders and their cost, the time taken, the file.
-func writeHumanSummary(w io.Writer, t msg.Printer, rep *batch.Report, start, end string, dur time.Duration) {
+func writeHumanSummary(w io.Writer, t msg.Printer, rep *batch.RunSummary, start, end string, dur time.Duration) {
 	var counts []string
 	for _, o := range outcome.All() {
 		if n := rep.Counts[o]; n > 0 {

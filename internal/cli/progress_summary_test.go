@@ -15,10 +15,10 @@ import (
 	"github.com/qccbatch/qccbatch/batch/results"
 )
 
-func summaryReport(price float64) *batch.Report {
+func summaryReport(price float64) *batch.RunSummary {
 	counts := outcome.NewCounts()
 	counts[outcome.Ready], counts[outcome.Pending] = 3, 9
-	return &batch.Report{
+	return &batch.RunSummary{
 		Summary: results.Summary{
 			Start: at, End: at.Add(26 * time.Second), Rows: 12, Companies: 12, Counts: counts,
 			NewOrders: 12, APICalls: 15, Price: price,

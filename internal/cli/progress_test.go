@@ -20,13 +20,13 @@ import (
 )
 
 // bigSnapshot returns counters with n digits each, every part shown.
-func bigSnapshot(digits int) batch.Snapshot {
+func bigSnapshot(digits int) batch.Counters {
 	total := int64(1)
 	for range digits {
 		total *= 10
 	}
 	total-- // 9999, 999999, 9999999
-	return batch.Snapshot{
+	return batch.Counters{
 		TotalRows: total, FinalRows: total / 2, Ordered: total - 1, Ready: total / 2,
 		Pending: total / 2, Retries: total / 3, APICalls: total * 2, Downloaded: total / 2,
 	}
@@ -94,7 +94,7 @@ func TestProgressRender_FitsTheTerminal(t *testing.T) {
 
 func TestProgressRender_At80Columns(t *testing.T) {
 	v := progressView{t: "en",
-		s:        batch.Snapshot{TotalRows: 1300, FinalRows: 234, Ordered: 300, Pending: 66, Downloaded: 230},
+		s:        batch.Counters{TotalRows: 1300, FinalRows: 234, Ordered: 300, Pending: 66, Downloaded: 230},
 		etaKnown: true, eta: 6 * time.Second, rate: 31.2, elapsed: 21 * time.Second,
 	}
 	// The library's "%4d%% [bar]  " takes one column more than the old line:
@@ -111,7 +111,7 @@ func TestProgressRender_At80Columns(t *testing.T) {
 }
 
 func TestProgressRender_TrueCountsOnStop(t *testing.T) {
-	v := progressView{t: "en", s: batch.Snapshot{TotalRows: 12, FinalRows: 3, Ordered: 12, Pending: 9}, final: true, elapsed: 26 * time.Second}
+	v := progressView{t: "en", s: batch.Counters{TotalRows: 12, FinalRows: 3, Ordered: 12, Pending: 9}, final: true, elapsed: 26 * time.Second}
 	got := drawOnce(t, v, 80)
 	assert.True(t, strings.HasPrefix(got, "  25% ["), got)
 	assert.Contains(t, got, "3/12")
@@ -144,7 +144,7 @@ func TestProgressBar_LibraryPercent(t *testing.T) {
 	} {
 		var out bytes.Buffer
 		sl := &statusLine{w: &out}
-		v := progressView{t: "en", s: batch.Snapshot{TotalRows: tc.total, FinalRows: min(tc.done, tc.total)}}
+		v := progressView{t: "en", s: batch.Counters{TotalRows: tc.total, FinalRows: min(tc.done, tc.total)}}
 		f := layoutProgress(v, 80, true)
 		f.width, f.desc = 10, "x"
 		sl.draw(f)
@@ -196,11 +196,11 @@ func TestProgressETAText(t *testing.T) {
 
 func TestProgressEstimator(t *testing.T) {
 	t0 := time.Date(2025, 9, 30, 6, 24, 29, 0, time.UTC)
-	snap := func(final, ordered int64) batch.Snapshot {
-		return batch.Snapshot{TotalRows: 1000, FinalRows: final, Ordered: ordered}
+	snap := func(final, ordered int64) batch.Counters {
+		return batch.Counters{TotalRows: 1000, FinalRows: final, Ordered: ordered}
 	}
 	var e etaEstimator
-	e.observe(t0, batch.Snapshot{}) // the plan is not known yet: ignored
+	e.observe(t0, batch.Counters{}) // the plan is not known yet: ignored
 	e.observe(t0, snap(400, 0))     // rows final before the run: the baseline
 	_, ok := e.eta(snap(400, 0), -1)
 	assert.False(t, ok, "no rate before a row became final")
@@ -265,7 +265,7 @@ func TestProgressLoop_NoBusyLoopAfterInterrupt(t *testing.T) {
 	p.TotalRows.Store(12)
 	sink := &recordingSink{}
 	turns := make(chan struct{})
-	l := &progressLoop{t: "en", p: p, now: fakeClock(), sink: sink, rates: fakeRates{recent: 3}, iterated: func() { turns <- struct{}{} }}
+	l := &progressLoop{t: "en", counters: p.Counters, now: fakeClock(), sink: sink, rates: fakeRates{recent: 3}, iterated: func() { turns <- struct{}{} }}
 	ctx, cancel := context.WithCancel(context.Background())
 	tick, done := make(chan time.Time), make(chan struct{})
 	finished := make(chan struct{})
@@ -306,7 +306,7 @@ func TestProgressLoop_StopShowsTrueCounts(t *testing.T) {
 	p.Pending.Store(9)
 	var out bytes.Buffer
 	line := &statusLine{w: &out}
-	l := &progressLoop{t: "en", p: p, now: fakeClock(), rates: fakeRates{recent: 5, granted: 60},
+	l := &progressLoop{t: "en", counters: p.Counters, now: fakeClock(), rates: fakeRates{recent: 5, granted: 60},
 		sink: &barSink{line: line, columns: func() int { return 80 }, ascii: true}}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -380,10 +380,10 @@ func TestProgressLogSink_Attributes(t *testing.T) {
 	h, err := newLogHandler(&out, "text", "en", slog.LevelInfo, time.UTC)
 	require.NoError(t, err)
 	sink := &logSink{logger: slog.New(h)}
-	sink.show(progressView{s: batch.Snapshot{}}) // no plan yet: nothing
+	sink.show(progressView{s: batch.Counters{}}) // no plan yet: nothing
 	assert.Empty(t, out.String())
 	sink.show(progressView{
-		s:       batch.Snapshot{TotalRows: 1300, FinalRows: 234, Ordered: 300, Ready: 230, Pending: 66, Downloaded: 230},
+		s:       batch.Counters{TotalRows: 1300, FinalRows: 234, Ordered: 300, Ready: 230, Pending: 66, Downloaded: 230},
 		elapsed: 21 * time.Second, etaKnown: true, eta: 97 * time.Second, rate: 31.24,
 	})
 	got := out.String()
@@ -391,18 +391,18 @@ func TestProgressLogSink_Attributes(t *testing.T) {
 		assert.Contains(t, got, want)
 	}
 	out.Reset()
-	sink.show(progressView{s: batch.Snapshot{TotalRows: 3, FinalRows: 2}})
+	sink.show(progressView{s: batch.Counters{TotalRows: 3, FinalRows: 2}})
 	assert.Contains(t, out.String(), "eta=unknown")
 	assert.Contains(t, out.String(), "percent=66.6 ", "rounded down")
 	out.Reset()
-	sink.show(progressView{s: batch.Snapshot{TotalRows: 3}, stopping: true})
+	sink.show(progressView{s: batch.Counters{TotalRows: 3}, stopping: true})
 	assert.Contains(t, out.String(), "eta=stopping")
 }
 
 // TestProgressStart_Quiet: quiet shows nothing and the stop func returns.
 func TestProgressStart_Quiet(t *testing.T) {
 	var out bytes.Buffer
-	stop := startProgress(context.Background(), &out, "en", &batch.Progress{}, nil, slog.New(slog.NewTextHandler(&out, nil)), true, true)
+	stop := startProgress(context.Background(), &out, "en", (&batch.Progress{}).Counters, nil, slog.New(slog.NewTextHandler(&out, nil)), true, true)
 	stop()
 	assert.Empty(t, out.String())
 }
@@ -414,7 +414,7 @@ func TestProgressStart_NoTerminal(t *testing.T) {
 	p := &batch.Progress{}
 	p.TotalRows.Store(5)
 	ctx, cancel := context.WithCancel(context.Background())
-	stop := startProgress(ctx, &out, "en", p, nil, slog.New(slog.NewTextHandler(&out, nil)), false, false)
+	stop := startProgress(ctx, &out, "en", p.Counters, nil, slog.New(slog.NewTextHandler(&out, nil)), false, false)
 	cancel()
 	stop()
 	assert.NotContains(t, out.String(), "\r")

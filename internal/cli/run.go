@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +19,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/client"
 	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
@@ -33,7 +38,9 @@ type runFlags struct {
 	qps, price                                                       float64
 	concurrency, maxOrders                                           int
 	pollInterval, timeout                                            time.Duration
-	refreshAfter                                                     durationValue
+	refresh                                                          refreshFlags
+	splitBy                                                          string
+	metrics                                                          metricsFlags
 	reorderFailed, reorderUncertain, newFormat                       bool
 	newEndpoint, newLedger                                           bool
 	dryRun, sandbox, quiet, noProgress, yes                          bool
@@ -75,7 +82,9 @@ order list, then qccbatch resolve), 6 the key or the account needs a person (API
 		fmt.Sprintf("poll interval until the run has learned how long reports take; polls are at most %s apart", batch.DefaultPollMax))
 	fl.DurationVar(&f.timeout, "timeout", batch.DefaultTimeout, "stop polling an order after this; the row stays pending and a rerun resumes it")
 	fl.IntVar(&f.maxOrders, "max-orders", 0, "place at most N new orders in this run (0 = no limit)")
-	fl.Var(&f.refreshAfter, "refresh-after", "re-order companies whose last ready report is older than this, e.g. 365d [never]")
+	f.refresh.AddFlags(fl)
+	addSplitFlag(fl, &f.splitBy)
+	f.metrics.AddFlags(fl)
 	fl.BoolVar(&f.reorderFailed, "reorder-failed", false, "order again companies whose report generation failed (F); at most one new order per company per run")
 	fl.BoolVar(&f.reorderUncertain, "reorder-uncertain", false, "order again rows left uncertain (an order may already have been placed and paid)")
 	fl.BoolVar(&f.newFormat, "new-format", false, "confirm ordering in a --format other than the one the state file's orders have")
@@ -132,7 +141,6 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 		PollInterval:     f.pollInterval,
 		Timeout:          f.timeout,
 		MaxOrders:        f.maxOrders,
-		RefreshAfter:     time.Duration(f.refreshAfter),
 		ReorderFailed:    f.reorderFailed,
 		ReorderUncertain: f.reorderUncertain,
 		NewFormat:        f.newFormat,
@@ -142,6 +150,10 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 		Price:            price,
 		Progress:         &batch.Progress{},
 	}
+	if err := f.refresh.apply(&cfg); err != nil {
+		return batch.Config{}, err
+	}
+	cfg.Read.SplitBy = f.splitBy
 	if runtime.GOOS == "windows" {
 		// Closing the console window, logging off or shutting down reaches
 		// the program as an interrupt (SIGTERM), and Windows ends the
@@ -170,32 +182,37 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 	return cfg, nil
 }
 
-func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
+func runRun(cmd *cobra.Command, inPath string, f *runFlags) (err error) {
+	m := &runMetrics{flags: &f.metrics, input: inPath, start: time.Now()}
+	if !f.dryRun { // at the end of every run, failed early or not
+		defer func() { m.write(err, func(s string) { fmt.Fprintln(cmd.ErrOrStderr(), s) }) }()
+	}
 	cfg, err := runConfig(cmd, inPath, f)
 	if err != nil {
 		return err
 	}
+	m.state = cfg.State
 	logger, err := newLogger(cmd.ErrOrStderr(), f.logFormat, cfg.Lang, f.quiet)
 	if err != nil {
 		return err
 	}
 	cfg.Logger = logger
 	runLang.Store(cfg.Lang)
-	cfg.ExitCode = exitCode
+	cfg.ExitCodes = runExitCodes
 	cmd.Flags().Visit(func(fl *pflag.Flag) { // the flags given, for the run's record (no secret is a flag)
 		cfg.Flags = append(cfg.Flags, "--"+fl.Name+"="+fl.Value.String())
 	})
-	qps := f.qps
+	cfg.QPS = f.qps
 	if f.dryRun {
 		// The dry run calls nothing, but names a ledger of the same key
 		// beside the input when the credentials are at hand (of any key
 		// when they are not).
 		if f.sandbox {
-			cfg.Account = journal.Account{Endpoint: journal.SandboxEndpoint}
+			cfg.Account = journal.Account{Endpoint: batch.SandboxEndpoint}
 		} else if key, _, err := loadCredentials(f.keyFile, os.Getenv, cfg.Lang); err == nil {
 			cfg.Account = journal.Account{Endpoint: f.baseURL, KeyFingerprint: journal.Fingerprint(key)}
 		}
-		plan, err := batch.DryRun(cfg, qps)
+		plan, err := batch.PlanRun(cfg)
 		if err != nil {
 			return err
 		}
@@ -212,7 +229,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		}
 		defer srv.Close()
 		baseURL, key, secret = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret
-		endpoint = journal.SandboxEndpoint // its port changes every run
+		endpoint = batch.SandboxEndpoint // its port changes every run
 		if !cmd.Flags().Changed("poll-interval") {
 			cfg.PollInterval = time.Second
 		}
@@ -226,10 +243,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 	}
 	cfg.Account = journal.Account{Endpoint: endpoint, KeyFingerprint: journal.Fingerprint(key)}
 	cfg.APIHost = c.Host()
-	cfg.Limiter = ratelimit.New(qps)
-	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
-		cfg.Confirm = confirmOrders(cmd.Context(), cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
-	}
+	cfg.Limiter = ratelimit.New(cfg.QPS) // the progress shows the rate it achieves
 
 	ctx := cmd.Context()
 	if f.cpuProfile != "" {
@@ -243,11 +257,84 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Lang, cfg.Progress, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
-	rep, err := batch.Run(ctx, c, cfg)
+	var ask func(orders int, cost float64) bool // nil: nobody to ask
+	if !f.yes && isTerminal(cmd.InOrStdin()) && isTerminal(cmd.ErrOrStderr()) {
+		ask = confirmOrders(ctx, cmd.InOrStdin(), cmd.ErrOrStderr(), cfg.Lang, cfg.Price)
+	}
+	h, err := startConfirmed(ctx, c, cfg, ask, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	// The progress shows the counters of the run's progress events.
+	var latest atomic.Pointer[batch.Counters]
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		for e := range h.Events() {
+			if e.Kind == batch.EventProgress {
+				latest.Store(&e.Counters)
+			}
+		}
+	}()
+	counters := func() batch.Counters {
+		if c := latest.Load(); c != nil {
+			return *c
+		}
+		return h.Counters()
+	}
+	stopProgress := startProgress(ctx, cmd.ErrOrStderr(), cfg.Lang, counters, cfg.Limiter, logger, f.quiet || f.noProgress, f.quiet)
+	rep, err := h.Wait()
+	m.rep = rep
+	<-drained // the last progress event is in
 	stopProgress()
 	if rep != nil {
 		printSummary(cmd.OutOrStdout(), f.logFormat, cfg.Lang, rep, err)
 	}
 	return err
+}
+
+// runExitCodes are the exit codes the run's record in the state file
+// shows (`ledger --runs`), per way a run ends: exitCode's mapping of a
+// *batch.StopError, key 0 a complete run.
+var runExitCodes = func() map[batch.Stop]int {
+	m := map[batch.Stop]int{0: exitCode(nil)}
+	for s := batch.StopIncomplete; s <= batch.StopUncertain; s++ {
+		m[s] = exitCode(&batch.StopError{Stop: s})
+	}
+	return m
+}()
+
+// startConfirmed starts the run of cfg once a person confirmed its plan:
+// with ask (a terminal), a plan of more than batch.ConfirmAbove new orders
+// is asked about first, and asked again if another run changed it before
+// the start; without ask, whatever the plan is starts. A plan declined is
+// a *batch.ConfigError (exit 2), Ctrl-C at the prompt a StopIncomplete
+// (exit 4); nothing is ordered either way.
+func startConfirmed(ctx context.Context, api batch.API, cfg batch.Config, ask func(orders int, cost float64) bool, errw io.Writer) (*batch.Handle, error) {
+	if ask == nil {
+		return batch.Start(ctx, api, cfg, batch.Confirmed{All: true})
+	}
+	plan, err := batch.PlanRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if plan.Refusal != nil { // refused before asking about money
+			return nil, plan.Refusal
+		}
+		ok := batch.Confirmed{Orders: plan.ToOrder, Digest: plan.Digest}
+		if plan.NeedsConfirm() && !ask(plan.ToOrder, plan.Cost) {
+			if ctx.Err() != nil { // interrupted at the prompt: exit 4, not a usage error
+				return nil, &batch.StopError{Stop: batch.StopIncomplete, Reason: msg.Text(cfg.Lang, msg.StopInterruptedAtPrompt)}
+			}
+			return nil, &batch.ConfigError{Problem: msg.Text(cfg.Lang, msg.CfgNotConfirmed)}
+		}
+		h, err := batch.Start(ctx, api, cfg, ok)
+		var changed *batch.PlanChangedError
+		if !errors.As(err, &changed) {
+			return h, err
+		}
+		fmt.Fprintln(errw, err) // and ask again, about the plan found
+		plan = changed.Plan
+	}
 }

@@ -23,6 +23,8 @@ type validateConfig struct {
 	Strict bool
 	In     inputFlags
 	Output outputFlags
+	// Refresh shows the plan per risk rating (refreshflags.go).
+	Refresh refreshFlags
 }
 
 func newValidateCmd() *cobra.Command {
@@ -47,6 +49,7 @@ With --strict, exit 5 when any row is invalid (a pre-flight step in a script).`,
 	f.BoolVar(&cfg.Strict, "strict", false, "exit 5 when any row is invalid")
 	cfg.In.AddFlags(f)
 	cfg.Output.AddFlags(f, "report format (validate orders nothing; accepted for symmetry with run)", "pdf")
+	cfg.Refresh.AddFlags(f)
 	return cmd
 }
 
@@ -69,10 +72,13 @@ func runValidate(w io.Writer, cfg validateConfig) error {
 		return err
 	}
 	p.WritePlan(w, cfg.Output.lang)
+	if err := validateRatings(w, cfg, read); err != nil {
+		return err
+	}
 	p.WriteRows(w, cfg.Output.lang, validateShown)
 	if cfg.Out != "" {
 		sum := results.Summary{Input: cfg.Input, Start: start, End: time.Now(), Version: version}
-		if err := p.WriteLocalResults(cfg.Out, read, cfg.In.classify(), sum, cfg.Output.lang); err != nil {
+		if err := p.WriteLocalResults(cfg.Out, sum, cfg.Output.lang); err != nil {
 			return err
 		}
 		fmt.Fprint(w, msg.Text(cfg.Output.lang, msg.PlanResults, cfg.Out))

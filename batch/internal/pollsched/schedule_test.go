@@ -170,9 +170,11 @@ func TestSchedule_NextPollBounds(t *testing.T) {
 		{name: "learned: q 0.5", sched: learned, q: 0.5, age: 20 * time.Second, want: 5 * time.Second},
 		{name: "learned: the first poll keeps FirstQuantile", sched: learned, q: 0.5, want: 29100 * time.Millisecond},
 		{name: "never less than MinGap", sched: learned, age: 29800 * time.Millisecond, want: time.Second},
-		// Past the data the hazard is extrapolated as constant: S(30 s) is
-		// 0 here, so the gap is the fixed interval's floor of the tail.
-		{name: "past the data: the constant-hazard tail", sched: learned, age: 40 * time.Second, want: 2302585092},
+		// Past the data the hazard is extrapolated as constant, at its
+		// average over the last quarter of the ages before the edge
+		// (where fewer than 10 remain, ~29 s): about 0.25/s, so q 0.9 is
+		// ln 10 / 0.25 s later.
+		{name: "past the data: the constant-hazard tail", sched: learned, age: 40 * time.Second, want: 9197289393},
 		{name: "not past the deadline", sched: learned, deadline: 15 * time.Second, want: 15 * time.Second},
 		{name: "a deadline already passed", sched: learned, age: 20 * time.Second, deadline: 15 * time.Second, want: -5 * time.Second},
 		{name: "MaxGap bounds the fixed interval", sched: func() *pollsched.Schedule {

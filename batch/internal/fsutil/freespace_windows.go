@@ -1,6 +1,6 @@
 //go:build windows
 
-package journal
+package fsutil
 
 import "golang.org/x/sys/windows"
 

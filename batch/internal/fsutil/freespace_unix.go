@@ -1,6 +1,6 @@
 //go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
 
-package journal
+package fsutil
 
 import "golang.org/x/sys/unix"
 

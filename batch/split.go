@@ -1,0 +1,136 @@
+package batch
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/qccbatch/qccbatch/batch/identifier"
+	"github.com/qccbatch/qccbatch/batch/input"
+	"github.com/qccbatch/qccbatch/batch/outcome"
+	"github.com/qccbatch/qccbatch/batch/results"
+)
+
+// splitBlank names the file of the rows whose split cell is empty.
+const splitBlank = "(blank)"
+
+// writeSplits writes, besides the whole results at out, one results file
+// per value of the split column (--split-by): OUT-<value>.xlsx with that
+// value's rows and a Summary of its own (its rows, companies, outcomes and
+// the companies ordered this run: ordered(i)). It reads the input once per
+// value. It returns the files written.
+func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary, lang string, ordered func(i int) bool) ([]string, error) {
+	v := &p.Extra.splits
+	if p.Extra.Split < 0 || out == "" {
+		return nil, nil
+	}
+	taken := map[string]int{}
+	var files []string
+	for k, val := range v.Texts {
+		name := results.SafeName(val, splitBlank)
+		fold := strings.ToLower(name) // Windows and macOS names ignore case
+		if n := taken[fold]; n > 0 {
+			name = fmt.Sprintf("%s-%d", name, n+1)
+		}
+		taken[fold]++
+		path := results.SplitPath(out, name)
+		s := sum
+		s.Rows, s.Companies, s.NewOrders, s.APICalls, s.PossiblyCharged, s.PollsPending = 0, 0, 0, 0, 0, 0
+		s.Ratings = nil
+		s.Counts = outcome.NewCounts()
+		seen := map[int32]bool{}
+		for row, ci := range p.RowCompany {
+			if v.Row[row] != int32(k) {
+				continue
+			}
+			s.Rows++
+			if ci < 0 {
+				s.Counts[outcome.Invalid]++
+				continue
+			}
+			s.Counts[res(int(ci)).Outcome]++
+			if !seen[ci] {
+				seen[ci] = true
+				s.Companies++
+				if ordered != nil && ordered(int(ci)) {
+					s.NewOrders++
+				}
+			}
+		}
+		if s.Formats != nil {
+			s.Formats = map[string]int{}
+			for f := range sum.Formats {
+				s.Formats[f] = s.Companies
+			}
+		}
+		keep := func(row int) bool { return v.Row[row] == int32(k) }
+		if err := writeRowsResults(path, p, res, s, lang, keep); err != nil {
+			return files, err
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
+
+// writeRowsResults is writePortfolioResults for the rows keep selects:
+// every row is still read and checked against pass 1.
+func writeRowsResults(out string, p *Portfolio, res resultLookup, sum results.Summary, lang string, keep func(row int) bool) error {
+	in, err := input.Open(p.Path, p.read)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	row := 0
+	next := func() (input.Row, results.Result, error) {
+		for {
+			r, err := in.Next()
+			if err == io.EOF && row < len(p.RowCompany) {
+				err = errInputChanged(p.Path, r.Line)
+			}
+			if err != nil {
+				return input.Row{}, results.Result{}, err
+			}
+			if row >= len(p.RowCompany) {
+				return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
+			}
+			i := row
+			row++
+			ci := p.RowCompany[i]
+			id := identifier.Classify(in.Identifier(r), p.classify)
+			if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
+				return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
+			}
+			if !keep(i) {
+				if row == len(p.RowCompany) {
+					return input.Row{}, results.Result{}, io.EOF
+				}
+				continue
+			}
+			m := p.Message(i, lang)
+			if ci < 0 {
+				return r, results.Result{Outcome: outcome.Invalid, Message: m}, nil
+			}
+			rr := res(int(ci))
+			rr.Message = joinMessage(m, rr.Message)
+			return r, rr, nil
+		}
+	}
+	return results.Write(out, in.Header(), func() (input.Row, results.Result, error) {
+		if row == len(p.RowCompany) {
+			return input.Row{}, results.Result{}, io.EOF
+		}
+		return next()
+	}, sum, lang)
+}
+
+// writeSplits writes the run's results per value of --split-by.
+func (r *runner) writeSplits(rep *RunSummary) ([]string, error) {
+	sum := rep.Summary
+	sum.End = r.cfg.Now()
+	files, err := writeSplits(r.cfg.Output, r.p, r.result, sum, r.cfg.Lang,
+		func(i int) bool { return r.perCompany[i].ordersPlaced > 0 })
+	if len(files) > 0 {
+		r.cfg.Logger.Info("results per value written", "split_by", r.cfg.Read.SplitBy, "files", len(files))
+	}
+	return files, err
+}
