@@ -65,7 +65,7 @@ overhead() {
   start_sandbox --gen-delay 0
   for in in p.csv p.xlsx; do
     rm -f "$work/$in.qccstate"
-    timed "overhead $in -> xlsx" "$rows" "$bin" run "$work/$in" --base-url "$base" --qps 0 --concurrency 16 \
+    timed "overhead $in -> xlsx" "$rows" "$run_bin" run "$work/$in" --base-url "$base" --qps 0 --concurrency 16 \
       --poll-interval 1s --quiet -o "$work/out-$in.xlsx"
   done
   stop_sandbox
@@ -96,7 +96,7 @@ rate() {
 replay() {
   local n=${1:-1000000}
   go run ./testdata/tools/genstate -n "$n" -o "$work/big.qccstate"
-  timed "replay $n records (status)" "$n" "$bin" status "$work/big.qccstate"
+  timed "replay $n records (status)" "$n" "$run_bin" status "$work/big.qccstate"
 }
 
 # ms: the time in Unix milliseconds.
