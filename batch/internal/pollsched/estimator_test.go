@@ -17,7 +17,7 @@ const s = time.Second
 // when hi is 0.
 type obs struct{ lo, hi time.Duration }
 
-// fitted is pure Kaplan–Meier (no tail extrapolation) over o.
+// fitted is the bare Turnbull estimate (no tail extrapolation) over o.
 func fitted(o []obs) *estimator {
 	e := newEstimator(s, 20*s)
 	e.minAtRisk = 0
