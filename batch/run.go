@@ -149,6 +149,9 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 		perCompany: make([]companyRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency),
 		polls: pollsched.New(pollsched.Config{Interval: cfg.PollInterval, MinGap: min(cfg.PollInterval, pollsched.DefaultMinGap), MaxGap: cfg.PollMax})}
 	r.polls.Prior(pollPrior(j.PollHistory()))
+	if st := r.polls.Stats(); st.Prior > 0 {
+		cfg.Logger.Info("poll schedule", "prior_orders", st.Prior, "learned", st.Learned)
+	}
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}

@@ -74,7 +74,7 @@ type Poll struct {
 // Polled records a GetReportInfo answer. A poll of an order other than the
 // company's current one is kept in the file but changes nothing.
 func (j *Journal) Polled(k Key, p Poll) error {
-	return j.append(&record{Op: opPolled, Key: k.ID, Format: k.Format, OrderNo: p.OrderNo, Status: p.Status, URL: p.URL, Pend: p.Pending}, false)
+	return j.append(&record{Op: opPolled, Key: k.ID, Format: k.Format, OrderNo: p.OrderNo, Status: p.Status, URL: p.URL, Pend: journalTime(p.Pending)}, false)
 }
 
 // File is a downloaded report on disk.
