@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of SPEC "Performance", on the real binary against the sandbox on loopback.
-#   testdata/bench.sh overhead [ROWS]   csv -> xlsx and xlsx -> xlsx with --qps 0 (default 100000 rows)
+#   testdata/bench.sh overhead [ROWS]   csv -> xlsx and xlsx -> xlsx with --qps 0 (default 100000 rows;
+#                                       OVERHEAD_INPUTS=px.xlsx runs the xlsx input alone)
 #   testdata/bench.sh rate [ROWS] [POLL_INTERVAL]
 #                                       --qps 40 utilisation with 50 ms latency, reports ready at
 #                                       once (default 400 rows, --poll-interval 500ms; issue 22's
@@ -60,10 +61,11 @@ timed() {
 
 overhead() {
   local rows=${1:-100000}
-  go run ./testdata/tools/genportfolio -n "$rows" -o "$work/p.csv"
-  go run ./testdata/tools/genportfolio -n "$rows" -o "$work/p.xlsx"
+  # two stems: a state file beside an input of the same stem is that input's ledger
+  go run ./testdata/tools/genportfolio -n "$rows" -o "$work/pc.csv"
+  go run ./testdata/tools/genportfolio -n "$rows" -o "$work/px.xlsx"
   start_sandbox --gen-delay 0
-  for in in p.csv p.xlsx; do
+  for in in ${OVERHEAD_INPUTS:-pc.csv px.xlsx}; do
     rm -f "$work/$in.qccstate"
     timed "overhead $in -> xlsx" "$rows" "$run_bin" run "$work/$in" --base-url "$base" --qps 0 --concurrency 16 \
       --poll-interval 1s --quiet -o "$work/out-$in.xlsx"
