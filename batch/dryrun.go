@@ -184,6 +184,9 @@ func (d *Plan) Write(w io.Writer, lang string) {
 	d.writeRatings(w, t)
 	fmt.Fprint(w, t.Text(msg.DryDone, d.Done))
 	fmt.Fprint(w, t.Text(msg.DryNewOrders, d.ToOrder))
+	if d.ToOrder > 0 {
+		fmt.Fprint(w, t.Text(msg.PlanToOrderNote))
+	}
 	if d.Cost > 0 {
 		fmt.Fprint(w, t.Text(msg.DryCost, d.Cost))
 	}

@@ -31,6 +31,9 @@ type Portfolio struct {
 	// CodeColumn and NameColumn are the identifier columns (0-based, -1 if none).
 	CodeColumn, NameColumn int
 	HeaderRow              int // sheet row (or CSV line) of the header
+	// TitleLines are the input's non-empty rows above the header, which
+	// the Summary sheet of the results shows (input.Reader.TitleLines).
+	TitleLines []string
 	// PeopleColumn is a column whose "names" mostly do not look like
 	// organisations (fewer than half): probably people, e.g. --column
 	// 客户经理. -1 when none, or when --name-column names it.
@@ -85,7 +88,8 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 	p := &Portfolio{
 		Path: path, Sheet: inp.Sheet(), Format: inp.Format(), Header: inp.Header(),
 		CodeColumn: code, NameColumn: name, HeaderRow: inp.HeaderRow(), PeopleColumn: -1,
-		read: in, classify: co,
+		TitleLines: inp.TitleLines(),
+		read:       in, classify: co,
 		RowMessage:      map[int]string{},
 		RowMessageEN:    map[int]string{},
 		RowReason:       map[int]msg.ID{},

@@ -120,7 +120,21 @@ func writePortfolioResults(out string, p *Portfolio, res resultLookup, sum resul
 	}
 	src, stop := prefetch(next)
 	defer stop() // before in.Close
-	return results.Write(out, in.Header(), src, sum, lang)
+	return results.Write(out, in.Header(), src, p.printSummary(sum), lang)
+}
+
+// printSummary adds to sum what the results workbook takes from the input:
+// its title lines (for the Summary sheet) and its identifier columns (which
+// repeat on every printed page).
+func (p *Portfolio) printSummary(sum results.Summary) results.Summary {
+	sum.TitleLines = p.TitleLines
+	sum.IdentifierColumns = nil
+	for _, c := range []int{p.CodeColumn, p.NameColumn} {
+		if c >= 0 {
+			sum.IdentifierColumns = append(sum.IdentifierColumns, c)
+		}
+	}
+	return sum
 }
 
 func errInputChanged(path string, line int) error {
@@ -157,9 +171,12 @@ func (r *runner) report(start time.Time) *RunSummary {
 			Companies: len(r.p.Companies),
 			Counts:    rows,
 			NewOrders: int(r.cfg.Progress.Ordered.Load()),
-			APICalls:  r.cfg.Progress.APICalls.Load(),
-			Start:     start,
-			End:       r.cfg.Now(),
+			ToOrder:   int(r.cfg.Progress.ToOrder.Load()),
+
+			CompanyCounts: r.companyCounts,
+			APICalls:      r.cfg.Progress.APICalls.Load(),
+			Start:         start,
+			End:           r.cfg.Now(),
 
 			Price:        r.cfg.Price,
 			PollsPending: r.cfg.Progress.PollsPending.Load(),
@@ -195,7 +212,7 @@ func (p *Portfolio) WriteLocalResults(out string, sum results.Summary, lang stri
 	res := func(i int) results.Result {
 		return results.Result{SearchKey: p.Companies[i].SearchKey, Outcome: outcome.NotOrdered}
 	}
-	sum.Counts = portfolioCounts(p, res)
+	sum.Counts, sum.CompanyCounts = outcomeCounts(p, res)
 	sum.Rows, sum.Companies = p.Rows, len(p.Companies)
 	return writePortfolioResults(out, p, res, sum, lang)
 }

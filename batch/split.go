@@ -37,7 +37,11 @@ func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary
 		s := sum
 		s.Rows, s.Companies, s.NewOrders, s.APICalls, s.PossiblyCharged, s.PollsPending = 0, 0, 0, 0, 0, 0
 		s.Ratings = nil
+		s.ToOrder = 0 // the whole book's plan
 		s.Counts = outcome.NewCounts()
+		if s.CompanyCounts != nil {
+			s.CompanyCounts = outcome.NewCounts()
+		}
 		seen := map[int32]bool{}
 		for row, ci := range p.RowCompany {
 			if v.Row[row] != int32(k) {
@@ -52,6 +56,9 @@ func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary
 			if !seen[ci] {
 				seen[ci] = true
 				s.Companies++
+				if s.CompanyCounts != nil {
+					s.CompanyCounts[res(int(ci)).Outcome]++
+				}
 				if ordered != nil && ordered(int(ci)) {
 					s.NewOrders++
 				}
@@ -120,7 +127,7 @@ func writeRowsResults(out string, p *Portfolio, res resultLookup, sum results.Su
 			return input.Row{}, results.Result{}, io.EOF
 		}
 		return next()
-	}, sum, lang)
+	}, p.printSummary(sum), lang)
 }
 
 // writeSplits writes the run's results per value of --split-by.

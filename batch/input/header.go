@@ -19,6 +19,7 @@ type headerScan struct {
 	code, name int
 	rest       []Row // rows read past the header, for Next to return first
 	seen       Row   // the first non-empty row, for messages
+	above      []Row // the non-empty rows above the header: title lines
 	err        error // a header row was found but its columns are wrong
 }
 
@@ -58,19 +59,45 @@ func scanHeader(src rowSource, opt Options, fallback bool) (headerScan, error) {
 				res.take(r, opt)
 				return res, nil
 			}
+			res.keepAbove(r)
 			continue
 		}
 		if holdsHeader(r, opt) {
 			res.take(r, opt)
 			return res, nil
 		}
+		res.keepAbove(r)
 		buf = append(buf, r)
 	}
 	if fallback && opt.HeaderRow == 0 && len(buf) > 0 && buf[0].Line == res.seen.Line {
 		res.take(buf[0], opt)
 		res.rest = buf[1:]
+		res.above = nil
 	}
 	return res, nil
+}
+
+// maxTitleLines is the most title lines kept from above a header.
+const maxTitleLines = 10
+
+// keepAbove keeps the text of a non-empty row above the header, as a title
+// line (at most maxTitleLines).
+func (res *headerScan) keepAbove(r Row) {
+	if len(res.above) < maxTitleLines {
+		res.above = append(res.above, Row{Line: r.Line, Cells: append([]Cell(nil), r.Cells...)})
+	}
+}
+
+// titleLine returns a row's non-empty cells, trimmed and joined by two
+// spaces.
+func titleLine(r Row) string {
+	var parts []string
+	for _, c := range r.Cells {
+		if v := strings.TrimFunc(c.Value, IsTrimmed); v != "" {
+			parts = append(parts, v)
+		}
+	}
+	return strings.Join(parts, "  ")
 }
 
 // take makes r the header and finds the identifier columns in it.

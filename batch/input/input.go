@@ -161,8 +161,9 @@ type Reader struct {
 	pending   []Row // rows read while looking for the header, not yet returned
 	header    []string
 	headerRow int
-	codeCol   int // -1 if none
-	nameCol   int // -1 if none
+	titles    []string // the title lines above the header
+	codeCol   int      // -1 if none
+	nameCol   int      // -1 if none
 	sheet     string
 	format    string
 	lang      string // of the errors
@@ -330,6 +331,12 @@ func (in *Reader) trySheet(s xlsxSheet, opt Options, fallback bool) (headerScan,
 func (in *Reader) use(res headerScan) {
 	in.header = headerText(res.header)
 	in.headerRow = res.header.Line
+	in.titles = nil
+	for _, r := range res.above {
+		if r.Line < res.header.Line {
+			in.titles = append(in.titles, titleLine(r))
+		}
+	}
 	in.codeCol, in.nameCol = res.code, res.name
 	in.pending = res.rest
 }
@@ -376,6 +383,11 @@ func (in *Reader) Columns() (code, name int) { return in.codeCol, in.nameCol }
 
 // HeaderRow returns the 1-based row of the header (sheet row; CSV line).
 func (in *Reader) HeaderRow() int { return in.headerRow }
+
+// TitleLines returns the non-empty rows above the header (a report title,
+// a "制表" line), each as its non-empty cells joined by two spaces, at
+// most ten; nil when the header is the first non-empty row.
+func (in *Reader) TitleLines() []string { return in.titles }
 
 // columnLabel names column i for messages: its letter and header, e.g.
 // `C "统一社会信用代码"`, or "" for a negative i.

@@ -506,7 +506,7 @@ var table = map[ID][2]string{
 	ProgETA:          {"剩余 %s", "ETA %s"},
 	ProgUnknown:      {"未知", "unknown"},
 	Interrupted:      {"qccbatch：已中断：正在安全停止（再按一次立即退出）", "qccbatch: interrupted: stopping cleanly (interrupt again to exit at once)"},
-	SummaryRows:      {"汇总：%d 行，%d 家企业：%s\n", "summary: %d rows, %d companies: %s\n"},
+	SummaryRows:      {"汇总：%d 行（%d 家企业）：%s\n", "summary: %d rows (%d companies): %s\n"},
 	SummaryOrders:    {"新下单 %d%s，API 调用 %d（降速 %d），已下载 %d\n", "new orders %d%s, API calls %d (%d slow-downs), downloaded %d\n"},
 	SummaryCost:      {"（约 ¥%.2f）", " (≈ ¥%.2f)"},
 	SummaryTook:      {"用时 %s（%s 至 %s）\n", "took %s (%s to %s)\n"},

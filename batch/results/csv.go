@@ -22,7 +22,7 @@ func writeCSV(w io.Writer, header []string, next Source, rf rowFormat) error {
 	if err := cw.write(resultsHeader(header, rf.lang)); err != nil {
 		return err
 	}
-	record := make([]string, 0, len(header)+10)
+	record := make([]string, 0, len(header)+nAppended)
 	for {
 		row, res, done, err := nextRow(next)
 		if err != nil {
@@ -35,7 +35,7 @@ func writeCSV(w io.Writer, header []string, next Source, rf rowFormat) error {
 		for i := range header {
 			record = append(record, csvCell(row.Cell(i)))
 		}
-		for _, s := range rf.texts(res) {
+		for _, s := range rf.texts(row.Line, res) {
 			record = append(record, safeText(s))
 		}
 		if err := cw.writeSafe(record); err != nil {

@@ -6,7 +6,8 @@ import (
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
-// Result holds the ten columns appended to every row of the results.
+// Result holds the ten columns appended to every row of the results after
+// its row number.
 type Result struct {
 	SearchKey    string
 	Outcome      outcome.Outcome
@@ -55,6 +56,23 @@ type Summary struct {
 	// Ratings are the counts per risk rating of a refresh by rating
 	// (ratings.go). Empty: not shown.
 	Ratings []RatingCount
+
+	// TitleLines are the input's title lines, the non-empty rows above its
+	// header (a bank's report title, "制表：…"), each row's cells joined;
+	// the Summary sheet shows them first. Empty: not shown.
+	TitleLines []string
+	// IdentifierColumns are the input columns (0-based) that name the
+	// company, the code and the name column; they repeat at the left of
+	// every printed page of a sheet wider than a page. Empty: guessed from
+	// the rows (the columns holding the search key).
+	IdentifierColumns []int
+	// CompanyCounts counts the companies per outcome, beside Counts' rows.
+	// nil: not shown.
+	CompanyCounts map[outcome.Outcome]int
+	// ToOrder is the number of companies the run planned to order (the
+	// plan's and the log's "to order"); NewOrders is how many it did.
+	// 0: not shown.
+	ToOrder int
 
 	// Location is the time zone of every time in the results (the Results
 	// table's ordered_at and completed_at, the Summary's start and end),

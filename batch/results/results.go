@@ -23,19 +23,24 @@ type Source func() (input.Row, Result, error)
 // resultsFileMode is the mode of a new results file: it holds customer data.
 const resultsFileMode = 0o600
 
-// Positions of the appended columns that need special treatment.
+// Positions of the appended columns, after the input's own.
 const (
-	colOutcome      = 1
-	colMessage      = 3
-	colReportStatus = 5
-	colReportURL    = 6
-	colFile         = 7
-	colOrderedAt    = 8
-	colCompletedAt  = 9
+	colRow          = iota // the input's sheet row, as validate names it
+	colSearchKey           // search_key
+	colOutcome             // outcome
+	colCode                // code
+	colMessage             // message
+	colOrderNo             // order_no
+	colReportStatus        // report_status
+	colReportURL           // report_url
+	colFile                // file
+	colOrderedAt           // ordered_at
+	colCompletedAt         // completed_at
+	nAppended              // how many columns are appended
 )
 
 // resultsHeader returns the header row of the results table: the input's
-// header followed by the ten appended columns in lang ("zh" or "en").
+// header followed by the eleven appended columns in lang ("zh" or "en").
 func resultsHeader(header []string, lang string) []string {
 	cols := textsFor(lang).columns
 	out := make([]string, 0, len(header)+len(cols))
@@ -49,7 +54,8 @@ func resultsHeader(header []string, lang string) []string {
 //
 // Every row keeps len(header) original cells (short rows are padded; cells
 // beyond the header are not written, so the appended columns stay aligned),
-// then the ten columns of its Result. Text that a spreadsheet would take
+// then the eleven appended columns: the row's sheet row (input.Row.Line, as
+// validate names it; empty when 0) and the ten columns of its Result. Text that a spreadsheet would take
 // for a formula is written so that it never is. If next fails, path is
 // untouched.
 //
@@ -101,7 +107,7 @@ func nextRow(next Source) (input.Row, Result, bool, error) {
 	return row, res, false, nil
 }
 
-// rowFormat turns a Result into the texts of the ten appended columns. It
+// rowFormat turns a row's line and Result into the texts of the appended columns. It
 // remembers the last times it formatted, so one rowFormat serves one writer.
 type rowFormat struct {
 	lang  string
@@ -120,15 +126,25 @@ func newRowFormat(lang string, loc *time.Location) rowFormat {
 	return rowFormat{lang: lang, tx: textsFor(lang), loc: loc, times: new([2]timeText)}
 }
 
-// texts returns the ten appended columns of res as text: the outcome in the
+// texts returns the appended columns of a row at sheet row line with result
+// res as text: the row number ("" when unknown), the outcome in the
 // language, the report status with its meaning, the times in RFC 3339
 // (empty when zero).
-func (rf rowFormat) texts(res Result) [10]string {
-	return [10]string{
-		res.SearchKey, res.Outcome.Label(rf.lang), res.Code, res.Message, res.OrderNo,
+func (rf rowFormat) texts(line int, res Result) [nAppended]string {
+	return [nAppended]string{
+		lineText(line), res.SearchKey, res.Outcome.Label(rf.lang), res.Code, res.Message, res.OrderNo,
 		rf.tx.statusText(res.ReportStatus), res.ReportURL, res.File,
 		rf.orderedAt(res), rf.completedAt(res),
 	}
+}
+
+// lineText returns a row number as text, "" for 0 (a row rebuilt from the
+// state alone has none).
+func lineText(line int) string {
+	if line <= 0 {
+		return ""
+	}
+	return strconv.Itoa(line)
 }
 
 // orderedAt returns res.OrderedAt as rf.time does, reusing the last text.

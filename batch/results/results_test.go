@@ -164,10 +164,11 @@ func TestResultsHeader(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			got := resultsHeader([]string{"a", "b"}, tt.lang)
-			require.Len(t, got, 12)
+			require.Len(t, got, 13)
 			assert.Equal(t, "a", got[0])
-			assert.Equal(t, tt.first, got[2])
-			assert.Equal(t, tt.last, got[11])
+			assert.Equal(t, textsFor(tt.lang).columns[colRow], got[2])
+			assert.Equal(t, tt.first, got[3])
+			assert.Equal(t, tt.last, got[12])
 		})
 	}
 }

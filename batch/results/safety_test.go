@@ -53,7 +53,7 @@ func TestWriteResults_FormulaSafetyXLSX(t *testing.T) {
 		t.Run(p.name, func(t *testing.T) {
 			r := i + 2
 			// payload, search_key, message
-			for _, col := range []int{1, 3, len(header) + colMessage + 1} {
+			for _, col := range []int{1, len(header) + colSearchKey + 1, len(header) + colMessage + 1} {
 				cell, _ := excelize.CoordinatesToCellName(col, r)
 				typ, _ := f.GetCellType(resultsSheet, cell)
 				formula, _ := f.GetCellFormula(resultsSheet, cell)
@@ -101,7 +101,7 @@ func TestWriteResults_FormulaSafetyCSV(t *testing.T) {
 			// prefix is what makes the value safe.
 			want := "'" + strings.ReplaceAll(p.text, "\r", "")
 			assert.Equal(t, want, rec[0], "payload")
-			assert.Equal(t, want, rec[2], "search_key")
+			assert.Equal(t, want, rec[len(header)+colSearchKey], "search_key")
 			assert.Equal(t, want, rec[len(header)+colMessage], "message")
 			assert.Equal(t, "-1", rec[1], "a number cell is not prefixed")
 		})

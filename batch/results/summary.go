@@ -56,6 +56,7 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 		return err
 	}
 	sh := summaryWriter{f: f}
+	sh.titleLines(ss, sum, rf)
 	sh.facts(ss, sum, rf)
 	writeRatingRows(&sh, ss, sum, rf.lang)
 	sh.actions(ss, st, sum, rf)
@@ -64,18 +65,35 @@ func writeSummarySheet(f *excelize.File, st *xlsxStyles, sum Summary, rf rowForm
 	if sh.err != nil {
 		return sh.err
 	}
-	if err := setPrintLayout(f, summarySheet); err != nil {
-		return err
-	}
-	for _, c := range []struct {
-		col string
-		w   float64
-	}{{"A", 30}, {"B", 50}, {"C", 60}} {
-		if err := f.SetColWidth(summarySheet, c.col, c.col, c.w); err != nil {
+	widths := summaryWidths[:]
+	for i, w := range widths {
+		col, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetColWidth(summarySheet, col, col, w); err != nil {
 			return err
 		}
 	}
-	return nil
+	return setPrintLayout(f, summarySheet, widths)
+}
+
+// titleLines writes the input's title lines (the rows above its header),
+// the first under its label and each further one below it, then a blank
+// row; nothing when the input had none.
+func (s *summaryWriter) titleLines(ss summaryStyles, sum Summary, rf rowFormat) {
+	if len(sum.TitleLines) == 0 {
+		return
+	}
+	for i, line := range sum.TitleLines {
+		label := ""
+		if i == 0 {
+			label = rf.tx.titleLines
+		}
+		s.row(ss.bold, label, line)
+		s.style(ss.left, 2)
+	}
+	s.n++
 }
 
 // facts writes the run's facts, label and value, starting with why the run
@@ -89,6 +107,7 @@ func (s *summaryWriter) facts(ss summaryStyles, sum Summary, rf rowFormat) {
 	}
 	if sum.StopReason != "" {
 		fact(tx.stopReason, sum.StopReason, ss.stop)
+		s.fitHeight(2, sum.StopReason)
 	}
 	fact(tx.input, sum.Input, ss.left)
 	fact(tx.state, sum.State, ss.left)
@@ -97,7 +116,15 @@ func (s *summaryWriter) facts(ss summaryStyles, sum Summary, rf rowFormat) {
 	fact(tx.version, sum.Version, ss.left)
 	fact(tx.rows, sum.Rows, ss.left)
 	fact(tx.companies, sum.Companies, ss.left)
+	if sum.ToOrder > 0 {
+		fact(tx.toOrder, sum.ToOrder, ss.left)
+	}
 	fact(tx.newOrders, sum.NewOrders, ss.left)
+	if sum.ToOrder > 0 && sum.ToOrder != sum.NewOrders {
+		s.row(0, "", tx.ordersNote)
+		s.style(ss.wrap, 2)
+		s.fitHeight(2, tx.ordersNote)
+	}
 	if sum.PossiblyCharged > 0 {
 		fact(tx.possiblyCharged, sum.PossiblyCharged, ss.left)
 	}
@@ -135,17 +162,28 @@ func (s *summaryWriter) actions(ss summaryStyles, st *xlsxStyles, sum Summary, r
 		s.row(st.outcome[a.outcomes[0]], strings.Join(labels, " / "), n, a.todo)
 		s.style(ss.left, 2)
 		s.style(ss.wrap, 3)
+		s.fitHeight(3, a.todo)
 	}
 }
 
 // counts writes, after a blank row, the count of every outcome, zeros
-// included.
+// included: rows, and companies beside them when they are known.
 func (s *summaryWriter) counts(ss summaryStyles, st *xlsxStyles, sum Summary, rf rowFormat) {
 	s.n++
-	s.row(ss.bold, rf.tx.counts, rf.tx.count)
+	if sum.CompanyCounts == nil {
+		s.row(ss.bold, rf.tx.counts, rf.tx.count)
+	} else {
+		s.row(ss.bold, rf.tx.counts, rf.tx.count, rf.tx.companiesCol)
+		s.style(ss.bold, 3)
+	}
 	s.style(ss.bold, 2)
 	for _, o := range outcome.All() {
-		s.row(st.outcome[o], o.Label(rf.lang), sum.Counts[o])
+		if sum.CompanyCounts == nil {
+			s.row(st.outcome[o], o.Label(rf.lang), sum.Counts[o])
+		} else {
+			s.row(st.outcome[o], o.Label(rf.lang), sum.Counts[o], sum.CompanyCounts[o])
+			s.style(ss.left, 3)
+		}
 		s.style(ss.left, 2)
 	}
 }
@@ -162,6 +200,7 @@ func (s *summaryWriter) legend(ss summaryStyles, st *xlsxStyles, rf rowFormat) {
 		s.row(st.outcome[o], o.Label(rf.lang), tx.meanings[o], tx.reruns[o])
 		s.style(ss.wrap, 2)
 		s.style(ss.wrap, 3)
+		s.fitHeight(2, tx.meanings[o], tx.reruns[o])
 	}
 }
 
@@ -174,6 +213,23 @@ func formatCounts(m map[string]int) string {
 		parts[i] = k + " " + strconv.Itoa(m[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// summaryWidths are the widths of the Summary's columns A, B and C.
+var summaryWidths = [...]float64{30, 50, 60}
+
+// fitHeight sets the current row's height to hold texts, wrapped in the
+// columns from col on: spreadsheets do not size such rows by themselves.
+func (s *summaryWriter) fitHeight(col int, texts ...string) {
+	lines := 1
+	for i, t := range texts {
+		if c := col - 1 + i; c < len(summaryWidths) {
+			lines = max(lines, wrappedLines(t, summaryWidths[c]))
+		}
+	}
+	if h := wrappedHeight(lines); h > 0 && s.err == nil {
+		s.err = s.f.SetRowHeight(summarySheet, s.n, h)
+	}
 }
 
 // summaryWriter appends rows to the Summary sheet, keeping the first error.

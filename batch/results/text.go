@@ -6,11 +6,11 @@ import (
 )
 
 // catalog holds every text the results write in one language: the headers of
-// the ten appended columns, the meaning of each report status, and the labels,
+// the appended columns, the meaning of each report status, and the labels,
 // instructions and legend of the Summary sheet. The outcome labels themselves
 // come from outcome.Label, which the command line shares.
 type catalog struct {
-	columns [10]string
+	columns [nAppended]string
 	title   string // the workbook's document title
 	// status maps the API's ReportStatus letter to the letter and its
 	// meaning, as the API document words it (N-未生成, S-生成成功,
@@ -22,6 +22,7 @@ type catalog struct {
 	newOrders, price, spend, apiCalls, callsPerOrder   string
 	pollsPending, formats, stopReason                  string
 	possiblyCharged                                    string
+	titleLines, toOrder, ordersNote, companiesCol      string
 
 	// Section headings.
 	needsAction, rowsCol, whatToDo string
@@ -60,6 +61,8 @@ func newCatalog(lang string) *catalog {
 		apiCalls: t.Text(msg.ResAPICalls), callsPerOrder: t.Text(msg.ResCallsPerOrder),
 		pollsPending: t.Text(msg.ResPollsPending), formats: t.Text(msg.ResFormats),
 		stopReason: t.Text(msg.ResStopReason), possiblyCharged: t.Text(msg.ResPossiblyCharged),
+		titleLines: t.Text(msg.ResTitleLines), toOrder: t.Text(msg.ResToOrder), ordersNote: t.Text(msg.ResOrdersNote),
+		companiesCol: t.Text(msg.ResCompaniesCol),
 
 		needsAction: t.Text(msg.ResNeedsAction), rowsCol: t.Text(msg.ResRowsCol), whatToDo: t.Text(msg.ResWhatToDo),
 		counts: t.Text(msg.ResCounts), count: t.Text(msg.ResCount),
@@ -92,7 +95,7 @@ func newCatalog(lang string) *catalog {
 			outcome.NotOrdered: t.Text(msg.RerunNotOrdered),
 		},
 	}
-	for i, id := range [10]msg.ID{msg.ColSearchKey, msg.ColOutcome, msg.ColCode, msg.ColMessage, msg.ColOrderNo,
+	for i, id := range [nAppended]msg.ID{msg.ColRow, msg.ColSearchKey, msg.ColOutcome, msg.ColCode, msg.ColMessage, msg.ColOrderNo,
 		msg.ColReportStatus, msg.ColReportURL, msg.ColFile, msg.ColOrderedAt, msg.ColCompletedAt} {
 		c.columns[i] = t.Text(id)
 	}

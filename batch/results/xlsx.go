@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
@@ -42,20 +43,12 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, x xlsxOpt
 	if err != nil {
 		return err
 	}
-	if err := setPrintLayout(f, resultsSheet); err != nil {
-		return err
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: resultsSheet + "!$1:$1", Scope: resultsSheet,
-	}); err != nil {
-		return err
-	}
 	sw, err := f.NewStreamWriter(resultsSheet)
 	if err != nil {
 		return err
 	}
 	rw := &resultsSheetWriter{f: f, sw: sw, st: st, ncols: len(header), rf: x.rf, links: newFileLinks(x.linkBase),
-		outcomes: make(map[outcome.Outcome]any), boxes: newBoxCache()}
+		outcomes: make(map[outcome.Outcome]any), boxes: newBoxCache(), idCols: sum.IdentifierColumns}
 	for o, id := range st.outcome {
 		rw.outcomes[o] = excelize.Cell{StyleID: id, Value: o.Label(x.rf.lang)}
 	}
@@ -77,28 +70,19 @@ func writeXLSX(w io.Writer, header []string, next Source, sum Summary, x xlsxOpt
 	return f.Write(io.Discard)
 }
 
-// setPrintLayout prints sheet on A4 landscape, scaled to one page wide (as
-// many pages tall as it takes), with narrow margins and "page N / M" and the
-// file name in the footer, so that a row's company and its outcome are on
-// the same page. For a streamed sheet it must run before the stream writer
-// starts: the fit-to-page flag is written with the sheet's first bytes.
-func setPrintLayout(f *excelize.File, sheet string) error {
-	landscape, a4, wide, tall, fit := "landscape", 9, 1, 0, true
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
+// setPrintLayout prints sheet (the Summary), whose columns have the given
+// widths, on A4 landscape one page wide, at full size or at the scale
+// that fits them, never below minPrintScale; with the margins and footer
+// of the Results.
+func setPrintLayout(f *excelize.File, sheet string, widths []float64) error {
+	landscape, a4 := "landscape", 9
+	scale := planPrint(widths, len(widths), nil).scale
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall,
+		Size: &a4, Orientation: &landscape, AdjustTo: &scale,
 	}); err != nil {
 		return err
 	}
-	left, right, top, bottom, header, footer := 0.4, 0.4, 0.6, 0.6, 0.3, 0.3
-	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
-		Left: &left, Right: &right, Top: &top, Bottom: &bottom, Header: &header, Footer: &footer,
-	}); err != nil {
-		return err
-	}
-	return f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&L&F&R&P / &N"})
+	return setMarginsFooter(f, sheet)
 }
 
 // resultsSheetWriter writes the Results sheet.
@@ -109,12 +93,17 @@ type resultsSheetWriter struct {
 	ncols int // number of original columns
 	rf    rowFormat
 	links fileLinks
+	// idCols are the input columns naming the company (code, name), which
+	// repeat on every printed page; inferred from the sample when empty.
+	idCols []int
+	// widths are the columns' widths, set before the first row.
+	widths []float64
 
 	// Reused for every row: the values handed to SetRow, the cells of the
 	// appended columns that carry a per-row style or formula (SetRow takes
 	// a *Cell without boxing it), the row's reference "A123".
 	vals  []any
-	cells [10]excelize.Cell
+	cells [nAppended]excelize.Cell
 	ref   []byte
 	// Boxed once: every outcome's coloured cell, repeated strings.
 	outcomes map[outcome.Outcome]any
@@ -129,6 +118,9 @@ func (rw *resultsSheetWriter) write(header []string, next Source) error {
 	sample, rest, widths, err := rw.sample(full, next)
 	if err != nil {
 		return err
+	}
+	if len(rw.idCols) == 0 {
+		rw.idCols = identifierColumns(sample, rw.ncols)
 	}
 	if err := rw.setColumns(full, widths); err != nil {
 		return err
@@ -185,7 +177,7 @@ func (rw *resultsSheetWriter) sample(full []string, next Source) ([]sampledRow, 
 		for i := 0; i < rw.ncols; i++ {
 			widths.fit(i, row.Cell(i).Value)
 		}
-		for i, s := range rw.rf.texts(res) {
+		for i, s := range rw.rf.texts(row.Line, res) {
 			widths.fit(rw.ncols+i, s)
 		}
 	}
@@ -195,8 +187,8 @@ func (rw *resultsSheetWriter) sample(full []string, next Source) ([]sampledRow, 
 // setColumns sets the width of every column (times wide enough, messages
 // and links capped) and freezes the header row.
 func (rw *resultsSheetWriter) setColumns(full []string, widths colWidths) error {
-	// Descending: excelize prepends each new <col>, and Excel wants them sorted.
-	for i := len(full) - 1; i >= 0; i-- {
+	rw.widths = make([]float64, len(full))
+	for i := range full {
 		wd := widths.clamped(i)
 		switch i - rw.ncols {
 		case colOrderedAt, colCompletedAt:
@@ -206,7 +198,16 @@ func (rw *resultsSheetWriter) setColumns(full []string, widths colWidths) error 
 		case colReportURL, colFile:
 			wd = min(wd, linkColWidth) // the link works whatever shows
 		}
-		if err := rw.sw.SetColWidth(i+1, i+1, wd); err != nil {
+		rw.widths[i] = wd
+	}
+	// The print plan may narrow the message column; the page setup and
+	// breaks are written at Flush.
+	if err := applyPrint(rw.f, resultsSheet, planPrint(rw.widths, rw.ncols, rw.idCols)); err != nil {
+		return err
+	}
+	// Descending: excelize prepends each new <col>, and Excel wants them sorted.
+	for i := len(full) - 1; i >= 0; i-- {
+		if err := rw.sw.SetColWidth(i+1, i+1, rw.widths[i]); err != nil {
 			return err
 		}
 	}
@@ -247,11 +248,17 @@ func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error 
 		rw.vals[i] = rw.inputCell(row.Cell(i))
 	}
 	v := rw.vals[rw.ncols:]
-	v[0] = rw.sameAsInput(res.SearchKey)
+	v[colRow] = nil
+	if row.Line > 0 {
+		v[colRow] = row.Line
+	}
+	v[colSearchKey] = rw.sameAsInput(res.SearchKey)
 	v[colOutcome] = rw.outcomeCell(res.Outcome)
-	v[2] = rw.textCell(res.Code)
+	v[colCode] = rw.textCell(res.Code)
 	v[colMessage] = nil
+	height := 0.0
 	if res.Message != "" {
+		height = wrappedHeight(wrappedLines(res.Message, rw.widths[rw.ncols+colMessage]))
 		c := &rw.cells[colMessage]
 		c.StyleID, c.Value = rw.st.wrap, rw.boxes.box(res.Message)
 		if FormulaLike(res.Message) {
@@ -259,14 +266,17 @@ func (rw *resultsSheetWriter) writeRow(n *int, row input.Row, res Result) error 
 		}
 		v[colMessage] = c
 	}
-	v[4] = rw.textCell(res.OrderNo)
+	v[colOrderNo] = rw.textCell(res.OrderNo)
 	v[colReportStatus] = rw.textCell(rw.rf.tx.statusText(res.ReportStatus))
-	v[colReportURL] = rw.linkCell(colReportURL, res.ReportURL, hyperlinkFormula)
+	v[colReportURL] = rw.linkCell(colReportURL, res.ReportURL, rw.urlFormula)
 	v[colFile] = rw.linkCell(colFile, res.File, rw.links.formula)
 	_, v[colOrderedAt] = rw.rf.times[0].format(res.OrderedAt, rw.rf.loc)
 	_, v[colCompletedAt] = rw.rf.times[1].format(res.CompletedAt, rw.rf.loc)
 
 	rw.ref = strconv.AppendInt(append(rw.ref[:0], 'A'), int64(*n), 10)
+	if height > 0 {
+		return rw.sw.SetRow(string(rw.ref), rw.vals, excelize.RowOpts{Height: height})
+	}
 	return rw.sw.SetRow(string(rw.ref), rw.vals)
 }
 
@@ -302,7 +312,43 @@ func (rw *resultsSheetWriter) linkCell(col int, s string, makeFormula func(strin
 	}
 	c := &rw.cells[col]
 	c.StyleID, c.Formula, c.Value = rw.st.link, f, s
+	if col == colReportURL {
+		c.Value = shortLink(s, rw.widths[rw.ncols+col])
+	}
 	return c
+}
+
+// urlFormula is the report link: the whole URL, showing its short form
+// (shortLink) when the URL is wider than its column.
+func (rw *resultsSheetWriter) urlFormula(url string) (string, bool) {
+	f, ok := hyperlinkFormula(url)
+	if !ok {
+		return "", false
+	}
+	if short := shortLink(url, rw.widths[rw.ncols+colReportURL]); short != url {
+		f = strings.TrimSuffix(f, ")") + "," + formulaString(short) + ")"
+	}
+	return f, true
+}
+
+// identifierColumns guesses the input columns that name the company: those
+// whose cell is the row's search key in most of the sampled rows.
+func identifierColumns(sample []sampledRow, ncols int) []int {
+	hits := make([]int, ncols)
+	for _, s := range sample {
+		for i := 0; i < ncols; i++ {
+			if v := strings.TrimSpace(s.row.Cell(i).Value); v != "" && v == s.res.SearchKey {
+				hits[i]++
+			}
+		}
+	}
+	var cols []int
+	for i, h := range hits {
+		if h > 0 && 2*h >= len(sample) {
+			cols = append(cols, i)
+		}
+	}
+	return cols
 }
 
 // inputCell returns an original cell as the user had it: a number stays a

@@ -160,7 +160,7 @@ func TestProgressPTY_FitsAndEndsTrue(t *testing.T) {
 				assert.Regexp(t, `^ 100% \[=+\]  1000/1000  .* took \d+s $`, last)
 				plan := regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d plan: 1000 rows`)
 				assert.Regexp(t, plan, stripBlanking(out), "the log line starts on a line of its own")
-				assert.Regexp(t, `(?m)^summary: 1000 rows, 1000 companies: ready 1000\s*$`, out, "on a terminal the summary is sentences")
+				assert.Regexp(t, `(?m)^summary: 1000 rows \(1000 companies\): ready 1000 rows \(1000 companies\)\s*$`, out, "on a terminal the summary is sentences")
 				return
 			}
 			assert.Regexp(t, `^ 100% [\[|][=█]+[\]|]  1000/1000  已下单 1000  .* 共用时 \d+s $`, last)

@@ -64,18 +64,15 @@ func writeSummary(w io.Writer, format, lang string, rep *batch.RunSummary, runEr
 // writeHumanSummary writes the summary as sentences in t's language: the
 // outcomes that occurred, orders and their cost, the time taken, the file.
 func writeHumanSummary(w io.Writer, t msg.Printer, rep *batch.RunSummary, start, end string, dur time.Duration) {
-	var counts []string
-	for _, o := range outcome.All() {
-		if n := rep.Counts[o]; n > 0 {
-			counts = append(counts, fmt.Sprintf("%s %d", o.Label(t.Lang()), n))
-		}
-	}
 	cost := ""
 	if rep.Price > 0 {
 		cost = t.Text(msg.SummaryCost, float64(rep.NewOrders)*rep.Price)
 	}
-	fmt.Fprint(w, t.Text(msg.SummaryRows, rep.Rows, rep.Companies, strings.Join(counts, t.Text(msg.LogListSep))))
+	fmt.Fprint(w, t.Text(msg.SummaryRows, rep.Rows, rep.Companies, strings.Join(summaryCounts(t, rep), t.Text(msg.LogListSep))))
 	fmt.Fprint(w, t.Text(msg.SummaryOrders, rep.NewOrders, cost, rep.APICalls, rep.SlowDowns, rep.Downloaded))
+	if rep.ToOrder > rep.NewOrders {
+		fmt.Fprint(w, t.Text(msg.SummaryPlanned, rep.ToOrder, rep.NewOrders, rep.ToOrder-rep.NewOrders))
+	}
 	if rep.PossiblyCharged > 0 {
 		fmt.Fprint(w, t.Text(msg.SummaryPossiblyCharged, rep.PossiblyCharged))
 	}
@@ -83,4 +80,24 @@ func writeHumanSummary(w io.Writer, t msg.Printer, rep *batch.RunSummary, start,
 	if rep.Output != "" {
 		fmt.Fprint(w, t.Text(msg.SummaryResults, rep.Output))
 	}
+}
+
+// summaryCounts returns each outcome that occurred with its rows and, where
+// known, its companies ("已完成 16 行（11 家）"): a row count and a company
+// count are never mixed. Invalid rows name no company: rows only.
+func summaryCounts(t msg.Printer, rep *batch.RunSummary) []string {
+	var counts []string
+	for _, o := range outcome.All() {
+		n := rep.Counts[o]
+		if n == 0 {
+			continue
+		}
+		c, ok := rep.CompanyCounts[o]
+		if !ok || o == outcome.Invalid {
+			counts = append(counts, t.Text(msg.SummaryCountRows, o.Label(t.Lang()), n))
+			continue
+		}
+		counts = append(counts, t.Text(msg.SummaryCountItem, o.Label(t.Lang()), n, c))
+	}
+	return counts
 }

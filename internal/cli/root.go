@@ -45,6 +45,7 @@ func newRootCmd() *cobra.Command {
 		newRepairCmd(),
 		newResolveCmd(),
 		newLedgerCmd(),
+		newServeCmd(),
 		newVersionCmd(),
 	)
 	return root
@@ -60,6 +61,16 @@ func execute(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintln(os.Stderr, "qccbatch:", err)
 	return exitCode(err)
+}
+
+// defaultArgs is the command line to run: `serve --open` for qccbatch.exe
+// double-clicked on Windows (no arguments, a console of its own), where the
+// help text would flash and vanish; args otherwise.
+func defaultArgs(args []string, doubleClicked bool) []string {
+	if len(args) == 0 && doubleClicked {
+		return []string{"serve", "--open"}
+	}
+	return args
 }
 
 // runLang is the --lang of the run going on, for the interrupt messages of
@@ -82,6 +93,7 @@ func (l *langValue) Load() string {
 // limit and handles Ctrl-C, SIGTERM and SIGHUP; a second signal exits 4 at once.
 func Main(args []string, b Build) int {
 	version = describeBuildInfo(b)
+	args = defaultArgs(args, doubleClicked())
 	// The first Ctrl-C, SIGTERM or SIGHUP (a closed terminal or SSH
 	// session) cancels the root context: the run stops
 	// ordering, lets requests in flight finish, writes the state and the
