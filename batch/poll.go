@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/qccbatch/qccbatch/batch/internal/pollsched"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/client"
@@ -35,22 +36,24 @@ func (r *runner) poll(it pollItem) {
 		r.learn(it, now, true)
 		r.perCompany[i].note = msg.Message{}
 		r.cfg.Progress.Pending.Add(-1)
+		r.endgame()
 		r.cfg.Progress.Ready.Add(1)
 		r.markFinal(i)
-		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL}))
+		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "S", URL: info.URL, Pending: lastPending(it)}))
 		if r.cfg.DownloadDir != "" {
 			r.download(i)
 		}
 	case "F":
 		r.learn(it, now, true)
 		r.cfg.Progress.Pending.Add(-1)
+		r.endgame()
 		if r.cfg.ReorderFailed && r.perCompany[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
-			r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F"}))
+			r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))
 			r.placeOrder(i) // at most one new order per company per run
 			return
 		}
 		r.markFinal(i)
-		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F"}))
+		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))
 	default: // P or N: not ready yet; journal only a change of status
 		r.learn(it, now, false)
 		r.cfg.Progress.PollsPending.Add(1)
@@ -58,8 +61,35 @@ func (r *runner) poll(it pollItem) {
 			r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: info.Status}))
 		}
 		it.last = now
-		r.pollLater(it, r.polls.NextPoll(it.ordered, now, it.since.Add(r.cfg.Timeout)), "")
+		r.pollLater(it, r.endgameCap(r.polls.NextPoll(it.ordered, now, it.since.Add(r.cfg.Timeout))), "")
 	}
+}
+
+// lastPending is what the state file keeps of an order's polls for the
+// schedule of later runs (journal.Poll.Pending): the last poll that found
+// it pending, or its order time; zero for an order placed by an earlier
+// run, whose earlier polls this run does not know.
+func lastPending(it pollItem) time.Time {
+	if !it.learn {
+		return time.Time{}
+	}
+	return it.last
+}
+
+// endgame pulls in the polls of the last pending orders once every order
+// is placed (see scheduler.endgameLimit).
+func (r *runner) endgame() {
+	if limit, ok := r.sched.endgameLimit(r.cfg.Progress.Pending.Load()); ok {
+		r.sched.pullIn(limit)
+	}
+}
+
+// endgameCap brings due forward to the endgame's limit, if any.
+func (r *runner) endgameCap(due time.Time) time.Time {
+	if limit, ok := r.sched.endgameLimit(r.cfg.Progress.Pending.Load()); ok && due.After(limit) {
+		return limit
+	}
+	return due
 }
 
 // learn feeds the poll schedule with what a poll at now found, for orders
@@ -79,7 +109,7 @@ func (r *runner) learn(it pollItem, now time.Time, done bool) {
 // nextPoll is asked again when a poll comes due: a schedule that has
 // learned since the poll was planned may now say later.
 func (r *runner) nextPoll(it pollItem) time.Time {
-	return r.polls.NextPoll(it.ordered, it.last, it.since.Add(r.cfg.Timeout))
+	return r.endgameCap(r.polls.NextPoll(it.ordered, it.last, it.since.Add(r.cfg.Timeout)))
 }
 
 // pollLater schedules the next poll of an order at due, unless the order
@@ -128,4 +158,15 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// pollPrior turns the state file's poll history into the prior of this
+// run's schedule: the first polls of a run on a state file that has seen
+// reports finish are placed by what they took.
+func pollPrior(h []journal.PollTimes) []pollsched.Observation {
+	obs := make([]pollsched.Observation, len(h))
+	for i, p := range h {
+		obs[i] = pollsched.Observation{Ordered: p.Ordered, Pending: p.Pending, Done: p.Done}
+	}
+	return obs
 }

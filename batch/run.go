@@ -149,6 +149,10 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	r := &runner{cfg: cfg, api: api, j: j, p: p, format: int(cfg.Format),
 		perCompany: make([]companyRun, len(p.Companies)), inflight: make(chan struct{}, cfg.Concurrency),
 		polls: pollsched.New(pollsched.Config{Interval: cfg.PollInterval, MinGap: min(cfg.PollInterval, pollsched.DefaultMinGap), MaxGap: cfg.PollMax})}
+	r.polls.Prior(pollPrior(j.PollHistory()))
+	if st := r.polls.Stats(); st.Prior > 0 {
+		cfg.Logger.Info("poll schedule", "prior_orders", st.Prior, "learned", st.Learned)
+	}
 	if cfg.Concurrency > 1 {
 		r.pollSlots = make(chan struct{}, cfg.Concurrency-1)
 	}
@@ -321,8 +325,9 @@ func (r *runner) execute(pl runPlan) error {
 		<-r.pollSlots
 	}
 	r.cfg.Progress.ToOrder.Store(r.cfg.Progress.Ordered.Load()) // ordering is over, whatever stopped it
-	r.polls.SetQuantile(0.5)                                    // every order is placed: the budget goes to the slow reports
+	r.polls.SetQuantile(0.6)                                    // every order is placed: the budget goes to the slow reports
 	r.sched.producersDone()
+	r.endgame()
 	if err := <-pollErr; orderErr == nil {
 		orderErr = err
 	}

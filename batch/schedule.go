@@ -4,7 +4,10 @@ import (
 	"container/heap"
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/qccbatch/qccbatch/batch/internal/pollsched"
 )
 
 // pollItem is one order waiting for its next poll.
@@ -40,10 +43,45 @@ type scheduler struct {
 	closed bool // no more orders will be placed
 	wake   chan struct{}
 	now    func() time.Time
+	start  time.Time // when the run began polling
+	// ordered is closed, readable without mu: endgameLimit is asked
+	// from run's again, which holds mu.
+	ordered atomic.Bool
 }
 
 func newScheduler(now func() time.Time) *scheduler {
-	return &scheduler{wake: make(chan struct{}, 1), now: now}
+	return &scheduler{wake: make(chan struct{}, 1), now: now, start: now()}
+}
+
+// endgameLimit says, once every order is placed and at most
+// pollsched.EndgameOrders orders are pending, the latest the next poll of
+// each may come: one of them is the last report, which ends the run, and
+// their polls are then at most pollsched.EndgameGap apart. ok is false
+// before the endgame. It does not take mu.
+func (s *scheduler) endgameLimit(pending int64) (limit time.Time, ok bool) {
+	if !s.ordered.Load() || pending > pollsched.EndgameOrders {
+		return time.Time{}, false
+	}
+	now := s.now()
+	return now.Add(pollsched.EndgameGap(now.Sub(s.start))), true
+}
+
+// pullIn brings every scheduled poll due after limit forward to limit.
+func (s *scheduler) pullIn(limit time.Time) {
+	s.mu.Lock()
+	moved := false
+	for i := range s.h {
+		if s.h[i].due.After(limit) {
+			s.h[i].due, moved = limit, true
+		}
+	}
+	if moved {
+		heap.Init(&s.h)
+	}
+	s.mu.Unlock()
+	if moved {
+		s.signal()
+	}
 }
 
 func (s *scheduler) signal() {
@@ -66,6 +104,7 @@ func (s *scheduler) producersDone() {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	s.ordered.Store(true)
 	s.signal()
 }
 

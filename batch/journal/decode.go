@@ -66,6 +66,8 @@ func (s *jscan) companyField(key string, r *record) bool {
 		r.SHA256 = s.str()
 	case "until":
 		r.Until = s.time()
+	case "pend":
+		r.Pend = s.time()
 	case "crc":
 		r.CRC = s.str()
 	case "s":

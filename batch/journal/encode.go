@@ -116,6 +116,7 @@ func appendFast(dst []byte, r *record) (out []byte, ok bool) {
 	e.str("file", r.File)
 	e.str("sha256", r.SHA256)
 	e.time("until", r.Until)
+	e.time("pend", r.Pend)
 	e.str("run", r.Run)
 	e.str("kind", r.Kind)
 	e.str("prog", r.Prog)

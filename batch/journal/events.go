@@ -78,12 +78,17 @@ type Poll struct {
 	OrderNo string // the order polled
 	Status  string // report status: N or P (pending), S (ready) or F (failed)
 	URL     string // the report's address, with S
+	// Pending is, with S or F, the last poll that found the report
+	// pending, or the order time when the first poll found it finished;
+	// zero when unknown (an order placed by an earlier run). It is the
+	// state file's record of how long reports take (PollHistory).
+	Pending time.Time
 }
 
 // Polled records a GetReportInfo answer. A poll of an order other than the
 // company's current one is kept in the file but changes nothing.
 func (j *Journal) Polled(k Key, p Poll) error {
-	return j.append(&record{Op: opPolled, Key: k.ID, Format: k.Format, OrderNo: p.OrderNo, Status: p.Status, URL: p.URL}, false)
+	return j.append(&record{Op: opPolled, Key: k.ID, Format: k.Format, OrderNo: p.OrderNo, Status: p.Status, URL: p.URL, Pend: journalTime(p.Pending)}, false)
 }
 
 // File is a downloaded report on disk.

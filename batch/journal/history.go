@@ -225,3 +225,68 @@ func (h *history) metaOf(k Key) *rowMeta {
 	}
 	return h.meta[k]
 }
+
+// PollTimes are the polls of an order that finished: it was placed at
+// Ordered, last found pending at Pending (Ordered when its first poll found
+// it finished) and found ready or failed at Done. The poll schedule of the
+// next run learns from them how long reports take.
+type PollTimes struct {
+	Ordered, Pending, Done time.Time
+}
+
+// MaxPollHistory is how many of the latest finished orders PollHistory
+// keeps.
+const MaxPollHistory = 4096
+
+// pollRing keeps the poll times of the last MaxPollHistory finished orders
+// read or written, packed (packTime); it allocates on first use.
+type pollRing struct {
+	buf  []int64 // 3 per order: ordered, pending, done
+	next int     // the slot the next order takes
+	full bool
+}
+
+// add records an order placed at ordered (packed), last pending at pend
+// and found finished at done; an order without its poll times (ordered
+// unknown, pend zero: an order of an earlier version or run) is not kept.
+// pend a moment before the order time is read as the order time.
+func (p *pollRing) add(ordered int64, pend, done time.Time) {
+	pp, dp := packTime(pend), packTime(done)
+	if ordered == 0 || pp == 0 {
+		return
+	}
+	pp = max(pp, ordered) // the run's clock read the order time a moment apart
+	if dp <= pp {
+		return
+	}
+	if p.buf == nil {
+		p.buf = make([]int64, 3*MaxPollHistory)
+	}
+	p.buf[3*p.next], p.buf[3*p.next+1], p.buf[3*p.next+2] = ordered, pp, dp
+	p.next++
+	if p.next == MaxPollHistory {
+		p.next, p.full = 0, true
+	}
+}
+
+// PollHistory returns the poll times of the latest finished orders the
+// state file records since it was last compacted (at most MaxPollHistory),
+// oldest first. Polls record them from this version on; orders of earlier
+// runs without them, and orders still pending, are not included.
+func (j *Journal) PollHistory() []PollTimes {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	p := &j.ledger.polls
+	n := p.next
+	start := 0
+	if p.full {
+		n, start = MaxPollHistory, p.next
+	}
+	out := make([]PollTimes, 0, n)
+	for k := range n {
+		i := (start + k) % MaxPollHistory
+		out = append(out, PollTimes{Ordered: unpackTime(p.buf[3*i]), Pending: unpackTime(p.buf[3*i+1]),
+			Done: unpackTime(p.buf[3*i+2])})
+	}
+	return out
+}

@@ -75,6 +75,9 @@ type ledger struct {
 	audit []record
 	// hist is the order history, nil unless kept (see history.go).
 	hist *history
+	// polls are the poll times of the latest finished orders (see
+	// PollHistory).
+	polls pollRing
 }
 
 // apply folds one company record into the ledger. Records it cannot use
@@ -180,9 +183,11 @@ func (l *ledger) applyPolled(e *entry, r *record) {
 	e.setReportStatus(r.Status)
 	switch r.Status {
 	case "S":
+		l.polls.add(e.orderedAt, r.Pend, r.At)
 		e.base, e.completedAt = cReady, packTime(r.At)
 		l.setURL(e, r.URL)
 	case "F":
+		l.polls.add(e.orderedAt, r.Pend, r.At)
 		e.base, e.completedAt = cFailed, packTime(r.At)
 		l.setURL(e, "")
 	default:

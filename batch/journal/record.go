@@ -85,6 +85,10 @@ type record struct {
 	File      string          `json:"file,omitempty"`
 	SHA256    string          `json:"sha256,omitempty"`
 	Until     time.Time       `json:"until,omitzero"`
+	// Pend is, in a poll that found the report finished (S or F), the
+	// last poll of this run that found it pending: the order time when
+	// none did (see PollHistory).
+	Pend time.Time `json:"pend,omitzero"`
 
 	// Run is the id of the run (or resolution, or repair) a record belongs
 	// to: of an audit record, of an intent (the run that sent it), of a

@@ -79,6 +79,8 @@ func TestParseGenDist(t *testing.T) {
 	}{
 		{"fixed", GenFixed, false},
 		{" LogNormal ", GenLognormal, false},
+		{"bimodal", GenBimodal, false},
+		{"Exponential", GenExponential, false},
 		{"normal", 0, true},
 		{"", 0, true},
 	}
@@ -95,4 +97,31 @@ func TestParseGenDist(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "GenDist(9)", GenDist(9).String())
+}
+
+// TestGenTime_BimodalExponential: the distributions of issue 22's
+// benchmark: a bimodal of 70 % ~10 s and 30 % ~90 s, an exponential of
+// median 20 s, both capped.
+func TestGenTime_BimodalExponential(t *testing.T) {
+	const n = 6000
+	bi := genTimes(n, WithGenDist(GenBimodal), WithGenMedian(10*time.Second), WithGenSlowMedian(90*time.Second),
+		WithGenSlowShare(0.3), WithGenSigma(0.3), WithGenMax(180*time.Second))
+	slow := 0
+	for _, d := range bi {
+		if d > 30*time.Second { // between the modes: e^(ln 3/0.3) sigmas from either
+			slow++
+		}
+	}
+	assert.InDelta(t, 0.3, float64(slow)/n, 0.02, "share of slow reports")
+	assert.InEpsilon(t, float64(10*time.Second), float64(quantile(bi, 0.35)), 0.06, "median of the fast part")
+	assert.InEpsilon(t, float64(90*time.Second), float64(quantile(bi, 0.85)), 0.06, "median of the slow part")
+	assert.LessOrEqual(t, slices.Max(bi), 180*time.Second)
+
+	def := genTimes(n, WithGenDist(GenBimodal), WithGenMedian(10*time.Second), WithGenSigma(0))
+	assert.Equal(t, 90*time.Second, slices.Max(def), "slow median defaults to 9 × the median")
+
+	ex := genTimes(n, WithGenDist(GenExponential), WithGenMedian(20*time.Second))
+	assert.InEpsilon(t, float64(20*time.Second), float64(quantile(ex, 0.5)), 0.05, "median")
+	assert.InEpsilon(t, float64(40*time.Second), float64(quantile(ex, 0.75)), 0.06, "memoryless: the 75th percentile is twice the median")
+	assert.Positive(t, slices.Min(ex))
 }

@@ -24,6 +24,8 @@ type sandboxFlags struct {
 	genDist           string
 	genMedian, genMax time.Duration
 	genSigma          float64
+	genSlowMedian     time.Duration // --gen-dist bimodal
+	genSlowShare      float64
 }
 
 func newSandboxCmd() *cobra.Command {
@@ -34,9 +36,11 @@ func newSandboxCmd() *cobra.Command {
 		Long: `Serve a fake Qichacha 基础身份报告 API that speaks the documented protocol, for
 trying qccbatch or another client without cost: point --base-url at the URL it prints.
 It checks the key, the Timespan (±300 s) and the Token, generates reports after
---gen-delay (or, with --gen-dist lognormal, after a time drawn for each order from a
-lognormal distribution of median --gen-median and sigma --gen-sigma, capped at
---gen-max) and serves them at their ReportUrl. It listens on loopback only and runs
+--gen-delay (or after a time drawn for each order: with --gen-dist lognormal from a
+lognormal distribution of median --gen-median and sigma --gen-sigma; with bimodal
+from two lognormals of that sigma, a share --gen-slow-share of median
+--gen-slow-median and the rest of median --gen-median; with exponential from an
+exponential distribution of median --gen-median; each capped at --gen-max) and serves them at their ReportUrl. It listens on loopback only and runs
 until Ctrl-C, then prints what it counted: orders, API calls, polls that found the
 report still pending (P), code-120 answers and when the last report became ready.
 Its behaviour is deterministic for a given --seed.
@@ -57,10 +61,12 @@ Its behaviour is deterministic for a given --seed.
 	fl.Float64Var(&f.errorRate, "error-rate", 0, "share (0-1) of API answers replaced by an HTML 502 page")
 	fl.Float64Var(&f.dropRate, "drop-rate", 0, "share (0-1) of accepted orders whose connection is closed before the answer")
 	fl.Float64Var(&f.rateLimit, "rate-limit", 0, "API requests per second before code 120 (0 = no limit)")
-	fl.StringVar(&f.genDist, "gen-dist", qcctest.GenFixed.String(), "generation-time distribution: fixed (every report takes --gen-delay) or lognormal")
-	fl.DurationVar(&f.genMedian, "gen-median", 0, "median generation time of --gen-dist lognormal (0 = --gen-delay)")
-	fl.Float64Var(&f.genSigma, "gen-sigma", qcctest.DefaultGenSigma, "sigma (spread of the logarithm) of --gen-dist lognormal; 0 = every report takes the median")
-	fl.DurationVar(&f.genMax, "gen-max", 0, "longest generation time of --gen-dist lognormal (0 = no cap)")
+	fl.StringVar(&f.genDist, "gen-dist", qcctest.GenFixed.String(), "generation-time distribution: fixed (every report takes --gen-delay), lognormal, bimodal or exponential")
+	fl.DurationVar(&f.genMedian, "gen-median", 0, "median generation time of --gen-dist lognormal or exponential, of the fast reports of bimodal (0 = --gen-delay)")
+	fl.Float64Var(&f.genSigma, "gen-sigma", qcctest.DefaultGenSigma, "sigma (spread of the logarithm) of --gen-dist lognormal and of both parts of bimodal; 0 = every report takes the median")
+	fl.DurationVar(&f.genMax, "gen-max", 0, "longest generation time of --gen-dist other than fixed (0 = no cap)")
+	fl.DurationVar(&f.genSlowMedian, "gen-slow-median", 0, fmt.Sprintf("median generation time of the slow reports of --gen-dist bimodal (0 = %d × --gen-median)", qcctest.DefaultGenSlowPerMedian))
+	fl.Float64Var(&f.genSlowShare, "gen-slow-share", qcctest.DefaultGenSlowShare, "share (0-1) of slow reports of --gen-dist bimodal")
 	return cmd
 }
 
@@ -117,15 +123,25 @@ func runSandbox(cmd *cobra.Command, f sandboxFlags) error {
 func sandboxGenOptions(cmd *cobra.Command, f sandboxFlags) ([]qcctest.Option, error) {
 	dist, err := qcctest.ParseGenDist(f.genDist)
 	if err != nil {
-		return nil, usagef("--gen-dist %q: want fixed or lognormal", f.genDist)
+		return nil, usagef("--gen-dist %q: want fixed, lognormal, bimodal or exponential", f.genDist)
 	}
 	if dist == qcctest.GenFixed {
-		for _, name := range []string{"gen-median", "gen-sigma", "gen-max"} {
+		for _, name := range []string{"gen-median", "gen-sigma", "gen-max", "gen-slow-median", "gen-slow-share"} {
 			if cmd.Flags().Changed(name) {
-				return nil, usagef("--%s applies to --gen-dist lognormal; with --gen-dist fixed every report takes --gen-delay", name)
+				return nil, usagef("--%s applies to the other --gen-dist values; with --gen-dist fixed every report takes --gen-delay", name)
 			}
 		}
 		return []qcctest.Option{qcctest.WithGenDist(dist)}, nil
+	}
+	if dist != qcctest.GenBimodal {
+		for _, name := range []string{"gen-slow-median", "gen-slow-share"} {
+			if cmd.Flags().Changed(name) {
+				return nil, usagef("--%s applies to --gen-dist bimodal", name)
+			}
+		}
+	}
+	if dist == qcctest.GenExponential && cmd.Flags().Changed("gen-sigma") {
+		return nil, usagef("--gen-sigma applies to --gen-dist lognormal and bimodal; an exponential has only its median")
 	}
 	median := f.genMedian
 	if median == 0 {
@@ -142,9 +158,14 @@ func sandboxGenOptions(cmd *cobra.Command, f sandboxFlags) ([]qcctest.Option, er
 		return nil, usagef("--gen-dist lognormal needs a median above 0: give --gen-median (or --gen-delay)")
 	case f.genMax > 0 && f.genMax < median:
 		return nil, usagef("--gen-max %v is below the median %v: most reports would take exactly --gen-max", f.genMax, median)
+	case f.genSlowMedian < 0:
+		return nil, usagef("--gen-slow-median %v must not be negative", f.genSlowMedian)
+	case math.IsNaN(f.genSlowShare) || f.genSlowShare < 0 || f.genSlowShare > 1:
+		return nil, usagef("--gen-slow-share %v: want a share between 0 and 1", f.genSlowShare)
 	}
 	return []qcctest.Option{qcctest.WithGenDist(dist), qcctest.WithGenMedian(median),
-		qcctest.WithGenSigma(f.genSigma), qcctest.WithGenMax(f.genMax)}, nil
+		qcctest.WithGenSigma(f.genSigma), qcctest.WithGenMax(f.genMax),
+		qcctest.WithGenSlowMedian(f.genSlowMedian), qcctest.WithGenSlowShare(f.genSlowShare)}, nil
 }
 
 // sandboxStats is the sandbox's closing line: what it counted, as key=value

@@ -38,6 +38,11 @@ func TestSandboxCmd_Refuses(t *testing.T) {
 		{"max below median", []string{"--addr", "127.0.0.1:0", "--gen-dist", "lognormal", "--gen-median", "20s", "--gen-max", "10s"}},
 		{"max below gen-delay as median", []string{"--addr", "127.0.0.1:0", "--gen-dist", "lognormal", "--gen-delay", "20s", "--gen-max", "10s"}},
 		{"lognormal without a median", []string{"--addr", "127.0.0.1:0", "--gen-dist", "lognormal", "--gen-delay", "0s"}},
+		{"slow median with lognormal", []string{"--addr", "127.0.0.1:0", "--gen-dist", "lognormal", "--gen-slow-median", "90s"}},
+		{"slow share with fixed", []string{"--addr", "127.0.0.1:0", "--gen-slow-share", "0.5"}},
+		{"sigma with exponential", []string{"--addr", "127.0.0.1:0", "--gen-dist", "exponential", "--gen-median", "20s", "--gen-sigma", "0.5"}},
+		{"slow share over 1", []string{"--addr", "127.0.0.1:0", "--gen-dist", "bimodal", "--gen-median", "10s", "--gen-slow-share", "1.5"}},
+		{"negative slow median", []string{"--addr", "127.0.0.1:0", "--gen-dist", "bimodal", "--gen-median", "10s", "--gen-slow-median", "-1s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,27 +1,39 @@
 package pollsched
 
 import (
+	"math"
+	"slices"
 	"sync"
 	"time"
 )
 
 // Defaults of Config.
 const (
-	DefaultQuantile    = 0.9
-	DefaultInterval    = 10 * time.Second
-	DefaultMinGap      = time.Second
-	DefaultMaxGap      = 60 * time.Second
-	DefaultMinFinished = 20
-	DefaultBin         = time.Second
-	DefaultHorizon     = time.Hour
+	DefaultQuantile = 0.9
+	// DefaultFirstQuantile is q of an order's first poll: about 3 orders in
+	// 100 need a second.
+	DefaultFirstQuantile = 0.97
+	// DefaultPriorWeight is the weight of the prior (Schedule.Prior) in
+	// orders: a run's own observations outweigh it once it has seen as
+	// many finish.
+	DefaultPriorWeight = 100
+	// DefaultPriorHalfLife is how fast the prior forgets: an order this
+	// many orders older than the newest counts half as much.
+	DefaultPriorHalfLife = 500
+	DefaultInterval      = 10 * time.Second
+	DefaultMinGap        = time.Second
+	DefaultMaxGap        = 120 * time.Second
+	DefaultMinFinished   = 20
+	DefaultBin           = time.Second
+	DefaultHorizon       = time.Hour
 )
 
 // Config tunes a Schedule. A zero field takes its default.
 type Config struct {
 	// FirstQuantile is q for an order's first poll: it comes when the
-	// report is at least this likely to be finished [0.9]. Most orders
+	// report is at least this likely to be finished [0.97]. Most orders
 	// need no other poll, so this q sets the calls per company: about
-	// 2 + (1-q)/(1-Quantile).
+	// 2 + (1-FirstQuantile)/Quantile.
 	FirstQuantile float64
 	// Quantile is q for every later poll: it comes when the report is at
 	// least this likely to be finished given it was not at the last poll
@@ -32,11 +44,16 @@ type Config struct {
 	// learned (--poll-interval) [10s].
 	Interval time.Duration
 	// MinGap and MaxGap bound every gap between two polls of an order
-	// [1s, 60s].
+	// [1s, 120s].
 	MinGap, MaxGap time.Duration
 	// MinFinished is "enough data": the learned schedule is used once this
 	// many orders have been seen finished [20].
 	MinFinished int
+	// PriorWeight is the total weight, in orders, of the observations
+	// given to Prior [DefaultPriorWeight]; PriorHalfLife, in orders, how
+	// fast older ones count less [DefaultPriorHalfLife].
+	PriorWeight   float64
+	PriorHalfLife int
 	// Bin is the resolution of the estimate [1s]; Horizon is how far it
 	// reaches [1h]. Past the horizon, polls are MaxGap apart. Memory and a
 	// refit are O(Horizon/Bin).
@@ -48,7 +65,13 @@ func (c Config) withDefaults() Config {
 		c.Quantile = DefaultQuantile
 	}
 	if c.FirstQuantile <= 0 || c.FirstQuantile >= 1 {
-		c.FirstQuantile = DefaultQuantile
+		c.FirstQuantile = DefaultFirstQuantile
+	}
+	if c.PriorWeight <= 0 {
+		c.PriorWeight = DefaultPriorWeight
+	}
+	if c.PriorHalfLife <= 0 {
+		c.PriorHalfLife = DefaultPriorHalfLife
 	}
 	if c.Interval <= 0 {
 		c.Interval = DefaultInterval
@@ -81,9 +104,58 @@ func (c Config) withDefaults() Config {
 // to Pending, or its order time when this is its first poll; ages are
 // measured from the order time, on the caller's clock.
 type Schedule struct {
-	mu  sync.Mutex
-	cfg Config
-	est *estimator
+	mu    sync.Mutex
+	cfg   Config
+	est   *estimator
+	prior float64 // weight of the prior's observations
+}
+
+// Observation is an earlier order's polls, from the state file: it was
+// placed at Ordered, last found pending at Pending (Ordered when its first
+// poll found it finished) and found finished (ready or failed) at Done.
+type Observation struct {
+	Ordered, Pending, Done time.Time
+}
+
+// Prior gives the schedule what earlier runs saw, before this run's own
+// observations: each order finished in (Pending-Ordered, Done-Ordered].
+// The newest orders (by Ordered) count most, halving every PriorHalfLife
+// orders, and all together count PriorWeight orders at most, so this
+// run's observations take over as they come. A schedule with a prior of
+// at least MinFinished orders has learned from the start: the first polls
+// of a run are placed by it, not by Interval. Observations out of order
+// (Done before Pending, Pending before Ordered) are skipped. Call it once,
+// before the first poll.
+func (s *Schedule) Prior(obs []Observation) {
+	valid := make([]Observation, 0, len(obs))
+	for _, o := range obs {
+		if o.Ordered.IsZero() || o.Pending.Before(o.Ordered) || !o.Done.After(o.Pending) {
+			continue
+		}
+		valid = append(valid, o)
+	}
+	if len(valid) == 0 {
+		return
+	}
+	slices.SortStableFunc(valid, func(a, b Observation) int { return b.Ordered.Compare(a.Ordered) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ws := make([]float64, len(valid))
+	total := 0.0
+	for i := range valid {
+		ws[i] = math.Exp2(-float64(i) / float64(s.cfg.PriorHalfLife))
+		total += ws[i]
+		if ws[i] < 1e-3 {
+			ws = ws[:i+1]
+			break
+		}
+	}
+	scale := min(1, s.cfg.PriorWeight/total)
+	for i, w := range ws {
+		o := valid[i]
+		s.est.addPrior(o.Pending.Sub(o.Ordered), o.Done.Sub(o.Ordered), w*scale)
+		s.prior += w * scale
+	}
 }
 
 // New returns a Schedule with no observations: it polls every cfg.Interval
@@ -146,9 +218,13 @@ func (s *Schedule) NextPoll(orderedAt, lastPoll, deadline time.Time) time.Time {
 		if age == 0 {
 			q = s.cfg.FirstQuantile
 		}
-		if t, ok := s.est.quantileAfter(age, q); ok {
+		switch t, ok := s.est.quantileAfter(age, q); {
+		case ok:
 			gap = t - age
-		} else {
+		case s.est.survival(age) <= 0:
+			// The estimate says it must be finished, and it was not:
+			// poll at the fixed interval until a refit knows better.
+		default:
 			gap = s.cfg.MaxGap
 		}
 	}
@@ -159,21 +235,24 @@ func (s *Schedule) NextPoll(orderedAt, lastPoll, deadline time.Time) time.Time {
 	return next
 }
 
-func (s *Schedule) learned() bool { return s.est.finished >= s.cfg.MinFinished }
+func (s *Schedule) learned() bool {
+	return float64(s.est.finished)+s.prior >= float64(s.cfg.MinFinished)
+}
 
 // Stats describes what a Schedule has learned.
 type Stats struct {
 	Finished int     // orders seen finished
 	Pending  int     // orders last seen pending (censored observations)
-	Learned  bool    // Finished >= MinFinished: NextPoll uses the estimate
+	Learned  bool    // Finished + Prior >= MinFinished: NextPoll uses the estimate
 	Quantile float64 // the current q of polls after the first
+	Prior    float64 // weight, in orders, of earlier runs' observations
 }
 
 // Stats returns the counts behind the estimate.
 func (s *Schedule) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Stats{Finished: s.est.finished, Pending: s.est.pending, Learned: s.learned(), Quantile: s.cfg.Quantile}
+	return Stats{Finished: s.est.finished, Pending: s.est.pending, Learned: s.learned(), Quantile: s.cfg.Quantile, Prior: s.prior}
 }
 
 // Survival returns the estimated probability that a report is not finished
@@ -192,4 +271,18 @@ func (s *Schedule) Quantile(p float64) (time.Duration, bool) {
 	defer s.mu.Unlock()
 	s.est.refresh()
 	return s.est.quantileAfter(0, p)
+}
+
+// EndgameOrders is how many pending orders make the end of a run: once
+// every order is placed and no more than these are pending, one of them
+// is the last, and the run ends when its report is seen ready. Their polls
+// are then at most EndgameGap apart, whatever the estimate says: a few
+// calls buy an end close to the last report's ready time.
+const EndgameOrders = 6
+
+// EndgameGap is the longest gap between two polls of an order in the
+// endgame (see EndgameOrders) after elapsed of the run: 2 % of it, at
+// least DefaultMinGap.
+func EndgameGap(elapsed time.Duration) time.Duration {
+	return max(DefaultMinGap, elapsed/50)
 }

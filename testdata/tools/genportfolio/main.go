@@ -1,5 +1,6 @@
 // Command genportfolio writes a synthetic portfolio of valid unified social
 // credit codes for benchmarks and drills: go run ./testdata/tools/genportfolio -n 100000 -o p.xlsx
+// (-start N numbers the rows from N, for a second portfolio of other companies).
 package main
 
 import (
@@ -29,16 +30,17 @@ func code(i int) string {
 func main() {
 	n := flag.Int("n", 100000, "rows")
 	out := flag.String("o", "portfolio.csv", "output file, .csv or .xlsx")
+	start := flag.Int("start", 1, "number of the first row's company")
 	flag.Parse()
-	if err := write(*out, *n); err != nil {
+	if err := write(*out, *start, *n); err != nil {
 		fmt.Fprintln(os.Stderr, "genportfolio:", err)
 		os.Exit(1)
 	}
 }
 
-func write(path string, n int) error {
+func write(path string, start, n int) error {
 	if strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		return writeXLSX(path, n)
+		return writeXLSX(path, start, n)
 	}
 	f, err := os.Create(path)
 	if err != nil {
@@ -46,7 +48,7 @@ func write(path string, n int) error {
 	}
 	w := bufio.NewWriter(f)
 	fmt.Fprintf(w, "客户编号,企业名称,统一社会信用代码,授信额度\r\n")
-	for i := 1; i <= n; i++ {
+	for i := start; i < start+n; i++ {
 		fmt.Fprintf(w, "C%07d,测试企业%07d有限公司,%s,%d\r\n", i, i, code(i), i*1000)
 	}
 	if err := w.Flush(); err != nil {
@@ -55,7 +57,7 @@ func write(path string, n int) error {
 	return f.Close()
 }
 
-func writeXLSX(path string, n int) error {
+func writeXLSX(path string, start, n int) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
@@ -65,8 +67,8 @@ func writeXLSX(path string, n int) error {
 	if err := sw.SetRow("A1", []any{"客户编号", "企业名称", "统一社会信用代码", "授信额度"}); err != nil {
 		return err
 	}
-	for i := 1; i <= n; i++ {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+	for i := start; i < start+n; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i-start+2)
 		row := []any{fmt.Sprintf("C%07d", i), fmt.Sprintf("测试企业%07d有限公司", i), code(i), i * 1000}
 		if err := sw.SetRow(cell, row); err != nil {
 			return err
