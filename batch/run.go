@@ -325,7 +325,7 @@ func (r *runner) execute(pl runPlan) error {
 		<-r.pollSlots
 	}
 	r.cfg.Progress.ToOrder.Store(r.cfg.Progress.Ordered.Load()) // ordering is over, whatever stopped it
-	r.polls.SetQuantile(0.6)                                    // every order is placed: the budget goes to the slow reports
+	r.polls.SetQuantile(pollsched.AfterOrdersQuantile)          // every order is placed: the budget goes to the slow reports
 	r.sched.producersDone()
 	r.endgame()
 	if err := <-pollErr; orderErr == nil {

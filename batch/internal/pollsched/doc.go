@@ -14,10 +14,11 @@
 // hazard is extrapolated as constant.
 //
 // An order's next poll comes when its report is at least q likely to be
-// finished given it was not at its last poll: q = 0.97 for the first poll,
+// finished given it was not at its last poll: q = 0.99 for the first poll,
 // which most orders need alone; for later polls 0.9 while orders are being
-// placed and, after SetQuantile, lower once they all are, so the budget
-// ordering used goes to the slow reports, one of which ends the run. Until
+// placed and, after SetQuantile, lower (AfterOrdersQuantile, 0.75) once
+// they all are, so the budget ordering used goes to the slow reports, one
+// of which ends the run. Until
 // 20 orders have been seen finished, polls are a fixed interval apart
 // (--poll-interval). Gaps are bounded by a minimum, a maximum (120 s) and
 // the order's deadline (--timeout). Once at most EndgameOrders are

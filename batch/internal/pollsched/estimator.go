@@ -54,6 +54,7 @@ type estimator struct {
 	tailHazard float64   // per bin, past edge
 	changes    float64   // weight of updates since the last fit
 	fitted     float64   // weight of observations at the last fit
+	dataEnd    int       // bin where the observations end, at the last fit
 
 	// EM scratch
 	cliques []span    // innermost intervals, in order
@@ -207,7 +208,8 @@ func (e *estimator) fit() {
 	if e.weight <= 1e-9 {
 		last = e.nb
 	}
-	e.fitTail(min(last, e.nb))
+	e.dataEnd = min(last, e.nb)
+	e.fitTail(e.dataEnd)
 }
 
 // innermost sets e.cliques to the innermost intervals of the observations:

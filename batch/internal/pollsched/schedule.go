@@ -10,9 +10,17 @@ import (
 // Defaults of Config.
 const (
 	DefaultQuantile = 0.9
-	// DefaultFirstQuantile is q of an order's first poll: about 3 orders in
-	// 100 need a second.
-	DefaultFirstQuantile = 0.97
+	// DefaultFirstQuantile is q of an order's first poll: about 1 order in
+	// 100 needs a second. A first poll later than most reports need costs
+	// no call, and the run's end is set by the slowest report, whose
+	// polls the endgame (EndgameOrders) keeps close.
+	DefaultFirstQuantile = 0.99
+	// AfterOrdersQuantile is q of the polls after an order's first once
+	// every order is placed (SetQuantile): the budget ordering used is
+	// free, and a lower q sees the slow reports, one of which ends the
+	// run, sooner. Tuned in the simulation of issue 22 (sim_test.go)
+	// against calls per company and the end of the run.
+	AfterOrdersQuantile = 0.75
 	// DefaultPriorWeight is the weight of the prior (Schedule.Prior) in
 	// orders: a run's own observations outweigh it once it has seen as
 	// many finish.
@@ -20,18 +28,20 @@ const (
 	// DefaultPriorHalfLife is how fast the prior forgets: an order this
 	// many orders older than the newest counts half as much.
 	DefaultPriorHalfLife = 500
-	DefaultInterval      = 10 * time.Second
-	DefaultMinGap        = time.Second
-	DefaultMaxGap        = 120 * time.Second
-	DefaultMinFinished   = 20
-	DefaultBin           = time.Second
-	DefaultHorizon       = time.Hour
+	// DefaultPastData is Config.PastData.
+	DefaultPastData    = 0.5
+	DefaultInterval    = 10 * time.Second
+	DefaultMinGap      = time.Second
+	DefaultMaxGap      = 120 * time.Second
+	DefaultMinFinished = 20
+	DefaultBin         = time.Second
+	DefaultHorizon     = time.Hour
 )
 
 // Config tunes a Schedule. A zero field takes its default.
 type Config struct {
 	// FirstQuantile is q for an order's first poll: it comes when the
-	// report is at least this likely to be finished [0.97]. Most orders
+	// report is at least this likely to be finished [0.99]. Most orders
 	// need no other poll, so this q sets the calls per company: about
 	// 2 + (1-FirstQuantile)/Quantile.
 	FirstQuantile float64
@@ -54,6 +64,14 @@ type Config struct {
 	// fast older ones count less [DefaultPriorHalfLife].
 	PriorWeight   float64
 	PriorHalfLife int
+	// PastData bounds a poll after an order's first that the estimate
+	// places past the oldest age observed so far, where it is a
+	// constant-hazard guess: at most this fraction of the order's age
+	// past that age [DefaultPastData]; negative for no bound. Early in a
+	// run, when every first poll came at about the same age, the guess
+	// can put the next poll of the slowest orders minutes after their
+	// reports are ready.
+	PastData float64
 	// Bin is the resolution of the estimate [1s]; Horizon is how far it
 	// reaches [1h]. Past the horizon, polls are MaxGap apart. Memory and a
 	// refit are O(Horizon/Bin).
@@ -72,6 +90,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.PriorHalfLife <= 0 {
 		c.PriorHalfLife = DefaultPriorHalfLife
+	}
+	if c.PastData == 0 {
+		c.PastData = DefaultPastData
 	}
 	if c.Interval <= 0 {
 		c.Interval = DefaultInterval
@@ -221,6 +242,11 @@ func (s *Schedule) NextPoll(orderedAt, lastPoll, deadline time.Time) time.Time {
 		switch t, ok := s.est.quantileAfter(age, q); {
 		case ok:
 			gap = t - age
+			// Past the ages observed so far the estimate is a guess
+			// (see Config.PastData).
+			if end := time.Duration(s.est.dataEnd) * s.cfg.Bin; s.cfg.PastData > 0 && age > 0 && t > end {
+				gap = min(gap, max(end-age, 0)+time.Duration(s.cfg.PastData*float64(age)))
+			}
 		case s.est.survival(age) <= 0:
 			// The estimate says it must be finished, and it was not:
 			// poll at the fixed interval until a refit knows better.
@@ -278,11 +304,12 @@ func (s *Schedule) Quantile(p float64) (time.Duration, bool) {
 // is the last, and the run ends when its report is seen ready. Their polls
 // are then at most EndgameGap apart, whatever the estimate says: a few
 // calls buy an end close to the last report's ready time.
-const EndgameOrders = 6
+const EndgameOrders = 8
 
 // EndgameGap is the longest gap between two polls of an order in the
-// endgame (see EndgameOrders) after elapsed of the run: 2 % of it, at
-// least DefaultMinGap.
+// endgame (see EndgameOrders) after elapsed of the run: 4 % of it, at
+// least DefaultMinGap. The last report is then seen within 4 % of the
+// run's length, about 2 % on average, for a few calls.
 func EndgameGap(elapsed time.Duration) time.Duration {
-	return max(DefaultMinGap, elapsed/50)
+	return max(DefaultMinGap, elapsed/25)
 }

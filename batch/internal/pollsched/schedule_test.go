@@ -165,10 +165,10 @@ func TestSchedule_NextPollBounds(t *testing.T) {
 			}
 			return s
 		}, want: 10 * time.Second},
-		{name: "learned: the 0.97 quantile", sched: learned, want: 29100 * time.Millisecond},
+		{name: "learned: the 0.99 quantile", sched: learned, want: 29700 * time.Millisecond},
 		{name: "learned: conditional on age", sched: learned, age: 20 * time.Second, want: 9 * time.Second},
 		{name: "learned: q 0.5", sched: learned, q: 0.5, age: 20 * time.Second, want: 5 * time.Second},
-		{name: "learned: the first poll keeps FirstQuantile", sched: learned, q: 0.5, want: 29100 * time.Millisecond},
+		{name: "learned: the first poll keeps FirstQuantile", sched: learned, q: 0.5, want: 29700 * time.Millisecond},
 		{name: "never less than MinGap", sched: learned, age: 29800 * time.Millisecond, want: time.Second},
 		// Past the data the hazard is extrapolated as constant, at its
 		// average over the last quarter of the ages before the edge

@@ -2,8 +2,10 @@ package pollsched_test
 
 import (
 	"container/heap"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -34,6 +36,10 @@ type simConfig struct {
 	// endgame pulls in the polls of the last pollsched.EndgameOrders
 	// pending orders once every order is placed, as batch does.
 	endgame bool
+	// egOrders and egGap, if set, replace pollsched.EndgameOrders and
+	// pollsched.EndgameGap (for tuning).
+	egOrders int
+	egGap    func(elapsed time.Duration) time.Duration
 	// trace, if set, sees every poll that found P: the order's age then
 	// and the gap to its next poll.
 	trace func(at, age, gap time.Duration)
@@ -76,6 +82,13 @@ func simulate(cfg simConfig) simResult {
 // simulateObs is simulate with prior given to the schedule first; it also
 // returns what the run observed, as the state file would keep it.
 func simulateObs(cfg simConfig, prior []pollsched.Observation) (simResult, []pollsched.Observation) {
+	egOrders, egGap := pollsched.EndgameOrders, pollsched.EndgameGap
+	if cfg.egOrders > 0 {
+		egOrders = cfg.egOrders
+	}
+	if cfg.egGap != nil {
+		egGap = cfg.egGap
+	}
 	r := rand.New(rand.NewPCG(cfg.seed, 3))
 	s := pollsched.New(cfg.sched)
 	s.Prior(prior)
@@ -102,8 +115,8 @@ func simulateObs(cfg simConfig, prior []pollsched.Observation) (simResult, []pol
 			}
 			continue
 		}
-		if cfg.endgame && next == cfg.companies && open <= pollsched.EndgameOrders {
-			limit := t.Add(pollsched.EndgameGap(t.Sub(t0)))
+		if cfg.endgame && next == cfg.companies && open <= egOrders {
+			limit := t.Add(egGap(t.Sub(t0)))
 			for j := range polls {
 				if polls[j].at.After(limit) {
 					polls[j].at = limit
@@ -118,7 +131,7 @@ func simulateObs(cfg simConfig, prior []pollsched.Observation) (simResult, []pol
 		p := heap.Pop(&polls).(due)
 		if !cfg.noRecheck {
 			at := s.NextPoll(p.ordered, p.prevAt, p.ordered.Add(cfg.timeout))
-			if cfg.endgame && open <= pollsched.EndgameOrders && next == cfg.companies {
+			if cfg.endgame && open <= egOrders && next == cfg.companies {
 				at = p.at
 			}
 			if at.After(t) {
@@ -144,8 +157,8 @@ func simulateObs(cfg simConfig, prior []pollsched.Observation) (simResult, []pol
 			s.Pending(p.ordered, p.prevAt, answer)
 		}
 		nextAt := s.NextPoll(p.ordered, answer, p.ordered.Add(cfg.timeout))
-		if cfg.endgame && next == cfg.companies && open <= pollsched.EndgameOrders {
-			nextAt = minTime(nextAt, answer.Add(pollsched.EndgameGap(answer.Sub(t0))))
+		if cfg.endgame && next == cfg.companies && open <= egOrders {
+			nextAt = minTime(nextAt, answer.Add(egGap(answer.Sub(t0))))
 		}
 		if cfg.trace != nil {
 			cfg.trace(t.Sub(t0), answer.Sub(p.ordered), nextAt.Sub(answer))
@@ -197,7 +210,9 @@ func TestSimulation_Issue15(t *testing.T) {
 		// makes a quarter of the orders need more polls.
 		{name: "600 bimodal", companies: 600, gen: bimodal, afterQ: 0.5, maxCalls: 2.25, maxEndOverLast: 1.10},
 		{name: "600 bimodal, gaps up to 60 s", companies: 600, gen: bimodal, afterQ: 0.5, maxGap: time.Minute, minCalls: 2.4, maxCalls: 2.7, maxEndOverLast: 1.10},
-		{name: "600 bimodal, gaps up to 5 min: fewer calls, a later end", companies: 600, gen: bimodal, afterQ: 0.5, maxGap: 5 * time.Minute, maxCalls: 2.20, maxEndOverLast: 1.20},
+		// With gaps up to 5 min the first polls (q 0.99) come past the
+		// 180 s cap: barely more than 2 calls, and an end a third late.
+		{name: "600 bimodal, gaps up to 5 min: fewer calls, a later end", companies: 600, gen: bimodal, afterQ: 0.5, maxGap: 5 * time.Minute, maxCalls: 2.10, maxEndOverLast: 1.45},
 		{name: "600 lognormal, gaps up to 5 min", companies: 600, gen: issue15.sample, afterQ: 0.5, maxGap: 5 * time.Minute, maxCalls: 2.20, maxEndOverLast: 1.10},
 		{name: "600 lognormal, q 0.9 throughout: fewer calls, a later end", companies: 600, gen: issue15.sample, maxCalls: 2.15, maxEndOverLast: 1.20},
 		{name: "600 lognormal, due polls not asked again", companies: 600, gen: issue15.sample, afterQ: 0.5, noRecheck: true, minCalls: 2.4, maxCalls: 3, maxEndOverLast: 1.10},
@@ -258,7 +273,7 @@ func TestSimulation_Issue22Prior(t *testing.T) {
 			var first, second float64
 			for seed := uint64(1); seed <= 5; seed++ {
 				cfg := simConfig{companies: 600, qps: 20, latency: 50 * time.Millisecond, gen: tc.gen, seed: seed,
-					timeout: 2 * time.Hour, afterQ: 0.6, endgame: true}
+					timeout: 2 * time.Hour, afterQ: pollsched.AfterOrdersQuantile, endgame: true}
 				res, obs := simulateObs(cfg, nil)
 				first += res.callsPerCompany(600) / 5
 				cfg.seed += 100
@@ -277,4 +292,130 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// runPair is issue 22's benchmark in the simulation: a first run of 600
+// companies at --qps 20 with 50 ms latency, wired as batch is (orders
+// first, q AfterOrdersQuantile once every order is placed, the endgame),
+// then a second run over 600 new companies given the first's observations
+// as its prior, both over seeds. sched and the endgame's figures can be
+// changed to tune them (egOrders 0 and egGap nil keep the package's).
+func runPair(gen func(r *rand.Rand) time.Duration, seeds uint64, sched pollsched.Config, afterQ float64,
+	egOrders int, egGap func(time.Duration) time.Duration) (o pairResult) {
+	n := float64(seeds)
+	for seed := uint64(1); seed <= seeds; seed++ {
+		cfg := simConfig{companies: 600, qps: 20, latency: 50 * time.Millisecond, gen: gen, seed: seed,
+			timeout: 2 * time.Hour, afterQ: afterQ, endgame: true, egOrders: egOrders, egGap: egGap, sched: sched}
+		res, obs := simulateObs(cfg, nil)
+		r := res.end.Seconds() / res.lastReady.Seconds()
+		o.calls1 += res.callsPerCompany(600) / n
+		o.end1 += r / n
+		o.worst1 = max(o.worst1, r)
+		cfg.seed += 100
+		res2, _ := simulateObs(cfg, obs)
+		r = res2.end.Seconds() / res2.lastReady.Seconds()
+		o.calls2 += res2.callsPerCompany(600) / n
+		o.end2 += r / n
+		o.worst2 = max(o.worst2, r)
+	}
+	return o
+}
+
+// pairResult holds the means over the seeds of runPair (end: the run's end
+// over the last report's ready time) and the worst ends.
+type pairResult struct{ calls1, end1, worst1, calls2, end2, worst2 float64 }
+
+func (r pairResult) String() string {
+	return fmt.Sprintf("first run %.3f calls per company, end %.3f× (worst %.3f×); second run %.3f calls per company, end %.3f× (worst %.3f×)",
+		r.calls1, r.end1, r.worst1, r.calls2, r.end2, r.worst2)
+}
+
+// sandboxBimodal is the sandbox's bimodal of testdata/bench.sh (--gen-dist
+// bimodal --gen-median 10s --gen-slow-median 90s --gen-slow-share 0.3
+// --gen-sigma 0.3 --gen-max 180s).
+func sandboxBimodal(r *rand.Rand) time.Duration {
+	if r.Float64() < 0.7 {
+		return lognormal{median: 10 * time.Second, sigma: 0.3, max: 180 * time.Second}.sample(r)
+	}
+	return lognormal{median: 90 * time.Second, sigma: 0.3, max: 180 * time.Second}.sample(r)
+}
+
+// TestSimulation_Issue22Targets: issue 22's targets, as means over 30
+// seeds: a first run at most 2.12 calls per company and ending within
+// 1.05× of the last report's ready time, a second run on its observations
+// at most 2.05 calls per company, for the sandbox's lognormal, bimodal and
+// exponential generation times.
+//
+// The second run of the bimodal misses 2.05, and cannot meet it with gaps
+// of at most 120 s (--poll-max): a first poll at 120 s finds 5 % of its
+// reports pending (the slow part, median 90 s, sigma 0.3: 30 % × P(T >
+// 120 s) = 30 % × 16.9 %), each of which needs another poll: 2.05 calls
+// per company before any other. The wider bimodal of issue 15 (sigma 0.5
+// and 0.4) leaves 7 % pending at 120 s: 2.07 at least.
+func TestSimulation_Issue22Targets(t *testing.T) {
+	for _, tc := range []struct {
+		name                 string
+		gen                  func(r *rand.Rand) time.Duration
+		calls1, end1, calls2 float64
+	}{
+		{"lognormal", issue15.sample, 2.12, 1.05, 2.05},
+		{"sandbox bimodal", sandboxBimodal, 2.12, 1.05, 2.11},
+		{"exponential", exponential, 2.12, 1.05, 2.05},
+		{"issue 15's bimodal", bimodal, 2.16, 1.12, 2.14},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runPair(tc.gen, 30, pollsched.Config{}, pollsched.AfterOrdersQuantile, 0, nil)
+			t.Log(r)
+			assert.LessOrEqual(t, r.calls1, tc.calls1)
+			assert.LessOrEqual(t, r.end1, tc.end1)
+			assert.LessOrEqual(t, r.calls2, tc.calls2)
+		})
+	}
+}
+
+// TestSimulation_Issue22PastData: early in a run every first poll comes
+// at about the same age (q 0.99, or --poll-max), and the estimate knows
+// little past it: its constant-hazard guess put the next poll of slow
+// orders still pending there up to a MaxGap later, after their reports
+// were ready, and a bimodal run ended up to 1.3× after its last report.
+// Config.PastData keeps such a poll within half the order's age of the
+// ages observed.
+func TestSimulation_Issue22PastData(t *testing.T) {
+	with := runPair(sandboxBimodal, 30, pollsched.Config{}, pollsched.AfterOrdersQuantile, 0, nil)
+	without := runPair(sandboxBimodal, 30, pollsched.Config{PastData: -1}, pollsched.AfterOrdersQuantile, 0, nil)
+	t.Logf("with the bound: %v", with)
+	t.Logf("without: %v", without)
+	assert.LessOrEqual(t, with.end1, 1.05)
+	assert.Greater(t, without.end1, with.end1)
+	assert.Greater(t, without.worst1, with.worst1)
+}
+
+// TestSimulation_Issue22Grid is how the figures of the schedule were
+// chosen: QCC_POLLSCHED_GRID=1 go test -run Issue22Grid -v prints
+// runPair's figures over a grid of them.
+func TestSimulation_Issue22Grid(t *testing.T) {
+	if os.Getenv("QCC_POLLSCHED_GRID") == "" {
+		t.Skip("QCC_POLLSCHED_GRID is not set")
+	}
+	dists := []struct {
+		name string
+		gen  func(r *rand.Rand) time.Duration
+	}{{"logn", issue15.sample}, {"bimod", bimodal}, {"sbxbim", sandboxBimodal}, {"expo", exponential}}
+	for _, fq := range []float64{0.97, 0.99} {
+		for _, aq := range []float64{0.6, 0.75, 0.9} {
+			for _, eo := range []int{6, 8} {
+				for _, ef := range []float64{0.02, 0.04} {
+					for _, pd := range []float64{-1, 0.5} {
+						line := fmt.Sprintf("first q %.2f, q after orders %.2f, endgame %d orders %.0f %%, past data %.1f:", fq, aq, eo, 100*ef, pd)
+						for _, d := range dists {
+							r := runPair(d.gen, 10, pollsched.Config{FirstQuantile: fq, PastData: pd}, aq, eo,
+								func(e time.Duration) time.Duration { return max(time.Second, time.Duration(ef*float64(e))) })
+							line += fmt.Sprintf(" %s %.3f/%.3f/%.3f", d.name, r.calls1, r.end1, r.calls2)
+						}
+						t.Log(line)
+					}
+				}
+			}
+		}
+	}
 }
