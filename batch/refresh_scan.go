@@ -321,11 +321,11 @@ func (s *ratingStats) counts() []results.RatingCount {
 
 // WriteRatings prints the plan per risk rating alone, in language t
 // (validate).
-func (d *Plan) WriteRatings(w io.Writer, t msg.Printer) { d.writeRatings(w, t) }
+func (d *Plan) WriteRatings(w io.Writer, t msg.Language) { d.writeRatings(w, t) }
 
 // writeRatings prints the plan per risk rating: customers, due now, the
 // oldest report's age.
-func (d *Plan) writeRatings(w io.Writer, t msg.Printer) {
+func (d *Plan) writeRatings(w io.Writer, t msg.Language) {
 	if len(d.Ratings) == 0 {
 		return
 	}

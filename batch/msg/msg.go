@@ -16,7 +16,7 @@
 // typed errors of batch, batch/input and batch/journal, which implement
 // Localized), and the edge renders it once, in the language it was asked
 // for: the command line (msg.Render of the error that ends a command, log
-// values), the results writer (results.Write's Printer), the plan
+// values), the results writer (results.Write's msg.Language), the plan
 // writers. The state file keeps the notes of uncertain companies as
 // stable names and arguments (journal.NoteName), never as sentences. The tables are plain Go, not golang.org/x/text/message: its
 // printer localises numbers (a %d of 12345 becomes "12,345"), which would
@@ -57,7 +57,7 @@ func Text(lang string, id ID, args ...any) string {
 	if len(args) == 0 {
 		return f
 	}
-	return fmt.Sprintf(f, renderArgs(Printer(lang), args)...)
+	return fmt.Sprintf(f, renderArgs(Language(lang), args)...)
 }
 
 // Both returns message id in zh and in en.
@@ -65,14 +65,15 @@ func Both(id ID, args ...any) (zh, en string) {
 	return Text("zh", id, args...), Text("en", id, args...)
 }
 
-// Printer writes messages of one language.
-type Printer string
+// Language is one language of the catalogue ("zh" or "en"): its Text
+// writes a message in it.
+type Language string
 
 // For returns the printer of lang.
-func For(lang string) Printer { return Printer(outcome.Lang(lang)) }
+func For(lang string) Language { return Language(outcome.Lang(lang)) }
 
 // Text returns message id in the printer's language.
-func (p Printer) Text(id ID, args ...any) string { return Text(string(p), id, args...) }
+func (p Language) Text(id ID, args ...any) string { return Text(string(p), id, args...) }
 
 // Lang returns the printer's language, "zh" or "en".
-func (p Printer) Lang() string { return outcome.Lang(string(p)) }
+func (p Language) Lang() string { return outcome.Lang(string(p)) }
