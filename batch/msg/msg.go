@@ -69,7 +69,7 @@ func Both(id ID, args ...any) (zh, en string) {
 // writes a message in it.
 type Language string
 
-// For returns the printer of lang.
+// For returns the Language of lang.
 func For(lang string) Language { return Language(outcome.Lang(lang)) }
 
 // Text returns message id in the printer's language.
