@@ -46,7 +46,7 @@ type Config struct {
 	// ResultsLang is the language of the results file ("zh" unless "en"):
 	// its one use. Everything else the engine says (errors, stop reasons,
 	// row notes) is a message the caller renders (msg.Render).
-	ResultsLang msg.Printer
+	ResultsLang msg.Language
 	Version     string
 
 	// QPS is the most API requests per second, orders and polls together

@@ -178,7 +178,7 @@ func (r *runner) publicPlan(pl runPlan, held int) *Plan {
 }
 
 // Write prints the plan for a person, in language t.
-func (d *Plan) Write(w io.Writer, t msg.Printer) {
+func (d *Plan) Write(w io.Writer, t msg.Language) {
 	d.Portfolio.WritePlan(w, t)
 	d.writeRatings(w, t)
 	fmt.Fprint(w, t.Text(msg.DryDone, d.Done))

@@ -23,7 +23,7 @@ type ExportConfig struct {
 	Classify identifier.Options
 	Format   client.Format
 	// ResultsLang is the language of the results ("zh" unless "en").
-	ResultsLang msg.Printer
+	ResultsLang msg.Language
 	Version     string
 	Now         func() time.Time
 }

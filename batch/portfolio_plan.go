@@ -15,7 +15,7 @@ import (
 // WritePlan writes the plan of `validate` (and of `run --dry-run`) for
 // people, in language t: what was read, how many rows are invalid and why, how
 // many are duplicates, and how many companies would be ordered.
-func (p *Portfolio) WritePlan(w io.Writer, t msg.Printer) {
+func (p *Portfolio) WritePlan(w io.Writer, t msg.Language) {
 	src := p.Path
 	if p.Sheet != "" {
 		src += t.Text(msg.PlanSheet, p.Sheet)
@@ -53,7 +53,7 @@ func (p *Portfolio) WritePlan(w io.Writer, t msg.Printer) {
 
 // columnsText describes the identifier columns, e.g.
 // `column C "统一社会信用代码", else column B "企业名称" where the code is empty`.
-func (p *Portfolio) columnsText(t msg.Printer) string {
+func (p *Portfolio) columnsText(t msg.Language) string {
 	col := func(i int) string {
 		h := ""
 		if i < len(p.Header) {
@@ -74,7 +74,7 @@ func (p *Portfolio) columnsText(t msg.Printer) string {
 
 // writeCounts lists counts by reason, in t's language, largest first, then
 // by name.
-func writeCounts(w io.Writer, t msg.Printer, m map[msg.ID]int) {
+func writeCounts(w io.Writer, t msg.Language, m map[msg.ID]int) {
 	keys := make([]string, 0, len(m))
 	counts := make(map[string]int, len(m))
 	for id, n := range m {
@@ -104,7 +104,7 @@ func sumCounts(m map[msg.ID]int) int {
 // WriteRows lists the invalid rows with their sheet row number and reason,
 // then the duplicate rows with the row they repeat: the first max of each
 // on w, then how many more there are; in language t.
-func (p *Portfolio) WriteRows(w io.Writer, t msg.Printer, limit int) {
+func (p *Portfolio) WriteRows(w io.Writer, t msg.Language, limit int) {
 	listed, more := 0, 0
 	for i, ci := range p.RowCompany {
 		if ci >= 0 {

@@ -96,29 +96,16 @@ func (p *Portfolio) warnRow(row int, reason, id msg.ID, args ...any) {
 	p.RowMessage[row] = m
 }
 
-// ratingClass is a company's place in the refresh: its rating's index in
-// Refresh.Ratings, len(Ratings) for the ratings `*=` covers, and its age.
-type ratingClass struct {
-	rank int
-	age  time.Duration
-}
-
 // refreshRule is what decides a ready company's refresh in this run.
 type refreshRule struct {
 	rf     Refresh
 	x      *rowExtras
-	byText []int       // per rating text of the file: index in rf.Ratings, -1 other
-	class  []int       // per company: rank (see ratingClass)
-	due    []int32     // per company: earliest review date (days + 1), 0 none
-	now    time.Time   // the run's clock
-	today  int32       // today's date, days + 1, in local time
-	labels []string    // per rank: the rating's label, the last one "" (other: its writer names it)
-	unk    []unknownRt // ratings no label covers, when there is no `*=`
-}
-
-type unknownRt struct {
-	text        string
-	rows, first int
+	byText []int     // per rating text of the file: index in rf.Ratings, -1 other
+	class  []int     // per company: its rating's index in Refresh.Ratings, len(Ratings) for the ratings `*=` covers
+	due    []int32   // per company: earliest review date (days + 1), 0 none
+	now    time.Time // the run's clock
+	today  int32     // today's date, days + 1, in local time
+	labels []string  // per rank: the rating's label, the last one "" (other: its writer names it)
 }
 
 // newRefreshRule builds the rule of cfg for portfolio p; nil when the run
@@ -321,11 +308,11 @@ func (s *ratingStats) counts() []results.RatingCount {
 
 // WriteRatings prints the plan per risk rating alone, in language t
 // (validate).
-func (d *Plan) WriteRatings(w io.Writer, t msg.Printer) { d.writeRatings(w, t) }
+func (d *Plan) WriteRatings(w io.Writer, t msg.Language) { d.writeRatings(w, t) }
 
 // writeRatings prints the plan per risk rating: customers, due now, the
 // oldest report's age.
-func (d *Plan) writeRatings(w io.Writer, t msg.Printer) {
+func (d *Plan) writeRatings(w io.Writer, t msg.Language) {
 	if len(d.Ratings) == 0 {
 		return
 	}

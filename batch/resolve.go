@@ -100,17 +100,9 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 	if cfg.Format == 0 {
 		cfg.Format = 1
 	}
-	var list *orderList
-	if cfg.Orders != "" {
-		loc, err := parseOrdersTZ(cfg.OrdersTZ)
-		if err != nil {
-			return nil, err
-		}
-		if list, err = readOrderList(cfg.Orders, loc); err != nil {
-			return nil, err
-		}
-	} else if cfg.Key == "" || (cfg.OrderNo == "") == !cfg.NotOrdered {
-		return nil, configErrorf(msg.CfgResolveNeeds)
+	list, err := resolveInput(cfg)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := os.Stat(cfg.State); err != nil {
 		return nil, &journal.FileError{Path: cfg.State, Err: err}
@@ -150,20 +142,46 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 			return nil, err
 		}
 	}
+	if err := applyResolution(j, list, cfg, plan); err != nil {
+		return nil, err
+	}
+	return plan, nil
+}
+
+// resolveInput reads the vendor's order list of cfg, or checks that a
+// resolution by hand names a company and exactly one of an order number
+// and "not ordered". It returns nil for a resolution by hand.
+func resolveInput(cfg ResolveConfig) (*orderList, error) {
+	if cfg.Orders == "" {
+		if cfg.Key == "" || (cfg.OrderNo == "") == !cfg.NotOrdered {
+			return nil, configErrorf(msg.CfgResolveNeeds)
+		}
+		return nil, nil
+	}
+	loc, err := parseOrdersTZ(cfg.OrdersTZ)
+	if err != nil {
+		return nil, err
+	}
+	return readOrderList(cfg.Orders, loc)
+}
+
+// applyResolution records plan's actions (and the damage it clears) in
+// the state file as one resolve run.
+func applyResolution(j *journal.Journal, list *orderList, cfg ResolveConfig, plan *ResolvePlan) error {
 	src, sum := cfg.Orders, ""
 	if list != nil {
 		sum = list.SHA256
 	}
 	runID, err := j.StartRun(journal.RunInfo{Kind: journal.KindResolve, Version: cfg.Version, User: osUser(), PID: os.Getpid(), Input: src, InputSHA256: sum})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	placed := 0
 	for _, a := range plan.Actions {
 		res := journal.Resolution{OrderNo: a.OrderNo, NotOrdered: a.NotOrdered, SearchKey: a.SearchKey, By: osUser(), Source: src, SourceSHA256: sum}
 		if err := j.Resolve(a.Key, res); err != nil {
 			_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: err.Error()})
-			return nil, refusedResolution(err)
+			return refusedResolution(err)
 		}
 		if a.OrderNo != "" {
 			placed++
@@ -171,10 +189,10 @@ func Resolve(ctx context.Context, cfg ResolveConfig) (*ResolvePlan, error) {
 	}
 	if err := clearDamage(j, list, plan); err != nil {
 		_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: err.Error()})
-		return nil, err
+		return err
 	}
 	plan.Applied = true
-	return plan, j.EndRun(runID, journal.RunEnd{NewOrders: placed})
+	return j.EndRun(runID, journal.RunEnd{NewOrders: placed})
 }
 
 // planFromList matches the vendor's orders to the state file's companies.

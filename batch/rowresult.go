@@ -98,7 +98,7 @@ func outcomeCounts(p *Portfolio, res resultLookup) (rows, companies map[outcome.
 // identifiers, never the whole table. Each row's identifier is classified
 // again and must still name the company of the first pass: a file edited
 // while a long run went on must not get its results on the wrong rows.
-func writePortfolioResults(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Printer) error {
+func writePortfolioResults(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Language) error {
 	in, err := input.Open(p.Path, p.read)
 	if err != nil {
 		return err
@@ -221,7 +221,7 @@ func (r *runner) writeResults(rep *RunSummary) error {
 // file did not change meanwhile.
 //
 // t is the language of the results.
-func (p *Portfolio) WriteLocalResults(out string, sum results.Summary, t msg.Printer) error {
+func (p *Portfolio) WriteLocalResults(out string, sum results.Summary, t msg.Language) error {
 	res := func(i int) results.Result {
 		return results.Result{SearchKey: p.Companies[i].SearchKey, Outcome: outcome.NotOrdered}
 	}

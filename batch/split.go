@@ -20,7 +20,7 @@ const splitBlank = "(blank)"
 // value's rows and a Summary of its own (its rows, companies, outcomes and
 // the companies ordered this run: ordered(i)). It reads the input once per
 // value. It returns the files written.
-func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Printer, ordered func(i int) bool) ([]string, error) {
+func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Language, ordered func(i int) bool) ([]string, error) {
 	v := &p.Extra.splits
 	if p.Extra.Split < 0 || out == "" {
 		return nil, nil
@@ -82,7 +82,7 @@ func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary
 
 // writeRowsResults is writePortfolioResults for the rows keep selects:
 // every row is still read and checked against pass 1.
-func writeRowsResults(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Printer, keep func(row int) bool) error {
+func writeRowsResults(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Language, keep func(row int) bool) error {
 	in, err := input.Open(p.Path, p.read)
 	if err != nil {
 		return err

@@ -62,7 +62,7 @@ type Error struct {
 func (e *Error) Error() string { return e.In("zh") }
 
 // In returns the error's one line in language t.
-func (e *Error) In(t msg.Printer) string {
+func (e *Error) In(t msg.Language) string {
 	return oneLine(filepath.Base(e.Path) + ": " + e.Problem.In(t))
 }
 

@@ -28,7 +28,7 @@ type langErr struct {
 	lang string
 }
 
-func (e langErr) Error() string { return msg.Render(e.err, msg.Printer(e.lang)) }
+func (e langErr) Error() string { return msg.Render(e.err, msg.Language(e.lang)) }
 func (e langErr) Unwrap() error { return e.err }
 
 // inLang returns err as shown in lang, nil for nil.

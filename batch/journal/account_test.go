@@ -82,7 +82,7 @@ func TestJournal_Account(t *testing.T) {
 			assert.Contains(t, en(err), tt.wantError)
 			assert.Equal(t, tt.have, ae.Have)
 			for _, lang := range []string{"en", "zh"} {
-				text := msg.Render(err, msg.Printer(lang))
+				text := msg.Render(err, msg.Language(lang))
 				for _, advice := range []string{"--state", "aside", "别处", "单独"} {
 					assert.NotContains(t, text, advice, "a refusal must not advise another state file (%s)", lang)
 				}

@@ -37,7 +37,7 @@ func Of(err error) Message {
 		return Message{}
 	}
 	if l, ok := err.(Localized); ok {
-		if _, own := err.(interface{ In(Printer) string }); !own {
+		if _, own := err.(interface{ In(Language) string }); !own {
 			return l.Msg()
 		}
 	}
@@ -72,10 +72,10 @@ func JoinText(sep string, parts ...Message) Message {
 	return m
 }
 
-// In returns m in language t (a Printer: "en", else zh; see outcome.Lang;
+// In returns m in language t (a Language: "en", else zh; see outcome.Lang;
 // a constant such as "en" will do). The zero Message is "", a Plain one
 // its text.
-func (m Message) In(t Printer) string {
+func (m Message) In(t Language) string {
 	lang := string(t)
 	if m.join {
 		parts := make([]string, len(m.Args))
@@ -105,7 +105,7 @@ func (m Message) In(t Printer) string {
 
 // renderArgs returns args with every Message and error rendered in t; args
 // itself when there is none.
-func renderArgs(t Printer, args []any) []any {
+func renderArgs(t Language, args []any) []any {
 	var out []any
 	for i, a := range args {
 		switch v := a.(type) {
@@ -169,15 +169,15 @@ func (e *Error) Unwrap() error { return e.Err }
 func (e *Error) Msg() Message { return e.Message }
 
 // Render returns err's sentence in language t. An error of the catalogue
-// (Localized, or one with a method In(Printer) string) is rendered from
+// (Localized, or one with a method In(Language) string) is rendered from
 // its message; an error that wraps one (say
 // with fmt.Errorf's %w) keeps its own words around the wrapped sentence,
 // which is rendered in lang. Any other error is its Error text.
-func Render(err error, t Printer) string {
+func Render(err error, t Language) string {
 	if err == nil {
 		return ""
 	}
-	if l, ok := err.(interface{ In(Printer) string }); ok { // an error of its own words around a Message
+	if l, ok := err.(interface{ In(Language) string }); ok { // an error of its own words around a Message
 		return l.In(t)
 	}
 	if l, ok := err.(Localized); ok {
@@ -196,7 +196,7 @@ func Render(err error, t Printer) string {
 		}
 	}
 	for e := unwrapOne(err); e != nil; e = unwrapOne(e) {
-		_, in := e.(interface{ In(Printer) string })
+		_, in := e.(interface{ In(Language) string })
 		if _, ok := e.(Localized); ok || in {
 			if inner := e.Error(); inner != "" && strings.Contains(s, inner) {
 				return strings.Replace(s, inner, Render(e, t), 1)
@@ -221,14 +221,14 @@ func unwrapOne(err error) error {
 }
 
 // Msg returns m in the printer's language.
-func (p Printer) Msg(m Message) string { return m.In(p) }
+func (p Language) Msg(m Message) string { return m.In(p) }
 
 // Err returns err's sentence in the printer's language (see Render).
-func (p Printer) Err(err error) string { return Render(err, p) }
+func (p Language) Err(err error) string { return Render(err, p) }
 
 // Outcome returns an outcome as shown to people in the printer's
 // language: its Chinese label in zh, its code in en.
-func (p Printer) Outcome(o outcome.Outcome) string {
+func (p Language) Outcome(o outcome.Outcome) string {
 	if p.Lang() == "en" {
 		return string(o)
 	}

@@ -29,8 +29,8 @@ func TestMessage(t *testing.T) {
 	assert.Equal(t, M(StopCooldown), Join(StopJoin, M(StopCooldown)), "one part is itself")
 	assert.Equal(t, "a; b", JoinText("; ", Plain("a"), Plain("b")).In("zh"))
 
-	assert.Equal(t, "已完成", Printer("zh").Outcome(outcome.Ready))
-	assert.Equal(t, "ready", Printer("en").Outcome(outcome.Ready))
+	assert.Equal(t, "已完成", Language("zh").Outcome(outcome.Ready))
+	assert.Equal(t, "ready", Language("en").Outcome(outcome.Ready))
 }
 
 // TestRender: an error of the catalogue is rendered in the language asked

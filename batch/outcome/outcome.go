@@ -53,7 +53,7 @@ func Lang(lang string) string {
 }
 
 // Chinese returns the outcome as shown to users in zh; an unknown outcome
-// as it is. In en an outcome is shown as its code. msg.Printer.Outcome
+// as it is. In en an outcome is shown as its code. msg.Language.Outcome
 // chooses between them.
 func (o Outcome) Chinese() string {
 	if s, ok := zh[o]; ok {

@@ -22,7 +22,7 @@ type RatingCount struct {
 }
 
 // Name returns the rating as shown in language t.
-func (r RatingCount) Name(t msg.Printer) string {
+func (r RatingCount) Name(t msg.Language) string {
 	if r.Other {
 		return t.Text(msg.RatingOther)
 	}
@@ -31,7 +31,7 @@ func (r RatingCount) Name(t msg.Printer) string {
 
 // writeRatingRows adds the table per rating to the Summary sheet: due,
 // ordered this run, left for the next run.
-func writeRatingRows(sh *summaryWriter, ss summaryStyles, sum Summary, t msg.Printer) {
+func writeRatingRows(sh *summaryWriter, ss summaryStyles, sum Summary, t msg.Language) {
 	if len(sum.Ratings) == 0 {
 		return
 	}

@@ -41,7 +41,7 @@ const (
 
 // resultsHeader returns the header row of the results table: the input's
 // header followed by the eleven appended columns in language t ("zh" or "en").
-func resultsHeader(header []string, t msg.Printer) []string {
+func resultsHeader(header []string, t msg.Language) []string {
 	cols := textsFor(t).columns
 	out := make([]string, 0, len(header)+len(cols))
 	out = append(out, header...)
@@ -73,7 +73,7 @@ func resultsHeader(header []string, t msg.Printer) []string {
 // never to the system's temporary folder, and are removed when Write returns;
 // stale temporaries of an earlier crashed write (the atomic write's and
 // excelize's) are removed first.
-func Write(path string, header []string, next Source, sum Summary, t msg.Printer) error {
+func Write(path string, header []string, next Source, sum Summary, t msg.Language) error {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".xlsx" && ext != ".csv" {
 		return fmt.Errorf("results file %s: the name must end in .xlsx or .csv", path)
@@ -113,7 +113,7 @@ func nextRow(next Source) (input.Row, Result, bool, error) {
 // rowFormat turns a row's line and Result into the texts of the appended columns. It
 // remembers the last times it formatted, so one rowFormat serves one writer.
 type rowFormat struct {
-	lang  msg.Printer
+	lang  msg.Language
 	tx    *catalog
 	loc   *time.Location
 	times *[2]timeText // ordered_at, completed_at
@@ -121,11 +121,11 @@ type rowFormat struct {
 
 // newRowFormat returns the format of language t ("zh" or "en") with times
 // in loc (nil: time.Local).
-func newRowFormat(t msg.Printer, loc *time.Location) rowFormat {
+func newRowFormat(t msg.Language, loc *time.Location) rowFormat {
 	if loc == nil {
 		loc = time.Local
 	}
-	return rowFormat{lang: msg.Printer(t.Lang()), tx: textsFor(t), loc: loc, times: new([2]timeText)}
+	return rowFormat{lang: msg.Language(t.Lang()), tx: textsFor(t), loc: loc, times: new([2]timeText)}
 }
 
 // texts returns the appended columns of a row at sheet row line with result

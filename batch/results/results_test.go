@@ -139,7 +139,7 @@ func TestWriteResults_Golden(t *testing.T) {
 			// the relative download paths are relative to the current one.
 			t.Chdir(t.TempDir())
 			out := "results" + tt.ext
-			require.NoError(t, Write(out, tt.header, sliceSource(rows), sum, msg.Printer(tt.lang)))
+			require.NoError(t, Write(out, tt.header, sliceSource(rows), sum, msg.Language(tt.lang)))
 			if tt.ext == ".csv" {
 				b, err := os.ReadFile(out)
 				require.NoError(t, err)
@@ -164,10 +164,10 @@ func TestResultsHeader(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
-			got := resultsHeader([]string{"a", "b"}, msg.Printer(tt.lang))
+			got := resultsHeader([]string{"a", "b"}, msg.Language(tt.lang))
 			require.Len(t, got, 13)
 			assert.Equal(t, "a", got[0])
-			assert.Equal(t, textsFor(msg.Printer(tt.lang)).columns[colRow], got[2])
+			assert.Equal(t, textsFor(msg.Language(tt.lang)).columns[colRow], got[2])
 			assert.Equal(t, tt.first, got[3])
 			assert.Equal(t, tt.last, got[12])
 		})

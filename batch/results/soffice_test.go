@@ -123,14 +123,14 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 			work := t.TempDir()
 			t.Chdir(work)
 			xlsx := filepath.Join(work, "results.xlsx")
-			require.NoError(t, Write("results.xlsx", header, sliceSource(rows), sum, msg.Printer(lang)))
+			require.NoError(t, Write("results.xlsx", header, sliceSource(rows), sum, msg.Language(lang)))
 			// 44 comma, 34 quote, 76 UTF-8, 1 first line; then quote all text.
 			csvData := sofficeConvert(t, bin, xlsx, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,true", "csv")
 			got := parseQuotedCSV(string(csvData))
 
 			var want [][]loField
 			var head []loField
-			for _, h := range resultsHeader(header, msg.Printer(lang)) {
+			for _, h := range resultsHeader(header, msg.Language(lang)) {
 				head = append(head, loField{h, true})
 			}
 			want = append(want, head)
@@ -139,7 +139,7 @@ func TestWriteResults_LibreOffice(t *testing.T) {
 				for i := range header {
 					rec = append(rec, expectedField(r.row.Cell(i)))
 				}
-				for i, s := range newRowFormat(msg.Printer(lang), sum.Location).texts(r.row.Line, r.res) {
+				for i, s := range newRowFormat(msg.Language(lang), sum.Location).texts(r.row.Line, r.res) {
 					switch i {
 					case colRow: // a number
 						rec = append(rec, loField{s, false})

@@ -48,7 +48,7 @@ type action struct {
 var catalogs = map[string]*catalog{"zh": newCatalog("zh"), "en": newCatalog("en")}
 
 // newCatalog collects the texts of language t from package msg.
-func newCatalog(t msg.Printer) *catalog {
+func newCatalog(t msg.Language) *catalog {
 	c := &catalog{
 		title: t.Text(msg.ResTitle),
 		status: map[string]string{"N": t.Text(msg.StatusN), "S": t.Text(msg.StatusS),
@@ -102,7 +102,7 @@ func newCatalog(t msg.Printer) *catalog {
 }
 
 // textsFor returns the catalog of language t ("zh" unless t is "en").
-func textsFor(t msg.Printer) *catalog {
+func textsFor(t msg.Language) *catalog {
 	return catalogs[t.Lang()]
 }
 

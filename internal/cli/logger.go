@@ -84,7 +84,7 @@ func newLogHandler(w io.Writer, format, lang string, level slog.Leveler, loc *ti
 
 // localAttr renders a value the library logs as a message (msg.Message,
 // or an error of the catalogue) in t: the library never knows the language.
-func localAttr(a slog.Attr, t msg.Printer) slog.Attr {
+func localAttr(a slog.Attr, t msg.Language) slog.Attr {
 	if a.Value.Kind() != slog.KindAny {
 		return a
 	}
@@ -124,7 +124,7 @@ type humanHandler struct {
 	out    *lockedWriter
 	level  slog.Leveler
 	loc    *time.Location
-	t      msg.Printer
+	t      msg.Language
 	attrs  []string // rendered attributes of With
 	prefix string   // group prefix of WithGroup, "a.b."
 }

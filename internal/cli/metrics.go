@@ -56,7 +56,7 @@ func (m *runMetrics) writeFile(err error, now time.Time) error {
 	for _, l := range m.flags.labels {
 		k, v, ok := strings.Cut(l, "=")
 		k = strings.TrimSpace(k)
-		if !ok || !model.LabelName(k).IsValidLegacy() || strings.HasPrefix(k, "__") || k == "outcome" || k == "rating" {
+		if !ok || !model.LegacyValidation.IsValidLabelName(k) || strings.HasPrefix(k, "__") || k == "outcome" || k == "rating" {
 			return fmt.Errorf("--metrics-label %q: want NAME=VALUE, NAME of letters, digits and _", l)
 		}
 		labels[k] = v

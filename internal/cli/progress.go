@@ -68,7 +68,7 @@ type progressLoop struct {
 	counters func() batch.Counters // the run's counters now
 	rates    rateMeter             // nil: no limiter
 	now      func() time.Time
-	t        msg.Printer // the language of the bar
+	t        msg.Language // the language of the bar
 	sink     progressSink
 
 	start    time.Time

@@ -15,11 +15,11 @@ type progressView struct {
 	s        batch.Counters
 	elapsed  time.Duration
 	eta      time.Duration
-	etaKnown bool        // false: no measured rate yet ("ETA ?")
-	rate     float64     // requests per second actually sent (measured, not the cap)
-	stopping bool        // interrupted: requests in flight are finishing
-	final    bool        // the run is over: show the elapsed time instead of an ETA
-	t        msg.Printer // the language of the line (zh when unset)
+	etaKnown bool         // false: no measured rate yet ("ETA ?")
+	rate     float64      // requests per second actually sent (measured, not the cap)
+	stopping bool         // interrupted: requests in flight are finishing
+	final    bool         // the run is over: show the elapsed time instead of an ETA
+	t        msg.Language // the language of the line (zh when unset)
 }
 
 // Layout of the progress line.

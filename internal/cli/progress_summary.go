@@ -63,7 +63,7 @@ func writeSummary(w io.Writer, format, lang string, rep *batch.RunSummary, runEr
 
 // writeHumanSummary writes the summary as sentences in t's language: the
 // outcomes that occurred, orders and their cost, the time taken, the file.
-func writeHumanSummary(w io.Writer, t msg.Printer, rep *batch.RunSummary, start, end string, dur time.Duration) {
+func writeHumanSummary(w io.Writer, t msg.Language, rep *batch.RunSummary, start, end string, dur time.Duration) {
 	cost := ""
 	if rep.Price > 0 {
 		cost = t.Text(msg.SummaryCost, float64(rep.NewOrders)*rep.Price)
@@ -85,7 +85,7 @@ func writeHumanSummary(w io.Writer, t msg.Printer, rep *batch.RunSummary, start,
 // summaryCounts returns each outcome that occurred with its rows and, where
 // known, its companies ("已完成 16 行（11 家）"): a row count and a company
 // count are never mixed. Invalid rows name no company: rows only.
-func summaryCounts(t msg.Printer, rep *batch.RunSummary) []string {
+func summaryCounts(t msg.Language, rep *batch.RunSummary) []string {
 	var counts []string
 	for _, o := range outcome.All() {
 		n := rep.Counts[o]

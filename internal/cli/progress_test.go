@@ -58,7 +58,7 @@ func TestProgressRender_FitsTheTerminal(t *testing.T) {
 	for _, digits := range []int{1, 4, 6, 7} {
 		for _, cols := range []int{80, 120, 40, 0} {
 			for name, v := range states {
-				for _, lang := range []msg.Printer{"en", "zh"} {
+				for _, lang := range []msg.Language{"en", "zh"} {
 					t.Run(fmt.Sprintf("%d digits/%d columns/%s/%s", digits, cols, name, lang), func(t *testing.T) {
 						v.s = bigSnapshot(digits)
 						v.t = lang

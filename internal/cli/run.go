@@ -311,7 +311,7 @@ var runExitCodes = func() map[batch.Stop]int {
 // a *batch.ConfigError (exit 2), Ctrl-C at the prompt a StopIncomplete
 // (exit 4); nothing is ordered either way. t is the language of what it
 // writes on errw.
-func startConfirmed(ctx context.Context, api batch.API, cfg batch.Config, ask func(orders int, cost float64) bool, errw io.Writer, t msg.Printer) (*batch.Handle, error) {
+func startConfirmed(ctx context.Context, api batch.API, cfg batch.Config, ask func(orders int, cost float64) bool, errw io.Writer, t msg.Language) (*batch.Handle, error) {
 	if ask == nil {
 		return batch.Start(ctx, api, cfg, batch.Confirmed{All: true})
 	}
