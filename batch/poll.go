@@ -107,9 +107,10 @@ func (r *runner) learn(it pollItem, now time.Time, done bool) {
 }
 
 // nextPoll is asked again when a poll comes due: a schedule that has
-// learned since the poll was planned may now say later.
+// learned since the poll was planned may now say later, except in the
+// endgame (scheduler.dueAgain).
 func (r *runner) nextPoll(it pollItem) time.Time {
-	return r.endgameCap(r.polls.NextPoll(it.ordered, it.last, it.since.Add(r.cfg.Timeout)))
+	return r.sched.dueAgain(it, r.cfg.Progress.Pending.Load(), r.polls.NextPoll(it.ordered, it.last, it.since.Add(r.cfg.Timeout)))
 }
 
 // pollLater schedules the next poll of an order at due, unless the order
@@ -149,7 +150,7 @@ func (r *runner) pollFailed(it pollItem, err error) {
 		r.perCompany[it.comp].note = msg.M(msg.PollFailed, err)
 		r.cfg.Progress.Retries.Add(1)
 		now := r.cfg.Now()
-		r.pollLater(it, maxTime(r.nextPoll(it), now.Add(r.cfg.PollInterval)), err.Error())
+		r.pollLater(it, maxTime(r.endgameCap(r.polls.NextPoll(it.ordered, it.last, it.since.Add(r.cfg.Timeout))), now.Add(r.cfg.PollInterval)), err.Error())
 	}
 }
 

@@ -66,6 +66,20 @@ func (s *scheduler) endgameLimit(pending int64) (limit time.Time, ok bool) {
 	return now.Add(pollsched.EndgameGap(now.Sub(s.start))), true
 }
 
+// dueAgain says when a poll that came due (it.due) is due now, given next,
+// when the schedule now says (see run's again): next, except in the
+// endgame (see endgameLimit), where the poll was pulled in or capped to
+// the endgame's limit and is due now. Asking the schedule again there put
+// each such poll back by another endgame gap every time it came due: the
+// endgame's polls never came, and the last reports waited for the
+// schedule's own gaps (a run ended 1.1× after its last report).
+func (s *scheduler) dueAgain(it pollItem, pending int64, next time.Time) time.Time {
+	if _, ok := s.endgameLimit(pending); ok {
+		return it.due
+	}
+	return next
+}
+
 // pullIn brings every scheduled poll due after limit forward to limit.
 func (s *scheduler) pullIn(limit time.Time) {
 	s.mu.Lock()

@@ -77,3 +77,38 @@ func TestScheduler_WaitsForTheEarliest(t *testing.T) {
 	require.Len(t, at, 3)
 	assert.False(t, at[0].Before(start.Add(40*time.Millisecond)), "not before it is due")
 }
+
+// TestScheduler_EndgamePollsCome (issue 22): once every order is placed
+// and few are pending, their polls are pulled in to the endgame's limit.
+// When such a poll came due, the schedule was asked again and put it back
+// by another endgame gap, every time: the poll never came. It must be
+// handed out at the limit, whatever the schedule now says.
+func TestScheduler_EndgamePollsCome(t *testing.T) {
+	s := newScheduler(time.Now)
+	start := time.Now()
+	s.add(pollItem{comp: 7, due: start.Add(time.Hour)})
+	s.producersDone()
+	limit, ok := s.endgameLimit(1)
+	require.True(t, ok, "every order placed, one pending: the endgame")
+	s.pullIn(limit)
+
+	var mu sync.Mutex
+	var at []time.Time
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+	defer cancel()
+	g := startPool(ctx, 1, func(it pollItem) error {
+		defer s.done()
+		mu.Lock()
+		at = append(at, time.Now())
+		mu.Unlock()
+		return nil
+	})
+	// The schedule says an hour later, as it may for a slow report.
+	s.run(g.Context(), g.send, func(it pollItem) time.Time { return s.dueAgain(it, 1, time.Now().Add(time.Hour)) })
+	require.NoError(t, g.Wait())
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, at, 1, "the endgame's poll came")
+	assert.False(t, at[0].Before(limit), "not before the limit")
+	assert.Less(t, at[0].Sub(start), 3*time.Second)
+}
