@@ -99,6 +99,13 @@ func outcomeCounts(p *Portfolio, res resultLookup) (rows, companies map[outcome.
 // again and must still name the company of the first pass: a file edited
 // while a long run went on must not get its results on the wrong rows.
 func writePortfolioResults(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Language) error {
+	return writeRowsResults(out, p, res, sum, t, nil)
+}
+
+// writeRowsResults is writePortfolioResults for the rows keep selects (nil:
+// every row; --split-by writes one file per value): every row is still
+// read and checked against pass 1.
+func writeRowsResults(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Language, keep func(row int) bool) error {
 	in, err := input.Open(p.Path, p.read)
 	if err != nil {
 		return err
@@ -106,28 +113,34 @@ func writePortfolioResults(out string, p *Portfolio, res resultLookup, sum resul
 	defer in.Close()
 	row := 0
 	next := func() (input.Row, results.Result, error) {
-		r, err := in.Next()
-		if err == io.EOF && row < len(p.RowCompany) {
-			err = errInputChanged(p.Path, r.Line)
+		for {
+			r, err := in.Next()
+			if err == io.EOF && row < len(p.RowCompany) {
+				err = errInputChanged(p.Path, r.Line)
+			}
+			if err != nil {
+				return input.Row{}, results.Result{}, err
+			}
+			if row >= len(p.RowCompany) {
+				return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
+			}
+			i := row
+			ci, note := p.RowCompany[i], p.RowMessage[i]
+			row++
+			id := identifier.Classify(in.Identifier(r), p.classify)
+			if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
+				return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
+			}
+			if keep != nil && !keep(i) {
+				continue
+			}
+			if ci < 0 {
+				return r, results.Result{Outcome: outcome.Invalid, Message: note}, nil
+			}
+			rr := res(int(ci))
+			rr.Message = joinMessage(note, rr.Message)
+			return r, rr, nil
 		}
-		if err != nil {
-			return input.Row{}, results.Result{}, err
-		}
-		if row >= len(p.RowCompany) {
-			return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
-		}
-		ci, note := p.RowCompany[row], p.RowMessage[row]
-		row++
-		id := identifier.Classify(in.Identifier(r), p.classify)
-		if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
-			return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
-		}
-		if ci < 0 {
-			return r, results.Result{Outcome: outcome.Invalid, Message: note}, nil
-		}
-		rr := res(int(ci))
-		rr.Message = joinMessage(note, rr.Message)
-		return r, rr, nil
 	}
 	src, stop := prefetch(next)
 	defer stop() // before in.Close

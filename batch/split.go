@@ -3,11 +3,8 @@ package batch
 import (
 	"fmt"
 	"github.com/qccbatch/qccbatch/batch/msg"
-	"io"
 	"strings"
 
-	"github.com/qccbatch/qccbatch/batch/identifier"
-	"github.com/qccbatch/qccbatch/batch/input"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
 )
@@ -78,57 +75,6 @@ func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary
 		files = append(files, path)
 	}
 	return files, nil
-}
-
-// writeRowsResults is writePortfolioResults for the rows keep selects:
-// every row is still read and checked against pass 1.
-func writeRowsResults(out string, p *Portfolio, res resultLookup, sum results.Summary, t msg.Language, keep func(row int) bool) error {
-	in, err := input.Open(p.Path, p.read)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	row := 0
-	next := func() (input.Row, results.Result, error) {
-		for {
-			r, err := in.Next()
-			if err == io.EOF && row < len(p.RowCompany) {
-				err = errInputChanged(p.Path, r.Line)
-			}
-			if err != nil {
-				return input.Row{}, results.Result{}, err
-			}
-			if row >= len(p.RowCompany) {
-				return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
-			}
-			i := row
-			row++
-			ci := p.RowCompany[i]
-			id := identifier.Classify(in.Identifier(r), p.classify)
-			if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
-				return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
-			}
-			if !keep(i) {
-				if row == len(p.RowCompany) {
-					return input.Row{}, results.Result{}, io.EOF
-				}
-				continue
-			}
-			m := p.RowMessage[i]
-			if ci < 0 {
-				return r, results.Result{Outcome: outcome.Invalid, Message: m}, nil
-			}
-			rr := res(int(ci))
-			rr.Message = joinMessage(m, rr.Message)
-			return r, rr, nil
-		}
-	}
-	return results.Write(out, in.Header(), func() (input.Row, results.Result, error) {
-		if row == len(p.RowCompany) {
-			return input.Row{}, results.Result{}, io.EOF
-		}
-		return next()
-	}, p.printSummary(sum), t)
 }
 
 // writeSplits writes the run's results per value of --split-by.
