@@ -9,8 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/journal"
@@ -108,13 +106,14 @@ func PlanRun(cfg Config) (*Plan, error) {
 	pl := r.plan()
 	held := r.holdForDamage(&pl)
 	plan := r.publicPlan(pl, held)
-	plan.Refusal = r.refusal(pl)
+	plan.Refusal = r.refusal(pl, plan.Beside)
 	return plan, nil
 }
 
 // refusal is the first reason Start would refuse the plan pl before any
-// order (see Plan.Refusal), found without taking the state file's lock.
-func (r *runner) refusal(pl runPlan) error {
+// order (see Plan.Refusal), found without taking the state file's lock;
+// beside is the ledger beside the input that publicPlan found.
+func (r *runner) refusal(pl runPlan, beside LedgerBeside) error {
 	cfg := r.cfg
 	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir); err != nil {
 		return err
@@ -122,14 +121,11 @@ func (r *runner) refusal(pl runPlan) error {
 	if err := r.p.PeopleError(); err != nil {
 		return err
 	}
-	if r.p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
-		return configErrorf(msg.CfgTooManyRows,
-			cfg.Input, r.p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
+	if err := tooManyRows(cfg, r.p); err != nil {
+		return err
 	}
-	if r.j.HeldOrders() == 0 {
-		if err := checkLedgerBeside(cfg); err != nil {
-			return err
-		}
+	if err := beside.refusal(cfg); err != nil {
+		return err
 	}
 	return r.checkFormat(pl)
 }
@@ -149,8 +145,8 @@ func (r *runner) publicPlan(pl runPlan, held int) *Plan {
 		dp.Ratings, dp.Now = r.ratings.counts(), cfg.Now()
 	}
 	dp.State, dp.NewLedger = cfg.State, cfg.NewLedger
-	if o, ok := ledgerBeside(cfg); ok && r.j.HeldOrders() == 0 { // only a new ledger would order them again
-		dp.Beside = o
+	if r.j.HeldOrders() == 0 { // only a new ledger would order them again
+		dp.Beside, _ = ledgerBeside(cfg)
 	}
 	h := sha256.New()
 	var b [8]byte

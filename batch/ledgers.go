@@ -96,10 +96,17 @@ func checkLedgerBeside(cfg Config) error {
 	if cfg.NewLedger {
 		return nil
 	}
-	if o, ok := ledgerBeside(cfg); ok {
-		return configErrorf(msg.KBLedgerBeside, o.Path, o.Orders, cfg.State, o.Path)
+	o, _ := ledgerBeside(cfg)
+	return o.refusal(cfg)
+}
+
+// refusal is the error of a run with cfg beside the ledger o (nil when
+// there is none, or --new-ledger confirms a second one).
+func (o LedgerBeside) refusal(cfg Config) error {
+	if o.Path == "" || cfg.NewLedger {
+		return nil
 	}
-	return nil
+	return configErrorf(msg.KBLedgerBeside, o.Path, o.Orders, cfg.State, o.Path)
 }
 
 // keyAccepted reports whether err, the outcome of an order or a poll,

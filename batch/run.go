@@ -5,9 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,9 +116,8 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if err != nil {
 		return nil, runPlan{}, nil, err
 	}
-	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
-		return nil, runPlan{}, nil, configErrorf(msg.CfgTooManyRows,
-			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
+	if err := tooManyRows(cfg, p); err != nil {
+		return nil, runPlan{}, nil, err
 	}
 	if err := checkFreeSpace(cfg.State); err != nil {
 		return nil, runPlan{}, nil, err

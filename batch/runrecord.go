@@ -4,11 +4,22 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 
 	"github.com/qccbatch/qccbatch/batch/internal/fsutil"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/msg"
 )
+
+// tooManyRows refuses results in .xlsx for more rows than a worksheet
+// holds, naming the .csv to write instead.
+func tooManyRows(cfg Config, p *Portfolio) error {
+	if p.Rows > maxXLSXRows && strings.EqualFold(filepath.Ext(cfg.Output), ".xlsx") {
+		return configErrorf(msg.CfgTooManyRows,
+			cfg.Input, p.Rows, maxXLSXRows, strings.TrimSuffix(cfg.Output, filepath.Ext(cfg.Output))+".csv")
+	}
+	return nil
+}
 
 // checkFreeSpace refuses to start a run with less than minFreeSpace
 // free beside the state file: an order the API accepts must be recordable.
