@@ -96,10 +96,10 @@ func refusedResolution(err error) error {
 
 // checkList refuses an order list that cannot be trusted (see Resolve).
 func checkList(j *journal.Journal, list *orderList, cfg ResolveConfig) error {
-	if err := checkListTimes(j, list, cfg); err != nil {
+	orders := j.Orders()
+	if err := checkListTimes(j, orders, list, cfg); err != nil {
 		return err
 	}
-	orders := j.Orders()
 	// One number, two companies.
 	byNo := map[string][]VendorOrder{}
 	var nos []string
@@ -163,7 +163,7 @@ func checkList(j *journal.Journal, list *orderList, cfg ResolveConfig) error {
 // checkListTimes refuses a list with times later than now or before the
 // state file began: a list read in the wrong time zone, or another
 // account's or another period's.
-func checkListTimes(j *journal.Journal, list *orderList, cfg ResolveConfig) error {
+func checkListTimes(j *journal.Journal, orders []journal.OrderRecord, list *orderList, cfg ResolveConfig) error {
 	if list.From.IsZero() {
 		return nil
 	}
@@ -174,7 +174,7 @@ func checkListTimes(j *journal.Journal, list *orderList, cfg ResolveConfig) erro
 			began = r.Started
 		}
 	}
-	for _, o := range j.Orders() {
+	for _, o := range orders {
 		if t := orderTime(o); !t.IsZero() && (began.IsZero() || t.Before(began)) {
 			began = t
 		}

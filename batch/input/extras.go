@@ -72,7 +72,7 @@ func (c Cell) Date() (d time.Time, blank, ok bool) {
 		}
 		return base.AddDate(0, 0, days), false, true
 	}
-	m := dateForms.FindStringSubmatch(strings.NewReplacer("　", " ").Replace(s))
+	m := dateForms.FindStringSubmatch(strings.ReplaceAll(s, "　", " "))
 	if m == nil {
 		return time.Time{}, false, false
 	}

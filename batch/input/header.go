@@ -93,7 +93,7 @@ func (res *headerScan) keepAbove(r Row) {
 func titleLine(r Row) string {
 	var parts []string
 	for _, c := range r.Cells {
-		if v := strings.TrimFunc(c.Value, IsTrimmed); v != "" {
+		if v := c.Text(); v != "" {
 			parts = append(parts, v)
 		}
 	}

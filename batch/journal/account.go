@@ -170,7 +170,7 @@ func (e *AccountError) Msg() msg.Message {
 func (l *ledger) heldOrders() int {
 	n := 0
 	l.each(func(e *entry) bool {
-		if e.orders > 0 || e.open() || e.base == cUncertain {
+		if e.holdsOrder() {
 			n++
 		}
 		return true
@@ -182,11 +182,16 @@ func (l *ledger) heldOrders() int {
 func (l *ledger) holdsOrders() bool {
 	found := false
 	l.each(func(e *entry) bool {
-		found = e.orders > 0 || e.open() || e.base == cUncertain
+		found = e.holdsOrder()
 		return !found
 	})
 	return found
 }
+
+// holdsOrder reports whether the account paid, or may have paid, for an
+// order of e: an order number on record, an uncertain request, or a
+// request left open by a run that was killed.
+func (e *entry) holdsOrder() bool { return e.orders > 0 || e.open() || e.base == cUncertain }
 
 // HeldOrders counts the companies of the state file whose orders its
 // account paid or may have paid (ordered, uncertain, or requested by a run

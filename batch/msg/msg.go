@@ -28,11 +28,6 @@ func Text(lang string, id ID, args ...any) string {
 	return fmt.Sprintf(f, renderArgs(Language(lang), args)...)
 }
 
-// Both returns message id in zh and in en.
-func Both(id ID, args ...any) (zh, en string) {
-	return Text("zh", id, args...), Text("en", id, args...)
-}
-
 // Language is one language of the catalogue ("zh" or "en"): its Text
 // writes a message in it.
 type Language string
