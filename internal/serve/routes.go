@@ -10,9 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 
 	"github.com/qccbatch/qccbatch/batch"
+	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
@@ -121,13 +121,12 @@ var listIDPattern = regexp.MustCompile(`^orders-[0-9a-f]{8}$`)
 
 // resolveJSON is a resolution's preview or result.
 type resolveJSON struct {
-	List      string         `json:"list"`
-	Applied   bool           `json:"applied"`
-	Actions   []resolveAct   `json:"actions"`
-	Unknown   int            `json:"unknown"`
-	Remaining int            `json:"remaining"`
-	Error     string         `json:"error,omitempty"`
-	Counts    map[string]int `json:"counts,omitempty"`
+	List      string       `json:"list"`
+	Applied   bool         `json:"applied"`
+	Actions   []resolveAct `json:"actions"`
+	Unknown   int          `json:"unknown"`
+	Remaining int          `json:"remaining"`
+	Error     string       `json:"error,omitempty"`
 }
 
 type resolveAct struct {
@@ -194,7 +193,8 @@ func (s *Server) resolve(w http.ResponseWriter, r *http.Request, b *book, list, 
 	if err != nil {
 		status := http.StatusUnprocessableEntity
 		var ce *batch.ConfigError
-		if !errors.As(err, &ce) && !strings.Contains(err.Error(), "lock") {
+		var le *journal.LockedError
+		if !errors.As(err, &ce) && !errors.As(err, &le) {
 			status = http.StatusInternalServerError
 		}
 		writeJSON(w, status, resolveJSON{List: list, Error: msg.Render(err, msg.For(lang)), Actions: []resolveAct{}})

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/qccbatch/qccbatch/client"
 )
 
 // contentSecurityPolicy allows the page's own files and nothing else: no
@@ -132,12 +134,5 @@ func (s *Server) tokenOK(t string) bool {
 // IsLoopbackAddr reports whether addr (HOST:PORT) listens on loopback only.
 func IsLoopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return err == nil && client.IsLoopbackHost(host)
 }

@@ -123,12 +123,6 @@ func New(opt Options) (*Server, error) {
 // Token is the launch token.
 func (s *Server) Token() string { return s.token }
 
-// Handler is the server's HTTP handler, security rules included.
-func (s *Server) Handler() http.Handler { return s.handler }
-
-// Limiter is the one rate limiter of the process.
-func (s *Server) Limiter() *ratelimit.Limiter { return s.limiter }
-
 // team reports whether the server runs in team mode (users and logins).
 func (s *Server) team() bool { return s.opt.Users != nil }
 
