@@ -52,7 +52,7 @@ func TestConfirmPTY_InterruptAtPrompt(t *testing.T) {
 	_, err = os.Stat(state + ".pending-orders")
 	assert.True(t, os.IsNotExist(err), "the fallback reserve was released: %v", err)
 
-	code, _, line := runRoot(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--yes",
+	code, _, line := runCLI(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--yes",
 		"--poll-interval", "10ms", "--quiet", "-o", out)
 	require.Equal(t, exitOK, code, "the next run takes the lock: %s", line)
 	assert.Equal(t, 101, srv.TotalOrders())

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,25 +14,6 @@ import (
 
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
-
-// runRoot runs the root command in this process, like runCLI, under a
-// deadline: a regression fails the test, it never hangs it.
-func runRoot(t *testing.T, args ...string) (code int, stdout, errLine string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	root := newRootCmd()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(ctx)
-	require.NoError(t, ctx.Err(), "the command did not end within its deadline")
-	if err == nil {
-		return 0, out.String(), ""
-	}
-	return exitCode(err), out.String(), errorLine(cmd, err)
-}
 
 // namedBook writes a CSV of n companies named prefix0001, prefix0002, ...
 func namedBook(t *testing.T, prefix string, n int) string {
@@ -52,7 +31,7 @@ func namedBook(t *testing.T, prefix string, n int) string {
 // statusOutcomes returns `status --json`'s outcomes of state.
 func statusOutcomes(t *testing.T, state string) map[string]int {
 	t.Helper()
-	code, out, line := runRoot(t, "status", "--json", state)
+	code, out, line := runCLI(t, "status", "--json", state)
 	require.Equal(t, 0, code, line)
 	var st struct {
 		Outcomes map[string]int `json:"outcomes"`
@@ -93,7 +72,7 @@ func TestExit_AccountCodesExit6(t *testing.T) {
 			srv := qcctest.New(t, qcctest.WithGenDelay(0), qcctest.WithClockOffset(tt.skew))
 			srv.SetFatal(tt.code)
 			in := namedBook(t, tt.names, 30)
-			code, _, line := runRoot(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0",
+			code, _, line := runCLI(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0",
 				"--concurrency", "1", "--poll-interval", "10ms", "--quiet", "-o", filepath.Join(filepath.Dir(in), "r.csv"))
 			assert.Equal(t, tt.want, code, line)
 			assert.NotContains(t, line, "\n", "one line")

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 // checkLang refuses a --lang other than zh or en (exit 2).
@@ -56,4 +59,18 @@ func parseDays(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("invalid duration %q (use e.g. 365d, 720h, 90m)", s)
 	}
 	return days + v, nil
+}
+
+// priceOf is the price of one report: --price, else QCC_PRICE, else flag's
+// default (run and serve).
+func priceOf(cmd *cobra.Command, flag float64) (float64, error) {
+	v := os.Getenv("QCC_PRICE")
+	if cmd.Flags().Changed("price") || v == "" {
+		return flag, nil
+	}
+	price, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil {
+		return 0, usagef("QCC_PRICE=%q: want a price in yuan, e.g. 30", v)
+	}
+	return price, nil
 }

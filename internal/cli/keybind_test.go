@@ -1,37 +1,16 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/qccbatch/qccbatch/client/qcctest"
 )
-
-// runCLIWithin is runCLI with a deadline: a run that hangs fails the test.
-func runCLIWithin(t *testing.T, args ...string) (code int, stdout, errLine string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	root := newRootCmd()
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(ctx)
-	require.NoError(t, ctx.Err(), "the command did not finish in time")
-	if err == nil {
-		return 0, out.String(), ""
-	}
-	return exitCode(err), out.String(), errorLine(cmd, err)
-}
 
 // TestRun_NewLedgerBeside: run --state NEW while the input's own state file
 // holds orders of the same key is refused (exit 2) naming it, unless
@@ -46,12 +25,12 @@ func TestRun_NewLedgerBeside(t *testing.T) {
 	t.Setenv("QCC_SECRET_KEY", "sandbox")
 	run := []string{"run", "--quiet", "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "20ms", in}
 
-	code, _, line := runCLIWithin(t, run...)
+	code, _, line := runCLI(t, run...)
 	require.Equal(t, exitOK, code, line)
 	require.Equal(t, 3, srv.TotalOrders())
 
 	fresh := filepath.Join(dir, "fresh.qccstate")
-	code, _, line = runCLIWithin(t, append(run, "--state", fresh)...)
+	code, _, line = runCLI(t, append(run, "--state", fresh)...)
 	assert.Equal(t, exitUsage, code, line)
 	assert.Contains(t, line, in+".qccstate")
 	assert.Contains(t, line, "3 orders")
@@ -59,27 +38,27 @@ func TestRun_NewLedgerBeside(t *testing.T) {
 	assert.Equal(t, 3, srv.TotalOrders(), "the refused run ordered nothing")
 	assert.NoFileExists(t, fresh, "the refused run created no state file")
 
-	code, out, line := runCLIWithin(t, append(run, "--state", fresh, "--dry-run")...)
+	code, out, line := runCLI(t, append(run, "--state", fresh, "--dry-run")...)
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, in+".qccstate")
 	assert.Contains(t, out, "refused without --new-ledger")
 
-	code, out, line = runCLIWithin(t, append(run, "--state", fresh, "--dry-run", "--new-ledger")...)
+	code, out, line = runCLI(t, append(run, "--state", fresh, "--dry-run", "--new-ledger")...)
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, "second ledger")
 
-	code, _, line = runCLIWithin(t, append(run, "--state", in+".qccstate")...)
+	code, _, line = runCLI(t, append(run, "--state", in+".qccstate")...)
 	require.Equal(t, exitOK, code, "the input's own state file, named: %s", line)
 	assert.Equal(t, 3, srv.TotalOrders())
 
-	code, _, line = runCLIWithin(t, append(run, "--state", fresh, "--new-ledger")...)
+	code, _, line = runCLI(t, append(run, "--state", fresh, "--new-ledger")...)
 	require.Equal(t, exitOK, code, line)
 	assert.Equal(t, 6, srv.TotalOrders(), "--new-ledger confirmed ordering the book again")
 
 	// Two ledgers that hold orders now: each resumes without --new-ledger.
-	code, _, line = runCLIWithin(t, append(run, "--state", fresh)...)
+	code, _, line = runCLI(t, append(run, "--state", fresh)...)
 	assert.Equal(t, exitOK, code, line)
-	code, _, line = runCLIWithin(t, run...)
+	code, _, line = runCLI(t, run...)
 	assert.Equal(t, exitOK, code, line)
 	assert.Equal(t, 6, srv.TotalOrders())
 
@@ -87,11 +66,11 @@ func TestRun_NewLedgerBeside(t *testing.T) {
 	empty := filepath.Join(dir, "empty.qccstate")
 	wrongKey := append(append([]string{}, run...), "--state", empty)
 	t.Setenv("QCC_KEY", "typo")
-	code, _, line = runCLIWithin(t, wrongKey...) // another key's: not a ledger beside
+	code, _, line = runCLI(t, wrongKey...) // another key's: not a ledger beside
 	require.NotEqual(t, exitOK, code, "the API refuses the mistyped key: %s", line)
 	require.FileExists(t, empty)
 	t.Setenv("QCC_KEY", "sandbox")
-	code, _, line = runCLIWithin(t, wrongKey...)
+	code, _, line = runCLI(t, wrongKey...)
 	assert.Equal(t, exitUsage, code, line)
 	assert.Contains(t, line, "--new-ledger")
 	assert.Equal(t, 6, srv.TotalOrders())
@@ -110,7 +89,7 @@ func TestRun_NewLedgerBesideNamedForInput(t *testing.T) {
 	t.Setenv("QCC_KEY", "sandbox")
 	t.Setenv("QCC_SECRET_KEY", "sandbox")
 	run := func(args ...string) (int, string) {
-		code, _, line := runCLIWithin(t, append([]string{"run", "--quiet", "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "20ms"}, args...)...)
+		code, _, line := runCLI(t, append([]string{"run", "--quiet", "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0", "--poll-interval", "20ms"}, args...)...)
 		return code, line
 	}
 	code, line := run(other) // otherbook.csv.qccstate: another input's ledger
@@ -138,7 +117,7 @@ func TestRun_NewEndpointFlag(t *testing.T) {
 	base := srv.BaseURL() // http://127.0.0.1:PORT/api/yj
 	other := "http://localhost" + base[strings.LastIndexByte(base, ':'):]
 	run := func(url string, args ...string) (int, string) {
-		code, _, line := runCLIWithin(t, append([]string{"run", "--quiet", "--lang", "en", "--base-url", url, "--qps", "0", "--poll-interval", "20ms", in}, args...)...)
+		code, _, line := runCLI(t, append([]string{"run", "--quiet", "--lang", "en", "--base-url", url, "--qps", "0", "--poll-interval", "20ms", in}, args...)...)
 		return code, line
 	}
 	code, line := run(base)
@@ -158,7 +137,7 @@ func TestRun_NewEndpointFlag(t *testing.T) {
 	assert.Equal(t, 1, srv.Orders("乙科技有限公司"))
 	assert.Equal(t, 1, srv.Orders("甲科技有限公司"))
 
-	code, out, line := runCLIWithin(t, "ledger", "--runs", "--json", in+".qccstate")
+	code, out, line := runCLI(t, "ledger", "--runs", "--json", in+".qccstate")
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, out, `"prev_endpoint": "`+base+`"`)
 	assert.Contains(t, out, `"endpoint": "`+other+`"`)

@@ -42,7 +42,7 @@ func TestLedgerRuns_KilledRunCountsItsOrders(t *testing.T) {
 	<-done
 	placed := srv.TotalOrders()
 
-	code, out, line := runRoot(t, "ledger", "--runs", "--json", state)
+	code, out, line := runCLI(t, "ledger", "--runs", "--json", state)
 	require.Equal(t, exitOK, code, line)
 	var runs []struct {
 		Run       string `json:"run"`
@@ -56,7 +56,7 @@ func TestLedgerRuns_KilledRunCountsItsOrders(t *testing.T) {
 	assert.True(t, killed.Killed)
 	assert.Nil(t, killed.Exit)
 
-	code, out, line = runRoot(t, "ledger", "--json", state)
+	code, out, line = runCLI(t, "ledger", "--json", state)
 	require.Equal(t, exitOK, code, line)
 	var rows []map[string]string
 	require.NoError(t, json.Unmarshal([]byte(out), &rows), out)

@@ -37,7 +37,7 @@ func TestOutage_OneCountOfPossiblyCharged(t *testing.T) {
 	require.NoError(t, os.WriteFile(in, book, 0o600))
 	out := filepath.Join(filepath.Dir(in), "r.xlsx")
 	state := in + ".qccstate"
-	code, stdout, line := runRoot(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0",
+	code, stdout, line := runCLI(t, "run", in, "--lang", "en", "--base-url", srv.BaseURL(), "--qps", "0",
 		"--concurrency", "8", "--poll-interval", "10ms", "--no-progress", "--log-format", "text", "-o", out)
 	require.Equal(t, exitStopped, code, line)
 
@@ -66,7 +66,7 @@ func TestOutage_OneCountOfPossiblyCharged(t *testing.T) {
 	assert.Equal(t, placed, statusOutcomes(t, state)["uncertain"], "status")
 
 	ledger := filepath.Join(filepath.Dir(in), "ledger.xlsx")
-	code, _, line = runRoot(t, "ledger", "-o", ledger, state)
+	code, _, line = runCLI(t, "ledger", "-o", ledger, state)
 	require.Equal(t, exitOK, code, line)
 	x, err = excelize.OpenFile(ledger)
 	require.NoError(t, err)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -119,13 +118,9 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 	if f.maxOrders < 0 {
 		return batch.Config{}, usagef("--max-orders must be 0 (no limit) or more")
 	}
-	price := f.price
-	if !cmd.Flags().Changed("price") {
-		if v := os.Getenv("QCC_PRICE"); v != "" {
-			if price, err = strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
-				return batch.Config{}, usagef("QCC_PRICE=%q: want a price in yuan, e.g. 30", v)
-			}
-		}
+	price, err := priceOf(cmd, f.price)
+	if err != nil {
+		return batch.Config{}, err
 	}
 	if price < 0 {
 		return batch.Config{}, usagef("--price must not be negative")

@@ -130,13 +130,9 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	price := f.price
-	if !cmd.Flags().Changed("price") {
-		if v := os.Getenv("QCC_PRICE"); v != "" {
-			if _, err := fmt.Sscan(strings.TrimSpace(v), &price); err != nil {
-				return usagef("QCC_PRICE=%q: want a price in yuan, e.g. 30", v)
-			}
-		}
+	price, err := priceOf(cmd, f.price)
+	if err != nil {
+		return err
 	}
 
 	baseURL, key, secret, endpoint := f.baseURL, "", "", f.baseURL

@@ -87,7 +87,7 @@ func TestCLI_HangupStopsCleanly(t *testing.T) {
 
 			// The lock was released: the rerun takes it and finishes, and
 			// no company was ordered twice.
-			code, _, line := runRoot(t, append(args[:len(args)-2], "--quiet")...)
+			code, _, line := runCLI(t, append(args[:len(args)-2], "--quiet")...)
 			require.Equal(t, exitOK, code, line)
 			for name, n := range srv.OrderCounts() {
 				assert.Equal(t, 1, n, name)

@@ -7,21 +7,26 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // runCLI runs the command line in-process and returns the exit code main
-// would use, stdout, and the error line main would print.
+// would use, stdout, and the error line main would print. It runs under a
+// deadline: a regression fails the test, it never hangs it.
 func runCLI(t *testing.T, args ...string) (code int, stdout, errLine string) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
 	root := newRootCmd()
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&out)
 	root.SetArgs(args)
-	cmd, err := root.ExecuteContextC(context.Background())
+	cmd, err := root.ExecuteContextC(ctx)
+	require.NoError(t, ctx.Err(), "the command did not end within its deadline")
 	if err == nil {
 		return 0, out.String(), ""
 	}
