@@ -203,33 +203,41 @@ func (h *Handle) run(ctx context.Context, r *runner, pl runPlan, runID string, b
 	defer r.stopWork()
 	executed := make(chan struct{})
 	ticked := make(chan struct{})
-	go func() { // progress every ProgressEvery; the stop of a Cancel
-		defer close(ticked)
-		t := time.NewTicker(ProgressEvery)
-		defer t.Stop()
-		cancelled := ctx.Done()
-		for {
-			select {
-			case <-executed:
-				return
-			case <-cancelled:
-				cancelled = nil
-				r.mu.Lock()
-				if r.stop == nil {
-					h.emitStop(r.cfg.Now(), &StopError{Stop: StopIncomplete, Reason: msg.M(msg.StopCancelled)})
-				}
-				r.mu.Unlock()
-			case <-t.C:
-				h.emit(Event{Kind: EventProgress, At: r.cfg.Now(), Counters: r.cfg.Progress.Counters()})
-			}
-		}
-	}()
+	if h.q == nil { // Run: nobody reads events, so nothing to tick
+		close(ticked)
+	} else {
+		go h.tick(ctx, r, executed, ticked)
+	}
 	sum, err := r.finish(ctx, pl, runID, began, func() { close(executed); <-ticked })
 	h.sum, h.err = sum, err
 	now := r.cfg.Now()
 	h.emit(Event{Kind: EventProgress, At: now, Counters: r.cfg.Progress.Counters()})
 	h.emit(Event{Kind: EventDone, At: now, Summary: sum, Err: err})
 	h.q.close()
+}
+
+// tick sends an EventProgress every ProgressEvery, and the stop of a
+// Cancel, until executed is closed; it closes ticked when it returns.
+func (h *Handle) tick(ctx context.Context, r *runner, executed <-chan struct{}, ticked chan<- struct{}) {
+	defer close(ticked)
+	t := time.NewTicker(ProgressEvery)
+	defer t.Stop()
+	cancelled := ctx.Done()
+	for {
+		select {
+		case <-executed:
+			return
+		case <-cancelled:
+			cancelled = nil
+			r.mu.Lock()
+			if r.stop == nil {
+				h.emitStop(r.cfg.Now(), &StopError{Stop: StopIncomplete, Reason: msg.M(msg.StopCancelled)})
+			}
+			r.mu.Unlock()
+		case <-t.C:
+			h.emit(Event{Kind: EventProgress, At: r.cfg.Now(), Counters: r.cfg.Progress.Counters()})
+		}
+	}
 }
 
 // Plan is the plan the run follows (the EventPlan's).
