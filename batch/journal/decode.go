@@ -151,6 +151,8 @@ func (s *jscan) snapshot(p *snapshot) {
 			p.OrderedAt = s.time()
 		case "completed_at":
 			p.CompletedAt = s.time()
+		case "pend":
+			p.Pend = s.time()
 		case "cooldown_until":
 			p.CooldownUntil = s.time()
 		case "orders":

@@ -149,6 +149,7 @@ func appendFast(dst []byte, r *record) (out []byte, ok bool) {
 		e.str("sha256", st.SHA256)
 		e.time("ordered_at", st.OrderedAt)
 		e.time("completed_at", st.CompletedAt)
+		e.time("pend", st.Pend)
 		e.time("cooldown_until", st.CooldownUntil)
 		e.int("orders", st.Orders)
 		e.int("intents", st.Intents)

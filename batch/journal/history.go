@@ -269,9 +269,24 @@ func (p *pollRing) add(ordered int64, pend, done time.Time) {
 	}
 }
 
+// byOrder returns the ring's last pending polls by order and done time
+// (packed), for compaction to keep them in the snapshots of their orders.
+func (p *pollRing) byOrder() map[[2]int64]int64 {
+	n := p.next
+	if p.full {
+		n = MaxPollHistory
+	}
+	m := make(map[[2]int64]int64, n)
+	for i := range n {
+		m[[2]int64{p.buf[3*i], p.buf[3*i+2]}] = p.buf[3*i+1]
+	}
+	return m
+}
+
 // PollHistory returns the poll times of the latest finished orders the
-// state file records since it was last compacted (at most MaxPollHistory),
-// oldest first. Polls record them from this version on; orders of earlier
+// state file records (at most MaxPollHistory), oldest first; a compaction
+// keeps them in the snapshots of their orders, in the order of the
+// snapshots, so after one the oldest are not always the first forgotten. Polls record them from this version on; orders of earlier
 // runs without them, and orders still pending, are not included.
 func (j *Journal) PollHistory() []PollTimes {
 	j.mu.Lock()

@@ -316,5 +316,8 @@ func (l *ledger) fromSnapshot(e *entry, r *record) {
 		e.r().cooldownUntil = packTime(s.CooldownUntil)
 	}
 	e.orders, e.intents = int32(s.Orders), int32(s.Intents)
+	if !s.Pend.IsZero() && (e.base == cReady || e.base == cFailed) {
+		l.polls.add(e.orderedAt, s.Pend, s.CompletedAt)
+	}
 	e.tidy()
 }

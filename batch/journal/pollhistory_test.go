@@ -57,3 +57,59 @@ func TestJournal_PollHistory(t *testing.T) {
 	assert.Equal(t, t0.Add(10*time.Second), h[0].Pending, fmt.Sprint(h[0]))
 	assert.Equal(t, t0.Add(time.Duration(MaxPollHistory+9)*time.Second), h[len(h)-1].Pending)
 }
+
+// TestJournal_PollHistoryOutlivesCompaction: the poll history is the next
+// run's prior (issue 22), so a compaction keeps it in the snapshots of the
+// finished orders; before, a compacted state file gave the next run
+// nothing to learn from, and its first polls came at --poll-interval.
+func TestJournal_PollHistoryOutlivesCompaction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.qccstate")
+	clk := newJournalClock()
+	t0 := clk.t
+	ctx := context.Background()
+	j, err := Open(path, Options{Now: clk.Now, compactMin: 1 << 30})
+	require.NoError(t, err)
+	_, err = j.StartRun(RunInfo{})
+	require.NoError(t, err)
+	const n = 40
+	for i := range n {
+		k := Key{fmt.Sprint("c", i), 1}
+		require.NoError(t, j.Intent(ctx, k, k.ID))
+		require.NoError(t, j.Ordered(k, "o-"+k.ID))
+	}
+	// Each company polled pending a few times (records for compaction to
+	// fold), then found ready or failed; c0 and c1 without poll times.
+	for round := range 3 {
+		clk.t = t0.Add(time.Duration(10*(round+1)) * time.Second)
+		for i := range n {
+			require.NoError(t, j.Polled(Key{fmt.Sprint("c", i), 1}, Poll{OrderNo: fmt.Sprint("o-c", i), Status: "P"}))
+		}
+	}
+	var want []PollTimes
+	for i := range n {
+		clk.t = t0.Add(time.Duration(40+i) * time.Second)
+		k, st, pend := Key{fmt.Sprint("c", i), 1}, "S", t0.Add(30*time.Second)
+		if i%5 == 0 {
+			st = "F"
+		}
+		if i < 2 {
+			pend = time.Time{}
+		} else {
+			want = append(want, PollTimes{Ordered: t0, Pending: pend, Done: clk.t})
+		}
+		require.NoError(t, j.Polled(k, Poll{OrderNo: "o-" + k.ID, Status: st, URL: "u", Pending: pend}))
+	}
+	require.NoError(t, j.Close())
+
+	j, err = Open(path, Options{Now: clk.Now, compactMin: 10}) // compacts
+	require.NoError(t, err)
+	st := j.Stats()
+	require.NoError(t, j.Close())
+	require.Equal(t, st.Companies, st.Records, "the state file was not compacted")
+
+	j, err = Open(path, Options{ReadOnly: true})
+	require.NoError(t, err)
+	got := j.PollHistory()
+	require.NoError(t, j.Close())
+	assert.ElementsMatch(t, want, got)
+}

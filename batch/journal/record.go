@@ -122,21 +122,25 @@ type record struct {
 // snapshot is the part of a company's state that the events leave behind;
 // compaction writes one per company.
 type snapshot struct {
-	Outcome       outcome.Outcome `json:"outcome"`
-	OrderNo       string          `json:"order_no,omitempty"`
-	Code          int             `json:"code,omitempty"`
-	Message       string          `json:"msg,omitempty"`
-	MID           string          `json:"mid,omitempty"`   // uncertain: see record.MID
-	MArgs         []string        `json:"margs,omitempty"` // uncertain: see record.MArgs
-	Status        string          `json:"status,omitempty"`
-	URL           string          `json:"url,omitempty"`
-	File          string          `json:"file,omitempty"`
-	SHA256        string          `json:"sha256,omitempty"`
-	OrderedAt     time.Time       `json:"ordered_at,omitzero"`
-	CompletedAt   time.Time       `json:"completed_at,omitzero"`
-	CooldownUntil time.Time       `json:"cooldown_until,omitzero"`
-	Orders        int             `json:"orders,omitempty"`
-	Intents       int             `json:"intents,omitempty"`
+	Outcome     outcome.Outcome `json:"outcome"`
+	OrderNo     string          `json:"order_no,omitempty"`
+	Code        int             `json:"code,omitempty"`
+	Message     string          `json:"msg,omitempty"`
+	MID         string          `json:"mid,omitempty"`   // uncertain: see record.MID
+	MArgs       []string        `json:"margs,omitempty"` // uncertain: see record.MArgs
+	Status      string          `json:"status,omitempty"`
+	URL         string          `json:"url,omitempty"`
+	File        string          `json:"file,omitempty"`
+	SHA256      string          `json:"sha256,omitempty"`
+	OrderedAt   time.Time       `json:"ordered_at,omitzero"`
+	CompletedAt time.Time       `json:"completed_at,omitzero"`
+	// Pend is the order's last poll that found it pending (OrderedAt when
+	// its first poll found it finished), kept for the latest finished
+	// orders only, so the poll history (PollHistory) outlives compaction.
+	Pend          time.Time `json:"pend,omitzero"`
+	CooldownUntil time.Time `json:"cooldown_until,omitzero"`
+	Orders        int       `json:"orders,omitempty"`
+	Intents       int       `json:"intents,omitempty"`
 }
 
 // withSeq sets the record's number and returns it.

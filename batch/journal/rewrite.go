@@ -170,8 +170,14 @@ func writeAudit(lw *lineWriter, led *ledger) error {
 // writeSnapshots writes one snapshot per company of a settled ledger.
 func writeSnapshots(lw *lineWriter, led *ledger) error {
 	var err error
+	pends := led.polls.byOrder()
 	led.each(func(e *entry) bool {
 		r := led.snapshot(e)
+		if e.base == cReady || e.base == cFailed {
+			if p, ok := pends[[2]int64{e.orderedAt, e.completedAt}]; ok {
+				r.State.Pend = unpackTime(p)
+			}
+		}
 		if m := led.hist.metaOf(e.key()); m != nil && e.hasRow() {
 			r.Run, r.Req, r.Res = m.run, m.req, m.res
 		}
