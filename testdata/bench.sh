@@ -20,7 +20,7 @@
 # RUN_BIN=/path/to/qccbatch runs that binary's `run` (an older build, say) against this
 # checkout's sandbox. POLL_LOG=FILE (poll mode) serves lognormal or bimodal by
 # testdata/tools/mixsandbox, the lognormal as a one-part mixture of the same median, sigma
-# and cap, and logs every API call to FILE (CSV: time, create/poll, order, order and ready
+# and cap, and logs every API call to FILE.RUN (CSV: time, create/poll, order, order and ready
 # times, status), to see which polls came too early.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -123,7 +123,6 @@ poll() {
       [ -n "${POLL_LOG:-}" ] && { echo "poll: POLL_LOG serves lognormal or bimodal"; exit 2; } ;;
     *) echo "poll: DIST is lognormal, bimodal or exponential"; exit 2 ;;
   esac
-  [ -n "${POLL_LOG:-}" ] && mixargs+=(-log "$POLL_LOG")
   local state=$work/poll.qccstate
   rm -f "$state"
   local r
@@ -133,7 +132,7 @@ poll() {
       start_sandbox --latency 50ms "${genargs[@]}" --rate-limit "$limit"
     else
       go build -o "$work/mixsandbox" ./testdata/tools/mixsandbox
-      "$work/mixsandbox" -addr 127.0.0.1:$port -latency 50ms -rate-limit "$limit" "${mixargs[@]}" \
+      "$work/mixsandbox" -addr 127.0.0.1:$port -latency 50ms -rate-limit "$limit" "${mixargs[@]}" -log "$POLL_LOG.$r" \
         >"$work/sandbox.log" 2>&1 &
       for _ in $(seq 100); do
         (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break

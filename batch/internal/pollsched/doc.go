@@ -21,7 +21,10 @@
 // of which ends the run. Until
 // 20 orders have been seen finished, polls are a fixed interval apart
 // (--poll-interval). Gaps are bounded by a minimum, a maximum (120 s) and
-// the order's deadline (--timeout); a later poll the estimate places past
+// the order's deadline (--timeout); the first poll may come up to
+// FirstMaxGap (5 min) after the order where the observations reach that
+// far (a first poll at 120 s when most reports take 150 s would cost a
+// second call for each of them); a later poll the estimate places past
 // the oldest age observed, where it is a constant-hazard guess, comes at
 // most half the order's age past it (Config.PastData). Once at most EndgameOrders are
 // pending, the caller keeps their polls EndgameGap apart: one of them ends

@@ -29,10 +29,13 @@ const (
 	// many orders older than the newest counts half as much.
 	DefaultPriorHalfLife = 500
 	// DefaultPastData is Config.PastData.
-	DefaultPastData    = 0.5
-	DefaultInterval    = 10 * time.Second
-	DefaultMinGap      = time.Second
-	DefaultMaxGap      = 120 * time.Second
+	DefaultPastData = 0.5
+	DefaultInterval = 10 * time.Second
+	DefaultMinGap   = time.Second
+	DefaultMaxGap   = 120 * time.Second
+	// FirstMaxGapFactor is Config.FirstMaxGap in MaxGaps: 5 min for the
+	// default 120 s.
+	FirstMaxGapFactor  = 2.5
 	DefaultMinFinished = 20
 	DefaultBin         = time.Second
 	DefaultHorizon     = time.Hour
@@ -56,6 +59,14 @@ type Config struct {
 	// MinGap and MaxGap bound every gap between two polls of an order
 	// [1s, 120s].
 	MinGap, MaxGap time.Duration
+	// FirstMaxGap bounds the wait from an order to its first poll when
+	// the orders seen so far show that FirstQuantile of reports take
+	// longer than MaxGap: a first poll at MaxGap would find many pending,
+	// each costing another call. Such a first poll comes no later than the
+	// oldest age observed (a report seen finished or pending then), so an
+	// extrapolation never sets it [FirstMaxGapFactor × MaxGap, and never
+	// less than MaxGap].
+	FirstMaxGap time.Duration
 	// MinFinished is "enough data": the learned schedule is used once this
 	// many orders have been seen finished [20].
 	MinFinished int
@@ -104,6 +115,10 @@ func (c Config) withDefaults() Config {
 		c.MaxGap = DefaultMaxGap
 	}
 	c.MaxGap = max(c.MaxGap, c.MinGap)
+	if c.FirstMaxGap <= 0 {
+		c.FirstMaxGap = time.Duration(FirstMaxGapFactor * float64(c.MaxGap))
+	}
+	c.FirstMaxGap = max(c.FirstMaxGap, c.MaxGap)
 	if c.MinFinished <= 0 {
 		c.MinFinished = DefaultMinFinished
 	}
@@ -225,13 +240,14 @@ func (s *Schedule) SetQuantile(q float64) {
 // distribution (q is FirstQuantile when lastPoll == orderedAt, Quantile
 // otherwise); lastPoll + Interval until it has learned (Stats.Learned).
 // The gap after lastPoll is kept within [MinGap, MaxGap] (MaxGap too when
-// the estimate does not reach q before its horizon), and the result is
+// the estimate does not reach q before its horizon), or, for a first
+// poll, within the oldest age observed up to FirstMaxGap, and the result is
 // never after deadline, the last moment the order may be polled (zero for
 // none). Amortised O(log(Horizon/Bin)).
 func (s *Schedule) NextPoll(orderedAt, lastPoll, deadline time.Time) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	gap := s.cfg.Interval
+	gap, maxGap := s.cfg.Interval, s.cfg.MaxGap
 	if s.learned() {
 		s.est.refresh()
 		age := max(lastPoll.Sub(orderedAt), 0)
@@ -242,6 +258,9 @@ func (s *Schedule) NextPoll(orderedAt, lastPoll, deadline time.Time) time.Time {
 		switch t, ok := s.est.quantileAfter(age, q); {
 		case ok:
 			gap = t - age
+			if age == 0 { // up to the oldest age observed (Config.FirstMaxGap)
+				maxGap = max(maxGap, min(s.cfg.FirstMaxGap, time.Duration(s.est.dataEnd)*s.cfg.Bin))
+			}
 			// Past the ages observed so far the estimate is a guess
 			// (see Config.PastData).
 			if end := time.Duration(s.est.dataEnd) * s.cfg.Bin; s.cfg.PastData > 0 && age > 0 && t > end {
@@ -254,7 +273,7 @@ func (s *Schedule) NextPoll(orderedAt, lastPoll, deadline time.Time) time.Time {
 			gap = s.cfg.MaxGap
 		}
 	}
-	next := lastPoll.Add(min(max(gap, s.cfg.MinGap), s.cfg.MaxGap))
+	next := lastPoll.Add(min(max(gap, s.cfg.MinGap), maxGap))
 	if !deadline.IsZero() && next.After(deadline) {
 		next = deadline
 	}

@@ -307,3 +307,54 @@ func BenchmarkSchedule(b *testing.B) {
 		_ = s.NextPoll(ordered, first, time.Time{})
 	}
 }
+
+// TestSchedule_FirstPollPastMaxGap: when the orders seen so far show most
+// reports take longer than MaxGap, the first poll comes at FirstQuantile of
+// them, up to FirstMaxGap (issue 22: a first poll at 120 s of a bimodal
+// whose slow reports take 90-180 s found 5 % pending, each a second call),
+// but no later than the oldest age observed: where the estimate only
+// extrapolates past MaxGap it stays at MaxGap. Every later poll keeps
+// within MaxGap.
+func TestSchedule_FirstPollPastMaxGap(t *testing.T) {
+	slow := func(until time.Duration) *pollsched.Schedule {
+		s := pollsched.New(pollsched.Config{})
+		// 300 orders finished evenly over (100 s, until]: 1 s each.
+		for i := range 300 {
+			lo := 100*time.Second + time.Duration(i)*(until-100*time.Second)/300
+			s.Done(t0, t0.Add(lo), t0.Add(lo+time.Second))
+		}
+		return s
+	}
+	first := func(s *pollsched.Schedule) time.Duration { return s.NextPoll(t0, t0, time.Time{}).Sub(t0) }
+
+	// Observed up to 200 s: q 0.99, a little past it where the tail is
+	// extrapolated, comes at 200 s, the oldest age observed.
+	s := slow(200 * time.Second)
+	assert.Equal(t, 200*time.Second, first(s))
+	// A later poll keeps within MaxGap.
+	assert.LessOrEqual(t, s.NextPoll(t0, t0.Add(time.Second), time.Time{}).Sub(t0.Add(time.Second)), pollsched.DefaultMaxGap)
+	// Up to FirstMaxGap (2.5 × MaxGap) and no further.
+	assert.Equal(t, 300*time.Second, first(slow(400*time.Second)))
+	s = pollsched.New(pollsched.Config{MaxGap: 40 * time.Second})
+	for i := range 300 {
+		lo := time.Duration(i) * time.Second
+		s.Done(t0, t0.Add(lo), t0.Add(lo+time.Second))
+	}
+	assert.Equal(t, 100*time.Second, first(s), "FirstMaxGap follows MaxGap")
+
+	// Observed only up to 60 s, 80 % still pending there: q 0.99 is a
+	// constant-hazard guess far past the data, and the first poll stays at
+	// MaxGap.
+	s = pollsched.New(pollsched.Config{})
+	for i := range 60 {
+		s.Done(t0, t0.Add(time.Duration(i)*time.Second), t0.Add(time.Duration(i+1)*time.Second))
+	}
+	for range 240 {
+		s.Pending(t0, t0, t0.Add(60*time.Second))
+	}
+	assert.Equal(t, pollsched.DefaultMaxGap, first(s))
+
+	// The deadline still bounds it.
+	s = slow(200 * time.Second)
+	assert.Equal(t, 150*time.Second, s.NextPoll(t0, t0, t0.Add(150*time.Second)).Sub(t0))
+}
