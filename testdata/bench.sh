@@ -16,6 +16,10 @@
 #                                       180s) or exponential (median 20s, max 180s). RUNS=2 runs
 #                                       again on the same state file over N other companies (the
 #                                       second run learns from the first's history).
+#   testdata/bench.sh book [ROWS] [DUE] a book of ROWS companies (default 1000000) csv -> xlsx at --qps 0
+#                                       --concurrency 64 (GODEBUG=gctrace=1: the GC's share), then the
+#                                       nightly refresh twice (--refresh-after 1s --max-orders DUE,
+#                                       default 20000; the first open after the book's run compacts)
 #   testdata/bench.sh all               overhead, rate and replay with their defaults
 # RUN_BIN=/path/to/qccbatch runs that binary's `run` (an older build, say) against this
 # checkout's sandbox. POLL_LOG=FILE (poll mode) serves lognormal or bimodal by
@@ -47,7 +51,12 @@ run_bin=${RUN_BIN:-$bin}
 # timed LABEL ROWS CMD...: runs CMD under /usr/bin/time -v and prints the figures.
 timed() {
   local label=$1 rows=$2; shift 2
-  /usr/bin/time -v "$@" >"$work/out.txt" 2>"$work/time.txt" || { cat "$work/out.txt" "$work/time.txt"; echo "$label: exit $?"; }
+  local rc=0
+  /usr/bin/time -v "$@" >"$work/out.txt" 2>"$work/time.txt" || rc=$?
+  if [ "$rc" -ne 0 ]; then # the program's own lines of stderr, not gctrace's or time's
+    grep -v -e '^gc ' -e '^	' -e '^Command exited' "$work/time.txt" | head -5
+    echo "$label: exit $rc"
+  fi
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {print int($2/1024)}' "$work/time.txt")
@@ -99,6 +108,23 @@ replay() {
   local n=${1:-1000000}
   go run ./testdata/tools/genstate -n "$n" -o "$work/big.qccstate"
   timed "replay $n records (status)" "$n" "$run_bin" status "$work/big.qccstate"
+}
+
+book() {
+  local rows=${1:-1000000} due=${2:-20000}
+  go run ./testdata/tools/genportfolio -n "$rows" -o "$work/book.csv"
+  start_sandbox --gen-delay 0
+  echo "load before: $(uptime)"
+  GODEBUG=gctrace=1 timed "book $rows csv -> xlsx" "$rows" "$run_bin" run "$work/book.csv" --base-url "$base" --qps 0 \
+    --concurrency 64 --poll-interval 1s --quiet -o "$work/book-results.xlsx"
+  awk '/^gc / { for (i = 1; i <= NF; i++) if ($i ~ /%:$/) { sub("%:", "", $i); pct = $i } } END { print "GC share of CPU at the end: " pct " %" }' "$work/time.txt"
+  local night
+  for night in 1 2; do
+    echo "load before: $(uptime)"
+    timed "nightly refresh $night, $due due" "$rows" "$run_bin" run "$work/book.csv" --base-url "$base" --qps 0 \
+      --concurrency 16 --refresh-after 1s --max-orders "$due" --quiet -o "$work/night$night.xlsx"
+  done
+  stop_sandbox
 }
 
 # ms: the time in Unix milliseconds.
@@ -175,6 +201,7 @@ case $mode in
   rate) rate "${2:-}" "${3:-}" ;;
   replay) replay "${2:-}" ;;
   poll) poll "${2:-}" "${3:-}" "${4:-}" "${5:-}" ;;
+  book) book "${2:-}" "${3:-}" ;;
   all) overhead; rate; replay ;;
-  *) echo "usage: $0 [overhead|rate [ROWS] [POLL_INTERVAL]|replay|poll [N] [QPS] [DIST] [RUNS]|all]"; exit 2 ;;
+  *) echo "usage: $0 [overhead|rate [ROWS] [POLL_INTERVAL]|replay|poll [N] [QPS] [DIST] [RUNS]|book [ROWS] [DUE]|all]"; exit 2 ;;
 esac
