@@ -62,7 +62,11 @@ type runner struct {
 	sched          *scheduler
 	// damageHeld says why the run places no new order: the state file lost
 	// records that no resolution has reconciled yet (see holdForDamage).
+	// damage is that loss (nil: none), and held the new orders it holds,
+	// re-orders of --reorder-failed found by a poll included.
 	damageHeld msg.Message
+	damage     *journal.Damage
+	held       int
 	// refresh decides refreshes by risk rating and review date (nil: by
 	// RefreshAfter alone); ratings counts them per rating.
 	refresh *refreshRule
@@ -253,7 +257,11 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 // held.
 func (r *runner) holdForDamage(pl *runPlan) int {
 	d, ok := r.j.Damage()
-	if !ok || len(pl.orders) == 0 {
+	if !ok {
+		return 0
+	}
+	r.damage = &d
+	if len(pl.orders) == 0 {
 		return 0
 	}
 	note := msg.M(msg.NotOrdered, msg.M(msg.RowDamageHeld))
@@ -261,9 +269,24 @@ func (r *runner) holdForDamage(pl *runPlan) int {
 		r.perCompany[i].note = note
 	}
 	held := len(pl.orders)
+	r.mu.Lock()
+	r.held = held
 	r.damageHeld = msg.M(msg.StopDamage, d.At.Local().Format(time.RFC3339), held, r.cfg.State)
+	r.mu.Unlock()
 	pl.orders = nil
 	return held
+}
+
+// holdReorder holds the re-order of company i, whose order a poll found
+// failed (--reorder-failed), while the state file's damage holds every new
+// order: the records it lost may hold that very re-order. The run ends
+// with exit 5 like one whose plan was held.
+func (r *runner) holdReorder(i int) {
+	r.perCompany[i].note = msg.M(msg.RowDamageHeld)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.held++
+	r.damageHeld = msg.M(msg.StopDamage, r.damage.At.Local().Format(time.RFC3339), r.held, r.cfg.State)
 }
 
 // execute orders, polls and downloads until nothing is left to do or the run
