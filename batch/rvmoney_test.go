@@ -47,7 +47,7 @@ func TestDamage_ReorderFailedWaitsForResolve(t *testing.T) {
 	require.NoError(t, err)
 	require.Positive(t, rep.Lost, "the deleted line is a lost record")
 
-	clock.Advance(2 * time.Hour) // every report has failed (F)
+	clock.Advance(2 * time.Hour)    // every report has failed (F)
 	e.cfg.Timeout = 2 * time.Second // a re-order stays P: it would end the run at 2 s
 	e.cfg.ReorderFailed = true
 	_, err = e.run(ctx, nil)
