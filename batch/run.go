@@ -103,7 +103,8 @@ func Run(ctx context.Context, api API, cfg Config) (*RunSummary, error) {
 // paths, reads the portfolio, opens (and locks) the state file, plans, and
 // refuses what would spend money the user did not mean to (a column of
 // people, a second ledger, a --format change, a plan of more than
-// ConfirmAbove orders that ok does not cover). On success the state file
+// ConfirmAbove orders that ok does not cover, a plan other than the one ok
+// names). On success the state file
 // stays open in the returned runner; on an error it is closed.
 func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir); err != nil {
@@ -172,7 +173,7 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 		return fail(err)
 	}
 	plan := r.publicPlan(pl, held)
-	if plan.NeedsConfirm() && !ok.covers(plan) {
+	if (plan.NeedsConfirm() || ok.names()) && !ok.covers(plan) {
 		return fail(&PlanChangedError{Plan: plan, Confirmed: ok})
 	}
 	if cfg.DownloadDir != "" {

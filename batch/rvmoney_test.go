@@ -65,3 +65,48 @@ func TestDamage_ReorderFailedWaitsForResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestEngine_SmallPlanChangedIsRefused: a front end confirmed a plan of 5
+// orders (its count and Digest), then the input was edited before the
+// start: 40 more companies. Start refused only plans above ConfirmAbove
+// that the confirmation did not cover, so it placed 45 orders where the
+// person agreed to 5. A confirmation that names a plan (a count or a
+// Digest) is checked whatever the plan's size; Confirmed{} still starts a
+// plan of at most ConfirmAbove, and Confirmed{All: true} any plan.
+func TestEngine_SmallPlanChangedIsRefused(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), engineDeadline)
+	defer cancel()
+	names := companyNames(45)
+	e := newEnv(t, names[:5])
+	api := e.client("sandbox", "sandbox")
+	plan, err := batch.PlanRun(e.cfg)
+	require.NoError(t, err)
+	require.Equal(t, 5, plan.ToOrder)
+	require.False(t, plan.NeedsConfirm())
+
+	var b strings.Builder // the input edited after the plan was confirmed
+	b.WriteString("客户编号,企业名称\r\n")
+	for i, n := range names {
+		fmt.Fprintf(&b, "C%04d,%s\r\n", i+1, n)
+	}
+	require.NoError(t, os.WriteFile(e.cfg.Input, []byte(b.String()), 0o600))
+
+	_, err = batch.Start(ctx, api, e.cfg, plan.Confirmation())
+	var changed *batch.PlanChangedError
+	require.ErrorAs(t, err, &changed, "the plan confirmed was 5 orders")
+	assert.Equal(t, 45, changed.Plan.ToOrder)
+	assert.Zero(t, e.srv.TotalOrders(), "orders placed beyond the plan confirmed")
+
+	// Same count, other companies: refused too.
+	stale := batch.Confirmed{Orders: 45, Digest: plan.Digest}
+	_, err = batch.Start(ctx, api, e.cfg, stale)
+	require.ErrorAs(t, err, &changed)
+	assert.Zero(t, e.srv.TotalOrders())
+
+	// Nothing confirmed: a plan of at most ConfirmAbove starts, as before.
+	h, err := batch.Start(ctx, api, e.cfg, batch.Confirmed{})
+	require.NoError(t, err)
+	_, err = h.Wait()
+	require.NoError(t, err)
+	assert.Equal(t, 45, e.srv.TotalOrders())
+}
