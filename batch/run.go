@@ -44,6 +44,13 @@ type runner struct {
 	pollSlots                   chan struct{} // Concurrency-1 slots polls and downloads take first; nil with --concurrency 1
 	polls                       *pollsched.Schedule
 	budget                      atomic.Int64 // orders left this run; < 0 = unlimited
+	// reorderRoom is how many re-orders of --reorder-failed a poll may
+	// still place beyond the plan (< 0: any): a run never places more new
+	// orders than the person confirmed, nor more than ConfirmAbove when
+	// nothing was asked (see setReorderRoom). reorderLeft counts those it
+	// left to the next run, which asks first.
+	reorderRoom, reorderLeft atomic.Int64
+	reorderLimit             int // the new orders the run may place without asking again
 	answered, badParams         atomic.Int64
 	ordersStopped, pollsStopped atomic.Bool
 	bound                       atomic.Bool // the state file belongs to the run's account (see bindOnAnswer)
@@ -176,6 +183,7 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if (plan.NeedsConfirm() || ok.names()) && !ok.covers(plan) {
 		return fail(&PlanChangedError{Plan: plan, Confirmed: ok})
 	}
+	r.setReorderRoom(plan, ok)
 	if cfg.DownloadDir != "" {
 		if err := os.MkdirAll(cfg.DownloadDir, 0o700); err != nil {
 			return fail(configErrorf(msg.CfgPath, "--download", cfg.DownloadDir, fsutil.UnwrapPathError(err)))
@@ -191,6 +199,9 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 	cfg, j := r.cfg, r.j
 	execErr := r.execute(pl)
 	executed()
+	if n := r.reorderLeft.Load(); n > 0 {
+		r.incompleteBecause(msg.M(msg.StopReorderBeyondConfirmed, n, r.reorderLimit))
+	}
 	r.recountOutage()
 	var runErr error
 	if err := j.Sync(); err != nil {
@@ -276,6 +287,39 @@ func (r *runner) holdForDamage(pl *runPlan) int {
 	r.mu.Unlock()
 	pl.orders = nil
 	return held
+}
+
+// setReorderRoom sets how many failed reports found by a poll the run may
+// re-order (--reorder-failed) beyond its plan: any when ok confirms
+// whatever the plan is, else up to ConfirmAbove new orders in all (none
+// past a plan that needed a confirmation: the person agreed to its count).
+func (r *runner) setReorderRoom(plan *Plan, ok Confirmed) {
+	room := int64(-1)
+	if !ok.All {
+		r.reorderLimit = max(plan.ToOrder, ConfirmAbove)
+		if plan.NeedsConfirm() {
+			r.reorderLimit = plan.ToOrder
+		}
+		room = int64(r.reorderLimit - plan.ToOrder)
+	}
+	r.reorderRoom.Store(room)
+}
+
+// takeReorderRoom takes room for one re-order; false when there is none
+// (the caller leaves the company failed, for the next run to plan).
+func (r *runner) takeReorderRoom() bool {
+	for {
+		left := r.reorderRoom.Load()
+		switch {
+		case left < 0:
+			return true
+		case left == 0:
+			r.reorderLeft.Add(1)
+			return false
+		case r.reorderRoom.CompareAndSwap(left, left-1):
+			return true
+		}
+	}
 }
 
 // holdReorder holds the re-order of company i, whose order a poll found
