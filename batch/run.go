@@ -37,20 +37,20 @@ type runner struct {
 	p      *Portfolio
 	format int
 
-	work, calls                 context.Context // work: may new work start; calls: requests in flight
-	stopWork, stopCalls         context.CancelFunc
-	perCompany                  []companyRun
-	inflight                    chan struct{} // one slot per request in flight (--concurrency)
-	pollSlots                   chan struct{} // Concurrency-1 slots polls and downloads take first; nil with --concurrency 1
-	polls                       *pollsched.Schedule
-	budget                      atomic.Int64 // orders left this run; < 0 = unlimited
+	work, calls         context.Context // work: may new work start; calls: requests in flight
+	stopWork, stopCalls context.CancelFunc
+	perCompany          []companyRun
+	inflight            chan struct{} // one slot per request in flight (--concurrency)
+	pollSlots           chan struct{} // Concurrency-1 slots polls and downloads take first; nil with --concurrency 1
+	polls               *pollsched.Schedule
+	budget              atomic.Int64 // orders left this run; < 0 = unlimited
 	// reorderRoom is how many re-orders of --reorder-failed a poll may
 	// still place beyond the plan (< 0: any): a run never places more new
 	// orders than the person confirmed, nor more than ConfirmAbove when
 	// nothing was asked (see setReorderRoom). reorderLeft counts those it
 	// left to the next run, which asks first.
-	reorderRoom, reorderLeft atomic.Int64
-	reorderLimit             int // the new orders the run may place without asking again
+	reorderRoom, reorderLeft    atomic.Int64
+	reorderLimit                int // the new orders the run may place without asking again
 	answered, badParams         atomic.Int64
 	ordersStopped, pollsStopped atomic.Bool
 	bound                       atomic.Bool // the state file belongs to the run's account (see bindOnAnswer)
