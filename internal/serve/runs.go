@@ -200,6 +200,11 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 	lang := langOf(r)
 	user := userOf(r)
 	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		apiError(w, http.StatusServiceUnavailable, "the server is stopping: no new run; start it again to order")
+		return
+	}
 	for _, o := range s.runs {
 		o.mu.Lock()
 		busy := o.Book == b.meta.ID && o.state != stateDone
@@ -242,7 +247,7 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 	rn.digest = pj.Digest
 	s.record(user, "run", "book", b.meta.ID, "run", rn.ID, "orders", *in.Orders)
 	wait := s.team() && s.opt.ApproveAbove > 0 && *in.Orders > s.opt.ApproveAbove
-	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	ctx, cancel := context.WithCancel(s.runCtx) // not the request's: the run outlives it, not the server
 	rn.mu.Lock()
 	rn.cancelWait = cancel
 	if wait {
