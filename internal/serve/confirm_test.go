@@ -132,3 +132,35 @@ func TestPlanChangedAnswerIsConfirmable(t *testing.T) {
 	}
 	assert.Equal(t, 5, ts.fake.TotalOrders(), "the 5 orders the fake accepts of the 7 confirmed")
 }
+
+// TestForeignHostIs403WithUsersOnLoopback: a team server's users on a
+// loopback address (--users without a public --addr) keep the DNS
+// rebinding rule: a foreign Host is refused whatever the credentials, and
+// its login form is not served to a rebound page.
+func TestForeignHostIs403WithUsersOnLoopback(t *testing.T) {
+	ts, as := teamOf(t, Options{})
+	port := ts.Port()
+	for _, host := range []string{"evil.example:" + port, "127.0.0.1:1", "192.168.1.5:" + port} {
+		req, _ := http.NewRequest("GET", ts.base+"/api/books", nil)
+		req.Host = host
+		as("alice")(req)
+		resp, err := noRedirect.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode, "basic credentials with Host %s", host)
+		resp = ts.do(t, "POST", "/login", "", strings.NewReader("user=alice&password=alice-password"),
+			map[string]string{"Host": host, "Content-Type": "application/x-www-form-urlencoded"})
+		resp.Body.Close()
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode, "sign-in with Host %s", host)
+		assert.Empty(t, resp.Cookies(), "no session for Host %s", host)
+	}
+	for _, host := range []string{"127.0.0.1:" + port, "localhost:" + port} {
+		req, _ := http.NewRequest("GET", ts.base+"/api/books", nil)
+		req.Host = host
+		as("alice")(req)
+		resp, err := noRedirect.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode, host)
+	}
+}

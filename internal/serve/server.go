@@ -73,6 +73,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	port     string
+	loopback bool // the listener is on loopback: the Host check applies
 	books    map[string]*book
 	runs     map[string]*run
 	sessions map[string]string // team mode: session → user
@@ -154,6 +155,7 @@ func (s *Server) Bind(ln net.Listener) {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	s.mu.Lock()
 	s.port = port
+	s.loopback = IsLoopbackAddr(ln.Addr().String())
 	s.mu.Unlock()
 }
 
