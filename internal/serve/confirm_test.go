@@ -25,11 +25,11 @@ func twoNameColumns(n int) []byte {
 	return []byte(b.String())
 }
 
-// teamOf starts a team server of alice and bob.
+// teamOf starts a team server of alice, bob and carol.
 func teamOf(t *testing.T, opt Options) (*testServer, func(user string) func(*http.Request)) {
 	t.Helper()
 	opt.Users = map[string][]byte{}
-	for _, u := range []string{"alice", "bob"} {
+	for _, u := range []string{"alice", "bob", "carol"} {
 		h, err := bcrypt.GenerateFromPassword([]byte(u+"-password"), bcrypt.MinCost)
 		require.NoError(t, err)
 		opt.Users[u] = h

@@ -2,8 +2,11 @@ package serve
 
 import (
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -91,4 +94,59 @@ func TestShutdownStartsNoRun(t *testing.T) {
 		t.Fatal("the server did not stop")
 	}
 	assert.Zero(t, fake.TotalOrders(), "orders placed after Ctrl-C: %v", fake.OrderCounts())
+}
+
+// gatedEngine holds the start of a run (after its plan was checked again)
+// until the test lets it go.
+type gatedEngine struct {
+	engine
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (e *gatedEngine) Start(ctx context.Context, cfg batch.Config, confirmed int, digest string) (runHandle, error) {
+	close(e.entered)
+	<-e.release
+	return e.engine.Start(ctx, cfg, confirmed, digest)
+}
+
+// TestApprovedOnce: once a run is approved, a third user's approval is
+// refused (409), not recorded as an approval that does not count: the
+// audit log and the run's record name the same approver.
+func TestApprovedOnce(t *testing.T) {
+	ts, as := teamOf(t, Options{ApproveAbove: 2, QPS: 50})
+	gate := &gatedEngine{engine: ts.eng, entered: make(chan struct{}), release: make(chan struct{})}
+	ts.eng = gate
+	body, ct := multipartFile(t, "p.csv", names("己", 3), nil)
+	req, _ := http.NewRequest("POST", ts.base+"/api/books", body)
+	req.Header.Set("Content-Type", ct)
+	as("alice")(req)
+	resp, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	var p planJSON
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&p))
+	resp.Body.Close()
+	require.Equal(t, 3, p.NewOrders, p.Error)
+	status, out := ts.startRun(t, as("alice"), p.ID, p.NewOrders)
+	require.Equal(t, http.StatusAccepted, status, out)
+	run := out["run"].(string)
+	require.Equal(t, http.StatusAccepted, ts.call(t, as("bob"), "POST", "/api/runs/"+run+"/approve", "", nil))
+	select {
+	case <-gate.entered:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the approved run did not start")
+	}
+	assert.Equal(t, http.StatusConflict, ts.call(t, as("carol"), "POST", "/api/runs/"+run+"/approve", "", nil),
+		"a second approval of an approved run")
+	close(gate.release)
+	var r runJSON
+	for deadline := time.Now().Add(60 * time.Second); r.State != stateDone; time.Sleep(20 * time.Millisecond) {
+		require.True(t, time.Now().Before(deadline), "the run did not end")
+		require.Equal(t, http.StatusOK, ts.call(t, as("bob"), "GET", "/api/runs/"+run, "", &r))
+	}
+	assert.Equal(t, "bob", r.Approver)
+	audit, err := os.ReadFile(filepath.Join(ts.data, "audit.log"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(audit), `"user":"carol"`, "the audit log records carol's approval that did not count")
+	assert.Equal(t, 3, ts.fake.TotalOrders())
 }
