@@ -250,13 +250,17 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(s.runCtx) // not the request's: the run outlives it, not the server
 	rn.mu.Lock()
 	rn.cancelWait = cancel
-	if wait {
+	switch {
+	case rn.state == stateStopping: // stopped (from another tab) while the plan was checked
+		cancel()
+	case wait:
 		rn.state = stateApproval
 	}
+	state := rn.state
 	rn.emitLocked("state")
 	rn.mu.Unlock()
 	go s.execute(ctx, b, rn, wait)
-	writeJSON(w, http.StatusAccepted, map[string]any{"run": rn.ID, "state": map[bool]string{true: stateApproval, false: stateQueued}[wait]})
+	writeJSON(w, http.StatusAccepted, map[string]any{"run": rn.ID, "state": state})
 }
 
 func (s *Server) dropRun(rn *run) {

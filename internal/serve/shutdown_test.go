@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,4 +150,79 @@ func TestApprovedOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(audit), `"user":"carol"`, "the audit log records carol's approval that did not count")
 	assert.Equal(t, 3, ts.fake.TotalOrders())
+}
+
+// planGate holds the next plan computed after arm until the test lets it
+// go.
+type planGate struct {
+	engine
+	mu      sync.Mutex
+	armed   bool
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (e *planGate) arm() {
+	e.mu.Lock()
+	e.armed, e.entered, e.release = true, make(chan struct{}), make(chan struct{})
+	e.mu.Unlock()
+}
+
+func (e *planGate) Plan(cfg batch.Config) (*batch.Plan, error) {
+	e.mu.Lock()
+	armed, entered, release := e.armed, e.entered, e.release
+	e.armed = false
+	e.mu.Unlock()
+	if armed {
+		close(entered)
+		<-release
+	}
+	return e.engine.Plan(cfg)
+}
+
+// TestStoppedWhileStartingStaysStopped: a run stopped (from another tab,
+// which sees it as the book's run) while its POST is still checking the
+// plan stays stopped: it does not turn into a run awaiting approval, and
+// an approval then orders nothing.
+func TestStoppedWhileStartingStaysStopped(t *testing.T) {
+	ts, as := teamOf(t, Options{ApproveAbove: 2, QPS: 50})
+	gate := &planGate{engine: ts.eng}
+	ts.eng = gate
+	body, ct := multipartFile(t, "p.csv", names("庚", 3), nil)
+	req, _ := http.NewRequest("POST", ts.base+"/api/books", body)
+	req.Header.Set("Content-Type", ct)
+	as("alice")(req)
+	resp, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	var p planJSON
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&p))
+	resp.Body.Close()
+	require.Equal(t, 3, p.NewOrders, p.Error)
+
+	gate.arm()
+	started := make(chan int, 1)
+	go func() {
+		status, _ := ts.startRun(t, as("alice"), p.ID, p.NewOrders)
+		started <- status
+	}()
+	select {
+	case <-gate.entered:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the POST did not check the plan")
+	}
+	var info bookJSON
+	require.Equal(t, http.StatusOK, ts.call(t, as("bob"), "GET", "/api/books/"+p.ID+"/info", "", &info))
+	require.NotEmpty(t, info.Running, "another tab sees the run")
+	run := info.Running
+	require.Equal(t, http.StatusAccepted, ts.call(t, as("bob"), "POST", "/api/runs/"+run+"/stop", "", nil))
+	close(gate.release)
+	assert.Equal(t, http.StatusAccepted, <-started)
+
+	ts.call(t, as("bob"), "POST", "/api/runs/"+run+"/approve", "", nil)
+	var r runJSON
+	for deadline := time.Now().Add(30 * time.Second); r.State != stateDone; time.Sleep(20 * time.Millisecond) {
+		require.True(t, time.Now().Before(deadline), "the stopped run did not end: %s", r.State)
+		require.Equal(t, http.StatusOK, ts.call(t, as("bob"), "GET", "/api/runs/"+run, "", &r))
+	}
+	assert.Zero(t, ts.fake.TotalOrders(), "a stopped run ordered")
 }
