@@ -47,7 +47,9 @@ func (r *runner) poll(it pollItem) {
 		r.learn(it, now, true)
 		r.cfg.Progress.Pending.Add(-1)
 		r.endgame()
-		if r.cfg.ReorderFailed && r.perCompany[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
+		if r.cfg.ReorderFailed && r.damage != nil {
+			r.holdReorder(i) // a re-order is a new order: it waits for resolve too
+		} else if r.cfg.ReorderFailed && r.perCompany[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
 			r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))
 			r.placeOrder(i) // at most one new order per company per run
 			return

@@ -62,7 +62,11 @@ type runner struct {
 	sched          *scheduler
 	// damageHeld says why the run places no new order: the state file lost
 	// records that no resolution has reconciled yet (see holdForDamage).
+	// damage is that loss (nil: none), and held the new orders it holds,
+	// re-orders of --reorder-failed found by a poll included.
 	damageHeld msg.Message
+	damage     *journal.Damage
+	held       int
 	// refresh decides refreshes by risk rating and review date (nil: by
 	// RefreshAfter alone); ratings counts them per rating.
 	refresh *refreshRule
@@ -99,7 +103,8 @@ func Run(ctx context.Context, api API, cfg Config) (*RunSummary, error) {
 // paths, reads the portfolio, opens (and locks) the state file, plans, and
 // refuses what would spend money the user did not mean to (a column of
 // people, a second ledger, a --format change, a plan of more than
-// ConfirmAbove orders that ok does not cover). On success the state file
+// ConfirmAbove orders that ok does not cover, a plan other than the one ok
+// names). On success the state file
 // stays open in the returned runner; on an error it is closed.
 func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir); err != nil {
@@ -168,7 +173,7 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 		return fail(err)
 	}
 	plan := r.publicPlan(pl, held)
-	if plan.NeedsConfirm() && !ok.covers(plan) {
+	if (plan.NeedsConfirm() || ok.names()) && !ok.covers(plan) {
 		return fail(&PlanChangedError{Plan: plan, Confirmed: ok})
 	}
 	if cfg.DownloadDir != "" {
@@ -253,7 +258,11 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 // held.
 func (r *runner) holdForDamage(pl *runPlan) int {
 	d, ok := r.j.Damage()
-	if !ok || len(pl.orders) == 0 {
+	if !ok {
+		return 0
+	}
+	r.damage = &d
+	if len(pl.orders) == 0 {
 		return 0
 	}
 	note := msg.M(msg.NotOrdered, msg.M(msg.RowDamageHeld))
@@ -261,9 +270,24 @@ func (r *runner) holdForDamage(pl *runPlan) int {
 		r.perCompany[i].note = note
 	}
 	held := len(pl.orders)
+	r.mu.Lock()
+	r.held = held
 	r.damageHeld = msg.M(msg.StopDamage, d.At.Local().Format(time.RFC3339), held, r.cfg.State)
+	r.mu.Unlock()
 	pl.orders = nil
 	return held
+}
+
+// holdReorder holds the re-order of company i, whose order a poll found
+// failed (--reorder-failed), while the state file's damage holds every new
+// order: the records it lost may hold that very re-order. The run ends
+// with exit 5 like one whose plan was held.
+func (r *runner) holdReorder(i int) {
+	r.perCompany[i].note = msg.M(msg.RowDamageHeld)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.held++
+	r.damageHeld = msg.M(msg.StopDamage, r.damage.At.Local().Format(time.RFC3339), r.held, r.cfg.State)
 }
 
 // execute orders, polls and downloads until nothing is left to do or the run
