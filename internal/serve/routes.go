@@ -174,6 +174,10 @@ func (s *Server) handleResolveApply(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "no such order list")
 		return
 	}
+	// Under the book's lock: a run's start checks its plan and starts
+	// under it too, so a resolution never lands between the two.
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if s.activeRun(b.meta.ID) != nil {
 		apiError(w, http.StatusConflict, "this book is running: stop it or wait for its end, then apply")
 		return

@@ -200,6 +200,11 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 	lang := langOf(r)
 	user := userOf(r)
 	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		apiError(w, http.StatusServiceUnavailable, "the server is stopping: no new run; start it again to order")
+		return
+	}
 	for _, o := range s.runs {
 		o.mu.Lock()
 		busy := o.Book == b.meta.ID && o.state != stateDone
@@ -218,6 +223,9 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 	// The plan is checked now, so that a changed plan is refused before
 	// the run is announced (and checked again by the engine at the start).
 	pj, err := s.plan(b, lang)
+	if pj != nil && pj.Running == rn.ID { // this run is no run of the plan: on a refusal it is dropped
+		pj.Running = ""
+	}
 	if err == nil && pj.Error != "" {
 		err = errors.New(pj.Error)
 	}
@@ -239,16 +247,20 @@ func (s *Server) handleStartRun(w http.ResponseWriter, r *http.Request) {
 	rn.digest = pj.Digest
 	s.record(user, "run", "book", b.meta.ID, "run", rn.ID, "orders", *in.Orders)
 	wait := s.team() && s.opt.ApproveAbove > 0 && *in.Orders > s.opt.ApproveAbove
-	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	ctx, cancel := context.WithCancel(s.runCtx) // not the request's: the run outlives it, not the server
 	rn.mu.Lock()
 	rn.cancelWait = cancel
-	if wait {
+	switch {
+	case rn.state == stateStopping: // stopped (from another tab) while the plan was checked
+		cancel()
+	case wait:
 		rn.state = stateApproval
 	}
+	state := rn.state
 	rn.emitLocked("state")
 	rn.mu.Unlock()
 	go s.execute(ctx, b, rn, wait)
-	writeJSON(w, http.StatusAccepted, map[string]any{"run": rn.ID, "state": map[bool]string{true: stateApproval, false: stateQueued}[wait]})
+	writeJSON(w, http.StatusAccepted, map[string]any{"run": rn.ID, "state": state})
 }
 
 func (s *Server) dropRun(rn *run) {
@@ -294,8 +306,8 @@ func (s *Server) execute(ctx context.Context, b *book, rn *run, wait bool) {
 	if approver != "" {
 		cfg.Flags = append(cfg.Flags, "--approved-by="+approver)
 	}
-	b.mu.Lock() // no options change while the run reads the file
-	h, err := s.eng.Start(ctx, cfg, orders, digest)
+	b.mu.Lock() // no options change and no resolution while the run reads the files
+	h, err := s.startConfirmed(ctx, cfg, orders, digest)
 	b.mu.Unlock()
 	if err != nil { // a *batch.PlanChangedError among them: nothing was ordered
 		finish(msg.Render(err, msg.For(lang)), s.opt.ExitCode(err))
@@ -353,6 +365,24 @@ func (s *Server) execute(ctx context.Context, b *book, rn *run, wait bool) {
 	}
 	finish(errText, s.opt.ExitCode(runErr))
 	s.record(user, "run_end", "book", b.meta.ID, "run", rn.ID, "exit", s.opt.ExitCode(runErr), "approved_by", approver)
+}
+
+// startConfirmed starts the run of cfg if its plan is still the one
+// confirmed: the same count and the same companies (digest). The engine
+// itself checks the confirmation of plans above batch.ConfirmAbove only, and
+// an approval or a second tab can come long after the check of the POST:
+// the book's reading options may have changed since (other companies, the
+// same count). b.mu is held by the caller.
+func (s *Server) startConfirmed(ctx context.Context, cfg batch.Config, orders int, digest string) (runHandle, error) {
+	ok := batch.Confirmed{Orders: orders, Digest: digest}
+	ep, err := s.eng.Plan(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if ep.ToOrder != orders || ep.Digest != digest {
+		return nil, &batch.PlanChangedError{Plan: ep, Confirmed: ok}
+	}
+	return s.eng.Start(ctx, cfg, orders, digest)
 }
 
 // handleRun is GET /api/runs/{run}: the run's snapshot.

@@ -48,7 +48,7 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("Cache-Control", "no-store")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		if !s.team() && !s.hostAllowed(r.Host) {
+		if (!s.team() || s.onLoopback()) && !s.hostAllowed(r.Host) { // users on loopback too
 			http.Error(w, "403 forbidden: unknown Host "+sanitize(r.Host)+"; open the address qccbatch serve printed", http.StatusForbidden)
 			return
 		}
@@ -57,6 +57,13 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		}
 		inner.ServeHTTP(w, r)
 	})
+}
+
+// onLoopback reports whether the server listens on loopback.
+func (s *Server) onLoopback() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loopback
 }
 
 // hostAllowed accepts 127.0.0.1:PORT, localhost:PORT and [::1]:PORT only.

@@ -73,10 +73,16 @@ type Server struct {
 
 	mu       sync.Mutex
 	port     string
+	loopback bool // the listener is on loopback: the Host check applies
 	books    map[string]*book
 	runs     map[string]*run
 	sessions map[string]string // team mode: session → user
 	audit    *os.File
+	// closing: StopAll has begun, no run starts any more. runCtx is the
+	// parent of every run's context; StopAll cancels it (stopRuns).
+	closing  bool
+	runCtx   context.Context
+	stopRuns context.CancelFunc
 }
 
 // New returns a server over opt; Serve starts it.
@@ -108,6 +114,7 @@ func New(opt Options) (*Server, error) {
 		s.token = randomID(16)
 	}
 	s.eng = &batchEngine{api: opt.API}
+	s.runCtx, s.stopRuns = context.WithCancel(context.Background())
 	if err := s.loadBooks(); err != nil {
 		return nil, err
 	}
@@ -148,6 +155,7 @@ func (s *Server) Bind(ln net.Listener) {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	s.mu.Lock()
 	s.port = port
+	s.loopback = IsLoopbackAddr(ln.Addr().String())
 	s.mu.Unlock()
 }
 
@@ -177,9 +185,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, tlsCfg *tls.Config)
 	return nil
 }
 
-// StopAll stops every run and waits until their results are written.
+// StopAll stops every run and waits until their results are written; no
+// run starts after it began (a POST of one answers 503).
 func (s *Server) StopAll() {
 	s.mu.Lock()
+	s.closing = true
+	s.stopRuns() // a run registered but not started yet stops too
 	var hs []runHandle
 	for _, r := range s.runs {
 		r.mu.Lock()

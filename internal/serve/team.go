@@ -175,21 +175,22 @@ func (s *Server) handleApprove(w http.ResponseWriter, r *http.Request) {
 	user := userOf(r)
 	rn.mu.Lock()
 	state, starter := rn.state, rn.user
-	rn.mu.Unlock()
 	switch {
 	case state != stateApproval:
+		rn.mu.Unlock()
 		apiError(w, http.StatusConflict, "this run is not waiting for an approval")
 		return
 	case user == starter:
+		rn.mu.Unlock()
 		apiError(w, http.StatusForbidden, "a second person must approve: "+user+" started this run")
 		return
 	}
-	select {
-	case rn.approve <- user:
-	default:
-		apiError(w, http.StatusConflict, "already approved")
-		return
-	}
+	// One approval: the run leaves awaiting_approval with it, so another
+	// is refused, not recorded as one that does not count.
+	rn.state = stateQueued
+	rn.emitLocked("state")
+	rn.approve <- user // buffered: the only send
+	rn.mu.Unlock()
 	s.record(user, "approve", "run", rn.ID, "started_by", starter)
 	writeJSON(w, http.StatusAccepted, map[string]string{"run": rn.ID, "approved_by": user})
 }

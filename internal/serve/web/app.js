@@ -132,7 +132,7 @@
   function confirmRun() {
     if (!book) return;
     $("confirm").disabled = true;
-    api("POST", "/api/books/" + book.id + "/runs", { orders: book.new_orders }).then(function (r) {
+    api("POST", "/api/books/" + book.id + "/runs", { orders: book.new_orders, digest: book.digest }).then(function (r) {
       if (r.status === 202) { $("plan-changed").hidden = true; follow(r.body.run); return; }
       if (r.status === 409 && r.body.plan) { showPlan(r.body.plan); $("plan-changed").hidden = false; return; }
       if (r.status === 409 && r.body.run) { follow(r.body.run); return; }
