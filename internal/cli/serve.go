@@ -28,7 +28,7 @@ type serveFlags struct {
 	addr, data, baseURL, keyFile, tlsCert, tlsKey, users, addUser, logFormat string
 	qps, price                                                               float64
 	concurrency, approveAbove                                                int
-	pollInterval                                                             time.Duration
+	pollInterval, sessionIdle, sessionMax                                    time.Duration
 	open, sandbox                                                            bool
 }
 
@@ -49,7 +49,8 @@ It prints its address with a per-launch token; only that address opens the page.
 non-loopback --addr (a team server) needs --tls-cert, --tls-key and --users FILE (one
 NAME:BCRYPT-HASH per line; --add-user NAME appends one, the password read from the
 terminal or stdin). --approve-above N makes a run of more than N new orders wait for a
-second user's approval.`,
+second user's approval. A signed-in session ends after --session-idle without a request
+and --session-max after its sign-in, or on Sign out; failed sign-ins are throttled.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runServe(cmd, &f)
@@ -70,6 +71,8 @@ second user's approval.`,
 	fl.StringVar(&f.users, "users", "", "users file of a team server: NAME:BCRYPT-HASH lines")
 	fl.StringVar(&f.addUser, "add-user", "", "append user NAME to --users (password from the terminal or stdin) and exit")
 	fl.IntVar(&f.approveAbove, "approve-above", 0, "team server: a run of more than N new orders waits for a second user's approval (0 = never)")
+	fl.DurationVar(&f.sessionIdle, "session-idle", serve.DefaultSessionIdle, "team server: sign in again after this long without a request")
+	fl.DurationVar(&f.sessionMax, "session-max", serve.DefaultSessionMax, "team server: sign in again this long after signing in")
 	fl.DurationVar(&f.pollInterval, "poll-interval", batch.DefaultPollInterval, "poll interval until a run has learned how long reports take")
 	fl.StringVar(&f.logFormat, "log-format", "", "log format: text (logfmt) or json")
 	return cmd
@@ -92,6 +95,9 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	}
 	if f.qps < 0 || f.concurrency < 1 || f.price < 0 || f.approveAbove < 0 {
 		return usagef("--qps, --price and --approve-above must be >= 0 and --concurrency >= 1")
+	}
+	if f.sessionIdle <= 0 || f.sessionMax <= 0 {
+		return usagef("--session-idle and --session-max must be > 0")
 	}
 	if _, _, err := net.SplitHostPort(f.addr); err != nil {
 		return usagef("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", f.addr)
@@ -162,6 +168,7 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 		QPS:     f.qps, Concurrency: f.concurrency, PollInterval: pollInterval, Price: price,
 		Version: version, ExitCode: exitCode, ExitCodes: runExitCodes, LedgerWorkbook: ledgerWorkbook,
 		Users: users, ApproveAbove: f.approveAbove, Logger: logger,
+		SessionIdle: f.sessionIdle, SessionMax: f.sessionMax,
 	})
 	if err != nil {
 		return usagef("%v", err)

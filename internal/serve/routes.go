@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
@@ -49,7 +50,51 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/runs/{run}/approve", s.handleApprove)
 	mux.HandleFunc("GET /api/runs/{run}/results.xlsx", s.handleResults)
 	mux.HandleFunc("GET /api/runs/{run}/results.csv", s.handleResults)
-	return mux
+	mux.HandleFunc("POST /api/logout", s.handleLogout)
+	return apiNotFound(mux)
+}
+
+// apiNotFound answers an unknown /api/ route, or a method a route does not
+// take, as JSON like every other API error: 404 (or 405 with Allow)
+// {"error": "..."}; the mux's own answer is plain text.
+func apiNotFound(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern == "" && strings.HasPrefix(r.URL.Path, "/api/") {
+			rec := &statusRecorder{header: http.Header{}}
+			mux.ServeHTTP(rec, r) // the mux's 404 or 405, and its Allow
+			status := rec.status
+			if status != http.StatusMethodNotAllowed {
+				status = http.StatusNotFound
+			}
+			if a := rec.header.Get("Allow"); a != "" {
+				w.Header().Set("Allow", a)
+				apiError(w, status, r.Method+" "+sanitize(r.URL.Path)+": this route takes "+a)
+				return
+			}
+			apiError(w, status, "no such API route: "+r.Method+" "+sanitize(r.URL.Path)+" (see README, qccbatch serve)")
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// statusRecorder keeps the status and headers of the mux's error answer.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header { return s.header }
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return len(p), nil
+}
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
 }
 
 // handleMessages is GET /api/messages?lang=zh|en: the page's texts from the
@@ -58,6 +103,9 @@ func (s *Server) handleMessages(w http.ResponseWriter, r *http.Request) {
 	lang := langOf(r)
 	out := make(map[string]string, len(msg.PageTexts))
 	for name, id := range msg.PageTexts {
+		out[name] = msg.Text(lang, id)
+	}
+	for name, id := range msg.SessionPageTexts {
 		out[name] = msg.Text(lang, id)
 	}
 	for _, o := range outcome.All() { // the results' own outcome labels

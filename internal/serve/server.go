@@ -61,6 +61,17 @@ type Options struct {
 	Logger    *slog.Logger
 	// Token is the launch token [random].
 	Token string
+	// SessionIdle ends a team session after this long without a request
+	// [DefaultSessionIdle]; SessionMax this long after its sign-in
+	// [DefaultSessionMax].
+	SessionIdle, SessionMax time.Duration
+	// FailDelay is how long a failed sign-in waits before its answer
+	// [DefaultFailDelay]; negative: none.
+	FailDelay time.Duration
+	// Now and Sleep are the server's clock [time.Now, time.Sleep]: tests
+	// replace them.
+	Now   func() time.Time
+	Sleep func(time.Duration)
 }
 
 // Server is the web page and JSON API of `qccbatch serve`.
@@ -76,7 +87,10 @@ type Server struct {
 	loopback bool // the listener is on loopback: the Host check applies
 	books    map[string]*book
 	runs     map[string]*run
-	sessions map[string]string // team mode: session → user
+	sessions map[string]*session // team mode: session id → session
+	throttle throttle            // team mode: failed sign-ins
+	decoy    []byte              // team mode: the hash checked for an unknown name
+	auditMu  sync.Mutex
 	audit    *os.File
 	// closing: StopAll has begun, no run starts any more. runCtx is the
 	// parent of every run's context; StopAll cancels it (stopRuns).
@@ -92,6 +106,25 @@ func New(opt Options) (*Server, error) {
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.SessionIdle <= 0 {
+		opt.SessionIdle = DefaultSessionIdle
+	}
+	if opt.SessionMax <= 0 {
+		opt.SessionMax = DefaultSessionMax
+	}
+	if opt.FailDelay == 0 {
+		opt.FailDelay = DefaultFailDelay
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Sleep == nil {
+		opt.Sleep = func(d time.Duration) {
+			if d > 0 {
+				time.Sleep(d)
+			}
+		}
 	}
 	if opt.MaxUpload <= 0 {
 		opt.MaxUpload = DefaultMaxUpload
@@ -109,9 +142,12 @@ func New(opt Options) (*Server, error) {
 	}
 	_ = os.Chmod(opt.Data, 0o700)
 	s := &Server{opt: opt, token: opt.Token, limiter: ratelimit.New(opt.QPS),
-		books: map[string]*book{}, runs: map[string]*run{}, sessions: map[string]string{}}
+		books: map[string]*book{}, runs: map[string]*run{}, sessions: map[string]*session{}}
 	if s.token == "" {
 		s.token = randomID(16)
+	}
+	if s.team() {
+		s.decoy = decoyHash(opt.Users)
 	}
 	s.eng = &batchEngine{api: opt.API}
 	s.runCtx, s.stopRuns = context.WithCancel(context.Background())
@@ -224,15 +260,16 @@ func (s *Server) StopAll() {
 }
 
 // record appends one action to the audit log under --data, with its user.
+// It takes auditMu only: it may be called with s.mu held.
 func (s *Server) record(user, action string, kv ...any) {
-	m := map[string]any{"time": time.Now().UTC().Format(time.RFC3339), "user": user, "action": action}
+	m := map[string]any{"time": s.now().UTC().Format(time.RFC3339), "user": user, "action": action}
 	for i := 0; i+1 < len(kv); i += 2 {
 		m[fmt.Sprint(kv[i])] = kv[i+1]
 	}
 	b, _ := json.Marshal(m)
-	s.mu.Lock()
+	s.auditMu.Lock()
 	_, _ = s.audit.Write(append(b, '\n'))
-	s.mu.Unlock()
+	s.auditMu.Unlock()
 	s.opt.Logger.Info("serve: "+action, append([]any{"user", user}, kv...)...)
 }
 

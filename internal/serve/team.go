@@ -5,14 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"net/http"
 	"os"
 	"regexp"
 	"strings"
-	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
 // Team mode: a users file holds one user per line, NAME:BCRYPT-HASH
@@ -87,27 +87,47 @@ func (s *Server) checkPassword(name, password string) bool {
 	hash, ok := s.opt.Users[name]
 	if !ok {
 		// The same work for an unknown name: no timing oracle of names.
-		_ = bcrypt.CompareHashAndPassword([]byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z4eZ0n2N8U6vJ0g0e3cVQ5a."), []byte(password))
+		// The decoy has the users' cost (see decoyHash).
+		_ = bcrypt.CompareHashAndPassword(s.decoy, []byte(password))
 		return false
 	}
 	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
 }
 
-// teamAuth lets through a signed-in user (session cookie or basic
-// credentials); /login and the page's files are open.
+// teamAuth lets through a signed-in user (a live session cookie, or basic
+// credentials checked under the sign-in throttle); /login and the page's
+// files are open. Without one: 401 JSON on /api/ (with why the session
+// ended, if it did), else a redirect to the sign-in page, which says why.
 func (s *Server) teamAuth(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/login" {
 		s.handleLogin(w, r)
 		return
 	}
+	lang := langOf(r)
+	ctx := r.Context()
 	user := ""
-	if c, err := r.Cookie(s.cookieName()); err == nil {
-		s.mu.Lock()
-		user = s.sessions[c.Value]
-		s.mu.Unlock()
+	ss, why := s.lookupSession(r)
+	if ss != nil {
+		user = ss.user
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(ss.ctx, cancel) // a sign-out ends the session's open streams
+		defer stop()
 	}
-	if name, pw, ok := r.BasicAuth(); ok && user == "" && s.checkPassword(name, pw) {
-		user = name
+	if name, pw, ok := r.BasicAuth(); ok && user == "" {
+		ok, wait := s.attempt(r, "basic", name, pw)
+		switch {
+		case wait > 0:
+			sec := retryAfter(w, wait)
+			apiError(w, http.StatusTooManyRequests, msg.Text(lang, msg.SessThrottled, sec))
+			return
+		case ok:
+			user = name
+		default:
+			apiError(w, http.StatusUnauthorized, msg.Text(lang, msg.SessWrong))
+			return
+		}
 	}
 	if user == "" {
 		if strings.HasPrefix(r.URL.Path, "/assets/") {
@@ -115,28 +135,41 @@ func (s *Server) teamAuth(next http.Handler, w http.ResponseWriter, r *http.Requ
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/api/") {
-			apiError(w, http.StatusUnauthorized, "sign in first (or send HTTP basic credentials)")
+			text := msg.Text(lang, msg.SessSignInFirst)
+			if why != msg.None {
+				text = s.endReason(lang, why)
+			}
+			apiError(w, http.StatusUnauthorized, text)
 			return
 		}
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		to := "/login"
+		if l := r.URL.Query().Get("lang"); l == "en" || l == "zh" {
+			to += "?lang=" + l
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
-	next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey, user)))
+	next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, userKey, user)))
 }
 
-const loginPage = `<!doctype html><html><head><meta charset="utf-8"><title>qccbatch</title>
-<link rel="stylesheet" href="/assets/app.css"></head><body><main class="login"><h1>qccbatch</h1>%s
-<form method="post" action="/login"><label>用户名 User <input name="user" autocomplete="username" required></label>
-<label>密码 Password <input name="password" type="password" autocomplete="current-password" required></label>
-<button type="submit">登录 Sign in</button></form></main></body></html>`
-
 // handleLogin shows the sign-in form and checks it (a POST, behind the
-// cross-origin check like every state change).
+// cross-origin check like every state change). The form, opened with the
+// cookie of a session that ended, says why and clears the cookie.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	lang := loginLang(r)
 	switch r.Method {
 	case http.MethodGet:
-		fmt.Fprintf(w, loginPage, "")
+		ss, why := s.lookupSession(r)
+		if ss != nil {
+			http.Redirect(w, r, "/", http.StatusSeeOther) // signed in already
+			return
+		}
+		note := ""
+		if why != msg.None {
+			note = s.endReason(lang, why)
+			s.clearCookie(w, r)
+		}
+		writeLogin(w, http.StatusOK, lang, note, "notice")
 	case http.MethodPost:
 		r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 		if err := r.ParseForm(); err != nil {
@@ -144,19 +177,21 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		name := r.PostForm.Get("user")
-		if !s.checkPassword(name, r.PostForm.Get("password")) {
-			time.Sleep(500 * time.Millisecond)
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprintf(w, loginPage, `<p class="error">`+html.EscapeString("用户名或密码错误 / wrong user name or password")+`</p>`)
+		ok, wait := s.attempt(r, "form", name, r.PostForm.Get("password"))
+		if wait > 0 {
+			sec := retryAfter(w, wait)
+			writeLogin(w, http.StatusTooManyRequests, lang, msg.Text(lang, msg.SessThrottled, sec), "error")
 			return
 		}
-		sid := randomID(32)
-		s.mu.Lock()
-		s.sessions[sid] = name
-		s.mu.Unlock()
+		if !ok {
+			writeLogin(w, http.StatusUnauthorized, lang, msg.Text(lang, msg.SessWrong), "error")
+			return
+		}
+		s.signOut(r) // a session this browser had ends: one at a time
+		sid := s.newSession(name)
 		http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: sid, Path: "/", HttpOnly: true,
 			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
-		s.record(name, "login")
+		s.record(name, "login", "via", "form", "addr", clientAddr(r))
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	default:
 		w.WriteHeader(http.StatusMethodNotAllowed)

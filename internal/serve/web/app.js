@@ -7,6 +7,7 @@
   var book = null;   // the plan shown
   var runId = null;  // the run followed
   var source = null; // its EventSource
+  var team = false;  // a team server: people sign in (and out)
 
   function $(id) { return document.getElementById(id); }
   function t(name) {
@@ -26,6 +27,9 @@
     else if (body !== undefined) { opt.body = JSON.stringify(body); opt.headers["Content-Type"] = "application/json"; }
     var sep = path.indexOf("?") < 0 ? "?" : "&";
     return fetch(path + sep + "lang=" + lang, opt).then(function (r) {
+      // A team session that ended (idle, its lifetime, signed out): the
+      // sign-in page says why.
+      if (r.status === 401 && team) location.assign("/login?lang=" + lang);
       return r.json().catch(function () { return {}; }).then(function (j) { return { status: r.status, body: j }; });
     });
   }
@@ -348,7 +352,14 @@
       localStorage.setItem("qccbatch-lang", lang);
       loadTexts();
     });
-    api("GET", "/api/session").then(function (r) { $("user").textContent = r.body.team ? r.body.user : ""; });
+    api("GET", "/api/session").then(function (r) {
+      team = !!r.body.team;
+      $("user").textContent = team ? r.body.user : "";
+      $("signout").hidden = !team;
+    });
+    $("signout").addEventListener("click", function () {
+      api("POST", "/api/logout").then(function () { location.assign("/login?lang=" + lang); });
+    });
     loadTexts().then(function () {
       listBooks();
       var h = new URLSearchParams(location.hash.slice(1));
