@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,4 +101,82 @@ func TestBrowser_ConfirmIsThePlanShown(t *testing.T) {
 		assert.True(t, strings.HasPrefix(k, "乙"), "%s is in column B, the plan shown", k)
 		assert.Equal(t, 1, n, k)
 	}
+}
+
+// TestBrowser_SignOut: on a team server a person signs in on the form,
+// sees the Sign out button, signs out with it and sees the sign-in form
+// again; the session's cookie, replayed, is refused. Screenshots of the
+// page with the button and of the form after it go to the test's
+// temporary folder (or to $SERVE_SCREENSHOTS, to look at them).
+func TestBrowser_SignOut(t *testing.T) {
+	exe := chromium(t)
+	ts, _ := teamOf(t, Options{})
+	shots := os.Getenv("SERVE_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+
+	deadline, cancelAll := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancelAll()
+	actx, cancelAlloc := chromedp.NewExecAllocator(deadline,
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("lang", "en-US"), chromedp.WindowSize(1100, 700))
+	defer cancelAlloc()
+	tab, cancelTab := chromedp.NewContext(actx)
+	defer cancelTab()
+	shoot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(shots, name), png, 0o600))
+	}
+	eval := func(expr string) string {
+		t.Helper()
+		s, err := chromedp.Run(tab, chromedp.Evaluate[string](expr))
+		require.NoError(t, err, expr)
+		return strings.TrimSpace(s)
+	}
+
+	// / leads to the sign-in form; sign in.
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(ts.base+"/"), chromedp.WaitVisible(chromedp.CSS(`input[name="user"]`))))
+	require.NoError(t, chromedp.Do(tab,
+		chromedp.SetValue(chromedp.CSS(`input[name="user"]`), "alice"),
+		chromedp.SetValue(chromedp.CSS(`input[name="password"]`), "alice-password"),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("#drop"))))
+	_, err := chromedp.Run(tab, chromedp.Poll[bool](`document.querySelector("#signout").textContent.trim() !== "sign_out" && document.querySelector("#user").textContent === "alice"`,
+		chromedp.WithPollingTimeout(30*time.Second)))
+	require.NoError(t, err, "the button's text and the user's name")
+	label := eval(`document.querySelector("#signout").textContent`)
+	assert.Contains(t, []string{"Sign out", "退出登录"}, label)
+	shoot("signed-in.png")
+
+	// The session the browser holds (its cookie is HttpOnly: read it on the server).
+	ts.mu.Lock()
+	var sid string
+	for id, ss := range ts.sessions {
+		if ss.ended == "" && ss.user == "alice" {
+			sid = id
+		}
+	}
+	ts.mu.Unlock()
+	require.NotEmpty(t, sid)
+	cookie := &http.Cookie{Name: ts.cookieName(), Value: sid}
+	status, _, _ := ts.withCookie(t, cookie, "GET", "/api/books", nil)
+	require.Equal(t, http.StatusOK, status)
+
+	require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="password"]`))))
+	assert.Equal(t, "/login", eval(`location.pathname`))
+	shoot("signed-out.png")
+
+	// The cookie, replayed, no longer works; the page itself leads to the form.
+	status, body, _ := ts.withCookie(t, cookie, "GET", "/api/books?lang=en", nil)
+	assert.Equal(t, http.StatusUnauthorized, status)
+	assert.Equal(t, "You signed out.", errorOf(t, body))
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(ts.base+"/"), chromedp.WaitVisible(chromedp.CSS(`input[name="user"]`))))
+	assert.Equal(t, "/login", eval(`location.pathname`))
+	assert.True(t, hasAction(auditActions(t, ts.data), "alice", "logout"))
 }
