@@ -132,17 +132,29 @@ func newRefreshRule(cfg Config, p *Portfolio) (*refreshRule, error) {
 		if x.Risk < 0 {
 			return nil, configErrorf(msg.CfgNoRiskColumn, p.Path, strings.Join(p.Header, ", "))
 		}
+		// Only the rows of a customer count: a 合计 row or an invalid
+		// identifier is never ordered, so its rating (often blank) does
+		// not stop the refresh.
+		count, first := make([]int, len(x.ratings.Texts)), make([]int, len(x.ratings.Texts))
+		for row, ci := range p.RowCompany {
+			if k := x.ratings.Row[row]; ci >= 0 {
+				if count[k] == 0 {
+					first[k] = row
+				}
+				count[k]++
+			}
+		}
 		var parts []msg.Message
 		for i, t := range x.ratings.Texts {
 			k, ok := rf.Match(t)
 			if !ok {
 				k = -1
-				if rf.Default == 0 {
+				if rf.Default == 0 && count[i] > 0 {
 					var shown any = t
 					if t == "" {
 						shown = msg.M(msg.RatingBlank)
 					}
-					parts = append(parts, msg.M(msg.CfgUnknownRating, shown, x.ratings.Count[i], p.RowLine[x.ratings.First[i]]))
+					parts = append(parts, msg.M(msg.CfgUnknownRating, shown, count[i], p.RowLine[first[i]]))
 				}
 			}
 			rr.byText = append(rr.byText, k)
