@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
 )
 
 // TestRefresh_TotalsRowWithoutRating: a sheet as a desk keeps it, with a
