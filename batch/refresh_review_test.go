@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/unicode/norm"
 )
 
 // TestRefresh_TotalsRowWithoutRating: a sheet as a desk keeps it, with a
@@ -36,4 +37,34 @@ func TestRefresh_TotalsRowWithoutRating(t *testing.T) {
 	_, err = e.run(context.Background(), nil)
 	require.NoError(t, err, "the 合计 row has no rating and is no customer")
 	assert.Equal(t, 6, e.srv.TotalOrders(), "the 3 高 customers refreshed, each once")
+}
+
+// TestSplitBy_NamesNeverCollide: values that are made safe to one name
+// (case, a character Windows refuses) get a number, and a value that is
+// itself such a numbered name ("a-2", "a_b-2") gets another: every value
+// has a file of its own, and the files' rows add up to the whole.
+func TestSplitBy_NamesNeverCollide(t *testing.T) {
+	names := companyNames(9)
+	e := newEnv(t, names)
+	mgr := []string{"a", "A", "a-2", "a/b", "a?b", "a_b-2", "a_b", "caf\u00e9", "cafe\u0301"}
+	writeBook(t, e.cfg.Input, "客户经理", names, mgr)
+	e.cfg.Read.SplitBy = "客户经理"
+	rep, err := e.run(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 9, e.srv.TotalOrders())
+	require.Len(t, rep.Split, len(mgr), "one file per value")
+	seen := map[string]bool{}
+	total := 0
+	got := map[string]bool{}
+	for _, f := range rep.Split {
+		fold := strings.ToLower(norm.NFC.String(f)) // one file on Windows or macOS
+		assert.False(t, seen[fold], "%s written twice", f)
+		seen[fold] = true
+		rows := readCSVRows(t, f)
+		require.Len(t, rows, 1, f)
+		got[rows[0][2]] = true
+		total += len(rows)
+	}
+	assert.Equal(t, len(e.results()), total, "the files add up to the whole")
+	assert.Len(t, got, len(mgr), "each value's row is in a file")
 }
