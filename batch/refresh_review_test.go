@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/qccbatch/qccbatch/batch"
 )
 
 // TestRefresh_TotalsRowWithoutRating: a sheet as a desk keeps it, with a
@@ -67,4 +69,30 @@ func TestSplitBy_NamesNeverCollide(t *testing.T) {
 	}
 	assert.Equal(t, len(e.results()), total, "the files add up to the whole")
 	assert.Len(t, got, len(mgr), "each value's row is in a file")
+}
+
+// TestRefresh_AgesThatMeanSomethingElse: a book reported 40 days ago, then
+// refreshed with an age a desk writes meaning months or centuries: "18m"
+// (18 months, to Go 18 minutes) and "585y" (which wrapped round to 21
+// days in nanoseconds). Each is refused (exit 2 at the command line), so
+// nothing is ordered again; before, both re-ordered the whole book.
+func TestRefresh_AgesThatMeanSomethingElse(t *testing.T) {
+	e := newEnv(t, companyNames(3))
+	e.cfg.Now = shifted(-40 * 24 * time.Hour)
+	_, err := e.run(context.Background(), nil)
+	require.NoError(t, err)
+	require.Equal(t, 3, e.srv.TotalOrders())
+	e.cfg.Now = time.Now
+	for _, s := range []string{"18m", "1y6m", "585y", "213503d", "高=18m", "高=585y,*=1y"} {
+		age, rf, err := batch.ParseRefreshAfter(s)
+		assert.Error(t, err, s)
+		if err != nil {
+			continue
+		}
+		e.cfg.RefreshAfter, e.cfg.Refresh = age, rf
+		writeBook(t, e.cfg.Input, "风险等级", e.names, []string{"高", "高", "高"})
+		_, err = e.run(context.Background(), nil)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 3, e.srv.TotalOrders(), "nothing ordered again")
 }
