@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/qccbatch/qccbatch/batch"
@@ -95,4 +97,73 @@ func TestRefresh_AgesThatMeanSomethingElse(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 3, e.srv.TotalOrders(), "nothing ordered again")
+}
+
+// summaryFacts reads the label → value pairs of a results workbook's
+// Summary sheet (the first two columns), and its per-rating rows.
+func summaryFacts(t *testing.T, path string) (map[string]string, map[string][]string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := f.GetRows("Summary")
+	require.NoError(t, err)
+	facts, ratings := map[string]string{}, map[string][]string{}
+	inRatings := false
+	for _, r := range rows {
+		switch {
+		case len(r) == 0:
+			inRatings = false
+		case r[0] == "Risk rating":
+			inRatings = true
+		case inRatings:
+			ratings[r[0]] = r[1:]
+		case len(r) >= 2:
+			facts[r[0]] = r[1]
+		}
+	}
+	return facts, ratings
+}
+
+// TestSummary_OrderedMeansPlaced: the per-rating "ordered this run" and a
+// split file's "new orders this run" (and its spend) count the orders the
+// API placed, like the whole Summary: not a request answered 201 (no such
+// company, nothing placed) nor one refused by a cooldown, which is left for
+// the next run. The ratings' ordered add up to the run's new orders.
+func TestSummary_OrderedMeansPlaced(t *testing.T) {
+	names := []string{"甲科技有限公司", "不存在科技有限公司", "冷却科技有限公司", "乙科技有限公司"}
+	e := newEnv(t, names)
+	var b strings.Builder
+	b.WriteString("企业名称,风险等级,客户经理\r\n")
+	for i, row := range [][2]string{{"高", "张三"}, {"高", "张三"}, {"高", "李四"}, {"中", "李四"}} {
+		fmt.Fprintf(&b, "%s,%s,%s\r\n", names[i], row[0], row[1])
+	}
+	require.NoError(t, os.WriteFile(e.cfg.Input, []byte(b.String()), 0o600))
+	e.cfg.Output = filepath.Join(e.dir, "results.xlsx")
+	e.cfg.Read.SplitBy = "客户经理"
+	e.cfg.Refresh = ratingAges(t, "高=1y,中=2y")
+	e.cfg.Price = 10
+	rep, err := e.run(context.Background(), nil)
+	var se *batch.StopError
+	require.ErrorAs(t, err, &se, "the cooldown leaves a row for later")
+	assert.Equal(t, 2, e.srv.TotalOrders(), "甲 and 乙 placed")
+	require.Equal(t, 2, rep.NewOrders)
+
+	require.Len(t, rep.Ratings, 2)
+	ordered := 0
+	for _, r := range rep.Ratings {
+		ordered += r.Ordered
+	}
+	assert.Equal(t, rep.NewOrders, ordered, "the ratings' orders add up to the run's")
+	assert.Equal(t, []int{3, 1, 1}, []int{rep.Ratings[0].Due, rep.Ratings[0].Ordered, rep.Ratings[0].Left},
+		"高: 3 due, 1 placed (甲), 1 left (冷却), 不存在 answered 201")
+	_, ratings := summaryFacts(t, e.cfg.Output)
+	assert.Equal(t, []string{"3", "1", "1"}, ratings["高"])
+	assert.Equal(t, []string{"1", "1", "0"}, ratings["中"])
+
+	for _, mgr := range []string{"张三", "李四"} {
+		facts, _ := summaryFacts(t, filepath.Join(e.dir, "results-"+mgr+".xlsx"))
+		assert.Equal(t, "1", facts["new orders this run"], mgr)
+		assert.Equal(t, "10.00", facts["spend this run (CNY)"], mgr)
+	}
 }

@@ -87,7 +87,7 @@ func (r *runner) writeSplits(rep *RunSummary) ([]string, error) {
 	sum := rep.Summary
 	sum.End = r.cfg.Now()
 	files, err := writeSplits(r.cfg.Output, r.p, r.result, sum, r.cfg.ResultsLang,
-		func(i int) bool { return r.perCompany[i].ordersPlaced > 0 })
+		r.placedThisRun)
 	if len(files) > 0 {
 		r.cfg.Logger.Info("results per value written", "split_by", r.cfg.Read.SplitBy, "files", len(files))
 	}
