@@ -180,7 +180,7 @@ func applyResolution(j *journal.Journal, list *orderList, cfg ResolveConfig, pla
 	for _, a := range plan.Actions {
 		res := journal.Resolution{OrderNo: a.OrderNo, NotOrdered: a.NotOrdered, SearchKey: a.SearchKey, By: osUser(), Source: src, SourceSHA256: sum}
 		if err := j.Resolve(a.Key, res); err != nil {
-			_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: err.Error()})
+			_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: msg.Render(err, "zh"), ReasonEn: msg.Render(err, "en")})
 			return refusedResolution(err)
 		}
 		if a.OrderNo != "" {
@@ -188,7 +188,7 @@ func applyResolution(j *journal.Journal, list *orderList, cfg ResolveConfig, pla
 		}
 	}
 	if err := clearDamage(j, list, plan); err != nil {
-		_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: err.Error()})
+		_ = j.EndRun(runID, journal.RunEnd{NewOrders: placed, Exit: -1, Reason: msg.Render(err, "zh"), ReasonEn: msg.Render(err, "en")})
 		return err
 	}
 	plan.Applied = true

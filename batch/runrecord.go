@@ -61,7 +61,7 @@ func (r *runner) runEnd(rep *RunSummary, end error) journal.RunEnd {
 	}
 	e := journal.RunEnd{Ended: r.cfg.Now(), NewOrders: rep.NewOrders, Counts: r.companyCounts, Exit: exit}
 	if end != nil {
-		e.Reason = end.Error()
+		e.Reason, e.ReasonEn = msg.Render(end, "zh"), msg.Render(end, "en")
 	}
 	return e
 }

@@ -107,6 +107,8 @@ func (s *jscan) auditField(key string, r *record) bool {
 		r.Exit = s.int()
 	case "reason":
 		r.Reason = s.str()
+	case "reason_en":
+		r.ReasonEn = s.str()
 	case "req":
 		r.Req = s.time()
 	case "ordered_at":

@@ -128,6 +128,7 @@ func appendFast(dst []byte, r *record) (out []byte, ok bool) {
 	e.int("new_orders", r.NewOrders)
 	e.int("exit", r.Exit)
 	e.str("reason", r.Reason)
+	e.str("reason_en", r.ReasonEn)
 	e.time("req", r.Req)
 	e.time("ordered_at", r.Ordered)
 	e.time("done", r.Done)

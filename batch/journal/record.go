@@ -105,7 +105,8 @@ type record struct {
 	NewOrders int                     `json:"new_orders,omitempty"`   // end
 	Counts    map[outcome.Outcome]int `json:"counts,omitempty"`       // end: companies per outcome
 	Exit      int                     `json:"exit,omitempty"`         // end: exit code
-	Reason    string                  `json:"reason,omitempty"`       // end: why it stopped
+	Reason    string                  `json:"reason,omitempty"`       // end: why it stopped (zh)
+	ReasonEn  string                  `json:"reason_en,omitempty"`    // end: the same in English
 
 	// The fields of an order's row (see OrderRecord) that its company's
 	// state does not hold: in a superseded order's record, and for the
@@ -158,6 +159,7 @@ func cloneRecord(r *record) record {
 	c.Endpoint, c.KeyFP, c.CRC = strings.Clone(r.Endpoint), strings.Clone(r.KeyFP), ""
 	c.Run, c.Kind, c.Prog, c.Host, c.User = strings.Clone(r.Run), strings.Clone(r.Kind), strings.Clone(r.Prog), strings.Clone(r.Host), strings.Clone(r.User)
 	c.Input, c.InputSHA, c.Reason, c.Flags = strings.Clone(r.Input), strings.Clone(r.InputSHA), strings.Clone(r.Reason), cloneStrings(r.Flags)
+	c.ReasonEn = strings.Clone(r.ReasonEn)
 	c.Counts = maps.Clone(r.Counts)
 	c.MID, c.MArgs = strings.Clone(r.MID), cloneStrings(r.MArgs)
 	if r.State != nil {

@@ -63,7 +63,18 @@ type RunEnd struct {
 	NewOrders int                     // orders placed by this run (resolutions: orders recorded)
 	Counts    map[outcome.Outcome]int // companies per outcome at the end
 	Exit      int                     // the process exit code
-	Reason    string                  // why it stopped, "" for a complete run
+	Reason    string                  // why it stopped, "" for a complete run (zh)
+	ReasonEn  string                  // the same in English ("": only Reason is on record)
+}
+
+// ReasonIn returns why the run stopped in lang ("zh" or "en"): the
+// English text when lang is en and the record has it (runs of earlier
+// versions kept the Chinese one only).
+func (e RunEnd) ReasonIn(lang string) string {
+	if lang == "en" && e.ReasonEn != "" {
+		return e.ReasonEn
+	}
+	return e.Reason
 }
 
 // RunRecord is one run, resolution or repair on record.
@@ -150,7 +161,7 @@ func (j *Journal) EndRun(id string, end RunEnd) error {
 		}
 	}
 	err := j.append(&record{Op: opEnd, Run: id, At: end.Ended, NewOrders: end.NewOrders, Counts: counts,
-		Exit: end.Exit, Reason: end.Reason}, false)
+		Exit: end.Exit, Reason: end.Reason, ReasonEn: end.ReasonEn}, false)
 	if err != nil {
 		return err
 	}
@@ -197,7 +208,7 @@ func (l *ledger) runs(running string) []RunRecord {
 				Flags: slices.Clone(r.Flags), Endpoint: r.Endpoint, KeyFingerprint: r.KeyFP, PrevEndpoint: r.FromEP}})
 		case opEnd:
 			if k, ok := index[r.Run]; ok {
-				out[k].RunEnd = RunEnd{Ended: r.At, NewOrders: r.NewOrders, Counts: maps.Clone(r.Counts), Exit: r.Exit, Reason: r.Reason}
+				out[k].RunEnd = RunEnd{Ended: r.At, NewOrders: r.NewOrders, Counts: maps.Clone(r.Counts), Exit: r.Exit, Reason: r.Reason, ReasonEn: r.ReasonEn}
 			}
 		case opRepair:
 			// A repair writes one record: it started and ended at once.

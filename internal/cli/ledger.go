@@ -221,7 +221,7 @@ func printRuns(w io.Writer, lang string, runs []journal.RunRecord, asJSON bool) 
 	for _, r := range runs {
 		j := runJSON{Run: r.ID, Kind: string(r.Kind), StartedAt: ledgerTime(r.Started), EndedAt: ledgerTime(r.Ended), Version: r.Version,
 			Host: r.Host, User: r.User, PID: r.PID, Input: r.Input, InputSHA: r.InputSHA256, Flags: r.Flags, Endpoint: r.Endpoint,
-			PrevEP: r.PrevEndpoint, Key: r.KeyFingerprint, NewOrders: r.NewOrders, Killed: r.Killed, Reason: r.Reason}
+			PrevEP: r.PrevEndpoint, Key: r.KeyFingerprint, NewOrders: r.NewOrders, Killed: r.Killed, Reason: r.ReasonIn(msg.For(lang).Lang())}
 		if !r.Ended.IsZero() {
 			exit := r.Exit
 			j.Exit = &exit
@@ -234,7 +234,7 @@ func printRuns(w io.Writer, lang string, runs []journal.RunRecord, asJSON bool) 
 		return enc.Encode(out)
 	}
 	tw := newTableWriter(w, 2)
-	fmt.Fprintln(tw, "run\tkind\tstarted\tended\tuser\thost\tinput\tnew orders\texit")
+	fmt.Fprintln(tw, "run\tkind\tstarted\tended\tuser\thost\tinput\tnew orders\texit\treason")
 	for _, r := range out {
 		ended, exit := r.EndedAt, "-"
 		if r.Killed {
@@ -243,7 +243,7 @@ func printRuns(w io.Writer, lang string, runs []journal.RunRecord, asJSON bool) 
 		if r.Exit != nil {
 			exit = fmt.Sprint(*r.Exit)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.Run, r.Kind, r.StartedAt, ended, r.User, r.Host, r.Input, r.NewOrders, exit)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.Run, r.Kind, r.StartedAt, ended, r.User, r.Host, r.Input, r.NewOrders, exit, oneLine(r.Reason))
 	}
 	return tw.Flush()
 }

@@ -137,6 +137,30 @@ func TestLedgerAndResolve_EndToEnd(t *testing.T) {
 	assert.Equal(t, exitOK, *runs[2].Exit)
 	assert.Equal(t, 0, runs[2].NewOrders)
 
+	// Why the first run stopped, in the reader's language (it was kept in
+	// Chinese only, whatever --lang the reader asked for).
+	reason := func(lang string, asJSON bool) string {
+		args := []string{"ledger", "--runs", "--lang", lang, state}
+		if asJSON {
+			args = append(args[:2], append([]string{"--json"}, args[2:]...)...)
+		}
+		code, out, line := runCLI(t, args...)
+		require.Equal(t, exitOK, code, line)
+		if !asJSON {
+			return strings.Split(out, "\n")[1] // the first run's line
+		}
+		var rs []struct{ Reason string }
+		require.NoError(t, json.Unmarshal([]byte(out), &rs))
+		return rs[0].Reason
+	}
+	for _, asJSON := range []bool{true, false} {
+		en, zh := reason("en", asJSON), reason("zh", asJSON)
+		assert.Contains(t, en, "2 rows uncertain", "json %v", asJSON)
+		assert.NotRegexp(t, `\p{Han}{2}`, strings.ReplaceAll(en, "掉线科技有限公司", ""), "json %v: %s", asJSON, en)
+		assert.Regexp(t, `\p{Han}{2}`, zh, "json %v", asJSON)
+		assert.NotEqual(t, en, zh)
+	}
+
 	// The xlsx ledger has the invoice sheet: this month, pdf, 4 orders.
 	ledgerXLSX := filepath.Join(dir, "ledger.xlsx")
 	code, _, line = runCLI(t, "ledger", "-o", ledgerXLSX, state)
