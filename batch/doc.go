@@ -22,6 +22,8 @@
 //     Start. Start plans again under the state file's lock and refuses with
 //     a *PlanChangedError carrying the new plan when it is not the one
 //     confirmed (another run ordered in between): the front end asks again.
+//     A Confirmation of a smaller plan is held to that plan too: a run
+//     never places orders of another plan than the one a person agreed to.
 //     Confirmed{All: true} is the answer of a front end with nobody to ask
 //     (run --yes, no terminal).
 //  3. Run. Start(ctx, api, cfg, confirmed) returns a *Handle once the run

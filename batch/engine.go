@@ -16,8 +16,10 @@ const ProgressEvery = 200 * time.Millisecond
 
 // Confirmed is what a front end confirmed before Start: the plan's number
 // of new orders and, optionally, its Digest (Plan.Confirmation). Start
-// wants one that covers its plan only when the plan places more than
-// ConfirmAbove new orders; the zero Confirmed covers no such plan.
+// wants one that covers its plan when the plan places more than
+// ConfirmAbove new orders, and whenever the Confirmed names a plan (a
+// count or a Digest): a person who agreed to 5 orders never gets 45. The
+// zero Confirmed names none and covers no plan above ConfirmAbove.
 type Confirmed struct {
 	// Orders is the number of new orders confirmed (Plan.ToOrder).
 	Orders int
@@ -37,10 +39,15 @@ func (c Confirmed) covers(p *Plan) bool {
 	return c.Orders == p.ToOrder && (c.Digest == "" || c.Digest == p.Digest)
 }
 
-// PlanChangedError refuses a Start whose plan places more than
-// ConfirmAbove new orders and is not the one confirmed: another run
-// ordered in between, the state file or the input changed. Nothing was
-// ordered; Plan is the plan found, for the front end to confirm again.
+// names reports whether c confirms one plan in particular: its count or
+// its Digest.
+func (c Confirmed) names() bool { return !c.All && (c.Orders != 0 || c.Digest != "") }
+
+// PlanChangedError refuses a Start whose plan is not the one confirmed
+// (when it places more than ConfirmAbove new orders, or the Confirmed
+// names a plan): another run ordered in between, the state file or the
+// input changed. Nothing was ordered; Plan is the plan found, for the
+// front end to confirm again.
 type PlanChangedError struct {
 	Plan      *Plan
 	Confirmed Confirmed
@@ -145,9 +152,9 @@ type Handle struct {
 // the portfolio, open and lock the state file, plan, record the run's
 // start), then orders, polls, downloads and writes the results in the
 // background. ok is the front end's confirmation of the plan: a plan of
-// more than ConfirmAbove new orders that ok does not cover is refused with
-// a *PlanChangedError carrying the plan found (compute one first with
-// PlanRun and ask). Other errors are those Run returns before any order:
+// more than ConfirmAbove new orders that ok does not cover, or any plan
+// other than the one ok names, is refused with a *PlanChangedError
+// carrying the plan found (compute one first with PlanRun and ask). Other errors are those Run returns before any order:
 // *input.Error, *ConfigError, the journal's errors.
 //
 // The run ends by itself when every row is final or it stopped; Cancel

@@ -47,10 +47,18 @@ func (r *runner) poll(it pollItem) {
 		r.learn(it, now, true)
 		r.cfg.Progress.Pending.Add(-1)
 		r.endgame()
-		if r.cfg.ReorderFailed && r.perCompany[i].ordersPlaced < 1 && !r.ordersStopped.Load() && r.takeBudget() {
-			r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))
-			r.placeOrder(i) // at most one new order per company per run
-			return
+		if r.cfg.ReorderFailed && r.damage != nil {
+			r.holdReorder(i) // a re-order is a new order: it waits for resolve too
+		} else if r.cfg.ReorderFailed && r.perCompany[i].ordersPlaced < 1 && !r.ordersStopped.Load() {
+			room := r.takeReorderRoom()
+			if room && r.takeBudget() {
+				r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))
+				r.placeOrder(i) // at most one new order per company per run
+				return
+			}
+			if !room {
+				r.perCompany[i].note = msg.M(msg.RowReorderBeyondConfirmed)
+			}
 		}
 		r.markFinal(i)
 		r.record(i, r.j.Polled(k, journal.Poll{OrderNo: st.OrderNo, Status: "F", Pending: lastPending(it)}))

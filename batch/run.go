@@ -37,13 +37,20 @@ type runner struct {
 	p      *Portfolio
 	format int
 
-	work, calls                 context.Context // work: may new work start; calls: requests in flight
-	stopWork, stopCalls         context.CancelFunc
-	perCompany                  []companyRun
-	inflight                    chan struct{} // one slot per request in flight (--concurrency)
-	pollSlots                   chan struct{} // Concurrency-1 slots polls and downloads take first; nil with --concurrency 1
-	polls                       *pollsched.Schedule
-	budget                      atomic.Int64 // orders left this run; < 0 = unlimited
+	work, calls         context.Context // work: may new work start; calls: requests in flight
+	stopWork, stopCalls context.CancelFunc
+	perCompany          []companyRun
+	inflight            chan struct{} // one slot per request in flight (--concurrency)
+	pollSlots           chan struct{} // Concurrency-1 slots polls and downloads take first; nil with --concurrency 1
+	polls               *pollsched.Schedule
+	budget              atomic.Int64 // orders left this run; < 0 = unlimited
+	// reorderRoom is how many re-orders of --reorder-failed a poll may
+	// still place beyond the plan (< 0: any): a run never places more new
+	// orders than the person confirmed, nor more than ConfirmAbove when
+	// nothing was asked (see setReorderRoom). reorderLeft counts those it
+	// left to the next run, which asks first.
+	reorderRoom, reorderLeft    atomic.Int64
+	reorderLimit                int // the new orders the run may place without asking again
 	answered, badParams         atomic.Int64
 	ordersStopped, pollsStopped atomic.Bool
 	bound                       atomic.Bool // the state file belongs to the run's account (see bindOnAnswer)
@@ -62,7 +69,11 @@ type runner struct {
 	sched          *scheduler
 	// damageHeld says why the run places no new order: the state file lost
 	// records that no resolution has reconciled yet (see holdForDamage).
+	// damage is that loss (nil: none), and held the new orders it holds,
+	// re-orders of --reorder-failed found by a poll included.
 	damageHeld msg.Message
+	damage     *journal.Damage
+	held       int
 	// refresh decides refreshes by risk rating and review date (nil: by
 	// RefreshAfter alone); ratings counts them per rating.
 	refresh *refreshRule
@@ -100,7 +111,8 @@ func Run(ctx context.Context, api API, cfg Config) (*RunSummary, error) {
 // paths, reads the portfolio, opens (and locks) the state file, plans, and
 // refuses what would spend money the user did not mean to (a column of
 // people, a second ledger, a --format change, a plan of more than
-// ConfirmAbove orders that ok does not cover). On success the state file
+// ConfirmAbove orders that ok does not cover, a plan other than the one ok
+// names). On success the state file
 // stays open in the returned runner; on an error it is closed.
 func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 	if err := checkPaths(cfg.Input, cfg.Output, cfg.State, cfg.DownloadDir); err != nil {
@@ -169,9 +181,10 @@ func open(api API, cfg Config, ok Confirmed) (*runner, runPlan, *Plan, error) {
 		return fail(err)
 	}
 	plan := r.publicPlan(pl, held)
-	if plan.NeedsConfirm() && !ok.covers(plan) {
+	if (plan.NeedsConfirm() || ok.names()) && !ok.covers(plan) {
 		return fail(&PlanChangedError{Plan: plan, Confirmed: ok})
 	}
+	r.setReorderRoom(plan, ok)
 	if cfg.DownloadDir != "" {
 		if err := os.MkdirAll(cfg.DownloadDir, 0o700); err != nil {
 			return fail(configErrorf(msg.CfgPath, "--download", cfg.DownloadDir, fsutil.UnwrapPathError(err)))
@@ -187,6 +200,9 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 	cfg, j := r.cfg, r.j
 	execErr := r.execute(pl)
 	executed()
+	if n := r.reorderLeft.Load(); n > 0 {
+		r.incompleteBecause(msg.M(msg.StopReorderBeyondConfirmed, n, r.reorderLimit))
+	}
 	r.recountOutage()
 	var runErr error
 	if err := j.Sync(); err != nil {
@@ -254,7 +270,11 @@ func (r *runner) finish(ctx context.Context, pl runPlan, runID string, start tim
 // held.
 func (r *runner) holdForDamage(pl *runPlan) int {
 	d, ok := r.j.Damage()
-	if !ok || len(pl.orders) == 0 {
+	if !ok {
+		return 0
+	}
+	r.damage = &d
+	if len(pl.orders) == 0 {
 		return 0
 	}
 	note := msg.M(msg.NotOrdered, msg.M(msg.RowDamageHeld))
@@ -262,9 +282,57 @@ func (r *runner) holdForDamage(pl *runPlan) int {
 		r.perCompany[i].note = note
 	}
 	held := len(pl.orders)
+	r.mu.Lock()
+	r.held = held
 	r.damageHeld = msg.M(msg.StopDamage, d.At.Local().Format(time.RFC3339), held, r.cfg.State)
+	r.mu.Unlock()
 	pl.orders = nil
 	return held
+}
+
+// setReorderRoom sets how many failed reports found by a poll the run may
+// re-order (--reorder-failed) beyond its plan: any when ok confirms
+// whatever the plan is, else up to ConfirmAbove new orders in all (none
+// past a plan that needed a confirmation: the person agreed to its count).
+func (r *runner) setReorderRoom(plan *Plan, ok Confirmed) {
+	room := int64(-1)
+	if !ok.All {
+		r.reorderLimit = max(plan.ToOrder, ConfirmAbove)
+		if plan.NeedsConfirm() {
+			r.reorderLimit = plan.ToOrder
+		}
+		room = int64(r.reorderLimit - plan.ToOrder)
+	}
+	r.reorderRoom.Store(room)
+}
+
+// takeReorderRoom takes room for one re-order; false when there is none
+// (the caller leaves the company failed, for the next run to plan).
+func (r *runner) takeReorderRoom() bool {
+	for {
+		left := r.reorderRoom.Load()
+		switch {
+		case left < 0:
+			return true
+		case left == 0:
+			r.reorderLeft.Add(1)
+			return false
+		case r.reorderRoom.CompareAndSwap(left, left-1):
+			return true
+		}
+	}
+}
+
+// holdReorder holds the re-order of company i, whose order a poll found
+// failed (--reorder-failed), while the state file's damage holds every new
+// order: the records it lost may hold that very re-order. The run ends
+// with exit 5 like one whose plan was held.
+func (r *runner) holdReorder(i int) {
+	r.perCompany[i].note = msg.M(msg.RowDamageHeld)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.held++
+	r.damageHeld = msg.M(msg.StopDamage, r.damage.At.Local().Format(time.RFC3339), r.held, r.cfg.State)
 }
 
 // execute orders, polls and downloads until nothing is left to do or the run
