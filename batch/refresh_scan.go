@@ -26,6 +26,7 @@ type rowExtras struct {
 	splits   values  // per row, when Split >= 0
 	due      []int32 // per row, when Due >= 0: days since 1970-01-01 + 1; 0 blank; -1 unreadable
 	dueValid int     // rows with a readable date
+	date1904 bool    // the workbook counts dates from 1904 (input.Reader.Date1904)
 }
 
 // values interns the texts of one column, per row.
@@ -69,7 +70,7 @@ func (x *rowExtras) add(p *Portfolio, row int, r input.Row) {
 		x.splits.add(r.Cell(x.Split).Text(), row)
 	}
 	if x.Due >= 0 {
-		d, blank, ok := r.Cell(x.Due).Date()
+		d, blank, ok := r.Cell(x.Due).DateIn(x.date1904)
 		var v int32
 		switch {
 		case ok:
