@@ -86,6 +86,7 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 	if err := p.Extra.init(path, p.Header, in); err != nil {
 		return nil, err
 	}
+	p.Extra.date1904 = inp.Date1904()
 	index := map[string]int32{}
 	names := map[int]*[2]int{} // per column: names seen, names that look like organisations
 	for {

@@ -2,6 +2,8 @@ package batch
 
 import (
 	"fmt"
+	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -84,10 +86,14 @@ func ParseRefreshAfter(s string) (time.Duration, Refresh, error) {
 }
 
 // ParseAge parses an age: a Go duration, days ("365d", "30d12h") or years
-// of 365 days ("1y", "2y").
+// of 365 days ("1y", "2y"). An age in minutes alone ("18m", "1y6m") is
+// refused: a desk writing it means months, and 18 minutes would order the
+// whole book again (write 18m0s for minutes); so is an age too long to
+// count in nanoseconds (it would wrap round to a short one).
 func ParseAge(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	bad := fmt.Errorf("invalid age %q (use e.g. 1y, 365d, 720h, 90m)", s)
+	whole := s
+	bad := fmt.Errorf("invalid age %q (use e.g. 1y, 365d, 720h)", s)
 	var total time.Duration
 	for _, unit := range []struct {
 		c byte
@@ -95,7 +101,7 @@ func ParseAge(s string) (time.Duration, error) {
 	}{{'y', 365 * 24 * time.Hour}, {'d', 24 * time.Hour}} {
 		if i := strings.IndexByte(s, unit.c); i > 0 {
 			n, err := strconv.Atoi(s[:i])
-			if err != nil || n < 0 {
+			if err != nil || n < 0 || int64(n) > int64(maxAge-total)/int64(unit.d) {
 				return 0, bad
 			}
 			total += time.Duration(n) * unit.d
@@ -103,17 +109,24 @@ func ParseAge(s string) (time.Duration, error) {
 		}
 	}
 	if s == "" {
-		if total == 0 {
-			return 0, nil
-		}
 		return total, nil
 	}
+	if minutesOnly.MatchString(s) {
+		return 0, fmt.Errorf("invalid age %q: m is minutes, not months (write months as days, e.g. 540d for 18 months; minutes as 18m0s)", whole)
+	}
 	v, err := time.ParseDuration(s)
-	if err != nil || v < 0 {
+	if err != nil || v < 0 || v > maxAge-total {
 		return 0, bad
 	}
 	return total + v, nil
 }
+
+// maxAge is the longest age a time.Duration holds (about 292 years).
+const maxAge = time.Duration(math.MaxInt64)
+
+// minutesOnly is a duration in minutes alone, "18m" or "1.5m": an age a
+// desk means in months.
+var minutesOnly = regexp.MustCompile(`^[0-9.]+m$`)
 
 // active reports whether the refresh goes by rating or by review date
 // rather than by the one age of Config.RefreshAfter.

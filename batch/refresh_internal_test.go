@@ -45,3 +45,25 @@ func TestParseRefreshAfter(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+// FuzzParseRefreshAfter: no input panics, and an age accepted is never
+// negative (a wrapped-round age would refresh the whole book).
+func FuzzParseRefreshAfter(f *testing.F) {
+	for _, s := range []string{"365d", "1y", "18m", "高=1y,中=2y,*=3y", "585y", "1y1d12h", "high=365d", "=", ",,", "高=1y,高=2y"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		age, rf, err := ParseRefreshAfter(s)
+		if err != nil {
+			return
+		}
+		if age < 0 || rf.Default < 0 {
+			t.Fatalf("%q: negative age %v / %v", s, age, rf.Default)
+		}
+		for _, r := range rf.Ratings {
+			if r.Age <= 0 {
+				t.Fatalf("%q: rating %q age %v", s, r.Label, r.Age)
+			}
+		}
+	})
+}

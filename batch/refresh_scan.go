@@ -26,6 +26,7 @@ type rowExtras struct {
 	splits   values  // per row, when Split >= 0
 	due      []int32 // per row, when Due >= 0: days since 1970-01-01 + 1; 0 blank; -1 unreadable
 	dueValid int     // rows with a readable date
+	date1904 bool    // the workbook counts dates from 1904 (input.Reader.Date1904)
 }
 
 // values interns the texts of one column, per row.
@@ -69,7 +70,7 @@ func (x *rowExtras) add(p *Portfolio, row int, r input.Row) {
 		x.splits.add(r.Cell(x.Split).Text(), row)
 	}
 	if x.Due >= 0 {
-		d, blank, ok := r.Cell(x.Due).Date()
+		d, blank, ok := r.Cell(x.Due).DateIn(x.date1904)
 		var v int32
 		switch {
 		case ok:
@@ -132,17 +133,29 @@ func newRefreshRule(cfg Config, p *Portfolio) (*refreshRule, error) {
 		if x.Risk < 0 {
 			return nil, configErrorf(msg.CfgNoRiskColumn, p.Path, strings.Join(p.Header, ", "))
 		}
+		// Only the rows of a customer count: a 合计 row or an invalid
+		// identifier is never ordered, so its rating (often blank) does
+		// not stop the refresh.
+		count, first := make([]int, len(x.ratings.Texts)), make([]int, len(x.ratings.Texts))
+		for row, ci := range p.RowCompany {
+			if k := x.ratings.Row[row]; ci >= 0 {
+				if count[k] == 0 {
+					first[k] = row
+				}
+				count[k]++
+			}
+		}
 		var parts []msg.Message
 		for i, t := range x.ratings.Texts {
 			k, ok := rf.Match(t)
 			if !ok {
 				k = -1
-				if rf.Default == 0 {
+				if rf.Default == 0 && count[i] > 0 {
 					var shown any = t
 					if t == "" {
 						shown = msg.M(msg.RatingBlank)
 					}
-					parts = append(parts, msg.M(msg.CfgUnknownRating, shown, x.ratings.Count[i], p.RowLine[x.ratings.First[i]]))
+					parts = append(parts, msg.M(msg.CfgUnknownRating, shown, count[i], p.RowLine[first[i]]))
 				}
 			}
 			rr.byText = append(rr.byText, k)
@@ -213,24 +226,27 @@ func (rr *refreshRule) dueNow(i int, completed time.Time) bool {
 // ratingStats counts, per rank, the customers (companies), the ones due
 // now, and the oldest ready report; ordered is filled in after the run.
 type ratingStats struct {
-	labels                 []string
-	customers, due, orders []int
-	dueRows                []int
-	oldest                 []time.Time
+	labels                       []string
+	customers, due, orders, left []int
+	dueRows                      []int
+	oldest                       []time.Time
+	isDue                        []bool // per company: due at the plan
+	settled                      bool   // orders and left counted after the run (else every due one is left)
 }
 
 func (rr *refreshRule) newStats() *ratingStats {
 	n := len(rr.labels)
 	return &ratingStats{labels: rr.labels, customers: make([]int, n), due: make([]int, n), orders: make([]int, n),
-		dueRows: make([]int, n), oldest: make([]time.Time, n)}
+		left: make([]int, n), dueRows: make([]int, n), oldest: make([]time.Time, n), isDue: make([]bool, len(rr.class))}
 }
 
-// note counts company i (rows of the input) in the stats.
-func (s *ratingStats) note(k, rows int, completed time.Time, due bool) {
+// note counts company i (rows of the input) of rank k in the stats.
+func (s *ratingStats) note(i, k, rows int, completed time.Time, due bool) {
 	s.customers[k]++
 	if due {
 		s.due[k]++
 		s.dueRows[k] += rows
+		s.isDue[i] = true
 	}
 	if !completed.IsZero() && (s.oldest[k].IsZero() || completed.Before(s.oldest[k])) {
 		s.oldest[k] = completed
@@ -261,6 +277,7 @@ func ageText(d time.Duration) string {
 // decide is orderPolicy.Decide with the refresh by rating and review date
 // (r.refresh), counting every company in the stats per rating.
 func (r *runner) decide(pol orderPolicy, i int, st journal.State, known bool) action {
+	r.perCompany[i].ordersBefore = int32(st.Orders)
 	a := pol.Decide(st, known)
 	if r.refresh == nil {
 		return a
@@ -273,7 +290,7 @@ func (r *runner) decide(pol orderPolicy, i int, st journal.State, known bool) ac
 	if known && st.Outcome == outcome.Ready {
 		completed = st.CompletedAt
 	}
-	r.ratings.note(r.refresh.class[i], r.p.Companies[i].Rows, completed, a == actionOrder || a == actionRefresh)
+	r.ratings.note(i, r.refresh.class[i], r.p.Companies[i].Rows, completed, a == actionOrder || a == actionRefresh)
 	return a
 }
 
@@ -285,11 +302,27 @@ func (r *runner) addRatings(sum *results.Summary) {
 		return
 	}
 	for i := range r.p.Companies {
-		if r.perCompany[i].ordersPlaced > 0 {
-			r.ratings.orders[r.refresh.class[i]]++
+		if !r.ratings.isDue[i] {
+			continue
+		}
+		k := r.refresh.class[i]
+		switch st, _ := r.lookup(i); {
+		case r.placedThisRun(i):
+			r.ratings.orders[k]++
+		case st.Outcome == outcome.NotOrdered || st.Outcome == outcome.Ready:
+			r.ratings.left[k]++ // not tried, or refused for now (a cooldown, a request that failed)
 		}
 	}
+	r.ratings.settled = true
 	sum.Ratings = r.ratings.counts()
+}
+
+// placedThisRun reports whether the API placed an order for company i in
+// this run (a request answered 201, refused or never sent is none): what
+// the Summary counts as new orders.
+func (r *runner) placedThisRun(i int) bool {
+	st, _ := r.lookup(i)
+	return int32(st.Orders) > r.perCompany[i].ordersBefore
 }
 
 // counts are the stats as the results show them; the "other" line only
@@ -300,8 +333,12 @@ func (s *ratingStats) counts() []results.RatingCount {
 		if k == len(s.labels)-1 && s.customers[k] == 0 {
 			break
 		}
+		left := s.left[k]
+		if !s.settled {
+			left = s.due[k]
+		}
 		out = append(out, results.RatingCount{Rating: l, Other: k == len(s.labels)-1, Customers: s.customers[k], Due: s.due[k], DueRows: s.dueRows[k],
-			Ordered: s.orders[k], Left: max(0, s.due[k]-s.orders[k]), Oldest: s.oldest[k]})
+			Ordered: s.orders[k], Left: left, Oldest: s.oldest[k]})
 	}
 	return out
 }

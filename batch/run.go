@@ -88,7 +88,8 @@ type runner struct {
 // companyRun is what a run learns about one company beyond the journal.
 type companyRun struct {
 	note         msg.Message // shown in the row's message
-	ordersPlaced int32
+	ordersPlaced int32       // order requests sent (intents), placed or not
+	ordersBefore int32       // the orders the state file held at the plan (placedThisRun)
 	final        atomic.Bool // markFinal counted it; its EventRow is not sent yet (rowsFinal)
 }
 

@@ -5,6 +5,8 @@ import (
 	"github.com/qccbatch/qccbatch/batch/msg"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/qccbatch/qccbatch/batch/outcome"
 	"github.com/qccbatch/qccbatch/batch/results"
 )
@@ -22,15 +24,18 @@ func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary
 	if p.Extra.Split < 0 || out == "" {
 		return nil, nil
 	}
-	taken := map[string]int{}
+	taken := map[string]bool{} // the names given, folded: Windows and macOS ignore case, macOS the Unicode form
+	fold := func(s string) string { return strings.ToLower(norm.NFC.String(s)) }
 	var files []string
 	for k, val := range v.Texts {
-		name := results.SafeName(val, splitBlank)
-		fold := strings.ToLower(name) // Windows and macOS names ignore case
-		if n := taken[fold]; n > 0 {
-			name = fmt.Sprintf("%s-%d", name, n+1)
+		base := results.SafeName(val, splitBlank)
+		name := base
+		// A value made safe to a name already given gets a number, and
+		// so does a value that is itself such a numbered name (a-2).
+		for n := 2; taken[fold(name)]; n++ {
+			name = fmt.Sprintf("%s-%d", base, n)
 		}
-		taken[fold]++
+		taken[fold(name)] = true
 		path := results.SplitPath(out, name)
 		s := sum
 		s.Rows, s.Companies, s.NewOrders, s.APICalls, s.PossiblyCharged, s.PollsPending = 0, 0, 0, 0, 0, 0
@@ -82,7 +87,7 @@ func (r *runner) writeSplits(rep *RunSummary) ([]string, error) {
 	sum := rep.Summary
 	sum.End = r.cfg.Now()
 	files, err := writeSplits(r.cfg.Output, r.p, r.result, sum, r.cfg.ResultsLang,
-		func(i int) bool { return r.perCompany[i].ordersPlaced > 0 })
+		r.placedThisRun)
 	if len(files) > 0 {
 		r.cfg.Logger.Info("results per value written", "split_by", r.cfg.Read.SplitBy, "files", len(files))
 	}

@@ -17,19 +17,30 @@ func TestCellDate(t *testing.T) {
 		{Value: " 2026年3月31日 ", Type: CellString},
 		{Value: "2026.03.31", Type: CellString},
 		{Value: "2026-03-31 00:00:00", Type: CellString},
+		{Value: "20260331", Type: CellString}, // core-banking exports
+		{Value: "20260331", Type: CellNumber},
 	} {
 		d, blank, ok := c.Date()
 		assert.True(t, ok, "%+v", c)
 		assert.False(t, blank)
 		assert.Equal(t, want, d, "%+v", c)
 	}
-	for _, c := range []Cell{{Value: "下月", Type: CellString}, {Value: "2026-02-30", Type: CellString}, {Value: "-3", Type: CellNumber}} {
+	for _, c := range []Cell{{Value: "下月", Type: CellString}, {Value: "2026-02-30", Type: CellString}, {Value: "-3", Type: CellNumber},
+		{Value: "20260230", Type: CellString}, {Value: "18991231", Type: CellNumber}, {Value: "12345678", Type: CellString}} {
 		_, blank, ok := c.Date()
 		assert.False(t, ok || blank, "%+v", c)
 	}
 	_, blank, ok := Cell{}.Date()
 	assert.True(t, blank)
 	assert.False(t, ok)
+
+	// The 1904 date system (older Excel for Mac): serial 44650 is
+	// 2026-03-31 there, 1,462 days after the 1900 system's 2022-03-30.
+	d, _, ok := Cell{Value: "44650", Type: CellNumber}.DateIn(true)
+	assert.True(t, ok)
+	assert.Equal(t, want, d)
+	d, _, _ = Cell{Value: "44650", Type: CellNumber}.DateIn(false)
+	assert.Equal(t, want.AddDate(0, 0, -1462), d)
 }
 
 func TestFindExtras_RiskAutoDetected(t *testing.T) {

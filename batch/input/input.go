@@ -396,6 +396,11 @@ func (in *Reader) columnLabel(i int) string {
 // Sheet returns the worksheet read ("" for CSV).
 func (in *Reader) Sheet() string { return in.sheet }
 
+// Date1904 reports whether the workbook counts dates from 1904-01-01
+// (an option of older Excel for Mac): read its date cells with
+// Cell.DateIn(true). False for CSV.
+func (in *Reader) Date1904() bool { return in.wb != nil && in.wb.date1904 }
+
 // Format describes the file as read, e.g. "xlsx" or "csv (gb18030, comma)".
 func (in *Reader) Format() string { return in.format }
 

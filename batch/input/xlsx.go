@@ -42,6 +42,7 @@ type workbook struct {
 	sheets   []xlsxSheet
 	sst      *sharedStrings
 	fullCalc bool // <calcPr fullCalcOnLoad="1"/>: cached formula results may be placeholders
+	date1904 bool // <workbookPr date1904="1"/>: date serials count days from 1904-01-01 (older Mac Excel)
 }
 
 // openWorkbook opens the workbook at p, lists its worksheets and loads its
@@ -84,6 +85,7 @@ func (wb *workbook) load() error {
 		return inputErr(p, msg.M(msg.InNoWorkbookPart, err), err)
 	}
 	wb.fullCalc = wx.CalcPr.FullCalcOnLoad == "1" || wx.CalcPr.FullCalcOnLoad == "true"
+	wb.date1904 = wx.WorkbookPr.Date1904 == "1" || wx.WorkbookPr.Date1904 == "true"
 	var rels relationships
 	relsPart := path.Join(path.Dir(wbPart), "_rels", path.Base(wbPart)+".rels")
 	if err := readXMLPart(wb.files, relsPart, &rels); err != nil {
@@ -202,6 +204,9 @@ type workbookXML struct {
 	CalcPr struct {
 		FullCalcOnLoad string `xml:"fullCalcOnLoad,attr"`
 	} `xml:"calcPr"`
+	WorkbookPr struct {
+		Date1904 string `xml:"date1904,attr"`
+	} `xml:"workbookPr"`
 }
 
 // workbookSheets lists the worksheets (not chart sheets) in workbook order

@@ -34,8 +34,8 @@ const (
 )
 
 var riskTable = map[ID][2]string{
-	DueDateUnreadable: {"复核日期 %q 无法识别（应为 2026-03-31、2026/3/31、2026年3月31日或 Excel 日期）：按 --refresh-after 的期限判断",
-		"review date %q cannot be read (use 2026-03-31, 2026/3/31, a date in Chinese or an Excel date): judged by the --refresh-after age"},
+	DueDateUnreadable: {"复核日期 %q 无法识别（应为 2026-03-31、2026/3/31、2026年3月31日、20260331 或 Excel 日期）：按 --refresh-after 的期限判断",
+		"review date %q cannot be read (use 2026-03-31, 2026/3/31, 20260331, a date in Chinese or an Excel date): judged by the --refresh-after age"},
 	DueDateReason: {"复核日期无法识别", "review date unreadable"},
 	CfgUnknownRatings: {"%s：--refresh-after 没有列出以下风险等级（可加上它们，或用 *=期限 覆盖其余等级）：%s",
 		"%s: --refresh-after does not list these risk ratings (add them, or cover the rest with *=AGE): %s"},

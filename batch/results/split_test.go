@@ -19,6 +19,12 @@ func TestSafeName(t *testing.T) {
 		"Bank. ":         "Bank",
 		"...":            "(blank)",
 		"tab\there":      "tab_here",
+		"conin$":         "conin$_",
+		"CONOUT$.x":      "CONOUT$_.x",
+		"COM¹":           "COM¹_",
+		"lpt³":           "lpt³_",
+		"张\u202e三":       "张_三",
+		"a\u200bb":       "a_b",
 	} {
 		assert.Equal(t, want, SafeName(in, "(blank)"), "%q", in)
 	}

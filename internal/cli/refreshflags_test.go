@@ -30,4 +30,11 @@ func TestValidate_PlanPerRating(t *testing.T) {
 	code, out = runCLIFor(t, 30*time.Second, "validate", in, "--lang", "en", "--refresh-after", "高=soon")
 	assert.Equal(t, exitUsage, code, out)
 	assert.Contains(t, out, "invalid age")
+
+	for _, age := range []string{"18m", "高=1y,低=18m", "585y"} {
+		code, out = runCLIFor(t, 30*time.Second, "run", in, "--sandbox", "--lang", "en", "--refresh-after", age)
+		assert.Equal(t, exitUsage, code, out)
+		assert.Contains(t, out, "invalid age", age)
+		assert.NotContains(t, out, "panic")
+	}
 }
