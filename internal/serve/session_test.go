@@ -437,7 +437,9 @@ func TestUnknownNameLooksLikeAKnownOne(t *testing.T) {
 	assert.Contains(t, answers["mallory"][5], "Too Many Requests", "an unknown name is throttled like a known one")
 	assert.Len(t, clk.Sleeps(), 10, "the same delay after each failure")
 
-	// The work: interleaved, median of each.
+	// The work: interleaved, median of each (the cost check above is the
+	// exact one; the timing bound is loose, for a loaded CI machine: the
+	// old decoy took 15× longer).
 	cost, err := bcrypt.Cost(ts.decoy)
 	require.NoError(t, err)
 	assert.Equal(t, 6, cost, "the decoy hash has the users' cost")
@@ -456,8 +458,8 @@ func TestUnknownNameLooksLikeAKnownOne(t *testing.T) {
 	}
 	mk, mu := median(known), median(unknown)
 	t.Logf("median check: known name %v, unknown name %v", mk, mu)
-	assert.Less(t, float64(mu), 3*float64(mk), "an unknown name takes much longer: the name's existence shows")
-	assert.Less(t, float64(mk), 3*float64(mu), "a known name takes much longer: the name's existence shows")
+	assert.Less(t, float64(mu), 5*float64(mk), "an unknown name takes much longer: the name's existence shows")
+	assert.Less(t, float64(mk), 5*float64(mu), "a known name takes much longer: the name's existence shows")
 }
 
 // TestUnknownAPIRouteIsJSON: an unknown /api/ route answers 404 JSON, a
