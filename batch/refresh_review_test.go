@@ -167,3 +167,25 @@ func TestSummary_OrderedMeansPlaced(t *testing.T) {
 		assert.Equal(t, "10.00", facts["spend this run (CNY)"], mgr)
 	}
 }
+
+// TestSplitBy_NeverOverwritesTheInput: a split file is OUT-<value>: with
+// the input named book-A.csv and -o book.csv, value A's file was the
+// input itself, overwritten by the results of its rows.
+func TestSplitBy_NeverOverwritesTheInput(t *testing.T) {
+	names := companyNames(3)
+	e := newEnv(t, names)
+	e.cfg.Input = filepath.Join(e.dir, "book-A.csv")
+	e.cfg.Output = filepath.Join(e.dir, "book.csv")
+	writeBook(t, e.cfg.Input, "客户经理", names, []string{"A", "B", "A"})
+	before, err := os.ReadFile(e.cfg.Input)
+	require.NoError(t, err)
+	e.cfg.Read.SplitBy = "客户经理"
+	rep, err := e.run(context.Background(), nil)
+	require.NoError(t, err)
+	after, err := os.ReadFile(e.cfg.Input)
+	require.NoError(t, err)
+	assert.Equal(t, string(before), string(after), "the input is unchanged")
+	assert.NotContains(t, rep.Split, e.cfg.Input)
+	assert.Len(t, rep.Split, 2)
+	assert.Equal(t, 3, e.srv.TotalOrders())
+}

@@ -31,8 +31,9 @@ func writeSplits(out string, p *Portfolio, res resultLookup, sum results.Summary
 		base := results.SafeName(val, splitBlank)
 		name := base
 		// A value made safe to a name already given gets a number, and
-		// so does a value that is itself such a numbered name (a-2).
-		for n := 2; taken[fold(name)]; n++ {
+		// so does a value that is itself such a numbered name (a-2), or
+		// one whose file would be the input (book-A.xlsx, -o book.xlsx).
+		for n := 2; taken[fold(name)] || same(results.SplitPath(out, name), p.Path); n++ {
 			name = fmt.Sprintf("%s-%d", base, n)
 		}
 		taken[fold(name)] = true
