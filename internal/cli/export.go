@@ -2,6 +2,8 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +27,13 @@ It works while a run holds the state file.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
 				return usagef("export needs -o OUT (.xlsx or .csv)")
+			}
+			// A usage error (exit 2) before the state file is read, not the
+			// writer's internal error (exit 1) after.
+			switch strings.ToLower(filepath.Ext(output)) {
+			case ".xlsx", ".csv":
+			default:
+				return &batch.ConfigError{Problem: msg.M(msg.CfgOutputExt, output)}
 			}
 			f, err := out.check()
 			if err != nil {
