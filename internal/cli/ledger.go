@@ -45,6 +45,17 @@ a run without an end is "killed"). It only reads: it works while a run holds the
 			if err := checkLang(cfg.Lang); err != nil {
 				return err
 			}
+			if cfg.Runs { // never ignored silently: -o would write no file
+				for _, name := range []string{"out", "since", "until"} {
+					if cmd.Flags().Changed(name) {
+						flag := "--" + name
+						if name == "out" {
+							flag = "-o"
+						}
+						return &batch.ConfigError{Problem: msg.M(msg.CLILedgerRunsFlag, flag, flag)}
+					}
+				}
+			}
 			return runLedger(cmd.OutOrStdout(), cfg)
 		},
 	}

@@ -39,3 +39,24 @@ func TestExport_BadOutputExtension(t *testing.T) {
 	_, err := os.Stat(out)
 	assert.True(t, os.IsNotExist(err), "nothing written")
 }
+
+// TestLedger_RunsRefusesOrderFlags: ledger --runs with -o, --since or
+// --until is refused (exit 2, one line in --lang) instead of exiting 0
+// with the runs on stdout and no file written, the bounds ignored.
+func TestLedger_RunsRefusesOrderFlags(t *testing.T) {
+	_, state := sandboxLedger(t)
+	out := filepath.Join(filepath.Dir(state), "runs.csv")
+	for _, args := range [][]string{{"-o", out}, {"--since", "2026-01-01"}, {"--until", "2026-01-01"}} {
+		for lang, want := range map[string]string{"zh": "ledger --runs 不接受 " + args[0], "en": "ledger --runs does not take " + args[0]} {
+			code, stdout, line := runCLI(t, append([]string{"ledger", "--runs", "--lang", lang, state}, args...)...)
+			assert.Equal(t, exitUsage, code, "%v: %s", args, stdout)
+			assert.Contains(t, line, want)
+			assert.NotContains(t, line, "\n")
+		}
+	}
+	_, err := os.Stat(out)
+	assert.True(t, os.IsNotExist(err))
+	code, stdout, line := runCLI(t, "ledger", "--runs", state) // alone it still lists the runs
+	require.Equal(t, exitOK, code, line)
+	assert.Contains(t, stdout, "book.csv")
+}
