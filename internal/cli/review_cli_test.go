@@ -60,3 +60,20 @@ func TestLedger_RunsRefusesOrderFlags(t *testing.T) {
 	require.Equal(t, exitOK, code, line)
 	assert.Contains(t, stdout, "book.csv")
 }
+
+// TestRun_NonPositiveDurationsRefused: --timeout and --poll-interval of 0
+// or less exit 2 with one line naming the flag, before anything is read or
+// ordered, instead of running silently with the defaults (2 h, 10 s).
+func TestRun_NonPositiveDurationsRefused(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "book.csv")
+	require.NoError(t, os.WriteFile(book, []byte("企业名称\n华为技术有限公司\n"), 0o600))
+	for _, args := range [][]string{{"--timeout", "0"}, {"--timeout", "-5m"}, {"--poll-interval", "0s"}, {"--poll-interval", "-1s"}} {
+		code, _, line := runCLI(t, append([]string{"run", "--sandbox", "--quiet", book}, args...)...)
+		assert.Equal(t, exitUsage, code, "%v: %s", args, line)
+		assert.Contains(t, line, args[0]+" must be more than 0")
+		assert.NotContains(t, line, "\n")
+	}
+	_, err := os.Stat(book + ".sandbox.qccstate")
+	assert.True(t, os.IsNotExist(err), "a refused run creates no state file")
+}

@@ -115,6 +115,13 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 	if f.qps < 0 || f.concurrency < 1 {
 		return batch.Config{}, usagef("--qps must be >= 0 and --concurrency >= 1")
 	}
+	// Zero or less would silently become the default (10 s, 2 h).
+	if f.pollInterval <= 0 {
+		return batch.Config{}, usagef("--poll-interval must be more than 0, not %s", f.pollInterval)
+	}
+	if f.timeout <= 0 {
+		return batch.Config{}, usagef("--timeout must be more than 0, not %s", f.timeout)
+	}
 	if f.maxOrders < 0 {
 		return batch.Config{}, usagef("--max-orders must be 0 (no limit) or more")
 	}
