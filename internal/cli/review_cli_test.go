@@ -77,3 +77,19 @@ func TestRun_NonPositiveDurationsRefused(t *testing.T) {
 	_, err := os.Stat(book + ".sandbox.qccstate")
 	assert.True(t, os.IsNotExist(err), "a refused run creates no state file")
 }
+
+// TestHelp_UnknownTopic: `qccbatch help TYPO` exits 2 with one line naming
+// the topic instead of printing the root's help and exiting 0;
+// `help run` still prints run's help.
+func TestHelp_UnknownTopic(t *testing.T) {
+	code, stdout, line := runCLI(t, "help", "rn")
+	assert.Equal(t, exitUsage, code, stdout)
+	assert.Equal(t, `qccbatch: unknown help topic "rn" (see 'qccbatch --help')`, line)
+	assert.Empty(t, stdout, "no usage wall")
+	code, stdout, line = runCLI(t, "help", "run")
+	require.Equal(t, exitOK, code, line)
+	assert.Contains(t, stdout, "qccbatch run [flags] INPUT")
+	code, stdout, _ = runCLI(t, "help")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "Available Commands")
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"runtime/debug"
 	"sync/atomic"
 	"syscall"
@@ -36,6 +37,7 @@ func newRootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v (see '%s --help')", err, c.CommandPath())
 	})
+	root.SetHelpCommand(newHelpCmd())
 	root.AddCommand(
 		newRunCmd(),
 		newStatusCmd(),
@@ -49,6 +51,27 @@ func newRootCmd() *cobra.Command {
 		newVersionCmd(),
 	)
 	return root
+}
+
+// newHelpCmd is `qccbatch help [COMMAND]`: cobra's, except that an unknown
+// topic (a typo) is a usage error, one line and exit 2, rather than the
+// root's help and exit 0.
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help provides help for any command in the application.",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || (cmd == c.Root() && len(rest) > 0) {
+				return usagef("unknown help topic %q (see 'qccbatch --help')", strings.Join(args, " "))
+			}
+			cmd.InitDefaultHelpFlag()
+			cmd.InitDefaultVersionFlag()
+			return cmd.Help()
+		},
+	}
 }
 
 // execute runs the command line and returns the process exit code.
