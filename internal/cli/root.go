@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"syscall"
 
