@@ -31,6 +31,42 @@ func (o *metricsFlags) AddFlags(f *pflag.FlagSet) {
 	f.StringArrayVar(&o.labels, "metrics-label", nil, "a label of every metric, NAME=VALUE (repeatable) [book=the input's base name]")
 }
 
+// labelsOf returns the labels of every metric of a run on input: book and
+// the --metrics-label ones.
+func (o *metricsFlags) labelsOf(input string) (prometheus.Labels, error) {
+	labels := prometheus.Labels{"book": strings.TrimSuffix(filepath.Base(input), filepath.Ext(input))}
+	for _, l := range o.labels {
+		k, v, ok := strings.Cut(l, "=")
+		k = strings.TrimSpace(k)
+		if !ok || !model.LegacyValidation.IsValidLabelName(k) || strings.HasPrefix(k, "__") || k == "outcome" || k == "rating" {
+			return nil, fmt.Errorf("--metrics-label %q: want NAME=VALUE, NAME of letters, digits and _", l)
+		}
+		labels[k] = v
+	}
+	return labels, nil
+}
+
+// check refuses, before anything is ordered, metrics flags that would
+// only fail when the metrics file is written at the end of the run (after
+// paying, with the run's own exit code): a malformed --metrics-label, one
+// without --metrics-file, a --metrics-file whose folder does not exist.
+func (o *metricsFlags) check() error {
+	if o.file == "" {
+		if len(o.labels) > 0 {
+			return usagef("--metrics-label needs --metrics-file")
+		}
+		return nil
+	}
+	if _, err := o.labelsOf(""); err != nil {
+		return &usageError{err}
+	}
+	dir := filepath.Dir(o.file)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usagef("--metrics-file %s: the folder %s does not exist", o.file, dir)
+	}
+	return nil
+}
+
 // runMetrics is what the metrics of one run are gathered from.
 type runMetrics struct {
 	flags *metricsFlags
@@ -52,14 +88,9 @@ func (m *runMetrics) write(err error, stderr func(string)) {
 }
 
 func (m *runMetrics) writeFile(err error, now time.Time) error {
-	labels := prometheus.Labels{"book": strings.TrimSuffix(filepath.Base(m.input), filepath.Ext(m.input))}
-	for _, l := range m.flags.labels {
-		k, v, ok := strings.Cut(l, "=")
-		k = strings.TrimSpace(k)
-		if !ok || !model.LegacyValidation.IsValidLabelName(k) || strings.HasPrefix(k, "__") || k == "outcome" || k == "rating" {
-			return fmt.Errorf("--metrics-label %q: want NAME=VALUE, NAME of letters, digits and _", l)
-		}
-		labels[k] = v
+	labels, lerr := m.flags.labelsOf(m.input)
+	if lerr != nil {
+		return lerr
 	}
 	reg := prometheus.NewRegistry()
 	gauge := func(name, help string, v float64) {

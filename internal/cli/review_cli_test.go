@@ -3,10 +3,14 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
 // sandboxLedger runs a small book on the in-process sandbox and returns
@@ -92,4 +96,41 @@ func TestHelp_UnknownTopic(t *testing.T) {
 	code, stdout, _ = runCLI(t, "help")
 	require.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "Available Commands")
+}
+
+// TestRun_BadMetricsFlagsRefusedBeforeOrdering: a --metrics-file in a
+// folder that does not exist, or a malformed --metrics-label, is refused
+// with exit 2 and one line before anything is ordered. Before, the run
+// ordered the whole book, exited 0, and only then failed to write the
+// metrics the scheduler's alerting reads.
+func TestRun_BadMetricsFlagsRefusedBeforeOrdering(t *testing.T) {
+	srv := qcctest.New(t, qcctest.WithGenDelay(0))
+	t.Setenv("QCC_KEY", qcctest.DefaultKey)
+	t.Setenv("QCC_SECRET_KEY", qcctest.DefaultSecret)
+	dir := t.TempDir()
+	book := filepath.Join(dir, "book.csv")
+	require.NoError(t, os.WriteFile(book, []byte("企业名称\n甲科技有限公司\n乙科技有限公司\n"), 0o600))
+	base := []string{"run", book, "--base-url", srv.BaseURL(), "--quiet", "--poll-interval", "1ms", "-o", filepath.Join(dir, "r.csv")}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--metrics-file", filepath.Join(dir, "nope", "q.prom")}, "does not exist"},
+		{[]string{"--metrics-file", filepath.Join(dir, "q.prom"), "--metrics-label", "team"}, `--metrics-label "team": want NAME=VALUE`},
+		{[]string{"--metrics-file", filepath.Join(dir, "q.prom"), "--metrics-label", "__x=1"}, `--metrics-label "__x=1"`},
+		{[]string{"--metrics-label", "team=kyc"}, "--metrics-label needs --metrics-file"},
+	} {
+		code, out := runCLIFor(t, 60*time.Second, append(append([]string{}, base...), tc.args...)...)
+		assert.Equal(t, exitUsage, code, "%v: %s", tc.args, out)
+		assert.Contains(t, out, tc.want)
+		assert.Equal(t, 1, strings.Count(strings.TrimSpace(out), "\n")+1, "one line: %q", out)
+		assert.Zero(t, srv.TotalOrders(), "%v: nothing ordered", tc.args)
+	}
+	_, err := os.Stat(filepath.Join(dir, "q.prom"))
+	assert.True(t, os.IsNotExist(err))
+	// A good label still works.
+	code, out := runCLIFor(t, 60*time.Second, append(base, "--metrics-file", filepath.Join(dir, "q.prom"), "--metrics-label", "team=kyc")...)
+	require.Equal(t, exitOK, code, out)
+	assert.Equal(t, 2, srv.TotalOrders())
+	assert.Equal(t, 2.0, gauge(t, readMetrics(t, filepath.Join(dir, "q.prom")), "qccbatch_new_orders", map[string]string{"team": "kyc"}))
 }

@@ -185,6 +185,9 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 }
 
 func runRun(cmd *cobra.Command, inPath string, f *runFlags) (err error) {
+	if err := f.metrics.check(); err != nil { // before the deferred write, which would fail too
+		return err
+	}
 	m := &runMetrics{flags: &f.metrics, input: inPath, start: time.Now()}
 	if !f.dryRun { // at the end of every run, failed early or not
 		defer func() { m.write(err, func(s string) { fmt.Fprintln(cmd.ErrOrStderr(), s) }) }()
