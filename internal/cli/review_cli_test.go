@@ -134,3 +134,23 @@ func TestRun_BadMetricsFlagsRefusedBeforeOrdering(t *testing.T) {
 	assert.Equal(t, 2, srv.TotalOrders())
 	assert.Equal(t, 2.0, gauge(t, readMetrics(t, filepath.Join(dir, "q.prom")), "qccbatch_new_orders", map[string]string{"team": "kyc"}))
 }
+
+// TestRun_SandboxWithBaseURLRefused: --sandbox with --base-url is refused
+// (exit 2, one line) instead of silently ignoring --base-url; the fake API
+// named by --base-url is not called either way.
+func TestRun_SandboxWithBaseURLRefused(t *testing.T) {
+	srv := qcctest.New(t, qcctest.WithGenDelay(0))
+	dir := t.TempDir()
+	book := filepath.Join(dir, "book.csv")
+	require.NoError(t, os.WriteFile(book, []byte("企业名称\n甲科技有限公司\n"), 0o600))
+	for _, extra := range [][]string{nil, {"--dry-run"}} {
+		args := append([]string{"run", "--sandbox", "--quiet", "--base-url", srv.BaseURL(), book}, extra...)
+		code, out := runCLIFor(t, 60*time.Second, args...)
+		assert.Equal(t, exitUsage, code, "%v: %s", extra, out)
+		assert.Contains(t, out, "--sandbox uses the built-in sandbox API and takes no --base-url")
+		assert.NotContains(t, strings.TrimSpace(out), "\n")
+	}
+	_, err := os.Stat(book + ".sandbox.qccstate")
+	assert.True(t, os.IsNotExist(err), "no sandbox state file")
+	assert.Zero(t, srv.TotalOrders())
+}

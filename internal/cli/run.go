@@ -115,6 +115,9 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 	if f.qps < 0 || f.concurrency < 1 {
 		return batch.Config{}, usagef("--qps must be >= 0 and --concurrency >= 1")
 	}
+	if f.sandbox && cmd.Flags().Changed("base-url") { // which API was meant? never guess
+		return batch.Config{}, usagef("--sandbox uses the built-in sandbox API and takes no --base-url: drop one of them")
+	}
 	// Zero or less would silently become the default (10 s, 2 h).
 	if f.pollInterval <= 0 {
 		return batch.Config{}, usagef("--poll-interval must be more than 0, not %s", f.pollInterval)
