@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -153,4 +156,23 @@ func TestRun_SandboxWithBaseURLRefused(t *testing.T) {
 	_, err := os.Stat(book + ".sandbox.qccstate")
 	assert.True(t, os.IsNotExist(err), "no sandbox state file")
 	assert.Zero(t, srv.TotalOrders())
+}
+
+// TestExecute_PanicIsOneLineExit1: a command that panics (a bug) ends
+// with one line on stderr and exit 1 (internal error), not a stack trace
+// and the runtime's exit 2 (usage error: "nothing was ordered").
+func TestExecute_PanicIsOneLineExit1(t *testing.T) {
+	root := newRootCmd()
+	root.AddCommand(&cobra.Command{Use: "boom", RunE: func(*cobra.Command, []string) error {
+		panic("index out of range\n\ngoroutine 1 [running]")
+	}})
+	var stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	code := executeRoot(ctx, root, []string{"boom"}, &stderr)
+	assert.Equal(t, exitInternal, code)
+	assert.Equal(t, "qccbatch: internal error (a bug: please report it with the output of 'qccbatch version'): index out of range goroutine 1 [running]\n", stderr.String())
+	stderr.Reset()
+	assert.Equal(t, exitUsage, executeRoot(ctx, newRootCmd(), []string{"status"}, &stderr), "errors keep their code")
+	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"))
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -76,13 +77,27 @@ func newHelpCmd() *cobra.Command {
 
 // execute runs the command line and returns the process exit code.
 func execute(ctx context.Context, args []string) int {
-	root := newRootCmd()
+	return executeRoot(ctx, newRootCmd(), args, os.Stderr)
+}
+
+// executeRoot runs root with args and returns the exit code, the error
+// line written on stderr. A panic of the command (a bug) is one line and
+// exit 1, "internal error" (SPEC "Exit codes"), not the runtime's stack
+// trace and exit 2, which would tell a scheduler that nothing was ordered.
+func executeRoot(ctx context.Context, root *cobra.Command, args []string, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			what := strings.Join(strings.Fields(fmt.Sprint(r)), " ")
+			fmt.Fprintf(stderr, "qccbatch: internal error (a bug: please report it with the output of 'qccbatch version'): %s\n", what)
+			code = exitInternal
+		}
+	}()
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(os.Stderr, errorLine(cmd, err))
+	fmt.Fprintln(stderr, errorLine(cmd, err))
 	return exitCode(err)
 }
 
