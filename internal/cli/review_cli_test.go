@@ -3,9 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,4 +179,82 @@ func TestExecute_PanicIsOneLineExit1(t *testing.T) {
 	stderr.Reset()
 	assert.Equal(t, exitUsage, executeRoot(ctx, newRootCmd(), []string{"status"}, &stderr), "errors keep their code")
 	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"))
+}
+
+// TestRun_SecretAndTokensNeverWrittenEndToEnd runs the command line
+// against an API that echoes the secret and every Token it receives in
+// its messages (a row-level 202, a success, a poll, an unknown fatal
+// code), in both log formats, and greps everything the program wrote:
+// stdout and stderr, the state file, the results, the metrics file, the
+// ledger, export and status --json. None holds the secret or a Token.
+func TestRun_SecretAndTokensNeverWrittenEndToEnd(t *testing.T) {
+	const key, secret = "KEY-3c9d0e11aa", "SECRET-5b2f7e0c91d4"
+	var mu sync.Mutex
+	tokens := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok := r.Header.Get("Token")
+		mu.Lock()
+		tokens[tok] = true
+		mu.Unlock()
+		echo := fmt.Sprintf("Token %s secret %s", tok, secret)
+		w.Header().Set("Content-Type", "application/json")
+		q := r.URL.Query()
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/GetReportInfo"):
+			fmt.Fprintf(w, `{"Status":"200","Message":%q,"Result":{"ReportStatus":"S","ReportUrl":"https://example.invalid/r/%s.pdf"}}`, echo, q.Get("orderNo"))
+		case strings.Contains(q.Get("searchKey"), "乙"):
+			fmt.Fprintf(w, `{"Status":"202","Message":%q}`, "查询参数错误 "+echo)
+		case strings.Contains(q.Get("searchKey"), "丙"):
+			fmt.Fprintf(w, `{"Status":"987","Message":%q}`, echo)
+		default:
+			fmt.Fprintf(w, `{"Status":"200","Message":%q,"Result":{"OrderNo":"O-%d"}}`, echo, len(q.Get("searchKey")))
+		}
+	}))
+	defer srv.Close()
+	t.Setenv("QCC_KEY", key)
+	t.Setenv("QCC_SECRET_KEY", secret)
+	dir := t.TempDir()
+	book := filepath.Join(dir, "book.csv")
+	state := filepath.Join(dir, "book.qccstate")
+	prom := filepath.Join(dir, "q.prom")
+	run := func(format string, rows string, want int) string {
+		require.NoError(t, os.WriteFile(book, []byte("企业名称\n"+rows), 0o600))
+		code, out := runCLIFor(t, 60*time.Second, "run", book, "--base-url", srv.URL+"/api/yj", "--state", state,
+			"--poll-interval", "1ms", "--no-progress", "--log-format", format, "--lang", "en",
+			"-o", filepath.Join(dir, "r.csv"), "--metrics-file", prom)
+		require.Equal(t, want, code, out)
+		return out
+	}
+	outputs := map[string]string{
+		"text run":  run("text", "甲科技有限公司\n乙科技有限公司\n", exitOK),
+		"json run":  run("json", "甲科技有限公司\n乙科技有限公司\n丙科技有限公司\n", exitAccount),
+		"text run2": run("text", "甲科技有限公司\n乙科技有限公司\n丙科技有限公司\n", exitAccount),
+	}
+	for name, args := range map[string][]string{
+		"status": {"status", "--json", state},
+		"ledger": {"ledger", "-o", filepath.Join(dir, "ledger.csv"), state},
+		"runs":   {"ledger", "--runs", "--json", state},
+		"export": {"export", "-o", filepath.Join(dir, "e.csv"), state, book},
+	} {
+		code, out := runCLIFor(t, 60*time.Second, args...)
+		require.Equal(t, exitOK, code, out)
+		outputs[name] = out
+	}
+	for _, f := range []string{state, filepath.Join(dir, "r.csv"), prom, filepath.Join(dir, "ledger.csv"), filepath.Join(dir, "e.csv")} {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		outputs[filepath.Base(f)] = string(b)
+	}
+	assert.Contains(t, outputs["r.csv"], "查询参数错误", "the row's message is kept")
+	assert.Contains(t, outputs["json run"], "987")
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, tokens)
+	for name, text := range outputs {
+		assert.NotContains(t, text, secret, name)
+		for tok := range tokens {
+			assert.NotContains(t, text, tok, name)
+			assert.NotContains(t, text, strings.ToLower(tok), name)
+		}
+	}
 }
