@@ -2,6 +2,7 @@ package client
 
 import (
 	"crypto/md5"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -127,6 +129,24 @@ func New(baseURL, key, secret string, opts ...Option) (*Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	tr.IdleConnTimeout = 30 * time.Second // close idle connections before the server does
+	if http2DebugLogs(os.Getenv("GODEBUG")) {
+		// GODEBUG=http2debug=1 or 2 makes net/http's HTTP/2 transport log
+		// every request header, the Token among them, on stderr: speak
+		// HTTP/1.1, which logs nothing.
+		// (The clone of a DefaultTransport already used may offer h2 in
+		// its TLS config: offer only http/1.1.)
+		var p http.Protocols
+		p.SetHTTP1(true)
+		tr.Protocols = &p
+		tr.ForceAttemptHTTP2 = false
+		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+		tc := &tls.Config{}
+		if tr.TLSClientConfig != nil {
+			tc = tr.TLSClientConfig.Clone()
+		}
+		tc.NextProtos = []string{"http/1.1"}
+		tr.TLSClientConfig = tc
+	}
 	c := &Client{
 		base:            base,
 		key:             key,
@@ -144,6 +164,12 @@ func New(baseURL, key, secret string, opts ...Option) (*Client, error) {
 		o(c)
 	}
 	return c, nil
+}
+
+// http2DebugLogs reports whether godebug (the GODEBUG variable) turns on
+// net/http's HTTP/2 debug logs, which print request header values.
+func http2DebugLogs(godebug string) bool {
+	return strings.Contains(godebug, "http2debug=1") || strings.Contains(godebug, "http2debug=2")
 }
 
 func parseBaseURL(raw string) (*url.URL, error) {
