@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -257,4 +258,17 @@ func TestRun_SecretAndTokensNeverWrittenEndToEnd(t *testing.T) {
 			assert.NotContains(t, text, strings.ToLower(tok), name)
 		}
 	}
+}
+
+// TestSandbox_AddressInUseExit2: `qccbatch sandbox --addr` on a port that
+// is taken exits 2 (usage: choose another --addr), one line naming the
+// flag, like serve; before, it exited 1 (internal error).
+func TestSandbox_AddressInUseExit2(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	code, out := runCLIFor(t, 30*time.Second, "sandbox", "--addr", l.Addr().String())
+	assert.Equal(t, exitUsage, code, out)
+	assert.Contains(t, out, "--addr "+l.Addr().String())
+	assert.NotContains(t, strings.TrimSpace(out), "\n")
 }

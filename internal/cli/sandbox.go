@@ -100,8 +100,8 @@ func runSandbox(cmd *cobra.Command, f sandboxFlags) error {
 		qcctest.WithErrorRate(f.errorRate), qcctest.WithDropRate(f.dropRate),
 		qcctest.WithRateLimit(f.rateLimit),
 	}, gen...)...)
-	if err := srv.Start(f.addr); err != nil {
-		return fmt.Errorf("sandbox: %v", err)
+	if err := srv.Start(f.addr); err != nil { // a port in use: the operator's to change, as for serve
+		return usagef("--addr %s: %v", f.addr, err)
 	}
 	defer srv.Close()
 
