@@ -131,6 +131,10 @@ func (sr *sheetReader) row() (Row, error) {
 			if c.Type == CellEmpty {
 				continue
 			}
+			if at < len(row.Cells) { // cells out of column order: each at its own column
+				row.Cells[at] = c
+				continue
+			}
 			for len(row.Cells) < at {
 				row.Cells = append(row.Cells, Cell{})
 			}
