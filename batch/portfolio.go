@@ -126,6 +126,12 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 			}
 		}
 		p.Extra.add(p, p.Rows-1, r)
+		if r.Hidden && p.RowCompany[p.Rows-1] >= 0 {
+			// Filtered out or hidden: the person may think it is not in
+			// the book. It is ordered (it is in the file); the plan says
+			// how many such rows there are before anything is paid.
+			p.warnRow(p.Rows-1, msg.ReasonHiddenRow, msg.RowHidden)
+		}
 	}
 	p.joinNames(coded)
 	for col, n := range names {

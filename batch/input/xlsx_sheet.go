@@ -109,6 +109,9 @@ func (sr *sheetReader) row() (Row, error) {
 	}
 	sr.line = line
 	row := Row{Line: line}
+	if v, ok := attr(s.attrs, "hidden"); ok && (string(v) == "1" || string(v) == "true") {
+		row.Hidden = true
+	}
 	if s.selfClose {
 		return row, nil
 	}
