@@ -52,6 +52,13 @@ type Portfolio struct {
 	// (refresh_scan.go).
 	Extra rowExtras
 
+	// rowName holds the name key of each row that is not its company's
+	// key: a name-only row joined to the company of a coded row with that
+	// name, or one left invalid because coded rows give that name with
+	// different codes (joinNames). The second read checks these rows by
+	// their name.
+	rowName map[int]string
+
 	// read and classify are the options of pass 1: the second read (the
 	// results, an export) reads and classifies the file the same way.
 	read     input.Options
@@ -88,6 +95,7 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 	}
 	p.Extra.date1904 = inp.Date1904()
 	index := map[string]int32{}
+	coded := codedNames{}
 	names := map[int]*[2]int{} // per column: names seen, names that look like organisations
 	for {
 		r, err := inp.Next()
@@ -112,8 +120,20 @@ func ScanPortfolio(path string, in input.Options, co identifier.Options) (*Portf
 		}
 		p.RowLine = append(p.RowLine, int32(r.Line))
 		p.add(id, index)
+		if col == code && name >= 0 && name != code && p.RowCompany[p.Rows-1] >= 0 {
+			if nid := identifier.Classify(r.Cell(name), co); nid.Kind == identifier.KindName && !nid.Invalid {
+				coded.add(nid.Key, p.RowCompany[p.Rows-1])
+			}
+		}
 		p.Extra.add(p, p.Rows-1, r)
+		if r.Hidden && p.RowCompany[p.Rows-1] >= 0 {
+			// Filtered out or hidden: the person may think it is not in
+			// the book. It is ordered (it is in the file); the plan says
+			// how many such rows there are before anything is paid.
+			p.warnRow(p.Rows-1, msg.ReasonHiddenRow, msg.RowHidden)
+		}
 	}
+	p.joinNames(coded)
 	for col, n := range names {
 		if n[1]*2 < n[0] && !(in.NameColumn != "" && col == name) {
 			if p.PeopleColumn < 0 || col < p.PeopleColumn {

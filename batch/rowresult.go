@@ -128,7 +128,7 @@ func writeRowsResults(out string, p *Portfolio, res resultLookup, sum results.Su
 			ci, note := p.RowCompany[i], p.RowMessage[i]
 			row++
 			id := identifier.Classify(in.Identifier(r), p.classify)
-			if (ci < 0) != id.Invalid || (ci >= 0 && id.Key != p.Companies[ci].Key) {
+			if !p.rowMatches(i, id) {
 				return input.Row{}, results.Result{}, errInputChanged(p.Path, r.Line)
 			}
 			if keep != nil && !keep(i) {

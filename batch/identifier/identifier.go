@@ -92,6 +92,13 @@ func Classify(c input.Cell, opt Options) ID {
 		return precisionLost()
 	}
 	code := foldCode(raw)
+	if !looksLikeCode(code) && strings.Contains(code, "-") {
+		// "91110108-551385082Q": a code typed in groups is a code, not a
+		// name to search for.
+		if bare := strings.ReplaceAll(code, "-", ""); looksLikeCode(bare) {
+			code = bare
+		}
+	}
 	if looksLikeCode(code) {
 		return classifyCode(code, opt)
 	}

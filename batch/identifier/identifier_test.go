@@ -78,6 +78,11 @@ func TestClassify(t *testing.T) {
 		{"spaces NBSP zero-width", str("\u00a0 9111 0108 5513\u200b 8508 2Q\u3000"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", msg.None, ""},
 		{"apostrophe text mark", str("'914403001922038216"), Options{}, KindUSCC, "914403001922038216", "914403001922038216", msg.None, ""},
 		{"excel =\"\" trick", str(`="914403001922038216"`), Options{}, KindUSCC, "914403001922038216", "914403001922038216", msg.None, ""},
+		// A code typed with hyphens was a name, and ordered as a name search.
+		{"hyphenated code", str("91110108-551385082Q"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", msg.None, ""},
+		{"hyphen groups full-width", str("9111－0108－5513－8508－2Q"), Options{}, KindUSCC, "91110108551385082Q", "91110108551385082Q", msg.None, ""},
+		{"hyphenated code wrong length", str("91110108-55138508"), Options{}, KindInvalid, "", "", msg.ReasonLength, "16 位"},
+		{"hyphenated name stays a name", str("ABC-123 Trading Ltd"), Options{}, KindName, "ABC-123 Trading Ltd", "ABC-123 TRADING LTD", msg.None, ""},
 		{"wrong check char", str("914403001922038217"), Options{}, KindInvalid, "", "", msg.ReasonChecksum, "应为 6，实为 7"},
 		{"wrong check char allowed", str("914403001922038217"), Options{AllowBadChecksum: true}, KindUSCC, "914403001922038217", "914403001922038217", msg.ReasonChecksumAllowed, "应为 6"},
 		{"letter-first code", str("N2110108MA00000002"), Options{}, KindInvalid, "", "", msg.ReasonChecksum, "应为"},

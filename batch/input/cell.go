@@ -36,6 +36,9 @@ type Cell struct {
 type Row struct {
 	Line  int
 	Cells []Cell
+	// Hidden is set for a workbook row hidden by hand or by a filter
+	// (<row hidden="1">): a person looking at the sheet does not see it.
+	Hidden bool
 }
 
 // isBlank reports whether c holds nothing: empty, or only white space and

@@ -11,8 +11,8 @@ import (
 )
 
 // Headers recognised as the code and the name column, in order of
-// preference (SPEC "Input"). Matching is on trimmed, NFKC-folded text,
-// ignoring case.
+// preference (SPEC "Input"). Matching is on NFKC-folded text without
+// spaces, ignoring case (foldHeader).
 var (
 	codeHeaders = []string{"统一社会信用代码", "社会信用代码", "信用代码", "USCC", "注册号", "工商注册号", "searchKey"}
 	nameHeaders = []string{"企业名称", "公司名称", "客户名称", "名称", "company", "name"}
@@ -121,8 +121,17 @@ func headerIndex(header []string, h string) int {
 	return -1
 }
 
+// foldHeader folds header text for matching: NFKC, lower case, and every
+// space, line break and invisible character dropped, so a header wrapped
+// in its cell (Alt+Enter: "统一社会\n信用代码") or spaced out ("企业　名称")
+// is still found.
 func foldHeader(s string) string {
-	return strings.ToLower(strings.TrimFunc(norm.NFKC.String(s), IsTrimmed))
+	return strings.ToLower(strings.Map(func(r rune) rune {
+		if IsTrimmed(r) {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(s)))
 }
 
 // columnLetter parses a column letter such as "C" or "ab" (0-based index).

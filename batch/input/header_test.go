@@ -48,6 +48,12 @@ func TestOpen_HeaderDetection(t *testing.T) {
 			Options{NameColumn: "客户"}, 1, 0, 1, []string{"甲公司", "91110108551385082Q"}},
 		{"both named", "a,b,c\n,甲公司,x\n91110108551385082Q,乙公司,y\n",
 			Options{Column: "A", NameColumn: "B"}, 1, 0, 1, []string{"甲公司", "91110108551385082Q"}},
+		// A header wrapped in its cell (Alt+Enter) or spaced out: its code
+		// column was missed, and every row ordered by its name.
+		{"header text wrapped or spaced", "客户名称,\"统一社会\n信用代码\"\n甲公司,91110108551385082Q\n",
+			Options{}, 1, 1, 0, []string{"91110108551385082Q"}},
+		{"header text with inner spaces", "企业　名称,统一社会 信用代码\n甲公司,91110108551385082Q\n",
+			Options{}, 1, 1, 0, []string{"91110108551385082Q"}},
 		{"--column naming the detected name column", "企业名称,x\n甲公司,1\n",
 			Options{Column: "企业名称"}, 1, 0, -1, []string{"甲公司"}},
 	}

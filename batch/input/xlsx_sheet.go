@@ -109,6 +109,9 @@ func (sr *sheetReader) row() (Row, error) {
 	}
 	sr.line = line
 	row := Row{Line: line}
+	if v, ok := attr(s.attrs, "hidden"); ok && (string(v) == "1" || string(v) == "true") {
+		row.Hidden = true
+	}
 	if s.selfClose {
 		return row, nil
 	}
@@ -129,6 +132,10 @@ func (sr *sheetReader) row() (Row, error) {
 			}
 			col = at + 1
 			if c.Type == CellEmpty {
+				continue
+			}
+			if at < len(row.Cells) { // cells out of column order: each at its own column
+				row.Cells[at] = c
 				continue
 			}
 			for len(row.Cells) < at {

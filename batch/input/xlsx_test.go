@@ -121,3 +121,19 @@ func TestOpen_XLSXLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestOpen_XLSXCellsOutOfOrder: a writer that puts a row's cells out of
+// column order (C2 before A2) is read by each cell's reference; A2 was
+// appended after C2 and read as column D, so the row's name was lost and
+// the row was invalid (empty).
+func TestOpen_XLSXCellsOutOfOrder(t *testing.T) {
+	p := writeWorkbook(t, `<row r="2"><c r="C2" t="inlineStr"><is><t>备注</t></is></c><c r="A2" t="inlineStr"><is><t>甲公司</t></is></c></row>`+
+		`<row r="3"><c r="B3" t="inlineStr"><is><t>91110108551385082Q</t></is></c><c r="A3" t="inlineStr"><is><t>乙公司</t></is></c></row>`, nil, false)
+	in, rows := readAll(t, p, Options{})
+	require.Len(t, rows, 2)
+	assert.Equal(t, "甲公司", in.Identifier(rows[0]).Value)
+	assert.Equal(t, "备注", rows[0].Cell(2).Value)
+	assert.Equal(t, "乙公司", rows[1].Cell(0).Value)
+	assert.Equal(t, "91110108551385082Q", in.Identifier(rows[1]).Value)
+	assert.Len(t, rows[1].Cells, 2)
+}
