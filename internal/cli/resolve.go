@@ -60,6 +60,9 @@ needs the state file's lock: it is refused while a run is going.`,
 			if cfg.OrdersTZ != "" && cfg.Orders == "" {
 				return usagef("--orders-tz needs --orders LIST")
 			}
+			if sandbox && cmd.Flags().Changed("base-url") { // which API checks the number? never guess
+				return usagef("--sandbox uses the built-in sandbox API and takes no --base-url: drop one of them")
+			}
 			f, err := (&outputFlags{lang: lang, format: format}).check()
 			if err != nil {
 				return err

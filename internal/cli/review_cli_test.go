@@ -272,3 +272,18 @@ func TestSandbox_AddressInUseExit2(t *testing.T) {
 	assert.Contains(t, out, "--addr "+l.Addr().String())
 	assert.NotContains(t, strings.TrimSpace(out), "\n")
 }
+
+// TestResolve_SandboxWithBaseURLRefused: resolve --sandbox with --base-url
+// is refused (exit 2, one line) instead of checking the order number with
+// the sandbox and silently ignoring --base-url.
+func TestResolve_SandboxWithBaseURLRefused(t *testing.T) {
+	_, state := sandboxLedger(t)
+	srv := qcctest.New(t, qcctest.WithGenDelay(0))
+	code, out := runCLIFor(t, 30*time.Second, "resolve", "--sandbox", "--base-url", srv.BaseURL(),
+		"--key", "华为技术有限公司", "--order-no", "X1", "--apply", state)
+	assert.Equal(t, exitUsage, code, out)
+	assert.Contains(t, out, "--sandbox uses the built-in sandbox API and takes no --base-url")
+	assert.NotContains(t, strings.TrimSpace(out), "\n")
+	_, polls, _ := srv.Requests()
+	assert.Zero(t, polls)
+}
