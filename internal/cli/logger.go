@@ -297,3 +297,44 @@ func humanKey(k string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// holdLine returns l holding back one record (level, msg, args) until
+// the first record l logs, or until flush is called: a line that only
+// makes sense once something happens (the sandbox is in use) is not left
+// alone before the one-line error of a run refused at the start. Records
+// below the logger's level are dropped as usual.
+func holdLine(l *slog.Logger, level slog.Level, msg string, args ...any) (held *slog.Logger, flush func()) {
+	r := slog.NewRecord(time.Now(), level, msg, 0)
+	r.Add(args...)
+	d := &heldLine{Handler: l.Handler(), base: l.Handler(), once: new(sync.Once), rec: r}
+	return slog.New(d), func() { d.flush(context.Background()) }
+}
+
+// heldLine is the handler of holdLine.
+type heldLine struct {
+	slog.Handler              // where records go, with this handler's attributes
+	base         slog.Handler // where the held record goes
+	once         *sync.Once
+	rec          slog.Record
+}
+
+func (d *heldLine) flush(ctx context.Context) {
+	d.once.Do(func() {
+		if d.base.Enabled(ctx, d.rec.Level) {
+			_ = d.base.Handle(ctx, d.rec)
+		}
+	})
+}
+
+func (d *heldLine) Handle(ctx context.Context, r slog.Record) error {
+	d.flush(ctx)
+	return d.Handler.Handle(ctx, r)
+}
+
+func (d *heldLine) WithAttrs(as []slog.Attr) slog.Handler {
+	return &heldLine{Handler: d.Handler.WithAttrs(as), base: d.base, once: d.once, rec: d.rec}
+}
+
+func (d *heldLine) WithGroup(name string) slog.Handler {
+	return &heldLine{Handler: d.Handler.WithGroup(name), base: d.base, once: d.once, rec: d.rec}
+}

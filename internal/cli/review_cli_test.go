@@ -287,3 +287,26 @@ func TestResolve_SandboxWithBaseURLRefused(t *testing.T) {
 	_, polls, _ := srv.Requests()
 	assert.Zero(t, polls)
 }
+
+// TestRun_SandboxRefusedInputIsOneLine: `run --sandbox` on an input it
+// refuses (missing, a folder, a bad --header-row) writes only the one
+// error line on stderr; before, the "using the built-in sandbox API" log
+// line came first. A run that starts still says it, before the plan.
+func TestRun_SandboxRefusedInputIsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "folder.csv")
+	require.NoError(t, os.Mkdir(folder, 0o700))
+	book := filepath.Join(dir, "book.csv")
+	require.NoError(t, os.WriteFile(book, []byte("企业名称\n甲科技有限公司\n"), 0o600))
+	for _, args := range [][]string{{filepath.Join(dir, "nope.csv")}, {folder}, {"--header-row", "-3", book}} {
+		code, out := runCLIFor(t, 60*time.Second, append([]string{"run", "--sandbox", "--log-format", "text"}, args...)...)
+		assert.Equal(t, exitUsage, code, out)
+		assert.True(t, strings.HasPrefix(out, "qccbatch: "), "only the error line: %q", out)
+		assert.NotContains(t, strings.TrimSpace(out), "\n", "one line: %q", out)
+	}
+	code, out := runCLIFor(t, 60*time.Second, "run", "--sandbox", "--log-format", "text", "--no-progress", book)
+	require.Equal(t, exitOK, code, out)
+	i := strings.Index(out, "using the built-in sandbox API")
+	assert.GreaterOrEqual(t, i, 0, out)
+	assert.Less(t, i, strings.Index(out, "msg=plan"), "before the plan: %s", out)
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -230,6 +231,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) (err error) {
 
 	baseURL, key, secret := f.baseURL, "", ""
 	endpoint := baseURL
+	sandboxLine := func() {}
 	if f.sandbox {
 		srv := qcctest.NewUnstartedServer()
 		if err := srv.Start("127.0.0.1:0"); err != nil {
@@ -241,7 +243,10 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) (err error) {
 		if !cmd.Flags().Changed("poll-interval") {
 			cfg.PollInterval = time.Second
 		}
-		logger.Info("using the built-in sandbox API: no credentials, no cost", "base_url", baseURL)
+		// Said with the run's first log line, or once it has started: an
+		// input refused before that stays one line on stderr.
+		logger, sandboxLine = holdLine(logger, slog.LevelInfo, "using the built-in sandbox API: no credentials, no cost", "base_url", baseURL)
+		cfg.Logger = logger
 	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, f.out.lang); err != nil {
 		return err
 	}
@@ -273,6 +278,7 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) (err error) {
 	if err != nil {
 		return err
 	}
+	sandboxLine()
 	// The progress shows the counters of the run's progress events.
 	var latest atomic.Pointer[batch.Counters]
 	drained := make(chan struct{})
