@@ -7,11 +7,17 @@ import (
 	"github.com/qccbatch/qccbatch/batch/msg"
 )
 
-// codedNames holds, per name key of a row that has a valid code as well,
-// the companies (at most two distinct: one is a match, two an ambiguity)
-// those rows name. It keys by a 128-bit hash of the name key, so a book of
-// a million coded rows does not keep a million names.
-type codedNames map[[2]uint64][2]int32
+// codedNames holds, for each row that has a valid code and a name as
+// well, a 128-bit hash of the name's key and the row's company: 24 bytes a
+// row, in a slice (a map of a million such names cost 80 MB and 3 s of a
+// million-row plan), looked up at the end only for the names of name-only
+// companies, usually few or none.
+type codedNames []codedName
+
+type codedName struct {
+	h  [2]uint64
+	ci int32
+}
 
 // nameSeeds are the seeds of the name hash, fixed for the process.
 var nameSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
@@ -21,15 +27,39 @@ func nameHash(key string) [2]uint64 {
 }
 
 // add records that a coded row naming company ci has the name key.
-func (c codedNames) add(key string, ci int32) {
-	h := nameHash(key)
-	got, ok := c[h]
-	switch {
-	case !ok:
-		c[h] = [2]int32{ci, -1}
-	case got[0] != ci && got[1] < 0:
-		c[h] = [2]int32{got[0], ci}
+func (c *codedNames) add(key []byte, ci int32) {
+	*c = append(*c, codedName{[2]uint64{maphash.Bytes(nameSeeds[0], key), maphash.Bytes(nameSeeds[1], key)}, ci})
+}
+
+// byName returns, for the name keys of the name-only companies, the
+// companies coded rows give with that name: at most two distinct ones (one
+// is a match, two an ambiguity).
+func (c codedNames) byName(companies []Company) map[[2]uint64][2]int32 {
+	out := map[[2]uint64][2]int32{}
+	for _, co := range companies {
+		if co.Kind == identifier.KindName {
+			out[nameHash(co.Key)] = [2]int32{-1, -1}
+		}
 	}
+	if len(out) == 0 {
+		return nil
+	}
+	for _, e := range c {
+		got, ok := out[e.h]
+		switch {
+		case !ok:
+		case got[0] < 0:
+			out[e.h] = [2]int32{e.ci, -1}
+		case got[0] != e.ci && got[1] < 0:
+			out[e.h] = [2]int32{got[0], e.ci}
+		}
+	}
+	for h, got := range out {
+		if got[0] < 0 {
+			delete(out, h)
+		}
+	}
+	return out
 }
 
 // joinNames makes each name-only row the company of the coded rows that
@@ -38,7 +68,11 @@ func (c codedNames) add(key string, ci int32) {
 // that coded rows give with two different codes is ambiguous: its
 // name-only rows are invalid (never ordered), and their message names the
 // codes.
-func (p *Portfolio) joinNames(coded codedNames) {
+func (p *Portfolio) joinNames(names codedNames) {
+	if len(names) == 0 {
+		return
+	}
+	coded := names.byName(p.Companies)
 	if len(coded) == 0 {
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/qccbatch/qccbatch/batch/input"
 	"golang.org/x/text/unicode/norm"
@@ -50,13 +51,35 @@ func looksLikeCode(s string) bool {
 	return digits == len(s) || digits >= 8
 }
 
+// AppendNameKey appends to dst the de-duplication key of a name cell's
+// text, as Classify gives a name (ID.Key; nothing for a blank cell),
+// without checking that the text is a valid name: with a reused dst it
+// allocates nothing for most names.
+func AppendNameKey(dst []byte, cell string) []byte {
+	raw := input.Trim(cell)
+	if raw == "" {
+		return dst
+	}
+	return appendNameKey(dst, raw)
+}
+
 // nameKey is the de-duplication key of a name: NFKC (full-width brackets
 // become ASCII), Latin letters upper-cased, runs of space collapsed to one,
 // invisible characters dropped.
 func nameKey(name string) string {
-	s := norm.NFKC.String(name)
-	var b strings.Builder
-	b.Grow(len(s))
+	k := appendNameKey(make([]byte, 0, len(name)), name)
+	if string(k) != name {
+		return string(k)
+	}
+	return name // share the memory of the search key
+}
+
+func appendNameKey(b []byte, name string) []byte {
+	s := name
+	if !norm.NFKC.IsNormalString(s) {
+		s = norm.NFKC.String(s)
+	}
+	start := len(b)
 	space := false
 	for _, r := range s {
 		switch {
@@ -66,16 +89,13 @@ func nameKey(name string) string {
 			space = true
 			continue
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		if space && len(b) > start {
+			b = append(b, ' ')
 		}
 		space = false
-		b.WriteRune(unicode.ToUpper(r))
+		b = utf8.AppendRune(b, unicode.ToUpper(r))
 	}
-	if k := b.String(); k != name {
-		return k
-	}
-	return name // share the memory of the search key
+	return b
 }
 
 func allDigits(s string) bool {
