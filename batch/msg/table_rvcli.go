@@ -8,8 +8,6 @@ const (
 	// orders (%s: -o, --since or --until) together with --runs, which
 	// lists runs on standard output.
 	CLILedgerRunsFlag ID = 46000 + iota
-	// rvcliEnd is one past the last ID of this block; not a message.
-	rvcliEnd
 )
 
 // rvcliTable holds the texts of this block as [zh, en].

@@ -18,8 +18,6 @@ const (
 	SessMinutes
 	SessHours
 	SessNoSignOut
-
-	sessEnd // one past the last
 )
 
 var sessTable = map[ID][2]string{
