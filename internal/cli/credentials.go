@@ -221,6 +221,12 @@ func valueProblem(v string) string {
 	if v == "" {
 		return "is empty"
 	}
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		// cmd.exe's set NAME="value", Docker's --env-file and systemd's
+		// Environment= keep the quotes: the API would answer "wrong key"
+		// (exit 6) after the plan.
+		return "is wrapped in quotes, which are kept as part of it (cmd.exe `set NAME=\"value\"`, docker --env-file): set it without the quotes"
+	}
 	for _, r := range v {
 		if r <= ' ' || r > '~' {
 			return "holds a space, a control character or a non-ASCII character: check the value and its quotes"

@@ -222,6 +222,10 @@ func TestLoadKeyFile_CredentialsFromEnvironmentOrFile(t *testing.T) {
 		{name: "secret missing", vars: map[string]string{"QCC_KEY": testKey}, wantErr: []string{"QCC_SECRET_KEY is not set", "$env:QCC_SECRET_KEY"}},
 		{name: "blank secret", vars: map[string]string{"QCC_KEY": testKey, "QCC_SECRET_KEY": "  "}, wantErr: []string{"QCC_SECRET_KEY is not set"}},
 		{name: "secret with a space", vars: map[string]string{"QCC_KEY": testKey, "QCC_SECRET_KEY": testSecret + " x"}, wantErr: []string{"environment variable QCC_SECRET_KEY holds a space"}},
+		// cmd.exe: set QCC_KEY="…" keeps the quotes; the API answered
+		// "wrong key" (exit 6) after the plan.
+		{name: "key wrapped in quotes", vars: map[string]string{"QCC_KEY": `"` + testKey + `"`, "QCC_SECRET_KEY": testSecret}, wantErr: []string{"environment variable QCC_KEY is wrapped in quotes", "without the quotes"}},
+		{name: "secret wrapped in single quotes", vars: map[string]string{"QCC_KEY": testKey, "QCC_SECRET_KEY": "'" + testSecret + "'"}, wantErr: []string{"QCC_SECRET_KEY is wrapped in quotes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			key, secret, err := loadCredentials(tc.keyFile, env(tc.vars), "en")

@@ -88,6 +88,13 @@ func TestRun_NonPositiveDurationsRefused(t *testing.T) {
 	}
 	_, err := os.Stat(book + ".sandbox.qccstate")
 	assert.True(t, os.IsNotExist(err), "a refused run creates no state file")
+
+	// serve too: its runs took the default as well.
+	for _, v := range []string{"0s", "-1s"} {
+		code, _, line := runCLI(t, "serve", "--sandbox", "--data", dir, "--addr", "127.0.0.1:0", "--poll-interval", v)
+		assert.Equal(t, exitUsage, code, "serve --poll-interval %s: %s", v, line)
+		assert.Contains(t, line, "--poll-interval must be more than 0")
+	}
 }
 
 // TestHelp_UnknownTopic: `qccbatch help TYPO` exits 2 with one line naming
