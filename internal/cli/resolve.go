@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,7 +10,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/client"
-	"github.com/qccbatch/qccbatch/client/qcctest"
 )
 
 func newResolveCmd() *cobra.Command {
@@ -104,20 +102,11 @@ needs the state file's lock: it is refused while a run is going.`,
 // the built-in sandbox, or the API with the run's credentials. stop ends
 // the sandbox.
 func resolveAPI(baseURL, keyFile string, sandbox bool, lang string) (batch.ReportInfoAPI, func(), error) {
-	key, secret, stop := "", "", func() {}
-	if sandbox {
-		srv := qcctest.NewUnstartedServer()
-		if err := srv.Start("127.0.0.1:0"); err != nil {
-			return nil, stop, fmt.Errorf("starting the sandbox: %v", err)
-		}
-		baseURL, key, secret, stop = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret, func() { _ = srv.Close() }
-	} else {
-		var err error
-		if key, secret, err = loadCredentials(keyFile, os.Getenv, lang); err != nil {
-			return nil, stop, err
-		}
+	t, stop, err := openAPITarget(sandbox, baseURL, keyFile, lang)
+	if err != nil {
+		return nil, stop, err
 	}
-	c, err := client.New(baseURL, key, secret)
+	c, err := client.New(t.baseURL, t.key, t.secret)
 	if err != nil {
 		stop()
 		return nil, func() {}, usagef("--base-url: %v", err)

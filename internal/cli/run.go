@@ -21,7 +21,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/client"
-	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/ratelimit"
 )
 
@@ -229,32 +228,26 @@ func runRun(cmd *cobra.Command, inPath string, f *runFlags) (err error) {
 		return nil
 	}
 
-	baseURL, key, secret := f.baseURL, "", ""
-	endpoint := baseURL
+	api, stopSandbox, err := openAPITarget(f.sandbox, f.baseURL, f.keyFile, f.out.lang)
+	defer stopSandbox()
+	if err != nil {
+		return err
+	}
 	sandboxLine := func() {}
 	if f.sandbox {
-		srv := qcctest.NewUnstartedServer()
-		if err := srv.Start("127.0.0.1:0"); err != nil {
-			return fmt.Errorf("starting the sandbox: %v", err)
-		}
-		defer srv.Close()
-		baseURL, key, secret = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret
-		endpoint = batch.SandboxEndpoint // its port changes every run
 		if !cmd.Flags().Changed("poll-interval") {
 			cfg.PollInterval = time.Second
 		}
 		// Said with the run's first log line, or once it has started: an
 		// input refused before that stays one line on stderr.
-		logger, sandboxLine = holdLine(logger, slog.LevelInfo, "using the built-in sandbox API: no credentials, no cost", "base_url", baseURL)
+		logger, sandboxLine = holdLine(logger, slog.LevelInfo, "using the built-in sandbox API: no credentials, no cost", "base_url", api.baseURL)
 		cfg.Logger = logger
-	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, f.out.lang); err != nil {
-		return err
 	}
-	c, err := client.New(baseURL, key, secret, client.WithLogger(logger), client.WithPlainHTTPDownloads(f.allowHTTPDownloads))
+	c, err := client.New(api.baseURL, api.key, api.secret, client.WithLogger(logger), client.WithPlainHTTPDownloads(f.allowHTTPDownloads))
 	if err != nil {
 		return usagef("--base-url: %v", err)
 	}
-	cfg.Account = journal.Account{Endpoint: endpoint, KeyFingerprint: journal.Fingerprint(key)}
+	cfg.Account = journal.Account{Endpoint: api.endpoint, KeyFingerprint: journal.Fingerprint(api.key)}
 	cfg.APIHost = c.Host()
 	cfg.Limiter = ratelimit.New(cfg.QPS) // the progress shows the rate it achieves
 

@@ -19,7 +19,6 @@ import (
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
 	"github.com/qccbatch/qccbatch/client"
-	"github.com/qccbatch/qccbatch/client/qcctest"
 	"github.com/qccbatch/qccbatch/internal/serve"
 )
 
@@ -144,30 +143,25 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 		return err
 	}
 
-	baseURL, key, secret, endpoint := f.baseURL, "", "", f.baseURL
+	api, stopSandbox, err := openAPITarget(f.sandbox, f.baseURL, f.keyFile, "en")
+	defer stopSandbox()
+	if err != nil {
+		return err
+	}
 	pollInterval := f.pollInterval
 	if f.sandbox {
-		srv := qcctest.NewUnstartedServer()
-		if err := srv.Start("127.0.0.1:0"); err != nil {
-			return fmt.Errorf("starting the sandbox: %v", err)
-		}
-		defer srv.Close()
-		baseURL, key, secret = srv.BaseURL(), qcctest.DefaultKey, qcctest.DefaultSecret
-		endpoint = batch.SandboxEndpoint
 		if !cmd.Flags().Changed("poll-interval") {
 			pollInterval = time.Second
 		}
 		data = filepath.Join(data, "sandbox") // a trial never touches the real books
-	} else if key, secret, err = loadCredentials(f.keyFile, os.Getenv, "en"); err != nil {
-		return err
 	}
-	c, err := client.New(baseURL, key, secret, client.WithLogger(logger))
+	c, err := client.New(api.baseURL, api.key, api.secret, client.WithLogger(logger))
 	if err != nil {
 		return usagef("--base-url: %v", err)
 	}
 	s, err := serve.New(serve.Options{
 		Data: data, API: c, APIHost: c.Host(),
-		Account: journal.Account{Endpoint: endpoint, KeyFingerprint: journal.Fingerprint(key)},
+		Account: journal.Account{Endpoint: api.endpoint, KeyFingerprint: journal.Fingerprint(api.key)},
 		QPS:     f.qps, Concurrency: f.concurrency, PollInterval: pollInterval, Price: price,
 		Version: version, ExitCode: exitCode, ExitCodes: runExitCodes, LedgerWorkbook: ledgerWorkbook,
 		Users: users, ApproveAbove: f.approveAbove, Logger: logger,
