@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/qccbatch/qccbatch/batch/journal"
@@ -219,16 +220,19 @@ func (r *runner) release(kind requestKind) {
 }
 
 // takeBudget reserves one order of --max-orders.
-func (r *runner) takeBudget() bool {
+func (r *runner) takeBudget() bool { return takeOne(&r.budget) }
+
+// takeOne takes one from a count of what is left (< 0: no limit), and
+// reports false, taking nothing, once it is 0.
+func takeOne(left *atomic.Int64) bool {
 	for {
-		left := r.budget.Load()
-		if left < 0 {
+		n := left.Load()
+		switch {
+		case n < 0:
 			return true
-		}
-		if left == 0 {
+		case n == 0:
 			return false
-		}
-		if r.budget.CompareAndSwap(left, left-1) {
+		case left.CompareAndSwap(n, n-1):
 			return true
 		}
 	}

@@ -309,18 +309,11 @@ func (r *runner) setReorderRoom(plan *Plan, ok Confirmed) {
 // takeReorderRoom takes room for one re-order; false when there is none
 // (the caller leaves the company failed, for the next run to plan).
 func (r *runner) takeReorderRoom() bool {
-	for {
-		left := r.reorderRoom.Load()
-		switch {
-		case left < 0:
-			return true
-		case left == 0:
-			r.reorderLeft.Add(1)
-			return false
-		case r.reorderRoom.CompareAndSwap(left, left-1):
-			return true
-		}
+	if !takeOne(&r.reorderRoom) {
+		r.reorderLeft.Add(1)
+		return false
 	}
+	return true
 }
 
 // holdReorder holds the re-order of company i, whose order a poll found
