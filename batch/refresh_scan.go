@@ -307,7 +307,7 @@ func (r *runner) addRatings(sum *results.Summary) {
 		}
 		k := r.refresh.class[i]
 		switch st, _ := r.lookup(i); {
-		case r.placedThisRun(i):
+		case r.placedIn(i, st):
 			r.ratings.orders[k]++
 		case st.Outcome == outcome.NotOrdered || st.Outcome == outcome.Ready:
 			r.ratings.left[k]++ // not tried, or refused for now (a cooldown, a request that failed)
@@ -322,6 +322,11 @@ func (r *runner) addRatings(sum *results.Summary) {
 // the Summary counts as new orders.
 func (r *runner) placedThisRun(i int) bool {
 	st, _ := r.lookup(i)
+	return r.placedIn(i, st)
+}
+
+// placedIn is placedThisRun with company i's state already looked up.
+func (r *runner) placedIn(i int, st journal.State) bool {
 	return int32(st.Orders) > r.perCompany[i].ordersBefore
 }
 
