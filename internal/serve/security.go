@@ -105,8 +105,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				http.Error(w, "401 unauthorized: wrong token; open the address qccbatch serve printed", http.StatusUnauthorized)
 				return
 			}
-			http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: s.token, Path: "/",
-				HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+			s.setCookie(w, r, s.token, 0)
 			q := r.URL.Query()
 			q.Del("token")
 			u := *r.URL

@@ -196,8 +196,14 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"signed_out": user})
 }
 
-func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) { s.setCookie(w, r, "", -1) }
+
+// setCookie sets the server's cookie (the launch token, or a session's id)
+// with its security attributes in one place: HttpOnly, SameSite=Strict,
+// Secure under TLS. maxAge < 0 deletes it; 0 makes it last the browser
+// session.
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 }
 

@@ -189,8 +189,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.signOut(r) // a session this browser had ends: one at a time
 		sid := s.newSession(name)
-		http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: sid, Path: "/", HttpOnly: true,
-			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		s.setCookie(w, r, sid, 0)
 		s.record(name, "login", "via", "form", "addr", clientAddr(r))
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	default:
