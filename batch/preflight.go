@@ -124,8 +124,11 @@ func same(a, b string) bool {
 	return aa == ab
 }
 
-// checkWritableDir checks that the folder of path (of its target, for a
-// symlink) exists and takes a new file: it creates and removes one.
+// CheckWritableDir checks, before anything is ordered, that the folder of
+// path (of its target, for a symlink) exists and takes a new file: it
+// creates and removes one. Its errors are catalogue messages (msg.Render).
+func CheckWritableDir(path string) error { return checkWritableDir(path) }
+
 func checkWritableDir(path string) error {
 	target, err := fsutil.Resolve(path)
 	if err != nil {

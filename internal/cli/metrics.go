@@ -14,6 +14,7 @@ import (
 
 	"github.com/qccbatch/qccbatch/batch"
 	"github.com/qccbatch/qccbatch/batch/journal"
+	"github.com/qccbatch/qccbatch/batch/msg"
 	"github.com/qccbatch/qccbatch/batch/outcome"
 )
 
@@ -60,9 +61,8 @@ func (o *metricsFlags) check() error {
 	if _, err := o.labelsOf(""); err != nil {
 		return &usageError{err}
 	}
-	dir := filepath.Dir(o.file)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return usagef("--metrics-file %s: the folder %s does not exist", o.file, dir)
+	if err := batch.CheckWritableDir(o.file); err != nil { // the check -o and --state get
+		return usagef("--metrics-file %s: %s", o.file, msg.Render(err, "en"))
 	}
 	return nil
 }
