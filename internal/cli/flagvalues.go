@@ -74,3 +74,12 @@ func priceOf(cmd *cobra.Command, flag float64) (float64, error) {
 	}
 	return price, nil
 }
+
+// positive refuses a duration flag of zero or less, which the engine would
+// silently replace with its default (10 s, 2 h).
+func positive(flag string, d time.Duration) error {
+	if d <= 0 {
+		return usagef("%s must be more than 0, not %s", flag, d)
+	}
+	return nil
+}

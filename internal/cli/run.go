@@ -118,12 +118,11 @@ func runConfig(cmd *cobra.Command, inPath string, f *runFlags) (batch.Config, er
 	if f.sandbox && cmd.Flags().Changed("base-url") { // which API was meant? never guess
 		return batch.Config{}, usagef("--sandbox uses the built-in sandbox API and takes no --base-url: drop one of them")
 	}
-	// Zero or less would silently become the default (10 s, 2 h).
-	if f.pollInterval <= 0 {
-		return batch.Config{}, usagef("--poll-interval must be more than 0, not %s", f.pollInterval)
+	if err := positive("--poll-interval", f.pollInterval); err != nil {
+		return batch.Config{}, err
 	}
-	if f.timeout <= 0 {
-		return batch.Config{}, usagef("--timeout must be more than 0, not %s", f.timeout)
+	if err := positive("--timeout", f.timeout); err != nil {
+		return batch.Config{}, err
 	}
 	if f.maxOrders < 0 {
 		return batch.Config{}, usagef("--max-orders must be 0 (no limit) or more")

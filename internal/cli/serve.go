@@ -98,8 +98,8 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	if f.sessionIdle <= 0 || f.sessionMax <= 0 {
 		return usagef("--session-idle and --session-max must be > 0")
 	}
-	if f.pollInterval <= 0 { // zero or less would silently become the default, as in run
-		return usagef("--poll-interval must be more than 0, not %s", f.pollInterval)
+	if err := positive("--poll-interval", f.pollInterval); err != nil {
+		return err
 	}
 	if _, _, err := net.SplitHostPort(f.addr); err != nil {
 		return usagef("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", f.addr)
